@@ -1,0 +1,127 @@
+#pragma once
+// Typed configuration from the environment. Every variable is declared once, with its type,
+// default and one-line doc, in the table in config.cpp; `--help` prints that table, and the
+// loader is the only reader of the environment.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace mercato::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+  bool operator==(const HostPort&) const = default;
+};
+
+enum class Kind { string, integer, port, duration, boolean, host_list, string_list, byte_size, level, choice };
+
+/// One environment variable. `default_value` may depend on the service: it is then written
+/// "gateway=8080,catalog=8081,identity=8082,*=8080" (`*` for any other service).
+struct VarSpec {
+  std::string_view name;
+  Kind kind;
+  std::string_view default_value;
+  std::string_view doc;
+  std::string_view choices = {};  // for Kind::choice: "a|b|c"
+};
+
+/// The whole table, in the order `--help` prints it.
+std::span<const VarSpec> all_vars();
+
+struct DbSettings {
+  std::string host;
+  std::uint16_t port = 5432;
+  std::string user;
+  std::string password;
+  std::string name;
+  std::string sslmode;
+  int max_open_conns = 0;
+  int max_idle_conns = 0;
+  Duration conn_max_lifetime{};
+  Duration connect_timeout{};
+  Duration query_timeout{};
+  std::vector<HostPort> replicas;
+};
+
+struct RedisSettings {
+  std::string host;
+  std::uint16_t port = 6379;
+  std::string password;
+  int db = 0;
+  int pool_size = 0;
+  int min_idle_conns = 0;
+  Duration max_conn_age{};
+  Duration command_timeout{};
+  Duration connect_timeout{};
+};
+
+struct HttpSettings {
+  std::string host;
+  std::uint16_t port = 0;
+  int workers = 0;  // resolved: never 0 after load()
+  std::size_t max_body = 0;
+  std::size_t max_header = 0;
+  int max_connections = 0;
+  Duration read_timeout{};
+  Duration idle_timeout{};
+  Duration shutdown_timeout{};
+};
+
+struct CacheSettings {
+  Duration ttl_product_detail{};
+  Duration ttl_product_list{};
+  Duration ttl_category_list{};
+  Duration ttl_user_data{};
+  std::size_t l1_max_bytes = 0;
+};
+
+struct Settings {
+  std::string service;
+  std::string environment;  // development | test | production
+  log::Level log_level = log::Level::info;
+  HttpSettings http;
+  DbSettings db;
+  RedisSettings redis;
+  CacheSettings cache;
+  std::vector<HostPort> product_service;
+  std::vector<HostPort> user_service;
+  Duration upstream_timeout{};
+  int rate_limit_per_minute = 0;
+  std::vector<std::string> cors_origins;
+  std::string jwt_issuer;
+  std::string jwt_audience;
+  Duration jwt_access_ttl{};
+  Duration jwt_refresh_ttl{};
+  std::string jwt_keys_dir;
+  std::string migrations_dir;
+};
+
+using Getenv = std::function<const char*(const char*)>;
+
+/// Reads and validates every variable. The first bad one gives an Error whose message is one
+/// line: `config: HTTP_PORT="abc": expected a port number 1-65535`.
+Result<Settings> load(std::string_view service, const Getenv& getenv);
+/// load() with the process environment.
+Result<Settings> load_from_env(std::string_view service);
+
+/// Every variable, its default for this service, and its doc — what `--help` prints.
+std::string help_text(std::string_view service);
+
+// Parsers, exposed for tests and for other code that takes the same formats.
+bool parse_duration(std::string_view text, Duration& out);      // "250ms", "30s", "15m", "1h", "1h30m"
+bool parse_byte_size(std::string_view text, std::size_t& out);  // "1048576", "64KiB", "1MiB", "2GiB"
+bool parse_host_list(std::string_view text, std::vector<HostPort>& out);  // "a:1,b:2"
+
+}  // namespace mercato::config

@@ -1,0 +1,88 @@
+#include "http/app.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include <boost/asio/signal_set.hpp>
+
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/middleware.hpp"
+#include "http/server.hpp"
+
+namespace mercato::http {
+
+void fail_startup(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  log::shutdown();
+  std::exit(2);
+}
+
+App::App(std::string service, int argc, char** argv) : service_(std::move(service)), health_(service_) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(config::help_text(service_).c_str(), stdout);
+      std::exit(0);
+    }
+    std::fprintf(stderr, "mercato-%s: unknown argument \"%s\" (configuration is by environment; see --help)\n",
+                 service_.c_str(), argv[i]);
+    std::exit(2);
+  }
+  auto loaded = config::load_from_env(service_);
+  if (!loaded) fail_startup(loaded.error().message);
+  settings_ = std::move(loaded.value());
+  log::init(service_, settings_.log_level);
+}
+
+App::~App() = default;
+
+int App::run() {
+  const auto& hs = settings_.http;
+  Pipeline pipeline;
+  pipeline.use(request_id()).use(access_log()).use(http::metrics(service_)).use(recover());
+  for (auto& m : service_middleware_) pipeline.use(std::move(m));
+
+  health_.install(router_);
+  router_.get("/metrics", [](Request&) -> asio::awaitable<Response> {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics::Registry::global().render();
+    co_return r;
+  });
+  pipeline.terminal([this](Request& req) { return router_.dispatch(req); });
+
+  ServerOptions so;
+  so.host = hs.host;
+  so.port = hs.port;
+  so.max_body = hs.max_body;
+  so.max_header = hs.max_header;
+  so.max_connections = hs.max_connections;
+  so.read_timeout = hs.read_timeout;
+  so.idle_timeout = hs.idle_timeout;
+  Server server(io_, so, [&pipeline](Request& req) { return pipeline(req); });
+  if (auto st = server.start(); !st) fail_startup(st.error().message);
+
+  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    log::info("stopping", {{"signal", sig}, {"connections", server.active_connections()}});
+    health_.set_draining();
+    server.shutdown(hs.shutdown_timeout, [this] {
+      for (auto& hook : stop_hooks_) hook();
+      io_.stop();
+    });
+  });
+
+  log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"workers", hs.workers}});
+  std::vector<std::thread> threads;
+  for (int i = 1; i < hs.workers; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+  log::info("stopped");
+  log::shutdown();
+  return 0;
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,60 @@
+#pragma once
+// What every service's main() is made of: settings from the environment (exit 2 with one line
+// on a bad value), logging, an io_context run by HTTP_WORKERS threads, the standard
+// middleware, /health/* and /metrics, and a graceful stop on SIGTERM/SIGINT.
+//
+//   int main(int argc, char** argv) {
+//     mercato::http::App app("catalog", argc, argv);
+//     … register dependencies, health checks and routes …
+//     return app.run();
+//   }
+
+#include <utility>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/config.hpp"
+#include "http/health.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+
+namespace mercato::http {
+
+class App {
+ public:
+  /// Handles --help (prints every variable, exits 0) and configuration errors (one line on
+  /// stderr, exits 2) before returning.
+  App(std::string service, int argc, char** argv);
+  ~App();
+
+  const config::Settings& settings() const { return settings_; }
+  asio::io_context& io() { return io_; }
+  Router& router() { return router_; }
+  Health& health() { return health_; }
+  /// Adds service middleware after the standard chain, before the router.
+  void use(Middleware m) { service_middleware_.push_back(std::move(m)); }
+  /// Runs after the server stopped accepting and drained, before the process exits.
+  void on_stop(std::function<void()> f) { stop_hooks_.push_back(std::move(f)); }
+
+  /// Serves until SIGTERM/SIGINT; returns the process exit code.
+  int run();
+
+ private:
+  std::string service_;
+  config::Settings settings_;
+  asio::io_context io_;
+  Router router_;
+  Health health_;
+  std::vector<Middleware> service_middleware_;
+  std::vector<std::function<void()>> stop_hooks_;
+};
+
+/// Exits with status 2 after printing `message` as one line on stderr: for start-up errors an
+/// operator must fix (bad config, an unusable migration, a port in use).
+[[noreturn]] void fail_startup(const std::string& message);
+
+}  // namespace mercato::http

@@ -1,0 +1,50 @@
+#include "http/envelope.hpp"
+
+#include "core/json.hpp"
+
+namespace mercato::http {
+
+Response ok(std::string_view data_json, int status, std::string_view meta_json) {
+  Response r;
+  r.status = status;
+  r.body.reserve(data_json.size() + meta_json.size() + 40);
+  r.body.append(R"({"success":true,"data":)");
+  r.body.append(data_json);
+  if (!meta_json.empty()) {
+    r.body.append(R"(,"meta":)");
+    r.body.append(meta_json);
+  }
+  r.body.push_back('}');
+  return r;
+}
+
+std::string error_body(const Error& e) {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("success").boolean(false).key("error").begin_object();
+  w.key("code").string(code_name(e.code)).key("message").string(e.message);
+  if (!e.details.empty()) {
+    w.key("details").begin_array();
+    for (const auto& d : e.details)
+      w.begin_object().key("field").string(d.field).key("message").string(d.message).end_object();
+    w.end_array();
+  }
+  w.end_object().end_object();
+  return out;
+}
+
+Response error_response(const Error& e) {
+  Response r;
+  r.status = e.http_status();
+  r.body = error_body(e);
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,59 @@
+#include "http/health.hpp"
+
+#include <cstdio>
+
+#include "core/json.hpp"
+#include "core/log.hpp"
+
+namespace mercato::http {
+
+void Health::add(std::string name, bool critical, CheckFn check) {
+  checks_.push_back({std::move(name), critical, std::move(check)});
+}
+
+asio::awaitable<Response> Health::ready() const {
+  std::vector<CheckOutcome> outcomes;
+  outcomes.reserve(checks_.size());
+  bool ready = !draining_;
+  for (const auto& c : checks_) {
+    CheckOutcome o;
+    try {
+      o = co_await c.check();
+    } catch (const std::exception& e) {
+      o.up = false;
+      o.detail = e.what();
+    }
+    if (!o.up) {
+      if (c.critical) ready = false;
+      log::warn("dependency check failed", {{"dependency", c.name}, {"critical", c.critical}, {"detail", o.detail}});
+    }
+    outcomes.push_back(std::move(o));
+  }
+  Response r;
+  r.status = ready ? 200 : 503;
+  json::Writer w(r.body);
+  w.begin_object().key("status").string(ready ? "ready" : (draining_ ? "draining" : "not_ready"));
+  w.key("service").string(service_);
+  w.key("checks").begin_object();
+  for (std::size_t i = 0; i < checks_.size(); ++i)
+    w.key(checks_[i].name).string(outcomes[i].up ? "up" : (checks_[i].critical ? "down" : "degraded"));
+  w.end_object().key("latency_ms").begin_object();
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    w.key(checks_[i].name);
+    if (outcomes[i].up) w.number(static_cast<double>(outcomes[i].latency.count()) / 1000.0);
+    else w.null();
+  }
+  w.end_object().end_object();
+  co_return r;
+}
+
+void Health::install(Router& router) {
+  router.get("/health/live", [this](Request&) -> asio::awaitable<Response> {
+    Response r;
+    r.body = R"({"status":"up","service":")" + service_ + "\"}";
+    co_return r;
+  });
+  router.get("/health/ready", [this](Request&) { return ready(); });
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,26 @@
+#include "core/ids.hpp"
+#include "http/middleware.hpp"
+
+namespace mercato::http {
+
+bool is_valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Middleware request_id() {
+  return [](Request& req, const Next& next) -> asio::awaitable<Response> {
+    auto given = req.header("X-Request-ID");
+    req.request_id = given && is_valid_request_id(*given) ? std::string(*given) : ids::uuid_v7();
+    Response res = co_await next(req);
+    res.set_header("X-Request-ID", req.request_id);
+    co_return res;
+  };
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,164 @@
+#include "http/router.hpp"
+
+#include <stdexcept>
+
+#include "core/ids.hpp"
+#include "http/envelope.hpp"
+
+namespace mercato::http {
+
+namespace {
+enum class ParamType { any, uuid, integer };
+constexpr std::size_t kMethods = 8;
+
+bool type_accepts(ParamType t, std::string_view v) {
+  if (v.empty()) return false;
+  switch (t) {
+    case ParamType::any: return true;
+    case ParamType::uuid: return ids::is_uuid(v);
+    case ParamType::integer: {
+      if (v.size() > 18) return false;
+      for (char c : v)
+        if (c < '0' || c > '9') return false;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segs;
+  if (path.empty() || path[0] != '/') return segs;
+  path.remove_prefix(1);
+  while (true) {
+    auto slash = path.find('/');
+    segs.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segs;
+}
+}  // namespace
+
+struct Router::Node {
+  struct ParamEdge {
+    std::string name;
+    ParamType type;
+    std::unique_ptr<Node> child;
+  };
+  std::unordered_map<std::string, std::unique_ptr<Node>> statics;
+  std::vector<ParamEdge> params;  // tried in registration order, after statics
+  std::array<std::unique_ptr<Handler>, kMethods> handlers;
+  std::string route;
+};
+
+Router::Router() : root_(std::make_unique<Node>()) {}
+Router::~Router() = default;
+
+void Router::add(Method method, std::string_view tmpl, Handler handler) {
+  if (tmpl.empty() || tmpl[0] != '/') throw std::invalid_argument("route must start with '/': " + std::string(tmpl));
+  Node* node = root_.get();
+  for (std::string_view seg : split_path(tmpl)) {
+    if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+      std::string_view inner = seg.substr(1, seg.size() - 2);
+      auto colon = inner.find(':');
+      std::string name(inner.substr(0, colon));
+      std::string_view type_name = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
+      ParamType type = ParamType::any;
+      if (type_name == "uuid") type = ParamType::uuid;
+      else if (type_name == "int") type = ParamType::integer;
+      else if (!type_name.empty()) throw std::invalid_argument("unknown parameter type in route: " + std::string(tmpl));
+      if (name.empty()) throw std::invalid_argument("unnamed parameter in route: " + std::string(tmpl));
+      Node* next = nullptr;
+      for (auto& e : node->params)
+        if (e.name == name && e.type == type) next = e.child.get();
+      if (!next) {
+        node->params.push_back({name, type, std::make_unique<Node>()});
+        next = node->params.back().child.get();
+      }
+      node = next;
+    } else {
+      auto& child = node->statics[std::string(seg)];
+      if (!child) child = std::make_unique<Node>();
+      node = child.get();
+    }
+  }
+  auto& slot = node->handlers[static_cast<std::size_t>(method)];
+  if (slot) throw std::invalid_argument("duplicate route: " + std::string(method_name(method)) + " " + std::string(tmpl));
+  slot = std::make_unique<Handler>(std::move(handler));
+  node->route = std::string(tmpl);
+}
+
+namespace {
+struct Walker {
+  const std::vector<std::string_view>& segs;
+  std::vector<std::pair<std::string_view, std::string_view>> captured;  // name view → raw value
+
+  template <class NodeT>
+  const NodeT* walk(const NodeT* node, std::size_t i) {
+    if (i == segs.size()) {
+      for (const auto& h : node->handlers)
+        if (h) return node;
+      return nullptr;
+    }
+    std::string_view seg = segs[i];
+    if (auto it = node->statics.find(std::string(seg)); it != node->statics.end())
+      if (const NodeT* n = walk(it->second.get(), i + 1)) return n;
+    for (const auto& e : node->params) {
+      std::string decoded;
+      if (!percent_decode(seg, decoded, false) || !type_accepts(e.type, decoded)) continue;
+      captured.emplace_back(e.name, seg);
+      if (const NodeT* n = walk(e.child.get(), i + 1)) return n;
+      captured.pop_back();
+    }
+    return nullptr;
+  }
+};
+}  // namespace
+
+Router::Match Router::match(Method method, std::string_view path) const {
+  Match m;
+  auto segs = split_path(path);
+  if (segs.empty()) return m;
+  Walker w{segs, {}};
+  const Node* node = w.walk(root_.get(), 0);
+  if (!node) return m;
+  m.route = node->route;
+  for (auto& [name, raw] : w.captured) {
+    std::string decoded;
+    percent_decode(raw, decoded, false);
+    m.params.push_back({name, std::move(decoded)});
+  }
+  Method effective = method == Method::HEAD && !node->handlers[static_cast<std::size_t>(Method::HEAD)] ? Method::GET : method;
+  if (const auto& h = node->handlers[static_cast<std::size_t>(effective)]) {
+    m.kind = Match::Kind::found;
+    m.handler = h.get();
+    return m;
+  }
+  m.kind = Match::Kind::method_not_allowed;
+  for (std::size_t i = 0; i < kMethods; ++i) {
+    if (!node->handlers[i]) continue;
+    auto name = method_name(static_cast<Method>(i));
+    if (!m.allow.empty()) m.allow += ", ";
+    m.allow += name;
+    if (static_cast<Method>(i) == Method::GET && !node->handlers[static_cast<std::size_t>(Method::HEAD)]) m.allow += ", HEAD";
+  }
+  return m;
+}
+
+asio::awaitable<Response> Router::dispatch(Request& req) const {
+  Match m = match(req.method, req.path());
+  req.route = m.kind == Match::Kind::not_found ? std::string_view("unmatched") : m.route;
+  if (m.kind == Match::Kind::not_found)
+    co_return error_response(Error{ErrorCode::not_found, "no route for " + std::string(req.path())});
+  if (m.kind == Match::Kind::method_not_allowed) {
+    Response r = error_response(Error{ErrorCode::method_not_allowed,
+                                      std::string(method_name(req.method)) + " is not allowed here; allowed: " + m.allow});
+    r.set_header("Allow", m.allow);
+    co_return r;
+  }
+  req.params = std::move(m.params);
+  co_return co_await (*m.handler)(req);
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,62 @@
+#pragma once
+// The HTTP/1.1 server (Boost.Beast, C++20 coroutines). The only translation unit that
+// includes Beast, so the rest of the code compiles fast.
+//
+// Limits, each answered with an envelope and then the connection closed:
+//   header block over max_header → 431 (code bad_request); body over max_body → 413;
+//   malformed request → 400. A connection idle longer than idle_timeout, or a request not
+//   fully received within read_timeout of its first byte (slowloris), is closed. Connections
+//   beyond max_connections are closed at accept.
+
+#include <utility>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/error.hpp"
+#include "http/handler.hpp"
+
+namespace mercato::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (tests)
+  std::size_t max_body = 1 << 20;
+  std::size_t max_header = 16 << 10;
+  int max_connections = 10000;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+};
+
+class Server {
+ public:
+  /// `handler` answers every request that passed the limits (normally the service pipeline).
+  /// It is called on any thread running `io`; it must be safe to call concurrently.
+  Server(asio::io_context& io, ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds, listens and starts accepting. Error when the address cannot be used.
+  Status start();
+  std::uint16_t port() const;
+
+  /// Graceful stop: no new connections, idle ones closed at once, requests in flight finish
+  /// and get `Connection: close`. `done` runs once every connection is closed, or once
+  /// `timeout` has passed (the rest are then cut). Thread-safe; call once.
+  void shutdown(std::chrono::milliseconds timeout, std::function<void()> done);
+
+  std::size_t active_connections() const;
+  bool draining() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace mercato::http

@@ -1,0 +1,263 @@
+// The server against a real socket on loopback: limits, timeouts, pipelining and graceful
+// shutdown, with small limits so each test is quick.
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include <boost/asio.hpp>
+
+namespace mercato::http {
+namespace {
+
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+struct TestServer {
+  explicit TestServer(ServerOptions o, Handler h = nullptr) {
+    if (!h) {
+      h = [](Request& req) -> asio::awaitable<Response> {
+        if (req.path() == "/slow") {
+          asio::steady_timer t(co_await asio::this_coro::executor, 400ms);
+          co_await t.async_wait(asio::use_awaitable);
+        }
+        if (req.path() == "/throw") throw std::runtime_error("boom");
+        Response r;
+        r.body = "echo:" + std::string(req.path()) + ":" + std::to_string(req.body.size());
+        co_return r;
+      };
+    }
+    server = std::make_unique<Server>(io, o, std::move(h));
+    EXPECT_TRUE(server->start().ok());
+    work.emplace(io.get_executor());
+    thread = std::thread([this] { io.run(); });
+  }
+  ~TestServer() {
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+  asio::io_context io;
+  std::unique_ptr<Server> server;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread thread;
+};
+
+ServerOptions small_limits() {
+  ServerOptions o;
+  o.port = 0;
+  o.max_body = 1024;
+  o.max_header = 1024;
+  o.read_timeout = 300ms;
+  o.idle_timeout = 500ms;
+  return o;
+}
+
+struct Client {
+  explicit Client(std::uint16_t port) : socket(io) { socket.connect({asio::ip::make_address("127.0.0.1"), port}); }
+  void send(std::string_view data) { asio::write(socket, asio::buffer(data)); }
+  /// Reads until the peer closes or `timeout` passes; returns everything read.
+  std::string read_all(std::chrono::milliseconds timeout = 2000ms) {
+    std::string out;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    socket.non_blocking(true);
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < deadline) {
+      boost::system::error_code ec;
+      std::size_t n = socket.read_some(asio::buffer(buf), ec);
+      if (ec == asio::error::would_block) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      if (ec) {
+        closed = true;
+        break;
+      }
+      out.append(buf, n);
+    }
+    return out;
+  }
+  /// Reads until `count` complete responses (by Content-Length) arrived.
+  std::string read_responses(int count) {
+    std::string out;
+    char buf[4096];
+    int seen = 0;
+    while (seen < count) {
+      std::size_t n = socket.read_some(asio::buffer(buf));
+      out.append(buf, n);
+      seen = 0;
+      std::size_t pos = 0;
+      while (true) {
+        auto hdr_end = out.find("\r\n\r\n", pos);
+        if (hdr_end == std::string::npos) break;
+        auto cl = out.find("Content-Length: ", pos);
+        std::size_t len = cl != std::string::npos && cl < hdr_end ? std::stoul(out.substr(cl + 16)) : 0;
+        if (out.size() < hdr_end + 4 + len) break;
+        ++seen;
+        pos = hdr_end + 4 + len;
+      }
+    }
+    return out;
+  }
+  asio::io_context io;
+  tcp::socket socket;
+  bool closed = false;
+};
+
+TEST(Server, answers_and_keeps_connection_alive) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto first = c.read_responses(1);
+  EXPECT_NE(first.find("HTTP/1.1 200 OK"), std::string::npos);
+  EXPECT_NE(first.find("echo:/a:0"), std::string::npos);
+  EXPECT_NE(first.find("Server: mercato\r\n"), std::string::npos);
+  c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("echo:/b:0"), std::string::npos);
+}
+
+TEST(Server, pipelined_requests_are_answered_in_order) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send(
+      "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /three HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto out = c.read_responses(3);
+  auto a = out.find("echo:/one:0"), b = out.find("echo:/two:3"), d = out.find("echo:/three:0");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(d, std::string::npos);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, d);
+}
+
+TEST(Server, oversized_header_is_431_envelope_and_closed) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+  auto out = c.read_all();
+  EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("code":"bad_request")"), std::string::npos);
+  EXPECT_TRUE(c.closed);
+}
+
+TEST(Server, oversized_body_is_413_before_the_body_is_read) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  auto out = c.read_all();
+  EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("code":"payload_too_large")"), std::string::npos);
+}
+
+TEST(Server, oversized_chunked_body_is_413) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  std::string chunk(800, 'x');
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" + chunk +
+         "\r\n0\r\n\r\n");
+  EXPECT_NE(c.read_all().find("HTTP/1.1 413"), std::string::npos);
+}
+
+TEST(Server, malformed_request_is_400_envelope) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET / HTTP/1.1\r\nBad Header Line\r\n\r\n");
+  auto out = c.read_all();
+  EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("code":"bad_request")"), std::string::npos);
+}
+
+TEST(Server, slowloris_is_cut_off_by_read_timeout) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  auto start = std::chrono::steady_clock::now();
+  // One byte every 50 ms keeps an idle timer happy forever; the read timeout must not.
+  std::string req = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+  bool cut = false;
+  for (char ch : req) {
+    boost::system::error_code ec;
+    asio::write(c.socket, asio::buffer(&ch, 1), ec);
+    if (ec) {
+      cut = true;
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+    if (std::chrono::steady_clock::now() - start > 1500ms) break;
+  }
+  if (!cut) {
+    c.read_all(500ms);
+    cut = c.closed;
+  }
+  EXPECT_TRUE(cut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2000ms);
+  EXPECT_EQ(s.server->active_connections(), 0u);
+}
+
+TEST(Server, idle_connection_is_closed_after_idle_timeout) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.read_all(1500ms);
+  EXPECT_TRUE(c.closed);
+}
+
+TEST(Server, handler_exception_becomes_500_and_server_lives) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("HTTP/1.1 500"), std::string::npos);
+  Client d(s.server->port());
+  d.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(d.read_responses(1).find("echo:/ok"), std::string::npos);
+}
+
+TEST(Server, head_response_has_length_but_no_body) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("HEAD /abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto out = c.read_all();
+  EXPECT_NE(out.find("Content-Length: 11"), std::string::npos) << out;
+  EXPECT_EQ(out.find("echo:"), std::string::npos);
+}
+
+TEST(Server, graceful_shutdown_finishes_request_in_flight) {
+  TestServer s(small_limits());
+  Client busy(s.server->port());
+  Client idle(s.server->port());
+  busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  std::promise<void> stopped;
+  s.server->shutdown(2000ms, [&] { stopped.set_value(); });
+  auto out = busy.read_all(1500ms);
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(busy.closed);
+  idle.read_all(500ms);
+  EXPECT_TRUE(idle.closed);
+  EXPECT_EQ(stopped.get_future().wait_for(1s), std::future_status::ready);
+  // No new connections once draining.
+  tcp::socket late(s.io);
+  boost::system::error_code ec;
+  late.connect({asio::ip::make_address("127.0.0.1"), s.server->port()}, ec);
+  EXPECT_TRUE(ec);
+}
+
+TEST(Server, connections_beyond_limit_are_refused) {
+  auto o = small_limits();
+  o.max_connections = 2;
+  TestServer s(o);
+  Client a(s.server->port()), b(s.server->port());
+  a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  a.read_responses(1);
+  b.read_responses(1);
+  Client third(s.server->port());
+  third.read_all(300ms);
+  EXPECT_TRUE(third.closed);
+}
+
+}  // namespace
+}  // namespace mercato::http

@@ -35,6 +35,10 @@ struct VarSpec {
   std::string_view default_value;
   std::string_view doc;
   std::string_view choices = {};  // for Kind::choice: "a|b|c"
+  /// Accepted range — integer: the value; duration: milliseconds; byte_size: bytes.
+  /// max < 0: no upper bound beyond the type's own.
+  std::int64_t min = 0;
+  std::int64_t max = -1;
 };
 
 /// The whole table, in the order `--help` prints it.
@@ -119,9 +123,18 @@ Result<Settings> load_from_env(std::string_view service);
 /// Every variable, its default for this service, and its doc — what `--help` prints.
 std::string help_text(std::string_view service);
 
-// Parsers, exposed for tests and for other code that takes the same formats.
-bool parse_duration(std::string_view text, Duration& out);      // "250ms", "30s", "15m", "1h", "1h30m"
-bool parse_byte_size(std::string_view text, std::size_t& out);  // "1048576", "64KiB", "1MiB", "2GiB"
-bool parse_host_list(std::string_view text, std::vector<HostPort>& out);  // "a:1,b:2"
+// Parsers, exposed for tests and for other code that takes the same formats. Each leaves
+// `out` untouched when it returns false.
+
+/// Whole numbers with units h, m, s, ms, each at most once and largest first: "250ms",
+/// "30s", "15m", "1h", "1h30m"; "0" alone is zero. No sign, no fractions, no spaces.
+bool parse_duration(std::string_view text, Duration& out);
+/// A whole number of bytes, optionally with a unit: B; KiB, MiB, GiB, TiB (powers of 1024);
+/// KB, MB, GB, TB (powers of 1000, as the SI prefixes say). Units are case-sensitive
+/// ("Mb" would be megabits). "1048576", "64KiB", "1MiB", "2GiB".
+bool parse_byte_size(std::string_view text, std::size_t& out);
+/// "a:1,b:2" (spaces around items allowed; IPv6 hosts in brackets: "[::1]:5432"). Empty text
+/// is an empty list.
+bool parse_host_list(std::string_view text, std::vector<HostPort>& out);
 
 }  // namespace mercato::config

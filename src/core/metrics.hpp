@@ -5,6 +5,7 @@
 // lock, so hot paths keep the child reference (see http/middleware).
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -12,7 +13,9 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace mercato::metrics {
@@ -67,6 +70,7 @@ class Family {
   Metric& with(std::initializer_list<std::string_view> label_values);
   void render(std::string& out, std::string_view type) const;
   const std::string& name() const { return name_; }
+  const std::vector<std::string>& label_names() const { return label_names_; }
 
  private:
   std::string name_, help_;
@@ -91,8 +95,13 @@ class Registry {
   GaugeFamily& gauge(std::string_view name, std::string_view help, std::vector<std::string> labels = {});
   HistogramFamily& histogram(std::string_view name, std::string_view help, std::vector<std::string> labels = {},
                              std::vector<double> buckets = default_latency_buckets());
-  /// A gauge read at scrape time (pool sizes, cache bytes).
+  /// A gauge read at scrape time (pool sizes, cache bytes). `read` runs on the scraping
+  /// thread under the registry's lock (so it must not call the registry) and must stay
+  /// callable until it is removed; registering the same name again replaces it.
   void gauge_callback(std::string_view name, std::string_view help, std::function<double()> read);
+  /// Drops a callback gauge; once this returns, its `read` is never called again (call it
+  /// before destroying what `read` looks at).
+  void remove_gauge_callback(std::string_view name);
 
   /// Prometheus text format 0.0.4.
   std::string render() const;

@@ -26,9 +26,7 @@ App::App(std::string service, int argc, char** argv) : service_(std::move(servic
       std::fputs(config::help_text(service_).c_str(), stdout);
       std::exit(0);
     }
-    std::fprintf(stderr, "mercato-%s: unknown argument \"%s\" (configuration is by environment; see --help)\n",
-                 service_.c_str(), argv[i]);
-    std::exit(2);
+    args_.emplace_back(argv[i]);
   }
   auto loaded = config::load_from_env(service_);
   if (!loaded) fail_startup(loaded.error().message);
@@ -39,6 +37,11 @@ App::App(std::string service, int argc, char** argv) : service_(std::move(servic
 App::~App() = default;
 
 int App::run() {
+  if (!args_.empty()) {
+    std::fprintf(stderr, "mercato-%s: unknown argument \"%s\" (configuration is by environment; see --help)\n",
+                 service_.c_str(), args_.front().c_str());
+    return 2;
+  }
   const auto& hs = settings_.http;
   Pipeline pipeline;
   pipeline.use(request_id()).use(access_log()).use(http::metrics(service_)).use(recover());

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -27,11 +28,13 @@ namespace mercato::http {
 class App {
  public:
   /// Handles --help (prints every variable, exits 0) and configuration errors (one line on
-  /// stderr, exits 2) before returning.
+  /// stderr, exits 2) before returning. Other arguments are kept in args() for a service's
+  /// own commands (e.g. `mercato-identity user add …`); run() refuses any left unhandled.
   App(std::string service, int argc, char** argv);
   ~App();
 
   const config::Settings& settings() const { return settings_; }
+  const std::vector<std::string>& args() const { return args_; }
   asio::io_context& io() { return io_; }
   Router& router() { return router_; }
   Health& health() { return health_; }
@@ -45,6 +48,7 @@ class App {
 
  private:
   std::string service_;
+  std::vector<std::string> args_;
   config::Settings settings_;
   asio::io_context io_;
   Router router_;

@@ -1,0 +1,59 @@
+# System packages: the TOOLCHAIN install lines, plus what the driver itself uses. Only the
+# missing ones are installed, so a machine that has everything pays one dpkg-query (~10 ms).
+
+SYSTEM_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libboost-dev libboost-system-dev libboost-context-dev libpq-dev libhiredis-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libsimdjson-dev rapidjson-dev libjwt-dev libsodium-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
+  python3 curl
+)
+# Pulled in without their recommendations, which would bring a desktop's worth of packages.
+SYSTEM_PACKAGES_NO_RECOMMENDS=(prometheus docker-compose)
+
+# Prints the packages among the arguments that are not installed.
+missing_packages() {
+  local installed
+  installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "$@" 2> /dev/null | awk '$1 == "ii" { printf "%s ", $2 }')"
+  local p
+  for p in "$@"; do
+    [[ $installed == *" $p "* ]] || printf '%s\n' "$p"
+  done
+}
+
+install_packages() {
+  local log=$LOG_DIR/install.log missing=() missing_nr=() sudo=()
+  if ! command -v dpkg-query > /dev/null || ! command -v apt-get > /dev/null; then
+    warn "not a Debian system: skipping package installation (needs: ${SYSTEM_PACKAGES[*]})"
+    return 0
+  fi
+  mapfile -t missing < <(missing_packages "${SYSTEM_PACKAGES[@]}")
+  mapfile -t missing_nr < <(missing_packages "${SYSTEM_PACKAGES_NO_RECOMMENDS[@]}")
+  # Node 20 comes from NodeSource on the reference machine; Debian's nodejs is the fallback.
+  if web_enabled && ! command -v npm > /dev/null; then missing+=(nodejs npm); fi
+  ((${#missing[@]} + ${#missing_nr[@]} > 0)) || return 0
+
+  mkdir -p "$LOG_DIR"
+  : > "$log"
+  step "install: ${missing[*]} ${missing_nr[*]} (log: $(rel "$log"))"
+  if ! is_root; then
+    if ! command -v sudo > /dev/null; then
+      FAILED_WHY="packages are missing and installing them needs root; run as root or install sudo"
+      return 1
+    fi
+    # Asked up front, on the terminal, rather than from inside a logged command.
+    say "    installing system packages needs sudo"
+    sudo -v || { FAILED_WHY="sudo was refused"; return 1; }
+    sudo=(sudo)
+  fi
+  run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update ||
+    { FAILED_WHY="apt-get update failed"; return 1; }
+  if ((${#missing[@]})); then
+    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" ||
+      { FAILED_WHY="apt-get install failed"; return 1; }
+  fi
+  if ((${#missing_nr[@]})); then
+    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing_nr[@]}" ||
+      { FAILED_WHY="apt-get install failed"; return 1; }
+  fi
+}

@@ -1,0 +1,85 @@
+# The three C++ services. Each is configured only through its environment: the caller's
+# environment passes through, the driver adds the stack's addresses for whatever the caller did
+# not set, and always sets what must differ per service (HTTP_PORT, DB_NAME, upstream ports).
+
+svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$1"; }
+
+svc_pid() {
+  local pid
+  pid=$(read_pidfile "$RUN_DIR/$1.pid") || return 1
+  pid_is "$pid" "mercato-$1" || return 1
+  printf '%s' "$pid"
+}
+
+# Fills SVC_ENV with NAME=value pairs for service $1.
+svc_env() {
+  local name=$1 environment
+  case $STACK in
+    test) environment=test ;;
+    *) environment=${ENVIRONMENT:-development} ;;
+  esac
+  SVC_ENV=(
+    "ENVIRONMENT=$environment"
+    "HTTP_HOST=${HTTP_HOST:-127.0.0.1}"
+    "HTTP_PORT=$(component_port "$name")"
+    "DB_HOST=${DB_HOST:-127.0.0.1}"
+    "DB_PORT=${DB_PORT:-$PORT_PG}"
+    "DB_USER=${DB_USER:-postgres}"
+    "REDIS_HOST=${REDIS_HOST:-127.0.0.1}"
+    "REDIS_PORT=${REDIS_PORT:-$PORT_REDIS}"
+    "MIGRATIONS_DIR=${MIGRATIONS_DIR:-$REPO/migrations}"
+    "JWT_KEYS_DIR=${JWT_KEYS_DIR:-$STATE/keys}"
+  )
+  if [[ $PG_REPLICA == 1 ]]; then
+    SVC_ENV+=("DB_REPLICA_HOSTS=${DB_REPLICA_HOSTS:-127.0.0.1:$PORT_PG_REPLICA}")
+  fi
+  case $name in
+    catalog) SVC_ENV+=(DB_NAME=mercato_catalog) ;;
+    identity) SVC_ENV+=(DB_NAME=mercato_identity) ;;
+    gateway)
+      SVC_ENV+=(
+        "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-127.0.0.1}"
+        "PRODUCT_SERVICE_PORT=$PORT_CATALOG"
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-127.0.0.1}"
+        "USER_SERVICE_PORT=$PORT_IDENTITY"
+      )
+      ;;
+  esac
+}
+
+# Which health path a start waits for. `up` and `test` wait for readiness; `_ctl` waits only for
+# liveness, because a fault test may restart a service while its database is deliberately down.
+SVC_WAIT_PATH=/health/ready
+SVC_READY_TIMEOUT=${MERCATO_READY_TIMEOUT:-60}
+
+#   svc_start NAME [--cpu N] [VAR=value...]   (extra variables override everything else)
+svc_start() {
+  local name=$1 cpu= bin port pid cmd
+  shift
+  if [[ ${1:-} == --cpu ]]; then
+    cpu=$2
+    shift 2
+  fi
+  bin=$(svc_bin "$name")
+  if [[ ! -x $bin ]]; then
+    FAILED_WHY="$(rel "$bin") does not exist: the build did not produce it (is there code in src/services/$name/?)"
+    return 1
+  fi
+  port=$(component_port "$name")
+  port_free "$port" || return 1
+  svc_env "$name"
+  cmd=(env "${SVC_ENV[@]}" "$@")
+  [[ -n $cpu ]] && cmd+=(taskset -c "$cpu")
+  cmd+=("$bin")
+  launch "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" "$REPO" "${cmd[@]}" || return 1
+  pid=$(read_pidfile "$RUN_DIR/$name.pid")
+  wait_http "http://127.0.0.1:$port$SVC_WAIT_PATH" "$SVC_READY_TIMEOUT" "$pid"
+}
+
+# SIGTERM is the services' graceful shutdown (finish in-flight requests, exit 0).
+svc_stop() {
+  local pid
+  pid=$(svc_pid "$1") || return 0
+  terminate "$pid" "${MERCATO_STOP_TIMEOUT:-20}"
+  rm -f "$RUN_DIR/$1.pid"
+}

@@ -1,0 +1,242 @@
+# A stack is one complete set of running components with its own ports and its own state under
+# .var/<stack>/: `dev` (./mercato up), `test` (./mercato test) and `bench` (./mercato bench).
+#
+# Components, in start order (stop order is the reverse):
+#   postgres, postgres-replica, redis, identity, catalog, gateway, web
+# Their start, stop and pid lookups live in postgres.sh, redis.sh, services.sh and web.sh, behind
+# the component_* dispatchers below, so up/down/status/_ctl treat every component alike.
+
+COMPONENTS=(postgres postgres-replica redis identity catalog gateway web)
+SERVICES=(identity catalog gateway)
+
+# Default ports per stack: gateway catalog identity web postgres postgres-replica redis.
+stack_default_ports() {
+  case $1 in
+    dev) echo 8080 8081 8082 3000 15432 15433 16379 ;;
+    test) echo 18080 18081 18082 13000 25432 25433 26379 ;;
+    bench) echo 28080 28081 28082 28000 28432 28433 28379 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Selects a stack: sets STACK, STATE, LOG_DIR, RUN_DIR and the PORT_* variables.
+# Ports come from MERCATO_<WHAT>_PORT or the stack's defaults. Once a stack has started, the
+# values it started with are kept in run/stack.env and win, so `down`, `status` and `_ctl` act
+# on the ports actually in use; `--fresh` (used by commands that start a stack) recomputes them
+# unless something of the stack still runs.
+stack_use() {
+  local fresh=0 d
+  [[ ${2:-} == --fresh ]] && fresh=1
+  STACK=$1
+  STATE=$VAR_ROOT/$STACK
+  LOG_DIR=$STATE/logs
+  RUN_DIR=$STATE/run
+  read -r -a d <<< "$(stack_default_ports "$STACK")"
+  ((${#d[@]} == 7)) || die "unknown stack '$STACK'"
+  PORT_GATEWAY=${MERCATO_GATEWAY_PORT:-${d[0]}}
+  PORT_CATALOG=${MERCATO_CATALOG_PORT:-${d[1]}}
+  PORT_IDENTITY=${MERCATO_IDENTITY_PORT:-${d[2]}}
+  PORT_WEB=${MERCATO_WEB_PORT:-${d[3]}}
+  PORT_PG=${MERCATO_PG_PORT:-${d[4]}}
+  PORT_PG_REPLICA=${MERCATO_PG_REPLICA_PORT:-${d[5]}}
+  PORT_REDIS=${MERCATO_REDIS_PORT:-${d[6]}}
+  PG_REPLICA=${MERCATO_PG_REPLICA:-1}
+  STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
+  if [[ -f $RUN_DIR/stack.env ]] && { ((fresh == 0)) || stack_any_running; }; then
+    # shellcheck disable=SC1091
+    source "$RUN_DIR/stack.env"
+  fi
+  local p
+  for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS"; do
+    [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
+  done
+}
+
+stack_save() {
+  mkdir -p "$RUN_DIR"
+  {
+    echo "# Ports and options the $STACK stack was started with (written by ./mercato)."
+    local v
+    for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PG_REPLICA STACK_BIN_DIR; do
+      printf '%s=%q\n' "$v" "${!v}"
+    done
+  } > "$RUN_DIR/stack.env"
+}
+
+# Creates the state directories. Parents stay traversable because PostgreSQL runs as another
+# user when the driver runs as root.
+stack_dirs() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR" "$STATE/keys" || return 1
+  chmod 755 "$VAR_ROOT" "$STATE" "$LOG_DIR" "$RUN_DIR"
+  chmod 700 "$STATE/keys"
+}
+
+service_url() { printf 'http://127.0.0.1:%s' "$(component_port "$1")"; }
+
+# Component dispatch --------------------------------------------------------------------------
+
+component_enabled() {
+  case $1 in
+    postgres-replica) [[ $PG_REPLICA == 1 ]] ;;
+    web) web_enabled ;;
+    *) return 0 ;;
+  esac
+}
+
+component_port() {
+  case $1 in
+    postgres) echo "$PORT_PG" ;;
+    postgres-replica) echo "$PORT_PG_REPLICA" ;;
+    redis) echo "$PORT_REDIS" ;;
+    gateway) echo "$PORT_GATEWAY" ;;
+    catalog) echo "$PORT_CATALOG" ;;
+    identity) echo "$PORT_IDENTITY" ;;
+    web) echo "$PORT_WEB" ;;
+  esac
+}
+
+component_log() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
+
+component_pid() {
+  case $1 in
+    postgres) pg_pid "$STATE/pg/primary" ;;
+    postgres-replica) pg_pid "$STATE/pg/replica" ;;
+    redis) redis_pid ;;
+    identity | catalog | gateway) svc_pid "$1" ;;
+    web) web_pid ;;
+    *) return 1 ;;
+  esac
+}
+
+# Starts one component unless it already runs. Newly started ones are appended to STARTED, so a
+# failure or Ctrl-C stops exactly what this command started. Extra arguments go to the service
+# start (bench uses them for CPU pinning and settings).
+STARTED=()
+component_start() {
+  local name=$1 pid
+  shift
+  FAILED_STEP=$name FAILED_LOG=$(component_log "$name") FAILED_WHY=
+  if pid=$(component_pid "$name"); then
+    printf '    %-17s already running (pid %s)\n' "$name" "$pid"
+    return 0
+  fi
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  printf '\n--- %s: starting %s ---\n' "$(date '+%F %T')" "$name" >> "$FAILED_LOG"
+  # Recorded before it runs: a component that launched but never became ready, or was being
+  # started when Ctrl-C came, must be stopped with the rest.
+  STARTED+=("$name")
+  case $name in
+    postgres) pg_start_primary ;;
+    postgres-replica) pg_start_replica ;;
+    redis) redis_start ;;
+    identity | catalog | gateway) svc_start "$name" "$@" ;;
+    web) web_start ;;
+  esac || return 1
+  printf '==> %-17s started  pid %-7s 127.0.0.1:%s\n' "$name" "$(component_pid "$name")" "$(component_port "$name")"
+}
+
+component_stop() {
+  local name=$1 pid
+  pid=$(component_pid "$name") || return 0
+  case $name in
+    postgres) pg_stop "$STATE/pg/primary" ;;
+    postgres-replica) pg_stop "$STATE/pg/replica" ;;
+    redis) redis_stop ;;
+    identity | catalog | gateway) svc_stop "$name" ;;
+    web) web_stop ;;
+  esac
+  printf '    %-17s stopped (was pid %s)\n' "$name" "$pid"
+}
+
+# Whole stacks --------------------------------------------------------------------------------
+
+# Starts every enabled component in order; stops at the first failure (FAILED_* say why).
+stack_start() {
+  local c
+  stack_dirs || return 1
+  stack_save
+  for c in "${COMPONENTS[@]}"; do
+    component_enabled "$c" || continue
+    component_start "$c" || return 1
+  done
+}
+
+stack_stop_started() {
+  local i
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do component_stop "${STARTED[i]}"; done
+  STARTED=()
+}
+
+# Stops everything of the selected stack that runs, whoever started it. Returns 1 when nothing ran.
+stack_stop_all() {
+  local i any=1
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+    if component_pid "${COMPONENTS[i]}" > /dev/null; then
+      any=0
+      component_stop "${COMPONENTS[i]}"
+    fi
+  done
+  STARTED=()
+  return $any
+}
+
+stack_any_running() {
+  local c
+  for c in "${COMPONENTS[@]}"; do component_pid "$c" > /dev/null && return 0; done
+  return 1
+}
+
+stack_all_running() {
+  local c
+  for c in "${COMPONENTS[@]}"; do
+    component_enabled "$c" || continue
+    component_pid "$c" > /dev/null || return 1
+  done
+}
+
+# One line per component; returns 3 (LSB "not running") when an enabled component is stopped.
+stack_status() {
+  local c pid rc=0
+  say "$STACK stack ($(rel "$STATE")):"
+  for c in "${COMPONENTS[@]}"; do
+    if pid=$(component_pid "$c"); then
+      printf '  %-17s running  pid %-7s 127.0.0.1:%s\n' "$c" "$pid" "$(component_port "$c")"
+    elif component_enabled "$c"; then
+      printf '  %-17s stopped\n' "$c"
+      rc=3
+    else
+      printf '  %-17s -        (%s)\n' "$c" "$(component_disabled_reason "$c")"
+    fi
+  done
+  return $rc
+}
+
+component_disabled_reason() {
+  case $1 in
+    postgres-replica) echo "disabled: MERCATO_PG_REPLICA=0" ;;
+    web) echo "no web/package.json yet" ;;
+  esac
+}
+
+# What `up` prints once everything answers.
+stack_print_urls() {
+  local admin
+  say ""
+  say "Mercato is running ($STACK stack):"
+  printf '  %-10s %s   (API: %s/api/v1/products)\n' gateway "$(service_url gateway)" "$(service_url gateway)"
+  if web_enabled; then printf '  %-10s %s\n' dashboard "$(service_url web)"; fi
+  printf '  %-10s %s\n' catalog "$(service_url catalog)"
+  printf '  %-10s %s\n' identity "$(service_url identity)"
+  printf '  %-10s %s/metrics   (each service serves /metrics, /health/live, /health/ready)\n' metrics "$(service_url gateway)"
+  printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s\n' postgres "$PORT_PG" \
+    "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS"
+  for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
+    if [[ -s $admin ]]; then
+      local email password
+      read -r email password < "$admin"
+      printf '  %-10s %s  password %s   (from %s)\n' login "$email" "$password" "$(rel "$admin")"
+      break
+    fi
+  done
+  say "  logs       ./mercato logs [service]     state: $(rel "$STATE")/"
+}

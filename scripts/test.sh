@@ -1,0 +1,147 @@
+# ./mercato test: the same set-up as `up`, on the test stack's ports and a fresh .var/test, then
+# every suite. The stack is torn down on any exit (trap), and a summary says what passed.
+#
+# Suites: ctest of the release build (unit + integration), with --asan also ctest of the
+# AddressSanitizer build; the Python black-box tests in tests/; the dashboard's `npm test` once
+# web/package.json has a "test" script. Each suite's output is also kept in .var/test/logs/.
+
+SUITE_NAMES=()
+SUITE_RESULTS=()
+TEST_EXIT=0
+
+suite_result() { # name result
+  SUITE_NAMES+=("$1")
+  SUITE_RESULTS+=("$2")
+  [[ $2 == PASS || $2 == skipped* ]] || TEST_EXIT=1
+}
+
+test_finish() {
+  local i
+  trap '' INT TERM HUP
+  ((EXIT_RC == 0)) || TEST_EXIT=1
+  say ""
+  step "stopping the test stack"
+  stack_stop_all > /dev/null || true
+  say ""
+  say "== test summary =="
+  for i in "${!SUITE_NAMES[@]}"; do printf '  %-16s %s\n' "${SUITE_NAMES[i]}" "${SUITE_RESULTS[i]}"; done
+  if ((EXIT_RC > 128)); then printf '  %-16s %s\n' interrupted "by signal $((EXIT_RC - 128)); later suites did not run"; fi
+  if ((TEST_EXIT)); then say "FAILED"; else say "PASSED"; fi
+  EXIT_RC=$TEST_EXIT
+}
+
+# Runs one suite with its output on the terminal and in a log.
+#   run_suite NAME LOG CMD...
+run_suite() {
+  local name=$1 log=$2 rc
+  shift 2
+  say ""
+  step "suite $name: $*"
+  "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  if ((rc == 0)); then suite_result "$name" PASS; else suite_result "$name" "FAIL (exit $rc, log $(rel "$log"))"; fi
+}
+
+# The environment every suite sees: the test stack's addresses and how to reach the driver.
+test_env() {
+  export DB_HOST=127.0.0.1 DB_PORT=$PORT_PG DB_USER=postgres
+  export REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT_REDIS
+  export ENVIRONMENT=test MIGRATIONS_DIR=$REPO/migrations JWT_KEYS_DIR=$STATE/keys
+  export MERCATO_REPO=$REPO MERCATO_CTL="$REPO/mercato _ctl test"
+  export MERCATO_BIN_DIR=$REPO/build/release/bin
+  export MERCATO_GATEWAY_URL MERCATO_CATALOG_URL MERCATO_IDENTITY_URL MERCATO_WEB_URL
+  MERCATO_GATEWAY_URL=$(service_url gateway)
+  MERCATO_CATALOG_URL=$(service_url catalog)
+  MERCATO_IDENTITY_URL=$(service_url identity)
+  MERCATO_WEB_URL=$(service_url web)
+  if [[ $PG_REPLICA == 1 ]]; then export DB_REPLICA_HOSTS=127.0.0.1:$PORT_PG_REPLICA; fi
+}
+
+cmd_test() {
+  local asan=0 stack_ok=1 start
+  while (($#)); do
+    case $1 in
+      --asan) asan=1 ;;
+      *) usage_error "unknown option for test: $1" ;;
+    esac
+    shift
+  done
+  start=$SECONDS
+  stack_use test --fresh
+  stack_lock
+  EXIT_HOOKS+=(test_finish)
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+
+  # Leftovers of an interrupted run would hold the ports and the data.
+  stack_stop_all > /dev/null
+  rm -rf "$STATE"
+  stack_use test --fresh
+  stack_dirs || die "cannot create $(rel "$STATE")"
+
+  if ! run_step install "$LOG_DIR/install.log" install_packages; then
+    report_failure
+    suite_result setup "FAIL (install)"
+    exit 1
+  fi
+  if ! run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log"; then
+    report_failure
+    suite_result build "FAIL (release)"
+    exit 1
+  fi
+  if ((asan)) && ! run_step build-asan "$LOG_DIR/build-asan.log" build_preset asan "$LOG_DIR/build-asan.log"; then
+    report_failure
+    suite_result build "FAIL (asan)"
+    exit 1
+  fi
+
+  test_env
+  if stack_start; then
+    suite_result stack PASS
+  else
+    # The C++ suites still run: most of them need only PostgreSQL and Redis, and their
+    # failures say more than a missing service does.
+    report_failure
+    suite_result stack "FAIL ($FAILED_STEP)"
+    stack_ok=0
+  fi
+
+  run_suite "ctest release" "$LOG_DIR/ctest-release.log" \
+    ctest --test-dir "$REPO/build/release" --output-on-failure --no-tests=error
+  if ((asan)); then
+    MERCATO_BIN_DIR=$REPO/build/asan/bin run_suite "ctest asan" "$LOG_DIR/ctest-asan.log" \
+      ctest --test-dir "$REPO/build/asan" --output-on-failure --no-tests=error
+  else
+    suite_result "ctest asan" "skipped (./mercato test --asan)"
+  fi
+
+  if ((stack_ok == 0)); then
+    suite_result python "not run (the stack did not start)"
+  elif [[ -z $(find "$REPO/tests" -name 'test_*.py' -print -quit 2> /dev/null) ]]; then
+    suite_result python "skipped (no tests/**/test_*.py yet)"
+  else
+    run_suite python "$LOG_DIR/python.log" \
+      python3 -m unittest discover -s tests -p 'test_*.py' -v
+    # unittest reports success when discovery found nothing (a folder without __init__.py).
+    if grep -q '^Ran 0 tests' "$LOG_DIR/python.log"; then
+      SUITE_RESULTS[-1]="FAIL (no test was discovered: is there an __init__.py in each test folder?)"
+      TEST_EXIT=1
+    fi
+  fi
+
+  if ! web_has_test_script; then
+    suite_result web "skipped (no \"test\" script in web/package.json)"
+  elif ((stack_ok == 0)); then
+    suite_result web "not run (the stack did not start)"
+  else
+    run_suite web "$LOG_DIR/web-test.log" npm --prefix "$REPO/web" test
+  fi
+  say ""
+  say "tests took $((SECONDS - start)) s"
+}
+
+web_has_test_script() {
+  web_enabled || return 1
+  node -e 'process.exit(((require(process.argv[1]).scripts || {}).test) ? 0 : 1)' "$WEB_DIR/package.json" 2> /dev/null
+}

@@ -1,0 +1,92 @@
+# The Next.js dashboard, started only once web/package.json exists. Dependencies are installed
+# with `npm ci` when node_modules is missing or older than the lock file, and `next build` runs
+# when the sources changed since the last build. Each stack asks for its own build directory
+# through MERCATO_WEB_DIST_DIR=.next/<stack>, so that `./mercato test` does not rebuild under a
+# running dev dashboard; next.config must pass it to `distDir` (until it does, both stacks share
+# Next's default .next and the stamp below makes each rebuild when the other built last).
+
+WEB_DIR=$REPO/web
+
+web_enabled() { [[ -f $WEB_DIR/package.json ]]; }
+
+web_pid() {
+  local pid
+  pid=$(read_pidfile "$RUN_DIR/web.pid") || return 1
+  pid_is "$pid" next || return 1
+  printf '%s' "$pid"
+}
+
+web_env() {
+  WEB_ENV=(
+    NEXT_TELEMETRY_DISABLED=1
+    "MERCATO_GATEWAY_URL=$(service_url gateway)"
+    "MERCATO_WEB_DIST_DIR=.next/$STACK"
+  )
+}
+
+# The directory the last build wrote to: the stack's own when next.config honours
+# MERCATO_WEB_DIST_DIR, else Next's default.
+web_build_id_file() {
+  if [[ -f $WEB_DIR/.next/$STACK/BUILD_ID ]]; then
+    printf '%s' "$WEB_DIR/.next/$STACK/BUILD_ID"
+  else
+    printf '%s' "$WEB_DIR/.next/BUILD_ID"
+  fi
+}
+
+# A build is current when its stamp (gateway URL + BUILD_ID, written after our last build for
+# this stack) still matches and no source file is newer than it.
+web_build_current() {
+  local stamp=$RUN_DIR/web-build.stamp id_file newer
+  id_file=$(web_build_id_file)
+  [[ -f $stamp && -f $id_file ]] || return 1
+  [[ $(cat "$stamp") == "$(service_url gateway) $(cat "$id_file")" ]] || return 1
+  newer=$(find "$WEB_DIR" \( -name node_modules -o -name .next \) -prune -o -type f -newer "$stamp" -print -quit)
+  [[ -z $newer ]]
+}
+
+web_install_needed() {
+  local marker=$WEB_DIR/node_modules/.package-lock.json
+  [[ -f $marker ]] || return 0
+  [[ $WEB_DIR/package.json -nt $marker ]] && return 0
+  [[ -f $WEB_DIR/package-lock.json && $WEB_DIR/package-lock.json -nt $marker ]]
+}
+
+web_start() {
+  local log pid
+  if ! command -v npm > /dev/null; then
+    FAILED_WHY="npm is not installed (Node 20 is needed for the dashboard)"
+    return 1
+  fi
+  web_env
+  if web_install_needed; then
+    log=$LOG_DIR/web-install.log FAILED_LOG=$LOG_DIR/web-install.log
+    step "web: installing npm packages (log: $(rel "$log"))"
+    if [[ -f $WEB_DIR/package-lock.json ]]; then
+      (cd "$WEB_DIR" && run_logged "$log" npm ci --no-audit --no-fund) || { FAILED_WHY="npm ci failed"; return 1; }
+    else
+      (cd "$WEB_DIR" && run_logged "$log" npm install --no-audit --no-fund) || { FAILED_WHY="npm install failed"; return 1; }
+    fi
+  fi
+  if ! web_build_current; then
+    log=$LOG_DIR/web-build.log FAILED_LOG=$LOG_DIR/web-build.log
+    step "web: next build (log: $(rel "$log"))"
+    (cd "$WEB_DIR" && run_logged "$log" env "${WEB_ENV[@]}" node_modules/.bin/next build) ||
+      { FAILED_WHY="next build failed"; return 1; }
+    printf '%s %s' "$(service_url gateway)" "$(cat "$(web_build_id_file)")" > "$RUN_DIR/web-build.stamp"
+  fi
+  FAILED_LOG=$LOG_DIR/web.log
+  port_free "$PORT_WEB" || return 1
+  # `next start` binds every interface unless told otherwise.
+  launch "$RUN_DIR/web.pid" "$LOG_DIR/web.log" "$WEB_DIR" \
+    env "${WEB_ENV[@]}" node_modules/.bin/next start -H 127.0.0.1 -p "$PORT_WEB" || return 1
+  pid=$(read_pidfile "$RUN_DIR/web.pid")
+  wait_http_any "$(service_url web)/" "${MERCATO_READY_TIMEOUT:-60}" "$pid"
+}
+
+web_stop() {
+  local pid
+  pid=$(web_pid) || return 0
+  terminate "$pid" 15
+  rm -f "$RUN_DIR/web.pid"
+}

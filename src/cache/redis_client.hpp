@@ -1,0 +1,100 @@
+#pragma once
+// The Redis client the cache stands on: one pipelined connection (hiredis async on Asio),
+// shared by every coroutine of the process. Redis is a cache here, never the source of truth,
+// so the client is built to fail fast: while it is disconnected every call returns
+// service_unavailable at once instead of waiting, and it reconnects by itself.
+
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "cache/redis_command.hpp"
+#include "cache/redis_reply.hpp"
+#include "cache/redis_script.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace mercato::metrics {
+class Counter;
+}
+
+namespace mercato::cache {
+
+namespace asio = boost::asio;
+using Duration = config::Duration;
+
+namespace detail {
+class RedisConnection;
+}
+
+/// Thread-safety: every member function may be called from any thread running `io`, from as
+/// many coroutines at once as you like; hiredis itself is only ever touched on one strand.
+///
+/// Errors: a Redis error reply ("-WRONGTYPE ...") is a successful Result holding an error
+/// RedisReply. A failed Result is a transport problem, always ErrorCode::service_unavailable:
+///   - message "redis unavailable", reason "disconnected": not connected (returned without
+///     waiting), or the connection dropped before the reply came;
+///   - message "redis timed out", reason "timeout": no reply within the timeout (a reply
+///     that comes later is dropped). After 5 timeouts in a row the connection is assumed
+///     dead and re-established, failing fast meanwhile.
+/// and ErrorCode::bad_request for a call that can never work (an empty command, or
+/// SUBSCRIBE/MONITOR, which belong on a RedisSubscriber).
+class RedisClient {
+ public:
+  /// `settings.command_timeout` is the default per-call timeout and `connect_timeout` bounds
+  /// each connect (TCP, AUTH, SELECT, PING); 0 means 1 s and 2 s. `name` labels metrics and
+  /// logs, and is the connection's CLIENT SETNAME.
+  RedisClient(asio::io_context& io, const config::RedisSettings& settings, std::string name = "redis");
+  /// Stops (see stop()). Destroy the client only once no call is in flight any more: stop()
+  /// first makes them all finish promptly.
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  /// Connects in the background and keeps reconnecting with capped exponential backoff
+  /// (0.1 s doubling to 2 s, jittered) for as long as the client runs. Returns at once.
+  void start();
+  /// Closes the connection for good: calls in flight and later fail as unavailable. Returns
+  /// at once; the work it leaves on `io` finishes shortly after.
+  void stop();
+  /// Connected and handshake done: calls are being sent.
+  bool connected() const;
+
+  /// One command, binary-safe (arguments and replies may hold any bytes, NUL included):
+  /// `co_await redis.command(cmd("SET", key, value, "PX", 60000))` (see cmd()).
+  asio::awaitable<Result<RedisReply>> command(std::vector<std::string> args,
+                                              std::optional<Duration> timeout = {});
+
+  /// Several commands written together before any reply is awaited (one round trip); the
+  /// replies come back in order. Build the vector before the co_await (see cmd() for why). All or nothing at the transport level: one timeout or
+  /// disconnect fails the whole batch (Redis may still have run some of the commands).
+  asio::awaitable<Result<std::vector<RedisReply>>> pipeline(std::vector<std::vector<std::string>> commands,
+                                                            std::optional<Duration> timeout = {});
+
+  /// Runs a Lua script by EVALSHA, falling back to EVAL (which also loads it) when the
+  /// server answers NOSCRIPT, as it does after a restart or SCRIPT FLUSH.
+  asio::awaitable<Result<RedisReply>> eval(const Script& script, std::vector<std::string> keys,
+                                           std::vector<std::string> args, std::optional<Duration> timeout = {});
+
+  /// Round-trip time of a PING, for /health/ready. An error reply (e.g. -LOADING) is
+  /// service_unavailable too.
+  asio::awaitable<Result<std::chrono::microseconds>> ping(std::optional<Duration> timeout = {});
+
+ private:
+  void count(const Result<std::vector<RedisReply>>& result, std::size_t commands);
+
+  std::shared_ptr<detail::RedisConnection> connection_;
+  metrics::Counter& ok_;
+  metrics::Counter& error_reply_;
+  metrics::Counter& timeout_;
+  metrics::Counter& unavailable_;
+};
+
+}  // namespace mercato::cache

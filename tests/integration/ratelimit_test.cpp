@@ -1,0 +1,128 @@
+// The shared rate limit against the real Redis of the test stack: two limiters (two gateway
+// instances) share one budget, and with Redis unreachable each falls back to its local share.
+
+#include <utility>  // before Asio (see TOOLCHAIN)
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "core/ids.hpp"
+#include "ratelimit/limiter.hpp"
+
+namespace mercato::ratelimit {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+config::RedisSettings redis_settings(std::uint16_t port_override = 0) {
+  config::RedisSettings s;
+  const char* host = std::getenv("REDIS_HOST");
+  const char* port = std::getenv("REDIS_PORT");
+  s.host = host && *host ? host : "127.0.0.1";
+  s.port = port_override ? port_override : static_cast<std::uint16_t>(port && *port ? std::atoi(port) : 26379);
+  s.command_timeout = 1000ms;
+  s.connect_timeout = 500ms;
+  return s;
+}
+
+struct Loop {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::thread thread{[this] { io.run(); }};
+  ~Loop() {
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+  template <class T>
+  T run(asio::awaitable<T> a) {
+    return asio::co_spawn(io, std::move(a), asio::use_future).get();
+  }
+};
+
+bool wait_connected(cache::RedisClient& c) {
+  for (int i = 0; i < 200 && !c.connected(); ++i) std::this_thread::sleep_for(10ms);
+  return c.connected();
+}
+
+TEST(SharedRateLimit, two_instances_share_one_budget) {
+  Loop loop;
+  cache::RedisClient a(loop.io, redis_settings(), "rl-a"), b(loop.io, redis_settings(), "rl-b");
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_connected(a));
+  ASSERT_TRUE(wait_connected(b));
+  std::string prefix = "test:rl:" + ids::uuid_v7() + ":";
+  Limiter first(a, {.per_minute = 10, .expected_instances = 2, .key_prefix = prefix});
+  Limiter second(b, {.per_minute = 10, .expected_instances = 2, .key_prefix = prefix});
+  int allowed = 0;
+  for (int i = 0; i < 20; ++i) {
+    Limiter& l = i % 2 ? second : first;
+    Decision d = loop.run(l.check("addr:10.0.0.1"));
+    EXPECT_TRUE(d.shared);
+    if (d.allowed) ++allowed;
+    else EXPECT_GT(d.retry_after.count(), 0);
+  }
+  EXPECT_EQ(allowed, 10);  // not 20: the budget is shared
+  // Another client has its own budget.
+  EXPECT_TRUE(loop.run(first.check("addr:10.0.0.2")).allowed);
+  a.stop();
+  b.stop();
+}
+
+TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {
+  Loop loop;
+  cache::RedisClient dead(loop.io, redis_settings(/*port_override=*/1), "rl-dead");  // nothing listens on port 1
+  dead.start();
+  Limiter l(dead, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:dead:"});
+  int allowed = 0;
+  for (int i = 0; i < 20; ++i) {
+    Decision d = loop.run(l.check("addr:10.0.0.9"));
+    EXPECT_FALSE(d.shared);
+    if (d.allowed) ++allowed;
+  }
+  EXPECT_EQ(allowed, 5);  // 10 per minute split over 2 expected instances
+  EXPECT_TRUE(l.in_fallback());
+  dead.stop();
+}
+
+TEST(SharedRateLimit, middleware_answers_429_envelope_with_headers) {
+  Loop loop;
+  cache::RedisClient c(loop.io, redis_settings(), "rl-mw");
+  c.start();
+  ASSERT_TRUE(wait_connected(c));
+  Limiter l(c, {.per_minute = 2, .expected_instances = 1, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+  auto mw = middleware(l);
+  http::Next ok = [](http::Request&) -> asio::awaitable<http::Response> { co_return http::Response{}; };
+  auto call = [&](std::string target) {
+    http::Request req;
+    req.target = std::move(target);
+    req.remote_addr = "192.0.2.7";
+    return loop.run(mw(req, ok));
+  };
+  auto r1 = call("/api/v1/products");
+  EXPECT_EQ(r1.status, 200);
+  EXPECT_EQ(r1.header("RateLimit-Limit").value_or(""), "2");
+  EXPECT_EQ(r1.header("RateLimit-Remaining").value_or(""), "1");
+  EXPECT_EQ(call("/api/v1/products").status, 200);
+  auto denied = call("/api/v1/products");
+  EXPECT_EQ(denied.status, 429);
+  EXPECT_NE(denied.body.find(R"("code":"rate_limited")"), std::string::npos);
+  EXPECT_EQ(denied.header("Retry-After").value_or(""), "30");
+  EXPECT_EQ(denied.header("RateLimit-Remaining").value_or(""), "0");
+  // Probes are never limited.
+  EXPECT_EQ(call("/health/live").status, 200);
+  EXPECT_FALSE(call("/health/live").header("RateLimit-Limit").has_value());
+  c.stop();
+}
+
+}  // namespace
+}  // namespace mercato::ratelimit

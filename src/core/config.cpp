@@ -1,7 +1,10 @@
 #include "core/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <limits>
 #include <optional>
@@ -88,14 +91,36 @@ constexpr VarSpec kVars[] = {
     {"RATE_LIMIT_PER_MINUTE", K::integer, "100", "requests per client per minute at the gateway", {}, 1},
     {"CORS_ORIGINS", K::string_list, "http://localhost:3000,http://127.0.0.1:3000",
      "origins allowed to call the API from a browser, comma-separated; * for any"},
+    {"API_V1_SUNSET", K::http_date, "",
+     "HTTP-date when /api/v1 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
+    {"API_V2_SUNSET", K::http_date, "",
+     "HTTP-date when /api/v2 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
 
     {"JWT_ISSUER", K::string, "mercato-identity", "iss of issued tokens, required when verifying"},
     {"JWT_AUDIENCE", K::string, "mercato", "aud of issued tokens, required when verifying"},
     {"JWT_ACCESS_TTL", K::duration, "15m", "lifetime of an access token", {}, kSecond, 24 * kHour},
     {"JWT_REFRESH_TTL", K::duration, "720h", "lifetime of a refresh token family", {}, kSecond, 24 * 366 * kHour},
     {"JWT_KEYS_DIR", K::string, ".var/keys", "directory of the token signing keys"},
+    {"JWT_CLOCK_SKEW", K::duration, "30s", "clock difference tolerated when checking exp, nbf and iat", {}, 0,
+     5 * kMinute},
+
+    {"PASSWORD_HASH_WORKERS", K::integer, "0", "threads hashing passwords (argon2id); 0 means one per CPU core", {},
+     0, 256},
+    {"PASSWORD_HASH_QUEUE", K::integer, "32", "password hashes waiting or running at once; more get 503", {}, 1,
+     100000},
+    {"LOGIN_MAX_FAILURES", K::integer, "10",
+     "failed logins per account and client address per LOGIN_FAILURE_WINDOW before 429", {}, 1, 100000},
+    {"LOGIN_FAILURE_WINDOW", K::duration, "15m", "window in which failed logins are counted", {}, kSecond,
+     24 * kHour},
+    // Per service: the gateway's own peers are clients (all on 127.0.0.1 in development), so
+    // it believes no X-Forwarded-For unless told; the services behind it believe the gateway.
+    {"TRUSTED_PROXIES", K::string_list, "gateway=,*=127.0.0.1",
+     "peers whose X-Forwarded-For names the client address, as IP addresses separated by commas"},
 
     {"MIGRATIONS_DIR", K::string, "migrations", "directory of the SQL migrations"},
+
+    {"CATALOG_CURSOR_SECRET", K::string, "",
+     "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -228,6 +253,19 @@ std::string range_text(const VarSpec& v, Fmt fmt) {
   return "from " + fmt(v.min) + " to " + fmt(v.max);
 }
 
+bool canonical_ip(std::string_view text, std::string& out) {
+  const std::string s(text);
+  unsigned char addr[16];
+  char buf[INET6_ADDRSTRLEN];
+  for (int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, s.c_str(), addr) == 1 && inet_ntop(family, addr, buf, sizeof buf) != nullptr) {
+      out = buf;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool valid_origin(std::string_view o) {
   if (o == "*") return true;
   const auto scheme_end = o.find("://");
@@ -329,6 +367,32 @@ class Loader {
       items.emplace_back(t);
     }
     return items;
+  }
+
+  /// IP addresses in canonical form, so they compare equal to a peer address as printed.
+  std::vector<std::string> ip_list(std::string_view name) {
+    Raw r = take(name, K::string_list);
+    std::vector<std::string> ips;
+    for (auto item : split(r.text, ',')) {
+      const auto t = trim(item);
+      if (t.empty()) continue;
+      std::string ip;
+      if (!canonical_ip(t, ip)) {
+        fail(r, "expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2");
+        return {};
+      }
+      ips.push_back(std::move(ip));
+    }
+    return ips;
+  }
+
+  /// Empty, or an HTTP-date (kept as written: it is sent in headers as is).
+  std::string http_date(std::string_view name) {
+    Raw r = take(name, K::http_date);
+    std::int64_t t = 0;
+    if (failed() || r.text.empty()) return {};
+    if (!parse_http_date(r.text, t)) fail(r, "expected an HTTP-date such as Sun, 06 Nov 1994 08:49:37 GMT");
+    return r.text;
   }
 
   log::Level level(std::string_view name) {
@@ -517,6 +581,37 @@ bool parse_host_list(std::string_view text, std::vector<HostPort>& out) {
   return true;
 }
 
+bool parse_http_date(std::string_view text, std::int64_t& unix_seconds) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT": every field at a fixed offset.
+  static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' || text[16] != ' ' ||
+      text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
+    return false;
+  auto number = [&](std::size_t pos, std::size_t len, unsigned& out) {
+    std::uint64_t v = 0;
+    if (!parse_unsigned(text.substr(pos, len), v)) return false;
+    out = static_cast<unsigned>(v);
+    return true;
+  };
+  unsigned day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  if (!number(5, 2, day) || !number(12, 4, year) || !number(17, 2, hour) || !number(20, 2, minute) ||
+      !number(23, 2, second) || hour > 23 || minute > 59 || second > 60)
+    return false;
+  unsigned month = 0;
+  while (month < 12 && kMonths[month] != text.substr(8, 3)) ++month;
+  if (month == 12) return false;
+  const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(year)), std::chrono::month(month + 1),
+                                         std::chrono::day(day)};
+  if (!date.ok()) return false;
+  const std::chrono::sys_days days{date};
+  if (kDays[std::chrono::weekday(days).c_encoding()] != text.substr(0, 3)) return false;
+  unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(days.time_since_epoch()).count() + hour * 3600 +
+                 minute * 60 + second;
+  return true;
+}
+
 Result<Settings> load(std::string_view service, const Getenv& getenv) {
   Loader L(service, getenv);
   Settings s;
@@ -572,13 +667,22 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
 
   s.rate_limit_per_minute = L.integer("RATE_LIMIT_PER_MINUTE");
   s.cors_origins = L.origin_list("CORS_ORIGINS");
+  s.api_v1_sunset = L.http_date("API_V1_SUNSET");
+  s.api_v2_sunset = L.http_date("API_V2_SUNSET");
 
   s.jwt_issuer = L.string("JWT_ISSUER");
   s.jwt_audience = L.string("JWT_AUDIENCE");
   s.jwt_access_ttl = L.duration("JWT_ACCESS_TTL");
   s.jwt_refresh_ttl = L.duration("JWT_REFRESH_TTL");
   s.jwt_keys_dir = L.string("JWT_KEYS_DIR");
+  s.jwt_clock_skew = L.duration("JWT_CLOCK_SKEW");
+  s.password_hash_workers = L.integer("PASSWORD_HASH_WORKERS");
+  s.password_hash_queue = L.integer("PASSWORD_HASH_QUEUE");
+  s.login_max_failures = L.integer("LOGIN_MAX_FAILURES");
+  s.login_failure_window = L.duration("LOGIN_FAILURE_WINDOW");
+  s.trusted_proxies = L.ip_list("TRUSTED_PROXIES");
   s.migrations_dir = L.string("MIGRATIONS_DIR");
+  s.catalog_cursor_secret = L.string("CATALOG_CURSOR_SECRET");
 
   L.check_all_read();
   if (L.error) return std::move(*L.error);

@@ -25,7 +25,7 @@ struct HostPort {
   bool operator==(const HostPort&) const = default;
 };
 
-enum class Kind { string, integer, port, duration, boolean, host_list, string_list, byte_size, level, choice };
+enum class Kind { string, integer, port, duration, boolean, host_list, string_list, byte_size, level, choice, http_date };
 
 /// One environment variable. `default_value` may depend on the service: it is then written
 /// "gateway=8080,catalog=8081,identity=8082,*=8080" (`*` for any other service).
@@ -109,7 +109,16 @@ struct Settings {
   Duration jwt_access_ttl{};
   Duration jwt_refresh_ttl{};
   std::string jwt_keys_dir;
+  Duration jwt_clock_skew{};
+  int password_hash_workers = 0;  // 0: one per core
+  int password_hash_queue = 0;
+  int login_max_failures = 0;
+  Duration login_failure_window{};
+  std::vector<std::string> trusted_proxies;  // canonical IP text, as a server prints a peer's address
+  std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
+  std::string api_v2_sunset;
   std::string migrations_dir;
+  std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
 };
 
 using Getenv = std::function<const char*(const char*)>;
@@ -136,5 +145,8 @@ bool parse_byte_size(std::string_view text, std::size_t& out);
 /// "a:1,b:2" (spaces around items allowed; IPv6 hosts in brackets: "[::1]:5432"). Empty text
 /// is an empty list.
 bool parse_host_list(std::string_view text, std::vector<HostPort>& out);
+/// An IMF-fixdate, the one HTTP-date form a sender may generate (RFC 9110 5.6.7):
+/// "Sun, 06 Nov 1994 08:49:37 GMT", with the weekday matching the date.
+bool parse_http_date(std::string_view text, std::int64_t& unix_seconds);
 
 }  // namespace mercato::config

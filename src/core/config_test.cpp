@@ -47,7 +47,8 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "USER_SERVICE_HOST", "USER_SERVICE_PORT", "UPSTREAM_TIMEOUT", "CACHE_TTL_PRODUCT_DETAIL",
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
         "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
-        "JWT_KEYS_DIR", "MIGRATIONS_DIR"})
+        "JWT_KEYS_DIR", "MIGRATIONS_DIR", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
+        "API_V2_SUNSET"})
     EXPECT_TRUE(names.count(n)) << n;
 }
 
@@ -113,6 +114,16 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.jwt_refresh_ttl, 720h);
   EXPECT_EQ(s.jwt_keys_dir, ".var/keys");
   EXPECT_EQ(s.migrations_dir, "migrations");
+  EXPECT_EQ(s.catalog_cursor_secret, "");  // random per process unless set
+  EXPECT_EQ(s.trusted_proxies, (std::vector<std::string>{"127.0.0.1"}));
+  EXPECT_EQ(s.api_v1_sunset, "");
+  EXPECT_EQ(s.api_v2_sunset, "");
+}
+
+TEST(ConfigDefaults, the_gateway_trusts_no_forwarded_for_unless_told) {
+  auto r = load_with("gateway", {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->trusted_proxies.empty());
 }
 
 TEST(ConfigDefaults, port_and_database_depend_on_the_service) {
@@ -153,7 +164,9 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"REDIS_DB", "15"},
                                  {"RATE_LIMIT_PER_MINUTE", "1000"},
                                  {"CORS_ORIGINS", " https://shop.example , http://localhost:13000 ,"},
-                                 {"CACHE_L1_MAX_BYTES", "0"}});
+                                 {"CACHE_L1_MAX_BYTES", "0"},
+                                 {"TRUSTED_PROXIES", " 10.0.0.1, 0:0:0::1 "},
+                                 {"API_V1_SUNSET", "Wed, 31 Dec 2025 23:59:59 GMT"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->environment, "production");
   EXPECT_EQ(r->log_level, log::Level::warn);
@@ -168,6 +181,9 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->rate_limit_per_minute, 1000);
   EXPECT_EQ(r->cors_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:13000"}));
   EXPECT_EQ(r->cache.l1_max_bytes, 0u);
+  EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
+  EXPECT_EQ(r->api_v1_sunset, "Wed, 31 Dec 2025 23:59:59 GMT");
+  EXPECT_EQ(r->api_v2_sunset, "");
 }
 
 TEST(ConfigValues, upstream_host_alone_uses_the_port_variable) {
@@ -248,6 +264,10 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"CORS_ORIGINS", "http://a.example/", R"(config: CORS_ORIGINS="http://a.example/": expected origins such as http://localhost:3000 (no path) separated by commas, or *)"},
       {"DB_MAX_IDLE_CONNS", "30", R"(config: DB_MAX_IDLE_CONNS="30": expected an integer 0-1000, at most DB_MAX_OPEN_CONNS (25))"},
       {"REDIS_MIN_IDLE_CONNS", "101", R"(config: REDIS_MIN_IDLE_CONNS="101": expected an integer 0-10000, at most REDIS_POOL_SIZE (100))"},
+      {"TRUSTED_PROXIES", "10.0.0.256", R"(config: TRUSTED_PROXIES="10.0.0.256": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
+      {"TRUSTED_PROXIES", "lb.internal", R"(config: TRUSTED_PROXIES="lb.internal": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
+      {"API_V1_SUNSET", "2025-12-31", R"(config: API_V1_SUNSET="2025-12-31": expected an HTTP-date such as Sun, 06 Nov 1994 08:49:37 GMT)"},
+      {"API_V2_SUNSET", "Thu, 31 Dec 2025 23:59:59 GMT", R"(config: API_V2_SUNSET="Thu, 31 Dec 2025 23:59:59 GMT": expected an HTTP-date such as Sun, 06 Nov 1994 08:49:37 GMT)"},
   };
   for (const auto& c : cases) {
     const std::string msg = error_of({{c.var, c.value}});
@@ -333,6 +353,22 @@ TEST(ParseHostList, rejects_malformed_items_and_leaves_the_output) {
     std::vector<HostPort> out{{"keep", 1}};
     EXPECT_FALSE(parse_host_list(bad, out)) << bad;
     EXPECT_EQ(out, (std::vector<HostPort>{{"keep", 1}})) << bad;
+  }
+}
+
+TEST(ParseHttpDate, imf_fixdate_only_with_a_matching_weekday) {
+  std::int64_t t = 0;
+  ASSERT_TRUE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", t));
+  EXPECT_EQ(t, 784111777);
+  ASSERT_TRUE(parse_http_date("Wed, 31 Dec 2025 23:59:59 GMT", t));
+  EXPECT_EQ(t, 1767225599);
+  ASSERT_TRUE(parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT", t));
+  for (const char* bad : {"", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Mon, 06 Nov 1994 08:49:37 GMT",
+                          "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT", "Thu, 29 Feb 2023 00:00:00 GMT",
+                          "Sun, 06 nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 GMT "}) {
+    std::int64_t keep = 42;
+    EXPECT_FALSE(parse_http_date(bad, keep)) << bad;
+    EXPECT_EQ(keep, 42) << bad;
   }
 }
 

@@ -1,7 +1,113 @@
-// mercato-identity: see ARCHITECTURE.md. This file is the service's table of contents.
+// mercato-identity: see ARCHITECTURE.md. This file is the service's table of contents:
+// configuration, commands, signing keys, schema, database, Redis, password hashing, login
+// throttling, refresh-token families, authentication, routes, health, housekeeping.
+//
+// Commands besides serving (commands.hpp): `user add`, `create-admin`, `keys rotate`,
+// `keys list`.
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+
+#include <chrono>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "auth/authenticate.hpp"
+#include "auth/key_store.hpp"
+#include "auth/passwords.hpp"
+#include "auth/verifier.hpp"
+#include "cache/redis_client.hpp"
+#include "core/log.hpp"
+#include "db/pool.hpp"
 #include "http/app.hpp"
+#include "http/envelope.hpp"
+#include "services/identity/commands.hpp"
+#include "services/identity/refresh_tokens.hpp"
+#include "services/identity/routes.hpp"
+#include "services/identity/schema.hpp"
+#include "services/identity/throttle.hpp"
+#include "services/identity/users_repository.hpp"
+
+using namespace mercato;
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Every 2 s: pick up keys added by `keys rotate` (from any machine sharing the directory)
+/// and let retired ones go. Every hour: delete refresh families long dead.
+asio::awaitable<void> housekeeping(auth::LocalKeys& keys, identity::RefreshTokens& refresh,
+                                   const identity::Schema& schema) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto next_cleanup = std::chrono::steady_clock::now() + 1min;
+  for (;;) {
+    timer.expires_after(2s);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    keys.reload();
+    if (schema.ready() && std::chrono::steady_clock::now() >= next_cleanup) {
+      next_cleanup = std::chrono::steady_clock::now() + 1h;
+      if (auto n = co_await refresh.delete_old(); n && *n > 0)
+        log::info("deleted old refresh families", {{"count", *n}});
+    }
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  mercato::http::App app("identity", argc, argv);
+  http::App app("identity", argc, argv);
+  const config::Settings& settings = app.settings();
+  if (!app.args().empty()) return identity::run_command(settings, app.io(), app.args());
+
+  // Signing keys: created on first start (JWT_KEYS_DIR, 0700/0600); an older key verifies
+  // for one access-token lifetime (plus skew) after a newer one appears.
+  const auto overlap =
+      std::chrono::duration_cast<std::chrono::milliseconds>(settings.jwt_access_ttl + settings.jwt_clock_skew);
+  auto opened = auth::LocalKeys::open(settings.jwt_keys_dir, overlap);
+  if (!opened) http::fail_startup(opened.error().message);
+  std::shared_ptr<auth::LocalKeys> keys = *opened;
+
+  identity::Schema schema(settings);
+  db::Pool pool(app.io(), settings.db, "identity");
+  cache::RedisClient redis(app.io(), settings.redis, "identity");
+  redis.start();
+
+  auth::PasswordHasher hasher(settings.password_hash_workers, settings.password_hash_queue);
+  identity::LoginThrottle throttle(
+      redis, identity::ThrottleLimits::from_max_failures(settings.login_max_failures, settings.login_failure_window));
+  identity::UsersRepository users(pool);
+  identity::RefreshTokens refresh(pool, settings.jwt_refresh_ttl);
+  identity::IdentityContext ctx{settings, users, refresh, hasher, throttle, *keys};
+
+  // Until the schema exists every API call would fail on a missing table: say so plainly.
+  app.use([&schema](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
+    if (!schema.ready() && req.path().starts_with("/api/") && !req.path().starts_with("/api/v1/.well-known/"))
+      co_return http::error_response(unavailable("identity database is not ready"));
+    co_return co_await next(req);
+  });
+  // Identity verifies its own tokens with the keys it signs with: no JWKS round trip.
+  app.use(auth::authenticate(std::make_shared<auth::TokenVerifier>(keys, auth::VerifyOptions::from(settings))));
+  identity::install_auth_routes(app.router(), ctx);
+  identity::install_users_routes(app.router(), ctx);
+
+  // Health: the database is critical; Redis is not (throttling falls back to local counters).
+  app.health().add("database", true, [&pool, &schema]() -> asio::awaitable<http::CheckOutcome> {
+    if (!schema.ready()) co_return http::CheckOutcome{false, {}, "migrations not applied yet"};
+    auto rtt = co_await pool.ping(2s);
+    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
+    co_return http::CheckOutcome{true, *rtt, {}};
+  });
+  app.health().add("redis", false, [&redis]() -> asio::awaitable<http::CheckOutcome> {
+    auto rtt = co_await redis.ping(1s);
+    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
+    co_return http::CheckOutcome{true, *rtt, {}};
+  });
+
+  asio::co_spawn(app.io(), housekeeping(*keys, refresh, schema), asio::detached);
+  app.on_stop([&redis] { redis.stop(); });
   return app.run();
 }

@@ -1,0 +1,140 @@
+#include "auth/jwks_client.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "auth/jwks.hpp"
+#include "core/log.hpp"
+#include "http/client.hpp"
+
+namespace mercato::auth {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  boost::system::error_code ec;
+  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+}  // namespace
+
+JwksClient::Options JwksClient::options_from(const config::Settings& s) {
+  Options o;
+  o.upstreams = s.user_service;
+  o.timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, std::chrono::milliseconds(2000));
+  return o;
+}
+
+std::shared_ptr<JwksClient> JwksClient::create(asio::io_context& io, Options options) {
+  return std::shared_ptr<JwksClient>(new JwksClient(io, std::move(options)));
+}
+
+JwksClient::JwksClient(asio::io_context& io, Options options)
+    : io_(io), options_(std::move(options)), client_(std::make_unique<http::Client>(io)) {
+  keys_.store(std::make_shared<const KeySet>());
+}
+
+JwksClient::~JwksClient() = default;
+
+void JwksClient::start() {
+  // On a strand: http::Client wants its calls' executor to be one.
+  asio::co_spawn(asio::make_strand(io_), run(), asio::detached);
+}
+
+asio::awaitable<void> JwksClient::run() {
+  // Holds only a weak reference while asleep, so the loop never keeps the client (and its
+  // connection pool) alive past its owner.
+  std::weak_ptr<JwksClient> weak = weak_from_this();
+  auto backoff = std::chrono::milliseconds(200);
+  auto next_refresh = Clock::now();
+  int failures = 0;
+  for (;;) {
+    if (Clock::now() >= next_refresh) {
+      auto self = weak.lock();
+      if (!self || self->stopped_) co_return;
+      const bool ok = co_await self->fetch();
+      if (ok) {
+        failures = 0;
+        backoff = std::chrono::milliseconds(200);
+        next_refresh = Clock::now() + options_.refresh_every;
+      } else if (!self->has_keys()) {
+        // Say it once, then every 20th attempt: identity starting late is normal.
+        if (failures++ % 20 == 0) log::warn("no token keys yet; retrying identity's JWKS", {{"attempts", failures}});
+        next_refresh = Clock::now() + backoff;
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      } else {
+        next_refresh = Clock::now() + std::chrono::milliseconds(5000);
+      }
+    }
+    {
+      auto self = weak.lock();
+      if (!self || self->stopped_) co_return;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - Clock::now());
+    co_await sleep_for(std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(1000)));
+  }
+}
+
+asio::awaitable<bool> JwksClient::fetch() {
+  last_fetch_ms_ = steady_ms();
+  fetching_ = true;
+  struct Done {
+    std::atomic<bool>& flag;
+    ~Done() { flag = false; }
+  } done{fetching_};
+  for (const auto& address : options_.upstreams) {
+    http::ClientRequest req;
+    req.target = options_.path;
+    req.headers = {{"Accept", "application/json"}};
+    auto res = co_await client_->send(client_->upstream(address), req, Clock::now() + options_.timeout);
+    if (!res) {
+      log::debug("JWKS fetch failed", {{"host", address.host}, {"error", res.error().message}});
+      continue;
+    }
+    if (res->status != 200) {
+      log::warn("JWKS fetch answered with an error status", {{"host", address.host}, {"status", res->status}});
+      continue;
+    }
+    auto set = parse_jwks(res->body);
+    if (!set || set->empty()) {
+      log::warn("JWKS fetch returned no usable key", {{"host", address.host}});
+      continue;
+    }
+    const auto before = keys_.load();
+    if (before->size() != set->size() ||
+        !std::equal(set->entries().begin(), set->entries().end(), before->entries().begin()))
+      log::info("token keys fetched", {{"keys", set->size()}});
+    keys_.store(std::make_shared<const KeySet>(std::move(*set)));
+    co_return true;
+  }
+  co_return false;
+}
+
+asio::awaitable<std::shared_ptr<const KeySet>> JwksClient::refresh_for(std::string kid) {
+  if (fetching_) {
+    // Someone else's fetch is on its way: wait for it rather than fail this request.
+    const auto deadline = Clock::now() + options_.timeout;
+    while (fetching_ && Clock::now() < deadline) co_await sleep_for(std::chrono::milliseconds(10));
+    co_return keys();
+  }
+  auto last = last_fetch_ms_.load();
+  const auto now = steady_ms();
+  if (now - last < options_.min_refetch.count() || !last_fetch_ms_.compare_exchange_strong(last, now)) co_return keys();
+  log::info("token names an unknown key; refetching JWKS", {{"kid", kid.substr(0, 64)}});
+  auto self = shared_from_this();
+  co_await fetch();
+  co_return keys();
+}
+
+}  // namespace mercato::auth

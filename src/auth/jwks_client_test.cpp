@@ -1,0 +1,137 @@
+// The JWKS client against a real HTTP server on loopback (the server of src/http, in a thread
+// of its own), standing in for identity.
+#include "auth/jwks_client.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <gtest/gtest.h>
+
+#include "auth/jwks.hpp"
+#include "auth/test_support.hpp"
+#include "http/envelope.hpp"
+#include "http/server.hpp"
+
+namespace mercato::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A fake identity: serves whatever key set the test puts in, counts the fetches.
+struct FakeIdentity {
+  asio::io_context io;
+  std::unique_ptr<http::Server> server;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread thread;
+  std::mutex mu;
+  KeySet published;
+  std::atomic<int> hits{0};
+
+  FakeIdentity() {
+    http::ServerOptions o;
+    o.port = 0;
+    server = std::make_unique<http::Server>(io, o, [this](http::Request&) -> asio::awaitable<http::Response> {
+      ++hits;
+      std::lock_guard lock(mu);
+      co_return http::ok(render_jwks(published));
+    });
+    EXPECT_TRUE(server->start().ok());
+    work.emplace(io.get_executor());
+    thread = std::thread([this] { io.run(); });
+  }
+  ~FakeIdentity() { stop(); }
+  void stop() {
+    if (!thread.joinable()) return;
+    work.reset();
+    io.stop();
+    thread.join();
+    server.reset();
+  }
+  void publish(const SigningKey& k) {
+    std::lock_guard lock(mu);
+    published.add(k.kid, k.public_key);
+  }
+  std::uint16_t port() const { return server->port(); }
+};
+
+JwksClient::Options options_for(std::uint16_t port) {
+  JwksClient::Options o;
+  o.upstreams = {{"127.0.0.1", port}};
+  o.timeout = 1s;
+  o.min_refetch = 300ms;
+  return o;
+}
+
+TEST(JwksClient, fetches_and_keeps_the_keys_while_identity_is_down) {
+  FakeIdentity idp;
+  const auto a = SigningKey::generate(1);
+  idp.publish(a);
+  asio::io_context io;
+  auto client = JwksClient::create(io, options_for(idp.port()));
+  EXPECT_FALSE(client->has_keys());
+  EXPECT_TRUE(testing::run(io, client->fetch()));
+  ASSERT_TRUE(client->keys()->find(a.kid));
+
+  idp.stop();
+  EXPECT_FALSE(testing::run(io, client->fetch()));
+  EXPECT_TRUE(client->keys()->find(a.kid)) << "a failed fetch must not drop the cached keys";
+}
+
+TEST(JwksClient, an_unknown_kid_refetches_at_most_once_per_interval) {
+  FakeIdentity idp;
+  const auto a = SigningKey::generate(1), b = SigningKey::generate(2);
+  idp.publish(a);
+  asio::io_context io;
+  auto client = JwksClient::create(io, options_for(idp.port()));
+  ASSERT_TRUE(testing::run(io, client->fetch()));
+  const int after_first = idp.hits;
+
+  idp.publish(b);  // identity rotated
+  auto keys = testing::run(io, client->refresh_for(b.kid));
+  EXPECT_FALSE(keys->find(b.kid)) << "too soon after the last fetch";
+  EXPECT_EQ(idp.hits, after_first);
+
+  std::this_thread::sleep_for(350ms);
+  keys = testing::run(io, client->refresh_for(b.kid));
+  EXPECT_TRUE(keys->find(b.kid));
+  EXPECT_EQ(idp.hits, after_first + 1);
+
+  // A flood of made-up kids right after costs identity nothing.
+  for (int i = 0; i < 20; ++i) testing::run(io, client->refresh_for("forged-" + std::to_string(i)));
+  EXPECT_EQ(idp.hits, after_first + 1);
+}
+
+TEST(JwksClient, keeps_retrying_in_the_background_until_identity_answers) {
+  // Reserve a port, then let identity appear on it only later.
+  asio::io_context io;
+  FakeIdentity later;
+  const auto port = later.port();
+  later.stop();
+  auto client = JwksClient::create(io, options_for(port));
+  client->start();
+  io.run_for(500ms);
+  EXPECT_FALSE(client->has_keys());
+
+  const auto a = SigningKey::generate(1);
+  asio::io_context idp_io;
+  KeySet set;
+  set.add(a.kid, a.public_key);
+  http::ServerOptions o;
+  o.port = port;
+  http::Server server(idp_io, o,
+                      [&](http::Request&) -> asio::awaitable<http::Response> { co_return http::ok(render_jwks(set)); });
+  ASSERT_TRUE(server.start().ok());
+  std::thread t([&] { idp_io.run_for(5s); });
+  for (int i = 0; i < 40 && !client->has_keys(); ++i) io.run_for(100ms);
+  EXPECT_TRUE(client->has_keys());
+  client->stop();
+  io.run_for(1200ms);  // the loop notices stop() within a second
+  idp_io.stop();
+  t.join();
+}
+
+}  // namespace
+}  // namespace mercato::auth

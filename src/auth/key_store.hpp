@@ -1,0 +1,80 @@
+#pragma once
+// The identity service's signing keys, one file per key under JWT_KEYS_DIR:
+//   <kid>.jwk   mode 0600, a private JWK {"kty":"OKP","crv":"Ed25519","kid","x","d","created_ms"}
+// in a directory of mode 0700, both created on first start. The newest key signs; an older
+// key stays published (and verifying) until every token it signed has expired: for the
+// access-token lifetime plus the clock leeway after its successor was created.
+//
+// Rotation is `mercato-identity keys rotate`, which only adds a file: running identity
+// processes pick it up on their next reload (LocalKeys), so every instance sharing the
+// directory agrees on the keys without talking to each other.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "auth/jwt.hpp"
+#include "auth/key_source.hpp"
+#include "core/error.hpp"
+
+namespace mercato::auth {
+
+/// Every key in `dir`, oldest first. Error for a missing directory or a file that is not a
+/// valid key (its kid must be the thumbprint of its key), naming the file. Tightens a
+/// directory or file readable by others back to 0700/0600 (and logs it).
+Result<std::vector<SigningKey>> load_keys(const std::string& dir);
+
+/// Writes a new key into `dir` (created 0700 if missing) and returns it.
+Result<SigningKey> create_key(const std::string& dir, std::int64_t now_ms);
+
+/// load_keys(), creating the directory and a first key when there is none. Processes
+/// starting together create only one key (an flock on `dir/.lock`).
+Result<std::vector<SigningKey>> open_keys(const std::string& dir, std::int64_t now_ms);
+
+/// The keys that verify at `now_ms`: the newest, and each older one whose successor is
+/// younger than `overlap` (the access-token lifetime plus leeway).
+std::vector<SigningKey> live_keys(const std::vector<SigningKey>& all, std::int64_t now_ms,
+                                  std::chrono::milliseconds overlap);
+
+/// Deletes key files no longer live (see live_keys), keeping `overlap` of extra margin.
+void prune_keys(const std::string& dir, const std::vector<SigningKey>& all, std::int64_t now_ms,
+                std::chrono::milliseconds overlap);
+
+std::int64_t unix_now_ms();
+
+/// The identity service's KeySource: signs with the newest key of its directory, verifies
+/// with the live ones, and renders the JWKS. reload() re-reads the directory (call it on a
+/// timer); refresh_for() re-reads at most once a second.
+class LocalKeys : public KeySource {
+ public:
+  /// Loads (creating on first start) the keys of `dir`.
+  static Result<std::shared_ptr<LocalKeys>> open(std::string dir, std::chrono::milliseconds overlap);
+
+  std::shared_ptr<const KeySet> keys() const override;
+  asio::awaitable<std::shared_ptr<const KeySet>> refresh_for(std::string kid) override;
+
+  struct Snapshot {
+    SigningKey signer;
+    std::shared_ptr<const KeySet> verify;
+    std::string jwks;  // render_jwks(*verify)
+  };
+  std::shared_ptr<const Snapshot> snapshot() const { return snap_.load(); }
+
+  /// Re-reads the directory; keeps the current keys (and logs) if it cannot.
+  Status reload();
+
+ private:
+  LocalKeys(std::string dir, std::chrono::milliseconds overlap) : dir_(std::move(dir)), overlap_(overlap) {}
+  void install(const std::vector<SigningKey>& all);
+
+  std::string dir_;
+  std::chrono::milliseconds overlap_;
+  std::atomic<std::shared_ptr<const Snapshot>> snap_;
+  std::atomic<std::int64_t> last_reload_ms_{0};
+};
+
+}  // namespace mercato::auth

@@ -1,0 +1,166 @@
+#include "auth/passwords.hpp"
+
+#include <thread>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <sodium.h>
+
+#include "auth/sodium.hpp"
+#include "core/metrics.hpp"
+
+namespace mercato::auth {
+
+namespace {
+
+bool valid_utf8_without_controls(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      if (b0 < 0x20 || b0 == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+      n = 1;
+    else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      n = 2;
+      if (b0 == 0xE0) lo = 0xA0;
+      if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      n = 3;
+      if (b0 == 0xF0) lo = 0x90;
+      if (b0 == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // truncated sequence
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b1 < lo || b1 > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+void wipe(std::string& s) {
+  if (!s.empty()) sodium_memzero(s.data(), s.size());
+}
+
+}  // namespace
+
+std::optional<std::string> password_problem(std::string_view p) {
+  if (p.size() < kMinPasswordBytes) return "must be at least 12 bytes long";
+  if (p.size() > kMaxPasswordBytes) return "must be at most 256 bytes long";
+  if (!valid_utf8_without_controls(p)) return "must be UTF-8 text without control characters";
+  return std::nullopt;
+}
+
+PasswordCost PasswordCost::interactive() {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+PasswordCost PasswordCost::minimal() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+
+std::string hash_password(std::string_view password, PasswordCost cost) {
+  ensure_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem, crypto_pwhash_ALG_ARGON2ID13) !=
+      0)
+    return {};
+  return out;
+}
+
+bool verify_password(std::string_view stored_hash, std::string_view password) {
+  ensure_sodium();
+  // crypto_pwhash_str_verify wants a NUL-terminated hash.
+  const std::string h(stored_hash);
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+PasswordHasher::PasswordHasher(int workers, int capacity, PasswordCost cost)
+    : pool_(workers > 0 ? workers : std::max(1u, std::thread::hardware_concurrency())),
+      capacity_(capacity),
+      cost_(cost),
+      verifications_(
+          metrics::Registry::global()
+              .counter("password_verifications_total", "argon2id password verifications run (real and dummy alike)")
+              .with({})),
+      hashes_(
+          metrics::Registry::global().counter("password_hashes_total", "argon2id password hashes computed").with({})),
+      rejected_(metrics::Registry::global()
+                    .counter("password_queue_rejected_total", "password operations refused because the queue was full")
+                    .with({})) {
+  ensure_sodium();
+  // Random, never revealed: no password can match it, and verifying against it costs what a
+  // real verification costs because it carries the same parameters.
+  unsigned char secret[32];
+  randombytes_buf(secret, sizeof secret);
+  dummy_hash_ = hash_password({reinterpret_cast<const char*>(secret), sizeof secret}, cost_);
+  sodium_memzero(secret, sizeof secret);
+}
+
+PasswordHasher::~PasswordHasher() { pool_.join(); }
+
+template <class T, class F>
+asio::awaitable<Result<T>> PasswordHasher::run(F work) {
+  if (pending_.fetch_add(1) >= capacity_) {
+    pending_.fetch_sub(1);
+    rejected_.inc();
+    co_return Error{ErrorCode::service_unavailable, "too many logins in progress; try again shortly"};
+  }
+  // The work runs on the pool; the result is posted back to the coroutine's own executor,
+  // so the caller resumes where it was (its strand), never on a hashing thread.
+  // (Named locals rather than temporaries inside co_await: g++ 12 destroys some temporaries
+  // of a co_await full-expression twice.)
+  auto initiate = [this, work = std::move(work)](auto handler) mutable {
+    // Tracked: the caller's io_context must not run out of work (and return from run())
+    // while the only thing it waits for is on another thread.
+    auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+    asio::post(pool_, [work = std::move(work), handler = std::move(handler), ex]() mutable {
+      T value = work();
+      asio::post(ex, [handler = std::move(handler), value = std::move(value)]() mutable { handler(std::move(value)); });
+    });
+  };
+  auto result =
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(std::move(initiate), asio::use_awaitable);
+  pending_.fetch_sub(1);
+  co_return result;
+}
+
+asio::awaitable<Result<std::string>> PasswordHasher::hash(std::string password) {
+  auto work = [p = std::move(password), cost = cost_, this]() mutable {
+    auto h = hash_password(p, cost);
+    wipe(p);
+    hashes_.inc();
+    return h;
+  };
+  auto r = co_await run<std::string>(std::move(work));
+  if (r && r->empty()) co_return Error{ErrorCode::service_unavailable, "cannot hash the password now"};
+  co_return r;
+}
+
+asio::awaitable<Result<bool>> PasswordHasher::verify(std::string stored_hash, std::string password) {
+  auto work = [h = std::move(stored_hash), p = std::move(password), this]() mutable {
+    const bool ok = verify_password(h, p);
+    wipe(p);
+    verifications_.inc();
+    return ok;
+  };
+  auto r = co_await run<bool>(std::move(work));
+  co_return r;
+}
+
+asio::awaitable<Result<bool>> PasswordHasher::verify_dummy(std::string password) {
+  auto r = co_await verify(dummy_hash_, std::move(password));
+  if (!r) co_return std::move(r).error();
+  co_return false;
+}
+
+}  // namespace mercato::auth

@@ -1,0 +1,100 @@
+#include "auth/verifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include "auth/test_support.hpp"
+
+namespace mercato::auth {
+namespace {
+
+constexpr std::int64_t kNow = 1'750'000'000;
+
+/// A key source whose "remote" set the test controls.
+class FakeSource : public KeySource {
+ public:
+  std::shared_ptr<const KeySet> current = std::make_shared<KeySet>();
+  std::shared_ptr<const KeySet> remote = std::make_shared<KeySet>();
+  int refreshes = 0;
+  std::shared_ptr<const KeySet> keys() const override { return current; }
+  asio::awaitable<std::shared_ptr<const KeySet>> refresh_for(std::string) override {
+    ++refreshes;
+    current = remote;
+    co_return current;
+  }
+};
+
+struct VerifierTest : ::testing::Test {
+  SigningKey key = SigningKey::generate(1);
+  std::shared_ptr<FakeSource> source = std::make_shared<FakeSource>();
+  VerifyOptions opts{"iss", "aud", 30};
+  Claims claims{"iss", "aud", "user-1", "viewer", "store-1", "", kNow, kNow + 60, {}};
+
+  static std::shared_ptr<const KeySet> set_of(const SigningKey& k) {
+    auto s = std::make_shared<KeySet>();
+    s->add(k.kid, k.public_key);
+    return s;
+  }
+};
+
+TEST_F(VerifierTest, a_cached_token_still_expires) {
+  source->current = set_of(key);
+  TokenVerifier v(source, opts);
+  const auto token = sign_token(claims, key);
+  Claims out;
+  ASSERT_EQ(v.verify(token, kNow, out), TokenFault::none);
+  ASSERT_EQ(v.verify(token, kNow + 1, out), TokenFault::none);  // from the cache
+  EXPECT_EQ(out.sub, "user-1");
+  EXPECT_EQ(v.verify(token, kNow + 60 + 30, out), TokenFault::expired);
+}
+
+TEST_F(VerifierTest, a_cached_token_dies_with_its_key) {
+  source->current = set_of(key);
+  TokenVerifier v(source, opts);
+  const auto token = sign_token(claims, key);
+  Claims out;
+  ASSERT_EQ(v.verify(token, kNow, out), TokenFault::none);
+  source->current = set_of(SigningKey::generate(2));  // identity retired our key
+  EXPECT_EQ(v.verify(token, kNow, out), TokenFault::unknown_key);
+}
+
+TEST_F(VerifierTest, a_failed_token_is_not_cached) {
+  source->current = set_of(key);
+  TokenVerifier v(source, opts);
+  auto token = sign_token(claims, key);
+  token[token.size() / 2] = token[token.size() / 2] == 'A' ? 'B' : 'A';
+  Claims out;
+  EXPECT_NE(v.verify(token, kNow, out), TokenFault::none);
+  EXPECT_NE(v.verify(token, kNow, out), TokenFault::none);
+}
+
+TEST_F(VerifierTest, an_unknown_kid_asks_the_source_once_and_retries) {
+  TokenVerifier v(source, opts);
+  source->remote = set_of(key);  // identity rotated; we have not seen it yet
+  const auto token = sign_token(claims, key);
+  boost::asio::io_context io;
+  Claims out;
+  EXPECT_EQ(testing::run(io, v.verify_refreshing(token, kNow, out)), TokenFault::none);
+  EXPECT_EQ(source->refreshes, 1);
+  EXPECT_EQ(out.role, "viewer");
+}
+
+TEST_F(VerifierTest, a_kid_nobody_knows_stays_invalid_after_one_refresh) {
+  TokenVerifier v(source, opts);
+  const auto token = sign_token(claims, key);
+  boost::asio::io_context io;
+  Claims out;
+  EXPECT_EQ(testing::run(io, v.verify_refreshing(token, kNow, out)), TokenFault::unknown_key);
+  EXPECT_EQ(source->refreshes, 1);
+}
+
+TEST(TokenError, only_expiry_is_told_apart) {
+  EXPECT_EQ(token_error(TokenFault::expired).code, ErrorCode::token_expired);
+  for (auto f : {TokenFault::malformed, TokenFault::algorithm, TokenFault::unknown_key, TokenFault::signature,
+                 TokenFault::not_yet_valid, TokenFault::issuer, TokenFault::audience, TokenFault::claims}) {
+    EXPECT_EQ(token_error(f).code, ErrorCode::invalid_token);
+    EXPECT_EQ(token_error(f).message, token_error(TokenFault::malformed).message);
+  }
+}
+
+}  // namespace
+}  // namespace mercato::auth

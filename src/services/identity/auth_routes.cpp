@@ -1,0 +1,231 @@
+// Login, refresh, logout, "who am I", and the public keys.
+#include <utility>
+
+#include "auth/jwt.hpp"
+#include "auth/refresh_token.hpp"
+#include "auth/roles.hpp"
+#include "auth/verifier.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/envelope.hpp"
+#include "services/identity/routes.hpp"
+#include "services/identity/users_json.hpp"
+
+namespace mercato::identity {
+
+namespace {
+
+using http::Request;
+using http::Response;
+
+constexpr std::string_view kCookiePath = "/api/v1/auth";
+
+struct AuthMetrics {
+  metrics::CounterFamily& logins =
+      metrics::Registry::global().counter("logins_total", "login attempts by outcome", {"result"});
+  metrics::CounterFamily& refreshes =
+      metrics::Registry::global().counter("refresh_total", "refresh-token exchanges by outcome", {"result"});
+};
+
+AuthMetrics& m() {
+  static AuthMetrics instance;
+  return instance;
+}
+
+std::string cookie(const IdentityContext& ctx, std::string_view value, std::int64_t max_age) {
+  std::string c = "refresh_token=" + std::string(value) + "; Path=" + std::string(kCookiePath) +
+                  "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict";
+  // Browsers drop Secure cookies on plain http://localhost in some versions; development
+  // runs without TLS, everything else must not send the token over plain HTTP.
+  if (ctx.settings.environment != "development") c += "; Secure";
+  return c;
+}
+
+Response with_cleared_cookie(const IdentityContext& ctx, Response r) {
+  r.set_header("Set-Cookie", cookie(ctx, "", 0));
+  return r;
+}
+
+/// The body of login and refresh: the access token, the refresh token (also set as the
+/// cookie, for browsers; in the body for API clients) and, at login, the user.
+Response session_response(const IdentityContext& ctx, const User& user, const IssuedRefresh& refresh,
+                          bool include_user) {
+  const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.jwt_access_ttl).count();
+  std::string data;
+  json::Writer w(data);
+  w.begin_object();
+  w.key("access_token").string(issue_access_token(ctx, user)).key("token_type").string("Bearer");
+  w.key("expires_in").integer(ttl);
+  w.key("refresh_token").string(refresh.token).key("refresh_expires_in").integer(refresh.lifetime.count());
+  if (include_user) {
+    w.key("user");
+    write_user(w, user);
+  }
+  w.end_object();
+  Response r = http::ok(data);
+  r.set_header("Set-Cookie", cookie(ctx, refresh.token, refresh.lifetime.count()));
+  r.set_header("Cache-Control", "no-store");  // RFC 6749 §5.1
+  return r;
+}
+
+Error bad_credentials() {
+  // One message for unknown email, wrong password and disabled account: nothing to enumerate.
+  return Error{ErrorCode::invalid_credentials, "email or password is incorrect"};
+}
+
+Error bad_refresh() { return Error{ErrorCode::invalid_token, "refresh token is invalid or expired; log in again"}; }
+
+asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
+  auto body = parse_login(req);
+  if (!body) co_return http::error_response(body.error());
+  const std::string address = client_address(req, ctx.settings.trusted_proxies);
+
+  const auto wait = co_await ctx.throttle.attempt(body->email, address);
+  if (wait.count() > 0) {
+    m().logins.with({"rate_limited"}).inc();
+    log::info("login throttled", {{"request_id", req.request_id}, {"client", address}});
+    auto r = http::error_response(Error{ErrorCode::rate_limited, "too many failed logins; try again later"});
+    r.set_header("Retry-After", std::to_string(wait.count()));
+    co_return r;
+  }
+
+  auto user = co_await ctx.users.by_email(body->email);
+  if (!user) {
+    co_await ctx.throttle.abandoned(body->email, address);
+    m().logins.with({"unavailable"}).inc();
+    co_return http::error_response(user.error());
+  }
+  // The same argon2id work whether or not the account exists or may log in, so neither the
+  // answer nor its timing tells an attacker which emails are registered.
+  Result<bool> matches = false;
+  if (*user && (*user)->can_log_in())
+    matches = co_await ctx.hasher.verify((*user)->password_hash, body->password);
+  else
+    matches = co_await ctx.hasher.verify_dummy(body->password);
+  if (!matches) {
+    co_await ctx.throttle.abandoned(body->email, address);
+    m().logins.with({"unavailable"}).inc();
+    auto r = http::error_response(matches.error());
+    r.set_header("Retry-After", "1");
+    co_return r;
+  }
+  if (!*matches) {
+    m().logins.with({"invalid_credentials"}).inc();
+    co_return http::error_response(bad_credentials());
+  }
+
+  co_await ctx.throttle.succeeded(body->email, address);
+  const User& u = **user;
+  auto refresh = co_await ctx.refresh.start_family(u);
+  if (!refresh) {
+    m().logins.with({"unavailable"}).inc();
+    co_return http::error_response(refresh.error());
+  }
+  m().logins.with({"success"}).inc();
+  log::info("login", {{"request_id", req.request_id}, {"user", u.id}, {"client", address}});
+  co_return session_response(ctx, u, *refresh, true);
+}
+
+asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
+  auto token = refresh_token_of(req);
+  if (!token) co_return http::error_response(token.error());
+  if (!*token) {
+    m().refreshes.with({"missing"}).inc();
+    co_return http::error_response(Error{ErrorCode::auth_required, "refresh token required"});
+  }
+  const auto fingerprint = auth::client_fingerprint(client_address(req, ctx.settings.trusted_proxies),
+                                                    req.header("User-Agent").value_or(""));
+  auto outcome = co_await ctx.refresh.rotate(std::move(**token), fingerprint);
+  if (!outcome) {
+    m().refreshes.with({"unavailable"}).inc();
+    co_return http::error_response(outcome.error());
+  }
+  switch (outcome->action) {
+    case auth::RefreshAction::rotate:
+      m().refreshes.with({"success"}).inc();
+      co_return session_response(ctx, *outcome->user, outcome->refresh, false);
+    case auth::RefreshAction::replay_successor:
+      m().refreshes.with({"grace"}).inc();
+      co_return session_response(ctx, *outcome->user, outcome->refresh, false);
+    case auth::RefreshAction::reuse_detected:
+      m().refreshes.with({"reuse"}).inc();
+      break;
+    case auth::RefreshAction::revoke:
+      m().refreshes.with({"user_inactive"}).inc();
+      break;
+    case auth::RefreshAction::reject:
+      m().refreshes.with({"invalid"}).inc();
+      break;
+  }
+  co_return with_cleared_cookie(ctx, http::error_response(bad_refresh()));
+}
+
+asio::awaitable<Response> logout(IdentityContext& ctx, Request& req) {
+  auto token = refresh_token_of(req);
+  if (!token) co_return http::error_response(token.error());
+  if (*token) {
+    auto st = co_await ctx.refresh.revoke_family(std::move(**token), "logout");
+    if (!st) co_return http::error_response(st.error());
+  }
+  // Idempotent, and silent about whether the token existed.
+  co_return with_cleared_cookie(ctx, http::no_content());
+}
+
+asio::awaitable<Response> me(IdentityContext& ctx, Request& req) {
+  if (auto st = auth::require_role(req, auth::Role::viewer); !st) co_return http::error_response(st.error());
+  auto user = co_await ctx.users.by_id(req.principal->subject);
+  if (!user) co_return http::error_response(user.error());
+  // The token verified, but the account was deleted or deactivated since it was issued.
+  if (!*user || !(*user)->can_log_in()) {
+    auto r = http::error_response(auth::token_error(auth::TokenFault::claims));
+    r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");
+    co_return r;
+  }
+  Response r = http::ok(user_json(**user));
+  r.set_header("Cache-Control", "no-store");
+  co_return r;
+}
+
+Response jwks(const IdentityContext& ctx, bool enveloped) {
+  const auto snap = ctx.keys.snapshot();
+  Response r = enveloped ? http::ok(snap->jwks) : Response{};
+  if (!enveloped) {
+    r.content_type = "application/jwk-set+json";
+    r.body = snap->jwks;
+  }
+  // Short: verifiers refetch on an unknown kid anyway, and a retired key should not linger.
+  r.set_header("Cache-Control", "public, max-age=60");
+  return r;
+}
+
+}  // namespace
+
+std::string issue_access_token(const IdentityContext& ctx, const User& user) {
+  const auto now = auth::unix_now();
+  auth::Claims c;
+  c.iss = ctx.settings.jwt_issuer;
+  c.aud = ctx.settings.jwt_audience;
+  c.sub = user.id;
+  c.role = user.role;
+  c.store = user.store_id;
+  c.iat = now;
+  c.exp = now + std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.jwt_access_ttl).count();
+  c.jti = ids::uuid_v7();
+  return auth::sign_token(c, ctx.keys.snapshot()->signer);
+}
+
+void install_auth_routes(http::Router& router, IdentityContext& ctx) {
+  router.post("/api/v1/auth/login", [&ctx](Request& req) { return login(ctx, req); });
+  router.post("/api/v1/auth/refresh", [&ctx](Request& req) { return refresh(ctx, req); });
+  router.post("/api/v1/auth/logout", [&ctx](Request& req) { return logout(ctx, req); });
+  router.get("/api/v1/auth/me", [&ctx](Request& req) { return me(ctx, req); });
+  // The contract puts every /api/ body in the envelope; the RFC 8615 well-known location
+  // serves the plain JWK Set for standard JOSE tooling. Both are the same keys.
+  router.get("/api/v1/.well-known/jwks.json",
+             [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx, true); });
+  router.get("/.well-known/jwks.json", [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx, false); });
+}
+
+}  // namespace mercato::identity

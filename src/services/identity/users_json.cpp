@@ -1,0 +1,117 @@
+#include "services/identity/users_json.hpp"
+
+#include "auth/passwords.hpp"
+#include "services/identity/validation.hpp"
+
+namespace mercato::identity {
+
+void write_user(json::Writer& w, const User& u) {
+  w.begin_object();
+  w.key("id").string(u.id).key("email").string(u.email).key("name").string(u.name);
+  w.key("role").string(u.role).key("store_id").string(u.store_id).key("active").boolean(u.active);
+  w.key("created_at").string(u.created_at).key("updated_at").string(u.updated_at);
+  w.key("password_changed_at").string(u.password_changed_at);
+  w.end_object();
+}
+
+std::string user_json(const User& u) {
+  std::string out;
+  json::Writer w(out);
+  write_user(w, u);
+  return out;
+}
+
+namespace {
+
+void check(Fields& f, std::string_view field, const std::optional<std::string>& value,
+           std::optional<std::string> (*problem)(std::string_view)) {
+  if (value)
+    if (auto p = problem(*value)) f.add(field, *p);
+}
+
+std::optional<std::string> password_rule(std::string_view p) { return auth::password_problem(p); }
+
+}  // namespace
+
+Result<CreateUserBody> parse_create_user(const http::Request& req) {
+  auto doc = read_json_body(req);
+  if (!doc) return std::move(doc).error();
+  Fields f((*doc)->root());
+  auto email = f.string("email", true, 254);
+  auto password = f.string("password", true, 1024);
+  auto role = f.string("role", true, 32);
+  auto name = f.string("name", false, 200);
+  check(f, "email", email, email_problem);
+  check(f, "password", password, password_rule);
+  check(f, "role", role, role_problem);
+  check(f, "name", name, name_problem);
+  auto errors = f.finish();
+  if (!errors.empty()) return validation_failed(std::move(errors));
+  return CreateUserBody{*email, name.value_or(""), *role, *password};
+}
+
+Result<PatchUserBody> parse_patch_user(const http::Request& req) {
+  auto doc = read_json_body(req);
+  if (!doc) return std::move(doc).error();
+  Fields f((*doc)->root());
+  PatchUserBody b;
+  b.name = f.string("name", false, 200);
+  b.role = f.string("role", false, 32);
+  b.active = f.boolean("active");
+  b.password = f.string("password", false, 1024);
+  check(f, "name", b.name, name_problem);
+  check(f, "role", b.role, role_problem);
+  check(f, "password", b.password, password_rule);
+  auto errors = f.finish();
+  if (errors.empty() && !b.name && !b.role && !b.active && !b.password)
+    errors.push_back({"body", "must change at least one of name, role, active, password"});
+  if (!errors.empty()) return validation_failed(std::move(errors));
+  return b;
+}
+
+Result<LoginBody> parse_login(const http::Request& req) {
+  auto doc = read_json_body(req);
+  if (!doc) return std::move(doc).error();
+  Fields f((*doc)->root());
+  auto email = f.string("email", true, 254);
+  auto password = f.string("password", true, auth::kMaxPasswordBytes);
+  if (email && email->empty()) f.add("email", "must not be empty");
+  if (password && password->empty()) f.add("password", "must not be empty");
+  auto errors = f.finish();
+  if (!errors.empty()) return validation_failed(std::move(errors));
+  return LoginBody{*email, *password};
+}
+
+namespace {
+std::optional<std::string> cookie_value(const http::Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.headers) {
+    if (!http::iequals(k, "Cookie")) continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      const auto semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+      if (semi == std::string_view::npos) break;
+      rest.remove_prefix(semi + 1);
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+Result<std::optional<std::string>> refresh_token_of(const http::Request& req) {
+  if (has_body(req)) {
+    auto doc = read_json_body(req);
+    if (!doc) return std::move(doc).error();
+    Fields f((*doc)->root());
+    auto token = f.string("refresh_token", false, 256);
+    auto errors = f.finish();
+    if (!errors.empty()) return validation_failed(std::move(errors));
+    if (token) return std::optional<std::string>(*token);
+  }
+  return cookie_value(req, "refresh_token");
+}
+
+}  // namespace mercato::identity

@@ -34,7 +34,14 @@ svc_env() {
     SVC_ENV+=("DB_REPLICA_HOSTS=${DB_REPLICA_HOSTS:-127.0.0.1:$PORT_PG_REPLICA}")
   fi
   case $name in
-    catalog) SVC_ENV+=(DB_NAME=mercato_catalog) ;;
+    catalog)
+      # The catalog verifies tokens itself with identity's published keys (JWKS).
+      SVC_ENV+=(
+        DB_NAME=mercato_catalog
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-127.0.0.1}"
+        "USER_SERVICE_PORT=$PORT_IDENTITY"
+      )
+      ;;
     identity) SVC_ENV+=(DB_NAME=mercato_identity) ;;
     gateway)
       SVC_ENV+=(

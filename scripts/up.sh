@@ -28,6 +28,7 @@ cmd_up() {
     stack_stop_started
     exit 1
   fi
+  up_step demo-data "$LOG_DIR/demo-data.log" dev_first_run
   stack_print_urls
   stack_unlock
   if ((detach)); then
@@ -36,6 +37,22 @@ cmd_up() {
   fi
   say "  stop       Ctrl-C (or ./mercato down from another terminal)"
   up_foreground
+}
+
+# First run of the dev stack: a demo admin with a random password (kept in .var/demo-admin.txt,
+# `email password` on one line, as ARCHITECTURE says) and a few thousand demo products.
+dev_first_run() {
+  local admin_file=$VAR_ROOT/demo-admin.txt email=admin@mercato.dev password
+  if [[ ! -s $admin_file ]]; then
+    password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+    svc_env identity
+    printf '%s\n' "$password" | env "${SVC_ENV[@]}" "$(svc_bin identity)" user add --email "$email" --role admin \
+      --name "Demo Admin" || return 1
+    (umask 077 && printf '%s %s\n' "$email" "$password" > "$admin_file") || return 1
+    if [[ -x $REPO/bench/seed.sh ]]; then
+      "$REPO/bench/seed.sh" --products "${MERCATO_DEMO_PRODUCTS:-5000}" || return 1
+    fi
+  fi
 }
 
 up_step() {

@@ -89,6 +89,8 @@ constexpr VarSpec kVars[] = {
     {"CACHE_L1_MAX_BYTES", K::byte_size, "64MiB", "in-process cache size; 0 turns it off", {}, 0, 64 * kGiB},
 
     {"RATE_LIMIT_PER_MINUTE", K::integer, "100", "requests per client per minute at the gateway", {}, 1},
+    {"RATE_LIMIT_LOCAL_FALLBACK", K::integer, "1",
+     "expected gateway instances: while Redis is unreachable each allows RATE_LIMIT_PER_MINUTE / this", {}, 1, 1000},
     {"CORS_ORIGINS", K::string_list, "http://localhost:3000,http://127.0.0.1:3000",
      "origins allowed to call the API from a browser, comma-separated; * for any"},
     {"API_V1_SUNSET", K::http_date, "",
@@ -666,6 +668,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.cache.l1_max_bytes = L.bytes("CACHE_L1_MAX_BYTES");
 
   s.rate_limit_per_minute = L.integer("RATE_LIMIT_PER_MINUTE");
+  s.rate_limit_local_fallback = L.integer("RATE_LIMIT_LOCAL_FALLBACK");
   s.cors_origins = L.origin_list("CORS_ORIGINS");
   s.api_v1_sunset = L.http_date("API_V1_SUNSET");
   s.api_v2_sunset = L.http_date("API_V2_SUNSET");

@@ -103,6 +103,7 @@ struct Settings {
   std::vector<HostPort> user_service;
   Duration upstream_timeout{};
   int rate_limit_per_minute = 0;
+  int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
   std::vector<std::string> cors_origins;
   std::string jwt_issuer;
   std::string jwt_audience;

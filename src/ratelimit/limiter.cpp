@@ -85,10 +85,15 @@ namespace {
 std::string ceil_seconds(Millis ms) { return std::to_string((ms.count() + 999) / 1000); }
 }  // namespace
 
-http::Middleware middleware(Limiter& limiter) {
-  return [&limiter](http::Request& req, const http::Next& next) -> boost::asio::awaitable<http::Response> {
+std::string principal_or_address(const http::Request& req) {
+  return req.principal ? "user:" + req.principal->subject : "addr:" + req.remote_addr;
+}
+
+http::Middleware middleware(Limiter& limiter, ClientKey client_key) {
+  return [&limiter, client_key = std::move(client_key)](http::Request& req,
+                                                       const http::Next& next) -> boost::asio::awaitable<http::Response> {
     if (!req.path().starts_with("/api/")) co_return co_await next(req);
-    std::string key = req.principal ? "user:" + req.principal->subject : "addr:" + req.remote_addr;
+    std::string key = client_key(req);
     Decision d = co_await limiter.check(std::move(key));
     http::Response res;
     if (d.allowed) {

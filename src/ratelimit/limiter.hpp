@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -47,9 +48,13 @@ class Limiter {
   std::atomic<bool> in_fallback_{false};
 };
 
-/// Limits /api/* requests per client: the authenticated user when the token verified (so run
-/// it after authentication), else the client address. Sets RateLimit-Limit, -Remaining and
+/// Names the client a request counts against, e.g. "user:<id>" or "addr:<ip>".
+using ClientKey = std::function<std::string(const http::Request&)>;
+/// The default key: the principal when one is set, else the peer address.
+std::string principal_or_address(const http::Request& req);
+
+/// Limits /api/* requests per client (see ClientKey). Sets RateLimit-Limit, -Remaining and
 /// -Reset on every limited response; a spent budget gets 429 rate_limited with Retry-After.
-http::Middleware middleware(Limiter& limiter);
+http::Middleware middleware(Limiter& limiter, ClientKey key = principal_or_address);
 
 }  // namespace mercato::ratelimit

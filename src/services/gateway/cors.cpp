@@ -1,0 +1,93 @@
+#include "services/gateway/cors.hpp"
+
+#include <algorithm>
+
+#include "http/envelope.hpp"
+
+namespace mercato::gateway {
+
+namespace {
+
+// The contract's methods and the request fields the dashboard sends.
+constexpr std::string_view kAllowMethods = "GET, HEAD, POST, PATCH, DELETE";
+constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID";
+// Fields a script may read beyond the CORS-safelisted ones: what the dashboard needs for
+// optimistic concurrency, quoting a request id, and backing off when rate limited.
+constexpr std::string_view kExposeHeaders =
+    "ETag, Location, Retry-After, X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+    "Deprecation, Sunset";
+constexpr std::string_view kMaxAgeSeconds = "600";
+
+bool lists_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == "*" || http::iequals(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// A cache must key responses on Origin, since the CORS headers depend on it; kept beside any
+// Vary the upstream set.
+void add_vary_origin(http::Response& res) {
+  for (auto& [name, value] : res.headers) {
+    if (!http::iequals(name, "vary")) continue;
+    if (!lists_token(value, "Origin")) value += ", Origin";
+    return;
+  }
+  res.headers.emplace_back("Vary", "Origin");
+}
+
+void allow_origin(http::Response& res, std::string_view origin) {
+  res.set_header("Access-Control-Allow-Origin", std::string(origin));
+  res.set_header("Access-Control-Allow-Credentials", "true");
+}
+
+}  // namespace
+
+CorsPolicy::CorsPolicy(std::vector<std::string> origins) : origins_(std::move(origins)) {
+  any_ = std::find(origins_.begin(), origins_.end(), "*") != origins_.end();
+}
+
+bool CorsPolicy::allows(std::string_view origin) const {
+  if (origin.empty()) return false;
+  return any_ || std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
+}
+
+http::Middleware cors(CorsPolicy policy) {
+  return [policy = std::move(policy)](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
+    const auto origin = req.header("Origin");
+    const bool preflight =
+        origin && req.method == http::Method::OPTIONS && req.header("Access-Control-Request-Method").has_value();
+    const bool allowed = origin && policy.allows(*origin);
+    if (preflight) {
+      req.route = "cors-preflight";
+      http::Response res;
+      if (allowed) {
+        res = http::no_content();
+        allow_origin(res, *origin);
+        res.set_header("Access-Control-Allow-Methods", std::string(kAllowMethods));
+        res.set_header("Access-Control-Allow-Headers", std::string(kAllowHeaders));
+        res.set_header("Access-Control-Max-Age", std::string(kMaxAgeSeconds));
+      } else {
+        res = http::error_response(
+            Error{ErrorCode::forbidden, "origin " + std::string(origin->substr(0, 200)) + " may not call this API"});
+      }
+      add_vary_origin(res);
+      co_return res;
+    }
+    http::Response res = co_await next(req);
+    if (allowed) {
+      allow_origin(res, *origin);
+      res.set_header("Access-Control-Expose-Headers", std::string(kExposeHeaders));
+    }
+    add_vary_origin(res);
+    co_return res;
+  };
+}
+
+}  // namespace mercato::gateway

@@ -1,0 +1,38 @@
+#pragma once
+// Relays a request to one instance of a service and its answer back. Failures become the
+// envelope: no instance admitted by its breaker → 503 service_unavailable (with
+// Retry-After), no answer in time → 504 gateway_timeout, anything else → 502 bad_gateway.
+//
+// Retries, at most one and always on another instance: GET and HEAD after any failure but
+// a timeout (whose deadline is spent), other methods only when the request provably never
+// left (the connection was refused), since a write may have been applied before its
+// connection broke.
+
+#include <chrono>
+
+#include "http/client.hpp"
+#include "http/handler.hpp"
+#include "services/gateway/forwarding.hpp"
+#include "services/gateway/upstreams.hpp"
+
+namespace mercato::gateway {
+
+namespace asio = boost::asio;
+
+class Proxy {
+ public:
+  /// `timeout` bounds a whole proxied request, a retry included (UPSTREAM_TIMEOUT).
+  Proxy(http::Client& client, std::chrono::milliseconds timeout, TrustedProxies trusted)
+      : client_(client), timeout_(timeout), trusted_(std::move(trusted)) {}
+
+  /// A handler relaying every request it gets to `group` (which must outlive it).
+  http::Handler to(UpstreamGroup& group);
+  asio::awaitable<http::Response> forward(UpstreamGroup& group, http::Request& req);
+
+ private:
+  http::Client& client_;
+  std::chrono::milliseconds timeout_;
+  TrustedProxies trusted_;
+};
+
+}  // namespace mercato::gateway

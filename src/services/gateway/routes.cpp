@@ -1,0 +1,47 @@
+#include "services/gateway/routes.hpp"
+
+namespace mercato::gateway {
+
+namespace {
+
+using M = http::Method;
+using S = Service;
+
+// Templates are registered explicitly rather than forwarded by prefix, so metrics and logs
+// carry the template (never a raw id), and an unknown path is answered here without a hop.
+// A route a service adds must be added here too.
+constexpr PublicRoute kRoutes[] = {
+    {M::GET, "/api/v1/products", S::catalog},
+    {M::POST, "/api/v1/products", S::catalog},
+    {M::GET, "/api/v1/products/{id}", S::catalog},
+    {M::PATCH, "/api/v1/products/{id}", S::catalog},
+    {M::DELETE, "/api/v1/products/{id}", S::catalog},
+    {M::POST, "/api/v1/products/{id}/restore", S::catalog},
+    {M::GET, "/api/v1/categories", S::catalog},
+    {M::POST, "/api/v1/categories", S::catalog},
+    {M::GET, "/api/v1/categories/{id}", S::catalog},
+    {M::PATCH, "/api/v1/categories/{id}", S::catalog},
+    {M::DELETE, "/api/v1/categories/{id}", S::catalog},
+    {M::GET, "/api/v2/products", S::catalog},
+    {M::GET, "/api/v2/products/{id}", S::catalog},
+
+    {M::POST, "/api/v1/auth/login", S::identity},
+    {M::POST, "/api/v1/auth/refresh", S::identity},
+    {M::POST, "/api/v1/auth/logout", S::identity},
+    {M::GET, "/api/v1/auth/me", S::identity},
+    {M::GET, "/api/v1/users", S::identity},
+    {M::POST, "/api/v1/users", S::identity},
+    {M::PATCH, "/api/v1/users/{id}", S::identity},
+    {M::DELETE, "/api/v1/users/{id}", S::identity},
+    {M::GET, "/api/v1/.well-known/jwks.json", S::identity},
+};
+
+}  // namespace
+
+std::span<const PublicRoute> public_routes() { return kRoutes; }
+
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity) {
+  for (const auto& r : kRoutes) router.add(r.method, r.path, proxy.to(r.service == S::catalog ? catalog : identity));
+}
+
+}  // namespace mercato::gateway

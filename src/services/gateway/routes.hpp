@@ -1,0 +1,28 @@
+#pragma once
+// The public API as the gateway serves it: every path template and method of the contract
+// (ARCHITECTURE.md "API") and the service that answers it, in one table in routes.cpp.
+
+#include <span>
+#include <string_view>
+
+#include "http/router.hpp"
+#include "services/gateway/proxy.hpp"
+
+namespace mercato::gateway {
+
+enum class Service { catalog, identity };
+
+struct PublicRoute {
+  http::Method method;
+  std::string_view path;  // router template; "{id}" takes any segment, so the service judges ids
+  Service service;
+};
+
+std::span<const PublicRoute> public_routes();
+
+/// Registers every public route with `router`, each relaying to its service's group. Paths
+/// outside the table get the router's 404 envelope from the gateway itself, and a method
+/// the table does not list at a known path its 405.
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity);
+
+}  // namespace mercato::gateway

@@ -1,0 +1,333 @@
+// The dashboard end to end, in Debian's Chromium against a running stack (see README in this
+// folder). Tests run in order and share the product they create; afterAll removes what the
+// suite made and closes the browser, whatever failed.
+
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  BASE_URL,
+  JWT_PATTERN,
+  TOKEN_TTL_SECONDS,
+  apiCall,
+  apiLogin,
+  launchBrowser,
+  newContext,
+  requireEnv,
+  signIn,
+} from "./support";
+
+const run = `${Date.now().toString(36)}`;
+const PRODUCT = { name: `E2E Mug ${run}`, sku: `E2E-${run}`.toUpperCase(), price: "12.50", stock: "5" };
+const VIEWER = { email: `viewer-${run}@e2e-mercato.test`, password: `viewer-pass-${run}-long`, name: "E2E Viewer" };
+
+let browser: Browser;
+let admin: BrowserContext;
+let page: Page;
+let productId = "";
+let viewerId = "";
+
+beforeAll(async () => {
+  requireEnv();
+  const probe = await fetch(`${BASE_URL}/login`).catch((e: unknown) => e);
+  if (!(probe instanceof Response) || !probe.ok)
+    throw new Error(`the dashboard does not answer at ${BASE_URL}/login (set MERCATO_WEB_URL): ${String(probe)}`);
+  await asAdmin();
+  browser = await launchBrowser();
+  admin = await newContext(browser);
+  page = await admin.newPage();
+  acceptLeaving(page);
+});
+
+afterAll(async () => {
+  try {
+    const token = await asAdmin().catch(() => "");
+    if (token && productId) await apiCall("DELETE", `/api/v1/products/${productId}`, { token });
+    if (token && viewerId) await apiCall("DELETE", `/api/v1/users/${viewerId}`, { token });
+  } finally {
+    await browser?.close();
+  }
+});
+
+/** A text field by its accessible name (the label, without the required-field star). */
+function textbox(p: Page, name: string) {
+  return p.getByRole("textbox", { name, exact: true });
+}
+
+function productRow(p: Page, id: string) {
+  return p.locator(`[data-testid="product-row"][data-product-id="${id}"]`);
+}
+
+async function searchFor(p: Page, text: string) {
+  const box = p.getByRole("searchbox", { name: "Search products" });
+  await box.fill(text);
+  await p.waitForURL((u) => u.searchParams.get("q") === text);
+}
+
+describe("dashboard", () => {
+  it("sends a signed-out visitor to login and back to the page they asked for", async () => {
+    await page.goto("/categories");
+    await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/categories");
+    await page.getByLabel("Email").fill(ADMIN_EMAIL);
+    await page.getByLabel("Password").fill("definitely not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("The email or the password is wrong.").waitFor();
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => u.pathname === "/categories");
+    await page.getByRole("heading", { name: "Categories" }).waitFor();
+    const menu = await page.getByTestId("user-menu").innerText();
+    expect(menu.toLowerCase()).toContain("admin");
+  });
+
+  it("keeps no token where a script could read it", async () => {
+    const stored = await page.evaluate(() => ({
+      local: Object.entries(localStorage),
+      session: Object.entries(sessionStorage),
+      cookie: document.cookie,
+    }));
+    const all = JSON.stringify(stored);
+    expect(all).not.toMatch(JWT_PATTERN);
+    expect(all.toLowerCase()).not.toContain("token");
+    const cookies = await admin.cookies();
+    const refresh = cookies.filter((c) => /refresh/i.test(c.name));
+    expect(refresh.length).toBeGreaterThan(0);
+    for (const c of refresh) {
+      expect(c.httpOnly).toBe(true);
+      expect(c.sameSite).toBe("Strict");
+      expect(c.path.startsWith("/api/v1/auth")).toBe(true);
+    }
+    for (const c of cookies.filter((c) => !c.httpOnly)) expect(c.value).not.toMatch(JWT_PATTERN);
+  });
+
+  it("keeps the session across a reload", async () => {
+    await page.goto("/products");
+    await page.getByRole("heading", { name: "Products" }).waitFor();
+    await page.reload();
+    await page.getByTestId("user-menu").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/products");
+  });
+
+  it("shows the server's rules beside the fields before sending anything", async () => {
+    await page.goto("/products/new");
+    await page.getByRole("button", { name: "Create product" }).click();
+    await page.getByText("Name is required").waitFor();
+    await page.getByText("SKU is required").waitFor();
+    await textbox(page, "Price").fill("12.345");
+    await page.getByRole("button", { name: "Create product" }).click();
+    await page.getByText("Price must be a price from 0 to 1000000000.00 with at most 2 decimals").waitFor();
+  });
+
+  it("creates a product", async () => {
+    await page.goto("/products/new");
+    await textbox(page, "Name").fill(PRODUCT.name);
+    await textbox(page, "SKU").fill(PRODUCT.sku);
+    await textbox(page, "Price").fill(PRODUCT.price);
+    await textbox(page, "Stock").fill(PRODUCT.stock);
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("active");
+    await page.getByRole("button", { name: "Create product" }).click();
+    await page.waitForURL(/\/products\/[0-9a-f-]{36}$/);
+    productId = new URL(page.url()).pathname.split("/")[2] ?? "";
+    await page.getByRole("heading", { name: PRODUCT.name }).waitFor();
+    expect(await page.getByTestId("product-price").innerText()).toContain("12.50");
+    const check = await apiCall<{ name: string }>("GET", `/api/v1/products/${productId}`);
+    expect(check.body.data?.name).toBe(PRODUCT.name);
+  });
+
+  it("edits it", async () => {
+    await page.goto(`/products/${productId}/edit`);
+    await textbox(page, "Price").fill("15.00");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.waitForURL((u) => u.pathname === `/products/${productId}`);
+    await page.getByTestId("product-price").filter({ hasText: "15.00" }).waitFor();
+  });
+
+  it("offers reload or overwrite when someone else saved the product meanwhile (412)", async () => {
+    // 1. Reload their version.
+    await page.goto(`/products/${productId}/edit`);
+    await textbox(page, "Name").waitFor();
+    await changeThroughApi({ stock: 99 });
+    await textbox(page, "Name").fill(`${PRODUCT.name} (mine)`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const banner = page.getByTestId("conflict");
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain("changed by someone else");
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Reload their version" }).click();
+    await banner.waitFor({ state: "detached" });
+    expect(await textbox(page, "Stock").inputValue()).toBe("99");
+
+    // 2. Overwrite with mine.
+    await changeThroughApi({ stock: 42 });
+    await textbox(page, "Name").fill(`${PRODUCT.name} (mine)`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await banner.waitFor();
+    await page.getByRole("button", { name: "Overwrite with mine" }).click();
+    await page.waitForURL((u) => u.pathname === `/products/${productId}`);
+    await page.getByRole("heading", { name: `${PRODUCT.name} (mine)` }).waitFor();
+    const check = await apiCall<{ name: string; stock: number }>("GET", `/api/v1/products/${productId}`);
+    expect(check.body.data).toMatchObject({ name: `${PRODUCT.name} (mine)`, stock: 99 });
+  });
+
+  it("searches and filters", async () => {
+    await page.goto("/products");
+    await searchFor(page, PRODUCT.sku);
+    await productRow(page, productId).waitFor();
+    expect(await page.getByTestId("product-row").count()).toBe(1);
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("archived");
+    await page.waitForURL((u) => u.searchParams.get("status") === "archived");
+    await page.getByText("No products match these filters").waitFor();
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("active");
+    await productRow(page, productId).waitFor();
+  });
+
+  it("deletes a product and undoes it", async () => {
+    await page.goto(`/products?q=${encodeURIComponent(PRODUCT.sku)}`);
+    const row = productRow(page, productId);
+    await row.waitFor();
+    await row.getByRole("button", { name: /^Delete / }).click();
+    await row.waitFor({ state: "detached" }); // optimistic: gone before the server answers
+    const undo = page.getByTestId("toast").getByRole("button", { name: "Undo" });
+    await undo.waitFor(); // offered once the DELETE succeeded
+    expect((await apiCall("GET", `/api/v1/products/${productId}`)).status).toBe(404);
+    await undo.click();
+    await productRow(page, productId).waitFor();
+    expect((await apiCall("GET", `/api/v1/products/${productId}`)).status).toBe(200);
+  });
+
+  it.skipIf(!TOKEN_TTL_SECONDS || TOKEN_TTL_SECONDS > 10)(
+    "refreshes an expired access token without the user noticing",
+    async () => {
+      const refreshes: Request[] = [];
+      const listener = (r: Request) => {
+        if (r.url().endsWith("/api/v1/auth/refresh")) refreshes.push(r);
+      };
+      page.on("request", listener);
+      await page.goto("/products");
+      await page.getByTestId("product-row").first().waitFor();
+      await page.waitForTimeout((TOKEN_TTL_SECONDS + 1) * 1000);
+      await page.getByRole("link", { name: "Categories" }).click();
+      await page.getByRole("heading", { name: "Categories" }).waitFor();
+      await page.getByRole("link", { name: "Users" }).click();
+      await page.getByRole("heading", { name: "Users and roles" }).waitFor();
+      await page.locator("table").waitFor();
+      page.off("request", listener);
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(await page.locator('main [role="alert"]').count()).toBe(0);
+    },
+    TOKEN_TTL_SECONDS * 1000 + 30_000,
+  );
+
+  it("hides edit controls from a viewer, and the server refuses a forced write", async () => {
+    const created = await apiCall<{ id: string }>("POST", "/api/v1/users", {
+      token: await asAdmin(),
+      body: { email: VIEWER.email, password: VIEWER.password, role: "viewer", name: VIEWER.name },
+    });
+    expect(created.status).toBe(201);
+    viewerId = created.body.data?.id ?? "";
+
+    const context = await newContext(browser);
+    try {
+      const viewer = await context.newPage();
+      acceptLeaving(viewer);
+      await signIn(viewer, VIEWER.email, VIEWER.password);
+      await viewer.goto(`/products?q=${encodeURIComponent(PRODUCT.sku)}`);
+      await productRow(viewer, productId).waitFor();
+      expect(await viewer.getByRole("link", { name: "New product" }).count()).toBe(0);
+      expect(await viewer.getByRole("button", { name: /^Delete / }).count()).toBe(0);
+      expect(await viewer.getByRole("link", { name: /^Edit / }).count()).toBe(0);
+      expect(await viewer.getByRole("checkbox").count()).toBe(0);
+      expect(await viewer.getByRole("link", { name: "Users" }).count()).toBe(0);
+
+      // Deleted elsewhere: gone from this list at the next revalidation (here: the tab regains
+      // focus, once SWR's 5 s de-duplication window has passed), without a reload.
+      expect((await apiCall("DELETE", `/api/v1/products/${productId}`, { token: await asAdmin() })).status).toBe(204);
+      await viewer.waitForTimeout(5500);
+      await viewer.evaluate(() => window.dispatchEvent(new Event("focus")));
+      await productRow(viewer, productId).waitFor({ state: "detached" });
+      expect((await apiCall("POST", `/api/v1/products/${productId}/restore`, { token: await asAdmin() })).status).toBe(200);
+      await viewer.goto(`/products/${productId}`);
+      await viewer.getByTestId("product-price").waitFor();
+      expect(await viewer.getByRole("link", { name: "Edit" }).count()).toBe(0);
+      expect(await viewer.getByRole("button", { name: "Delete" }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+    const viewerToken = await apiLogin(VIEWER.email, VIEWER.password);
+    const forced = await apiCall("PATCH", `/api/v1/products/${productId}`, { token: viewerToken, body: { stock: 1 } });
+    expect(forced.status).toBe(403);
+    expect(forced.body.error?.code).toBe("forbidden");
+  });
+
+  it("keeps the DOM small while 1,000 rows are loaded and scrolled (virtualised list)", async () => {
+    await page.goto("/products");
+    const viewport = page.getByTestId("product-rows");
+    await page.getByTestId("product-row").first().waitFor();
+    const loaded = () => page.getByText(/products? loaded/).innerText();
+    // Scroll to the end until 1,000 rows are loaded or the list ends (infinite scroll).
+    for (let i = 0; i < 40; i++) {
+      const text = await loaded();
+      const n = Number((text.match(/[\d,]+/)?.[0] ?? "0").replace(/,/g, ""));
+      if (n >= 1000 || text.includes("end of list")) break;
+      await viewport.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await page.waitForTimeout(250);
+    }
+    // Scroll through everything loaded, one screen per frame, and time the frames.
+    const frames = await viewport.evaluate(async (el) => {
+      el.scrollTo({ top: 0 });
+      const times: number[] = [];
+      let last = performance.now();
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+        el.scrollBy({ top: el.clientHeight / 2 });
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return { count: times.length, median: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0 };
+    });
+    const rendered = await page.getByTestId("product-row").count();
+    console.log(`virtualised list: ${await loaded()}, ${rendered} rows in the DOM, ${frames.count} frames, median ${frames.median.toFixed(1)} ms`);
+    expect(rendered).toBeLessThan(80);
+  });
+
+  it("shows a 404 page for an unknown address", async () => {
+    const res = await page.goto("/no-such-page");
+    expect(res?.status()).toBe(404);
+    await page.getByRole("heading", { name: "This page does not exist" }).waitFor();
+  });
+
+  it("signs out: the session ends and a reload does not bring it back", async () => {
+    await page.goto("/products");
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    await page.goto("/products");
+    await page.waitForURL((u) => u.pathname === "/login");
+    const refresh = await page.evaluate(async () => (await fetch("/api/v1/auth/refresh", { method: "POST" })).status);
+    expect(refresh).toBe(401);
+  });
+});
+
+/**
+ * A fresh admin token for changes made "by someone else". Signing in each time keeps the suite
+ * independent of the stack's access-token TTL (2 s in the test stack).
+ */
+function asAdmin(): Promise<string> {
+  return apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
+}
+
+/** Leaving a half-filled form between tests is fine: accept the browser's "leave page?" prompt. */
+function acceptLeaving(p: Page) {
+  p.on("dialog", (d) => {
+    if (d.type() === "beforeunload") void d.accept();
+  });
+}
+
+async function changeThroughApi(patch: Record<string, unknown>) {
+  const current = await apiCall("GET", `/api/v1/products/${productId}`);
+  expect(current.etag).toBeTruthy();
+  const r = await apiCall("PATCH", `/api/v1/products/${productId}`, { token: await asAdmin(), body: patch, ifMatch: current.etag ?? "" });
+  expect(r.status).toBe(200);
+}

@@ -1,0 +1,57 @@
+"use client";
+
+// Everything every page needs: the SWR defaults, the toasts, the session restored on boot
+// (refresh cookie → access token in memory), and Web Vitals reporting.
+
+import { useEffect, type ReactNode } from "react";
+import { SWRConfig, useSWRConfig } from "swr";
+import { api } from "@/lib/api";
+import { swrConfig } from "@/lib/api/swr-config";
+import { ToastProvider } from "./Toast";
+import { WebVitals } from "./WebVitals";
+
+const LOGOUT_CHANNEL = "mercato-auth";
+
+/** Restores the session once per page load, and keeps tabs and the cache in step with it. */
+function SessionKeeper() {
+  const { cache, mutate } = useSWRConfig();
+  useEffect(() => {
+    void api.restoreSession();
+    const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(LOGOUT_CHANNEL);
+    if (channel) {
+      channel.onmessage = (e: MessageEvent) => {
+        // Another tab signed out: its refresh family is revoked, so this tab's token is the
+        // last thing that could still act for the user.
+        if (e.data === "logout" && api.session().status === "authenticated") api.forget();
+      };
+    }
+    let last = api.session().status;
+    const unsubscribe = api.subscribe(() => {
+      const now = api.session().status;
+      if (last === "authenticated" && now === "anonymous") {
+        // Nothing of the ended session stays readable in memory.
+        void mutate(() => true, undefined, { revalidate: false });
+        for (const k of [...cache.keys()]) cache.delete(k);
+        channel?.postMessage("logout");
+      }
+      last = now;
+    });
+    return () => {
+      unsubscribe();
+      channel?.close();
+    };
+  }, [cache, mutate]);
+  return null;
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <SWRConfig value={swrConfig}>
+      <ToastProvider>
+        <SessionKeeper />
+        <WebVitals />
+        {children}
+      </ToastProvider>
+    </SWRConfig>
+  );
+}

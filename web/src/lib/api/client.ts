@@ -1,0 +1,239 @@
+// The one fetcher of the dashboard: it speaks the envelope, holds the access token in memory,
+// coordinates token refresh and shares identical in-flight GETs.
+//
+// Where the brief's samples go wrong, and what this does instead:
+// - The access token lives in this closure only: never localStorage, sessionStorage or a cookie a
+//   script can read. The refresh token is the identity service's httpOnly SameSite=Strict cookie
+//   on /api/v1/auth, which this code never sees; it only asks the browser to send it.
+// - Duplicate GETs are not aborted (the brief's interceptor hands the second caller an error):
+//   they await the same promise and both get the data. Writes are never de-duplicated.
+// - One refresh at a time: every request that fails with an expired token, or is started while a
+//   refresh runs, waits for that single refresh and is retried once with the new token. A request
+//   that fails with a token older than the current one is simply retried (someone refreshed).
+
+import { ApiError, parseResponse, type ApiResult } from "./envelope";
+import type { TokenGrant, User } from "./types";
+
+export type SessionStatus = "unknown" | "authenticated" | "anonymous";
+
+export interface SessionState {
+  status: SessionStatus;
+  user: User | null;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as If-Match (optimistic concurrency on PATCH/DELETE). */
+  ifMatch?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface ApiClientOptions {
+  /** fetch to use (tests pass a fake); defaults to the global one. */
+  fetch?: typeof fetch;
+  /** Prefix of every path; "" in the browser, where /api is same-origin. */
+  baseUrl?: string;
+  /**
+   * Called once when a session that existed is lost: its refresh failed, or a retried request
+   * was still refused. The app sends the user to /login?next=<where they were>.
+   */
+  onSessionLost?: () => void;
+}
+
+export interface ApiClient {
+  get<T, M = unknown>(path: string): Promise<ApiResult<T, M>>;
+  post<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
+  patch<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
+  delete<T = null, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
+  /** POST /auth/login; on success the session is authenticated. */
+  login(email: string, password: string): Promise<User>;
+  /** POST /auth/logout (revokes the refresh family server-side), then forgets the session. */
+  logout(): Promise<void>;
+  /** Forgets the token without calling the server (another tab logged out). */
+  forget(): void;
+  /** Refresh on boot: turns a valid refresh cookie into a session after a reload. */
+  restoreSession(): Promise<SessionState>;
+  session(): SessionState;
+  subscribe(listener: () => void): () => void;
+}
+
+const AUTH = "/api/v1/auth";
+/** Codes after which a refresh may help, when the request carried a token. */
+const REFRESHABLE = new Set(["token_expired", "invalid_token", "auth_required"]);
+
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseUrl = options.baseUrl ?? "";
+  let accessToken: string | null = null;
+  let state: SessionState = { status: "unknown", user: null };
+  let refreshing: Promise<string> | null = null;
+  const inflight = new Map<string, Promise<ApiResult<unknown, unknown>>>();
+  const listeners = new Set<() => void>();
+
+  function setState(next: SessionState) {
+    state = next;
+    for (const l of listeners) l();
+  }
+
+  async function send<T, M>(method: string, path: string, opts: RequestOptions, token: string | null) {
+    const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.body);
+    }
+    if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetchImpl(baseUrl + path, { method, headers, body, credentials: "same-origin", cache: "no-store" });
+    } catch (e) {
+      throw new ApiError({
+        status: 0,
+        code: "network_error",
+        message: e instanceof Error && e.message ? `cannot reach the server (${e.message})` : "cannot reach the server",
+      });
+    }
+    return parseResponse<T, M>(res);
+  }
+
+  function loseSession() {
+    const had = accessToken !== null || state.status === "authenticated";
+    accessToken = null;
+    inflight.clear();
+    setState({ status: "anonymous", user: null });
+    if (had) options.onSessionLost?.();
+  }
+
+  async function fetchMe(token: string): Promise<User> {
+    return (await send<User, unknown>("GET", `${AUTH}/me`, {}, token)).data;
+  }
+
+  /** The single refresh every waiting request shares. Rejects with auth_required when it fails. */
+  function refreshOnce(): Promise<string> {
+    if (refreshing) return refreshing;
+    const run = (async () => {
+      try {
+        const grant = (await send<TokenGrant, unknown>("POST", `${AUTH}/refresh`, {}, null)).data;
+        if (!grant || typeof grant.access_token !== "string" || grant.access_token === "")
+          throw new ApiError({ status: 200, code: "bad_response", message: "refresh answered without a token" });
+        const user = grant.user ?? state.user ?? (await fetchMe(grant.access_token));
+        accessToken = grant.access_token;
+        setState({ status: "authenticated", user });
+        return grant.access_token;
+      } catch (e) {
+        loseSession();
+        throw new ApiError({
+          status: 401,
+          code: "auth_required",
+          message: "your session has ended: sign in again",
+          requestId: e instanceof ApiError ? e.requestId : null,
+        });
+      }
+    })();
+    refreshing = run;
+    const clear = () => {
+      if (refreshing === run) refreshing = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  async function authed<T, M>(method: string, path: string, opts: RequestOptions): Promise<ApiResult<T, M>> {
+    // Queued behind a refresh in progress, so it goes out with the new token.
+    if (refreshing) await refreshing.catch(() => undefined);
+    const used = accessToken;
+    try {
+      return await send<T, M>(method, path, opts, used);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401 || !REFRESHABLE.has(e.code) || used === null) throw e;
+      const fresh = accessToken !== null && accessToken !== used ? accessToken : await refreshOnce();
+      try {
+        return await send<T, M>(method, path, opts, fresh);
+      } catch (retryError) {
+        // Refused again with a brand-new token: nothing the client can do but sign in again.
+        if (retryError instanceof ApiError && retryError.status === 401 && REFRESHABLE.has(retryError.code))
+          loseSession();
+        throw retryError;
+      }
+    }
+  }
+
+  function get<T, M>(path: string): Promise<ApiResult<T, M>> {
+    const shared = inflight.get(path);
+    if (shared) return shared as Promise<ApiResult<T, M>>;
+    const p = authed<T, M>("GET", path, {});
+    inflight.set(path, p as Promise<ApiResult<unknown, unknown>>);
+    const clear = () => {
+      if (inflight.get(path) === p) inflight.delete(path);
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  return {
+    get,
+    post: (path, opts = {}) => authed("POST", path, opts),
+    patch: (path, opts = {}) => authed("PATCH", path, opts),
+    delete: (path, opts = {}) => authed("DELETE", path, opts),
+
+    async login(email, password) {
+      const grant = (await send<TokenGrant, unknown>("POST", `${AUTH}/login`, { body: { email, password } }, null)).data;
+      if (!grant || typeof grant.access_token !== "string" || grant.access_token === "")
+        throw new ApiError({ status: 200, code: "bad_response", message: "login answered without a token" });
+      const user = grant.user ?? (await fetchMe(grant.access_token));
+      accessToken = grant.access_token;
+      inflight.clear();
+      setState({ status: "authenticated", user });
+      return user;
+    },
+
+    async logout() {
+      const token = accessToken;
+      try {
+        await send("POST", `${AUTH}/logout`, {}, token);
+      } catch {
+        // The session ends on this side whatever the server says; the cookie is scoped to the
+        // auth path and the identity service clears it on success.
+      }
+      accessToken = null;
+      inflight.clear();
+      setState({ status: "anonymous", user: null });
+    },
+
+    forget() {
+      accessToken = null;
+      inflight.clear();
+      setState({ status: "anonymous", user: null });
+    },
+
+    async restoreSession() {
+      if (state.status === "authenticated") return state;
+      try {
+        await refreshOnce();
+      } catch {
+        // No valid refresh cookie: signed out, which refreshOnce has recorded.
+      }
+      return state;
+    },
+
+    session: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Where to send a signed-out user so that signing in brings them back. */
+export function loginUrl(next: string): string {
+  const target = safeNext(next);
+  return target === "/products" ? "/login" : `/login?next=${encodeURIComponent(target)}`;
+}
+
+/** Only same-origin paths: `next=//evil.example` or `next=https://…` would be an open redirect. */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/login"))
+    return "/products";
+  return next;
+}

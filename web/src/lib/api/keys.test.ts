@@ -1,0 +1,52 @@
+import { unstable_serialize } from "swr";
+import { describe, expect, it } from "vitest";
+import { keyStartsWith, keys, normalizeProductParams, paths, urlOf } from "./keys";
+
+describe("key factory", () => {
+  it("makes equal keys for equal filters whatever the form held", () => {
+    const a = keys.products.page({ q: "  mug ", status: undefined, category_id: "", sort: "-created_at" }, null);
+    const b = keys.products.page({ q: "mug" }, null);
+    expect(unstable_serialize(a)).toBe(unstable_serialize(b));
+  });
+
+  it("does not send a search shorter than the server accepts", () => {
+    expect(normalizeProductParams({ q: "mu" }).q).toBeUndefined();
+    expect(normalizeProductParams({ q: "müg" }).q).toBe("müg");
+  });
+
+  it("clamps the page size to the server's 1..100", () => {
+    expect(normalizeProductParams({ limit: 1000 }).limit).toBe(100);
+    expect(normalizeProductParams({ limit: 0 }).limit).toBe(1);
+    expect(normalizeProductParams({}).limit).toBe(100);
+  });
+
+  it("maps list pages to the v2 cursor endpoint with sorted, encoded parameters", () => {
+    const first = keys.products.page({ q: "red mug", status: "active", sort: "price", limit: 25 }, null);
+    expect(urlOf(first)).toBe("/api/v2/products?limit=25&q=red+mug&sort=price&status=active");
+    const next = keys.products.page({ q: "red mug", status: "active", sort: "price", limit: 25 }, "abc/+=");
+    expect(urlOf(next)).toBe("/api/v2/products?cursor=abc%2F%2B%3D&limit=25&q=red+mug&sort=price&status=active");
+  });
+
+  it("maps details, categories, users and me to v1 paths", () => {
+    expect(urlOf(keys.products.detail("0190a0b2-0000-7000-8000-000000000001"))).toBe(
+      "/api/v1/products/0190a0b2-0000-7000-8000-000000000001",
+    );
+    expect(urlOf(keys.categories.list())).toBe("/api/v1/categories?per_page=100");
+    expect(urlOf(keys.users.list(2, 20))).toBe("/api/v1/users?page=2&per_page=20");
+    expect(urlOf(keys.auth.me())).toBe("/api/v1/auth/me");
+    expect(() => urlOf(["nope"])).toThrow();
+  });
+
+  it("groups keys so a write can address every list or one detail", () => {
+    const page = keys.products.page({ status: "draft" }, "c1");
+    expect(keyStartsWith(page, keys.products.lists())).toBe(true);
+    expect(keyStartsWith(page, keys.products.all())).toBe(true);
+    expect(keyStartsWith(keys.products.detail("x"), keys.products.lists())).toBe(false);
+    expect(keyStartsWith(keys.users.list(1, 20), keys.users.all())).toBe(true);
+    expect(keyStartsWith("products", keys.products.all())).toBe(false);
+  });
+
+  it("names write paths beside the read keys", () => {
+    expect(paths.productRestore("a b")).toBe("/api/v1/products/a%20b/restore");
+  });
+});

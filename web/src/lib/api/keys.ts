@@ -1,0 +1,102 @@
+// The one key factory: every SWR key of the dashboard is made here, and `urlOf` is the only
+// place that turns a key into an API path. Keys are arrays whose first element is the resource
+// and second the kind, so a mutation can address "every product list" or "this product".
+
+import type { ProductSort, ProductStatus } from "./types";
+
+export interface ProductListParams {
+  q?: string;
+  category_id?: string;
+  status?: ProductStatus;
+  sort?: ProductSort;
+  /** Page size of the v2 cursor list (1..100). */
+  limit?: number;
+}
+
+/** The server refuses q shorter than this (trigram search), so shorter input is not sent. */
+export const MIN_SEARCH_LENGTH = 3;
+/** Rows per v2 page: the server's maximum, so a long scroll costs few requests. */
+export const DEFAULT_PRODUCT_PAGE = 100;
+
+/** Drops empty values so that equal filters make equal keys, whatever the form state held. */
+export function normalizeProductParams(p: ProductListParams): ProductListParams {
+  const out: ProductListParams = {};
+  const q = p.q?.trim();
+  if (q && [...q].length >= MIN_SEARCH_LENGTH) out.q = q;
+  if (p.category_id) out.category_id = p.category_id;
+  if (p.status) out.status = p.status;
+  if (p.sort && p.sort !== "-created_at") out.sort = p.sort;
+  out.limit = Math.min(100, Math.max(1, Math.trunc(p.limit ?? DEFAULT_PRODUCT_PAGE)));
+  return out;
+}
+
+export const keys = {
+  products: {
+    all: () => ["products"] as const,
+    lists: () => ["products", "list"] as const,
+    /** One page of the v2 cursor list; `cursor` null is the first page. */
+    page: (params: ProductListParams, cursor: string | null) =>
+      ["products", "list", normalizeProductParams(params), cursor ?? ""] as const,
+    detail: (id: string) => ["products", "detail", id] as const,
+  },
+  categories: {
+    all: () => ["categories"] as const,
+    list: () => ["categories", "list"] as const,
+  },
+  users: {
+    all: () => ["users"] as const,
+    list: (page: number, perPage: number) => ["users", "list", { page, per_page: perPage }] as const,
+  },
+  auth: {
+    me: () => ["auth", "me"] as const,
+  },
+} as const;
+
+export type ProductPageKey = ReturnType<typeof keys.products.page>;
+export type ProductDetailKey = ReturnType<typeof keys.products.detail>;
+export type AnyKey = readonly unknown[];
+
+function query(params: Record<string, string | number | undefined>): string {
+  const sp = new URLSearchParams();
+  for (const name of Object.keys(params).sort()) {
+    const v = params[name];
+    if (v !== undefined && v !== "") sp.set(name, String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : "";
+}
+
+/** The API path a key reads. Throws on a key this factory did not make. */
+export function urlOf(key: AnyKey): string {
+  const [resource, kind, arg, extra] = key;
+  if (resource === "products" && kind === "list") {
+    const p = (arg ?? {}) as ProductListParams;
+    return `/api/v2/products${query({ ...p, cursor: typeof extra === "string" ? extra : undefined })}`;
+  }
+  if (resource === "products" && kind === "detail" && typeof arg === "string")
+    return `/api/v1/products/${encodeURIComponent(arg)}`;
+  if (resource === "categories" && kind === "list") return "/api/v1/categories?per_page=100";
+  if (resource === "users" && kind === "list") {
+    const p = arg as { page: number; per_page: number };
+    return `/api/v1/users${query({ page: p.page, per_page: p.per_page })}`;
+  }
+  if (resource === "auth" && kind === "me") return "/api/v1/auth/me";
+  throw new Error(`no URL for key ${JSON.stringify(key)}`);
+}
+
+/** True for keys under `prefix` (e.g. `keys.products.lists()` matches every product list page). */
+export function keyStartsWith(key: unknown, prefix: AnyKey): boolean {
+  return Array.isArray(key) && prefix.every((part, i) => key[i] === part);
+}
+
+/** Write paths, beside the read keys so one file names every endpoint the dashboard uses. */
+export const paths = {
+  products: "/api/v1/products",
+  product: (id: string) => `/api/v1/products/${encodeURIComponent(id)}`,
+  productRestore: (id: string) => `/api/v1/products/${encodeURIComponent(id)}/restore`,
+  categories: "/api/v1/categories",
+  category: (id: string) => `/api/v1/categories/${encodeURIComponent(id)}`,
+  users: "/api/v1/users",
+  user: (id: string) => `/api/v1/users/${encodeURIComponent(id)}`,
+  rum: "/api/v1/rum",
+} as const;

@@ -120,6 +120,7 @@ constexpr VarSpec kVars[] = {
      "peers whose X-Forwarded-For names the client address, as IP addresses separated by commas"},
 
     {"MIGRATIONS_DIR", K::string, "migrations", "directory of the SQL migrations"},
+    {"OPENAPI_PATH", K::string, "api/openapi.json", "the OpenAPI document the gateway serves at /api/openapi.json"},
 
     {"CATALOG_CURSOR_SECRET", K::string, "",
      "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
@@ -685,6 +686,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.login_failure_window = L.duration("LOGIN_FAILURE_WINDOW");
   s.trusted_proxies = L.ip_list("TRUSTED_PROXIES");
   s.migrations_dir = L.string("MIGRATIONS_DIR");
+  s.openapi_path = L.string("OPENAPI_PATH");
   s.catalog_cursor_secret = L.string("CATALOG_CURSOR_SECRET");
 
   L.check_all_read();

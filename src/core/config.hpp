@@ -119,6 +119,7 @@ struct Settings {
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;
   std::string migrations_dir;
+  std::string openapi_path;  // gateway: api/openapi.json, read once at start-up
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
 };
 

@@ -47,7 +47,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "USER_SERVICE_HOST", "USER_SERVICE_PORT", "UPSTREAM_TIMEOUT", "CACHE_TTL_PRODUCT_DETAIL",
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
         "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
-        "JWT_KEYS_DIR", "MIGRATIONS_DIR", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
+        "JWT_KEYS_DIR", "MIGRATIONS_DIR", "OPENAPI_PATH", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
         "API_V2_SUNSET"})
     EXPECT_TRUE(names.count(n)) << n;
 }
@@ -107,6 +107,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.cache.ttl_user_data, 15min);
   EXPECT_EQ(s.cache.l1_max_bytes, 64u * 1024 * 1024);
   EXPECT_EQ(s.rate_limit_per_minute, 100);
+  EXPECT_EQ(s.rate_limit_local_fallback, 1);
   EXPECT_EQ(s.cors_origins, (std::vector<std::string>{"http://localhost:3000", "http://127.0.0.1:3000"}));
   EXPECT_EQ(s.jwt_issuer, "mercato-identity");
   EXPECT_EQ(s.jwt_audience, "mercato");
@@ -114,6 +115,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.jwt_refresh_ttl, 720h);
   EXPECT_EQ(s.jwt_keys_dir, ".var/keys");
   EXPECT_EQ(s.migrations_dir, "migrations");
+  EXPECT_EQ(s.openapi_path, "api/openapi.json");
   EXPECT_EQ(s.catalog_cursor_secret, "");  // random per process unless set
   EXPECT_EQ(s.trusted_proxies, (std::vector<std::string>{"127.0.0.1"}));
   EXPECT_EQ(s.api_v1_sunset, "");

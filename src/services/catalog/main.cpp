@@ -1,7 +1,153 @@
-// mercato-catalog: see ARCHITECTURE.md. This file is the service's table of contents.
+// mercato-catalog: see ARCHITECTURE.md. This file is the service's table of contents:
+// configuration, schema, database pool, reads (the seam the cache wraps), routes, health.
+//
+// Commands besides serving:
+//   mercato-catalog seed --products N [...]   bulk-load demo products (see seed.hpp)
+//   mercato-catalog sql                       print every list statement (for the EXPLAIN tests)
+#include <utility>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "auth/authenticate.hpp"
+#include "auth/jwks_client.hpp"
+#include "auth/verifier.hpp"
+#include "cache/redis_client.hpp"
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "db/errors.hpp"
+#include "db/migrations.hpp"
+#include "db/pool.hpp"
 #include "http/app.hpp"
+#include "http/envelope.hpp"
+#include "services/catalog/catalog_reads.hpp"
+#include "services/catalog/categories_repository.hpp"
+#include "services/catalog/cursor.hpp"
+#include "services/catalog/products_repository.hpp"
+#include "services/catalog/routes.hpp"
+#include "services/catalog/seed.hpp"
+
+using namespace mercato;
+namespace asio = boost::asio;
+
+namespace {
+
+int print_statements() {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object();
+  for (auto* list : {catalog::product_statements, catalog::category_statements})
+    for (const auto& [name, sql] : list()) w.key(name).string(sql);
+  w.end_object();
+  std::printf("%s\n", out.c_str());
+  return 0;
+}
+
+catalog::CursorSigner cursor_signer(const config::Settings& s) {
+  if (!s.catalog_cursor_secret.empty()) return catalog::CursorSigner(s.catalog_cursor_secret);
+  log::warn("CATALOG_CURSOR_SECRET is empty: v2 cursors are signed with a random per-process key, so a cursor "
+            "from one instance is rejected by another (set the same secret on every instance)");
+  return catalog::CursorSigner::random();
+}
+
+/// Applies the catalog's migrations. A database that is down at start does not stop the
+/// service (it must answer /health/live, and readiness says "database": "down"): the
+/// migrations are retried in the background until they apply. A broken migration stops it.
+class Schema {
+ public:
+  explicit Schema(const config::Settings& s) : settings_(s), dir_(s.migrations_dir + "/catalog") {
+    if (try_once()) return;
+    retry_ = std::jthread([this](std::stop_token stop) {
+      // Backs off from 1 s to 10 s, waking every 100 ms so a shutdown never waits on it.
+      using ms = std::chrono::milliseconds;
+      for (ms delay{1000}; !stop.stop_requested(); delay = std::min(delay * 2, ms{10000})) {
+        for (ms slept{0}; slept < delay && !stop.stop_requested(); slept += ms{100})
+          std::this_thread::sleep_for(ms{100});
+        if (stop.stop_requested() || try_once()) return;
+      }
+    });
+  }
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+
+ private:
+  bool try_once() {
+    auto st = db::migrate(settings_.db, dir_);
+    if (st) {
+      ready_.store(true, std::memory_order_release);
+      return true;
+    }
+    if (st.error().reason != db::reason::connection) http::fail_startup("catalog migrations: " + st.error().message);
+    log::warn("database unreachable, migrations will be retried", {{"detail", st.error().message}});
+    return false;
+  }
+
+  const config::Settings& settings_;
+  std::string dir_;
+  std::atomic<bool> ready_{false};
+  std::jthread retry_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  mercato::http::App app("catalog", argc, argv);
+  http::App app("catalog", argc, argv);
+  const config::Settings& settings = app.settings();
+  const auto& args = app.args();
+  if (!args.empty() && args.front() == "sql") return print_statements();
+
+  Schema schema(settings);
+  if (!args.empty() && args.front() == "seed") {
+    auto options = catalog::parse_seed_args({args.begin() + 1, args.end()});
+    if (!options) http::fail_startup(options.error().message);
+    if (!schema.ready()) http::fail_startup("seed: the database is unreachable");
+    return catalog::run_seed(settings, *options);
+  }
+
+  // Database: reads and writes both use the primary. Replicas (DB_REPLICA_HOSTS) lag, and a
+  // client that just wrote must read its write; the cache takes the read load instead.
+  db::Pool pool(app.io(), settings.db, "catalog");
+  catalog::ProductRepository products(pool);
+  catalog::CategoryRepository categories(pool);
+
+  // Reads and change notifications: straight to the database until the cache wraps them.
+  const catalog::CursorSigner cursors = cursor_signer(settings);
+  catalog::DbCatalogReads reads(products, categories, cursors);
+  catalog::CatalogChanges changes;
+
+  // Tokens: identity signs them, we verify with its published keys. A request without a
+  // token passes anonymously (public reads); writes check the role in their handler.
+  auto jwks = auth::JwksClient::create(app.io(), auth::JwksClient::options_from(settings));
+  jwks->start();
+  app.use(auth::authenticate(std::make_shared<auth::TokenVerifier>(jwks, auth::VerifyOptions::from(settings))));
+  app.on_stop([jwks] { jwks->stop(); });
+
+  catalog::CatalogContext ctx{pool, products, categories, reads, changes, cursors};
+  app.use([&schema](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
+    if (!schema.ready() && req.path().starts_with("/api/"))
+      co_return http::error_response(unavailable("catalog database is not ready"));
+    co_return co_await next(req);
+  });
+  catalog::install_product_routes(app.router(), ctx);
+  catalog::install_category_routes(app.router(), ctx);
+
+  // Health: the database is critical; Redis is not (the service answers without it).
+  cache::RedisClient redis(app.io(), settings.redis, "catalog");
+  redis.start();
+  app.health().add("database", true, [&pool, &schema]() -> asio::awaitable<http::CheckOutcome> {
+    if (!schema.ready()) co_return http::CheckOutcome{false, {}, "migrations not applied yet"};
+    auto rtt = co_await pool.ping(std::chrono::seconds(2));
+    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
+    co_return http::CheckOutcome{true, *rtt, {}};
+  });
+  app.health().add("redis", false, [&redis]() -> asio::awaitable<http::CheckOutcome> {
+    auto rtt = co_await redis.ping(std::chrono::seconds(1));
+    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
+    co_return http::CheckOutcome{true, *rtt, {}};
+  });
+  app.on_stop([&redis] { redis.stop(); });
+
   return app.run();
 }

@@ -1,0 +1,19 @@
+#include "services/catalog/audit.hpp"
+
+#include "core/ids.hpp"
+
+namespace mercato::catalog {
+
+boost::asio::awaitable<Status> record(db::Transaction& tx, const http::Request& req, const AuditEntry& e) {
+  const std::string actor = req.principal ? req.principal->subject : std::string("unknown");
+  const std::string role = req.principal ? req.principal->role : std::string();
+  auto r = co_await tx.query(
+      "INSERT INTO audit_log (id, store_id, actor, actor_role, action, entity_type, entity_id, before, after, "
+      "request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)",
+      db::params(ids::uuid_v7(), e.store_id, actor, role, e.action, e.entity_type, e.entity_id, e.before, e.after,
+                 req.request_id));
+  if (!r) co_return std::move(r).error();
+  co_return Status{};
+}
+
+}  // namespace mercato::catalog

@@ -1,0 +1,85 @@
+#pragma once
+// The seam the tiered cache (issue 5) wraps. Every public read goes through CatalogReads, which
+// answers with the already-serialized `data` and `meta` JSON (and an ETag for single items):
+// exactly the bytes a cache keeps, so a cached hit never touches JSON. Every write reports
+// what it changed to CatalogChanges after it commits, and awaits it, so an invalidation can
+// finish before the write's response is sent.
+//
+// The cache implements CatalogReads by wrapping DbCatalogReads, and CatalogChanges to
+// invalidate; main.cpp is the one place that chooses which ones are used.
+
+#include <utility>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.hpp"
+#include "services/catalog/categories_repository.hpp"
+#include "services/catalog/cursor.hpp"
+#include "services/catalog/pagination.hpp"
+#include "services/catalog/products_repository.hpp"
+
+namespace mercato::catalog {
+
+namespace asio = boost::asio;
+
+struct Rendered {
+  std::string data;  // JSON for the envelope's "data"
+  std::string meta;  // JSON for "meta", or empty
+  std::string etag;  // for single items, else empty
+};
+
+struct ProductListQuery {
+  ProductFilter filter;
+  PageRequest page;                     // v1
+  std::int64_t limit = kDefaultPerPage;  // v2
+  std::optional<CursorPosition> after;  // v2: nullopt for the first page
+  /// Everything that selects the answer, as stable text (for cache keys).
+  std::string key_v1() const;
+  std::string key_v2() const;
+};
+
+class CatalogReads {
+ public:
+  virtual ~CatalogReads() = default;
+  /// not_found when absent or deleted.
+  virtual asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) = 0;
+  virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) = 0;
+};
+
+/// What a committed write changed. The default does nothing (no cache).
+class CatalogChanges {
+ public:
+  virtual ~CatalogChanges() = default;
+  /// `categories`: the product's category before and after the write (those lists changed too).
+  virtual asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
+                                                const std::vector<std::string>& categories);
+  virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id);
+};
+
+/// Reads straight from PostgreSQL.
+class DbCatalogReads final : public CatalogReads {
+ public:
+  DbCatalogReads(ProductRepository& products, CategoryRepository& categories, const CursorSigner& cursors)
+      : products_(products), categories_(categories), cursors_(cursors) {}
+
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) override;
+
+ private:
+  ProductRepository& products_;
+  CategoryRepository& categories_;
+  const CursorSigner& cursors_;
+};
+
+}  // namespace mercato::catalog

@@ -1,0 +1,129 @@
+#include "services/catalog/categories_repository.hpp"
+
+namespace mercato::catalog {
+namespace {
+
+constexpr std::string_view kColumns = R"(c.id, c.store_id, c.name, c.slug, c.description,
+       (SELECT coalesce(sum(pc.live), 0) FROM product_counts pc WHERE pc.store_id = c.store_id AND pc.category_key = c.id),
+       to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       c.version)";
+
+CategoryRow read_category(const db::QueryResult& r, int i) {
+  CategoryRow c;
+  c.id = r.get(i, 0);
+  c.store_id = r.get(i, 1);
+  c.name = r.get(i, 2);
+  c.slug = r.get(i, 3);
+  c.description = r.get(i, 4);
+  c.product_count = r.get_int64(i, 5).value_or(0);
+  c.created_at = r.get(i, 6);
+  c.updated_at = r.get(i, 7);
+  c.version = r.get_int64(i, 8).value_or(1);
+  return c;
+}
+
+const std::string kById = "SELECT " + std::string(kColumns) +
+                          " FROM categories c WHERE c.id = $1 AND c.store_id = $2 AND c.deleted_at IS NULL";
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> category_statements() {
+  return {
+      {"category_by_id", "-- index: categories_pkey\n" + kById},
+      // A store has hundreds of categories, not millions, so the window count over them is
+      // cheap and exact; product_count reads the maintained counters (product_counts_pkey).
+      {"categories_page", "-- index: categories_store_name_live\nSELECT " + std::string(kColumns) +
+                              ", count(*) OVER () FROM categories c WHERE c.store_id = $1 AND c.deleted_at IS NULL "
+                              "ORDER BY c.name, c.id LIMIT $2 OFFSET $3"},
+  };
+}
+
+CategoryRepository::CategoryRepository(db::Pool& pool) : pool_(pool) {
+  for (auto& [name, sql] : category_statements()) pool_.prepare(name, sql);
+}
+
+asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_live(const std::string& store,
+                                                                                  const std::string& id) {
+  auto r = co_await pool_.execute("category_by_id", db::params(id, store));
+  if (!r) co_return std::move(r).error();
+  if (r->empty()) co_return std::optional<CategoryRow>{};
+  co_return std::optional<CategoryRow>(read_category(*r, 0));
+}
+
+asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p) {
+  auto r = co_await pool_.execute("categories_page", db::params(store, p.per_page, p.offset()));
+  if (!r) co_return std::move(r).error();
+  CategoryPage page;
+  for (int i = 0; i < r->rows(); ++i) page.rows.push_back(read_category(*r, i));
+  if (!r->empty()) {
+    page.total = r->get_int64(0, 9).value_or(0);
+  } else if (p.page > 1) {
+    // Past the end the window has no row to ride on; one cheap count says how many there are.
+    auto c = co_await pool_.query("SELECT count(*) FROM categories WHERE store_id = $1 AND deleted_at IS NULL",
+                                  db::params(store));
+    if (!c) co_return std::move(c).error();
+    page.total = c->get_int64(0, 0).value_or(0);
+  }
+  co_return page;
+}
+
+asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::lock(db::Transaction& tx,
+                                                                             const std::string& store,
+                                                                             const std::string& id) {
+  const std::string sql = kById + " FOR UPDATE OF c";
+  auto r = co_await tx.query(sql, db::params(id, store));
+  if (!r) co_return std::move(r).error();
+  if (r->empty()) co_return std::optional<CategoryRow>{};
+  co_return std::optional<CategoryRow>(read_category(*r, 0));
+}
+
+asio::awaitable<Result<CategoryRow>> CategoryRepository::reload(db::Transaction& tx, const std::string& store,
+                                                                const std::string& id) {
+  const std::string sql = "SELECT " + std::string(kColumns) + " FROM categories c WHERE c.id = $1 AND c.store_id = $2";
+  auto r = co_await tx.query(sql, db::params(id, store));
+  if (!r) co_return std::move(r).error();
+  if (r->empty()) co_return internal_error("category vanished inside its own transaction");
+  co_return read_category(*r, 0);
+}
+
+asio::awaitable<Status> CategoryRepository::insert(db::Transaction& tx, const std::string& store,
+                                                   const std::string& id, const CategoryInput& in) {
+  auto r = co_await tx.query(
+      "INSERT INTO categories (id, store_id, name, slug, description) VALUES ($1, $2, $3, $4, $5)",
+      db::params(id, store, *in.name, *in.slug, in.description.value_or("")));
+  if (!r) co_return std::move(r).error();
+  co_return Status{};
+}
+
+asio::awaitable<Status> CategoryRepository::update(db::Transaction& tx, const std::string& store,
+                                                   const std::string& id, const CategoryInput& in) {
+  auto r = co_await tx.query(
+      "UPDATE categories SET name = $3, slug = $4, description = $5, version = version + 1, updated_at = now() "
+      "WHERE id = $1 AND store_id = $2",
+      db::params(id, store, *in.name, *in.slug, *in.description));
+  if (!r) co_return std::move(r).error();
+  co_return Status{};
+}
+
+asio::awaitable<Result<bool>> CategoryRepository::has_live_products(db::Transaction& tx, const std::string& store,
+                                                                    const std::string& id) {
+  // products_live_category_created: (store_id, category_id, …) WHERE deleted_at IS NULL.
+  auto r = co_await tx.query(
+      "SELECT EXISTS (SELECT 1 FROM products WHERE store_id = $1 AND category_id = $2 AND deleted_at IS NULL)",
+      db::params(store, id));
+  if (!r) co_return std::move(r).error();
+  co_return r->get_bool(0, 0).value_or(true);
+}
+
+asio::awaitable<Status> CategoryRepository::soft_delete(db::Transaction& tx, const std::string& store,
+                                                        const std::string& id) {
+  auto r = co_await tx.query(
+      "UPDATE categories SET deleted_at = now(), updated_at = now(), version = version + 1 "
+      "WHERE id = $1 AND store_id = $2 AND deleted_at IS NULL",
+      db::params(id, store));
+  if (!r) co_return std::move(r).error();
+  co_return Status{};
+}
+
+}  // namespace mercato::catalog

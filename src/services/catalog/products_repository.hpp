@@ -1,0 +1,102 @@
+#pragma once
+// Every SQL statement about products, as named prepared statements. List statements are
+// generated from a small set of fixed fragments (one per sort key and filter), never from
+// values, and each names the index that serves it; tests/integration/test_catalog_explain.py
+// EXPLAINs every one of them (`mercato-catalog sql` prints them) at 100k rows.
+//
+// Cost of a request, in statements: detail 1; v1 page 2 (page + count, sent in one pipeline);
+// v2 page 1. Whatever the page size: categories are joined and images aggregated inside the
+// page statement, so there is no per-row query.
+
+#include <utility>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.hpp"
+#include "db/pool.hpp"
+#include "services/catalog/cursor.hpp"
+#include "services/catalog/pagination.hpp"
+#include "services/catalog/products_json.hpp"
+
+namespace mercato::catalog {
+
+namespace asio = boost::asio;
+
+/// v1/v2 `sort` values: created_at, -created_at (default), price, -price, name.
+enum class Sort { created_desc, created_asc, price_asc, price_desc, name_asc };
+std::optional<Sort> parse_sort(std::string_view text);
+std::string_view sort_param(Sort s);
+
+struct ProductFilter {
+  std::string store;
+  std::optional<std::string> category_id, status, q;
+  Sort sort = Sort::created_desc;
+  /// Stable text of everything above: a cache key part, and what a cursor is bound to.
+  std::string canonical() const;
+};
+
+struct ProductPage {
+  std::vector<ProductRow> rows;
+  Total total;
+};
+
+/// `product_by_id` etc. for the `sql` command and the EXPLAIN tests: name → SQL.
+std::vector<std::pair<std::string, std::string>> product_statements();
+
+class ProductRepository {
+ public:
+  /// Registers every statement on `pool` (the pool prepares each lazily per connection).
+  explicit ProductRepository(db::Pool& pool);
+
+  // ---- reads ----
+  asio::awaitable<Result<std::optional<ProductRow>>> find_live(const std::string& store, const std::string& id);
+  /// One offset page and its total, in one round trip.
+  asio::awaitable<Result<ProductPage>> page_offset(const ProductFilter& f, const PageRequest& p);
+  /// Up to `limit` rows after `after` (from the start when nullopt) in the filter's order.
+  asio::awaitable<Result<std::vector<ProductRow>>> page_after(const ProductFilter& f,
+                                                               const std::optional<CursorPosition>& after,
+                                                               std::int64_t limit);
+  /// The cursor position of a row in `sort` order.
+  static CursorPosition position_of(const ProductRow& row, Sort sort);
+
+  // ---- writes (inside the caller's transaction) ----
+  /// Locks a product row for update. `deleted`: false → only a live one, true → only a
+  /// soft-deleted one.
+  static asio::awaitable<Result<std::optional<ProductRow>>> lock(db::Transaction& tx, const std::string& store,
+                                                                 const std::string& id, bool deleted);
+  /// Any state; for the representation after a write.
+  static asio::awaitable<Result<ProductRow>> reload(db::Transaction& tx, const std::string& store,
+                                                    const std::string& id);
+  /// True when the category is live in the store; holds a share lock on it until commit, so
+  /// a concurrent category delete waits and then sees this product.
+  static asio::awaitable<Result<bool>> hold_category(db::Transaction& tx, const std::string& store,
+                                                     const std::string& category_id);
+  /// `in` must be complete (a create body or a merged patch).
+  static asio::awaitable<Status> insert(db::Transaction& tx, const std::string& store, const std::string& id,
+                                        const ProductInput& in);
+  static asio::awaitable<Status> update(db::Transaction& tx, const std::string& store, const std::string& id,
+                                        const ProductInput& in);
+  static asio::awaitable<Status> replace_images(db::Transaction& tx, const std::string& id,
+                                                const std::vector<ImageInput>& images, bool had_images);
+  static asio::awaitable<Status> soft_delete(db::Transaction& tx, const std::string& store, const std::string& id);
+  /// Brings a soft-deleted product back; detaches it from its category if that was deleted.
+  static asio::awaitable<Status> restore(db::Transaction& tx, const std::string& store, const std::string& id);
+
+  /// After a unique violation: which of sku and slug a live product of the store already has.
+  asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
+                                                            const std::string& sku, const std::string& slug);
+
+ private:
+  db::Pool& pool_;
+};
+
+/// Reads the columns every product statement returns, in their order.
+ProductRow read_product(const db::QueryResult& r, int row);
+
+}  // namespace mercato::catalog

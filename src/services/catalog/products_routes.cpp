@@ -1,0 +1,276 @@
+#include "services/catalog/routes.hpp"
+
+#include "auth/roles.hpp"
+#include "core/ids.hpp"
+#include "db/errors.hpp"
+#include "http/envelope.hpp"
+#include "services/catalog/audit.hpp"
+#include "services/catalog/etag.hpp"
+#include "services/catalog/store_scope.hpp"
+#include "services/catalog/validate.hpp"
+
+namespace mercato::catalog {
+
+http::Response rendered(const Rendered& r, int status) {
+  auto resp = http::ok(r.data, status, r.meta);
+  if (!r.etag.empty()) resp.set_header("ETag", r.etag);
+  return resp;
+}
+
+Error write_error(Error e, std::vector<FieldError> conflict_details) {
+  if (e.reason == db::reason::unique_violation) {
+    Error c = conflict("another live item of this store already uses one of these values");
+    c.details = std::move(conflict_details);
+    return c;
+  }
+  if (e.reason == db::reason::foreign_key_violation) return not_found("store not found");
+  if (e.reason == "23514") return validation_failed({}, "a value is outside what the catalog can store");
+  return e;
+}
+
+Error stale_version_error(std::string_view what) {
+  return Error{ErrorCode::precondition_failed,
+               "the " + std::string(what) + " changed since you read it: fetch it again and retry with its new ETag"};
+}
+
+namespace {
+
+using http::Request;
+using http::Response;
+
+/// Common query parameters of v1 and v2 lists; errors collected in `qp`.
+ProductFilter read_filter(QueryParams& qp, const std::string& store) {
+  ProductFilter f;
+  f.store = store;
+  f.category_id = qp.uuid("category_id");
+  f.status = qp.choice("status", {"draft", "active", "archived"});
+  if (auto s = qp.choice("sort", {"-created_at", "created_at", "price", "-price", "name"})) f.sort = *parse_sort(*s);
+  if (auto q = qp.text("q", 100)) {
+    // Trigram search needs three characters to narrow anything down.
+    if (utf8_length(*q) < 3) qp.add("q", "must be at least 3 characters");
+    else f.q = std::move(q);
+  }
+  return f;
+}
+
+std::vector<std::string> categories_of(const std::string& a, const std::string& b) {
+  std::vector<std::string> out;
+  if (!a.empty()) out.push_back(a);
+  if (!b.empty() && b != a) out.push_back(b);
+  return out;
+}
+
+struct Written {
+  ProductRow row;
+  std::string category_before;
+};
+
+}  // namespace
+
+void install_product_routes(http::Router& router, CatalogContext& ctx) {
+  // ---- reads: public ----
+
+  router.get("/api/v1/products", [&ctx](Request& req) -> asio::awaitable<Response> {
+    auto store = store_for_read(req);
+    if (!store) co_return http::error_response(store.error());
+    QueryParams qp(req, {"page", "per_page", "category_id", "q", "status", "sort"});
+    ProductListQuery q;
+    q.filter = read_filter(qp, *store);
+    q.page.page = qp.integer("page", 1, kMaxPage).value_or(1);
+    q.page.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kDefaultPerPage);
+    if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
+    auto r = co_await ctx.reads.products_v1(q);
+    if (!r) co_return http::error_response(r.error());
+    co_return rendered(*r);
+  });
+
+  router.get("/api/v2/products", [&ctx](Request& req) -> asio::awaitable<Response> {
+    auto store = store_for_read(req);
+    if (!store) co_return http::error_response(store.error());
+    QueryParams qp(req, {"limit", "cursor", "category_id", "q", "status", "sort"});
+    ProductListQuery q;
+    q.filter = read_filter(qp, *store);
+    q.limit = qp.integer("limit", 1, kMaxPerPage).value_or(kDefaultPerPage);
+    auto cursor = req.query_param("cursor");
+    if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
+    if (cursor) {
+      auto pos = ctx.cursors.decode(*cursor, q.filter.canonical());
+      if (!pos) co_return http::error_response(pos.error());
+      q.after = std::move(*pos);
+    }
+    auto r = co_await ctx.reads.products_v2(q);
+    if (!r) co_return http::error_response(r.error());
+    co_return rendered(*r);
+  });
+
+  router.get("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
+    auto store = store_for_read(req);
+    if (!store) co_return http::error_response(store.error());
+    QueryParams qp(req, {});
+    if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
+    const std::string id(req.param("id"));
+    auto r = co_await ctx.reads.product(*store, id);
+    if (!r) co_return http::error_response(r.error());
+    co_return rendered(*r);
+  });
+
+  // ---- writes: editor or admin ----
+
+  router.post("/api/v1/products", [&ctx](Request& req) -> asio::awaitable<Response> {
+    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
+    auto store = store_for_write(req);
+    if (!store) co_return http::error_response(store.error());
+    if (auto st = require_json(req); !st) co_return http::error_response(st.error());
+    auto in = parse_product_create(req.body);
+    if (!in) co_return http::error_response(in.error());
+    const std::string id = ids::uuid_v7();
+
+    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+      if (in->category_id && !in->category_id->empty()) {
+        auto held = co_await ProductRepository::hold_category(tx, *store, *in->category_id);
+        if (!held) co_return held.error();
+        if (!*held) co_return validation_failed({{"category_id", "no such category in this store"}});
+      }
+      if (auto st = co_await ProductRepository::insert(tx, *store, id, *in); !st) co_return st.error();
+      if (in->images && !in->images->empty())
+        if (auto st = co_await ProductRepository::replace_images(tx, id, *in->images, false); !st) co_return st.error();
+      auto row = co_await ProductRepository::reload(tx, *store, id);
+      if (!row) co_return row;
+      // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
+      const AuditEntry audit{*store, "product.create", "product", id, std::nullopt, product_json(*row)};
+      if (auto st = co_await record(tx, req, audit); !st)
+        co_return st.error();
+      co_return row;
+    });
+    if (!result) {
+      std::vector<FieldError> details;
+      if (result.error().reason == db::reason::unique_violation)
+        details = co_await ctx.products.explain_conflict(*store, id, *in->sku, *in->slug);
+      co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
+    }
+    const auto changed = categories_of(result->category_id, {});
+    co_await ctx.changes.product_changed(*store, id, changed);
+    auto resp = http::ok(product_json(*result), 201);
+    resp.set_header("Location", "/api/v1/products/" + id);
+    resp.set_header("ETag", make_etag(id, result->version));
+    co_return resp;
+  });
+
+  router.patch("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
+    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
+    auto store = store_for_write(req);
+    if (!store) co_return http::error_response(store.error());
+    auto if_match = parse_if_match(req.header("If-Match"));
+    if (!if_match) co_return http::error_response(if_match.error());
+    if (auto st = require_json(req); !st) co_return http::error_response(st.error());
+    auto patch = parse_product_patch(req.body);
+    if (!patch) co_return http::error_response(patch.error());
+    const std::string id(req.param("id"));
+    ProductInput merged;
+
+    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<Written>> {
+      auto cur = co_await ProductRepository::lock(tx, *store, id, false);
+      if (!cur) co_return cur.error();
+      if (!*cur) co_return not_found("product not found");
+      const ProductRow& before = **cur;
+      if (*if_match && !(*if_match)->matches(before.id, before.version)) co_return stale_version_error("product");
+      merged = merge_patch(before, *patch);
+      if (patch->category_id && !patch->category_id->empty() && *patch->category_id != before.category_id) {
+        auto held = co_await ProductRepository::hold_category(tx, *store, *patch->category_id);
+        if (!held) co_return held.error();
+        if (!*held) co_return validation_failed({{"category_id", "no such category in this store"}});
+      }
+      if (auto st = co_await ProductRepository::update(tx, *store, id, merged); !st) co_return st.error();
+      if (patch->images)
+        if (auto st = co_await ProductRepository::replace_images(tx, id, *patch->images, true); !st)
+          co_return st.error();
+      auto after = co_await ProductRepository::reload(tx, *store, id);
+      if (!after) co_return after.error();
+      // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
+      const AuditEntry audit{*store, "product.update", "product", id, product_json(before), product_json(*after)};
+      if (auto st = co_await record(tx, req, audit); !st)
+        co_return st.error();
+      co_return Written{std::move(*after), before.category_id};
+    });
+    if (!result) {
+      std::vector<FieldError> details;
+      if (result.error().reason == db::reason::unique_violation)
+        details = co_await ctx.products.explain_conflict(*store, id, *merged.sku, *merged.slug);
+      co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
+    }
+    const auto changed = categories_of(result->category_before, result->row.category_id);
+    co_await ctx.changes.product_changed(*store, id, changed);
+    auto resp = http::ok(product_json(result->row));
+    resp.set_header("ETag", make_etag(id, result->row.version));
+    co_return resp;
+  });
+
+  router.del("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
+    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
+    auto store = store_for_write(req);
+    if (!store) co_return http::error_response(store.error());
+    auto if_match = parse_if_match(req.header("If-Match"));
+    if (!if_match) co_return http::error_response(if_match.error());
+    const std::string id(req.param("id"));
+
+    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+      auto cur = co_await ProductRepository::lock(tx, *store, id, false);
+      if (!cur) co_return cur.error();
+      if (!*cur) co_return not_found("product not found");
+      if (*if_match && !(*if_match)->matches((*cur)->id, (*cur)->version)) co_return stale_version_error("product");
+      if (auto st = co_await ProductRepository::soft_delete(tx, *store, id); !st) co_return st.error();
+      auto after = co_await ProductRepository::reload(tx, *store, id);
+      if (!after) co_return after;
+      // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
+      const AuditEntry audit{*store, "product.delete", "product", id, product_json(**cur), product_json(*after)};
+      if (auto st = co_await record(tx, req, audit); !st)
+        co_return st.error();
+      co_return after;
+    });
+    if (!result) co_return http::error_response(write_error(std::move(result).error()));
+    const auto changed = categories_of(result->category_id, {});
+    co_await ctx.changes.product_changed(*store, id, changed);
+    co_return http::no_content();
+  });
+
+  router.post("/api/v1/products/{id:uuid}/restore", [&ctx](Request& req) -> asio::awaitable<Response> {
+    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
+    auto store = store_for_write(req);
+    if (!store) co_return http::error_response(store.error());
+    const std::string id(req.param("id"));
+    ProductRow deleted;
+
+    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+      auto cur = co_await ProductRepository::lock(tx, *store, id, true);
+      if (!cur) co_return cur.error();
+      if (!*cur) {
+        auto live = co_await ProductRepository::lock(tx, *store, id, false);
+        if (!live) co_return live.error();
+        if (*live) co_return conflict("product is not deleted");
+        co_return not_found("product not found");
+      }
+      deleted = **cur;
+      if (auto st = co_await ProductRepository::restore(tx, *store, id); !st) co_return st.error();
+      auto after = co_await ProductRepository::reload(tx, *store, id);
+      if (!after) co_return after;
+      // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
+      const AuditEntry audit{*store, "product.restore", "product", id, product_json(deleted), product_json(*after)};
+      if (auto st = co_await record(tx, req, audit); !st)
+        co_return st.error();
+      co_return after;
+    });
+    if (!result) {
+      std::vector<FieldError> details;
+      if (result.error().reason == db::reason::unique_violation)
+        details = co_await ctx.products.explain_conflict(*store, id, deleted.sku, deleted.slug);
+      co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
+    }
+    const auto changed = categories_of(deleted.category_id, result->category_id);
+    co_await ctx.changes.product_changed(*store, id, changed);
+    auto resp = http::ok(product_json(*result));
+    resp.set_header("ETag", make_etag(id, result->version));
+    co_return resp;
+  });
+}
+
+}  // namespace mercato::catalog

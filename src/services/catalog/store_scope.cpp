@@ -1,0 +1,37 @@
+#include "services/catalog/store_scope.hpp"
+
+#include "core/ids.hpp"
+
+namespace mercato::catalog {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> store_for_read(const http::Request& req) {
+  if (auto h = req.header("X-Store-ID")) {
+    if (!ids::is_uuid(*h)) return bad_request("X-Store-ID must be a store id (UUID)");
+    return lower(*h);
+  }
+  if (req.principal && !req.principal->store.empty()) return lower(req.principal->store);
+  return std::string(kDefaultStoreId);
+}
+
+Result<std::string> store_for_write(const http::Request& req) {
+  auto store = store_for_read(req);
+  if (!store) return store;
+  if (!req.principal) return Error{ErrorCode::auth_required, "authentication required"};
+  const auto& p = *req.principal;
+  if (p.role == "admin") return store;
+  const std::string own = p.store.empty() ? std::string(kDefaultStoreId) : lower(p.store);
+  if (*store != own) return Error{ErrorCode::forbidden, "your account may not change this store's catalog"};
+  return store;
+}
+
+}  // namespace mercato::catalog

@@ -28,6 +28,7 @@ svc_env() {
     "REDIS_HOST=${REDIS_HOST:-127.0.0.1}"
     "REDIS_PORT=${REDIS_PORT:-$PORT_REDIS}"
     "MIGRATIONS_DIR=${MIGRATIONS_DIR:-$REPO/migrations}"
+    "OPENAPI_PATH=${OPENAPI_PATH:-$REPO/api/openapi.json}"
     "JWT_KEYS_DIR=${JWT_KEYS_DIR:-$STATE/keys}"
   )
   if [[ $PG_REPLICA == 1 ]]; then

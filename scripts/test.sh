@@ -130,6 +130,12 @@ cmd_test() {
     fi
   fi
 
+  if ((stack_ok == 0)); then
+    suite_result "api contract" "not run (the stack did not start)"
+  else
+    run_suite "api contract" "$LOG_DIR/api-contract.log" api_contract
+  fi
+
   if ! web_has_test_script; then
     suite_result web "skipped (no \"test\" script in web/package.json)"
   elif ((stack_ok == 0)); then
@@ -142,14 +148,33 @@ cmd_test() {
   say "tests took $((SECONDS - start)) s"
 }
 
+# Creates (or resets) an admin of the test stack for a suite; prints its random password.
+test_admin() {
+  local email=$1 password
+  password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  svc_env identity
+  printf '%s\n' "$password" | env "${SVC_ENV[@]}" "$(svc_bin identity)" user add --email "$email" --role admin \
+    --name "Test Admin" > /dev/null || return 1
+  printf '%s' "$password"
+}
+
+# The OpenAPI document: linted, in sync with its JSON, and every real response of the running
+# stack (through the gateway) validated against it.
+api_contract() {
+  local email=contract-admin@mercato.test password marker=$REPO/api/node_modules/.package-lock.json
+  if [[ ! -f $marker || $REPO/api/package-lock.json -nt $marker ]]; then
+    npm --prefix "$REPO/api" ci --no-audit --no-fund || return 1
+  fi
+  password=$(test_admin "$email") || return 1
+  MERCATO_GATEWAY_URL=$(service_url gateway) MERCATO_E2E_EMAIL=$email MERCATO_E2E_PASSWORD=$password \
+    npm --prefix "$REPO/api" test
+}
+
 # The dashboard in Chromium against the running test stack. Identity restarts with 2 s access
 # tokens so the suite sees the refresh path for real; an admin is created for it.
 web_e2e() {
   local email=e2e-admin@mercato.test password
-  password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-  svc_env identity
-  printf '%s\n' "$password" | env "${SVC_ENV[@]}" "$(svc_bin identity)" user add --email "$email" --role admin \
-    --name "E2E Admin" || return 1
+  password=$(test_admin "$email") || return 1
   component_stop identity > /dev/null
   JWT_ACCESS_TTL=2s component_start identity > /dev/null || return 1
   MERCATO_WEB_URL=$(service_url web) MERCATO_E2E_EMAIL=$email MERCATO_E2E_PASSWORD=$password \

@@ -10,6 +10,7 @@
 #include "cache/redis_client.hpp"
 #include "http/app.hpp"
 #include "ratelimit/limiter.hpp"
+#include "services/gateway/openapi_route.hpp"
 #include "http/client.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
   }));
   app.use(auth::authenticate(verifier));
 
+  // The API description, served as a document at /api/openapi.json.
+  if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
   gateway::add_routes(app.router(), proxy, catalog, identity);
   // Each instance's readiness answer is immediate when it is up; the bound keeps a probe of
   // several dead instances short.

@@ -1,0 +1,344 @@
+// Contract test: every operation of openapi.json exercised against the running stack, and
+// every real response — success and error — checked against the document (status
+// documented, required headers, media type, body schema). What it creates through the API
+// it deletes again.
+//
+//   MERCATO_GATEWAY_URL   the gateway (default http://127.0.0.1:18080, the test stack's)
+//   MERCATO_E2E_EMAIL     an active admin's email
+//   MERCATO_E2E_PASSWORD  and password
+//
+// An unreachable gateway or missing credentials fail the run: a contract test that skips
+// proves nothing.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { jsonPath } from './scripts/openapi_json.mjs';
+import { ContractValidator } from './validator.mjs';
+
+const BASE = (process.env.MERCATO_GATEWAY_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
+const EMAIL = process.env.MERCATO_E2E_EMAIL;
+const PASSWORD = process.env.MERCATO_E2E_PASSWORD;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+const validator = new ContractValidator();
+const run = randomUUID().slice(0, 8); // keeps names of this run apart from any other's
+
+/** The path of `template` with its `{id}` filled in. */
+const fill = (template, params = {}) => template.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(params[k]));
+
+/**
+ * Sends one request and checks the answer against the document. Returns
+ * {status, headers, text, body (parsed JSON or undefined)}. `expect`: the status (or list)
+ * this step wants — a documented but unexpected status fails the step too.
+ */
+async function call(method, template, { params, query, body, raw, contentType, token, headers = {}, expect } = {}) {
+  const url = new URL(BASE + fill(template, params));
+  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined) h['Content-Type'] = contentType ?? 'application/json';
+
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method, headers: h, body: payload, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await res.text();
+    const got = { status: res.status, headers: res.headers, text };
+    const problems = validator.problems(method, template, got);
+    assert.deepEqual(problems, [], `${method} ${url.pathname}${url.search}: the response breaks the contract`);
+    // The shared rate limit (RATE_LIMIT_PER_MINUTE) may be spent by a busy test stack: the
+    // 429 was just checked against the document; wait as told and ask again.
+    if (res.status === 429 && expect !== 429 && attempt < 3) {
+      const wait = Math.min(Number(res.headers.get('retry-after') ?? 1), 65);
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      continue;
+    }
+    let parsed;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    if (expect !== undefined) {
+      const wanted = Array.isArray(expect) ? expect : [expect];
+      assert.ok(wanted.includes(res.status), `${method} ${url.pathname}${url.search}: status ${res.status}, wanted ${wanted.join(' or ')}: ${text.slice(0, 400)}`);
+    }
+    return { ...got, body: parsed };
+  }
+}
+
+const errorCode = (r) => r.body?.error?.code;
+
+describe('contract: responses of the running stack match api/openapi.yaml', () => {
+  const state = { cleanup: [] };
+
+  before(async () => {
+    try {
+      await fetch(`${BASE}/health/live`, { signal: AbortSignal.timeout(5000) });
+    } catch (e) {
+      throw new Error(`the gateway at ${BASE} is unreachable (${e.cause?.code ?? e.message}); start the stack or set MERCATO_GATEWAY_URL`);
+    }
+    assert.ok(EMAIL && PASSWORD, 'set MERCATO_E2E_EMAIL and MERCATO_E2E_PASSWORD to an active admin account');
+  });
+
+  after(async () => {
+    // Whatever a failed step left behind, newest first (products before their category).
+    for (const undo of state.cleanup.reverse()) {
+      try {
+        await undo();
+      } catch {
+        // best effort: the failure that matters was reported by its own step
+      }
+    }
+  });
+
+  describe('operations', () => {
+    it('health_live_and_ready_answer_their_documented_shapes', async () => {
+      const live = await call('GET', '/health/live', { expect: 200 });
+      assert.equal(live.body.status, 'up');
+      await call('GET', '/health/ready', { expect: [200, 503] });
+    });
+
+    it('metrics_are_prometheus_text', async () => {
+      const m = await call('GET', '/metrics', { expect: 200 });
+      assert.match(m.text, /^# (HELP|TYPE) /m);
+    });
+
+    it('the_gateway_serves_this_document_with_an_etag_and_304', async () => {
+      const doc = await call('GET', '/api/openapi.json', { expect: 200 });
+      assert.deepEqual(doc.body, JSON.parse(readFileSync(jsonPath, 'utf8')), 'the served document is not api/openapi.json');
+      const etag = doc.headers.get('etag');
+      const again = await call('GET', '/api/openapi.json', { headers: { 'If-None-Match': etag }, expect: 304 });
+      assert.equal(again.text, '');
+    });
+
+    it('request_id_is_echoed_and_unknown_routes_and_methods_get_the_envelope', async () => {
+      const id = `contract-${run}`;
+      const r = await call('GET', '/health/live', { headers: { 'X-Request-ID': id }, expect: 200 });
+      assert.equal(r.headers.get('x-request-id'), id);
+
+      // Not operations of the document, so checked against the envelope schema directly.
+      for (const [method, path, status, code] of [
+        ['GET', '/api/v1/no-such-thing', 404, 'not_found'],
+        ['PUT', '/api/v1/products', 405, 'method_not_allowed'],
+      ]) {
+        const res = await fetch(BASE + path, { method, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const body = await res.json();
+        assert.equal(res.status, status);
+        assert.deepEqual(validator.errorsAt('#/components/schemas/ErrorEnvelope', body), []);
+        assert.equal(body.error.code, code);
+        assert.ok(res.headers.get('x-request-id'));
+        if (status === 405) assert.ok(res.headers.get('allow'), '405 without Allow');
+      }
+    });
+  });
+
+  describe('auth', () => {
+    it('login_refuses_bad_input_and_wrong_credentials', async () => {
+      // An address that does not exist, so the failure counts against no real account.
+      const nobody = `nobody-${run}@example.com`;
+      const wrong = await call('POST', '/api/v1/auth/login', { body: { email: nobody, password: 'wrong-password-123' }, expect: 401 });
+      assert.equal(errorCode(wrong), 'invalid_credentials');
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/login', { body: { email: 1, passwrod: 'x' }, expect: 422 })), 'validation_failed');
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/login', { raw: '{"email":', expect: 400 })), 'bad_request');
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/login', { raw: 'email=a', contentType: 'text/plain', expect: 415 })), 'unsupported_media_type');
+    });
+
+    it('login_returns_a_session_and_the_user', async () => {
+      const r = await call('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD }, expect: 200 });
+      assert.equal(r.body.data.user.role, 'admin', 'MERCATO_E2E_EMAIL must be an admin');
+      assert.match(r.headers.get('set-cookie') ?? '', /refresh_token=.+HttpOnly/i);
+      state.admin = r.body.data.access_token;
+      state.refresh = r.body.data.refresh_token;
+      state.adminId = r.body.data.user.id;
+    });
+
+    it('me_needs_a_valid_token', async () => {
+      const me = await call('GET', '/api/v1/auth/me', { token: state.admin, expect: 200 });
+      assert.equal(me.body.data.id, state.adminId);
+      assert.equal(errorCode(await call('GET', '/api/v1/auth/me', { expect: 401 })), 'auth_required');
+      assert.equal(errorCode(await call('GET', '/api/v1/auth/me', { token: 'abc.def.ghi', expect: 401 })), 'invalid_token');
+    });
+
+    it('refresh_rotates_the_token_and_refuses_none_or_garbage', async () => {
+      const r = await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: state.refresh }, expect: 200 });
+      assert.notEqual(r.body.data.refresh_token, state.refresh);
+      state.refresh = r.body.data.refresh_token;
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/refresh', { expect: 401 })), 'auth_required');
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: `garbage-${run}` }, expect: 401 })), 'invalid_token');
+      assert.equal(errorCode(await call('POST', '/api/v1/auth/refresh', { body: { token: 'x' }, expect: 422 })), 'validation_failed');
+    });
+
+    it('jwks_lists_ed25519_keys', async () => {
+      const r = await call('GET', '/api/v1/.well-known/jwks.json', { expect: 200 });
+      assert.ok(r.body.data.keys.length >= 1);
+    });
+  });
+
+  describe('users', () => {
+    it('admin_lists_users_with_offset_meta', async () => {
+      const r = await call('GET', '/api/v1/users', { token: state.admin, query: { page: 1, per_page: 5 }, expect: 200 });
+      assert.equal(r.body.meta.per_page, 5);
+      await call('GET', '/api/v1/users', { token: state.admin, query: { per_page: 101 }, expect: 422 });
+      await call('GET', '/api/v1/users', { expect: 401 });
+    });
+
+    it('admin_creates_changes_and_deletes_a_user', async () => {
+      const email = `contract-${run}@example.com`;
+      const password = `Contract-${run}-pass`;
+      const created = await call('POST', '/api/v1/users', { token: state.admin, body: { email, password, role: 'editor', name: 'Contract editor' }, expect: 201 });
+      const id = created.body.data.id;
+      assert.equal(created.headers.get('location'), `/api/v1/users/${id}`);
+      state.cleanup.push(() => call('DELETE', '/api/v1/users/{id}', { params: { id }, token: state.admin }));
+
+      assert.equal(errorCode(await call('POST', '/api/v1/users', { token: state.admin, body: { email, password, role: 'editor' }, expect: 409 })), 'conflict');
+      const bad = await call('POST', '/api/v1/users', { token: state.admin, body: { email: 'no', password: 'short', role: 'boss', extra: 1 }, expect: 422 });
+      assert.ok(bad.body.error.details.some((d) => d.field === 'extra'));
+
+      // The editor may not manage users.
+      const login = await call('POST', '/api/v1/auth/login', { body: { email, password }, expect: 200 });
+      state.editor = login.body.data.access_token;
+      assert.equal(errorCode(await call('GET', '/api/v1/users', { token: state.editor, expect: 403 })), 'forbidden');
+      await call('POST', '/api/v1/auth/logout', { body: { refresh_token: login.body.data.refresh_token }, expect: 204 });
+
+      const changed = await call('PATCH', '/api/v1/users/{id}', { params: { id }, token: state.admin, body: { name: 'Renamed' }, expect: 200 });
+      assert.equal(changed.body.data.name, 'Renamed');
+      await call('PATCH', '/api/v1/users/{id}', { params: { id }, token: state.admin, body: {}, expect: 422 });
+      await call('PATCH', '/api/v1/users/{id}', { params: { id: randomUUID() }, token: state.admin, body: { name: 'x' }, expect: 404 });
+
+      await call('DELETE', '/api/v1/users/{id}', { params: { id }, token: state.admin, expect: 204 });
+      await call('DELETE', '/api/v1/users/{id}', { params: { id }, token: state.admin, expect: 404 });
+    });
+  });
+
+  describe('catalog', () => {
+    it('categories_are_created_read_changed_with_if_match', async () => {
+      await call('GET', '/api/v1/categories', { expect: 200 });
+      await call('GET', '/api/v1/categories', { query: { per_page: 101 }, expect: 422 });
+      await call('POST', '/api/v1/categories', { body: { name: 'x' }, expect: 401 });
+
+      const name = `Contract ${run}`;
+      const c = await call('POST', '/api/v1/categories', { token: state.admin, body: { name, description: 'made by the contract test' }, expect: 201 });
+      state.category = c.body.data;
+      state.cleanup.push(() => call('DELETE', '/api/v1/categories/{id}', { params: { id: state.category.id }, token: state.admin }));
+      assert.equal(c.headers.get('location'), `/api/v1/categories/${state.category.id}`);
+      assert.equal(errorCode(await call('POST', '/api/v1/categories', { token: state.admin, body: { name }, expect: 409 })), 'conflict');
+      await call('POST', '/api/v1/categories', { token: state.admin, body: { name: '', colour: 'red' }, expect: 422 });
+      await call('POST', '/api/v1/categories', { token: state.admin, raw: 'name=x', contentType: 'text/plain', expect: 415 });
+
+      const got = await call('GET', '/api/v1/categories/{id}', { params: { id: state.category.id }, expect: 200 });
+      const etag = got.headers.get('etag');
+      await call('GET', '/api/v1/categories/{id}', { params: { id: state.category.id }, headers: { 'If-None-Match': etag }, expect: 304 });
+      const list = await call('GET', '/api/v1/categories', { expect: 200 });
+      await call('GET', '/api/v1/categories', { headers: { 'If-None-Match': list.headers.get('etag') }, expect: 304 });
+      const patched = await call('PATCH', '/api/v1/categories/{id}', {
+        params: { id: state.category.id }, token: state.admin, headers: { 'If-Match': etag }, body: { description: 'changed' }, expect: 200,
+      });
+      assert.notEqual(patched.headers.get('etag'), etag);
+      assert.equal(errorCode(await call('PATCH', '/api/v1/categories/{id}', {
+        params: { id: state.category.id }, token: state.admin, headers: { 'If-Match': etag }, body: { description: 'stale' }, expect: 412,
+      })), 'precondition_failed');
+      assert.equal(errorCode(await call('PATCH', '/api/v1/categories/{id}', {
+        params: { id: state.category.id }, token: state.admin, headers: { 'If-Match': 'not-quoted' }, body: { description: 'x' }, expect: 400,
+      })), 'bad_request');
+      state.categoryEtag = patched.headers.get('etag');
+      await call('GET', '/api/v1/categories/{id}', { params: { id: randomUUID() }, expect: 404 });
+    });
+
+    it('products_are_created_and_listed_in_v1_and_v2', async () => {
+      const category_id = state.category.id;
+      const make = (n) => ({
+        name: `Contract product ${n} ${run}`,
+        sku: `CT-${run}-${n}`,
+        price_cents: 1000 + n,
+        currency: 'EUR',
+        status: 'active',
+        stock: n,
+        category_id,
+        attributes: { size: 'M', tags: ['contract'], n },
+        images: [{ url: `https://img.example/${run}/${n}.jpg`, alt_text: `picture ${n}` }],
+      });
+      state.products = [];
+      for (const n of [1, 2]) {
+        const r = await call('POST', '/api/v1/products', { token: state.admin, body: make(n), expect: 201 });
+        state.products.push(r.body.data);
+        const id = r.body.data.id;
+        assert.equal(r.headers.get('location'), `/api/v1/products/${id}`);
+        state.cleanup.push(() => call('DELETE', '/api/v1/products/{id}', { params: { id }, token: state.admin }));
+      }
+      assert.equal(errorCode(await call('POST', '/api/v1/products', { token: state.admin, body: make(1), expect: 409 })), 'conflict');
+      const bad = await call('POST', '/api/v1/products', { token: state.admin, body: { name: '', price_cents: -1, currency: 'euro', prise: 1 }, expect: 422 });
+      assert.ok(bad.body.error.details.some((d) => d.field === 'prise'));
+      await call('POST', '/api/v1/products', { body: make(3), expect: 401 });
+      await call('POST', '/api/v1/products', { token: state.admin, raw: '{"name":', expect: 400 });
+
+      const v1 = await call('GET', '/api/v1/products', { query: { category_id, sort: 'price', per_page: 1, page: 1 }, expect: 200 });
+      assert.equal(v1.body.data.length, 1);
+      assert.equal(v1.body.meta.total_items, 2);
+      await call('GET', '/api/v1/products', { query: { category_id, sort: 'price', per_page: 1, page: 1 }, headers: { 'If-None-Match': v1.headers.get('etag') }, expect: 304 });
+      for (const query of [{ per_page: 101 }, { sort: 'cheapest' }, { q: 'ab' }, { page: 0 }, { colour: 'red' }])
+        assert.equal(errorCode(await call('GET', '/api/v1/products', { query, expect: 422 })), 'validation_failed');
+      await call('GET', '/api/v1/products', { headers: { 'X-Store-ID': 'not-a-uuid' }, expect: 400 });
+
+      const first = await call('GET', '/api/v2/products', { query: { category_id, limit: 1 }, expect: 200 });
+      assert.equal(first.body.meta.has_more, true);
+      await call('GET', '/api/v2/products', { query: { category_id, limit: 1 }, headers: { 'If-None-Match': first.headers.get('etag') }, expect: 304 });
+      const second = await call('GET', '/api/v2/products', { query: { category_id, limit: 1, cursor: first.body.meta.next_cursor }, expect: 200 });
+      assert.notEqual(second.body.data[0].id, first.body.data[0].id);
+      assert.equal(second.body.meta.has_more, false);
+      assert.equal(second.body.meta.next_cursor, null);
+      await call('GET', '/api/v2/products', { query: { cursor: 'bm90LWEtY3Vyc29y' }, expect: 400 });
+      await call('GET', '/api/v2/products', { query: { limit: 101 }, expect: 422 });
+    });
+
+    it('products_are_read_changed_deleted_and_restored', async () => {
+      const id = state.products[0].id;
+      const got = await call('GET', '/api/v1/products/{id}', { params: { id }, expect: 200 });
+      const etag = got.headers.get('etag');
+      await call('GET', '/api/v1/products/{id}', { params: { id }, headers: { 'If-None-Match': etag }, expect: 304 });
+      await call('GET', '/api/v1/products/{id}', { params: { id: randomUUID() }, expect: 404 });
+      await call('GET', '/api/v1/products/{id}', { params: { id: 'not-a-uuid' }, expect: 404 });
+
+      const patched = await call('PATCH', '/api/v1/products/{id}', { params: { id }, token: state.admin, headers: { 'If-Match': etag }, body: { price_cents: 1999, stock: 7 }, expect: 200 });
+      assert.equal(patched.body.data.version, got.body.data.version + 1);
+      assert.equal(errorCode(await call('PATCH', '/api/v1/products/{id}', { params: { id }, token: state.admin, headers: { 'If-Match': etag }, body: { stock: 1 }, expect: 412 })), 'precondition_failed');
+      await call('PATCH', '/api/v1/products/{id}', { params: { id }, token: state.admin, body: {}, expect: 422 });
+      await call('PATCH', '/api/v1/products/{id}', { params: { id }, token: state.admin, raw: 'stock=1', contentType: 'text/plain', expect: 415 });
+      await call('PATCH', '/api/v1/products/{id}', { params: { id: randomUUID() }, token: state.admin, body: { stock: 1 }, expect: 404 });
+
+      // A category that holds live products cannot go.
+      assert.equal(errorCode(await call('DELETE', '/api/v1/categories/{id}', { params: { id: state.category.id }, token: state.admin, expect: 409 })), 'conflict');
+
+      await call('DELETE', '/api/v1/products/{id}', { params: { id }, token: state.admin, headers: { 'If-Match': etag }, expect: 412 });
+      await call('DELETE', '/api/v1/products/{id}', { params: { id }, token: state.admin, headers: { 'If-Match': patched.headers.get('etag') }, expect: 204 });
+      await call('GET', '/api/v1/products/{id}', { params: { id }, expect: 404 });
+      await call('DELETE', '/api/v1/products/{id}', { params: { id }, token: state.admin, expect: 404 });
+      await call('DELETE', '/api/v1/products/{id}', { params: { id }, expect: 401 });
+
+      const restored = await call('POST', '/api/v1/products/{id}/restore', { params: { id }, token: state.admin, expect: 200 });
+      assert.equal(restored.body.data.deleted_at, null);
+      assert.equal(errorCode(await call('POST', '/api/v1/products/{id}/restore', { params: { id }, token: state.admin, expect: 409 })), 'conflict');
+      await call('POST', '/api/v1/products/{id}/restore', { params: { id: randomUUID() }, token: state.admin, expect: 404 });
+    });
+
+    it('cleanup_deletes_what_the_test_made', async () => {
+      for (const p of state.products) await call('DELETE', '/api/v1/products/{id}', { params: { id: p.id }, token: state.admin, expect: 204 });
+      await call('DELETE', '/api/v1/categories/{id}', { params: { id: state.category.id }, token: state.admin, headers: { 'If-Match': state.categoryEtag }, expect: 204 });
+      await call('GET', '/api/v1/categories/{id}', { params: { id: state.category.id }, expect: 404 });
+      state.cleanup = [];
+    });
+  });
+
+  describe('session end', () => {
+    it('logout_revokes_the_refresh_token_and_is_idempotent', async () => {
+      const r = await call('POST', '/api/v1/auth/logout', { body: { refresh_token: state.refresh }, expect: 204 });
+      assert.match(r.headers.get('set-cookie') ?? '', /Max-Age=0/);
+      await call('POST', '/api/v1/auth/logout', { expect: 204 });
+      await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: state.refresh }, expect: 401 });
+    });
+  });
+
+  describe('coverage', () => {
+    it('every_documented_operation_was_exercised', () => {
+      assert.deepEqual(validator.unexercised(), [], 'operations of openapi.yaml that no step called: add a step for each');
+    });
+  });
+});

@@ -1,0 +1,167 @@
+"""Shared helpers for the black-box tests: they talk to real service processes over real
+sockets, started from the binaries the build produced, against the test stack's PostgreSQL and
+Redis. Only the Python standard library, so nothing extra to install."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+
+REPO = os.environ.get("MERCATO_REPO", os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
+BIN_DIR = os.environ.get("MERCATO_BIN_DIR", os.path.join(REPO, "build", "release", "bin"))
+CTL = os.environ.get("MERCATO_CTL", "")
+
+
+def stack_env():
+    """The variables that point a service at the test stack's dependencies."""
+    env = {
+        "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
+        "DB_PORT": os.environ.get("DB_PORT", "25432"),
+        "DB_USER": os.environ.get("DB_USER", "postgres"),
+        "REDIS_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
+        "REDIS_PORT": os.environ.get("REDIS_PORT", "26379"),
+        "MIGRATIONS_DIR": os.path.join(REPO, "migrations"),
+        "OPENAPI_PATH": os.path.join(REPO, "api", "openapi.json"),
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "warn",
+        "JWT_KEYS_DIR": os.environ.get("JWT_KEYS_DIR", os.path.join(REPO, ".var", "test", "keys")),
+    }
+    return env
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ctl(*args):
+    """Stops or starts one component of the running test stack (`mercato _ctl test …`)."""
+    if not CTL:
+        raise AssertionError("MERCATO_CTL is not set: run the fault tests through ./mercato test")
+    subprocess.run(CTL.split() + list(args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(base_url, method, path, body=None, headers=None, timeout=10):
+    u = urllib.parse.urlsplit(base_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+        h = dict(headers or {})
+        if data is not None and "Content-Type" not in h:
+            h["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        return Response(r.status, r.getheaders(), r.read())
+    finally:
+        conn.close()
+
+
+def raw_exchange(port, payload, timeout=3.0):
+    """Sends raw bytes and returns everything read until the server closes or `timeout`."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(payload)
+        out = b""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+
+
+class Service:
+    """One service process on a free port; stopped (SIGTERM, then SIGKILL) by its pid."""
+
+    def __init__(self, name, env=None, port=None, wait_ready=False):
+        self.name = name
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = dict(os.environ)
+        full_env.update(stack_env())
+        full_env.update({"HTTP_PORT": str(self.port), "HTTP_WORKERS": "2"})
+        full_env.update(env or {})
+        self.proc = subprocess.Popen([os.path.join(BIN_DIR, f"mercato-{name}")], env=full_env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.pid = self.proc.pid
+        self._wait("/health/ready" if wait_ready else "/health/live")
+
+    def _wait(self, path, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}: {self.proc.stderr.read().decode()}")
+            try:
+                if request(self.url, "GET", path, timeout=2).status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{self.name} did not answer {path} within {timeout}s")
+
+    def get(self, path, **kw):
+        return request(self.url, "GET", path, **kw)
+
+    def fd_count(self):
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
+
+    def stop(self, timeout=15):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stderr.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_binary(name, env, args=(), timeout=15):
+    """Runs a service binary to completion (for --help and start-up failures)."""
+    full_env = dict(os.environ)
+    full_env.update(stack_env())
+    full_env.update(env)
+    return subprocess.run([os.path.join(BIN_DIR, f"mercato-{name}")] + list(args), env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def wait_until(predicate, timeout=30, interval=0.1):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    return last

@@ -1,0 +1,32 @@
+#include "db/errors.hpp"
+
+#include <string>
+
+namespace mercato::db {
+
+namespace {
+Error with_reason(Error e, std::string_view why) {
+  e.reason = std::string(why);
+  return e;
+}
+}  // namespace
+
+Error connection_error() { return with_reason(unavailable("database unavailable"), reason::connection); }
+
+Error timeout_error() { return with_reason(unavailable("database query timed out"), reason::timeout); }
+
+Error pool_exhausted_error() { return with_reason(unavailable("database pool exhausted"), reason::pool_exhausted); }
+
+bool ends_session(std::string_view sqlstate) {
+  // 08xxx connection exceptions; 57P01 admin_shutdown, 57P02 crash_shutdown,
+  // 57P03 cannot_connect_now (starting up or shutting down); 53300 too_many_connections.
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+         sqlstate == "53300";
+}
+
+Error statement_error(std::string_view sqlstate) {
+  if (ends_session(sqlstate)) return connection_error();
+  return with_reason(internal_error("database error"), sqlstate);
+}
+
+}  // namespace mercato::db

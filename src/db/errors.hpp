@@ -1,0 +1,38 @@
+#pragma once
+// How database failures become mercato::Error values. Callers branch on `Error::reason`:
+// "connection", "timeout", "pool_exhausted", or the SQLSTATE of a statement error ("23505"
+// for a unique violation). Messages never carry SQL or server text: that goes to the log.
+
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace mercato::db {
+
+namespace reason {
+inline constexpr std::string_view connection = "connection";
+inline constexpr std::string_view timeout = "timeout";
+inline constexpr std::string_view pool_exhausted = "pool_exhausted";
+inline constexpr std::string_view pipeline_aborted = "pipeline_aborted";
+inline constexpr std::string_view unique_violation = "23505";
+inline constexpr std::string_view foreign_key_violation = "23503";
+inline constexpr std::string_view serialization_failure = "40001";
+inline constexpr std::string_view deadlock_detected = "40P01";
+}  // namespace reason
+
+/// service_unavailable "database unavailable", reason "connection".
+Error connection_error();
+/// service_unavailable "database query timed out", reason "timeout".
+Error timeout_error();
+/// service_unavailable "database pool exhausted", reason "pool_exhausted".
+Error pool_exhausted_error();
+
+/// The error of a failed statement with this SQLSTATE: internal "database error" with the
+/// SQLSTATE as reason, except the states that mean the server is going away or cannot take
+/// the session (class 08, 57P01-57P03, 53300), which are connection_error().
+Error statement_error(std::string_view sqlstate);
+
+/// True when a statement failing with this SQLSTATE leaves the connection unusable.
+bool ends_session(std::string_view sqlstate);
+
+}  // namespace mercato::db

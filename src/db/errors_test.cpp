@@ -1,0 +1,36 @@
+#include "db/errors.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mercato::db {
+namespace {
+
+TEST(DbErrors, unique_violation_keeps_its_sqlstate_as_reason_and_hides_details) {
+  Error e = statement_error("23505");
+  EXPECT_EQ(e.code, ErrorCode::internal);
+  EXPECT_EQ(e.reason, reason::unique_violation);
+  EXPECT_EQ(e.message, "database error");
+}
+
+TEST(DbErrors, server_going_away_is_unavailable_not_internal) {
+  for (auto state : {"57P01", "57P02", "57P03", "08006", "08001", "53300"}) {
+    Error e = statement_error(state);
+    EXPECT_EQ(e.code, ErrorCode::service_unavailable) << state;
+    EXPECT_EQ(e.reason, reason::connection) << state;
+    EXPECT_TRUE(ends_session(state)) << state;
+  }
+  EXPECT_FALSE(ends_session("23505"));
+  EXPECT_FALSE(ends_session("57014"));  // query_canceled: the session survives
+}
+
+TEST(DbErrors, transport_errors_are_503_with_distinct_reasons) {
+  EXPECT_EQ(connection_error().http_status(), 503);
+  EXPECT_EQ(connection_error().message, "database unavailable");
+  EXPECT_EQ(timeout_error().reason, reason::timeout);
+  EXPECT_EQ(timeout_error().message, "database query timed out");
+  EXPECT_EQ(pool_exhausted_error().reason, reason::pool_exhausted);
+  EXPECT_EQ(pool_exhausted_error().message, "database pool exhausted");
+}
+
+}  // namespace
+}  // namespace mercato::db

@@ -1,0 +1,230 @@
+#include "db/migrations.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "core/log.hpp"
+#include "db/errors.hpp"
+#include "db/result.hpp"
+
+namespace mercato::db {
+
+namespace {
+
+// Advisory locks are per database, so services sharing a server do not wait for each other.
+// The key is "mercato" in ASCII.
+constexpr const char* lock_key = "30792264052368495";
+
+Error migration_error(std::string message) { return internal_error("migrations: " + std::move(message)); }
+
+std::string trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void log_notice(void*, const char* message) { log::debug("db notice", {{"message", trimmed(message)}}); }
+
+struct ConnCloser {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
+
+// Runs `sql` (several statements allowed when there are no params). The error message keeps
+// the server's text: it goes to the start-up log, never to a client.
+Result<QueryResult> exec(PGconn* conn, const std::string& sql, const std::vector<std::string>& params = {}) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  QueryResult res(params.empty() ? PQexec(conn, sql.c_str())
+                                 : PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                                values.data(), nullptr, nullptr, 0));
+  auto status = res.native() ? PQresultStatus(res.native()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return res;
+  const char* state = res.native() ? PQresultErrorField(res.native(), PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = res.native() ? PQresultErrorField(res.native(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  Error e = state ? statement_error(state) : connection_error();
+  e.message = state && primary ? "SQLSTATE " + std::string(state) + ": " + primary : trimmed(PQerrorMessage(conn));
+  return e;
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return migration_error("cannot read " + path.string());
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+struct Applied {
+  std::string file_name;
+  std::string checksum;
+};
+
+}  // namespace
+
+Result<std::vector<MigrationFile>> order_migrations(const std::vector<std::string>& file_names) {
+  std::vector<MigrationFile> files;
+  for (const auto& name : file_names) {
+    if (!name.ends_with(".sql")) continue;
+    const auto underscore = name.find('_');
+    int version = 0;
+    const char* first = name.data();
+    const char* digits_end = underscore == std::string::npos ? first : first + underscore;
+    auto [end, ec] = std::from_chars(first, digits_end, version);
+    const bool well_formed = underscore != std::string::npos && underscore > 0 && ec == std::errc() &&
+                             end == digits_end && version > 0 && name.size() > underscore + 1 + 4;
+    if (!well_formed) return migration_error("file name " + name + " is not NNNN_name.sql");
+    files.push_back({version, name});
+  }
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return a.version != b.version ? a.version < b.version : a.file_name < b.file_name;
+  });
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const int expected = static_cast<int>(i) + 1;
+    if (files[i].version == expected) continue;
+    if (files[i].version < expected) {
+      return migration_error("files " + files[i - 1].file_name + " and " + files[i].file_name +
+                             " have the same number");
+    }
+    return migration_error("migration number " + std::to_string(expected) + " is missing (next file is " +
+                           files[i].file_name + ")");
+  }
+  return files;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(sizeof digest * 2);
+  for (unsigned char b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 0xf];
+  }
+  return out;
+}
+
+Status migrate(const config::DbSettings& settings, const std::string& dir) {
+  std::error_code fs_error;
+  if (!std::filesystem::is_directory(dir, fs_error)) return migration_error("directory " + dir + " does not exist");
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, fs_error)) {
+    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+  }
+  if (fs_error) return migration_error("cannot list " + dir + ": " + fs_error.message());
+  auto files = order_migrations(names);
+  if (!files) return std::move(files).error();
+
+  // libpq's connect_timeout is whole seconds; 0 would mean "wait forever".
+  const auto timeout_s = std::max<long long>(
+      2, std::chrono::duration_cast<std::chrono::seconds>(settings.connect_timeout + std::chrono::milliseconds(999))
+             .count());
+  const std::string port = std::to_string(settings.port), timeout = std::to_string(timeout_s);
+  const std::pair<const char*, const std::string*> options[] = {
+      {"host", &settings.host}, {"port", &port},       {"user", &settings.user},
+      {"password", &settings.password}, {"dbname", &settings.name}, {"sslmode", &settings.sslmode},
+      {"connect_timeout", &timeout},
+  };
+  std::vector<const char*> keys{"application_name"}, values{"mercato-migrate"};
+  for (const auto& [key, value] : options) {
+    if (value->empty()) continue;
+    keys.push_back(key);
+    values.push_back(value->c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+    log::error("migrations: cannot connect", {{"error", trimmed(conn ? PQerrorMessage(conn.get()) : "out of memory")}});
+    return connection_error();
+  }
+  PQsetNoticeProcessor(conn.get(), log_notice, nullptr);
+
+  // Held until this session ends (PQfinish), including on every error return below.
+  if (auto locked = exec(conn.get(), "SELECT pg_advisory_lock($1::bigint)", {lock_key}); !locked) {
+    return std::move(locked).error();
+  }
+  if (auto created = exec(conn.get(),
+                          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                          " version integer PRIMARY KEY,"
+                          " name text NOT NULL,"
+                          " checksum text NOT NULL,"
+                          " applied_at timestamptz NOT NULL DEFAULT now())");
+      !created) {
+    return std::move(created).error();
+  }
+  auto rows = exec(conn.get(), "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+  if (!rows) return std::move(rows).error();
+  std::map<int, Applied> applied;
+  for (int r = 0; r < rows->rows(); ++r) {
+    applied[static_cast<int>(rows->get_int64(r, 0).value_or(0))] = {std::string(rows->get(r, 1)),
+                                                                     std::string(rows->get(r, 2))};
+  }
+
+  int newly_applied = 0;
+  for (const auto& file : *files) {
+    auto contents = read_file(std::filesystem::path(dir) / file.file_name);
+    if (!contents) return std::move(contents).error();
+    const std::string checksum = sha256_hex(*contents);
+
+    if (auto it = applied.find(file.version); it != applied.end()) {
+      if (it->second.file_name != file.file_name) {
+        return migration_error("migration " + std::to_string(file.version) + " was applied as " +
+                               it->second.file_name + " but the file is now " + file.file_name);
+      }
+      if (it->second.checksum != checksum) {
+        return migration_error("migration " + file.file_name + " was changed after it was applied (checksum " +
+                               it->second.checksum.substr(0, 12) + "…≠" + checksum.substr(0, 12) + "…)");
+      }
+      continue;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    Status step = exec(conn.get(), "BEGIN") ? Status{} : Status(migration_error("cannot begin"));
+    if (step) {
+      if (auto ran = exec(conn.get(), *contents); !ran) {
+        step = migration_error("migration " + file.file_name + " failed: " + ran.error().message);
+      }
+    }
+    if (step) {
+      if (auto recorded = exec(conn.get(), "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                               {std::to_string(file.version), file.file_name, checksum});
+          !recorded) {
+        step = migration_error("cannot record " + file.file_name + ": " + recorded.error().message);
+      }
+    }
+    if (step) {
+      if (auto committed = exec(conn.get(), "COMMIT"); !committed) {
+        step = migration_error("migration " + file.file_name + " failed at commit: " + committed.error().message);
+      }
+    }
+    if (!step) {
+      exec(conn.get(), "ROLLBACK");
+      return step;  // the caller logs it and stops
+    }
+    ++newly_applied;
+    log::info("migration applied",
+              {{"file", file.file_name},
+               {"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()}});
+  }
+
+  if (!applied.empty() && applied.rbegin()->first > static_cast<int>(files->size())) {
+    log::warn("database has migrations this build does not know",
+              {{"database_version", applied.rbegin()->first}, {"files", files->size()}});
+  }
+  exec(conn.get(), "SELECT pg_advisory_unlock($1::bigint)", {lock_key});
+  log::info("migrations up to date", {{"dir", dir}, {"applied", newly_applied}, {"total", files->size()}});
+  return {};
+}
+
+}  // namespace mercato::db

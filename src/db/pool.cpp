@@ -1,0 +1,85 @@
+#include "db/pool.hpp"
+
+namespace mercato::db {
+
+Pool::Pool(asio::io_context& io, const config::DbSettings& settings, std::string name)
+    : core_(std::make_shared<PoolCore>(io.get_executor(), settings, std::move(name))) {}
+
+Pool::~Pool() { core_->close(); }
+
+void Pool::prepare(std::string name, std::string sql) { core_->prepare(std::move(name), std::move(sql)); }
+
+// query/execute are plain functions that copy their arguments before the coroutine starts,
+// so a caller may pass a temporary string_view and await later.
+asio::awaitable<Result<QueryResult>> Pool::query(std::string_view sql, Params params, std::optional<Duration> timeout) {
+  return run(Statement::text(std::string(sql), std::move(params)), timeout);
+}
+
+asio::awaitable<Result<QueryResult>> Pool::execute(std::string_view name, Params params,
+                                                   std::optional<Duration> timeout) {
+  return run(Statement::prepared(std::string(name), std::move(params)), timeout);
+}
+
+asio::awaitable<std::vector<Result<QueryResult>>> Pool::pipeline(std::vector<Statement> statements,
+                                                                 std::optional<Duration> timeout) {
+  return run_pipeline(std::move(statements), timeout);
+}
+
+asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Duration> timeout) {
+  auto core = core_;
+  const auto started = Clock::now();
+  const auto deadline = core->deadline_after(timeout);
+  if (auto resolved = core->resolve(st); !resolved) {
+    core->record_failure(resolved.error(), started);
+    co_return std::move(resolved).error();
+  }
+  auto lease = co_await core->acquire(deadline);
+  if (!lease) {
+    core->record_failure(lease.error(), started);
+    co_return std::move(lease).error();
+  }
+  co_return co_await core->run(**lease, st, started, deadline);
+}
+
+asio::awaitable<std::vector<Result<QueryResult>>> Pool::run_pipeline(std::vector<Statement> sts,
+                                                                     std::optional<Duration> timeout) {
+  auto core = core_;
+  const auto started = Clock::now();
+  const auto deadline = core->deadline_after(timeout);
+  if (sts.empty()) co_return std::vector<Result<QueryResult>>{};
+  for (auto& st : sts) {
+    if (auto resolved = core->resolve(st); !resolved) {
+      core->record_failure(resolved.error(), started);
+      co_return failed_results(sts.size(), resolved.error());
+    }
+  }
+  auto lease = co_await core->acquire(deadline);
+  if (!lease) {
+    core->record_failure(lease.error(), started);
+    co_return failed_results(sts.size(), lease.error());
+  }
+  co_return co_await core->run_pipeline(**lease, sts, started, deadline);
+}
+
+asio::awaitable<Result<Transaction>> Pool::begin(std::optional<Duration> timeout) {
+  auto core = core_;
+  const auto started = Clock::now();
+  const auto deadline = core->deadline_after(timeout);
+  auto lease = co_await core->acquire(deadline);
+  if (!lease) {
+    core->record_failure(lease.error(), started);
+    co_return std::move(lease).error();
+  }
+  auto begun = co_await core->run(**lease, Statement::text("BEGIN"), started, deadline);
+  if (!begun) co_return std::move(begun).error();
+  co_return Transaction(core, std::move(*lease));
+}
+
+asio::awaitable<Result<std::chrono::microseconds>> Pool::ping(std::optional<Duration> timeout) {
+  const auto started = Clock::now();
+  auto r = co_await run(Statement::text("SELECT 1"), timeout);
+  if (!r) co_return std::move(r).error();
+  co_return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+}
+
+}  // namespace mercato::db

@@ -1,0 +1,111 @@
+#pragma once
+// An asynchronous PostgreSQL connection pool: libpq's non-blocking API driven by Asio
+// coroutines, so a statement in flight costs a suspended coroutine, not a thread.
+//
+//   db::Pool pool(io, settings.db, "catalog");
+//   pool.prepare("product_by_id", "SELECT name, price_cents FROM products WHERE id = $1");
+//   auto row = co_await pool.execute("product_by_id", db::params(id));
+//   if (!row) co_return row.error();                    // service_unavailable, internal, ...
+//   if (row->empty()) co_return not_found();
+//
+// Errors are values (see db/errors.hpp for the reasons callers can branch on). Every call
+// is bounded by a deadline: `timeout`, or DbSettings::query_timeout when absent; waiting for
+// a free connection counts against it.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/asio.hpp>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "db/params.hpp"
+#include "db/pool_core.hpp"
+#include "db/result.hpp"
+#include "db/statement.hpp"
+#include "db/transaction.hpp"
+
+namespace mercato::db {
+
+/// Thread-safe: coroutines on any thread of the io_context may share one Pool. The Pool
+/// must outlive the calls made through it; connections still lent out when it is destroyed
+/// are closed as they come back.
+///
+/// Sizing (DbSettings): at most max_open_conns connections exist (callers beyond that queue
+/// in FIFO order), at most max_idle_conns are kept idle, and a connection older than
+/// conn_max_lifetime is closed instead of reused. Zero values mean 25 open, no idle, no
+/// lifetime limit, 5 s connect timeout, 30 s query timeout.
+class Pool {
+ public:
+  /// `name` labels the metrics (db_pool_connections, db_queries_total,
+  /// db_query_duration_seconds) and the server-side application_name.
+  Pool(asio::io_context& io, const config::DbSettings& settings, std::string name);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  /// Registers a named statement for execute(); call at start-up. Each connection prepares
+  /// it on first use (and again after a reconnect). A name keeps its first SQL text.
+  void prepare(std::string name, std::string sql);
+
+  /// One SQL statement (no `;`-separated lists) with `$1`… placeholders.
+  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
+                                             std::optional<Duration> timeout = {});
+  /// A statement registered with prepare().
+  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
+                                               std::optional<Duration> timeout = {});
+
+  /// Sends all statements in one round trip and returns one result per statement, in order.
+  /// Outside a transaction they form one implicit transaction: if one fails, the writes of
+  /// the others are rolled back too and later ones fail with reason "pipeline_aborted".
+  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
+                                                             std::optional<Duration> timeout = {});
+
+  /// Starts a transaction on a connection of its own. `timeout` bounds getting the
+  /// connection and BEGIN; each later statement has its own.
+  asio::awaitable<Result<Transaction>> begin(std::optional<Duration> timeout = {});
+
+  /// Runs `work(tx)`, an `asio::awaitable<Result<T>>` coroutine, in a transaction: commits
+  /// when it returns a value, rolls back when it returns an Error (which is passed on).
+  ///   auto id = co_await pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<std::string>> {
+  ///     ... co_await tx.query(...) ...
+  ///   });
+  template <class F>
+  std::invoke_result_t<F&, Transaction&> transaction(F work, std::optional<Duration> timeout = {});
+
+  /// `SELECT 1`; the round-trip time including getting a connection (for /health/ready).
+  asio::awaitable<Result<std::chrono::microseconds>> ping(std::optional<Duration> timeout = {});
+
+  /// False for a few seconds after an attempt to connect failed.
+  bool healthy() const { return core_->healthy(); }
+  PoolStats stats() const { return core_->stats(); }
+  const std::string& name() const { return core_->name(); }
+
+ private:
+  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout);
+  asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
+                                                                 std::optional<Duration> timeout);
+
+  std::shared_ptr<PoolCore> core_;
+};
+
+template <class F>
+std::invoke_result_t<F&, Transaction&> Pool::transaction(F work, std::optional<Duration> timeout) {
+  auto tx = co_await begin(timeout);
+  if (!tx) co_return std::move(tx).error();
+  auto result = co_await work(*tx);
+  if (!result) {
+    co_await tx->rollback();
+    co_return result;
+  }
+  if (auto committed = co_await tx->commit(); !committed) co_return std::move(committed).error();
+  co_return result;
+}
+
+}  // namespace mercato::db

@@ -1,0 +1,294 @@
+#include "db/pool_core.hpp"
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "db/errors.hpp"
+
+namespace mercato::db {
+
+namespace {
+
+// Defaults for settings left at zero (a DbSettings built by hand rather than by config::load).
+constexpr int default_max_open = 25;
+constexpr Duration default_connect_timeout = std::chrono::seconds(5);
+constexpr Duration default_query_timeout = std::chrono::seconds(30);
+// How long a pool whose server refused a connection is skipped by replica selection.
+constexpr auto unhealthy_for = std::chrono::seconds(5);
+
+std::string_view result_label(const Error& e) {
+  return e.reason == reason::timeout || e.reason == reason::pool_exhausted ? "timeout" : "error";
+}
+
+metrics::Counter& queries(const std::string& pool, std::string_view result) {
+  return metrics::Registry::global()
+      .counter("db_queries_total", "Database statements run, by outcome.", {"pool", "result"})
+      .with({pool, result});
+}
+
+metrics::Gauge& connections(const std::string& pool, std::string_view state) {
+  return metrics::Registry::global()
+      .gauge("db_pool_connections", "Database connections of the pool, by state.", {"pool", "state"})
+      .with({pool, state});
+}
+
+}  // namespace
+
+std::vector<Result<QueryResult>> failed_results(std::size_t n, const Error& e) {
+  std::vector<Result<QueryResult>> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(e);
+  return out;
+}
+
+Lease& Lease::operator=(Lease&& o) noexcept {
+  if (this != &o) {
+    release();
+    core_ = std::move(o.core_);
+    conn_ = std::move(o.conn_);
+  }
+  return *this;
+}
+
+void Lease::release() {
+  if (conn_) core_->give_back(std::move(conn_));
+  core_.reset();
+}
+
+// A caller queued for a connection. Its timer is both the deadline and the wake-up call: the
+// giver stores the grant and cancels the timer, all under the pool mutex.
+struct PoolCore::Waiter {
+  explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::optional<Grant> grant;
+};
+
+PoolCore::PoolCore(asio::any_io_executor ex, const config::DbSettings& settings, std::string name)
+    : ex_(std::move(ex)),
+      settings_(settings),
+      name_(std::move(name)),
+      max_open_(settings.max_open_conns > 0 ? settings.max_open_conns : default_max_open),
+      max_idle_(static_cast<std::size_t>(std::clamp(settings.max_idle_conns, 0, max_open_))),
+      idle_gauge_(connections(name_, "idle")),
+      busy_gauge_(connections(name_, "busy")),
+      ok_counter_(queries(name_, "ok")),
+      error_counter_(queries(name_, "error")),
+      timeout_counter_(queries(name_, "timeout")),
+      duration_(metrics::Registry::global()
+                    .histogram("db_query_duration_seconds",
+                               "Time from asking the pool to having the result, in seconds.", {"pool"})
+                    .with({name_})) {
+  if (settings_.connect_timeout <= Duration::zero()) settings_.connect_timeout = default_connect_timeout;
+  if (settings_.query_timeout <= Duration::zero()) settings_.query_timeout = default_query_timeout;
+  publish_locked();
+}
+
+PoolCore::~PoolCore() = default;
+
+asio::awaitable<Result<Lease>> PoolCore::acquire(Clock::time_point deadline) {
+  auto self = shared_from_this();
+  for (;;) {
+    std::unique_ptr<Connection> candidate;
+    bool may_open = false;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) co_return connection_error();
+      if (!idle_.empty()) {
+        candidate = std::move(idle_.back());
+        idle_.pop_back();
+      } else if (open_ < max_open_) {
+        ++open_;
+        may_open = true;
+      }
+      publish_locked();
+    }
+    if (candidate) {
+      // Checked outside the lock: it costs a poll() and maybe a read.
+      if (!too_old(*candidate) && candidate->still_alive()) co_return Lease(self, std::move(candidate));
+      give_back(std::move(candidate));
+      continue;
+    }
+    if (may_open) co_return co_await open_new(deadline);
+
+    auto grant = co_await wait_in_line(deadline);
+    if (!grant) co_return pool_exhausted_error();
+    if (grant->conn) co_return Lease(self, std::move(grant->conn));
+    co_return co_await open_new(deadline);
+  }
+}
+
+asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
+  auto self = shared_from_this();
+  const auto connect_deadline = std::min(deadline, Clock::now() + settings_.connect_timeout);
+  // While the server is down every caller fails to connect: warn about the first failure
+  // only, and say when it works again.
+  const bool was_down = down_.load(std::memory_order_relaxed);
+  auto conn = co_await Connection::open(ex_, settings_, name_, connect_deadline,
+                                        was_down ? log::Level::debug : log::Level::warn);
+  if (!conn) {
+    down_.store(true, std::memory_order_relaxed);
+    unhealthy_until_.store((Clock::now() + unhealthy_for).time_since_epoch().count(), std::memory_order_relaxed);
+    std::lock_guard lock(mu_);
+    // The next caller in line gets to try too: it fails as fast, or the server is back.
+    free_slot_locked();
+    publish_locked();
+    co_return std::move(conn).error();
+  }
+  unhealthy_until_.store(0, std::memory_order_relaxed);
+  if (down_.exchange(false, std::memory_order_relaxed)) log::info("db connection restored", {{"pool", name_}});
+  co_return Lease(self, std::move(*conn));
+}
+
+asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Clock::time_point deadline) {
+  auto w = std::make_shared<Waiter>(ex_);
+  {
+    std::lock_guard lock(mu_);
+    w->timer.expires_at(deadline);
+    waiters_.push_back(w);
+    publish_locked();
+  }
+  boost::system::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  // Raw pointers only in the initiation (see SocketWatch::wait for the g++ 12 bug); `w`
+  // keeps the waiter alive.
+  co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(
+      [this, waiter = w.get()](auto handler) {
+        // Nothing of the closure is used after async_wait: from then on a grant on another
+        // thread may resume the coroutine, which frees the closure.
+        std::lock_guard lock(mu_);
+        if (waiter->grant) {
+          // Granted before we started waiting: the timer's cancel had nothing to cancel.
+          auto ex = asio::get_associated_executor(handler, ex_);
+          asio::post(ex, [h = std::move(handler)]() mutable { h(boost::system::error_code()); });
+          return;
+        }
+        waiter->timer.async_wait(std::move(handler));
+      },
+      token);
+
+  std::lock_guard lock(mu_);
+  // A grant that raced with the deadline still wins: the connection is ours now.
+  if (w->grant) co_return std::move(w->grant);
+  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), w));
+  publish_locked();
+  co_return std::nullopt;
+}
+
+void PoolCore::give_back(std::unique_ptr<Connection> conn) {
+  std::unique_ptr<Connection> closing;  // PQfinish runs after the lock is released
+  {
+    std::lock_guard lock(mu_);
+    const bool keep = !closed_ && conn->reusable() && !too_old(*conn);
+    if (keep && !waiters_.empty()) {
+      grant_locked(std::move(conn));
+    } else if (keep && idle_.size() < max_idle_) {
+      idle_.push_back(std::move(conn));
+    } else {
+      closing = std::move(conn);
+      free_slot_locked();
+    }
+    publish_locked();
+  }
+}
+
+void PoolCore::grant_locked(std::unique_ptr<Connection> conn) {
+  auto w = std::move(waiters_.front());
+  waiters_.pop_front();
+  w->grant.emplace(Grant{std::move(conn)});
+  w->timer.cancel();  // wakes it; wait_in_line finds the grant
+}
+
+void PoolCore::free_slot_locked() {
+  --open_;
+  if (!waiters_.empty() && !closed_) {
+    ++open_;
+    grant_locked(nullptr);  // no connection: the right to open one
+  }
+}
+
+void PoolCore::close() {
+  std::vector<std::unique_ptr<Connection>> closing;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    open_ -= static_cast<int>(idle_.size());
+    closing = std::move(idle_);
+    idle_.clear();
+    // Queued callers wake up empty-handed.
+    for (auto& w : waiters_) w->timer.cancel();
+    publish_locked();
+  }
+}
+
+bool PoolCore::too_old(const Connection& c) const {
+  return settings_.conn_max_lifetime > Duration::zero() && Clock::now() - c.opened_at() >= settings_.conn_max_lifetime;
+}
+
+void PoolCore::publish_locked() {
+  idle_gauge_.set(static_cast<double>(idle_.size()));
+  busy_gauge_.set(static_cast<double>(open_ - static_cast<int>(idle_.size())));
+}
+
+void PoolCore::prepare(std::string name, std::string sql) {
+  std::lock_guard lock(mu_);
+  auto [it, added] = statements_.try_emplace(std::move(name), std::move(sql));
+  // Sessions that prepared the old text would keep running it: a name is fixed once registered.
+  if (!added && it->second != sql) log::error("db statement registered twice", {{"pool", name_}, {"statement", it->first}});
+}
+
+Status PoolCore::resolve(Statement& st) const {
+  if (st.prepared_name.empty()) return {};
+  std::lock_guard lock(mu_);
+  auto it = statements_.find(st.prepared_name);
+  if (it == statements_.end()) {
+    log::error("db statement not prepared", {{"pool", name_}, {"statement", st.prepared_name}});
+    Error e = internal_error("database error");
+    e.reason = "unknown_statement";
+    return e;
+  }
+  st.sql = it->second;
+  return {};
+}
+
+asio::awaitable<Result<QueryResult>> PoolCore::run(Connection& conn, const Statement& st, Clock::time_point started,
+                                                   Clock::time_point deadline) {
+  auto r = co_await conn.run(st, deadline);
+  record(r ? "ok" : result_label(r.error()), started);
+  co_return r;
+}
+
+asio::awaitable<std::vector<Result<QueryResult>>> PoolCore::run_pipeline(Connection& conn,
+                                                                         const std::vector<Statement>& sts,
+                                                                         Clock::time_point started,
+                                                                         Clock::time_point deadline) {
+  auto results = co_await conn.run_pipeline(sts, deadline);
+  for (const auto& r : results) counter(r ? "ok" : result_label(r.error())).inc();
+  duration_.observe(std::chrono::duration<double>(Clock::now() - started).count());
+  co_return results;
+}
+
+void PoolCore::record_failure(const Error& e, Clock::time_point started) { record(result_label(e), started); }
+
+metrics::Counter& PoolCore::counter(std::string_view result) {
+  return result == "ok" ? ok_counter_ : result == "timeout" ? timeout_counter_ : error_counter_;
+}
+
+void PoolCore::record(std::string_view result, Clock::time_point started) {
+  counter(result).inc();
+  duration_.observe(std::chrono::duration<double>(Clock::now() - started).count());
+}
+
+Clock::time_point PoolCore::deadline_after(std::optional<Duration> timeout) const {
+  return Clock::now() + (timeout ? *timeout : settings_.query_timeout);
+}
+
+bool PoolCore::healthy() const {
+  return Clock::now().time_since_epoch().count() >= unhealthy_until_.load(std::memory_order_relaxed);
+}
+
+PoolStats PoolCore::stats() const {
+  std::lock_guard lock(mu_);
+  return {static_cast<int>(idle_.size()), open_ - static_cast<int>(idle_.size()), static_cast<int>(waiters_.size())};
+}
+
+}  // namespace mercato::db

@@ -1,0 +1,80 @@
+#include "db/transaction.hpp"
+
+#include <boost/asio/detached.hpp>
+
+#include "db/errors.hpp"
+
+namespace mercato::db {
+
+namespace {
+Error finished_error() {
+  Error e = internal_error("database error");
+  e.reason = "transaction_finished";
+  return e;
+}
+}  // namespace
+
+Transaction::~Transaction() {
+  if (!lease_) return;
+  if (!lease_->ready() || !lease_->in_transaction()) return;  // the Lease closes a broken connection
+  // Rolling back keeps the connection; closing it would also roll back but cost a reconnect
+  // on every error path that returns early.
+  asio::co_spawn(
+      core_->executor(),
+      [core = core_, lease = std::move(lease_)]() mutable -> asio::awaitable<void> {
+        co_await core->run(*lease, Statement::text("ROLLBACK"), Clock::now(), core->deadline_after({}));
+      },
+      asio::detached);
+}
+
+asio::awaitable<Result<QueryResult>> Transaction::query(std::string_view sql, Params params,
+                                                        std::optional<Duration> timeout) {
+  return run(Statement::text(std::string(sql), std::move(params)), timeout);
+}
+
+asio::awaitable<Result<QueryResult>> Transaction::execute(std::string_view name, Params params,
+                                                          std::optional<Duration> timeout) {
+  return run(Statement::prepared(std::string(name), std::move(params)), timeout);
+}
+
+asio::awaitable<std::vector<Result<QueryResult>>> Transaction::pipeline(std::vector<Statement> statements,
+                                                                        std::optional<Duration> timeout) {
+  return run_pipeline(std::move(statements), timeout);
+}
+
+asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout) {
+  if (!lease_) co_return finished_error();
+  const auto started = Clock::now();
+  if (auto resolved = core_->resolve(st); !resolved) co_return std::move(resolved).error();
+  co_return co_await core_->run(*lease_, st, started, core_->deadline_after(timeout));
+}
+
+asio::awaitable<std::vector<Result<QueryResult>>> Transaction::run_pipeline(std::vector<Statement> sts,
+                                                                            std::optional<Duration> timeout) {
+  if (!lease_) co_return failed_results(sts.size(), finished_error());
+  const auto started = Clock::now();
+  for (auto& st : sts) {
+    if (auto resolved = core_->resolve(st); !resolved) {
+      co_return failed_results(sts.size(), resolved.error());
+    }
+  }
+  co_return co_await core_->run_pipeline(*lease_, sts, started, core_->deadline_after(timeout));
+}
+
+asio::awaitable<Status> Transaction::commit() { return finish("COMMIT"); }
+
+asio::awaitable<Status> Transaction::rollback() { return finish("ROLLBACK"); }
+
+asio::awaitable<Status> Transaction::finish(const char* sql) {
+  auto r = co_await run(Statement::text(sql), std::nullopt);
+  lease_.release();
+  if (!r) co_return std::move(r).error();
+  if (std::string_view(sql) == "COMMIT" && r->command_tag() == "ROLLBACK") {
+    Error e = internal_error("database error");
+    e.reason = "25P02";  // in_failed_sql_transaction
+    co_return e;
+  }
+  co_return Status{};
+}
+
+}  // namespace mercato::db

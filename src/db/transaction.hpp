@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio.hpp>
+
+#include "core/error.hpp"
+#include "db/params.hpp"
+#include "db/pool_core.hpp"
+#include "db/result.hpp"
+#include "db/statement.hpp"
+
+namespace mercato::db {
+
+/// A transaction holding one connection, from Pool::begin(). Its statements run in order on
+/// that connection; use it from one coroutine at a time.
+///
+/// Destroying it before commit() or rollback() rolls back: on a background coroutine when
+/// the connection is healthy (so it can be reused), else by closing the connection.
+class Transaction {
+ public:
+  Transaction(Transaction&&) noexcept = default;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+
+  /// As Pool::query, on this transaction's connection. A failed statement leaves the
+  /// transaction failed: later statements fail too, and only rollback() is useful.
+  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
+                                             std::optional<Duration> timeout = {});
+  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
+                                               std::optional<Duration> timeout = {});
+  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
+                                                             std::optional<Duration> timeout = {});
+
+  /// Ends the transaction either way. Error with reason "25P02" when a statement had failed
+  /// (PostgreSQL then answers COMMIT with ROLLBACK), or a connection/timeout error.
+  asio::awaitable<Status> commit();
+  asio::awaitable<Status> rollback();
+
+  /// False after commit() or rollback().
+  bool active() const { return static_cast<bool>(lease_); }
+
+ private:
+  friend class Pool;
+  Transaction(std::shared_ptr<PoolCore> core, Lease lease) : core_(std::move(core)), lease_(std::move(lease)) {}
+  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout);
+  asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
+                                                                 std::optional<Duration> timeout);
+  asio::awaitable<Status> finish(const char* sql);
+
+  std::shared_ptr<PoolCore> core_;
+  Lease lease_;
+};
+
+}  // namespace mercato::db

@@ -1,0 +1,193 @@
+// db::Pool sizing, waiting and timeouts against the real PostgreSQL.
+
+#include "db_test_support.hpp"
+
+#include <set>
+
+#include "core/metrics.hpp"
+#include "db/canceller.hpp"
+#include "db/errors.hpp"
+
+namespace mercato::db {
+namespace {
+
+using namespace testing;
+using Clock = std::chrono::steady_clock;
+
+class DbPool : public ::testing::Test {
+ protected:
+  config::DbSettings settings(int max_open, int max_idle) const {
+    auto s = db.settings();
+    s.max_open_conns = max_open;
+    s.max_idle_conns = max_idle;
+    return s;
+  }
+  // Sessions the server has for `application_name`, once they settle (closing is async).
+  int server_sessions(const std::string& app, int expected) const {
+    int n = -1;
+    for (int i = 0; i < 50; ++i) {
+      n = std::stoi(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app + "'"));
+      if (n == expected) break;
+      std::this_thread::sleep_for(20ms);
+    }
+    return n;
+  }
+
+  ScratchDatabase db;
+  Loop loop;
+};
+
+TEST_F(DbPool, query_timeout_returns_timeout_error_cancels_on_the_server_and_the_pool_recovers) {
+  Pool pool(loop.io, settings(2, 2), "dbtest_timeout");
+  const auto started = Clock::now();
+  auto r = loop.wait(pool.query("SELECT pg_sleep(10)", {}, 200ms));
+  const auto elapsed = Clock::now() - started;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::service_unavailable);
+  EXPECT_EQ(r.error().reason, reason::timeout);
+  EXPECT_EQ(r.error().message, "database query timed out");
+  EXPECT_GE(elapsed, 200ms);
+  EXPECT_LT(elapsed, 1s);
+
+  // Without the cancel request the server would sleep on for 10 s.
+  ASSERT_TRUE(wait_for_pending_cancels(5s));
+  EXPECT_EQ(server_sessions("dbtest_timeout", 0), 0);
+
+  auto after = loop.wait(pool.query("SELECT 1"));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_EQ(pool.stats().idle, 1);
+}
+
+TEST_F(DbPool, caller_waits_for_a_busy_pool_and_then_succeeds) {
+  Pool pool(loop.io, settings(1, 1), "dbtest_wait");
+  auto slow = loop.start(pool.query("SELECT pg_sleep(0.3)"));
+  std::this_thread::sleep_for(50ms);  // let it take the only connection
+  const auto started = Clock::now();
+  auto fast = loop.wait(pool.query("SELECT 1", {}, 3s));
+  ASSERT_TRUE(fast) << fast.error().message;
+  EXPECT_GE(Clock::now() - started, 150ms) << "it should have waited for the slow query";
+  EXPECT_TRUE(Loop::get(std::move(slow)));
+  EXPECT_EQ(server_sessions("dbtest_wait", 1), 1) << "max_open_conns = 1 held";
+}
+
+TEST_F(DbPool, waiting_past_the_deadline_is_pool_exhausted) {
+  Pool pool(loop.io, settings(1, 1), "dbtest_exhausted");
+  auto slow = loop.start(pool.query("SELECT pg_sleep(1)"));
+  std::this_thread::sleep_for(50ms);
+  const auto started = Clock::now();
+  auto fast = loop.wait(pool.query("SELECT 1", {}, 200ms));
+  const auto elapsed = Clock::now() - started;
+  ASSERT_FALSE(fast);
+  EXPECT_EQ(fast.error().code, ErrorCode::service_unavailable);
+  EXPECT_EQ(fast.error().reason, reason::pool_exhausted);
+  EXPECT_EQ(fast.error().message, "database pool exhausted");
+  EXPECT_GE(elapsed, 150ms);
+  EXPECT_LT(elapsed, 900ms);
+  EXPECT_EQ(pool.stats().waiting, 0);
+  EXPECT_TRUE(Loop::get(std::move(slow))) << "the holder is unaffected";
+}
+
+TEST_F(DbPool, waiters_are_served_first_come_first_served) {
+  db.sql("CREATE TABLE served (seq serial, waiter int)");
+  Pool pool(loop.io, settings(1, 1), "dbtest_fifo");
+  auto holder = loop.start(pool.query("SELECT pg_sleep(0.3)"));
+  while (pool.stats().busy < 1) std::this_thread::sleep_for(1ms);
+  std::vector<std::future<Result<QueryResult>>> waiters;
+  for (int i = 1; i <= 4; ++i) {
+    // The only connection is busy, so each caller queues; start the next once it has.
+    while (pool.stats().waiting < i - 1) std::this_thread::sleep_for(1ms);
+    waiters.push_back(loop.start(pool.query("INSERT INTO served (waiter) VALUES ($1)", params(i), 5s)));
+  }
+  EXPECT_TRUE(Loop::get(std::move(holder)));
+  for (auto& w : waiters) EXPECT_TRUE(Loop::get(std::move(w)));
+  // One connection, so the server saw the inserts in the order the pool handed it out.
+  EXPECT_EQ(db.scalar("SELECT string_agg(waiter::text, ',' ORDER BY seq) FROM served"), "1,2,3,4");
+}
+
+TEST_F(DbPool, never_opens_more_than_max_open_under_concurrency) {
+  Pool pool(loop.io, settings(3, 3), "dbtest_limit");
+  std::vector<std::future<Result<QueryResult>>> running;
+  for (int i = 0; i < 30; ++i) running.push_back(loop.start(pool.query("SELECT pg_backend_pid(), pg_sleep(0.02)")));
+  std::set<std::string> sessions;
+  for (auto& f : running) {
+    auto r = Loop::get(std::move(f));
+    ASSERT_TRUE(r) << r.error().message;
+    sessions.insert(std::string(r->get(0, 0)));
+  }
+  EXPECT_LE(sessions.size(), 3u);
+  EXPECT_EQ(pool.stats().busy, 0);
+  EXPECT_LE(pool.stats().idle, 3);
+}
+
+TEST_F(DbPool, keeps_at_most_max_idle_connections) {
+  Pool pool(loop.io, settings(4, 1), "dbtest_idle");
+  std::vector<std::future<Result<QueryResult>>> running;
+  for (int i = 0; i < 4; ++i) running.push_back(loop.start(pool.query("SELECT pg_sleep(0.1)")));
+  for (auto& f : running) ASSERT_TRUE(Loop::get(std::move(f)));
+  EXPECT_EQ(pool.stats().idle, 1);
+  EXPECT_EQ(server_sessions("dbtest_idle", 1), 1);
+}
+
+TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {
+  auto s = settings(1, 1);
+  s.conn_max_lifetime = 150ms;
+  Pool pool(loop.io, s, "dbtest_lifetime");
+  auto first = loop.wait(pool.query("SELECT pg_backend_pid()"));
+  auto soon = loop.wait(pool.query("SELECT pg_backend_pid()"));
+  std::this_thread::sleep_for(250ms);
+  auto later = loop.wait(pool.query("SELECT pg_backend_pid()"));
+  ASSERT_TRUE(first && soon && later);
+  EXPECT_EQ(first->get(0, 0), soon->get(0, 0));
+  EXPECT_NE(first->get(0, 0), later->get(0, 0));
+}
+
+TEST_F(DbPool, exports_connection_and_query_metrics) {
+  auto& registry = metrics::Registry::global();
+  auto queries = [&](std::string_view result) {
+    return registry.counter("db_queries_total", "", {"pool", "result"}).with({"dbtest_metrics", result}).value();
+  };
+  auto timings = [&] {
+    return registry.histogram("db_query_duration_seconds", "", {"pool"}).with({"dbtest_metrics"}).count();
+  };
+  // The registry is process-wide: compare with what was there before (e.g. under --gtest_repeat).
+  const double ok_before = queries("ok"), error_before = queries("error");
+  const auto timed_before = timings();
+
+  Pool pool(loop.io, settings(2, 2), "dbtest_metrics");
+  ASSERT_TRUE(loop.wait(pool.query("SELECT 1")));
+  ASSERT_TRUE(loop.wait(pool.query("SELECT 2")));
+  EXPECT_FALSE(loop.wait(pool.query("SELEKT")));
+
+  EXPECT_EQ(queries("ok") - ok_before, 2);
+  EXPECT_EQ(queries("error") - error_before, 1);
+  EXPECT_EQ(timings() - timed_before, 3u);
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("db_pool_connections{pool=\"dbtest_metrics\",state=\"idle\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("db_pool_connections{pool=\"dbtest_metrics\",state=\"busy\"} 0"), std::string::npos);
+}
+
+TEST_F(DbPool, leaves_no_file_descriptors_or_sessions_behind) {
+  {  // Warm-up: the first connection of a process may open lasting descriptors (resolver).
+    Pool warm(loop.io, settings(1, 1), "dbtest_fds_warm");
+    ASSERT_TRUE(loop.wait(warm.query("SELECT 1")));
+  }
+  const int before = open_fds();
+  {
+    Pool pool(loop.io, settings(4, 2), "dbtest_fds");
+    std::vector<std::future<Result<QueryResult>>> running;
+    for (int i = 0; i < 20; ++i) running.push_back(loop.start(pool.query("SELECT pg_sleep(0.01)")));
+    for (auto& f : running) EXPECT_TRUE(Loop::get(std::move(f)));
+    EXPECT_FALSE(loop.wait(pool.query("SELEKT")));                      // statement error
+    EXPECT_FALSE(loop.wait(pool.query("SELECT pg_sleep(5)", {}, 100ms)));  // timeout: discarded + cancel
+    db.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dbtest_fds'");
+    std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(loop.wait(pool.query("SELECT 1")));  // after every session was killed
+    EXPECT_GT(open_fds(), before);
+  }
+  ASSERT_TRUE(wait_for_pending_cancels(5s));
+  EXPECT_EQ(open_fds(), before);
+  EXPECT_EQ(server_sessions("dbtest_fds", 0), 0);
+}
+
+}  // namespace
+}  // namespace mercato::db

@@ -87,6 +87,10 @@ constexpr VarSpec kVars[] = {
     {"CACHE_TTL_CATEGORY_LIST", K::duration, "24h", "cache lifetime of the category list", {}, 0, 1000 * kHour},
     {"CACHE_TTL_USER_DATA", K::duration, "15m", "cache lifetime of user data", {}, 0, 1000 * kHour},
     {"CACHE_L1_MAX_BYTES", K::byte_size, "64MiB", "in-process cache size; 0 turns it off", {}, 0, 64 * kGiB},
+    {"CACHE_L1_TTL", K::duration, "30s", "in-process cache lifetime of any entry (bounds staleness while Redis is down)",
+     {}, 0, 30 * kSecond},
+    {"CACHE_TTL_NEGATIVE", K::duration, "5s", "cache lifetime of a miss for an absent id (both tiers)", {}, 0,
+     kHour},
 
     {"RATE_LIMIT_PER_MINUTE", K::integer, "100", "requests per client per minute at the gateway", {}, 1},
     {"RATE_LIMIT_LOCAL_FALLBACK", K::integer, "1",
@@ -667,6 +671,8 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.cache.ttl_category_list = L.duration("CACHE_TTL_CATEGORY_LIST");
   s.cache.ttl_user_data = L.duration("CACHE_TTL_USER_DATA");
   s.cache.l1_max_bytes = L.bytes("CACHE_L1_MAX_BYTES");
+  s.cache.l1_ttl = L.duration("CACHE_L1_TTL");
+  s.cache.ttl_negative = L.duration("CACHE_TTL_NEGATIVE");
 
   s.rate_limit_per_minute = L.integer("RATE_LIMIT_PER_MINUTE");
   s.rate_limit_local_fallback = L.integer("RATE_LIMIT_LOCAL_FALLBACK");

@@ -89,6 +89,8 @@ struct CacheSettings {
   Duration ttl_category_list{};
   Duration ttl_user_data{};
   std::size_t l1_max_bytes = 0;
+  Duration l1_ttl{};        // CACHE_L1_TTL: L1 lifetime of any entry (at most 30 s)
+  Duration ttl_negative{};  // CACHE_TTL_NEGATIVE: lifetime of "this id does not exist"
 };
 
 struct Settings {

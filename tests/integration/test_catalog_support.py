@@ -1,76 +1,80 @@
-"""Helpers shared by the catalog's black-box tests (named test_catalog_* to sit with them; it holds no tests): a token issuer, scratch stores, SQL access.
+"""Helpers shared by the catalog's black-box tests (named test_catalog_* to sit with them; it holds no tests): real tokens from identity, scratch stores, SQL access.
 
 Tokens: the catalog verifies Ed25519 JWTs against the JWKS it fetches from
-USER_SERVICE_HOST:USER_SERVICE_PORT. TokenIssuer plays that part — a key pair made with the
-openssl CLI and a JWKS endpoint on a local port — so the catalog's real verification path
-(signature, issuer, audience, expiry, role) is what the tests exercise; nothing in the service
-is bypassed. (Once identity's login is in every stack, tests can log in there instead.)"""
+USER_SERVICE_HOST:USER_SERVICE_PORT. IdentityIssuer runs the real identity service on a keys
+directory of its own, makes users with `mercato-identity user add`, scopes each to a store
+(identity's users.store_id) and logs them in through POST /api/v1/auth/login, so both sides of
+the token path are the production code. Tokens the tests need broken in one way come from
+identity too: an expired one from a second identity on the same keys with JWT_ACCESS_TTL=1s,
+one with a foreign issuer from a second identity with another JWT_ISSUER."""
 
-import base64
-import http.server
-import json
 import os
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 
-from testkit import stack_env
+from testkit import BIN_DIR, Service, request, stack_env
+
+DEFAULT_STORE = "00000000-0000-7000-8000-000000000001"
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-class TokenIssuer:
+class IdentityIssuer:
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="catalog-keys-")
-        self.key = os.path.join(self.dir, "key.pem")
-        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", self.key], check=True,
-                       capture_output=True)
-        der = subprocess.run(["openssl", "pkey", "-in", self.key, "-pubout", "-outform", "DER"], check=True,
-                             capture_output=True).stdout
-        self.kid = "test-" + uuid.uuid4().hex[:8]
-        jwks = json.dumps({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": b64url(der[-32:]), "kid": self.kid,
-                                     "use": "sig", "alg": "EdDSA"}]}).encode()
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(jwks)))
-                self.end_headers()
-                self.wfile.write(jwks)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.keys = tempfile.mkdtemp(prefix="catalog-identity-keys-")
+        self.base_env = {"DB_NAME": "mercato_identity", "JWT_KEYS_DIR": self.keys, "LOG_LEVEL": "warn"}
+        self.identity = Service("identity", env=self.base_env, wait_ready=True)
+        self.variants = {}  # extra identities: (name, value) -> Service
+        self.users = {}  # (role, store) -> (email, password)
+        self.tokens = {}
 
     def env(self):
-        return {"USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(self.port)}
+        """For the catalog under test: identity's address (for its JWKS), and no clock skew
+        allowance, so a token from the 1-second identity is expired a second later."""
+        return {"USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(self.identity.port), "JWT_CLOCK_SKEW": "0"}
 
-    def token(self, role="editor", store="00000000-0000-7000-8000-000000000001", sub=None, ttl=600,
-              issuer="mercato-identity"):
-        now = int(time.time())
-        iat = min(now, now + ttl - 60)  # an expired token was also issued in the past
-        header = b64url(json.dumps({"alg": "EdDSA", "typ": "JWT", "kid": self.kid}).encode())
-        claims = {"iss": issuer, "aud": "mercato", "sub": sub or str(uuid.uuid4()), "role": role, "store": store,
-                  "iat": iat, "exp": now + ttl}
-        signing_input = header + "." + b64url(json.dumps(claims).encode())
-        msg = os.path.join(self.dir, "msg")
-        with open(msg, "wb") as f:
-            f.write(signing_input.encode())
-        sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", self.key, "-rawin", "-in", msg], check=True,
-                             capture_output=True).stdout
-        return signing_input + "." + b64url(sig)
+    def user(self, role, store):
+        key = (role, store)
+        if key not in self.users:
+            email = f"catalog-{role}-{uuid.uuid4().hex[:10]}@test.dev"
+            password = "pw-" + uuid.uuid4().hex
+            full = {**os.environ, **stack_env(), **self.base_env}
+            r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role",
+                                role], input=password + "\n", env=full, capture_output=True, text=True, timeout=60)
+            assert r.returncode == 0, r.stderr
+            if store != DEFAULT_STORE:
+                psql(f"UPDATE users SET store_id = '{store}' WHERE email = '{email}'", db="mercato_identity")
+            self.users[key] = (email, password)
+        return self.users[key]
+
+    def login(self, service, role, store):
+        email, password = self.user(role, store)
+        r = request(service.url, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+        assert r.status == 200, r.body
+        return r.json()["data"]["access_token"]
+
+    def variant(self, name, value):
+        if (name, value) not in self.variants:
+            self.variants[(name, value)] = Service("identity", env={**self.base_env, name: value}, wait_ready=True)
+        return self.variants[(name, value)]
+
+    def token(self, role="editor", store=DEFAULT_STORE, ttl=None, issuer=None):
+        """A fresh token of `role` scoped to `store`; `ttl` <= 0: one that has expired;
+        `issuer`: one signed by identity's key but issued under another name."""
+        if issuer is not None:
+            return self.login(self.variant("JWT_ISSUER", issuer), role, store)
+        if ttl is not None and ttl <= 0:
+            tok = self.login(self.variant("JWT_ACCESS_TTL", "1s"), role, store)
+            time.sleep(2.1)
+            return tok
+        if (role, store) not in self.tokens:
+            self.tokens[(role, store)] = self.login(self.identity, role, store)
+        return self.tokens[(role, store)]
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        for svc in self.variants.values():
+            svc.stop()
+        self.identity.stop()
 
 
 def psql(sql, db="mercato_catalog"):

@@ -1,6 +1,8 @@
 #include "services/catalog/catalog_reads.hpp"
 
+#include "cache/keys.hpp"
 #include "core/json.hpp"
+#include "http/envelope.hpp"
 #include "services/catalog/etag.hpp"
 
 namespace mercato::catalog {
@@ -18,6 +20,121 @@ std::string ProductListQuery::key_v2() const {
     k += "|a" + pos;
   }
   return k;
+}
+
+namespace {
+
+// FNV-1a, 64 bits, by hand: it only has to tell representations apart (not resist an
+// attacker: a client can only fool its own cache), and it needs no library.
+std::uint64_t fnv1a(std::string_view a, std::string_view b) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (auto part : {a, std::string_view("\x1e", 1), b})
+    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex16(std::uint64_t v) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = hex[v & 15];
+  return out;
+}
+
+}  // namespace
+
+cache::CachedValue seal(const Rendered& r) {
+  cache::CachedValue v;
+  v.body = http::ok(r.data, 200, r.meta).body;
+  const std::string h = hex16(fnv1a(r.data, r.meta));
+  if (!r.etag.empty() && r.etag.size() >= 2) {
+    v.etag = r.etag.substr(0, r.etag.size() - 1);  // without its closing quote
+    v.etag += '.';
+    v.etag += h;
+    v.etag += '"';
+  } else {
+    v.etag = "\"l" + h + "\"";
+  }
+  return v;
+}
+
+// ---- through the cache ----
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q,
+                                                            std::function<asio::awaitable<Result<Rendered>>()> load,
+                                                            std::string_view absent_message) {
+  // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice.
+  const cache::Loader loader = [&load]() -> asio::awaitable<Result<cache::CachedValue>> {
+    auto r = co_await load();
+    if (!r) {
+      if (r.error().code == ErrorCode::not_found) {
+        cache::CachedValue absent;
+        absent.absent = true;
+        co_return absent;
+      }
+      co_return std::move(r).error();
+    }
+    co_return seal(*r);
+  };
+  auto v = co_await cache_.get(q, loader);
+  if (!v) co_return std::move(v).error();
+  if ((*v)->absent) co_return not_found(std::string(absent_message));
+  Rendered out;
+  out.sealed = std::move(*v);
+  co_return out;
+}
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id) {
+  cache::Lookup q{"product", cache::keys::product(store, id), cache::keys::gen_category_names(store),
+                  ttl_.ttl_product_detail};
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.product(store, id); };
+  co_return co_await read(std::move(q), std::move(load), "product not found");
+}
+
+namespace {
+std::string list_gen(const ProductFilter& f) {
+  return f.category_id ? cache::keys::gen_category_products(f.store, *f.category_id) : cache::keys::gen_products(f.store);
+}
+}  // namespace
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq) {
+  cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
+                  ttl_.ttl_product_list};
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v1(lq); };
+  co_return co_await read(std::move(q), std::move(load), "not found");
+}
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq) {
+  // v2 pages hold cursors signed with this deployment's key: another key, another entry.
+  cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
+                  list_gen(lq.filter), ttl_.ttl_product_list};
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v2(lq); };
+  co_return co_await read(std::move(q), std::move(load), "not found");
+}
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id) {
+  cache::Lookup q{"category", cache::keys::category(store, id), cache::keys::gen_categories(store),
+                  ttl_.ttl_category_list};
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.category(store, id); };
+  co_return co_await read(std::move(q), std::move(load), "category not found");
+}
+
+asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::string& store, const PageRequest& p) {
+  const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
+  cache::Lookup q{"category_list", cache::keys::category_list(store, page), cache::keys::gen_categories(store),
+                  ttl_.ttl_category_list};
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.categories(store, p); };
+  co_return co_await read(std::move(q), std::move(load), "not found");
+}
+
+asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& store, const std::string& id,
+                                                          const std::vector<std::string>& categories) {
+  auto inv = cache::keys::product_written(store, id, categories);
+  co_await cache_.invalidate(std::move(inv));
+}
+
+asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id) {
+  auto inv = cache::keys::category_written(store, id);
+  co_await cache_.invalidate(std::move(inv));
 }
 
 asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const std::string&,

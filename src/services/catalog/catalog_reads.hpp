@@ -15,8 +15,13 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include <boost/asio/awaitable.hpp>
 
+#include "cache/tiered_cache.hpp"
+
+#include "cache/l1_cache.hpp"
 #include "core/error.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/cursor.hpp"
@@ -30,8 +35,20 @@ namespace asio = boost::asio;
 struct Rendered {
   std::string data;  // JSON for the envelope's "data"
   std::string meta;  // JSON for "meta", or empty
-  std::string etag;  // for single items, else empty
+  std::string etag;  // for single items ("<id>.<version>", what If-Match compares), else empty
+  /// The finished response (envelope bytes and representation ETag) when it came from the
+  /// cache; then data, meta and etag are empty.
+  cache::ValuePtr sealed;
 };
+
+/// The response body and the ETag a GET sends, built once and kept by the cache:
+///   single items: "<id>.<version>.<h>" — If-Match still compares the "<id>.<version>" part
+///     (etag.hpp), while <h> changes with every byte of the representation (a product's body
+///     also shows its category's name, a category's its product_count, neither of which
+///     changes the row's version), so If-None-Match never answers 304 for changed bytes;
+///   lists: "l<h>".
+/// <h>: 16 hex digits of a 64-bit FNV-1a over data and meta.
+cache::CachedValue seal(const Rendered& r);
 
 struct ProductListQuery {
   ProductFilter filter;
@@ -62,6 +79,36 @@ class CatalogChanges {
   virtual asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
                                                 const std::vector<std::string>& categories);
   virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id);
+};
+
+/// Reads through the tiered cache (src/cache): L1 → Redis → `db`; and invalidates what each
+/// committed write changed, in every process, before the write answers. Key names and the
+/// invalidation rules: cache/keys.hpp.
+class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
+ public:
+  /// `cursor_key_id`: CursorSigner::key_id(), part of v2 keys.
+  CachedCatalogReads(CatalogReads& db, cache::TieredCache& cache, const config::CacheSettings& ttl,
+                     std::string cursor_key_id)
+      : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)) {}
+
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) override;
+
+  asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
+                                        const std::vector<std::string>& categories) override;
+  asio::awaitable<void> category_changed(const std::string& store, const std::string& id) override;
+
+ private:
+  asio::awaitable<Result<Rendered>> read(cache::Lookup q, std::function<asio::awaitable<Result<Rendered>>()> load,
+                                         std::string_view absent_message);
+
+  CatalogReads& db_;
+  cache::TieredCache& cache_;
+  const config::CacheSettings& ttl_;
+  std::string cursor_key_id_;
 };
 
 /// Reads straight from PostgreSQL.

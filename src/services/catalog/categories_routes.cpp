@@ -29,7 +29,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     auto r = co_await ctx.reads.categories(*store, p);
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(*r);
+    co_return rendered(req, *r);
   });
 
   router.get("/api/v1/categories/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -38,7 +38,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     const std::string id(req.param("id"));
     auto r = co_await ctx.reads.category(*store, id);
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(*r);
+    co_return rendered(req, *r);
   });
 
   router.post("/api/v1/categories", [&ctx](Request& req) -> asio::awaitable<Response> {

@@ -33,6 +33,19 @@ CursorSigner::CursorSigner(std::string_view secret) {
                      reinterpret_cast<const unsigned char*>(context.data()), context.size());
 }
 
+std::string CursorSigner::key_id() const {
+  constexpr std::string_view what = "mercato catalog cursor key id";
+  std::array<unsigned char, crypto_auth_BYTES> mac{};
+  crypto_auth(mac.data(), reinterpret_cast<const unsigned char*>(what.data()), what.size(), key_.data());
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 8; ++i) {
+    out += hex[mac[i] >> 4];
+    out += hex[mac[i] & 15];
+  }
+  return out;
+}
+
 CursorSigner CursorSigner::random() {
   ensure_sodium();
   CursorSigner s;

@@ -36,6 +36,10 @@ class CursorSigner {
   /// bad_request for anything but an untouched cursor of this key and query.
   Result<CursorPosition> decode(std::string_view token, std::string_view query) const;
 
+  /// A short public name of the key (hex), the same on every instance sharing the secret: it
+  /// keeps cached v2 pages (which embed cursors) apart between deployments with other keys.
+  std::string key_id() const;
+
   /// Longest token decode() accepts (longer: bad_request without further work).
   static constexpr std::size_t kMaxTokenLength = 1024;
 

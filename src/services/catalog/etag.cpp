@@ -18,7 +18,26 @@ bool IfMatch::matches(std::string_view id, std::int64_t version) const {
   const std::string current = make_etag(id, version);
   const std::string_view bare(current.data() + 1, current.size() - 2);
   for (const auto& t : strong)
-    if (t == bare) return true;
+    if (t == bare || (t.size() > bare.size() && t.starts_with(bare) && t[bare.size()] == '.')) return true;
+  return false;
+}
+
+bool if_none_match_matches(std::string_view s, std::string_view etag) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  s = trim(s);
+  if (s == "*") return true;
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  while (!s.empty()) {
+    const auto comma = s.find(',');
+    std::string_view item = trim(s.substr(0, comma));
+    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (!item.empty() && item == etag) return true;
+  }
   return false;
 }
 

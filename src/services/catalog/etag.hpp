@@ -21,12 +21,19 @@ std::string make_etag(std::string_view id, std::int64_t version);
 struct IfMatch {
   bool any = false;
   std::vector<std::string> strong;  // opaque tags without quotes; weak tags are dropped (they never match)
-  /// Whether the current representation's tag satisfies the header (RFC 9110 §13.1.1).
+  /// Whether the current version satisfies the header (RFC 9110 §13.1.1): a tag "<id>.<version>"
+  /// as writes return it, or "<id>.<version>.<h>" as a GET returns it (the representation
+  /// hash <h> after the version; see catalog_reads.hpp, seal) — the version decides.
   bool matches(std::string_view id, std::int64_t version) const;
 };
 
 /// nullopt when the header is absent (API clients may skip the check); bad_request when it is
 /// not a valid If-Match value.
 Result<std::optional<IfMatch>> parse_if_match(std::optional<std::string_view> header);
+
+/// If-None-Match for a GET (RFC 9110 §13.1.2): true when the header is "*" or lists `etag`
+/// (quoted, as sent) under weak comparison. A malformed header never matches (the full
+/// response is always a safe answer).
+bool if_none_match_matches(std::string_view header, std::string_view etag);
 
 }  // namespace mercato::catalog

@@ -47,3 +47,27 @@ TEST(IfMatch, malformed_values_are_bad_request) {
 
 }  // namespace
 }  // namespace mercato::catalog
+
+namespace mercato::catalog {
+namespace {
+
+TEST(Etag, if_match_accepts_the_representation_tag_a_get_returns_by_its_version) {
+  const std::string id = "0190a0b0-0000-7000-8000-000000000001";
+  auto r = parse_if_match("\"" + id + ".7.0123456789abcdef\"");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE((*r)->matches(id, 7));
+  EXPECT_FALSE((*r)->matches(id, 70));
+  EXPECT_FALSE((*r)->matches(id, 8));
+}
+
+TEST(Etag, if_none_match_uses_weak_comparison_lists_and_star) {
+  EXPECT_TRUE(if_none_match_matches("\"l1\"", "\"l1\""));
+  EXPECT_TRUE(if_none_match_matches("W/\"l1\"", "\"l1\""));
+  EXPECT_TRUE(if_none_match_matches(" \"x\" , \"l1\"", "\"l1\""));
+  EXPECT_TRUE(if_none_match_matches("*", "\"l1\""));
+  EXPECT_FALSE(if_none_match_matches("\"l2\"", "\"l1\""));
+  EXPECT_FALSE(if_none_match_matches("", "\"l1\""));
+}
+
+}  // namespace
+}  // namespace mercato::catalog

@@ -1,5 +1,5 @@
 // mercato-catalog: see ARCHITECTURE.md. This file is the service's table of contents:
-// configuration, schema, database pool, reads (the seam the cache wraps), routes, health.
+// configuration, schema, database pool, cache, reads through the cache, routes, health.
 //
 // Commands besides serving:
 //   mercato-catalog seed --products N [...]   bulk-load demo products (see seed.hpp)
@@ -16,6 +16,8 @@
 #include "auth/jwks_client.hpp"
 #include "auth/verifier.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_subscriber.hpp"
+#include "cache/tiered_cache.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "db/errors.hpp"
@@ -112,10 +114,25 @@ int main(int argc, char** argv) {
   catalog::ProductRepository products(pool);
   catalog::CategoryRepository categories(pool);
 
-  // Reads and change notifications: straight to the database until the cache wraps them.
+  // Cache: L1 in this process → Redis → the database (src/cache/tiered_cache.hpp). Redis is
+  // not critical: the client fails fast while it is away and the cache reads around it.
+  cache::RedisClient redis(app.io(), settings.redis, "catalog");
+  cache::RedisSubscriber bus(app.io(), settings.redis, "catalog-bus");
+  cache::TieredCache tiered(app.io(), cache::TieredOptions::from(settings.cache), &redis, &bus);
+  tiered.start();  // subscribes: before the subscriber connects
+  redis.start();
+  bus.start();
+  app.on_stop([&] {
+    tiered.stop();
+    bus.stop();
+    redis.stop();
+  });
+
+  // Reads go through the cache, which also hears of every committed write.
   const catalog::CursorSigner cursors = cursor_signer(settings);
-  catalog::DbCatalogReads reads(products, categories, cursors);
-  catalog::CatalogChanges changes;
+  catalog::DbCatalogReads db_reads(products, categories, cursors);
+  catalog::CachedCatalogReads reads(db_reads, tiered, settings.cache, cursors.key_id());
+  catalog::CatalogChanges& changes = reads;
 
   // Tokens: identity signs them, we verify with its published keys. A request without a
   // token passes anonymously (public reads); writes check the role in their handler.
@@ -134,8 +151,6 @@ int main(int argc, char** argv) {
   catalog::install_category_routes(app.router(), ctx);
 
   // Health: the database is critical; Redis is not (the service answers without it).
-  cache::RedisClient redis(app.io(), settings.redis, "catalog");
-  redis.start();
   app.health().add("database", true, [&pool, &schema]() -> asio::awaitable<http::CheckOutcome> {
     if (!schema.ready()) co_return http::CheckOutcome{false, {}, "migrations not applied yet"};
     auto rtt = co_await pool.ping(std::chrono::seconds(2));
@@ -147,7 +162,5 @@ int main(int argc, char** argv) {
     if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
     co_return http::CheckOutcome{true, *rtt, {}};
   });
-  app.on_stop([&redis] { redis.stop(); });
-
   return app.run();
 }

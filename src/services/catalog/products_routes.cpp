@@ -17,6 +17,20 @@ http::Response rendered(const Rendered& r, int status) {
   return resp;
 }
 
+http::Response rendered(const http::Request& req, const Rendered& r) {
+  cache::ValuePtr sealed = r.sealed;
+  if (!sealed) sealed = std::make_shared<const cache::CachedValue>(seal(r));
+  http::Response resp;
+  resp.set_header("ETag", sealed->etag);
+  if (auto inm = req.header("If-None-Match"); inm && if_none_match_matches(*inm, sealed->etag)) {
+    resp.status = 304;
+    resp.content_type.clear();
+    return resp;
+  }
+  resp.body = sealed->body;
+  return resp;
+}
+
 Error write_error(Error e, std::vector<FieldError> conflict_details) {
   if (e.reason == db::reason::unique_violation) {
     Error c = conflict("another live item of this store already uses one of these values");
@@ -81,7 +95,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     auto r = co_await ctx.reads.products_v1(q);
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(*r);
+    co_return rendered(req, *r);
   });
 
   router.get("/api/v2/products", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -100,7 +114,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     }
     auto r = co_await ctx.reads.products_v2(q);
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(*r);
+    co_return rendered(req, *r);
   });
 
   router.get("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -111,7 +125,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     const std::string id(req.param("id"));
     auto r = co_await ctx.reads.product(*store, id);
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(*r);
+    co_return rendered(req, *r);
   });
 
   // ---- writes: editor or admin ----

@@ -30,6 +30,9 @@ void install_category_routes(http::Router& router, CatalogContext& ctx);
 
 // Shared by both route files.
 http::Response rendered(const Rendered& r, int status = 200);
+/// A GET's answer: the sealed body and its representation ETag (catalog_reads.hpp, seal), or
+/// 304 without a body when If-None-Match names that ETag (RFC 9110 §13.1.2, weak comparison).
+http::Response rendered(const http::Request& req, const Rendered& r);
 /// Turns a failed write into the client's error: unique violations become 409 with the
 /// offending fields (`conflict_details`), a missing store 404.
 Error write_error(Error e, std::vector<FieldError> conflict_details = {});

@@ -1,0 +1,494 @@
+#include "cache/tiered_cache.hpp"
+
+#include <algorithm>
+#include <array>
+#include <random>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "cache/redis_client.hpp"
+#include "cache/redis_subscriber.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+
+namespace mercato::cache {
+namespace {
+
+// Bumps generations (a missing one starts from Redis's clock in microseconds, so a
+// generation that was lost never repeats an old value), deletes values and their leases,
+// and publishes the invalidation: one round trip, atomic.
+constexpr std::string_view kInvalidateLua = R"lua(
+local nbump = tonumber(ARGV[1])
+for i = 1, nbump do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('INCR', KEYS[i])
+  else
+    local t = redis.call('TIME')
+    redis.call('SET', KEYS[i], t[1] .. string.format('%06d', tonumber(t[2])))
+  end
+end
+for i = nbump + 1, #KEYS do redis.call('DEL', KEYS[i]) end
+return redis.call('PUBLISH', ARGV[2], ARGV[3])
+)lua";
+
+// Stores a loaded value only while the loader still holds the key's lease (a write deletes
+// the lease), then releases it. An empty value only releases.
+constexpr std::string_view kFillLua = R"lua(
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+if ARGV[2] == '' then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+)lua";
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 g{std::random_device{}()};
+  return g;
+}
+
+std::string random_token() {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::uint64_t v = rng()();
+  std::string out(16, '0');
+  for (int i = 0; i < 16; ++i, v >>= 4) out[i] = hex[v & 15];
+  return out;
+}
+
+constexpr std::array<std::string_view, 5> kCaches = {"product", "product_list", "category", "category_list", "other"};
+constexpr std::array<std::string_view, 2> kTiers = {"l1", "l2"};
+constexpr std::array<std::string_view, 4> kResults = {"hit", "miss", "stale", "error"};
+
+template <std::size_t N>
+std::size_t index_of(const std::array<std::string_view, N>& names, std::string_view v) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == v) return i;
+  return N - 1;
+}
+
+metrics::Counter* request_counter(std::string_view cache, std::string_view tier, std::string_view result) {
+  // Resolved once per label set: the family lookup takes a lock and builds strings.
+  static std::array<std::atomic<metrics::Counter*>, kCaches.size() * kTiers.size() * kResults.size()> table{};
+  const std::size_t i =
+      (index_of(kCaches, cache) * kTiers.size() + index_of(kTiers, tier)) * kResults.size() + index_of(kResults, result);
+  metrics::Counter* c = table[i].load(std::memory_order_acquire);
+  if (c == nullptr) {
+    c = &metrics::Registry::global()
+             .counter("cache_requests_total", "Cache lookups by cache, tier (l1, l2) and result (hit, miss, stale, error)",
+                      {"cache", "tier", "result"})
+             .with({kCaches[index_of(kCaches, cache)], tier, result});
+    table[i].store(c, std::memory_order_release);
+  }
+  return c;
+}
+
+std::string gen_seed() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return std::to_string(us.count());
+}
+
+}  // namespace
+
+// ---- helpers ----
+
+Duration jittered(Duration ttl, double fraction) {
+  std::uniform_real_distribution<double> d(1.0 - fraction, 1.0 + fraction);
+  const auto ms = static_cast<std::int64_t>(static_cast<double>(ttl.count()) * d(rng()));
+  return Duration(std::max<std::int64_t>(ms, 1));
+}
+
+std::string encode_value(std::string_view gen, const CachedValue& v) {
+  std::string out;
+  out.reserve(8 + gen.size() + v.etag.size() + v.body.size());
+  out += "C1\n";
+  out += gen;
+  out += '\n';
+  if (v.absent) {
+    out += "A\n";
+    return out;
+  }
+  out += 'V';
+  out += v.etag;
+  out += '\n';
+  out += v.body;
+  return out;
+}
+
+std::optional<Decoded> decode_value(std::string_view b) {
+  if (!b.starts_with("C1\n")) return std::nullopt;
+  b.remove_prefix(3);
+  const auto nl = b.find('\n');
+  if (nl == std::string_view::npos) return std::nullopt;
+  Decoded d;
+  d.gen = std::string(b.substr(0, nl));
+  b.remove_prefix(nl + 1);
+  if (b == "A\n") {
+    d.value.absent = true;
+    return d;
+  }
+  if (!b.starts_with('V')) return std::nullopt;
+  const auto nl2 = b.find('\n');
+  if (nl2 == std::string_view::npos) return std::nullopt;
+  d.value.etag = std::string(b.substr(1, nl2 - 1));
+  d.value.body = std::string(b.substr(nl2 + 1));
+  return d;
+}
+
+std::string encode_invalidation(const keys::Invalidation& inv) {
+  std::string out;
+  auto put = [&](char kind, const std::string& k) {
+    out += kind;
+    out += std::to_string(k.size());
+    out += ':';
+    out += k;
+  };
+  for (const auto& k : inv.bump) put('b', k);
+  for (const auto& k : inv.drop) put('d', k);
+  return out;
+}
+
+std::optional<keys::Invalidation> decode_invalidation(std::string_view m) {
+  keys::Invalidation inv;
+  while (!m.empty()) {
+    const char kind = m.front();
+    if (kind != 'b' && kind != 'd') return std::nullopt;
+    m.remove_prefix(1);
+    const auto colon = m.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 9) return std::nullopt;
+    std::size_t n = 0;
+    for (char c : m.substr(0, colon)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    m.remove_prefix(colon + 1);
+    if (n > m.size()) return std::nullopt;
+    (kind == 'b' ? inv.bump : inv.drop).emplace_back(m.substr(0, n));
+    m.remove_prefix(n);
+  }
+  return inv;
+}
+
+TieredOptions TieredOptions::from(const config::CacheSettings& s) {
+  TieredOptions o;
+  o.l1_max_bytes = s.l1_max_bytes;
+  o.l1_ttl = std::min(s.l1_ttl, kMaxL1Ttl);
+  o.negative_ttl = s.ttl_negative;
+  return o;
+}
+
+// ---- the cache ----
+
+TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClient* redis, RedisSubscriber* subscriber)
+    : io_(io),
+      options_(options),
+      redis_(redis),
+      subscriber_(subscriber),
+      l1_(options.l1_max_bytes),
+      breaker_(options.breaker_threshold, options.breaker_open),
+      stripes_(new std::atomic<std::uint64_t>[kStripes]),
+      invalidate_script_(std::make_unique<Script>(std::string(kInvalidateLua))),
+      fill_script_(std::make_unique<Script>(std::string(kFillLua))),
+      sent_(metrics::Registry::global()
+                .counter("cache_invalidations_sent_total", "Invalidations this process delivered to Redis")
+                .with({})),
+      received_(metrics::Registry::global()
+                    .counter("cache_invalidations_received_total", "Invalidations received over pub/sub")
+                    .with({})),
+      waiters_(metrics::Registry::global()
+                   .gauge("cache_singleflight_waiters", "Requests waiting for another request's load of the same key")
+                   .with({})) {
+  options_.l1_ttl = std::min(options_.l1_ttl, TieredOptions::kMaxL1Ttl);
+  for (std::size_t i = 0; i < kStripes; ++i) stripes_[i].store(0);
+  auto& reg = metrics::Registry::global();
+  reg.gauge_callback("cache_l1_bytes", "Bytes held by the in-process cache (estimate incl. overhead)",
+                     [this] { return static_cast<double>(l1_.bytes()); });
+  reg.gauge_callback("cache_l1_entries", "Entries in the in-process cache",
+                     [this] { return static_cast<double>(l1_.entries()); });
+  reg.gauge_callback("cache_l1_max_bytes", "CACHE_L1_MAX_BYTES", [this] { return static_cast<double>(l1_.max_bytes()); });
+  reg.gauge_callback("cache_invalidations_pending", "Invalidations waiting for Redis to come back",
+                     [this] { return static_cast<double>(pending_invalidations()); });
+}
+
+TieredCache::~TieredCache() {
+  stop();
+  auto& reg = metrics::Registry::global();
+  for (auto name : {"cache_l1_bytes", "cache_l1_entries", "cache_l1_max_bytes", "cache_invalidations_pending"})
+    reg.remove_gauge_callback(name);
+}
+
+void TieredCache::start() {
+  if (subscriber_ != nullptr) {
+    subscriber_->subscribe(keys::invalidation_channel(), [this](std::string_view, std::string_view message) {
+      auto inv = decode_invalidation(message);
+      if (!inv) {
+        log::warn("cache: malformed invalidation ignored");
+        return;
+      }
+      received_.inc();
+      apply_locally(*inv);
+    });
+    // Pub/sub has no replay: what was published while we were away is lost, so nothing in
+    // L1 can be trusted any more.
+    subscriber_->on_reconnect([this] {
+      log::info("cache: invalidation bus back, dropping L1");
+      drop_l1();
+    });
+  }
+  if (redis_ != nullptr) asio::co_spawn(io_, replay_loop(), asio::detached);
+}
+
+void TieredCache::stop() { stopped_.store(true); }
+
+std::uint64_t TieredCache::local_gen(std::string_view key) const {
+  std::shared_lock lock(gens_mu_);
+  auto it = gens_.find(std::string(key));
+  return it == gens_.end() ? 0 : it->second;
+}
+
+std::size_t TieredCache::stripe_of(std::string_view key) const { return std::hash<std::string_view>{}(key) % kStripes; }
+
+TieredCache::Snapshot TieredCache::snapshot(const Lookup& q) const {
+  Snapshot s;
+  s.epoch = epoch_.load();
+  s.stripe = stripes_[stripe_of(q.key)].load();
+  s.gen = q.gen.empty() ? 0 : local_gen(q.gen);
+  return s;
+}
+
+void TieredCache::apply_locally(const keys::Invalidation& inv) {
+  if (!inv.bump.empty()) {
+    std::unique_lock lock(gens_mu_);
+    for (const auto& g : inv.bump) ++gens_[g];
+  }
+  for (const auto& k : inv.drop) {
+    stripes_[stripe_of(k)].fetch_add(1);  // before the erase: see fill_l1
+    l1_.erase(k);
+  }
+}
+
+void TieredCache::drop_l1() {
+  epoch_.fetch_add(1);
+  l1_.clear();
+}
+
+void TieredCache::fill_l1(const Lookup& q, const Snapshot& snap, const ValuePtr& v) {
+  if (!l1_.enabled()) return;
+  auto ttl = std::min(options_.l1_ttl, v->absent ? options_.negative_ttl : q.ttl);
+  if (ttl.count() <= 0) return;
+  const auto& stripe = stripes_[stripe_of(q.key)];
+  if (epoch_.load() != snap.epoch || stripe.load() != snap.stripe) return;
+  l1_.put(q.key, v, snap.gen, L1Cache::Clock::now() + ttl);
+  // An invalidation of this key that ran meanwhile bumped the stripe before erasing; if we
+  // put after its erase, we see its bump here and take the value back out.
+  if (epoch_.load() != snap.epoch || stripe.load() != snap.stripe) l1_.erase(q.key);
+}
+
+Duration TieredCache::l2_ttl(const Lookup& q, const CachedValue& v) const {
+  return jittered(v.absent ? options_.negative_ttl : q.ttl);
+}
+
+void TieredCache::count(std::string_view cache, std::string_view tier, std::string_view result) {
+  request_counter(cache, tier, result)->inc();
+}
+
+std::size_t TieredCache::pending_invalidations() const {
+  std::lock_guard lock(pending_mu_);
+  return pending_.size();
+}
+
+bool TieredCache::redis_usable() {
+  return redis_ != nullptr && redis_->connected() && breaker_.allow() && pending_invalidations() == 0;
+}
+
+asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader& load) {
+  const Snapshot snap = snapshot(q);
+  if (l1_.enabled()) {
+    L1Cache::Hit hit;
+    const auto outcome = l1_.get(q.key, hit);
+    if (outcome == L1Cache::Outcome::hit && hit.gen == snap.gen) {
+      count(q.cache, "l1", "hit");
+      co_return hit.value;
+    }
+    count(q.cache, "l1", outcome == L1Cache::Outcome::miss ? "miss" : "stale");
+  }
+  // The flight is keyed by what the value must be valid for: a request that arrives after an
+  // invalidation of this key never joins a load that started before it.
+  std::string flight_key = q.key;
+  flight_key += '#';
+  flight_key += std::to_string(snap.epoch) + '.' + std::to_string(snap.stripe) + '.' + std::to_string(snap.gen);
+  auto ticket = flights_.join(flight_key);
+  if (!ticket.leader) {
+    waiters_.inc();
+    auto shared = co_await flights_.wait(ticket.flight);
+    waiters_.dec();
+    co_return shared;
+  }
+  Result<ValuePtr> out = internal_error("cache: load did not finish");
+  try {
+    out = co_await load_through(q, snap, load);
+  } catch (...) {
+    flights_.finish(flight_key, ticket.flight, internal_error("cache: load failed"));
+    throw;
+  }
+  flights_.finish(flight_key, ticket.flight, out);
+  co_return out;
+}
+
+asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const Snapshot& snap, const Loader& load) {
+  auto loaded = co_await load();
+  if (!loaded) co_return std::move(loaded).error();
+  ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
+  fill_l1(q, snap, v);
+  co_return v;
+}
+
+asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, const Snapshot& snap, const Loader& load) {
+  if (!redis_usable()) co_return co_await load_only(q, snap, load);
+  const std::string lease_key = keys::lease(q.key);
+  const std::string token = random_token();
+  const auto deadline = std::chrono::steady_clock::now() + options_.lease_ttl + Duration(500);
+  std::chrono::milliseconds delay{1};
+  bool counted = false;
+  auto fail = [&](const Error& e) {
+    breaker_.failure();
+    count(q.cache, "l2", "error");
+    log::debug("cache: redis failed, reading around it", {{"error", e.message}});
+  };
+
+  for (;;) {
+    auto lookup = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
+    auto reply = co_await redis_->command(std::move(lookup));
+    if (!reply || reply->is_error()) {
+      fail(reply ? unavailable(reply->as_string()) : reply.error());
+      co_return co_await load_only(q, snap, load);
+    }
+    breaker_.success();
+    RedisReply value = q.gen.empty() ? *reply : reply->elements().at(0);
+    std::string gen;
+    if (!q.gen.empty()) {
+      const RedisReply& g = reply->elements().at(1);
+      if (g.is_string()) {
+        gen = g.as_string();
+      } else {
+        // First read since the generation was lost (or never written): start it.
+        std::vector<std::vector<std::string>> seed;
+        seed.push_back(cmd("SET", q.gen, gen_seed(), "NX"));
+        seed.push_back(cmd("GET", q.gen));
+        auto seeded = co_await redis_->pipeline(std::move(seed));
+        if (!seeded || !seeded->at(1).is_string()) {
+          fail(seeded ? unavailable("redis: generation not set") : seeded.error());
+          co_return co_await load_only(q, snap, load);
+        }
+        gen = seeded->at(1).as_string();
+      }
+    }
+    if (value.is_string()) {
+      if (auto d = decode_value(value.as_string()); d && d->gen == gen) {
+        count(q.cache, "l2", "hit");
+        ValuePtr v = std::make_shared<const CachedValue>(std::move(d->value));
+        fill_l1(q, snap, v);
+        co_return v;
+      }
+      if (!counted) count(q.cache, "l2", "stale");
+    } else if (!counted) {
+      count(q.cache, "l2", "miss");
+    }
+    counted = true;
+
+    auto lease = co_await redis_->command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
+    if (!lease || lease->is_error()) {
+      fail(lease ? unavailable(lease->as_string()) : lease.error());
+      co_return co_await load_only(q, snap, load);
+    }
+    if (lease->is_ok()) {
+      auto loaded = co_await load();
+      std::vector<std::string> fill_keys = cmd(q.key, lease_key);
+      if (!loaded) {
+        co_await redis_->eval(*fill_script_, std::move(fill_keys), cmd(token, ""));
+        co_return std::move(loaded).error();
+      }
+      ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
+      auto fill_args = cmd(token, encode_value(gen, *v), l2_ttl(q, *v).count());
+      auto filled = co_await redis_->eval(*fill_script_, std::move(fill_keys), std::move(fill_args));
+      if (!filled) fail(filled.error());
+      fill_l1(q, snap, v);
+      co_return v;
+    }
+    // Another process (or a load of ours that started before an invalidation) holds the
+    // lease: the value lands within a query's time, so poll for it briefly.
+    if (std::chrono::steady_clock::now() >= deadline) co_return co_await load_only(q, snap, load);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(delay);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    delay = std::min(delay * 2, std::chrono::milliseconds(16));
+  }
+}
+
+asio::awaitable<void> TieredCache::invalidate(keys::Invalidation inv) {
+  apply_locally(inv);
+  if (redis_ == nullptr) co_return;
+  if (pending_invalidations() == 0 && co_await deliver(inv)) co_return;
+  std::lock_guard lock(pending_mu_);
+  if (pending_.size() >= options_.max_pending) {
+    pending_.pop_front();
+    if (!pending_overflowed_.exchange(true))
+      log::error("cache: too many invalidations waiting for Redis; the oldest are lost, and Redis may serve "
+                 "stale values of them until their TTL",
+                 {{"max_pending", static_cast<std::int64_t>(options_.max_pending)}});
+  }
+  pending_.push_back(std::move(inv));
+}
+
+asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& inv) {
+  if (!redis_->connected() || !breaker_.allow()) co_return false;
+  std::vector<std::string> ks;
+  for (const auto& b : inv.bump) ks.push_back(b);
+  for (const auto& d : inv.drop) {
+    ks.push_back(d);
+    ks.push_back(keys::lease(d));
+  }
+  auto args = cmd(std::to_string(inv.bump.size()), keys::invalidation_channel(), encode_invalidation(inv));
+  auto r = co_await redis_->eval(*invalidate_script_, std::move(ks), std::move(args));
+  if (!r) {
+    breaker_.failure();
+    co_return false;
+  }
+  if (r->is_error()) {
+    log::error("cache: invalidation script failed", {{"error", r->as_string()}});
+    co_return false;
+  }
+  breaker_.success();
+  sent_.inc();
+  co_return true;
+}
+
+asio::awaitable<void> TieredCache::replay_loop() {
+  asio::steady_timer timer(io_);
+  while (!stopped_.load()) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    for (;;) {
+      std::optional<keys::Invalidation> next;
+      {
+        std::lock_guard lock(pending_mu_);
+        if (pending_.empty()) break;
+        next = pending_.front();
+      }
+      if (!co_await deliver(*next)) break;
+      std::lock_guard lock(pending_mu_);
+      if (!pending_.empty() && pending_.front() == *next) pending_.pop_front();
+      if (pending_.empty()) {
+        pending_overflowed_.store(false);
+        log::info("cache: invalidations made while Redis was away are delivered");
+      }
+    }
+  }
+}
+
+}  // namespace mercato::cache

@@ -1,0 +1,168 @@
+#pragma once
+// The tiered cache: L1 (this process) → L2 (Redis) → the loader (PostgreSQL).
+//
+// Reads (get):
+//   1. L1 hit whose generation is still current → the bytes, nothing else.
+//   2. Single flight: one load per key in this process; the others wait for it.
+//   3. Redis, one round trip (MGET value, generation): a value built under the current
+//      generation is a hit. Otherwise take the key's lease (SET NX PX): the holder loads
+//      and fills; the others poll briefly and are served when the value lands, so N
+//      processes make one load. A fill succeeds only while its lease is still held, and
+//      every write deletes the lease with the value, so a load that read the database
+//      before a write can never put its older value back after that write's invalidation.
+//   4. Redis unusable (down, breaker open, or this process has invalidations it could not
+//      deliver yet): the loader, then L1 only.
+// Writes (invalidate), awaited before the write's response:
+//   drop the keys and bump the generations in this process's L1 at once; then one Lua script
+//   bumps the Redis generations, deletes the values and their leases, and publishes the
+//   same invalidation to every process. When Redis cannot take it, it is kept (bounded) and
+//   replayed as soon as Redis answers; until then this process reads around Redis.
+// Pub/sub: every process applies what others publish to its L1. After a lost subscription
+// (messages may have been missed) L1 is dropped entirely.
+
+#include <utility>  // before Asio (see TOOLCHAIN)
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "cache/breaker.hpp"
+#include "cache/keys.hpp"
+#include "cache/l1_cache.hpp"
+#include "cache/single_flight.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace mercato::metrics {
+class Counter;
+class Gauge;
+}  // namespace mercato::metrics
+
+namespace mercato::cache {
+
+using Duration = config::Duration;
+class RedisClient;
+class RedisSubscriber;
+class Script;
+
+struct TieredOptions {
+  std::size_t l1_max_bytes = 64u << 20;
+  Duration l1_ttl{30000};        // capped at kMaxL1Ttl
+  Duration negative_ttl{5000};   // absent ids, both tiers
+  Duration lease_ttl{2000};      // how long a loader may hold a key's lease
+  int breaker_threshold = 3;
+  Duration breaker_open{1000};
+  std::size_t max_pending = 10000;  // undelivered invalidations kept while Redis is away
+  static constexpr Duration kMaxL1Ttl{30000};
+
+  static TieredOptions from(const config::CacheSettings& s);
+};
+
+/// One read: what to look up and how long to keep it.
+struct Lookup {
+  std::string_view cache;  // metrics label: product, product_list, category, category_list
+  std::string key;         // from keys.hpp
+  std::string gen;         // generation key the value depends on (keys.hpp), or empty
+  Duration ttl{};          // L2 lifetime before jitter (L1: at most TieredOptions::l1_ttl)
+};
+
+/// What the loader gives: a value, or absent (cached as a negative entry), or an error
+/// (not cached, passed to every waiter).
+using Loader = std::function<asio::awaitable<Result<CachedValue>>()>;
+
+class TieredCache {
+ public:
+  /// `redis` and `subscriber` may be null (no L2, L1 only: tests and CACHE-less runs).
+  /// Both must outlive the cache; start() subscribes.
+  TieredCache(asio::io_context& io, TieredOptions options, RedisClient* redis, RedisSubscriber* subscriber);
+  ~TieredCache();
+  TieredCache(const TieredCache&) = delete;
+  TieredCache& operator=(const TieredCache&) = delete;
+
+  /// Subscribes to invalidations (call before subscriber->start()) and starts the replay loop.
+  void start();
+  void stop();
+
+  /// Thread-safe; any number of coroutines at once.
+  asio::awaitable<Result<ValuePtr>> get(const Lookup& q, const Loader& load);
+  /// Applies `inv` here and in every process; returns once Redis has it (or kept it for replay).
+  asio::awaitable<void> invalidate(keys::Invalidation inv);
+
+  /// Drops all of L1 (after a lost subscription).
+  void drop_l1();
+  L1Cache& l1() { return l1_; }
+  std::size_t pending_invalidations() const;
+  bool redis_usable();
+
+ private:
+  struct Snapshot {
+    std::uint64_t epoch = 0;
+    std::uint64_t stripe = 0;
+    std::uint64_t gen = 0;
+  };
+  Snapshot snapshot(const Lookup& q) const;
+  std::uint64_t local_gen(std::string_view key) const;
+  std::size_t stripe_of(std::string_view key) const;
+  void apply_locally(const keys::Invalidation& inv);
+  void fill_l1(const Lookup& q, const Snapshot& snap, const ValuePtr& v);
+  asio::awaitable<Result<ValuePtr>> load_through(const Lookup& q, const Snapshot& snap, const Loader& load);
+  asio::awaitable<Result<ValuePtr>> load_only(const Lookup& q, const Snapshot& snap, const Loader& load);
+  asio::awaitable<bool> deliver(const keys::Invalidation& inv);
+  asio::awaitable<void> replay_loop();
+  void count(std::string_view cache, std::string_view tier, std::string_view result);
+  Duration l2_ttl(const Lookup& q, const CachedValue& v) const;
+
+  asio::io_context& io_;
+  TieredOptions options_;
+  RedisClient* redis_;
+  RedisSubscriber* subscriber_;
+  L1Cache l1_;
+  SingleFlight flights_;
+  Breaker breaker_;
+
+  mutable std::shared_mutex gens_mu_;
+  std::unordered_map<std::string, std::uint64_t> gens_;  // generation key → local counter
+  static constexpr std::size_t kStripes = 256;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> stripes_;
+  std::atomic<std::uint64_t> epoch_{0};
+
+  mutable std::mutex pending_mu_;
+  std::deque<keys::Invalidation> pending_;
+  std::atomic<bool> pending_overflowed_{false};
+  std::atomic<bool> stopped_{false};
+
+  std::unique_ptr<Script> invalidate_script_;
+  std::unique_ptr<Script> fill_script_;
+  metrics::Counter& sent_;
+  metrics::Counter& received_;
+  metrics::Gauge& waiters_;
+};
+
+// ---- pure helpers, exposed for tests ----
+
+/// `ttl` scaled by a uniform factor in [1 - fraction, 1 + fraction], at least 1 ms.
+Duration jittered(Duration ttl, double fraction = 0.1);
+/// L2 value: "C1\n" <generation> "\n" ('A' | 'V' <etag>) "\n" <body>.
+std::string encode_value(std::string_view gen, const CachedValue& v);
+struct Decoded {
+  std::string gen;
+  CachedValue value;
+};
+std::optional<Decoded> decode_value(std::string_view bytes);
+/// Pub/sub message: each key as 'b' or 'd', its length, ':' and its bytes.
+std::string encode_invalidation(const keys::Invalidation& inv);
+std::optional<keys::Invalidation> decode_invalidation(std::string_view msg);
+
+}  // namespace mercato::cache

@@ -1,0 +1,119 @@
+"""Redis killed in the middle of load, for real (`$MERCATO_CTL redis stop|start`), under two
+catalog instances: reads never fail, every write succeeds and is read back, the instance that
+wrote serves its write at once and the other within its short L1 TTL (no bus meanwhile), and
+once Redis is back — without restarting anything — invalidation across instances works again."""
+
+import threading
+import time
+import unittest
+import uuid
+from collections import Counter
+
+from .test_catalog_support import IdentityIssuer, new_store, psql
+from testkit import Service, ctl, request, wait_until
+
+L1_TTL_S = 2
+
+
+class ReadLoad:
+    """Reads a few paths on both instances from several threads; tallies statuses."""
+
+    def __init__(self, services, paths, store, threads=4):
+        self.targets = [(s, p) for s in services for p in paths]
+        self.store = store
+        self.counts = Counter()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def _run(self, i):
+        n = i
+        while not self.stop.is_set():
+            svc, path = self.targets[n % len(self.targets)]
+            n += 1
+            try:
+                status = request(svc.url, "GET", path, headers={"X-Store-ID": self.store}, timeout=10).status
+            except OSError:
+                status = "error"
+            with self.lock:
+                self.counts[status] += 1
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+
+
+class RedisKilledUnderLoad(unittest.TestCase):
+    def setUp(self):
+        self.issuer = IdentityIssuer()
+        env = {**self.issuer.env(), "CATALOG_CURSOR_SECRET": "s", "CACHE_L1_TTL": f"{L1_TTL_S}s"}
+        self.a = Service("catalog", env=env, wait_ready=True)
+        self.b = Service("catalog", env=env, wait_ready=True)
+        self.store = new_store()
+        self.token = self.issuer.token("editor", store=self.store)
+
+    def tearDown(self):
+        if not self.redis_up():
+            ctl("redis", "start")
+        self.a.stop()
+        self.b.stop()
+        self.issuer.close()
+
+    def redis_up(self):
+        try:
+            return self.a.get("/health/ready").json()["checks"]["redis"] == "up"
+        except Exception:
+            return False
+
+    def call(self, svc, method, path, body=None):
+        h = {"X-Store-ID": self.store}
+        if method != "GET":
+            h["Authorization"] = "Bearer " + self.token
+        return request(svc.url, method, path, body=body, headers=h)
+
+    def stock(self, svc, pid):
+        r = self.call(svc, "GET", f"/api/v1/products/{pid}")
+        self.assertEqual(r.status, 200, r.body)
+        return r.json()["data"]["stock"]
+
+    def test_reads_never_fail_writes_are_kept_and_invalidation_heals_after_restart(self):
+        r = self.call(self.a, "POST", "/api/v1/products", {"name": "Outage Lamp", "sku": "O-" + uuid.uuid4().hex[:8],
+                                                           "price_cents": 1, "currency": "EUR", "stock": 0})
+        self.assertEqual(r.status, 201, r.body)
+        pid = r.json()["data"]["id"]
+        paths = [f"/api/v1/products/{pid}", "/api/v1/products?per_page=10", "/api/v1/categories"]
+        with ReadLoad([self.a, self.b], paths, self.store) as load:
+            time.sleep(0.5)
+            ctl("redis", "stop")
+            try:
+                self.assertTrue(wait_until(lambda: all(s.get("/health/ready").json()["checks"]["redis"] == "degraded"
+                                                       for s in (self.a, self.b)), timeout=15))
+                for n in range(1, 6):
+                    w = self.call(self.a, "PATCH", f"/api/v1/products/{pid}", {"stock": n})
+                    self.assertEqual(w.status, 200, w.body)  # writes do not need Redis
+                    self.assertEqual(self.stock(self.a, pid), n)  # the writer's own L1 was invalidated
+                # The other instance hears nothing without Redis: its L1 entry expires.
+                self.assertTrue(wait_until(lambda: self.stock(self.b, pid) == 5, timeout=L1_TTL_S + 2))
+            finally:
+                ctl("redis", "start")
+            self.assertTrue(wait_until(lambda: all(s.get("/health/ready").json()["checks"]["redis"] == "up"
+                                                   for s in (self.a, self.b)), timeout=30))
+            time.sleep(0.5)  # both subscribers are back (they reconnect on their own schedule)
+            for svc in (self.a, self.b, self.a, self.b):
+                self.stock(svc, pid)  # warm both tiers again
+            w = self.call(self.a, "PATCH", f"/api/v1/products/{pid}", {"stock": 42})
+            self.assertEqual(w.status, 200, w.body)
+            self.assertEqual(self.stock(self.b, pid), 42)  # invalidation crosses instances again, at once
+        self.assertEqual(psql(f"SELECT stock FROM products WHERE id = '{pid}'"), "42")
+        self.assertEqual(set(load.counts) - {200}, set(), f"reads failed: {load.counts}")
+        self.assertGreater(load.counts[200], 100)
+
+
+if __name__ == "__main__":
+    unittest.main()

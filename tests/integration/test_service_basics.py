@@ -1,0 +1,184 @@
+"""Every service binary, started for real: configuration errors, --help, the envelope on
+router errors, request ids, metrics, protocol limits and SIGTERM."""
+
+import os
+import signal
+import socket
+import time
+import unittest
+
+from testkit import Service, raw_exchange, run_binary
+
+SERVICES = ("gateway", "catalog", "identity")
+
+
+class ConfigErrors(unittest.TestCase):
+    BAD_VALUES = [
+        ("HTTP_PORT", "abc"),
+        ("HTTP_PORT", "70000"),
+        ("HTTP_READ_TIMEOUT", "5x"),
+        ("HTTP_IDLE_TIMEOUT", "-1s"),
+        ("HTTP_WORKERS", "-3"),
+        ("HTTP_MAX_BODY", "1XB"),
+        ("DB_REPLICA_HOSTS", "replica-without-port"),
+        ("DB_MAX_OPEN_CONNS", "0"),
+        ("ENVIRONMENT", "staging"),
+        ("LOG_LEVEL", "loud"),
+        ("RATE_LIMIT_PER_MINUTE", "lots"),
+        ("REDIS_DB", "99"),
+    ]
+
+    def test_each_bad_value_stops_startup_with_one_line_naming_it(self):
+        for svc in SERVICES:
+            for name, value in self.BAD_VALUES:
+                with self.subTest(service=svc, variable=name, value=value):
+                    r = run_binary(svc, {name: value})
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    lines = r.stderr.strip().splitlines()
+                    self.assertEqual(len(lines), 1, r.stderr)
+                    self.assertIn(name, lines[0])
+                    self.assertIn(value, lines[0])
+
+    def test_idle_connections_above_open_connections_is_refused(self):
+        r = run_binary("catalog", {"DB_MAX_OPEN_CONNS": "10", "DB_MAX_IDLE_CONNS": "50"})
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("DB_MAX_IDLE_CONNS", r.stderr)
+
+    def test_help_lists_every_variable_with_its_default(self):
+        for svc in SERVICES:
+            with self.subTest(service=svc):
+                r = run_binary(svc, {}, ["--help"])
+                self.assertEqual(r.returncode, 0)
+                for name in ("HTTP_PORT", "DB_MAX_OPEN_CONNS", "DB_CONN_MAX_LIFETIME", "REDIS_POOL_SIZE",
+                             "CACHE_TTL_PRODUCT_DETAIL", "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "LOG_LEVEL"):
+                    self.assertIn(name, r.stdout)
+                self.assertIn("15m", r.stdout)  # DB_CONN_MAX_LIFETIME's default
+
+    def test_unknown_argument_is_usage_error(self):
+        r = run_binary("gateway", {}, ["--frobnicate"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--frobnicate", r.stderr)
+
+
+class RunningService(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.svcs = {name: Service(name, env={"HTTP_READ_TIMEOUT": "1s", "HTTP_MAX_BODY": "4096"}) for name in SERVICES}
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in cls.svcs.values():
+            s.stop()
+
+    def test_unknown_route_is_404_envelope_with_request_id(self):
+        for name, s in self.svcs.items():
+            with self.subTest(service=name):
+                r = s.get("/api/v1/does-not-exist")
+                self.assertEqual(r.status, 404)
+                body = r.json()
+                self.assertEqual(body["success"], False)
+                self.assertEqual(body["error"]["code"], "not_found")
+                self.assertTrue(r.header("X-Request-ID"))
+
+    def test_wrong_method_is_405_with_allow(self):
+        from testkit import request
+        for name, s in self.svcs.items():
+            with self.subTest(service=name):
+                r = request(s.url, "DELETE", "/health/live")
+                self.assertEqual(r.status, 405)
+                self.assertEqual(r.json()["error"]["code"], "method_not_allowed")
+                self.assertIn("GET", r.header("Allow"))
+
+    def test_well_formed_request_id_is_echoed(self):
+        s = self.svcs["catalog"]
+        r = s.get("/health/live", headers={"X-Request-ID": "client-abc_123.x"})
+        self.assertEqual(r.header("X-Request-ID"), "client-abc_123.x")
+
+    def test_malformed_request_id_is_replaced(self):
+        s = self.svcs["catalog"]
+        for bad in ("has space", "x" * 200, "quote\"d", "<script>"):
+            with self.subTest(bad=bad):
+                r = s.get("/health/live", headers={"X-Request-ID": bad})
+                rid = r.header("X-Request-ID")
+                self.assertNotEqual(rid, bad)
+                self.assertRegex(rid, r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+    def test_metrics_count_requests_by_route_template(self):
+        s = self.svcs["identity"]
+        s.get("/api/v1/nothing-here/12345")
+        s.get("/health/live")
+        text = s.get("/metrics").body.decode()
+        self.assertIn("# TYPE http_requests_total counter", text)
+        self.assertIn('route="/health/live"', text)
+        self.assertIn('route="unmatched"', text)
+        self.assertNotIn("12345", text)  # a raw path never becomes a label
+        self.assertIn("http_request_duration_seconds_bucket", text)
+
+    def test_oversized_header_is_431(self):
+        s = self.svcs["gateway"]
+        out = raw_exchange(s.port, b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 431"), out[:200])
+        self.assertIn(b'"code":"bad_request"', out)
+
+    def test_oversized_body_is_413(self):
+        s = self.svcs["catalog"]
+        out = raw_exchange(s.port, b"POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"a" * 5000)
+        self.assertTrue(out.startswith(b"HTTP/1.1 413"), out[:200])
+        self.assertIn(b'"code":"payload_too_large"', out)
+
+    def test_malformed_request_is_400(self):
+        s = self.svcs["catalog"]
+        out = raw_exchange(s.port, b"GARBAGE\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:200])
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        s = self.svcs["identity"]
+        out = raw_exchange(s.port, b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-ID: one\r\n\r\n"
+                                   b"GET /nope HTTP/1.1\r\nHost: x\r\nX-Request-ID: two\r\n\r\n"
+                                   b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-ID: three\r\nConnection: close\r\n\r\n")
+        self.assertEqual(out.count(b"HTTP/1.1 "), 3)
+        self.assertLess(out.index(b"X-Request-ID: one"), out.index(b"X-Request-ID: two"))
+        self.assertLess(out.index(b"X-Request-ID: two"), out.index(b"X-Request-ID: three"))
+        self.assertIn(b"HTTP/1.1 404", out)
+
+    def test_slowloris_is_cut_off(self):
+        s = self.svcs["gateway"]
+        start = time.time()
+        with socket.create_connection(("127.0.0.1", s.port), timeout=5) as c:
+            closed = False
+            for ch in b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+                try:
+                    c.sendall(bytes([ch]))
+                    c.settimeout(0.1)
+                    if c.recv(1) == b"":
+                        closed = True
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    closed = True
+                    break
+                if time.time() - start > 4:
+                    break
+        self.assertTrue(closed, "a request trickled over 4 s was not cut off by a 1 s read timeout")
+        self.assertLess(time.time() - start, 3.0)
+
+
+class Shutdown(unittest.TestCase):
+    def test_sigterm_exits_zero_promptly(self):
+        for name in SERVICES:
+            with self.subTest(service=name):
+                s = Service(name)
+                # An open idle keep-alive connection must not hold the shutdown up.
+                idle = socket.create_connection(("127.0.0.1", s.port))
+                start = time.time()
+                s.proc.send_signal(signal.SIGTERM)
+                code = s.proc.wait(10)
+                idle.close()
+                self.assertEqual(code, 0)
+                self.assertLess(time.time() - start, 5)
+                s.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()

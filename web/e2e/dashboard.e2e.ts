@@ -76,7 +76,7 @@ describe("dashboard", () => {
     await page.getByLabel("Password").fill(ADMIN_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((u) => u.pathname === "/categories");
-    await page.getByRole("heading", { name: "Categories" }).waitFor();
+    await page.getByRole("heading", { name: "Categories", exact: true }).waitFor();
     const menu = await page.getByTestId("user-menu").innerText();
     expect(menu.toLowerCase()).toContain("admin");
   });
@@ -103,7 +103,7 @@ describe("dashboard", () => {
 
   it("keeps the session across a reload", async () => {
     await page.goto("/products");
-    await page.getByRole("heading", { name: "Products" }).waitFor();
+    await page.getByRole("heading", { name: "Products", exact: true }).waitFor();
     await page.reload();
     await page.getByTestId("user-menu").waitFor();
     expect(new URL(page.url()).pathname).toBe("/products");
@@ -208,9 +208,9 @@ describe("dashboard", () => {
       await page.getByTestId("product-row").first().waitFor();
       await page.waitForTimeout((TOKEN_TTL_SECONDS + 1) * 1000);
       await page.getByRole("link", { name: "Categories" }).click();
-      await page.getByRole("heading", { name: "Categories" }).waitFor();
+      await page.getByRole("heading", { name: "Categories", exact: true }).waitFor();
       await page.getByRole("link", { name: "Users" }).click();
-      await page.getByRole("heading", { name: "Users and roles" }).waitFor();
+      await page.getByRole("heading", { name: "Users and roles", exact: true }).waitFor();
       await page.locator("table").waitFor();
       page.off("request", listener);
       expect(refreshes.length).toBeGreaterThan(0);

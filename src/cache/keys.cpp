@@ -33,6 +33,7 @@ std::string gen_category_names(std::string_view store) { return join({"g", store
 std::string lease(std::string_view value_key) { return join({"lease", value_key}); }
 
 std::string invalidation_channel() { return join({"invalidate"}); }
+std::string ack_channel(std::string_view process_id) { return join({"invalidate-ack", process_id}); }
 
 Invalidation product_written(std::string_view store, std::string_view id, const std::vector<std::string>& categories) {
   Invalidation inv;

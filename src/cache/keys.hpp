@@ -45,8 +45,14 @@ std::string invalidation_channel();
 struct Invalidation {
   std::vector<std::string> bump;
   std::vector<std::string> drop;
+  // Set by the sender on the bus: where each receiver acknowledges, and what it quotes.
+  std::string reply_to;
+  std::string id;
   bool operator==(const Invalidation&) const = default;
 };
+
+/// Where one process collects the acknowledgements of its invalidations.
+std::string ack_channel(std::string_view process_id);
 
 /// A product was created, updated, deleted or restored; `categories`: before and after.
 Invalidation product_written(std::string_view store, std::string_view id, const std::vector<std::string>& categories);

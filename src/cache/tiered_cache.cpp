@@ -148,6 +148,8 @@ std::string encode_invalidation(const keys::Invalidation& inv) {
   };
   for (const auto& k : inv.bump) put('b', k);
   for (const auto& k : inv.drop) put('d', k);
+  if (!inv.reply_to.empty()) put('r', inv.reply_to);
+  if (!inv.id.empty()) put('i', inv.id);
   return out;
 }
 
@@ -155,7 +157,7 @@ std::optional<keys::Invalidation> decode_invalidation(std::string_view m) {
   keys::Invalidation inv;
   while (!m.empty()) {
     const char kind = m.front();
-    if (kind != 'b' && kind != 'd') return std::nullopt;
+    if (kind != 'b' && kind != 'd' && kind != 'r' && kind != 'i') return std::nullopt;
     m.remove_prefix(1);
     const auto colon = m.find(':');
     if (colon == std::string_view::npos || colon == 0 || colon > 9) return std::nullopt;
@@ -166,7 +168,9 @@ std::optional<keys::Invalidation> decode_invalidation(std::string_view m) {
     }
     m.remove_prefix(colon + 1);
     if (n > m.size()) return std::nullopt;
-    (kind == 'b' ? inv.bump : inv.drop).emplace_back(m.substr(0, n));
+    if (kind == 'r') inv.reply_to.assign(m.substr(0, n));
+    else if (kind == 'i') inv.id.assign(m.substr(0, n));
+    else (kind == 'b' ? inv.bump : inv.drop).emplace_back(m.substr(0, n));
     m.remove_prefix(n);
   }
   return inv;
@@ -192,6 +196,7 @@ TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClien
       stripes_(new std::atomic<std::uint64_t>[kStripes]),
       invalidate_script_(std::make_unique<Script>(std::string(kInvalidateLua))),
       fill_script_(std::make_unique<Script>(std::string(kFillLua))),
+      ack_channel_(keys::ack_channel(random_token() + random_token())),
       sent_(metrics::Registry::global()
                 .counter("cache_invalidations_sent_total", "Invalidations this process delivered to Redis")
                 .with({})),
@@ -230,7 +235,9 @@ void TieredCache::start() {
       }
       received_.inc();
       apply_locally(*inv);
+      acknowledge(*inv);
     });
+    subscriber_->subscribe(ack_channel_, [this](std::string_view, std::string_view id) { on_ack(id); });
     // Pub/sub has no replay: what was published while we were away is lost, so nothing in
     // L1 can be trusted any more.
     subscriber_->on_reconnect([this] {
@@ -444,8 +451,39 @@ asio::awaitable<void> TieredCache::invalidate(keys::Invalidation inv) {
   pending_.push_back(std::move(inv));
 }
 
-asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& inv) {
+void TieredCache::acknowledge(const keys::Invalidation& inv) {
+  if (inv.reply_to.empty() || inv.id.empty() || redis_ == nullptr) return;
+  asio::co_spawn(io_, publish(cmd("PUBLISH", inv.reply_to, inv.id)), asio::detached);
+}
+
+asio::awaitable<void> TieredCache::publish(std::vector<std::string> args) {
+  co_await redis_->command(std::move(args));
+}
+
+void TieredCache::on_ack(std::string_view id) {
+  std::lock_guard lock(acks_mu_);
+  if (auto it = acks_.find(std::string(id)); it != acks_.end()) it->second->fetch_add(1);
+}
+
+asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
   if (!redis_->connected() || !breaker_.allow()) co_return false;
+  keys::Invalidation inv = original;
+  inv.reply_to = ack_channel_;
+  inv.id = random_token();
+  // Registered before publishing: an acknowledgement may arrive before the script's reply.
+  auto acks = std::make_shared<std::atomic<std::int64_t>>(0);
+  {
+    std::lock_guard lock(acks_mu_);
+    acks_.emplace(inv.id, acks);
+  }
+  struct Unregister {
+    TieredCache* self;
+    std::string id;
+    ~Unregister() {
+      std::lock_guard lock(self->acks_mu_);
+      self->acks_.erase(id);
+    }
+  } unregister{this, inv.id};
   std::vector<std::string> ks;
   for (const auto& b : inv.bump) ks.push_back(b);
   for (const auto& d : inv.drop) {
@@ -464,6 +502,20 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& inv) {
   }
   breaker_.success();
   sent_.inc();
+  // PUBLISH counted the processes subscribed right now (this one included); each drops the
+  // keys from its L1 and then acknowledges. Polling a counter keeps this free of cross-thread
+  // timer cancellation; a millisecond is far below a write's own cost.
+  const std::int64_t receivers = r->is_integer() ? r->as_integer() : 0;
+  const auto deadline = std::chrono::steady_clock::now() + options_.ack_timeout;
+  asio::steady_timer tick(io_);
+  while (acks->load() < receivers && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(std::chrono::milliseconds(1));
+    boost::system::error_code ec;
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (acks->load() < receivers)
+    log::warn("cache: not every instance acknowledged an invalidation in time",
+              {{"receivers", receivers}, {"acknowledged", acks->load()}});
   co_return true;
 }
 

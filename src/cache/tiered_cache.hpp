@@ -17,8 +17,11 @@
 //   bumps the Redis generations, deletes the values and their leases, and publishes the
 //   same invalidation to every process. When Redis cannot take it, it is kept (bounded) and
 //   replayed as soon as Redis answers; until then this process reads around Redis.
-// Pub/sub: every process applies what others publish to its L1. After a lost subscription
-// (messages may have been missed) L1 is dropped entirely.
+// Pub/sub: every process applies what others publish to its L1 and then acknowledges it on
+// the sender's own channel; the sender waits (bounded, ack_timeout) for as many
+// acknowledgements as PUBLISH counted receivers. So once a write has answered, no process
+// still holds the old value in L1: a DELETE's 204 is never followed by a 200 from another
+// instance. After a lost subscription (messages may have been missed) L1 is dropped entirely.
 
 #include <utility>  // before Asio (see TOOLCHAIN)
 
@@ -65,6 +68,7 @@ struct TieredOptions {
   int breaker_threshold = 3;
   Duration breaker_open{1000};
   std::size_t max_pending = 10000;  // undelivered invalidations kept while Redis is away
+  Duration ack_timeout{250};        // longest a write waits for other instances to drop L1
   static constexpr Duration kMaxL1Ttl{30000};
 
   static TieredOptions from(const config::CacheSettings& s);
@@ -120,6 +124,9 @@ class TieredCache {
   asio::awaitable<Result<ValuePtr>> load_through(const Lookup& q, const Snapshot& snap, const Loader& load);
   asio::awaitable<Result<ValuePtr>> load_only(const Lookup& q, const Snapshot& snap, const Loader& load);
   asio::awaitable<bool> deliver(const keys::Invalidation& inv);
+  void acknowledge(const keys::Invalidation& inv);
+  asio::awaitable<void> publish(std::vector<std::string> args);
+  void on_ack(std::string_view id);
   asio::awaitable<void> replay_loop();
   void count(std::string_view cache, std::string_view tier, std::string_view result);
   Duration l2_ttl(const Lookup& q, const CachedValue& v) const;
@@ -142,6 +149,11 @@ class TieredCache {
   std::deque<keys::Invalidation> pending_;
   std::atomic<bool> pending_overflowed_{false};
   std::atomic<bool> stopped_{false};
+
+  // Acknowledgements of this process's invalidations, by message id.
+  std::string ack_channel_;
+  std::mutex acks_mu_;
+  std::unordered_map<std::string, std::shared_ptr<std::atomic<std::int64_t>>> acks_;
 
   std::unique_ptr<Script> invalidate_script_;
   std::unique_ptr<Script> fill_script_;

@@ -50,6 +50,12 @@ TEST(InvalidationCodec, round_trips_and_rejects_garbage) {
   EXPECT_FALSE(decode_invalidation("x3:abc"));
   EXPECT_FALSE(decode_invalidation("b9:abc"));
   EXPECT_FALSE(decode_invalidation("b:abc"));
+  // The acknowledgement address travels with the message.
+  keys::Invalidation acked{{"g:1"}, {}, "mercato:invalidate-ack:p1", "m42"};
+  auto a = decode_invalidation(encode_invalidation(acked));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->reply_to, "mercato:invalidate-ack:p1");
+  EXPECT_EQ(a->id, "m42");
 }
 
 // The tiered cache without Redis (L1 and the loader): what every process does while Redis

@@ -11,6 +11,7 @@
 #include "http/app.hpp"
 #include "ratelimit/limiter.hpp"
 #include "services/gateway/openapi_route.hpp"
+#include "services/gateway/rum.hpp"
 #include "http/client.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   // The API description, served as a document at /api/openapi.json.
   if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
   gateway::add_routes(app.router(), proxy, catalog, identity);
+  gateway::install_rum_route(app.router());  // Web Vitals from the dashboard, answered here
   // Each instance's readiness answer is immediate when it is up; the bound keeps a probe of
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);

@@ -131,6 +131,16 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
     });
   });
 
+  describe('rum', () => {
+    it('web_vitals_reports_are_accepted_and_bad_ones_refused', async () => {
+      await call('POST', '/api/v1/rum', {
+        body: { page: '/products', metrics: [{ name: 'LCP', value: 900, rating: 'good', id: 'v4-1', navigation_type: 'navigate' }] },
+        expect: 204,
+      });
+      await call('POST', '/api/v1/rum', { body: { metrics: [{ name: 'FID', value: 1 }] }, expect: 422 });
+    });
+  });
+
   describe('auth', () => {
     it('login_refuses_bad_input_and_wrong_credentials', async () => {
       // An address that does not exist, so the failure counts against no real account.

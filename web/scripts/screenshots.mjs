@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Screenshots of the main pages into docs/screenshots/, from a running dashboard (for example
+// Screenshots of the main pages into the repository's docs/screenshots/, from a running dashboard (for example
 // against e2e/mock-gateway.mjs). Usage:
 //   MERCATO_WEB_URL=http://127.0.0.1:13000 MERCATO_E2E_EMAIL=… MERCATO_E2E_PASSWORD=… node scripts/screenshots.mjs
 
@@ -12,7 +12,7 @@ const base = process.env.MERCATO_WEB_URL || "http://127.0.0.1:13000";
 const email = process.env.MERCATO_E2E_EMAIL;
 const password = process.env.MERCATO_E2E_PASSWORD;
 if (!email || !password) throw new Error("set MERCATO_E2E_EMAIL and MERCATO_E2E_PASSWORD");
-const out = join(dirname(fileURLToPath(import.meta.url)), "..", "docs", "screenshots");
+const out = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "screenshots");
 mkdirSync(out, { recursive: true });
 
 const browser = await chromium.launch({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Screenshots of the main pages into the repository's docs/screenshots/, from a running dashboard (for example
-// against e2e/mock-gateway.mjs). Usage:
+// against the dev stack). Usage:
 //   MERCATO_WEB_URL=http://127.0.0.1:13000 MERCATO_E2E_EMAIL=… MERCATO_E2E_PASSWORD=… node scripts/screenshots.mjs
 
 import { mkdirSync } from "node:fs";

@@ -1,0 +1,225 @@
+# shellcheck shell=bash disable=SC2034  # sets variables for the sourcing case and the driver
+# Shared part of the bench cases (sourced, never run: `./mercato bench` skips bench/_*.sh).
+# bench/catalog.sh, gateway.sh and identity.sh use it; http.sh and cache.sh predate it and keep
+# their own copies of the same functions.
+#
+# Method (TOOLCHAIN.md "Measuring"): every server under test on core 0 with one worker, wrk on
+# core 1 (`taskset -c 1 wrk -t1 -c64 -d10s --latency`), nginx (one worker, core 0) serving the
+# exact bytes of the case in the same run; the targets alternate BENCH_ROUNDS times and the
+# medians are reported. A wrk run with any non-2xx/3xx answer or socket error is rejected.
+#
+# Knobs (environment): BENCH_DURATION (s, 10), BENCH_ROUNDS (3), BENCH_WARMUP (s, 2),
+# BENCH_CONNECTIONS (64), BENCH_NGINX_PORT (28090).
+#
+# Usage in a case (after REPO is set and scripts/lib/load.sh is sourced):
+#   bench_init NAME [tools…]    knobs, tool check, lock, clean-up on exit, a wiped bench stack
+#   bench_build                 the release build (binaries, auth_bench)
+#   nginx_serve FILE [TYPE]     (re)start nginx answering every request with FILE's bytes
+#   bench_alternate CASE T…     measure targets T (URL[T], WRK_ARGS[T]) alternately; medians
+#                               in MED_RPS[T], MED_P50[T], MED_P99[T]
+
+DURATION=${BENCH_DURATION:-10}
+DURATION=${DURATION%s}
+ROUNDS=${BENCH_ROUNDS:-3}
+WARMUP=${BENCH_WARMUP:-2}
+WARMUP=${WARMUP%s}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+NGINX_PORT=${BENCH_NGINX_PORT:-28090}
+
+fail() {
+  report_failure
+  exit 1
+}
+
+bench_cleanup() {
+  local pid
+  if pid=$(read_pidfile "$RUN_DIR/nginx.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
+  stack_stop_started > /dev/null
+}
+
+#   bench_init NAME [tool…]
+# Selects and locks the bench stack, stops whatever of it still runs, wipes .var/bench and
+# prepares it again (no replica: none of the cases reads from one). Sets BENCH_NAME, NGINX_DIR
+# and WORK (.var/bench/<name>, this case's scratch files).
+bench_init() {
+  BENCH_NAME=$1
+  shift
+  local tool
+  for tool in wrk nginx taskset curl "$@"; do
+    command -v "$tool" > /dev/null || die "bench $BENCH_NAME needs $tool (./mercato up installs it)"
+  done
+  if (($(nproc) < 2)); then warn "only one CPU: server and wrk will share it, numbers are not comparable"; fi
+  [[ $DURATION =~ ^[0-9]+$ && $WARMUP =~ ^[0-9]+$ && $ROUNDS =~ ^[1-9][0-9]*$ ]] ||
+    die "BENCH_DURATION and BENCH_WARMUP take whole seconds, BENCH_ROUNDS a count"
+  stack_use bench --fresh
+  stack_lock
+  EXIT_HOOKS+=(bench_cleanup)
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  stack_stop_all > /dev/null
+  rm -rf "$STATE"
+  stack_use bench --fresh
+  PG_REPLICA=0
+  stack_dirs || die "cannot create $(rel "$STATE")"
+  stack_save
+  NGINX_DIR=$STATE/nginx
+  WORK=$STATE/$BENCH_NAME
+  mkdir -p "$NGINX_DIR/tmp" "$WORK"
+  declare -ga RESULTS=() ROWS=() NOTES=()
+  declare -gA URL=() WRK_ARGS=() WRK_ENV=() WRK_CONN=() MED_RPS=() MED_P50=() MED_P99=()
+}
+
+bench_build() {
+  run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" || fail
+}
+
+commit_short() { git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo '?'; }
+
+# Runs wrk once and prints "rps p50_ms p99_ms requests"; fails when any response was not
+# 2xx/3xx or a socket error occurred, because such a run measures something else.
+#   [WRK_C=connections] wrk_run SECONDS URL [wrk args…]
+wrk_run() {
+  local seconds=$1 url=$2 out
+  shift 2
+  out=$(taskset -c 1 wrk -t1 -c"${WRK_C:-$CONNECTIONS}" -d"${seconds}s" --latency "$@" "$url" 2>&1) ||
+    { warn "wrk failed: $out"; return 1; }
+  printf '%s\n' "$out" >> "$LOG_DIR/wrk.log"
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return v / 1000
+      if (v ~ /ms$/) return v + 0
+      if (v ~ /s$/) return v * 1000
+      return v + 0
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { errors = $0 }
+    END {
+      if (bad > 0) { print "non-2xx responses: " bad > "/dev/stderr"; exit 1 }
+      if (errors != "") { print errors > "/dev/stderr"; exit 1 }
+      if (rps == "") { print "no Requests/sec in wrk output" > "/dev/stderr"; exit 1 }
+      printf "%.0f %.3f %.3f %d\n", rps, p50, p99, requests
+    }' <<< "$out"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# nginx, one worker on core 0, answering every request with the bytes of FILE (`return 200`, or
+# the file itself when `return` cannot hold the text).
+#   nginx_serve FILE [CONTENT_TYPE]
+nginx_serve() {
+  local file=$1 type=${2:-application/json} body esc pid
+  if pid=$(read_pidfile "$RUN_DIR/nginx.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
+  body=$(cat "$file"; printf x)
+  body=${body%x}
+  esc=${body//\\/\\\\}
+  esc=${esc//\'/\\\'}
+  {
+    cat << CONF
+# Generated by bench/$BENCH_NAME.sh: one worker on core 0 answering every request with the same bytes.
+worker_processes 1;
+worker_cpu_affinity 1;
+daemon on;
+pid $RUN_DIR/nginx.pid;
+error_log $LOG_DIR/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $NGINX_DIR/tmp/body;
+  proxy_temp_path $NGINX_DIR/tmp/proxy;
+  fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+  uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+  scgi_temp_path $NGINX_DIR/tmp/scgi;
+  # nginx's best case: wrk's connections are never recycled.
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      default_type "$type";
+CONF
+    # `return` would expand $variables in the text, and nginx's parser takes at most 4 KiB per
+    # token: such bodies are served from a copy of the file (kept open: open_file_cache).
+    if [[ $body == *'$'* ]] || ((${#esc} > 4000)); then
+      mkdir -p "$NGINX_DIR/www" && cp "$file" "$NGINX_DIR/www/body"
+      printf '      root %s/www;\n      try_files /body =404;\n' "$NGINX_DIR"
+      printf '      open_file_cache max=16 inactive=1h;\n      open_file_cache_valid 1h;\n'
+    else
+      printf "      return 200 '%s';\n" "$esc"
+    fi
+    printf '    }\n  }\n}\n'
+  } > "$NGINX_DIR/nginx.conf"
+  FAILED_STEP=nginx FAILED_LOG=$LOG_DIR/nginx-error.log FAILED_WHY=
+  port_free "$NGINX_PORT" || fail
+  taskset -c 0 nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" < /dev/null \
+    >> "$LOG_DIR/nginx-error.log" 2>&1 8>&- 9>&- || { FAILED_WHY="nginx did not start"; fail; }
+  NGINX_URL=http://127.0.0.1:$NGINX_PORT/
+  wait_http "$NGINX_URL" 10 || fail
+  curl -fsS -o "$NGINX_DIR/body.nginx" "$NGINX_URL" && cmp -s "$file" "$NGINX_DIR/body.nginx" ||
+    die "nginx does not serve the same bytes as $(rel "$file")"
+}
+
+# One wrk run against target $1 for $2 seconds (see bench_alternate); prints wrk_run's line.
+_bench_wrk() {
+  local -a args=() envs=()
+  read -r -a args <<< "${WRK_ARGS[$1]:-}"
+  read -r -a envs <<< "${WRK_ENV[$1]:-}"
+  (
+    for e in "${envs[@]}"; do export "${e?}"; done
+    WRK_C=${WRK_CONN[$1]:-$CONNECTIONS} wrk_run "$2" "${URL[$1]}" "${args[@]}"
+  )
+}
+
+# Measures the targets named by its arguments, alternating them in every round, after a warm-up
+# of each. A target T is URL[T] with optional WRK_ARGS[T] (extra wrk arguments, split on
+# spaces), WRK_ENV[T] (NAME=value pairs for wrk's Lua scripts, split on spaces) and WRK_CONN[T]
+# (connections, default BENCH_CONNECTIONS). When the function BENCH_BEFORE / BENCH_AFTER is
+# set, it is called as `$BENCH_BEFORE T` before and `$BENCH_AFTER T requests` after every
+# measured run (the catalog counts its database statements that way).
+#   bench_alternate CASE T…   → MED_RPS[T] MED_P50[T] MED_P99[T]
+bench_alternate() {
+  local name=$1 t r rps p50 p99 requests line
+  shift
+  local -A all_rps=() all_p50=() all_p99=()
+  if ((WARMUP > 0)); then
+    for t in "$@"; do _bench_wrk "$t" "$WARMUP" > /dev/null || die "$name: warm-up against $t failed"; done
+  fi
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line="    $name round $r:"
+    for t in "$@"; do
+      [[ -n ${BENCH_BEFORE:-} ]] && "$BENCH_BEFORE" "$t"
+      read -r rps p50 p99 requests < <(_bench_wrk "$t" "$DURATION") && [[ -n ${rps:-} ]] ||
+        die "$name: round $r against $t failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+      [[ -n ${BENCH_AFTER:-} ]] && "$BENCH_AFTER" "$t" "$requests"
+      all_rps[$t]+=" $rps" all_p50[$t]+=" $p50" all_p99[$t]+=" $p99"
+      line+=" $t $rps req/s,"
+    done
+    say "${line%,}"
+  done
+  for t in "$@"; do
+    # shellcheck disable=SC2086  # the lists are space-separated numbers
+    MED_RPS[$t]=$(median ${all_rps[$t]}) MED_P50[$t]=$(median ${all_p50[$t]}) MED_P99[$t]=$(median ${all_p99[$t]})
+  done
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+
+# Prints the BENCH lines, then the rows for bench/results.md, then any notes.
+bench_report() {
+  say ""
+  printf '%s\n' "${RESULTS[@]}"
+  if ((${#ROWS[@]})); then
+    say ""
+    say "results.md rows:"
+    printf '%s\n' "${ROWS[@]}"
+  fi
+  if ((${#NOTES[@]})); then
+    say ""
+    printf 'note: %s\n' "${NOTES[@]}"
+  fi
+}

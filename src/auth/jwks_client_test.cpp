@@ -123,7 +123,15 @@ TEST(JwksClient, keeps_retrying_in_the_background_until_identity_answers) {
   o.port = port;
   http::Server server(idp_io, o,
                       [&](http::Request&) -> asio::awaitable<http::Response> { co_return http::ok(render_jwks(set)); });
-  ASSERT_TRUE(server.start().ok());
+  // The client keeps connecting to this port meanwhile; a connect to a free loopback port in
+  // the ephemeral range can briefly connect to itself (TCP simultaneous open) and hold the
+  // port, so binding may need a few tries while the client drops that odd connection.
+  bool started = false;
+  for (int i = 0; i < 50 && !started; ++i) {
+    started = server.start().ok();
+    if (!started) io.run_for(20ms);
+  }
+  ASSERT_TRUE(started);
   std::thread t([&] { idp_io.run_for(5s); });
   for (int i = 0; i < 40 && !client->has_keys(); ++i) io.run_for(100ms);
   EXPECT_TRUE(client->has_keys());

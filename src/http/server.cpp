@@ -217,9 +217,12 @@ Status Server::start() {
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
+  if (ec) {
+    boost::system::error_code ignored;
+    a.close(ignored);  // so a later start() can try again
     return Error{ErrorCode::internal,
                  "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message()};
+  }
   impl_->bound_port = a.local_endpoint().port();
   asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
   return {};

@@ -261,3 +261,28 @@ TEST(Server, connections_beyond_limit_are_refused) {
 
 }  // namespace
 }  // namespace mercato::http
+
+namespace mercato::http {
+namespace {
+
+TEST(ServerStart, a_port_in_use_is_an_error_and_start_can_be_retried) {
+  asio::io_context io;
+  // Another listener holds the port first.
+  tcp::acceptor holder(io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto o = small_limits();
+  o.port = holder.local_endpoint().port();
+  Server server(io, o, nullptr);
+  auto st = server.start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("cannot listen on"), std::string::npos);
+  holder.close();
+  EXPECT_TRUE(server.start().ok());  // the failed attempt left nothing open behind
+  EXPECT_EQ(server.port(), o.port);
+  std::promise<void> stopped;
+  server.shutdown(std::chrono::milliseconds(100), [&] { stopped.set_value(); });
+  io.run_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(stopped.get_future().wait_for(std::chrono::seconds(0)), std::future_status::ready);
+}
+
+}  // namespace
+}  // namespace mercato::http

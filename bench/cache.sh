@@ -154,7 +154,15 @@ http {
     location / {
       default_type "application/json";
 CONF
-    if [[ $body == *'$'* ]]; then printf '      alias %s;\n' "$file"; else printf "      return 200 '%s';\n" "$esc"; fi
+    # `return` would expand $variables, and nginx takes at most 4 KiB per token: such bodies
+    # (list pages) are served from a copy of the file, kept open.
+    if [[ $body == *'$'* ]] || ((${#esc} > 4000)); then
+      mkdir -p "$NGINX_DIR/www" && cp "$file" "$NGINX_DIR/www/body"
+      printf '      root %s/www;\n      try_files /body =404;\n' "$NGINX_DIR"
+      printf '      open_file_cache max=16 inactive=1h;\n      open_file_cache_valid 1h;\n'
+    else
+      printf "      return 200 '%s';\n" "$esc"
+    fi
     printf '    }\n  }\n}\n'
   } > "$NGINX_DIR/nginx.conf"
   port_free "$NGINX_PORT" || fail

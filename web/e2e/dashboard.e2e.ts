@@ -144,10 +144,10 @@ describe("dashboard", () => {
   });
 
   it("offers reload or overwrite when someone else saved the product meanwhile (412)", async () => {
-    // 1. Reload their version.
+    // 1. Someone else, in a second browser, saves first; reload their version.
     await page.goto(`/products/${productId}/edit`);
     await textbox(page, "Name").waitFor();
-    await changeThroughApi({ stock: 99 });
+    await changeInSecondBrowser("99");
     await textbox(page, "Name").fill(`${PRODUCT.name} (mine)`);
     await page.getByRole("button", { name: "Save changes" }).click();
     const banner = page.getByTestId("conflict");
@@ -323,6 +323,22 @@ function acceptLeaving(p: Page) {
   p.on("dialog", (d) => {
     if (d.type() === "beforeunload") void d.accept();
   });
+}
+
+// Another admin's browser (its own context: own cookies, own session) edits the stock.
+async function changeInSecondBrowser(stock: string) {
+  const context = await newContext(browser);
+  try {
+    const other = await context.newPage();
+    acceptLeaving(other);
+    await signIn(other, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await other.goto(`/products/${productId}/edit`);
+    await textbox(other, "Stock").fill(stock);
+    await other.getByRole("button", { name: "Save changes" }).click();
+    await other.waitForURL((u) => u.pathname === `/products/${productId}`);
+  } finally {
+    await context.close();
+  }
 }
 
 async function changeThroughApi(patch: Record<string, unknown>) {

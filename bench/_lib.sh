@@ -1,7 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # sets variables for the sourcing case and the driver
 # Shared part of the bench cases (sourced, never run: `./mercato bench` skips bench/_*.sh).
-# bench/catalog.sh, gateway.sh and identity.sh use it; http.sh and cache.sh predate it and keep
-# their own copies of the same functions.
+# Every case uses it.
 #
 # Method (TOOLCHAIN.md "Measuring"): every server under test on core 0 with one worker, wrk on
 # core 1 (`taskset -c 1 wrk -t1 -c64 -d10s --latency`), nginx (one worker, core 0) serving the

@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "cache/redis_client.hpp"
+#include "redis_test_support.hpp"
 #include "core/metrics.hpp"
 
 namespace mercato::cache {
@@ -30,19 +31,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-config::RedisSettings settings_from_env() {
-  config::RedisSettings s;
-  const char* host = std::getenv("REDIS_HOST");
-  const char* port = std::getenv("REDIS_PORT");
-  const char* password = std::getenv("REDIS_PASSWORD");
-  s.host = host && *host ? host : "127.0.0.1";
-  s.port = static_cast<std::uint16_t>(port && *port ? std::atoi(port) : 26379);
-  s.password = password ? password : "";
-  s.command_timeout = 2000ms;
-  s.connect_timeout = 1000ms;
-  return s;
-}
+using test::wait_until;
+using test::settings_from_env;
 
 // An io_context run by `threads` threads for the length of a test. The destructor checks
 // that once every client is stopped, run() returns: nothing was left waiting on the loop.
@@ -78,15 +68,6 @@ class Loop {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
 };
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   asio::steady_timer t(co_await asio::this_coro::executor, d);

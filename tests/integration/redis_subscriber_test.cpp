@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "cache/redis_client.hpp"
+#include "redis_test_support.hpp"
 #include "cache/redis_subscriber.hpp"
 
 namespace mercato::cache {
@@ -30,28 +31,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-config::RedisSettings settings_from_env() {
-  config::RedisSettings s;
-  const char* host = std::getenv("REDIS_HOST");
-  const char* port = std::getenv("REDIS_PORT");
-  const char* password = std::getenv("REDIS_PASSWORD");
-  s.host = host && *host ? host : "127.0.0.1";
-  s.port = static_cast<std::uint16_t>(port && *port ? std::atoi(port) : 26379);
-  s.password = password ? password : "";
-  s.command_timeout = 2000ms;
-  s.connect_timeout = 1000ms;
-  return s;
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using test::wait_until;
+using test::settings_from_env;
 
 struct Received {
   std::mutex mu;

@@ -82,6 +82,9 @@ constexpr VarSpec kVars[] = {
     {"USER_SERVICE_PORT", K::port, "8082", "identity service port"},
     {"UPSTREAM_TIMEOUT", K::duration, "5s", "time the gateway waits for a service's answer", {}, 1, 10 * kMinute},
 
+    {"CACHE_ENABLED", K::boolean, "true",
+     "false sends every read straight to PostgreSQL (no L1, no Redis cache, no single flight): for honest uncached "
+     "benchmarks and for ruling the cache out while debugging"},
     {"CACHE_TTL_PRODUCT_DETAIL", K::duration, "1h", "cache lifetime of one product", {}, 0, 1000 * kHour},
     {"CACHE_TTL_PRODUCT_LIST", K::duration, "5m", "cache lifetime of a product list page", {}, 0, 1000 * kHour},
     {"CACHE_TTL_CATEGORY_LIST", K::duration, "24h", "cache lifetime of the category list", {}, 0, 1000 * kHour},
@@ -666,6 +669,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.user_service = L.upstream("USER_SERVICE_HOST", "USER_SERVICE_PORT");
   s.upstream_timeout = L.duration("UPSTREAM_TIMEOUT");
 
+  s.cache.enabled = L.boolean("CACHE_ENABLED");
   s.cache.ttl_product_detail = L.duration("CACHE_TTL_PRODUCT_DETAIL");
   s.cache.ttl_product_list = L.duration("CACHE_TTL_PRODUCT_LIST");
   s.cache.ttl_category_list = L.duration("CACHE_TTL_CATEGORY_LIST");

@@ -84,6 +84,7 @@ struct HttpSettings {
 };
 
 struct CacheSettings {
+  bool enabled = true;  // CACHE_ENABLED: false reads straight from the database
   Duration ttl_product_detail{};
   Duration ttl_product_list{};
   Duration ttl_category_list{};

@@ -46,7 +46,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "REDIS_COMMAND_TIMEOUT", "REDIS_CONNECT_TIMEOUT", "PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT",
         "USER_SERVICE_HOST", "USER_SERVICE_PORT", "UPSTREAM_TIMEOUT", "CACHE_TTL_PRODUCT_DETAIL",
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
-        "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
+        "CACHE_ENABLED",         "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
         "JWT_KEYS_DIR", "MIGRATIONS_DIR", "OPENAPI_PATH", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
         "API_V2_SUNSET"})
     EXPECT_TRUE(names.count(n)) << n;
@@ -77,6 +77,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.http.read_timeout, 10s);
   EXPECT_EQ(s.http.idle_timeout, 60s);
   EXPECT_EQ(s.http.shutdown_timeout, 10s);
+  EXPECT_TRUE(s.cache.enabled);
   EXPECT_EQ(s.db.host, "127.0.0.1");
   EXPECT_EQ(s.db.port, 15432);
   EXPECT_EQ(s.db.user, "postgres");
@@ -167,6 +168,7 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"RATE_LIMIT_PER_MINUTE", "1000"},
                                  {"CORS_ORIGINS", " https://shop.example , http://localhost:13000 ,"},
                                  {"CACHE_L1_MAX_BYTES", "0"},
+                                 {"CACHE_ENABLED", "false"},
                                  {"TRUSTED_PROXIES", " 10.0.0.1, 0:0:0::1 "},
                                  {"API_V1_SUNSET", "Wed, 31 Dec 2025 23:59:59 GMT"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -183,6 +185,7 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->rate_limit_per_minute, 1000);
   EXPECT_EQ(r->cors_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:13000"}));
   EXPECT_EQ(r->cache.l1_max_bytes, 0u);
+  EXPECT_FALSE(r->cache.enabled);
   EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
   EXPECT_EQ(r->api_v1_sunset, "Wed, 31 Dec 2025 23:59:59 GMT");
   EXPECT_EQ(r->api_v2_sunset, "");

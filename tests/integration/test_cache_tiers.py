@@ -254,5 +254,43 @@ class TwoInstances(unittest.TestCase):
         self.assertEqual((r.status, r.body), (304, b""))
 
 
+class CacheDisabled(unittest.TestCase):
+    """CACHE_ENABLED=false (what `./mercato bench catalog` measures): every read is a query,
+    concurrent identical reads are not merged, nothing is written to Redis, and reads still
+    answer ETags and 304s."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.issuer = IdentityIssuer()
+        cls.svc = Service("catalog", env={**cls.issuer.env(), "CACHE_ENABLED": "false"}, wait_ready=True)
+        cls.store = new_store()
+        cls.token = cls.issuer.token("editor", store=cls.store)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        cls.issuer.close()
+
+    def test_every_read_reaches_postgres_and_nothing_reaches_redis(self):
+        h = {"X-Store-ID": self.store}
+        body = {"name": "Uncached Lamp", "sku": "U-" + uuid.uuid4().hex[:10], "price_cents": 1000, "currency": "EUR"}
+        created = request(self.svc.url, "POST", "/api/v1/products", body=body,
+                          headers={**h, "Authorization": "Bearer " + self.token})
+        self.assertEqual(created.status, 201, created.body)
+        path = f"/api/v1/products/{created.json()['data']['id']}"
+        before = queries(self.svc)
+        for _ in range(5):
+            self.assertEqual(request(self.svc.url, "GET", path, headers=h).status, 200)
+        self.assertEqual(queries(self.svc) - before, 5)
+        before = queries(self.svc)
+        answers = concurrent_gets([(self.svc.port, path)] * 50, h)
+        self.assertEqual({status for status, _ in answers}, {200})
+        self.assertEqual(queries(self.svc) - before, 50)
+        self.assertEqual(redis_cli("--scan", "--pattern", f"mc1:*:{self.store}:*"), "")
+        etag = request(self.svc.url, "GET", path, headers=h).header("ETag")
+        r = request(self.svc.url, "GET", path, headers={**h, "If-None-Match": etag})
+        self.assertEqual((r.status, r.body), (304, b""))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -131,8 +131,12 @@ int main(int argc, char** argv) {
   // Reads go through the cache, which also hears of every committed write.
   const catalog::CursorSigner cursors = cursor_signer(settings);
   catalog::DbCatalogReads db_reads(products, categories, cursors);
-  catalog::CachedCatalogReads reads(db_reads, tiered, settings.cache, cursors.key_id());
-  catalog::CatalogChanges& changes = reads;
+  catalog::CachedCatalogReads cached_reads(db_reads, tiered, settings.cache, cursors.key_id());
+  catalog::CatalogChanges no_cache;  // CACHE_ENABLED=false: nothing is cached, nothing to invalidate
+  if (!settings.cache.enabled)
+    log::warn("CACHE_ENABLED=false: every catalog read goes to PostgreSQL (meant for benchmarks and debugging)");
+  catalog::CatalogReads& reads = settings.cache.enabled ? static_cast<catalog::CatalogReads&>(cached_reads) : db_reads;
+  catalog::CatalogChanges& changes = settings.cache.enabled ? static_cast<catalog::CatalogChanges&>(cached_reads) : no_cache;
 
   // Tokens: identity signs them, we verify with its published keys. A request without a
   // token passes anonymously (public reads); writes check the role in their handler.

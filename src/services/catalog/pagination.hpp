@@ -20,8 +20,10 @@ inline constexpr std::int64_t kMaxPerPage = 100;
 inline constexpr std::int64_t kDefaultPerPage = 20;
 /// A far page costs OFFSET rows of index walk; beyond this, clients must use v2.
 inline constexpr std::int64_t kMaxPage = 1'000'000;
-/// The most matches a `q` count walks before it stops and reports a lower bound.
-inline constexpr std::int64_t kExactCountCap = 10'000;
+/// The most matches a `q` count walks before it stops and reports a lower bound. Each match
+/// costs a heap visit: 10,000 took 28–65 ms for a common word at 1M products, 1,000 takes a
+/// tenth of that, and a search UI shows "1,000+" as well as "10,000+".
+inline constexpr std::int64_t kExactCountCap = 1'000;
 
 struct PageRequest {
   std::int64_t page = 1;

@@ -12,23 +12,7 @@ const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },
   { key: "X-Frame-Options", value: "DENY" },
-  // Scripts stay 'self' + inline because the App Router inlines its flight data; everything that
-  // does not need to be loosened is locked down.
-  {
-    key: "Content-Security-Policy",
-    value: [
-      "default-src 'self'",
-      // next dev evaluates modules for fast refresh; production never needs eval.
-      process.env.NODE_ENV === "production" ? "script-src 'self' 'unsafe-inline'" : "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' https: http: data:",
-      "connect-src 'self'",
-      "frame-ancestors 'none'",
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-    ].join("; "),
-  },
+  // Content-Security-Policy is not here: it carries a per-request nonce, so src/proxy.ts sets it.
 ];
 
 const config: NextConfig = {

@@ -1,16 +1,21 @@
 "use client";
 
 // Everything every page needs: the SWR defaults, the toasts, the session restored on boot
-// (refresh cookie → access token in memory), and Web Vitals reporting.
+// (refresh cookie → access token in memory), Web Vitals reporting, and the listener that lets a
+// form with unsaved changes stop the browser's Back and Forward buttons.
 
 import { useEffect, type ReactNode } from "react";
 import { SWRConfig, useSWRConfig } from "swr";
 import { api } from "@/lib/api";
 import { swrConfig } from "@/lib/api/swr-config";
+import { installHistoryGuard } from "@/lib/hooks/useUnsavedChangesGuard";
 import { ToastProvider } from "./Toast";
 import { WebVitals } from "./WebVitals";
 
 const LOGOUT_CHANNEL = "mercato-auth";
+
+// Back/Forward with unsaved changes: its popstate listener must be added before the App Router's.
+installHistoryGuard();
 
 /** Restores the session once per page load, and keeps tabs and the cache in step with it. */
 function SessionKeeper() {

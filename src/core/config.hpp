@@ -57,6 +57,9 @@ struct DbSettings {
   Duration connect_timeout{};
   Duration query_timeout{};
   std::vector<HostPort> replicas;
+  /// libpq `options`: server settings for every session of a pool, such as
+  /// "-c plan_cache_mode=force_generic_plan". Set by a service's code, not by the environment.
+  std::string server_options;
 };
 
 struct RedisSettings {

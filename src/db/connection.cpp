@@ -60,7 +60,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(asio::any_
   const std::pair<const char*, const std::string*> options[] = {
       {"host", &s.host},         {"port", &port},          {"user", &s.user},
       {"password", &s.password}, {"dbname", &s.name},      {"sslmode", &s.sslmode},
-      {"application_name", &pool_name},
+      {"application_name", &pool_name}, {"options", &s.server_options},
   };
   std::vector<const char*> keys, values;
   for (const auto& [key, value] : options) {

@@ -128,6 +128,24 @@ TEST_F(DbPool, keeps_at_most_max_idle_connections) {
   EXPECT_EQ(server_sessions("dbtest_idle", 1), 1);
 }
 
+TEST_F(DbPool, server_options_apply_to_every_session) {
+  auto s = settings(2, 2);
+  s.server_options = "-c plan_cache_mode=force_generic_plan";
+  Pool pool(loop.io, s, "dbtest_options");
+  std::vector<std::future<Result<QueryResult>>> running;
+  for (int i = 0; i < 2; ++i)
+    running.push_back(loop.start(pool.query("SELECT current_setting('plan_cache_mode'), pg_sleep(0.05)")));
+  for (auto& f : running) {
+    auto r = Loop::get(std::move(f));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->get(0, 0), "force_generic_plan");
+  }
+  Pool plain(loop.io, settings(1, 1), "dbtest_no_options");
+  auto r = Loop::get(loop.start(plain.query("SELECT current_setting('plan_cache_mode')")));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->get(0, 0), "auto");
+}
+
 TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {
   auto s = settings(1, 1);
   s.conn_max_lifetime = 150ms;

@@ -1,6 +1,17 @@
 #include "ratelimit/limiter.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <optional>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -10,24 +21,39 @@ namespace mercato::ratelimit {
 
 namespace {
 
-// KEYS[1]: the client's TAT key. ARGV[1]: emission interval (ms), ARGV[2]: burst (ms).
-// Returns {allowed, remaining, retry_after_ms, reset_after_ms}. The same arithmetic as
-// gcra_step() (gcra.cpp), on Redis's clock so every gateway agrees on "now".
+// KEYS: one client TAT key per check of the batch, in arrival order (a key may repeat).
+// ARGV[1]: emission interval (ms), ARGV[2]: burst (ms). Returns, per key, four integers
+// {allowed, remaining, retry_after_ms, reset_after_ms}. The same arithmetic as gcra_step()
+// (gcra.cpp), on Redis's clock so every gateway agrees on "now".
 constexpr const char* kGcraScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local new_tat = tat + emission
-local used = new_tat - now
-if used > burst then
-  return {0, 0, used - burst, tat - now}
+local out = {}
+for _, key in ipairs(KEYS) do
+  local tat = tonumber(redis.call('GET', key) or '0')
+  if tat < now then tat = now end
+  local new_tat = tat + emission
+  local used = new_tat - now
+  if used > burst then
+    out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = used - burst; out[#out + 1] = tat - now
+  else
+    redis.call('SET', key, new_tat, 'PX', used)
+    out[#out + 1] = 1; out[#out + 1] = math.floor((burst - used) / emission); out[#out + 1] = 0
+    out[#out + 1] = used
+  end
 end
-redis.call('SET', KEYS[1], new_tat, 'PX', used)
-return {1, math.floor((burst - used) / emission), 0, used}
+return out
 )lua";
+
+// The most checks one script call decides: bounds the script's time inside Redis (which
+// serves nobody else meanwhile) to well under a millisecond.
+constexpr std::size_t kMaxBatch = 256;
+
+// A waiter not woken by then takes the local decision. The Redis client's own command timeout
+// fires long before; this only guarantees that no request ever waits forever.
+constexpr auto kWaitBackstop = std::chrono::seconds(10);
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -60,25 +86,80 @@ Decision Limiter::fallback(std::string_view key) {
   return d;
 }
 
+struct Limiter::Waiter {
+  Waiter(boost::asio::any_io_executor ex, std::string k) : key(std::move(k)), wake(std::move(ex)) {}
+  std::string key;
+  std::optional<Decision> decision;  // set by the flush before it wakes the waiter
+  boost::asio::steady_timer wake;
+};
+
+// The waiter's timer runs on the executor of the request's coroutine, and the flush wakes it by
+// posting the cancel there: on a connection's strand (or the one thread) that cancel runs only
+// after the coroutine has started its wait, so a wake-up can never come too early.
 boost::asio::awaitable<Decision> Limiter::check(std::string key) {
-  std::vector<std::string> keys{options_.key_prefix + key};
+  auto ex = co_await boost::asio::this_coro::executor;
+  auto waiter = std::make_shared<Waiter>(ex, std::move(key));
+  waiter->wake.expires_after(kWaitBackstop);
+  bool start_flush = false;
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(waiter);
+    start_flush = !std::exchange(flushing_, true);
+  }
+  // co_spawn starts the flush after the current handler, so checks arriving in the same turn
+  // of the event loop join this first batch.
+  if (start_flush) boost::asio::co_spawn(ex, flush(), boost::asio::detached);
+  boost::system::error_code ec;
+  co_await waiter->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  if (!waiter->decision) {
+    log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
+    co_return fallback(waiter->key);
+  }
+  co_return *waiter->decision;
+}
+
+boost::asio::awaitable<void> Limiter::flush() {
+  for (;;) {
+    Batch batch;
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) {
+        flushing_ = false;
+        co_return;
+      }
+      const auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxBatch));
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+    }
+    co_await decide(batch);
+    for (auto& w : batch) boost::asio::post(w->wake.get_executor(), [w] { w->wake.cancel(); });
+  }
+}
+
+boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
+  std::vector<std::string> keys;
+  keys.reserve(batch.size());
+  for (const auto& w : batch) keys.push_back(options_.key_prefix + w->key);
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
   auto reply = co_await redis_.eval(script_, std::move(keys), std::move(args));
-  if (!reply || !reply->is_array() || reply->elements().size() != 4) {
-    if (reply && !reply->is_array()) log::warn("rate limit script failed", {{"reply", reply->debug_string()}});
-    co_return fallback(key);
+  if (!reply || !reply->is_array() || reply->elements().size() != 4 * batch.size()) {
+    if (reply) log::warn("rate limit script failed", {{"reply", reply->debug_string()}});
+    for (auto& w : batch) w->decision = fallback(w->key);
+    co_return;
   }
   if (in_fallback_.exchange(false)) log::info("rate limit shared through Redis again");
   const auto& e = reply->elements();
-  Decision d;
-  d.limit = shared_params_.limit;
-  d.allowed = e[0].as_integer() == 1;
-  d.remaining = static_cast<int>(e[1].as_integer());
-  d.retry_after = Millis(e[2].as_integer());
-  d.reset_after = Millis(e[3].as_integer());
-  d.shared = true;
-  decisions().with({"redis", d.allowed ? "allowed" : "denied"}).inc();
-  co_return d;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Decision d;
+    d.limit = shared_params_.limit;
+    d.allowed = e[4 * i].as_integer() == 1;
+    d.remaining = static_cast<int>(e[4 * i + 1].as_integer());
+    d.retry_after = Millis(e[4 * i + 2].as_integer());
+    d.reset_after = Millis(e[4 * i + 3].as_integer());
+    d.shared = true;
+    decisions().with({"redis", d.allowed ? "allowed" : "denied"}).inc();
+    batch[i]->decision = d;
+  }
 }
 
 namespace {

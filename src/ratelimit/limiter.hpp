@@ -3,6 +3,12 @@
 // runs GCRA on Redis's clock, so N gateways together allow RATE_LIMIT_PER_MINUTE per client,
 // not N times that (the brief's in-memory limiter's flaw).
 //
+// Batched: the checks that arrive while one script call is on its way to Redis go together in
+// the next call (one EVALSHA, one key per check, decided in arrival order by the same GCRA
+// step), so under load a gateway sends one command per batch instead of one per request. Each
+// decision is exactly the one a call of its own would have made. The script touches several
+// keys at once, which a Redis Cluster would need in one hash slot; Mercato runs one Redis.
+//
 // Redis unreachable: each instance falls back to its own LocalLimiter with the budget divided
 // by the expected instance count (RATE_LIMIT_LOCAL_FALLBACK), logs the switch once each way,
 // and counts the decisions in ratelimit_decisions_total{source="local"}. It never fails open
@@ -12,7 +18,10 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -38,6 +47,11 @@ class Limiter {
   bool in_fallback() const { return in_fallback_.load(); }
 
  private:
+  struct Waiter;
+  using Batch = std::vector<std::shared_ptr<Waiter>>;
+  /// Sends queued checks, a batch at a time, until the queue is empty.
+  boost::asio::awaitable<void> flush();
+  boost::asio::awaitable<void> decide(Batch& batch);
   Decision fallback(std::string_view key);
 
   cache::RedisClient& redis_;
@@ -46,6 +60,10 @@ class Limiter {
   LocalLimiter local_;
   cache::Script script_;
   std::atomic<bool> in_fallback_{false};
+
+  std::mutex mu_;  // guards queue_ and flushing_
+  Batch queue_;
+  bool flushing_ = false;
 };
 
 /// Names the client a request counts against, e.g. "user:<id>" or "addr:<ip>".

@@ -3,9 +3,12 @@
 
 #include <utility>  // before Asio (see TOOLCHAIN)
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "core/ids.hpp"
+#include "core/metrics.hpp"
 #include "ratelimit/limiter.hpp"
 
 namespace mercato::ratelimit {
@@ -76,6 +80,46 @@ TEST(SharedRateLimit, two_instances_share_one_budget) {
   EXPECT_TRUE(loop.run(first.check("addr:10.0.0.2")).allowed);
   a.stop();
   b.stop();
+}
+
+double redis_commands_ok(const std::string& client) {
+  return metrics::Registry::global()
+      .counter("redis_commands_total", "Redis commands by outcome: ok, error (an error reply), timeout, unavailable",
+               {"client", "result"})
+      .with({client, "ok"})
+      .value();
+}
+
+// 300 checks of one client in flight together: Redis sees a handful of script calls, not 300,
+// and the decisions are exactly those of one call each: 100 allowed (the burst), with
+// RateLimit-Remaining counting down 99…0 without gaps or repeats, then 200 denied.
+TEST(SharedRateLimit, concurrent_checks_are_batched_and_decided_exactly) {
+  Loop loop;
+  cache::RedisClient c(loop.io, redis_settings(), "rl-batch");
+  c.start();
+  ASSERT_TRUE(wait_connected(c));
+  Limiter l(c, {.per_minute = 100, .expected_instances = 1, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+  const double before = redis_commands_ok("rl-batch");
+  std::vector<std::future<Decision>> running;
+  for (int i = 0; i < 300; ++i)
+    running.push_back(asio::co_spawn(loop.io, l.check("addr:10.0.0.3"), asio::use_future));
+  int allowed = 0;
+  std::vector<int> remaining;
+  for (auto& f : running) {
+    Decision d = f.get();
+    EXPECT_TRUE(d.shared);
+    if (d.allowed) {
+      ++allowed;
+      remaining.push_back(d.remaining);
+    }
+  }
+  EXPECT_EQ(allowed, 100);
+  std::sort(remaining.begin(), remaining.end());
+  for (int i = 0; i < static_cast<int>(remaining.size()); ++i) EXPECT_EQ(remaining[i], i);
+  const double calls = redis_commands_ok("rl-batch") - before;
+  EXPECT_GE(calls, 1);
+  EXPECT_LE(calls, 10) << "checks in flight together should share script calls";
+  c.stop();
 }
 
 TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {

@@ -64,6 +64,7 @@ int App::run() {
   so.max_connections = hs.max_connections;
   so.read_timeout = hs.read_timeout;
   so.idle_timeout = hs.idle_timeout;
+  so.io_threads = hs.workers;  // the threads started below, and no others, run io_
   Server server(io_, so, [&pipeline](Request& req) { return pipeline(req); });
   if (auto st = server.start(); !st) fail_startup(st.error().message);
 

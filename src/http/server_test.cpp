@@ -2,6 +2,8 @@
 // shutdown, with small limits so each test is quick.
 #include "http/server.hpp"
 
+#include "http/envelope.hpp"
+
 #include <gtest/gtest.h>
 
 #include <future>
@@ -16,7 +18,8 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 struct TestServer {
-  explicit TestServer(ServerOptions o, Handler h = nullptr) {
+  /// Runs `io` on `threads` threads; `o.io_threads` says what the server is told about them.
+  explicit TestServer(ServerOptions o, Handler h = nullptr, int threads = 1) {
     if (!h) {
       h = [](Request& req) -> asio::awaitable<Response> {
         if (req.path() == "/slow") {
@@ -24,6 +27,7 @@ struct TestServer {
           co_await t.async_wait(asio::use_awaitable);
         }
         if (req.path() == "/throw") throw std::runtime_error("boom");
+        if (req.path() == "/empty") co_return no_content();
         Response r;
         r.body = "echo:" + std::string(req.path()) + ":" + std::to_string(req.body.size());
         co_return r;
@@ -32,17 +36,17 @@ struct TestServer {
     server = std::make_unique<Server>(io, o, std::move(h));
     EXPECT_TRUE(server->start().ok());
     work.emplace(io.get_executor());
-    thread = std::thread([this] { io.run(); });
+    for (int i = 0; i < threads; ++i) this->threads.emplace_back([this] { io.run(); });
   }
   ~TestServer() {
     work.reset();
     io.stop();
-    thread.join();
+    for (auto& t : threads) t.join();
   }
   asio::io_context io;
   std::unique_ptr<Server> server;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::thread thread;
+  std::vector<std::thread> threads;
 };
 
 ServerOptions small_limits() {
@@ -243,6 +247,80 @@ TEST(Server, graceful_shutdown_finishes_request_in_flight) {
   boost::system::error_code ec;
   late.connect({asio::ip::make_address("127.0.0.1"), s.server->port()}, ec);
   EXPECT_TRUE(ec);
+}
+
+TEST(Server, no_content_has_neither_length_nor_body_and_keeps_alive) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto out = c.read_responses(2);
+  ASSERT_EQ(out.rfind("HTTP/1.1 204 No Content\r\n", 0), 0u) << out;
+  auto first_end = out.find("\r\n\r\n");
+  EXPECT_EQ(out.substr(0, first_end).find("Content-Length"), std::string::npos) << out;
+  EXPECT_EQ(out.find("HTTP/1.1 200 OK\r\n"), first_end + 4) << out;  // nothing between the two
+}
+
+TEST(Server, http10_without_keep_alive_is_answered_and_closed) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /old HTTP/1.0\r\n\r\n");
+  auto out = c.read_all();
+  EXPECT_EQ(out.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << out;
+  EXPECT_EQ(out.find("Connection:"), std::string::npos) << out;
+  EXPECT_NE(out.find("echo:/old:0"), std::string::npos);
+  EXPECT_TRUE(c.closed);
+}
+
+TEST(Server, http10_keep_alive_is_honoured) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  auto first = c.read_responses(1);
+  EXPECT_NE(first.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << first;
+  c.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("echo:/b:0"), std::string::npos);
+}
+
+// The two executor set-ups a connection can get: no strand when the server is told one thread
+// runs io, a strand per connection when several do.
+void serves_pipelines_and_drains(ServerOptions o, int threads) {
+  TestServer s(o, nullptr, threads);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 8; ++i) clients.push_back(std::make_unique<Client>(s.server->port()));
+  for (auto& c : clients)
+    c->send("GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
+  for (auto& c : clients) {
+    auto out = c->read_responses(2);
+    auto a = out.find("echo:/one:0"), b = out.find("echo:/two:2");
+    ASSERT_NE(a, std::string::npos);
+    ASSERT_NE(b, std::string::npos);
+    EXPECT_LT(a, b);
+  }
+  Client busy(s.server->port());
+  busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  std::promise<void> stopped;
+  s.server->shutdown(2000ms, [&] { stopped.set_value(); });
+  auto out = busy.read_all(1500ms);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  for (auto& c : clients) {
+    c->read_all(500ms);
+    EXPECT_TRUE(c->closed);
+  }
+  EXPECT_EQ(stopped.get_future().wait_for(1s), std::future_status::ready);
+  EXPECT_EQ(s.server->active_connections(), 0u);
+}
+
+TEST(Server, single_threaded_server_without_strands_serves_and_drains) {
+  auto o = small_limits();
+  o.io_threads = 1;
+  serves_pipelines_and_drains(o, 1);
+}
+
+TEST(Server, multi_threaded_server_with_strands_serves_and_drains) {
+  auto o = small_limits();
+  o.io_threads = 2;
+  serves_pipelines_and_drains(o, 2);
 }
 
 TEST(Server, connections_beyond_limit_are_refused) {

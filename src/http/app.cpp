@@ -32,6 +32,7 @@ App::App(std::string service, int argc, char** argv) : service_(std::move(servic
   if (!loaded) fail_startup(loaded.error().message);
   settings_ = std::move(loaded.value());
   log::init(service_, settings_.log_level);
+  io_.emplace(settings_.http.workers == 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT);
 }
 
 App::~App() = default;
@@ -65,24 +66,24 @@ int App::run() {
   so.read_timeout = hs.read_timeout;
   so.idle_timeout = hs.idle_timeout;
   so.io_threads = hs.workers;  // the threads started below, and no others, run io_
-  Server server(io_, so, [&pipeline](Request& req) { return pipeline(req); });
+  Server server(*io_, so, [&pipeline](Request& req) { return pipeline(req); });
   if (auto st = server.start(); !st) fail_startup(st.error().message);
 
-  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  asio::signal_set signals(*io_, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     log::info("stopping", {{"signal", sig}, {"connections", server.active_connections()}});
     health_.set_draining();
     server.shutdown(hs.shutdown_timeout, [this] {
       for (auto& hook : stop_hooks_) hook();
-      io_.stop();
+      io_->stop();
     });
   });
 
   log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"workers", hs.workers}});
   std::vector<std::thread> threads;
-  for (int i = 1; i < hs.workers; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (int i = 1; i < hs.workers; ++i) threads.emplace_back([this] { io_->run(); });
+  io_->run();
   for (auto& t : threads) t.join();
   log::info("stopped");
   log::shutdown();

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include <boost/asio/io_context.hpp>
 
 #include "core/config.hpp"
@@ -35,7 +37,7 @@ class App {
 
   const config::Settings& settings() const { return settings_; }
   const std::vector<std::string>& args() const { return args_; }
-  asio::io_context& io() { return io_; }
+  asio::io_context& io() { return *io_; }
   Router& router() { return router_; }
   Health& health() { return health_; }
   /// Adds service middleware after the standard chain, before the router.
@@ -50,7 +52,9 @@ class App {
   std::string service_;
   std::vector<std::string> args_;
   config::Settings settings_;
-  asio::io_context io_;
+  // Built once HTTP_WORKERS is known: one worker gets concurrency hint 1, with which Asio's
+  // scheduler skips waking other threads and keeps completions in a thread-private queue.
+  std::optional<asio::io_context> io_;
   Router router_;
   Health health_;
   std::vector<Middleware> service_middleware_;

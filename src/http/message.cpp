@@ -88,21 +88,28 @@ void for_each_query_pair(std::string_view q, F&& f) {
 }  // namespace
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
+  // Copies the runs between escapes whole: most paths and parameters have no escape at all,
+  // and a character-at-a-time loop was ~5 % of a cached read's instructions (callgrind).
   out.clear();
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
+  const std::string_view specials = plus_is_space ? "%+" : "%";
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const std::size_t j = in.find_first_of(specials, i);
+    if (j == std::string_view::npos) {
+      out.append(in.substr(i));
+      break;
     }
+    out.append(in.substr(i, j - i));
+    if (in[j] == '+') {
+      out.push_back(' ');
+      i = j + 1;
+      continue;
+    }
+    if (j + 2 >= in.size()) return false;
+    const int hi = hex_value(in[j + 1]), lo = hex_value(in[j + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i = j + 3;
   }
   return true;
 }

@@ -36,6 +36,19 @@ TEST(PercentDecode, rejects_truncated_and_bad_escapes) {
   EXPECT_EQ(out, "a/b");
 }
 
+TEST(PercentDecode, decodes_runs_escapes_and_plus) {
+  std::string out = "left over";
+  EXPECT_TRUE(percent_decode("plain-text_123", out));
+  EXPECT_EQ(out, "plain-text_123");
+  EXPECT_TRUE(percent_decode("%41b%43%2b+x", out));
+  EXPECT_EQ(out, "AbC+ x");
+  EXPECT_TRUE(percent_decode("a+b", out, false));
+  EXPECT_EQ(out, "a+b");
+  EXPECT_TRUE(percent_decode("", out));
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(percent_decode("ok%4", out));
+}
+
 TEST(Envelope, ok_wraps_data_and_meta) {
   auto r = ok(R"({"id":1})", 201, R"({"page":1})");
   EXPECT_EQ(r.status, 201);

@@ -218,10 +218,15 @@ read -r deep_key deep_id < <(sql -F ' ' -c "SELECT to_char(created_at AT TIME ZO
   explain v1-category products_count_cat "$STORE" "$one_cat"
   explain v2-first products_page_created_desc "$STORE" $((PER_PAGE + 1)) 0
   explain v2-deep products_after_created_desc "$STORE" "$deep_key" "$deep_id" $((PER_PAGE + 1))
+  # A search runs its capped count first; a common term (over 1,000 matches, like these) then
+  # pages with the _walk statement, a rare one with the plain _q statement (planned per term:
+  # only the custom plan is what runs).
   for term in oak vintage; do
-    explain search products_page_created_desc_q "$STORE" "%$term%" "$PER_PAGE" 0
     explain search products_count_q "$STORE" "%$term%"
+    explain search products_page_created_desc_q_walk "$STORE" "%$term%" "$PER_PAGE" 0
   done
+  explain search products_count_q "$STORE" "%no such term%"
+  explain search products_page_created_desc_q "$STORE" "%no such term%" "$PER_PAGE" 0
 } > "$EXPLAIN" 2>&1
 cp "$EXPLAIN" "$KEEP/explain.txt"
 

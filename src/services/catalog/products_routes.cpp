@@ -47,6 +47,29 @@ Error stale_version_error(std::string_view what) {
                "the " + std::string(what) + " changed since you read it: fetch it again and retry with its new ETag"};
 }
 
+Result<WritePreamble> begin_write(const http::Request& req, bool conditional, bool json_body) {
+  if (auto st = auth::require_role(req, auth::Role::editor); !st) return st.error();
+  auto store = store_for_write(req);
+  if (!store) return store.error();
+  WritePreamble w{std::move(*store), std::nullopt};
+  if (conditional) {
+    auto if_match = parse_if_match(req.header("If-Match"));
+    if (!if_match) return if_match.error();
+    w.if_match = std::move(*if_match);
+  }
+  if (json_body)
+    if (auto st = require_json(req); !st) return st.error();
+  return w;
+}
+
+http::Response written(std::string json, const std::string& id, std::int64_t version,
+                       std::string_view location_prefix) {
+  auto resp = http::ok(std::move(json), location_prefix.empty() ? 200 : 201);
+  if (!location_prefix.empty()) resp.set_header("Location", std::string(location_prefix) + id);
+  resp.set_header("ETag", make_etag(id, version));
+  return resp;
+}
+
 namespace {
 
 using http::Request;
@@ -131,27 +154,25 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
   // ---- writes: editor or admin ----
 
   router.post("/api/v1/products", [&ctx](Request& req) -> asio::awaitable<Response> {
-    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
-    auto store = store_for_write(req);
-    if (!store) co_return http::error_response(store.error());
-    if (auto st = require_json(req); !st) co_return http::error_response(st.error());
+    auto w = begin_write(req, /*conditional=*/false, /*json_body=*/true);
+    if (!w) co_return http::error_response(w.error());
     auto in = parse_product_create(req.body);
     if (!in) co_return http::error_response(in.error());
     const std::string id = ids::uuid_v7();
 
     auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
       if (in->category_id && !in->category_id->empty()) {
-        auto held = co_await ProductRepository::hold_category(tx, *store, *in->category_id);
+        auto held = co_await ProductRepository::hold_category(tx, w->store, *in->category_id);
         if (!held) co_return held.error();
         if (!*held) co_return validation_failed({{"category_id", "no such category in this store"}});
       }
-      if (auto st = co_await ProductRepository::insert(tx, *store, id, *in); !st) co_return st.error();
+      if (auto st = co_await ProductRepository::insert(tx, w->store, id, *in); !st) co_return st.error();
       if (in->images && !in->images->empty())
         if (auto st = co_await ProductRepository::replace_images(tx, id, *in->images, false); !st) co_return st.error();
-      auto row = co_await ProductRepository::reload(tx, *store, id);
+      auto row = co_await ProductRepository::reload(tx, w->store, id);
       if (!row) co_return row;
       // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
-      const AuditEntry audit{*store, "product.create", "product", id, std::nullopt, product_json(*row)};
+      const AuditEntry audit{w->store, "product.create", "product", id, std::nullopt, product_json(*row)};
       if (auto st = co_await record(tx, req, audit); !st)
         co_return st.error();
       co_return row;
@@ -159,49 +180,42 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(*store, id, *in->sku, *in->slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, *in->sku, *in->slug);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(result->category_id, {});
-    co_await ctx.changes.product_changed(*store, id, changed);
-    auto resp = http::ok(product_json(*result), 201);
-    resp.set_header("Location", "/api/v1/products/" + id);
-    resp.set_header("ETag", make_etag(id, result->version));
-    co_return resp;
+    co_await ctx.changes.product_changed(w->store, id, changed);
+    co_return written(product_json(*result), id, result->version, "/api/v1/products/");
   });
 
   router.patch("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
-    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
-    auto store = store_for_write(req);
-    if (!store) co_return http::error_response(store.error());
-    auto if_match = parse_if_match(req.header("If-Match"));
-    if (!if_match) co_return http::error_response(if_match.error());
-    if (auto st = require_json(req); !st) co_return http::error_response(st.error());
+    auto w = begin_write(req, /*conditional=*/true, /*json_body=*/true);
+    if (!w) co_return http::error_response(w.error());
     auto patch = parse_product_patch(req.body);
     if (!patch) co_return http::error_response(patch.error());
     const std::string id(req.param("id"));
     ProductInput merged;
 
     auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<Written>> {
-      auto cur = co_await ProductRepository::lock(tx, *store, id, false);
+      auto cur = co_await ProductRepository::lock(tx, w->store, id, false);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("product not found");
       const ProductRow& before = **cur;
-      if (*if_match && !(*if_match)->matches(before.id, before.version)) co_return stale_version_error("product");
+      if (w->if_match && !w->if_match->matches(before.id, before.version)) co_return stale_version_error("product");
       merged = merge_patch(before, *patch);
       if (patch->category_id && !patch->category_id->empty() && *patch->category_id != before.category_id) {
-        auto held = co_await ProductRepository::hold_category(tx, *store, *patch->category_id);
+        auto held = co_await ProductRepository::hold_category(tx, w->store, *patch->category_id);
         if (!held) co_return held.error();
         if (!*held) co_return validation_failed({{"category_id", "no such category in this store"}});
       }
-      if (auto st = co_await ProductRepository::update(tx, *store, id, merged); !st) co_return st.error();
+      if (auto st = co_await ProductRepository::update(tx, w->store, id, merged); !st) co_return st.error();
       if (patch->images)
         if (auto st = co_await ProductRepository::replace_images(tx, id, *patch->images, true); !st)
           co_return st.error();
-      auto after = co_await ProductRepository::reload(tx, *store, id);
+      auto after = co_await ProductRepository::reload(tx, w->store, id);
       if (!after) co_return after.error();
       // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
-      const AuditEntry audit{*store, "product.update", "product", id, product_json(before), product_json(*after)};
+      const AuditEntry audit{w->store, "product.update", "product", id, product_json(before), product_json(*after)};
       if (auto st = co_await record(tx, req, audit); !st)
         co_return st.error();
       co_return Written{std::move(*after), before.category_id};
@@ -209,66 +223,60 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(*store, id, *merged.sku, *merged.slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, *merged.sku, *merged.slug);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(result->category_before, result->row.category_id);
-    co_await ctx.changes.product_changed(*store, id, changed);
-    auto resp = http::ok(product_json(result->row));
-    resp.set_header("ETag", make_etag(id, result->row.version));
-    co_return resp;
+    co_await ctx.changes.product_changed(w->store, id, changed);
+    co_return written(product_json(result->row), id, result->row.version);
   });
 
   router.del("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
-    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
-    auto store = store_for_write(req);
-    if (!store) co_return http::error_response(store.error());
-    auto if_match = parse_if_match(req.header("If-Match"));
-    if (!if_match) co_return http::error_response(if_match.error());
+    auto w = begin_write(req, /*conditional=*/true, /*json_body=*/false);
+    if (!w) co_return http::error_response(w.error());
     const std::string id(req.param("id"));
 
     auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
-      auto cur = co_await ProductRepository::lock(tx, *store, id, false);
+      auto cur = co_await ProductRepository::lock(tx, w->store, id, false);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("product not found");
-      if (*if_match && !(*if_match)->matches((*cur)->id, (*cur)->version)) co_return stale_version_error("product");
-      if (auto st = co_await ProductRepository::soft_delete(tx, *store, id); !st) co_return st.error();
-      auto after = co_await ProductRepository::reload(tx, *store, id);
+      if (w->if_match && !w->if_match->matches((*cur)->id, (*cur)->version)) co_return stale_version_error("product");
+      if (auto st = co_await ProductRepository::soft_delete(tx, w->store, id); !st) co_return st.error();
+      auto after = co_await ProductRepository::reload(tx, w->store, id);
       if (!after) co_return after;
       // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
-      const AuditEntry audit{*store, "product.delete", "product", id, product_json(**cur), product_json(*after)};
+      const AuditEntry audit{w->store, "product.delete", "product", id, product_json(**cur), product_json(*after)};
       if (auto st = co_await record(tx, req, audit); !st)
         co_return st.error();
       co_return after;
     });
     if (!result) co_return http::error_response(write_error(std::move(result).error()));
     const auto changed = categories_of(result->category_id, {});
-    co_await ctx.changes.product_changed(*store, id, changed);
+    co_await ctx.changes.product_changed(w->store, id, changed);
     co_return http::no_content();
   });
 
   router.post("/api/v1/products/{id:uuid}/restore", [&ctx](Request& req) -> asio::awaitable<Response> {
-    if (auto st = auth::require_role(req, auth::Role::editor); !st) co_return http::error_response(st.error());
-    auto store = store_for_write(req);
-    if (!store) co_return http::error_response(store.error());
+    auto w = begin_write(req, /*conditional=*/false, /*json_body=*/false);
+    if (!w) co_return http::error_response(w.error());
     const std::string id(req.param("id"));
     ProductRow deleted;
 
     auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
-      auto cur = co_await ProductRepository::lock(tx, *store, id, true);
+      auto cur = co_await ProductRepository::lock(tx, w->store, id, true);
       if (!cur) co_return cur.error();
       if (!*cur) {
-        auto live = co_await ProductRepository::lock(tx, *store, id, false);
+        auto live = co_await ProductRepository::lock(tx, w->store, id, false);
         if (!live) co_return live.error();
         if (*live) co_return conflict("product is not deleted");
         co_return not_found("product not found");
       }
       deleted = **cur;
-      if (auto st = co_await ProductRepository::restore(tx, *store, id); !st) co_return st.error();
-      auto after = co_await ProductRepository::reload(tx, *store, id);
+      if (auto st = co_await ProductRepository::restore(tx, w->store, id); !st) co_return st.error();
+      auto after = co_await ProductRepository::reload(tx, w->store, id);
       if (!after) co_return after;
       // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
-      const AuditEntry audit{*store, "product.restore", "product", id, product_json(deleted), product_json(*after)};
+      const AuditEntry audit{w->store, "product.restore", "product", id, product_json(deleted), product_json(*after)};
       if (auto st = co_await record(tx, req, audit); !st)
         co_return st.error();
       co_return after;
@@ -276,14 +284,12 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(*store, id, deleted.sku, deleted.slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, deleted.sku, deleted.slug);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(deleted.category_id, result->category_id);
-    co_await ctx.changes.product_changed(*store, id, changed);
-    auto resp = http::ok(product_json(*result));
-    resp.set_header("ETag", make_etag(id, result->version));
-    co_return resp;
+    co_await ctx.changes.product_changed(w->store, id, changed);
+    co_return written(product_json(*result), id, result->version);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/cursor.hpp"
+#include "services/catalog/etag.hpp"
 #include "services/catalog/products_repository.hpp"
 
 namespace mercato::catalog {
@@ -37,5 +38,20 @@ http::Response rendered(const http::Request& req, const Rendered& r);
 /// offending fields (`conflict_details`), a missing store 404.
 Error write_error(Error e, std::vector<FieldError> conflict_details = {});
 Error stale_version_error(std::string_view what);
+
+/// What every write checks before it touches the database, in this order: the caller's role
+/// (editor or admin), the store it writes to, If-Match when `conditional` (optional for API
+/// clients: absent means "no precondition"), and a JSON body when `json_body`. The first
+/// failure is the answer.
+struct WritePreamble {
+  std::string store;
+  std::optional<IfMatch> if_match;
+};
+Result<WritePreamble> begin_write(const http::Request& req, bool conditional, bool json_body);
+
+/// A successful write's answer: the item's JSON and its ETag; with `location_prefix`, a 201
+/// with `Location: <prefix><id>` (a create).
+http::Response written(std::string json, const std::string& id, std::int64_t version,
+                       std::string_view location_prefix = {});
 
 }  // namespace mercato::catalog

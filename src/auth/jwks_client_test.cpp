@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -57,6 +58,25 @@ struct FakeIdentity {
   std::uint16_t port() const { return server->port(); }
 };
 
+/// A free loopback port below Linux's ephemeral range (32768–60999 by default). No outgoing
+/// connection on this machine gets a source port there, so nothing can take the port while it
+/// is free — neither another process's connections nor the client's own connect attempts,
+/// which on an ephemeral port can connect to themselves (TCP simultaneous open) and hold it.
+std::uint16_t free_port_below_ephemeral_range() {
+  asio::io_context io;
+  std::mt19937 rng{std::random_device{}()};
+  for (int i = 0; i < 500; ++i) {
+    const auto port = static_cast<std::uint16_t>(20000 + rng() % 12000);
+    asio::ip::tcp::acceptor probe(io);
+    boost::system::error_code ec;
+    probe.open(asio::ip::tcp::v4(), ec);
+    if (!ec) probe.bind({asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec) return port;
+  }
+  ADD_FAILURE() << "no free port in 20000-31999";
+  return 0;
+}
+
 JwksClient::Options options_for(std::uint16_t port) {
   JwksClient::Options o;
   o.upstreams = {{"127.0.0.1", port}};
@@ -105,11 +125,9 @@ TEST(JwksClient, an_unknown_kid_refetches_at_most_once_per_interval) {
 }
 
 TEST(JwksClient, keeps_retrying_in_the_background_until_identity_answers) {
-  // Reserve a port, then let identity appear on it only later.
+  // Identity appears on this port only later.
   asio::io_context io;
-  FakeIdentity later;
-  const auto port = later.port();
-  later.stop();
+  const auto port = free_port_below_ephemeral_range();
   auto client = JwksClient::create(io, options_for(port));
   client->start();
   io.run_for(500ms);
@@ -123,9 +141,7 @@ TEST(JwksClient, keeps_retrying_in_the_background_until_identity_answers) {
   o.port = port;
   http::Server server(idp_io, o,
                       [&](http::Request&) -> asio::awaitable<http::Response> { co_return http::ok(render_jwks(set)); });
-  // The client keeps connecting to this port meanwhile; a connect to a free loopback port in
-  // the ephemeral range can briefly connect to itself (TCP simultaneous open) and hold the
-  // port, so binding may need a few tries while the client drops that odd connection.
+  // The client keeps connecting to this port meanwhile, and may be mid-attempt: a few tries.
   bool started = false;
   for (int i = 0; i < 50 && !started; ++i) {
     started = server.start().ok();

@@ -208,6 +208,60 @@ TEST(Server, idle_connection_is_closed_after_idle_timeout) {
   EXPECT_TRUE(c.closed);
 }
 
+// The watchdog wakes every min(read_timeout, idle_timeout) = 300 ms: waking must not close a
+// connection whose (longer) idle deadline has not passed, and must close it once it has.
+TEST(Server, idle_timeout_counts_from_the_last_response_not_from_a_watchdog_wake_up) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  std::this_thread::sleep_for(400ms);  // past read_timeout, before idle_timeout
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("echo:/a:0"), std::string::npos);
+  auto answered = std::chrono::steady_clock::now();
+  c.read_all(1500ms);
+  auto closed_after = std::chrono::steady_clock::now() - answered;
+  EXPECT_TRUE(c.closed);
+  EXPECT_GE(closed_after, 450ms);
+  EXPECT_LT(closed_after, 1000ms);
+}
+
+TEST(Server, idle_connection_is_closed_after_idle_timeout_with_strands) {
+  auto o = small_limits();
+  o.io_threads = 2;
+  TestServer s(o, nullptr, 2);
+  Client c(s.server->port());
+  c.read_all(1500ms);
+  EXPECT_TRUE(c.closed);
+  EXPECT_EQ(s.server->active_connections(), 0u);
+}
+
+TEST(Server, handler_slower_than_read_timeout_is_answered) {
+  TestServer s(small_limits());  // /slow takes 400 ms, read_timeout is 300 ms
+  Client c(s.server->port());
+  c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("HTTP/1.1 200 OK"), std::string::npos);
+}
+
+// A client that sends a request and never reads: the response fills both socket buffers and
+// the write blocks. The write timeout (read_timeout) must cut it, well before shutdown's own.
+TEST(Server, response_to_a_client_that_never_reads_is_cut_by_the_write_timeout) {
+  Handler big = [](Request&) -> asio::awaitable<Response> {
+    Response r;
+    r.body.assign(32 << 20, 'x');  // far more than loopback's socket buffers hold
+    co_return r;
+  };
+  TestServer s(small_limits(), big);
+  Client c(s.server->port());
+  c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(s.server->active_connections(), 1u);
+  auto start = std::chrono::steady_clock::now();
+  std::promise<void> stopped;
+  s.server->shutdown(10000ms, [&] { stopped.set_value(); });
+  EXPECT_EQ(stopped.get_future().wait_for(2s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  EXPECT_EQ(s.server->active_connections(), 0u);
+}
+
 TEST(Server, handler_exception_becomes_500_and_server_lives) {
   TestServer s(small_limits());
   Client c(s.server->port());

@@ -4,74 +4,16 @@
 #include <ctime>
 #include <stdexcept>
 
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/status.hpp>
+
 namespace mercato::http {
 
+namespace bhttp = boost::beast::http;
+
 std::string_view reason_phrase(int status) {
-  switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 102: return "Processing";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 203: return "Non-Authoritative Information";
-    case 204: return "No Content";
-    case 205: return "Reset Content";
-    case 206: return "Partial Content";
-    case 207: return "Multi-Status";
-    case 208: return "Already Reported";
-    case 226: return "IM Used";
-    case 300: return "Multiple Choices";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 305: return "Use Proxy";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 407: return "Proxy Authentication Required";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 421: return "Misdirected Request";
-    case 422: return "Unprocessable Entity";
-    case 423: return "Locked";
-    case 424: return "Failed Dependency";
-    case 426: return "Upgrade Required";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 444: return "Connection Closed Without Response";
-    case 451: return "Unavailable For Legal Reasons";
-    case 499: return "Client Closed Request";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    case 506: return "Variant Also Negotiates";
-    case 507: return "Insufficient Storage";
-    case 508: return "Loop Detected";
-    case 510: return "Not Extended";
-    case 511: return "Network Authentication Required";
-    case 599: return "Network Connect Timeout Error";
-    default: return "<unknown-status>";
-  }
+  const auto r = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  return {r.data(), r.size()};
 }
 
 std::string_view http_date() {
@@ -100,36 +42,6 @@ bool server_owned(std::string_view name) {
   return iequals(name, "Connection") || iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding");
 }
 
-// tchar of RFC 9110 §5.6.2.
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-// Calls f(token) for each token of a comma-separated list (RFC 9110 §5.6.1). Reading stops at
-// the first character that fits no list, as Beast's token_list does.
-template <class F>
-void for_each_token(std::string_view list, F&& f) {
-  std::size_t i = 0;
-  bool need_comma = false;
-  while (i < list.size()) {
-    char c = list[i];
-    if (c == ' ' || c == '\t') {
-      ++i;
-    } else if (c == ',') {
-      need_comma = false;
-      ++i;
-    } else if (is_token_char(c) && !need_comma) {
-      std::size_t start = i;
-      while (i < list.size() && is_token_char(list[i])) ++i;
-      f(list.substr(start, i - start));
-      need_comma = true;
-    } else {
-      return;
-    }
-  }
-}
-
 // The Connection field: the handler's own options (its first Connection field, e.g. naming a
 // hop-by-hop field) kept, with close/keep-alive made to say what the server does, as Beast's
 // keep_alive() did: HTTP/1.1 keeps the connection unless told otherwise, HTTP/1.0 closes
@@ -155,11 +67,13 @@ void append_connection(std::string& out, const Response& res, const ResponseFram
     out.append(any ? std::string_view(", ") : std::string_view("Connection: ")).append(token);
     any = true;
   };
-  for_each_token(handler_value, [&](std::string_view token) {
-    if (iequals(token, drop_a) || (!drop_b.empty() && iequals(token, drop_b))) return;
+  // Beast's own RFC 9110 list reader, so the tokens kept are the ones its serializer kept.
+  for (const auto& t : bhttp::token_list(handler_value)) {
+    const std::string_view token(t.data(), t.size());
+    if (iequals(token, drop_a) || (!drop_b.empty() && iequals(token, drop_b))) continue;
     if (!ensure.empty() && iequals(token, ensure)) ensured = true;
     put(token);
-  });
+  }
   if (!ensure.empty() && !ensured) put(ensure);
   if (any) out.append("\r\n", 2);
 }

@@ -36,8 +36,8 @@ struct ResponseFraming {
 /// Throws std::invalid_argument when `res.status` is not a three-digit code.
 bool write_response_head(std::string& out, const Response& res, const ResponseFraming& framing);
 
-/// The reason phrase the server sends for `status` (Beast's table, so the bytes did not change
-/// when the head moved here); "<unknown-status>" for codes it does not know.
+/// The reason phrase the server sends for `status`: Beast's (obsolete_reason), so the bytes did
+/// not change when the head moved here; "<unknown-status>" for codes it does not know.
 std::string_view reason_phrase(int status);
 
 /// Current time as an IMF-fixdate (RFC 9110 §5.6.7), formatted at most once per second per

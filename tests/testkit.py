@@ -8,8 +8,10 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
+from collections import Counter
 
 REPO = os.environ.get("MERCATO_REPO", os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 BIN_DIR = os.environ.get("MERCATO_BIN_DIR", os.path.join(REPO, "build", "release", "bin"))
@@ -165,3 +167,41 @@ def wait_until(predicate, timeout=30, interval=0.1):
             return last
         time.sleep(interval)
     return last
+
+
+class LoadLoop:
+    """GETs `targets` ((base_url, path) pairs, taken in turn) from a few threads until the
+    `with` block ends, tallying the statuses in `counts` ('error' for a failed connection: a
+    service under a fault must never stop answering)."""
+
+    def __init__(self, targets, headers=None, threads=4):
+        self.targets, self.headers = list(targets), headers or {}
+        self.counts = Counter()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def _run(self, n):
+        while not self.stop.is_set():
+            url, path = self.targets[n % len(self.targets)]
+            n += 1
+            try:
+                status = request(url, "GET", path, headers=self.headers, timeout=10).status
+            except OSError:
+                status = "error"
+            with self.lock:
+                self.counts[status] += 1
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+
+    def snapshot(self):
+        with self.lock:
+            return Counter(self.counts)

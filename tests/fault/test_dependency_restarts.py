@@ -2,54 +2,17 @@
 service answers 503 while its database is down, says `redis: degraded` while Redis is down,
 recovers by itself, never crashes, and leaks no connections."""
 
-import threading
 import time
 import unittest
-from collections import Counter
 
-from testkit import Service, ctl, wait_until
-
-
-class LoadLoop:
-    """Hammers one path from a few threads and tallies the statuses (or 'error' for a failed
-    connection: the service must never stop answering)."""
-
-    def __init__(self, svc, path, threads=4):
-        self.svc, self.path = svc, path
-        self.counts = Counter()
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
-
-    def _run(self):
-        while not self.stop.is_set():
-            try:
-                status = self.svc.get(self.path, timeout=10).status
-            except OSError:
-                status = "error"
-            with self.lock:
-                self.counts[status] += 1
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join()
-
-    def snapshot(self):
-        with self.lock:
-            return Counter(self.counts)
+from testkit import LoadLoop, Service, ctl, wait_until
 
 
 class PostgresRestart(unittest.TestCase):
     def test_service_answers_503_while_postgres_is_down_and_recovers(self):
         for name in ("catalog", "identity"):
             with self.subTest(service=name), Service(name, wait_ready=True) as svc:
-                with LoadLoop(svc, "/health/ready") as load:
+                with LoadLoop([(svc.url, "/health/ready")]) as load:
                     # The baseline is taken under the same load, once the pool has grown to it.
                     time.sleep(1.0)
                     baseline_fds = svc.fd_count()
@@ -79,7 +42,7 @@ class RedisRestart(unittest.TestCase):
         for name in ("gateway", "catalog", "identity"):
             with self.subTest(service=name), Service(name, wait_ready=True) as svc:
                 self.assertEqual(svc.get("/health/ready").json()["checks"]["redis"], "up")
-                with LoadLoop(svc, "/health/ready") as load:
+                with LoadLoop([(svc.url, "/health/ready")]) as load:
                     time.sleep(1.0)
                     baseline_fds = svc.fd_count()
                     ctl("redis", "stop")

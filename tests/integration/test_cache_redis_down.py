@@ -3,50 +3,14 @@ catalog instances: reads never fail, every write succeeds and is read back, the 
 wrote serves its write at once and the other within its short L1 TTL (no bus meanwhile), and
 once Redis is back — without restarting anything — invalidation across instances works again."""
 
-import threading
 import time
 import unittest
 import uuid
-from collections import Counter
 
 from .test_catalog_support import IdentityIssuer, new_store, psql
-from testkit import Service, ctl, request, wait_until
+from testkit import LoadLoop, Service, ctl, request, wait_until
 
 L1_TTL_S = 2
-
-
-class ReadLoad:
-    """Reads a few paths on both instances from several threads; tallies statuses."""
-
-    def __init__(self, services, paths, store, threads=4):
-        self.targets = [(s, p) for s in services for p in paths]
-        self.store = store
-        self.counts = Counter()
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
-
-    def _run(self, i):
-        n = i
-        while not self.stop.is_set():
-            svc, path = self.targets[n % len(self.targets)]
-            n += 1
-            try:
-                status = request(svc.url, "GET", path, headers={"X-Store-ID": self.store}, timeout=10).status
-            except OSError:
-                status = "error"
-            with self.lock:
-                self.counts[status] += 1
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join()
 
 
 class RedisKilledUnderLoad(unittest.TestCase):
@@ -88,7 +52,7 @@ class RedisKilledUnderLoad(unittest.TestCase):
         self.assertEqual(r.status, 201, r.body)
         pid = r.json()["data"]["id"]
         paths = [f"/api/v1/products/{pid}", "/api/v1/products?per_page=10", "/api/v1/categories"]
-        with ReadLoad([self.a, self.b], paths, self.store) as load:
+        with LoadLoop([(s.url, p) for s in (self.a, self.b) for p in paths], {"X-Store-ID": self.store}) as load:
             time.sleep(0.5)
             ctl("redis", "stop")
             try:

@@ -13,18 +13,7 @@ bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_alnum(char c) { return is_digit(c) || is_lower(c) || is_upper(c); }
 
-std::string text_rule_message(const TextRule& r) {
-  if (r.min > 0) return "must be " + std::to_string(r.min) + " to " + std::to_string(r.max) + " characters";
-  return "must be at most " + std::to_string(r.max) + " characters";
-}
-
 }  // namespace
-
-std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 bool valid_utf8(std::string_view s) {
   return simdjson::validate_utf8(s.data(), s.size());
@@ -66,118 +55,6 @@ std::string slugify(std::string_view text, std::size_t max) {
   if (out.size() > max) out.resize(max);
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out;
-}
-
-// ---- BodyFields ----
-
-BodyFields::BodyFields(simdjson::dom::element root, std::string prefix) : prefix_(std::move(prefix)) {
-  simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) {
-    errors_.push_back({prefix_.empty() ? "body" : prefix_.substr(0, prefix_.size() - 1), "must be a JSON object"});
-    return;
-  }
-  for (auto field : obj) {
-    const bool dup = std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.key == field.key; });
-    if (dup) {
-      errors_.push_back({path(field.key), "is given more than once"});
-      continue;
-    }
-    members_.push_back({field.key, field.value, false});
-  }
-}
-
-bool BodyFields::has(std::string_view name) const {
-  return std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.key == name; });
-}
-
-std::optional<simdjson::dom::element> BodyFields::take(std::string_view name) {
-  for (auto& m : members_) {
-    if (m.key == name) {
-      m.taken = true;
-      return m.value;
-    }
-  }
-  return std::nullopt;
-}
-
-void BodyFields::add(std::string_view field, std::string message) {
-  errors_.push_back({path(field), std::move(message)});
-}
-
-std::optional<std::string> BodyFields::text(std::string_view name, const TextRule& rule, bool required) {
-  auto v = take(name);
-  if (!v) {
-    if (required) add(name, "is required");
-    return std::nullopt;
-  }
-  std::string_view s;
-  if (v->get(s) != simdjson::SUCCESS) {
-    add(name, "must be a string");
-    return std::nullopt;
-  }
-  const auto n = utf8_length(s);
-  if (n < rule.min || n > rule.max) {
-    add(name, text_rule_message(rule));
-    return std::nullopt;
-  }
-  for (unsigned char c : s) {
-    const bool allowed_space = rule.multiline && (c == '\n' || c == '\r' || c == '\t');
-    if ((c < 0x20 || c == 0x7f) && !allowed_space) {
-      add(name, "must not contain control characters");
-      return std::nullopt;
-    }
-  }
-  if (rule.min > 0 && std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; })) {
-    add(name, "must not be blank");
-    return std::nullopt;
-  }
-  return std::string(s);
-}
-
-std::optional<std::int64_t> BodyFields::integer(std::string_view name, std::int64_t min, std::int64_t max,
-                                                bool required) {
-  auto v = take(name);
-  if (!v) {
-    if (required) add(name, "is required");
-    return std::nullopt;
-  }
-  const std::string range = "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  // simdjson keeps integers exact and types anything with a fraction or exponent as double,
-  // so 19.99, 1e3 and "1999" are all refused here: money never passes through a float.
-  switch (v->type()) {
-    case simdjson::dom::element_type::INT64: {
-      const std::int64_t n = v->get_int64().value_unsafe();
-      if (n < min || n > max) break;
-      return n;
-    }
-    case simdjson::dom::element_type::UINT64:
-      break;  // above INT64_MAX: out of every range we accept
-    default:
-      add(name, "must be an integer (not a string or a decimal number)");
-      return std::nullopt;
-  }
-  add(name, range);
-  return std::nullopt;
-}
-
-std::optional<std::string> BodyFields::nullable_uuid(std::string_view name) {
-  auto v = take(name);
-  if (!v) return std::nullopt;
-  if (v->is_null()) return std::string();
-  std::string_view s;
-  if (v->get(s) != simdjson::SUCCESS || !ids::is_uuid(s)) {
-    add(name, "must be a UUID or null");
-    return std::nullopt;
-  }
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return (c >= 'A' && c <= 'F') ? c + 32 : c; });
-  return out;
-}
-
-std::vector<FieldError> BodyFields::finish() {
-  for (const auto& m : members_)
-    if (!m.taken) errors_.push_back({path(m.key), "is not a known field"});
-  return std::move(errors_);
 }
 
 // ---- QueryParams ----

@@ -23,7 +23,7 @@ std::string user_json(const User& u) {
 
 namespace {
 
-void check(Fields& f, std::string_view field, const std::optional<std::string>& value,
+void check(http::BodyFields& f, std::string_view field, const std::optional<std::string>& value,
            std::optional<std::string> (*problem)(std::string_view)) {
   if (value)
     if (auto p = problem(*value)) f.add(field, *p);
@@ -36,7 +36,7 @@ std::optional<std::string> password_rule(std::string_view p) { return auth::pass
 Result<CreateUserBody> parse_create_user(const http::Request& req) {
   auto doc = read_json_body(req);
   if (!doc) return std::move(doc).error();
-  Fields f((*doc)->root());
+  http::BodyFields f((*doc)->root());
   auto email = f.string("email", true, 254);
   auto password = f.string("password", true, 1024);
   auto role = f.string("role", true, 32);
@@ -53,7 +53,7 @@ Result<CreateUserBody> parse_create_user(const http::Request& req) {
 Result<PatchUserBody> parse_patch_user(const http::Request& req) {
   auto doc = read_json_body(req);
   if (!doc) return std::move(doc).error();
-  Fields f((*doc)->root());
+  http::BodyFields f((*doc)->root());
   PatchUserBody b;
   b.name = f.string("name", false, 200);
   b.role = f.string("role", false, 32);
@@ -72,7 +72,7 @@ Result<PatchUserBody> parse_patch_user(const http::Request& req) {
 Result<LoginBody> parse_login(const http::Request& req) {
   auto doc = read_json_body(req);
   if (!doc) return std::move(doc).error();
-  Fields f((*doc)->root());
+  http::BodyFields f((*doc)->root());
   auto email = f.string("email", true, 254);
   auto password = f.string("password", true, auth::kMaxPasswordBytes);
   if (email && email->empty()) f.add("email", "must not be empty");
@@ -105,7 +105,7 @@ Result<std::optional<std::string>> refresh_token_of(const http::Request& req) {
   if (has_body(req)) {
     auto doc = read_json_body(req);
     if (!doc) return std::move(doc).error();
-    Fields f((*doc)->root());
+    http::BodyFields f((*doc)->root());
     auto token = f.string("refresh_token", false, 256);
     auto errors = f.finish();
     if (!errors.empty()) return validation_failed(std::move(errors));

@@ -1,7 +1,7 @@
 #pragma once
-// Reading request bodies and query strings. Every problem is collected before answering, so
-// one 422 lists all bad fields; names nobody asked for are errors (a typo such as `passwrod`
-// must not be silently ignored).
+// Reading request bodies (their members through http::BodyFields) and query strings. Every
+// problem is collected before answering, so one 422 lists all bad fields; names nobody asked
+// for are errors (a typo such as `passwrod` must not be silently ignored).
 
 #include <cstdint>
 #include <memory>
@@ -10,10 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "http/body_fields.hpp"
 #include "http/message.hpp"
 
 namespace mercato::identity {
@@ -24,33 +23,6 @@ Result<std::unique_ptr<json::Document>> read_json_body(const http::Request& req)
 
 /// True when the request carries a body (anything but whitespace).
 bool has_body(const http::Request& req);
-
-/// The members of a JSON object, taken by name; finish() reports the ones never taken.
-class Fields {
- public:
-  /// A root that is not an object is itself an error (field "body").
-  explicit Fields(simdjson::dom::element root);
-
-  /// A string member. Absent → nullopt (an error only when `required`); not a string, or
-  /// longer than `max_chars` code points → an error and nullopt.
-  std::optional<std::string> string(std::string_view name, bool required, std::size_t max_chars = 1024);
-  std::optional<bool> boolean(std::string_view name, bool required = false);
-
-  void add(std::string_view field, std::string message);
-  bool ok() const { return errors_.empty(); }
-  /// Adds "unknown field" for every member not taken; returns every error in order.
-  std::vector<FieldError> finish();
-
- private:
-  struct Member {
-    std::string_view key;
-    simdjson::dom::element value;
-    bool taken = false;
-  };
-  std::optional<simdjson::dom::element> take(std::string_view name);
-  std::vector<Member> members_;
-  std::vector<FieldError> errors_;
-};
 
 /// Problem with an email address, or nullopt: 3–254 bytes, one '@' with text on both sides,
 /// a dot in the domain, no spaces or control characters.

@@ -1,0 +1,171 @@
+"""Catalog text search (`q`) returns the right rows with both of its plans, against a real
+catalog process (cache off) and the test stack's PostgreSQL.
+
+A `q` list first counts matches up to kExactCountCap + 1 (1,001). More than 1,000 and the page
+runs the "_walk" statement, which walks the ordering index and filters; otherwise the statement
+the trigram index can serve. These tests compare every page the service returns, id by id and in
+order, with what psql returns for the plain SQL of the search
+(`(name || ' ' || sku) ILIKE '%term%'`, live rows, the sort's ORDER BY), and check the totals:
+a common term reports total_items 1000 with total_exact false, a rarer one its exact count.
+
+The store is filled by the real seeder, twice (3,000 products each). Each seed run gives its SKUs
+a prefix of its own, so the first run's prefix matches about half of the store, interleaved in
+every order with the rows that do not match: a common term whose filter matters. The seeder's
+names give a second common term ("Mk ", about a quarter of names), a term with a few hundred
+matches ("Oak") and one product's full SKU (one match)."""
+
+import os
+import urllib.parse
+import unittest
+import uuid
+
+from .test_catalog_support import psql
+from testkit import Service, request, run_binary
+
+CAP = 1000
+ORDER = {"-created_at": "created_at DESC, id DESC", "price": "price_cents, id"}
+
+
+def lit(v):
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+class CatalogSearch(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.store = str(uuid.uuid4())  # the seeder creates the store row
+        for _ in range(2):
+            r = run_binary("catalog", {"LOG_LEVEL": "warn"}, ["seed", "--products", "3000", "--store", cls.store],
+                           timeout=300)
+            assert r.returncode == 0, r.stderr
+        identity = urllib.parse.urlsplit(os.environ.get("MERCATO_IDENTITY_URL", "http://127.0.0.1:18082"))
+        cls.svc = Service("catalog", env={"CACHE_ENABLED": "false", "CATALOG_CURSOR_SECRET": "search-test",
+                                          "USER_SERVICE_HOST": identity.hostname,
+                                          "USER_SERVICE_PORT": str(identity.port)}, wait_ready=True)
+        # The first seed's SKU prefix ("AB12-"), and a live product's full SKU.
+        cls.run_prefix = psql(f"SELECT left(sku, 5) FROM products WHERE store_id = {lit(cls.store)} "
+                              "ORDER BY id LIMIT 1")
+        cls.sku = psql(f"SELECT sku FROM products WHERE store_id = {lit(cls.store)} AND deleted_at IS NULL "
+                       "ORDER BY id LIMIT 1 OFFSET 777")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        s = lit(cls.store)  # a few thousand rows: cheap to remove (images go by cascade)
+        psql(f"BEGIN; DELETE FROM products WHERE store_id = {s}; DELETE FROM product_counts WHERE store_id = {s}; "
+             f"DELETE FROM categories WHERE store_id = {s}; DELETE FROM stores WHERE id = {s}; COMMIT;")
+
+    # ---- helpers ----
+
+    def where(self, term):
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return (f"store_id = {lit(self.store)} AND deleted_at IS NULL "
+                f"AND (name || ' ' || sku) ILIKE {lit(pattern)}")
+
+    def count(self, term):
+        return int(psql(f"SELECT count(*) FROM products WHERE {self.where(term)}"))
+
+    def expected(self, term, sort, limit, offset):
+        out = psql(f"SELECT id FROM products WHERE {self.where(term)} ORDER BY {ORDER[sort]} "
+                   f"LIMIT {limit} OFFSET {offset}")
+        return out.splitlines()
+
+    def get(self, path, **params):
+        r = request(self.svc.url, "GET", path + "?" + urllib.parse.urlencode(params),
+                    headers={"X-Store-ID": self.store})
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        return [p["id"] for p in body["data"]], body["meta"]
+
+    def assert_v1_pages(self, term, pages, sort="-created_at", per_page=20):
+        """Each page's ids equal psql's, in order; returns the meta they share (without "page")."""
+        metas = []
+        for page in pages:
+            with self.subTest(term=term, sort=sort, page=page):
+                ids, meta = self.get("/api/v1/products", q=term, sort=sort, per_page=per_page, page=page)
+                want = self.expected(term, sort, per_page, (page - 1) * per_page)
+                self.assertTrue(want, "the reference query found no rows: pick another page")
+                self.assertEqual(ids, want)
+                self.assertEqual(meta["page"], page)
+                metas.append({k: v for k, v in meta.items() if k != "page"})
+        self.assertTrue(all(m == metas[0] for m in metas), metas)
+        return metas[0]
+
+    def common_terms(self):
+        terms = [self.run_prefix, "Mk "]
+        total = int(psql(f"SELECT count(*) FROM products WHERE store_id = {lit(self.store)} AND deleted_at IS NULL"))
+        for t in terms:
+            n = self.count(t)
+            # Common (walk plan) but selective: the filter must drop rows between the matches.
+            self.assertGreater(n, CAP, t)
+            self.assertLess(n, total * 0.8, t)
+        return terms
+
+    # ---- tests ----
+
+    def test_common_term_v1_reports_the_cap_and_returns_the_right_rows(self):
+        for term in self.common_terms():
+            for sort in ORDER:
+                meta = self.assert_v1_pages(term, [1, 3], sort=sort)
+                self.assertEqual(meta["total_items"], CAP, meta)
+                self.assertIs(meta["total_exact"], False, meta)
+                self.assertEqual(meta["total_pages"], CAP // 20, meta)
+            # Past the cap the walk still pages through the real matches.
+            self.assert_v1_pages(term, [60])
+
+    def test_rare_term_v1_has_an_exact_total_and_the_right_row(self):
+        for term in (self.sku, self.sku.lower()):
+            meta = self.assert_v1_pages(term, [1])
+            self.assertEqual(self.count(term), 1)
+            self.assertEqual(meta["total_items"], 1, meta)
+            self.assertIs(meta["total_exact"], True, meta)
+            self.assertEqual(meta["total_pages"], 1, meta)
+
+    def test_term_under_the_cap_v1_has_an_exact_total_and_the_right_rows(self):
+        term = "Oak"
+        n = self.count(term)
+        self.assertGreater(n, 60, "needs three full pages below the cap")
+        self.assertLessEqual(n, CAP)
+        for sort in ORDER:
+            meta = self.assert_v1_pages(term, [1, 3], sort=sort)
+            self.assertEqual(meta["total_items"], n, meta)
+            self.assertIs(meta["total_exact"], True, meta)
+            self.assertEqual(meta["total_pages"], -(-n // 20), meta)
+        # The last, partial page.
+        last = -(-n // 20)
+        ids, _ = self.get("/api/v1/products", q=term, per_page=20, page=last)
+        self.assertEqual(ids, self.expected(term, "-created_at", 20, (last - 1) * 20))
+
+    def test_common_term_v2_cursor_pages_follow_the_index_order(self):
+        for term in self.common_terms():
+            for sort in ORDER:
+                with self.subTest(term=term, sort=sort):
+                    seen, cursor = [], None
+                    for _ in range(3):
+                        params = {"q": term, "sort": sort, "limit": 50}
+                        if cursor:
+                            params["cursor"] = cursor
+                        ids, meta = self.get("/api/v2/products", **params)
+                        self.assertEqual(len(ids), 50)
+                        self.assertIs(meta["has_more"], True, meta)
+                        self.assertTrue(meta["next_cursor"], meta)
+                        seen += ids
+                        cursor = meta["next_cursor"]
+                    self.assertEqual(seen, self.expected(term, sort, 150, 0))
+
+    def test_term_under_the_cap_v2_pages_to_the_end(self):
+        term = "Oak"
+        seen, cursor = [], None
+        for _ in range(CAP // 100 + 2):
+            params = {"q": term, "limit": 100, **({"cursor": cursor} if cursor else {})}
+            ids, meta = self.get("/api/v2/products", **params)
+            seen += ids
+            cursor = meta["next_cursor"]
+            if not meta["has_more"]:
+                break
+        self.assertIsNone(cursor)
+        self.assertEqual(seen, self.expected(term, "-created_at", CAP + 1, 0))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -11,7 +11,7 @@
 // - While identity is down it keeps verifying with the keys it has: a failed fetch never
 //   replaces them.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <chrono>

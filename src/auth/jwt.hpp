@@ -2,13 +2,13 @@
 // Access tokens: compact JWS (RFC 7515/7519) signed with Ed25519, `alg: EdDSA` (RFC 8037).
 // Written by hand over libsodium because Debian's libjwt has no EdDSA, does not check the
 // time or audience claims, and lets an HS256 token keyed with a public key pass unless the
-// caller pins the algorithm (TOOLCHAIN.md). Here the algorithm is not negotiable: a token
+// caller pins the algorithm (docs/toolchain.md#libjwt). Here the algorithm is not negotiable: a token
 // whose header says anything but EdDSA is refused before any key is looked at.
 //
 // Claims of a Mercato token: iss, aud, sub (user id), role, store, iat, exp; nbf and jti
 // are optional on input.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <array>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Where a verifier gets its public keys: the identity service reads its own key files
 // (LocalKeys, key_store.hpp); every other service fetches identity's JWKS (JwksClient).
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <memory>
 #include <string_view>

@@ -1,11 +1,11 @@
 #pragma once
 // Passwords: the policy, and argon2id (libsodium crypto_pwhash_str) run on a bounded pool
 // of worker threads. One hash or verification costs ~85 ms and 64 MiB at libsodium's
-// INTERACTIVE limits (TOOLCHAIN.md), so it must never run on an event-loop thread, and the
+// INTERACTIVE limits (docs/toolchain.md#argon2id-cost), so it must never run on an event-loop thread, and the
 // number waiting must be bounded: past `capacity` a caller gets service_unavailable at once
 // instead of a queue that grows until every login times out.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <cstddef>

@@ -1,7 +1,7 @@
 #pragma once
 // Helpers for this folder's unit tests only.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <optional>
 

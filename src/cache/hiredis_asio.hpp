@@ -8,7 +8,7 @@
 // inside those calls (EOF, protocol error), so the adapter's state lives in a shared_ptr that
 // hiredis holds until its cleanup hook, and every pending wait re-checks it.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <functional>
 #include <string>

@@ -4,7 +4,7 @@
 // so the client is built to fail fast: while it is disconnected every call returns
 // service_unavailable at once instead of waiting, and it reconnects by itself.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <memory>

@@ -7,7 +7,7 @@
 // Threads: all hiredis calls, and all state below marked "strand", happen on strand(); the
 // public member functions are safe from any thread.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <functional>

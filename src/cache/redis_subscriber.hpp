@@ -5,7 +5,7 @@
 // (pub/sub has no replay), so after every outage the subscriber says so through on_reconnect,
 // and the cache drops what it holds in L1.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <functional>
 #include <memory>

@@ -9,7 +9,7 @@
 // async_initiate whose completion handlers are kept in the flight and posted to their own
 // executors when the result is there.
 
-#include <utility>  // before Asio (see TOOLCHAIN)
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <memory>

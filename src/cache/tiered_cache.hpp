@@ -23,7 +23,7 @@
 // still holds the old value in L1: a DELETE's 204 is never followed by a 200 from another
 // instance. After a lost subscription (messages may have been missed) L1 is dropped entirely.
 
-#include <utility>  // before Asio (see TOOLCHAIN)
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <chrono>

@@ -10,7 +10,7 @@
 //   auto res = co_await client.send(catalog, req, std::chrono::steady_clock::now() + 5s);
 //   if (!res) return error_response(res.error());   // bad_gateway or gateway_timeout
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <cstddef>

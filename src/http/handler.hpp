@@ -1,7 +1,7 @@
 #pragma once
 // The shape of everything that answers a request: a handler, and middleware wrapping one.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <functional>
 

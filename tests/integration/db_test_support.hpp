@@ -3,7 +3,7 @@
 // PostgreSQL (DB_HOST / DB_PORT / DB_USER, default 127.0.0.1:25432 postgres, the test
 // stack's), a multi-threaded io_context, and a way to wait for one coroutine.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <unistd.h>
 

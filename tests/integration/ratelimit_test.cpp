@@ -1,7 +1,7 @@
 // The shared rate limit against the real Redis of the test stack: two limiters (two gateway
 // instances) share one budget, and with Redis unreachable each falls back to its local share.
 
-#include <utility>  // before Asio (see TOOLCHAIN)
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
 #include <algorithm>
 #include <chrono>

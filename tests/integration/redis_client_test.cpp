@@ -1,7 +1,7 @@
 // RedisClient against a real Redis (REDIS_HOST / REDIS_PORT, default 127.0.0.1:26379, the
 // test stack's). Every test writes under its own key prefix and deletes it afterwards.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <unistd.h>
 

@@ -2,7 +2,7 @@
 // MERCATO_CTL (a command prefix: `$MERCATO_CTL redis stop`, `$MERCATO_CTL redis start`); without
 // it the test fails rather than skips, so a run that cannot prove recovery never looks green.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // RedisSubscriber against a real Redis (REDIS_HOST / REDIS_PORT, default 127.0.0.1:26379).
 // Channels carry the process id and test name, so parallel runs do not hear each other.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <unistd.h>
 

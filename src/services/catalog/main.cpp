@@ -1,4 +1,4 @@
-// mercato-catalog: see ARCHITECTURE.md. This file is the service's table of contents:
+// mercato-catalog: see docs/architecture.md#services. This file is the service's table of contents:
 // configuration, schema, database pool, cache, reads through the cache, routes, health.
 //
 // Commands besides serving:

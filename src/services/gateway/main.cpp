@@ -1,4 +1,4 @@
-// mercato-gateway: see ARCHITECTURE.md. This file is the service's table of contents.
+// mercato-gateway: see docs/architecture.md#services. This file is the service's table of contents.
 //
 // A request passes, outermost first: request id → access log → metrics → recover (every
 // service's standard chain, http::App) → security headers → CORS → API version notices →

@@ -3,7 +3,7 @@
 // api/openapi.yaml), served by the gateway so clients and tools can fetch the contract of the
 // API they are talking to.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <string>
 #include <string_view>

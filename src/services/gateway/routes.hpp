@@ -1,6 +1,6 @@
 #pragma once
 // The public API as the gateway serves it: every path template and method of the contract
-// (ARCHITECTURE.md "API") and the service that answers it, in one table in routes.cpp.
+// (docs/architecture.md#public-api) and the service that answers it, in one table in routes.cpp.
 
 #include <span>
 #include <string_view>

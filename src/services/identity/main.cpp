@@ -1,10 +1,10 @@
-// mercato-identity: see ARCHITECTURE.md. This file is the service's table of contents:
+// mercato-identity: see docs/architecture.md#services. This file is the service's table of contents:
 // configuration, commands, signing keys, schema, database, Redis, password hashing, login
 // throttling, refresh-token families, authentication, routes, health, housekeeping.
 //
 // Commands besides serving (commands.hpp): `user add`, `create-admin`, `keys rotate`,
 // `keys list`.
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 

@@ -3,7 +3,7 @@
 // reuse detection and the grace window (the rules are in auth/refresh_token.hpp), revoke one
 // at logout.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <cstdint>

@@ -19,7 +19,7 @@
 // Redis down: the same counters kept in this process (always updated alongside Redis), so
 // throttling degrades to per-instance limits — never to no limit.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // revoke a user's refresh-token families, because they must commit with the user change
 // that caused them.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <cstdint>
 #include <optional>

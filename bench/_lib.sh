@@ -2,7 +2,7 @@
 # Shared part of the bench cases (sourced, never run: `./mercato bench` skips bench/_*.sh).
 # Every case uses it.
 #
-# Method (TOOLCHAIN.md "Measuring"): every server under test on core 0 with one worker, wrk on
+# Method (docs/toolchain.md#measuring): every server under test on core 0 with one worker, wrk on
 # core 1 (`taskset -c 1 wrk -t1 -c64 -d10s --latency`), nginx (one worker, core 0) serving the
 # exact bytes of the case in the same run; the targets alternate BENCH_ROUNDS times and the
 # medians are reported. A wrk run with any non-2xx/3xx answer or socket error is rejected.

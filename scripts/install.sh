@@ -1,4 +1,4 @@
-# System packages: the TOOLCHAIN install lines, plus what the driver itself uses. Only the
+# System packages: the install lines of docs/toolchain.md#packages, plus what the driver itself uses. Only the
 # missing ones are installed, so a machine that has everything pays one dpkg-query (~10 ms).
 
 SYSTEM_PACKAGES=(

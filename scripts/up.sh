@@ -40,7 +40,7 @@ cmd_up() {
 }
 
 # First run of the dev stack: a demo admin with a random password (kept in .var/demo-admin.txt,
-# `email password` on one line, as ARCHITECTURE says) and a few thousand demo products.
+# `email password` on one line: docs/architecture.md#driver-and-stacks) and a few thousand demo products.
 dev_first_run() {
   local admin_file=$VAR_ROOT/demo-admin.txt email=admin@mercato.dev password
   if [[ ! -s $admin_file ]]; then

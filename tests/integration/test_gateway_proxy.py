@@ -176,7 +176,7 @@ class InFrontOfRealServices(unittest.TestCase):
                 self.assertEqual(via.json(), direct.json())
 
     def test_unknown_route_is_404_from_the_gateway_without_a_hop(self):
-        # The v2 API has only the list (ARCHITECTURE); a v2 detail is unknown here too.
+        # The v2 API has only the list (docs/architecture.md#public-api); a v2 detail is unknown here too.
         for path in ("/api/v1/no-such-thing/42", "/api/v2/products/01900000-0000-7000-8000-000000000000"):
             with self.subTest(path=path):
                 before = metric_sum(self.catalog, "http_requests_total")

@@ -1,4 +1,4 @@
-// The response envelope (ARCHITECTURE.md "Wire format") and the typed error every failure
+// The response envelope (docs/architecture.md#error-contract) and the typed error every failure
 // becomes. Nothing else in the dashboard looks at raw responses.
 
 /** Error codes of the contract, plus two the client produces itself. */

@@ -1,4 +1,4 @@
-// Wire types of the Mercato API (ARCHITECTURE.md "API"), field for field as the services write
+// Wire types of the Mercato API (docs/architecture.md#public-api), field for field as the services write
 // them: src/services/catalog/products_json.cpp, categories_json.cpp, identity/users_json.cpp.
 
 export type Role = "admin" | "editor" | "viewer";

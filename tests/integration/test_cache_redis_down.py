@@ -48,7 +48,8 @@ class RedisKilledUnderLoad(unittest.TestCase):
 
     def test_reads_never_fail_writes_are_kept_and_invalidation_heals_after_restart(self):
         r = self.call(self.a, "POST", "/api/v1/products", {"name": "Outage Lamp", "sku": "O-" + uuid.uuid4().hex[:8],
-                                                           "price_cents": 1, "currency": "EUR", "stock": 0})
+                                                           "price_cents": 1, "currency": "EUR", "stock": 0,
+                                                           "status": "active"})
         self.assertEqual(r.status, 201, r.body)
         pid = r.json()["data"]["id"]
         paths = [f"/api/v1/products/{pid}", "/api/v1/products?per_page=10", "/api/v1/categories"]

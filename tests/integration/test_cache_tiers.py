@@ -273,7 +273,8 @@ class CacheDisabled(unittest.TestCase):
 
     def test_every_read_reaches_postgres_and_nothing_reaches_redis(self):
         h = {"X-Store-ID": self.store}
-        body = {"name": "Uncached Lamp", "sku": "U-" + uuid.uuid4().hex[:10], "price_cents": 1000, "currency": "EUR"}
+        body = {"name": "Uncached Lamp", "sku": "U-" + uuid.uuid4().hex[:10], "price_cents": 1000, "currency": "EUR",
+                "status": "active"}
         created = request(self.svc.url, "POST", "/api/v1/products", body=body,
                           headers={**h, "Authorization": "Bearer " + self.token})
         self.assertEqual(created.status, 201, created.body)

@@ -293,7 +293,8 @@ class CatalogApi(unittest.TestCase):
             self.assertEqual(r.status, 201, r.body)
 
         def names(query):
-            r = self.call("GET", "/api/v1/products" + query, store=store)
+            # As a member (admin): the public sees active products only (test_catalog_visibility).
+            r = self.call("GET", "/api/v1/products" + query, token=tok, store=store)
             self.assertEqual(r.status, 200, r.body)
             return [p["name"] for p in r.json()["data"]], r.json()["meta"]
 
@@ -364,7 +365,8 @@ class CatalogApi(unittest.TestCase):
         tok = self.issuer.token("admin")
         for i in range(7):
             self.assertEqual(self.call("POST", "/api/v1/products", {"name": f"Item {i}", "sku": f"V-{i}",
-                                                                    "price_cents": 100 * (i % 3), "currency": "EUR"},
+                                                                    "price_cents": 100 * (i % 3), "currency": "EUR",
+                                                                    "status": "active"},
                                        token=tok, store=store).status, 201)
         for sort in ("-created_at", "created_at", "price", "-price", "name"):
             with self.subTest(sort=sort):
@@ -407,7 +409,7 @@ class CatalogApi(unittest.TestCase):
         cat = self.call("POST", "/api/v1/categories", {"name": "Bulk"}, token=tok, store=store).json()["data"]
         for i in range(100):
             self.call("POST", "/api/v1/products", {"name": f"Bulk {i}", "sku": f"B-{i}", "price_cents": i,
-                                                   "currency": "EUR", "category_id": cat["id"],
+                                                   "currency": "EUR", "category_id": cat["id"], "status": "active",
                                                    "images": [{"url": "https://x/1"}, {"url": "https://x/2"}]},
                       token=tok, store=store)
 

@@ -83,10 +83,14 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q,
   co_return out;
 }
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id) {
+asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id,
+                                                              Audience audience) {
+  if (audience == Audience::member) co_return co_await db_.product(store, id, audience);
   cache::Lookup q{"product", cache::keys::product(store, id), cache::keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.product(store, id); };
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
+    return db_.product(store, id, Audience::public_reader);
+  };
   co_return co_await read(std::move(q), std::move(load), "product not found");
 }
 
@@ -97,6 +101,7 @@ std::string list_gen(const ProductFilter& f) {
 }  // namespace
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq);
   cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
                   ttl_.ttl_product_list};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v1(lq); };
@@ -104,6 +109,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductL
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq);
   // v2 pages hold cursors signed with this deployment's key: another key, another entry.
   cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
                   list_gen(lq.filter), ttl_.ttl_product_list};
@@ -144,10 +150,13 @@ asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const 
 
 asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&) { co_return; }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& store, const std::string& id) {
+asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& store, const std::string& id,
+                                                          Audience audience) {
   auto row = co_await products_.find_live(store, id);
   if (!row) co_return std::move(row).error();
-  if (!*row) co_return not_found("product not found");
+  // The same answer as for an absent id: the public does not learn that a draft exists.
+  if (!*row || (audience == Audience::public_reader && (*row)->status != "active"))
+    co_return not_found("product not found");
   co_return Rendered{product_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 

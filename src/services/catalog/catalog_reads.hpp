@@ -50,8 +50,17 @@ struct Rendered {
 /// <h>: 16 hex digits of a 64-bit FNV-1a over data and meta.
 cache::CachedValue seal(const Rendered& r);
 
+/// Who reads, which decides whether drafts and archived products are visible (store_scope.hpp,
+/// is_member). A public list's filter always carries status "active" (the route sets it), so
+/// its cache key says what it holds; a public detail of a product that is not active is
+/// not_found. Only public answers are ever cached: CachedCatalogReads sends members' reads
+/// (a store's staff, few) straight to the database, so no cached value can hold a draft, and
+/// no key spelling can ever hand a member's answer to the public.
+enum class Audience { public_reader, member };
+
 struct ProductListQuery {
   ProductFilter filter;
+  Audience audience = Audience::public_reader;
   PageRequest page;                     // v1
   std::int64_t limit = kDefaultPerPage;  // v2
   std::optional<CursorPosition> after;  // v2: nullopt for the first page
@@ -63,8 +72,9 @@ struct ProductListQuery {
 class CatalogReads {
  public:
   virtual ~CatalogReads() = default;
-  /// not_found when absent or deleted.
-  virtual asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) = 0;
+  /// not_found when absent or deleted, and for the public when not active.
+  virtual asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
+                                                    Audience audience) = 0;
   virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) = 0;
   virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) = 0;
   virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) = 0;
@@ -91,7 +101,8 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
                      std::string cursor_key_id)
       : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)) {}
 
-  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
+                                            Audience audience) override;
   asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;
@@ -117,7 +128,8 @@ class DbCatalogReads final : public CatalogReads {
   DbCatalogReads(ProductRepository& products, CategoryRepository& categories, const CursorSigner& cursors)
       : products_(products), categories_(categories), cursors_(cursors) {}
 
-  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
+                                            Audience audience) override;
   asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;

@@ -90,6 +90,19 @@ ProductFilter read_filter(QueryParams& qp, const std::string& store) {
   return f;
 }
 
+/// Who reads the store's products, and the public's view of a list: active products only, and
+/// a status filter of draft or archived only for members (401 anonymous, 403 signed in).
+Result<Audience> audience_for_list(const Request& req, ProductFilter& f) {
+  if (is_member(req, f.store)) return Audience::member;
+  if (f.status && *f.status != "active") {
+    if (!req.principal)
+      return Error{ErrorCode::auth_required, "sign in as a member of this store to list its " + *f.status + " products"};
+    return Error{ErrorCode::forbidden, "only this store's members may list its " + *f.status + " products"};
+  }
+  f.status = "active";
+  return Audience::public_reader;
+}
+
 std::vector<std::string> categories_of(const std::string& a, const std::string& b) {
   std::vector<std::string> out;
   if (!a.empty()) out.push_back(a);
@@ -116,6 +129,9 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     q.page.page = qp.integer("page", 1, kMaxPage).value_or(1);
     q.page.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kDefaultPerPage);
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
+    auto audience = audience_for_list(req, q.filter);
+    if (!audience) co_return http::error_response(audience.error());
+    q.audience = *audience;
     auto r = co_await ctx.reads.products_v1(q);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
@@ -130,6 +146,10 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     q.limit = qp.integer("limit", 1, kMaxPerPage).value_or(kDefaultPerPage);
     auto cursor = req.query_param("cursor");
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
+    // Before the cursor: a public cursor is bound to the filter with status "active".
+    auto audience = audience_for_list(req, q.filter);
+    if (!audience) co_return http::error_response(audience.error());
+    q.audience = *audience;
     if (cursor) {
       auto pos = ctx.cursors.decode(*cursor, q.filter.canonical());
       if (!pos) co_return http::error_response(pos.error());
@@ -146,7 +166,8 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     QueryParams qp(req, {});
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     const std::string id(req.param("id"));
-    auto r = co_await ctx.reads.product(*store, id);
+    const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
+    auto r = co_await ctx.reads.product(*store, id, audience);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });

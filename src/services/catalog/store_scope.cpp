@@ -23,14 +23,19 @@ Result<std::string> store_for_read(const http::Request& req) {
   return std::string(kDefaultStoreId);
 }
 
+bool is_member(const http::Request& req, std::string_view store) {
+  if (!req.principal) return false;
+  const auto& p = *req.principal;
+  if (p.role == "admin") return true;
+  const std::string own = p.store.empty() ? std::string(kDefaultStoreId) : lower(p.store);
+  return own == store;
+}
+
 Result<std::string> store_for_write(const http::Request& req) {
   auto store = store_for_read(req);
   if (!store) return store;
   if (!req.principal) return Error{ErrorCode::auth_required, "authentication required"};
-  const auto& p = *req.principal;
-  if (p.role == "admin") return store;
-  const std::string own = p.store.empty() ? std::string(kDefaultStoreId) : lower(p.store);
-  if (*store != own) return Error{ErrorCode::forbidden, "your account may not change this store's catalog"};
+  if (!is_member(req, *store)) return Error{ErrorCode::forbidden, "your account may not change this store's catalog"};
   return store;
 }
 

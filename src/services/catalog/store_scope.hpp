@@ -5,7 +5,9 @@
 //     store, else the default store;
 //   - writes: the same choice, but the caller's principal must be allowed to write there: an
 //     admin anywhere, anyone else only in the store their token names (or the default store
-//     when the token names none). Otherwise 403.
+//     when the token names none). Otherwise 403;
+//   - who reads: the store's members (any role whose token names the store, and admins) see
+//     its drafts and archived products; everyone else, signed in or not, its active ones.
 
 #include <string>
 #include <string_view>
@@ -22,5 +24,8 @@ inline constexpr std::string_view kDefaultStoreId = "00000000-0000-7000-8000-000
 Result<std::string> store_for_read(const http::Request& req);
 /// Call after auth::require_role: a store the principal may not write → forbidden.
 Result<std::string> store_for_write(const http::Request& req);
+/// True when the caller is an admin, or its token names `store` (no store named: the default
+/// store). `store` as store_for_read returns it (lower case).
+bool is_member(const http::Request& req, std::string_view store);
 
 }  // namespace mercato::catalog

@@ -343,6 +343,64 @@ class CatalogApi(unittest.TestCase):
                     self.assertIs(r.json()["success"], False)
         self.assertEqual(store_fingerprint(self.store), before)
 
+    def test_control_characters_in_identifiers_are_422_naming_the_field(self):
+        """Issue 13, finding 2: libpq sends C strings, so a NUL would cut an identifier short
+        in the database while the service saw the whole value; every identifier refuses
+        control characters with 422 and the field's path, and nothing is written."""
+        p = self.product().json()["data"]
+        cat = self.category["id"]
+        base = {"name": "Ctl Lamp", "sku": "CTL-" + uuid.uuid4().hex[:6], "price_cents": 1, "currency": "EUR"}
+        cases = [({"sku": "CTL-1\x00x"}, "sku"), ({"sku": "CTL-1\x01"}, "sku"), ({"slug": "ctl\x00lamp"}, "slug"),
+                 ({"slug": "ctl-lamp\x1f"}, "slug"), ({"category_id": cat + "\x00"}, "category_id"),
+                 ({"category_id": "\x00" + cat[1:]}, "category_id")]
+        before = store_fingerprint(self.store)
+        for extra, field in cases:
+            for method, path in (("POST", "/api/v1/products"), ("PATCH", f"/api/v1/products/{p['id']}")):
+                with self.subTest(method=method, body=extra):
+                    body = {**base, **extra} if method == "POST" else extra  # json.dumps writes \u0000
+                    err = self.assert_error(self.call(method, path, body, token=self.editor), 422,
+                                            "validation_failed")
+                    self.assertEqual([d["field"] for d in err["details"]], [field], err)
+        for raw, field in ((b'{"name": "Ctl", "slug": "ctl\u0000x"}', "slug"),
+                           (b'{"name": "Ctl\u0000"}', "name")):
+            with self.subTest(category=raw):
+                err = self.assert_error(self.call("POST", "/api/v1/categories", raw, token=self.editor), 422,
+                                        "validation_failed")
+                self.assertEqual([d["field"] for d in err["details"]], [field], err)
+        for query, field in (("category_id=" + cat + "%00", "category_id"), ("category_id=%00" + cat[1:], "category_id"),
+                             ("q=lamp%00x", "q"), ("sort=name%00", "sort"), ("status=active%00", "status")):
+            for path in ("/api/v1/products", "/api/v2/products"):
+                with self.subTest(path=path, query=query):
+                    err = self.assert_error(self.call("GET", f"{path}?{query}"), 422, "validation_failed")
+                    self.assertEqual([d["field"] for d in err["details"]], [field], err)
+        self.assertEqual(store_fingerprint(self.store), before)
+
+    def test_a_nul_inside_an_attribute_is_422_with_its_path_never_500(self):
+        """PostgreSQL's jsonb cannot hold \\u0000 (it answered 500); every place of the
+        attributes object is checked and reported by its path."""
+        p = self.product().json()["data"]
+        cases = [(b'{"color": "red\u0000"}', "attributes.color"),
+                 (b'{"tags": ["ok", "x\u0000y"]}', "attributes.tags[1]"),
+                 (b'{"sizes": [["s", "m\u0000"]]}', "attributes.sizes[0][1]"),
+                 (b'{"parts": [{"name\u0000": 1}]}', "attributes.parts[0]"),
+                 (b'{"parts": [{"name": "\u0000"}]}', "attributes.parts[0].name"),
+                 (b'{"co\u0000lor": "red"}', "attributes"),
+                 (b'{"note": "bell\u0007"}', "attributes.note")]
+        before = store_fingerprint(self.store)
+        for attrs, field in cases:
+            for method, path in (("POST", "/api/v1/products"), ("PATCH", f"/api/v1/products/{p['id']}")):
+                with self.subTest(method=method, attributes=attrs):
+                    head = (b'{"name": "Nul Lamp", "sku": "NUL-1", "price_cents": 1, "currency": "EUR", '
+                            if method == "POST" else b"{")
+                    r = self.call(method, path, head + b'"attributes": ' + attrs + b"}", token=self.editor)
+                    err = self.assert_error(r, 422, "validation_failed")
+                    self.assertEqual([d["field"] for d in err["details"]], [field], err)
+        self.assertEqual(store_fingerprint(self.store), before)
+        # Line breaks and tabs are text, not control of anything: kept.
+        r = self.call("PATCH", f"/api/v1/products/{p['id']}", {"attributes": {"care": "wash\tcold\nhang"}},
+                      token=self.editor)
+        self.assertEqual(r.status, 200, r.body)
+
     def test_a_10_mb_body_is_refused_with_413_before_it_is_read(self):
         head = (f"POST /api/v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 f"Authorization: Bearer {self.editor}\r\nX-Store-ID: {self.store}\r\n"

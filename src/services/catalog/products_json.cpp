@@ -15,6 +15,49 @@ constexpr TextRule kStatus{1, 16};
 constexpr TextRule kUrl{1, 2048};
 constexpr TextRule kAltText{0, 300};
 
+bool has_control(std::string_view s, bool allow_whitespace) {
+  for (unsigned char c : s) {
+    const bool space = allow_whitespace && (c == '\n' || c == '\r' || c == '\t');
+    if ((c < 0x20 || c == 0x7f) && !space) return true;
+  }
+  return false;
+}
+
+/// The first problem inside one attribute value, reported at its path (`attributes.tags[1]`):
+/// strings are text (line breaks and tabs allowed, no other control character: PostgreSQL's
+/// jsonb cannot store \u0000 at all and answered 500); keys of objects inside arrays follow
+/// the attribute-key rule. Depth is bounded by the JSON parser's own limit.
+std::optional<FieldError> attribute_problem(simdjson::dom::element v, const std::string& path) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING: {
+      std::string_view s;
+      if (v.get(s) == simdjson::SUCCESS && has_control(s, true))
+        return FieldError{path, "must not contain control characters"};
+      return std::nullopt;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      simdjson::dom::array arr;
+      if (v.get(arr) != simdjson::SUCCESS) return std::nullopt;
+      std::size_t i = 0;
+      for (auto item : arr)
+        if (auto p = attribute_problem(item, path + "[" + std::to_string(i++) + "]")) return p;
+      return std::nullopt;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      simdjson::dom::object obj;
+      if (v.get(obj) != simdjson::SUCCESS) return std::nullopt;
+      for (auto member : obj) {
+        if (member.key.empty() || utf8_length(member.key) > 64 || has_control(member.key, false))
+          return FieldError{path, "keys must be 1 to 64 characters without control characters"};
+        if (auto p = attribute_problem(member.value, path + "." + std::string(member.key))) return p;
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 void attributes(BodyFields& f, ProductInput& in) {
   auto v = f.take("attributes");
   if (!v) return;
@@ -26,13 +69,18 @@ void attributes(BodyFields& f, ProductInput& in) {
   std::size_t count = 0;
   for (auto member : obj) {
     ++count;
-    if (member.key.empty() || utf8_length(member.key) > 64) {
-      f.add("attributes", "keys must be 1 to 64 characters");
+    if (member.key.empty() || utf8_length(member.key) > 64 || has_control(member.key, false)) {
+      f.add("attributes", "keys must be 1 to 64 characters without control characters");
       return;
     }
+    const std::string path = f.path("attributes." + std::string(member.key));
     const auto t = member.value.type();
     if (t == simdjson::dom::element_type::OBJECT) {
-      f.add("attributes." + std::string(member.key), "must be a string, number, boolean, null or array");
+      f.errors().push_back({path, "must be a string, number, boolean, null or array"});
+      return;
+    }
+    if (auto problem = attribute_problem(member.value, path)) {
+      f.errors().push_back(std::move(*problem));
       return;
     }
   }

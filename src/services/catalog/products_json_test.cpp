@@ -72,6 +72,18 @@ TEST(ProductCreate, duplicate_members_and_nested_attributes_are_refused) {
             std::set<std::string>{"attributes.x"});
 }
 
+TEST(ProductCreate, a_nul_anywhere_in_the_attributes_is_refused_at_its_path) {
+  const std::string head = R"({"name":"a","sku":"A","currency":"EUR","price_cents":1,"attributes":)";
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"c":"r\u0000"})", "attributes.c"},           {R"({"t":["ok","x\u0000"]})", "attributes.t[1]"},
+      {R"({"s":[["a","\u0000"]]})", "attributes.s[0][1]"}, {R"({"p":[{"n":"\u0000"}]})", "attributes.p[0].n"},
+      {R"({"p":[{"n\u0000":1}]})", "attributes.p[0]"},     {R"({"c\u0000":1})", "attributes"},
+  };
+  for (const auto& [attrs, field] : cases)
+    EXPECT_EQ(bad_fields(parse_product_create(head + attrs + "}")), std::set<std::string>{field}) << attrs;
+  EXPECT_TRUE(parse_product_create(head + R"({"care":"wash\tcold\nhang","tags":["a",1,null,[true]]}})").ok());
+}
+
 TEST(ProductCreate, images_are_checked_one_by_one) {
   auto r = parse_product_create(
       R"j({"name":"a","sku":"A","currency":"EUR","price_cents":1,

@@ -123,6 +123,37 @@ class CatalogApi(unittest.TestCase):
                                           token=self.editor), 422, "validation_failed")
         self.assertEqual(err["details"][0]["field"], "category_id")
 
+    def test_a_category_of_another_store_is_422_on_create_and_patch_and_lists_nothing(self):
+        """Issue 13, item 3: a category id is only meaningful inside its own store. Using
+        another store's category is refused exactly like an unknown one (422, field
+        category_id: the answer does not say whether it exists elsewhere), nothing is written,
+        and filtering a list by it shows none of the other store's products."""
+        other = new_store()
+        admin = self.admin
+        foreign = self.call("POST", "/api/v1/categories", {"name": "Foreign"}, token=admin, store=other).json()["data"]
+        r = self.call("POST", "/api/v1/products", {"name": "Foreign Lamp", "sku": "F-1", "price_cents": 1,
+                                                   "currency": "EUR", "status": "active",
+                                                   "category_id": foreign["id"]}, token=admin, store=other)
+        self.assertEqual(r.status, 201, r.body)
+        p = self.product().json()["data"]
+        before = store_fingerprint(self.store), store_fingerprint(other)
+        for token in (self.editor, self.admin):
+            err = self.assert_error(self.call("POST", "/api/v1/products",
+                                              {"name": "X", "sku": "F-2", "price_cents": 1, "currency": "EUR",
+                                               "category_id": foreign["id"]}, token=token), 422, "validation_failed")
+            self.assertEqual(err["details"], [{"field": "category_id", "message": "no such category in this store"}])
+            err = self.assert_error(self.call("PATCH", f"/api/v1/products/{p['id']}", {"category_id": foreign["id"]},
+                                              token=token), 422, "validation_failed")
+            self.assertEqual(err["details"], [{"field": "category_id", "message": "no such category in this store"}])
+        self.assertEqual((store_fingerprint(self.store), store_fingerprint(other)), before)
+        for who in (None, self.viewer, self.editor, self.admin):
+            for path in (f"/api/v1/products?category_id={foreign['id']}", f"/api/v2/products?category_id={foreign['id']}"):
+                r = self.call("GET", path, token=who)
+                self.assertEqual((r.status, r.json()["data"]), (200, []), (path, r.body))
+            self.assert_error(self.call("GET", f"/api/v1/categories/{foreign['id']}", token=who), 404, "not_found")
+        meta = self.call("GET", f"/api/v1/products?category_id={foreign['id']}", token=self.admin).json()["meta"]
+        self.assertEqual(meta["total_items"], 0)
+
     def test_body_must_be_json_object_of_json_type(self):
         self.assert_error(self.call("POST", "/api/v1/products", b"{not json", token=self.editor), 400, "bad_request")
         self.assert_error(self.call("POST", "/api/v1/products", [1, 2], token=self.editor), 422, "validation_failed")

@@ -86,6 +86,40 @@ def psql(sql, db="mercato_catalog"):
     return r.stdout.strip()
 
 
+class PsqlSession:
+    """One long-lived psql process for tests that query after every request: a new psql per
+    statement costs tens of milliseconds, this about one. Each call sends the SQL followed by
+    an \\echo of a marker and reads the lines up to it."""
+
+    MARK = "--psql-session-done--"
+
+    def __init__(self, db="mercato_catalog"):
+        env = stack_env()
+        self.proc = subprocess.Popen(["psql", "-h", env["DB_HOST"], "-p", env["DB_PORT"], "-U", env["DB_USER"], "-d", db,
+                                      "-XAtq", "-v", "ON_ERROR_STOP=0"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+
+    def __call__(self, sql):
+        self.proc.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo " + self.MARK + "\n")
+        self.proc.stdin.flush()
+        lines = []
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"psql exited: {''.join(lines)}")
+            if line.rstrip("\n") == self.MARK:
+                break
+            lines.append(line)
+        out = "".join(lines).strip()
+        if out.startswith(("ERROR:", "psql:")):
+            raise AssertionError(f"psql failed: {out}\n{sql}")
+        return out
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
 def new_store():
     """A store of its own, so a test module's counts and lists see only its own rows."""
     sid = str(uuid.uuid4())

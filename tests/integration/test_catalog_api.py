@@ -8,8 +8,8 @@ import urllib.parse
 import unittest
 import uuid
 
-from .test_catalog_support import IdentityIssuer, metric, new_store, psql, store_fingerprint
-from testkit import Service, raw_exchange, request
+from .test_catalog_support import IdentityIssuer, PsqlSession, metric, new_store, psql, store_fingerprint
+from testkit import Service, raw_exchange, request, wait_until
 
 DEFAULT_STORE = "00000000-0000-7000-8000-000000000001"
 
@@ -212,20 +212,36 @@ class CatalogApi(unittest.TestCase):
                                     headers={"If-Match": f'W/"{p["id"]}.2"'}), 412, "precondition_failed")
 
     def test_two_patches_with_the_same_etag_at_once_one_wins(self):
+        """Both PATCHes really overlap: a psql session holds the product's row lock while both
+        are sent, both are seen waiting for it in pg_stat_activity, then the lock is released
+        and they race for it. The winner answers 200, the other reads the new version: 412."""
         r = self.product()
         pid, etag = r.json()["data"]["id"], r.header("ETag")
-        statuses = []
+        holder, watcher = PsqlSession(), PsqlSession()
+        statuses, threads = [], []
+        try:
+            holder(f"BEGIN; SELECT 1 FROM products WHERE id = '{pid}' FOR UPDATE")
 
-        def patch(n):
-            statuses.append(self.call("PATCH", f"/api/v1/products/{pid}", {"stock": n}, token=self.editor,
-                                      headers={"If-Match": etag}).status)
+            def patch(n):
+                statuses.append(self.call("PATCH", f"/api/v1/products/{pid}", {"stock": n}, token=self.editor,
+                                          headers={"If-Match": etag}).status)
 
-        threads = [threading.Thread(target=patch, args=(n,)) for n in (10, 20)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+            threads += [threading.Thread(target=patch, args=(n,)) for n in (10, 20)]
+            for t in threads:
+                t.start()
+            waiting = wait_until(lambda: watcher(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND pid <> pg_backend_pid()") == "2", timeout=10)
+            self.assertTrue(waiting, "both PATCHes should be waiting for the row lock")
+            self.assertEqual(statuses, [])  # neither has answered while the lock is held
+        finally:
+            holder("COMMIT")
+            for t in threads:
+                t.join()
+            holder.close()
+            watcher.close()
         self.assertEqual(sorted(statuses), [200, 412])
+        self.assertEqual(psql(f"SELECT version FROM products WHERE id = '{pid}'"), "2")
 
     def test_patch_validation_and_unknown_product(self):
         p = self.product().json()["data"]

@@ -412,8 +412,28 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
       co_return co_await load_only(q, snap, load);
     }
     if (lease->is_ok()) {
-      auto loaded = co_await load();
       std::vector<std::string> fill_keys = cmd(q.key, lease_key);
+      // A second look before loading: the previous holder fills and releases its lease in one
+      // script, so a value that landed between our lookup and our lease is already there. Two
+      // processes that missed at the same moment both loaded without it (seen once the
+      // stampede test interleaved its requests across instances).
+      auto recheck = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
+      auto again = co_await redis_->command(std::move(recheck));
+      if (again && !again->is_error()) {
+        RedisReply landed = q.gen.empty() ? *again : again->elements().at(0);
+        const bool same_gen = q.gen.empty() || (again->elements().at(1).is_string() &&
+                                                again->elements().at(1).as_string() == gen);
+        if (landed.is_string() && same_gen) {
+          if (auto d = decode_value(landed.as_string()); d && d->gen == gen) {
+            auto release_args = cmd(token, "");
+            co_await redis_->eval(*fill_script_, std::move(fill_keys), std::move(release_args));
+            ValuePtr v = std::make_shared<const CachedValue>(std::move(d->value));
+            fill_l1(q, snap, v);
+            co_return v;
+          }
+        }
+      }
+      auto loaded = co_await load();
       if (!loaded) {
         co_await redis_->eval(*fill_script_, std::move(fill_keys), cmd(token, ""));
         co_return std::move(loaded).error();

@@ -3,14 +3,25 @@ catalog instances: reads never fail, every write succeeds and is read back, the 
 wrote serves its write at once and the other within its short L1 TTL (no bus meanwhile), and
 once Redis is back — without restarting anything — invalidation across instances works again."""
 
-import time
+import subprocess
 import unittest
 import uuid
 
 from .test_catalog_support import IdentityIssuer, new_store, psql
-from testkit import LoadLoop, Service, ctl, request, wait_until
+from testkit import LoadLoop, Service, ctl, request, stack_env, wait_until
 
 L1_TTL_S = 2
+CHANNEL = "mc1:invalidate"  # cache/keys.cpp, invalidation_channel()
+
+
+def subscribers():
+    """How many connections Redis has subscribed to the invalidation channel (every catalog
+    process on this Redis, these two included), or -1 while Redis does not answer."""
+    env = stack_env()
+    r = subprocess.run(["redis-cli", "-h", env["REDIS_HOST"], "-p", env["REDIS_PORT"], "PUBSUB", "NUMSUB", CHANNEL],
+                       capture_output=True, text=True, timeout=10)
+    lines = r.stdout.split()
+    return int(lines[1]) if r.returncode == 0 and len(lines) == 2 and lines[1].isdigit() else -1
 
 
 class RedisKilledUnderLoad(unittest.TestCase):
@@ -53,8 +64,11 @@ class RedisKilledUnderLoad(unittest.TestCase):
         self.assertEqual(r.status, 201, r.body)
         pid = r.json()["data"]["id"]
         paths = [f"/api/v1/products/{pid}", "/api/v1/products?per_page=10", "/api/v1/categories"]
+        # Both instances subscribe asynchronously after start: wait until Redis counts them.
+        self.assertTrue(wait_until(lambda: subscribers() >= 2, timeout=10))
+        subscribed = subscribers()
         with LoadLoop([(s.url, p) for s in (self.a, self.b) for p in paths], {"X-Store-ID": self.store}) as load:
-            time.sleep(0.5)
+            self.assertTrue(wait_until(lambda: load.snapshot()[200] >= 20, timeout=10))  # the load is running
             ctl("redis", "stop")
             try:
                 self.assertTrue(wait_until(lambda: all(s.get("/health/ready").json()["checks"]["redis"] == "degraded"
@@ -69,7 +83,10 @@ class RedisKilledUnderLoad(unittest.TestCase):
                 ctl("redis", "start")
             self.assertTrue(wait_until(lambda: all(s.get("/health/ready").json()["checks"]["redis"] == "up"
                                                    for s in (self.a, self.b)), timeout=30))
-            time.sleep(0.5)  # both subscribers are back (they reconnect on their own schedule)
+            # Each subscriber reconnects on its own back-off schedule (up to 2 s): wait until
+            # Redis counts every subscription it had before the stop again.
+            self.assertTrue(wait_until(lambda: subscribers() == subscribed, timeout=30),
+                            (subscribers(), subscribed))
             for svc in (self.a, self.b, self.a, self.b):
                 self.stock(svc, pid)  # warm both tiers again
             w = self.call(self.a, "PATCH", f"/api/v1/products/{pid}", {"stock": 42})

@@ -80,7 +80,8 @@ class ListQueryPlans(unittest.TestCase):
             pid = psql(self.db, f"SELECT id FROM products WHERE store_id = {lit(STORE)} LIMIT 1").strip()
             return [pid, STORE]
         if name.startswith("categor"):
-            return [self.category, STORE] if name == "category_by_id" else [STORE, 100, 0]
+            # The last parameter: public_only (product_count counts active products only).
+            return [self.category, STORE, True] if name == "category_by_id" else [STORE, 100, 0, True]
         kind, sort, filters = shape(name)
         p = [STORE]
         if "cat" in filters:

@@ -119,6 +119,21 @@ class DraftsArePrivate(unittest.TestCase):
             self.assertEqual(self.call(svc, "GET", f"/api/v1/products/{pid}", token=self.tokens["viewer"]).status, 200)
         self.call(self.a, "DELETE", f"/api/v1/products/{pid}", token=self.tokens["editor"])
 
+    def test_category_product_counts_count_drafts_only_for_members(self):
+        """A category's product_count must not tell the public how many unpublished products
+        it holds: active ones for the public, all live ones for members, cached or not."""
+        cat = self.category["id"]
+        for order in (["viewer", "anonymous", "other_editor", "admin"], ["anonymous", "editor", "other_viewer"]):
+            for who in order:
+                for svc in (self.a, self.b, self.a, self.b):
+                    with self.subTest(who=who, svc=svc.port):
+                        want = 3 if who in ("viewer", "editor", "admin") else 1
+                        r = self.call(svc, "GET", f"/api/v1/categories/{cat}", token=self.tokens[who])
+                        self.assertEqual((r.status, r.json()["data"]["product_count"]), (200, want), r.body)
+                        listed = {c["id"]: c["product_count"] for c in
+                                  self.call(svc, "GET", "/api/v1/categories", token=self.tokens[who]).json()["data"]}
+                        self.assertEqual(listed[cat], want)
+
     def test_only_members_may_filter_by_draft_or_archived(self):
         for status in ("draft", "archived"):
             for version, path in (("v1", f"/api/v1/products?status={status}"),

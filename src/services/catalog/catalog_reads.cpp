@@ -117,18 +117,26 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductL
   co_return co_await read(std::move(q), std::move(load), "not found");
 }
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id) {
+asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id,
+                                                               Audience audience) {
+  if (audience == Audience::member) co_return co_await db_.category(store, id, audience);
   cache::Lookup q{"category", cache::keys::category(store, id), cache::keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.category(store, id); };
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
+    return db_.category(store, id, Audience::public_reader);
+  };
   co_return co_await read(std::move(q), std::move(load), "category not found");
 }
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::string& store, const PageRequest& p) {
+asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::string& store, const PageRequest& p,
+                                                                 Audience audience) {
+  if (audience == Audience::member) co_return co_await db_.categories(store, p, audience);
   const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
   cache::Lookup q{"category_list", cache::keys::category_list(store, page), cache::keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.categories(store, p); };
+  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
+    return db_.categories(store, p, Audience::public_reader);
+  };
   co_return co_await read(std::move(q), std::move(load), "not found");
 }
 
@@ -190,15 +198,17 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQ
   co_return out;
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::category(const std::string& store, const std::string& id) {
-  auto row = co_await categories_.find_live(store, id);
+asio::awaitable<Result<Rendered>> DbCatalogReads::category(const std::string& store, const std::string& id,
+                                                           Audience audience) {
+  auto row = co_await categories_.find_live(store, id, audience == Audience::public_reader);
   if (!row) co_return std::move(row).error();
   if (!*row) co_return not_found("category not found");
   co_return Rendered{category_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::categories(const std::string& store, const PageRequest& p) {
-  auto page = co_await categories_.page(store, p);
+asio::awaitable<Result<Rendered>> DbCatalogReads::categories(const std::string& store, const PageRequest& p,
+                                                             Audience audience) {
+  auto page = co_await categories_.page(store, p, audience == Audience::public_reader);
   if (!page) co_return std::move(page).error();
   Rendered out;
   json::Writer w(out.data);

@@ -51,7 +51,7 @@ struct Rendered {
 cache::CachedValue seal(const Rendered& r);
 
 /// Who reads, which decides whether drafts and archived products are visible (store_scope.hpp,
-/// is_member). A public list's filter always carries status "active" (the route sets it), so
+/// is_member), and whether a category's product_count counts them. A public list's filter always carries status "active" (the route sets it), so
 /// its cache key says what it holds; a public detail of a product that is not active is
 /// not_found. Only public answers are ever cached: CachedCatalogReads sends members' reads
 /// (a store's staff, few) straight to the database, so no cached value can hold a draft, and
@@ -77,8 +77,11 @@ class CatalogReads {
                                                     Audience audience) = 0;
   virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) = 0;
   virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) = 0;
-  virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) = 0;
+  /// A category's product_count counts, for the public, active products only.
+  virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
+                                                     Audience audience) = 0;
+  virtual asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
+                                                       Audience audience) = 0;
 };
 
 /// What a committed write changed. The default does nothing (no cache).
@@ -105,8 +108,10 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
                                             Audience audience) override;
   asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;
-  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
+                                             Audience audience) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
+                                               Audience audience) override;
 
   asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
                                         const std::vector<std::string>& categories) override;
@@ -132,8 +137,10 @@ class DbCatalogReads final : public CatalogReads {
                                             Audience audience) override;
   asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
   asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id) override;
-  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
+                                             Audience audience) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
+                                               Audience audience) override;
 
  private:
   ProductRepository& products_;

@@ -3,11 +3,20 @@
 namespace mercato::catalog {
 namespace {
 
-constexpr std::string_view kColumns = R"(c.id, c.store_id, c.name, c.slug, c.description,
-       (SELECT coalesce(sum(pc.live), 0) FROM product_counts pc WHERE pc.store_id = c.store_id AND pc.category_key = c.id),
+/// The representation's columns. product_count reads the maintained counters; with
+/// `public_only` (the text of a boolean parameter, e.g. "$3") it counts active products only,
+/// what the public may know of a category (drafts are the store's own business).
+std::string columns(std::string_view public_only = {}) {
+  std::string count_filter;
+  if (!public_only.empty())
+    count_filter = " AND (NOT " + std::string(public_only) + "::boolean OR pc.status = 'active')";
+  return R"(c.id, c.store_id, c.name, c.slug, c.description,
+       (SELECT coalesce(sum(pc.live), 0) FROM product_counts pc WHERE pc.store_id = c.store_id AND pc.category_key = c.id)" +
+         count_filter + R"(),
        to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        c.version)";
+}
 
 CategoryRow read_category(const db::QueryResult& r, int i) {
   CategoryRow c;
@@ -23,17 +32,16 @@ CategoryRow read_category(const db::QueryResult& r, int i) {
   return c;
 }
 
-const std::string kById = "SELECT " + std::string(kColumns) +
-                          " FROM categories c WHERE c.id = $1 AND c.store_id = $2 AND c.deleted_at IS NULL";
+const std::string kWhereLive = " FROM categories c WHERE c.id = $1 AND c.store_id = $2 AND c.deleted_at IS NULL";
 
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> category_statements() {
   return {
-      {"category_by_id", "-- index: categories_pkey\n" + kById},
+      {"category_by_id", "-- index: categories_pkey\nSELECT " + columns("$3") + kWhereLive},
       // A store has hundreds of categories, not millions, so the window count over them is
       // cheap and exact; product_count reads the maintained counters (product_counts_pkey).
-      {"categories_page", "-- index: categories_store_name_live\nSELECT " + std::string(kColumns) +
+      {"categories_page", "-- index: categories_store_name_live\nSELECT " + columns("$4") +
                               ", count(*) OVER () FROM categories c WHERE c.store_id = $1 AND c.deleted_at IS NULL "
                               "ORDER BY c.name, c.id LIMIT $2 OFFSET $3"},
   };
@@ -44,15 +52,17 @@ CategoryRepository::CategoryRepository(db::Pool& pool) : pool_(pool) {
 }
 
 asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_live(const std::string& store,
-                                                                                  const std::string& id) {
-  auto r = co_await pool_.execute("category_by_id", db::params(id, store));
+                                                                                  const std::string& id,
+                                                                                  bool public_only) {
+  auto r = co_await pool_.execute("category_by_id", db::params(id, store, public_only));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
   co_return std::optional<CategoryRow>(read_category(*r, 0));
 }
 
-asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p) {
-  auto r = co_await pool_.execute("categories_page", db::params(store, p.per_page, p.offset()));
+asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p,
+                                                               bool public_only) {
+  auto r = co_await pool_.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
   if (!r) co_return std::move(r).error();
   CategoryPage page;
   for (int i = 0; i < r->rows(); ++i) page.rows.push_back(read_category(*r, i));
@@ -71,7 +81,7 @@ asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string
 asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::lock(db::Transaction& tx,
                                                                              const std::string& store,
                                                                              const std::string& id) {
-  const std::string sql = kById + " FOR UPDATE OF c";
+  const std::string sql = "SELECT " + columns() + kWhereLive + " FOR UPDATE OF c";
   auto r = co_await tx.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
@@ -80,7 +90,7 @@ asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::lock(db:
 
 asio::awaitable<Result<CategoryRow>> CategoryRepository::reload(db::Transaction& tx, const std::string& store,
                                                                 const std::string& id) {
-  const std::string sql = "SELECT " + std::string(kColumns) + " FROM categories c WHERE c.id = $1 AND c.store_id = $2";
+  const std::string sql = "SELECT " + columns() + " FROM categories c WHERE c.id = $1 AND c.store_id = $2";
   auto r = co_await tx.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return internal_error("category vanished inside its own transaction");

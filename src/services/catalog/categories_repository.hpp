@@ -30,8 +30,10 @@ class CategoryRepository {
  public:
   explicit CategoryRepository(db::Pool& pool);
 
-  asio::awaitable<Result<std::optional<CategoryRow>>> find_live(const std::string& store, const std::string& id);
-  asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p);
+  /// `public_only`: product_count counts active products only (what the public may see).
+  asio::awaitable<Result<std::optional<CategoryRow>>> find_live(const std::string& store, const std::string& id,
+                                                                bool public_only);
+  asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p, bool public_only);
 
   static asio::awaitable<Result<std::optional<CategoryRow>>> lock(db::Transaction& tx, const std::string& store,
                                                                   const std::string& id);

@@ -27,7 +27,8 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     // The dashboard loads a store's categories for its pickers: a full page by default.
     p.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kMaxPerPage);
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
-    auto r = co_await ctx.reads.categories(*store, p);
+    const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
+    auto r = co_await ctx.reads.categories(*store, p, audience);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -36,7 +37,8 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     auto store = store_for_read(req);
     if (!store) co_return http::error_response(store.error());
     const std::string id(req.param("id"));
-    auto r = co_await ctx.reads.category(*store, id);
+    const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
+    auto r = co_await ctx.reads.category(*store, id, audience);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });

@@ -118,6 +118,7 @@ class PsqlSession:
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(10)
+        self.proc.stdout.close()
 
 
 def new_store():

@@ -12,14 +12,18 @@ web_enabled() { [[ -f $WEB_DIR/package.json ]]; }
 web_pid() {
   local pid
   pid=$(read_pidfile "$RUN_DIR/web.pid") || return 1
-  pid_is "$pid" next || return 1
+  pid_is "$pid" web/server.mjs || return 1
   printf '%s' "$pid"
 }
 
+# The dashboard's server (web/server.mjs) proxies /api/* to the gateway from its own source
+# address, the one the gateway trusts X-Forwarded-For from (TRUSTED_PROXIES), and sends the
+# browser's address in it.
 web_env() {
   WEB_ENV=(
     NEXT_TELEMETRY_DISABLED=1
     "MERCATO_GATEWAY_URL=$(service_url gateway)"
+    "GATEWAY_SOURCE_ADDRESS=${GATEWAY_SOURCE_ADDRESS:-127.0.0.5}"
     "MERCATO_WEB_DIST_DIR=.next/$STACK"
   )
 }
@@ -34,14 +38,18 @@ web_build_id_file() {
   fi
 }
 
-# A build is current when its stamp (gateway URL + BUILD_ID, written after our last build for
-# this stack) still matches and no source file is newer than it.
+# A build is current when its stamp (the BUILD_ID, written after our last build for this stack)
+# still matches and no file the build reads is newer than it. The build does not depend on the
+# gateway's address (web/server.mjs reads it at start), nor on the server, the tests, the
+# scripts or the README.
 web_build_current() {
   local stamp=$RUN_DIR/web-build.stamp id_file newer
   id_file=$(web_build_id_file)
   [[ -f $stamp && -f $id_file ]] || return 1
-  [[ $(cat "$stamp") == "$(service_url gateway) $(cat "$id_file")" ]] || return 1
-  newer=$(find "$WEB_DIR" \( -name node_modules -o -name .next \) -prune -o -type f -newer "$stamp" -print -quit)
+  [[ $(cat "$stamp") == "$(cat "$id_file")" ]] || return 1
+  newer=$(find "$WEB_DIR" \( -name node_modules -o -name .next -o -path "$WEB_DIR/e2e" -o -path "$WEB_DIR/server" \
+    -o -path "$WEB_DIR/scripts" \) -prune -o -type f ! -name '*.test.ts' ! -name '*.test.mjs' ! -name server.mjs \
+    ! -name README.md -newer "$stamp" -print -quit)
   [[ -z $newer ]]
 }
 
@@ -73,13 +81,12 @@ web_start() {
     step "web: next build (log: $(rel "$log"))"
     (cd "$WEB_DIR" && run_logged "$log" env "${WEB_ENV[@]}" node_modules/.bin/next build) ||
       { FAILED_WHY="next build failed"; return 1; }
-    printf '%s %s' "$(service_url gateway)" "$(cat "$(web_build_id_file)")" > "$RUN_DIR/web-build.stamp"
+    cat "$(web_build_id_file)" > "$RUN_DIR/web-build.stamp"
   fi
   FAILED_LOG=$LOG_DIR/web.log
   port_free "$PORT_WEB" || return 1
-  # `next start` binds every interface unless told otherwise.
   launch "$RUN_DIR/web.pid" "$LOG_DIR/web.log" "$WEB_DIR" \
-    env "${WEB_ENV[@]}" node_modules/.bin/next start -H 127.0.0.1 -p "$PORT_WEB" || return 1
+    env "${WEB_ENV[@]}" HOST=127.0.0.1 "PORT=$PORT_WEB" node "$WEB_DIR/server.mjs" || return 1
   pid=$(read_pidfile "$RUN_DIR/web.pid")
   wait_http_any "$(service_url web)/" "${MERCATO_READY_TIMEOUT:-60}" "$pid"
 }

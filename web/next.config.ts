@@ -1,12 +1,9 @@
 import type { NextConfig } from "next";
 
-// The dashboard's /api/* is proxied to the gateway, so the identity service's refresh cookie
-// (httpOnly, SameSite=Strict, Path=/api/v1/auth) is first-party for the dashboard's origin.
-// Rewrites are resolved at build time: the driver rebuilds when the gateway URL changes.
-const gatewayUrl = (process.env.MERCATO_GATEWAY_URL || process.env.GATEWAY_URL || "http://127.0.0.1:8080").replace(
-  /\/+$/,
-  "",
-);
+// The dashboard's /api/* is proxied to the gateway by server.mjs (not by a rewrite: the proxy
+// must choose its source address and the X-Forwarded-For it sends), so the identity service's
+// refresh cookie (httpOnly, SameSite=Strict, Path=/api/v1/auth) is first-party for the
+// dashboard's origin. The build therefore does not depend on the gateway's address.
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -20,9 +17,6 @@ const config: NextConfig = {
   distDir: process.env.MERCATO_WEB_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
-  async rewrites() {
-    return [{ source: "/api/:path*", destination: `${gatewayUrl}/api/:path*` }];
-  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -1,0 +1,154 @@
+// The dashboard's /api/* proxy to the gateway. The dashboard is the edge for staff browsers, so
+// the gateway must learn each browser's own address (its rate limit and identity's login
+// throttle key on it): the connection leaves from GATEWAY_SOURCE_ADDRESS, the one address the
+// gateway trusts X-Forwarded-For from, and X-Forwarded-For carries the browser's socket peer.
+// Whatever the browser itself sent as X-Forwarded-For, Forwarded or X-Real-IP is dropped.
+//
+// Written here because Next's rewrites cannot choose the local address of their connection or
+// replace forwarding headers; node:http can, and nothing else is needed: bodies stream both
+// ways, status, reason and every header (each Set-Cookie) come back as the gateway sent them.
+
+import http from "node:http";
+import { isIP } from "node:net";
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and Host, which belongs to the gateway's connection. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+]);
+
+/** What a client could claim about where it is; only this proxy says that to the gateway. */
+const CLIENT_CLAIMS = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"]);
+
+/** Bodyless methods that may be sent again when a kept-alive connection turned out to be closed. */
+const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** True for the paths the dashboard hands to the gateway: /api and /api/… (origin-form only). */
+export function isApiPath(url) {
+  return typeof url === "string" && /^\/api(?:[/?]|$)/.test(url);
+}
+
+/** The browser's address as its socket shows it (IPv4-mapped IPv6 written as IPv4). */
+export function peerAddress(req) {
+  const a = req.socket.remoteAddress ?? "";
+  return a.startsWith("::ffff:") && isIP(a.slice(7)) === 4 ? a.slice(7) : a;
+}
+
+/**
+ * Returns `(req, res) => void` proxying one /api request to the gateway.
+ * - gatewayUrl: http://host:port of the gateway (https is refused: the gateway is on loopback).
+ * - sourceAddress: local address of the connections to the gateway ("" = the kernel's choice).
+ * - timeoutMs: longest silence from the gateway (no byte of the head or body) before the
+ *   request is given up: 504 if nothing was answered yet, else the browser's response is cut.
+ */
+export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_000 }) {
+  let target;
+  try {
+    target = new URL(gatewayUrl);
+  } catch {
+    throw new Error(`the gateway URL ${JSON.stringify(gatewayUrl)} is not a URL`);
+  }
+  if (target.protocol !== "http:") throw new Error(`the gateway URL ${gatewayUrl} must be http://host:port`);
+  if (sourceAddress && !isIP(sourceAddress))
+    throw new Error(`GATEWAY_SOURCE_ADDRESS=${sourceAddress} is not an IP address`);
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new Error(`the proxy timeout ${timeoutMs} is not a positive number`);
+
+  // Kept-alive connections, closed after 4 s idle here so that the gateway's own (longer)
+  // keep-alive and first-byte timeouts rarely close one under a request.
+  const agent = new http.Agent({ keepAlive: true, timeout: 4000, maxSockets: 256 });
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(target.port || 80);
+
+  function upstreamHeaders(req) {
+    const named = new Set(
+      String(req.headers.connection ?? "")
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    );
+    const out = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (HOP_BY_HOP.has(name) || CLIENT_CLAIMS.has(name) || named.has(name) || value === undefined) continue;
+      out[name] = value;
+    }
+    out["x-forwarded-for"] = peerAddress(req);
+    out["x-forwarded-proto"] = "http";
+    return out;
+  }
+
+  function responseHeaders(upRes) {
+    const named = new Set(
+      String(upRes.headers.connection ?? "")
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    );
+    const flat = [];
+    for (let i = 0; i < upRes.rawHeaders.length; i += 2) {
+      const name = upRes.rawHeaders[i];
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+      flat.push(name, upRes.rawHeaders[i + 1]);
+    }
+    return flat;
+  }
+
+  function fail(res, status, code, message) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify({ success: false, error: { code, message } });
+    res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+    res.end(body);
+  }
+
+  return function proxy(req, res, retried = false) {
+    const upstream = http.request({
+      agent,
+      host,
+      port,
+      localAddress: sourceAddress || undefined,
+      method: req.method,
+      path: req.url,
+      headers: upstreamHeaders(req),
+      timeout: timeoutMs,
+    });
+    let done = false;
+
+    upstream.on("response", (upRes) => {
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, responseHeaders(upRes));
+      upRes.pipe(res);
+      upRes.on("error", () => res.destroy());
+      upRes.on("end", () => {
+        done = true;
+      });
+    });
+    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("the gateway did not answer in time"), { code: "ETIMEDOUT" })));
+    upstream.on("error", (err) => {
+      if (done || res.destroyed) return;
+      // A kept-alive connection the gateway had just closed: nothing reached it, ask once more.
+      if (!retried && upstream.reusedSocket && err.code === "ECONNRESET" && !res.headersSent && RETRYABLE.has(req.method ?? "")) {
+        proxy(req, res, true);
+        return;
+      }
+      if (err.code === "ETIMEDOUT") fail(res, 504, "gateway_timeout", "the API did not answer in time");
+      else fail(res, 502, "bad_gateway", "the API cannot be reached");
+    });
+    // The browser went away: stop the gateway's work on its behalf.
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+
+    if (retried) upstream.end();
+    else req.pipe(upstream);
+  };
+}

@@ -251,13 +251,50 @@ describe("login redirect target", () => {
     expect(loginUrl("/products")).toBe("/login");
   });
 
-  it("never redirects off-site", () => {
-    expect(safeNext("//evil.example/x")).toBe("/products");
-    expect(safeNext("https://evil.example")).toBe("/products");
-    expect(safeNext("/\\evil.example")).toBe("/products");
-    expect(safeNext("/login?next=/x")).toBe("/products");
-    expect(safeNext(null)).toBe("/products");
-    expect(safeNext("/categories")).toBe("/categories");
+  const ORIGIN = "http://127.0.0.1:3000";
+
+  // Each of these, handed to the router or to location, would leave the dashboard (or run
+  // script): the URL parser drops tabs and newlines and reads a backslash as a slash, and a
+  // decoded %2F%2F is a protocol-relative URL.
+  it.each([
+    "//evil.example/x",
+    "https://evil.example",
+    "http://127.0.0.1:3001/products",
+    "HTTPS://evil.example/products",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "products",
+    "/login?next=/x",
+    "/login",
+    "/login/",
+    "",
+    null,
+    undefined,
+  ])("never redirects off-site or to login: %j", (hostile) => {
+    expect(safeNext(hostile, ORIGIN)).toBe("/products");
+  });
+
+  it("keeps a same-origin path, its query and its fragment", () => {
+    expect(safeNext("/categories", ORIGIN)).toBe("/categories");
+    expect(safeNext("/products/abc/edit?x=1#top", ORIGIN)).toBe("/products/abc/edit?x=1#top");
+    expect(safeNext("/products?q=a%20b", ORIGIN)).toBe("/products?q=a%20b");
+    expect(safeNext("/products?q=a%2Fb", ORIGIN)).toBe("/products?q=a%2Fb");
+    expect(safeNext("/users", "https://admin.mercato.example")).toBe("/users");
   });
 });
 

@@ -231,9 +231,27 @@ export function loginUrl(next: string): string {
   return target === "/products" ? "/login" : `/login?next=${encodeURIComponent(target)}`;
 }
 
-/** Only same-origin paths: `next=//evil.example` or `next=https://…` would be an open redirect. */
-export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/login"))
-    return "/products";
-  return next;
+const AFTER_LOGIN = "/products";
+
+/**
+ * Where to go after signing in: `next` resolved against the page's own origin, kept only when it
+ * stays on that origin, as a path (path, query, fragment); anything else gives /products.
+ * Resolving with `new URL` (the browser's own parser) rather than inspecting the string is what
+ * catches the spellings the parser rewrites: `/\t/evil.example` loses its tab and `/\\evil`
+ * its backslash and both become `//evil.example`. Encoded separators in the path (`/%2F%2Fevil`,
+ * `%5C`) are refused too, so that no later decoding can turn them into another origin.
+ * `origin` is the page's (`window.location.origin`); tests and server rendering pass one.
+ */
+export function safeNext(next: string | null | undefined, origin?: string): string {
+  const base = origin ?? (typeof window === "undefined" ? "http://localhost" : window.location.origin);
+  if (!next || !next.startsWith("/")) return AFTER_LOGIN;
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return AFTER_LOGIN;
+  }
+  if (url.origin !== new URL(base).origin || /%(?:2f|5c)/i.test(url.pathname) || url.pathname.startsWith("/login"))
+    return AFTER_LOGIN;
+  return url.pathname + url.search + url.hash;
 }

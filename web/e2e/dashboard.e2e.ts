@@ -27,6 +27,8 @@ let admin: BrowserContext;
 let page: Page;
 let productId = "";
 let viewerId = "";
+/** The admin page's login and refresh exchanges: what it asked for and what it got. */
+const authExchanges: Promise<{ path: string; sent: unknown; status: number; body: Record<string, unknown> }>[] = [];
 
 beforeAll(async () => {
   requireEnv();
@@ -38,6 +40,18 @@ beforeAll(async () => {
   admin = await newContext(browser);
   page = await admin.newPage();
   acceptLeaving(page);
+  page.on("response", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path !== "/api/v1/auth/login" && path !== "/api/v1/auth/refresh") return;
+    authExchanges.push(
+      (async () => ({
+        path,
+        sent: r.request().postDataJSON() as unknown,
+        status: r.status(),
+        body: ((await r.json().catch(() => ({}))) as { data?: Record<string, unknown> }).data ?? {},
+      }))(),
+    );
+  });
 });
 
 afterAll(async () => {
@@ -99,6 +113,18 @@ describe("dashboard", () => {
       expect(c.path.startsWith("/api/v1/auth")).toBe(true);
     }
     for (const c of cookies.filter((c) => !c.httpOnly)) expect(c.value).not.toMatch(JWT_PATTERN);
+
+    // The login asked for the refresh token in the cookie only. An identity service that honours
+    // that (answered 200 to the request that asked) put none in the JSON of the login or of a
+    // refresh the cookie authenticated; one from before the field refused it (422) and was asked
+    // again without it.
+    const exchanges = await Promise.all(authExchanges);
+    const logins = exchanges.filter((x) => x.path === "/api/v1/auth/login" && x.status === 200);
+    expect(logins.length).toBeGreaterThan(0);
+    const asked = exchanges.filter((x) => x.path === "/api/v1/auth/login" && (x.sent as Record<string, unknown>)?.refresh_token_delivery === "cookie");
+    expect(asked.length).toBeGreaterThan(0);
+    if (asked.some((x) => x.status === 200))
+      for (const x of exchanges.filter((x) => x.status === 200)) expect(Object.keys(x.body)).not.toContain("refresh_token");
   });
 
   it("keeps the session across a reload", async () => {

@@ -178,8 +178,53 @@ describe("session", () => {
     const server = fakeFetch(() => fail(401, "invalid_credentials", "email or password is wrong"));
     const client = createApiClient({ fetch: server.fetch });
     await expect(client.login("a@b.co", "nope")).rejects.toMatchObject({ code: "invalid_credentials", status: 401 });
-    expect(server.seen[0]?.body).toEqual({ email: "a@b.co", password: "nope" });
+    expect(server.seen[0]?.body).toEqual({ email: "a@b.co", password: "nope", refresh_token_delivery: "cookie" });
     expect(server.seen).toHaveLength(1); // no refresh attempt for a login failure
+  });
+});
+
+describe("refresh token delivery", () => {
+  const FIELD_UNKNOWN = [{ field: "refresh_token_delivery", message: "is not a known field" }];
+
+  it("login asks for the refresh token in the httpOnly cookie only, and refresh and logout send none", async () => {
+    const server = tokenServer();
+    const client = await signedIn(server);
+    server.seen.length = 0;
+    await client.login("a@b.co", "correct horse battery");
+    expect(server.seen.map((r) => [r.path, r.body])).toEqual([
+      ["/api/v1/auth/login", { email: "a@b.co", password: "correct horse battery", refresh_token_delivery: "cookie" }],
+    ]);
+    server.expire();
+    await client.get("/api/v1/products");
+    await client.logout();
+    const auth = server.seen.filter((r) => r.path === "/api/v1/auth/refresh" || r.path === "/api/v1/auth/logout");
+    expect(auth.map((r) => [r.path, r.body])).toEqual([
+      ["/api/v1/auth/refresh", undefined],
+      ["/api/v1/auth/logout", undefined],
+    ]);
+  });
+
+  it("an identity service that does not know the field yet is asked again without it, once", async () => {
+    const server = fakeFetch((req) => {
+      const body = req.body as Record<string, unknown>;
+      if ("refresh_token_delivery" in body) return fail(422, "validation_failed", "request validation failed", FIELD_UNKNOWN);
+      return ok({ access_token: "t0", refresh_token: "r0", expires_in: 900, user: ME });
+    });
+    const client = createApiClient({ fetch: server.fetch });
+    expect(await client.login("a@b.co", "correct horse battery")).toEqual(ME);
+    expect(server.seen.map((r) => r.body)).toEqual([
+      { email: "a@b.co", password: "correct horse battery", refresh_token_delivery: "cookie" },
+      { email: "a@b.co", password: "correct horse battery" },
+    ]);
+  });
+
+  it("any other validation failure is the user's error, not asked again", async () => {
+    const server = fakeFetch(() =>
+      fail(422, "validation_failed", "request validation failed", [...FIELD_UNKNOWN, { field: "email", message: "is not an email" }]),
+    );
+    const client = createApiClient({ fetch: server.fetch });
+    await expect(client.login("nope", "correct horse battery")).rejects.toMatchObject({ code: "validation_failed", status: 422 });
+    expect(server.seen).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,8 @@
 // Where the brief's samples go wrong, and what this does instead:
 // - The access token lives in this closure only: never localStorage, sessionStorage or a cookie a
 //   script can read. The refresh token is the identity service's httpOnly SameSite=Strict cookie
-//   on /api/v1/auth, which this code never sees; it only asks the browser to send it.
+//   on /api/v1/auth, which this code never sees: login asks for cookie delivery (no token in the
+//   JSON), and refresh and logout send no body, only the cookie the browser adds.
 // - Duplicate GETs are not aborted (the brief's interceptor hands the second caller an error):
 //   they await the same promise and both get the data. Writes are never de-duplicated.
 // - One refresh at a time: every request that fails with an expired token, or is started while a
@@ -159,6 +160,22 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     }
   }
 
+  /**
+   * The refresh token is asked for in the httpOnly cookie only, so no page script (nor an
+   * injected one) ever holds it. An identity service from before `refresh_token_delivery`
+   * refuses the unknown field (422 naming only it): asked again without it, it sets the same
+   * cookie and also puts the token in the JSON, which nothing here reads.
+   */
+  async function sendLogin(email: string, password: string) {
+    try {
+      return await send<TokenGrant, unknown>("POST", `${AUTH}/login`, { body: { email, password, refresh_token_delivery: "cookie" } }, null);
+    } catch (e) {
+      const fields = e instanceof ApiError && e.code === "validation_failed" ? e.details.map((d) => d.field) : [];
+      if (fields.length === 0 || fields.some((f) => f !== "refresh_token_delivery")) throw e;
+      return send<TokenGrant, unknown>("POST", `${AUTH}/login`, { body: { email, password } }, null);
+    }
+  }
+
   function get<T, M>(path: string): Promise<ApiResult<T, M>> {
     const shared = inflight.get(path);
     if (shared) return shared as Promise<ApiResult<T, M>>;
@@ -178,7 +195,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     delete: (path, opts = {}) => authed("DELETE", path, opts),
 
     async login(email, password) {
-      const grant = (await send<TokenGrant, unknown>("POST", `${AUTH}/login`, { body: { email, password } }, null)).data;
+      const grant = (await sendLogin(email, password)).data;
       if (!grant || typeof grant.access_token !== "string" || grant.access_token === "")
         throw new ApiError({ status: 200, code: "bad_response", message: "login answered without a token" });
       const user = grant.user ?? (await fetchMe(grant.access_token));

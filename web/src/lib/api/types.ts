@@ -130,6 +130,7 @@ export interface CursorMeta {
 }
 
 /** Body of login and refresh (the refresh token itself travels only in the httpOnly cookie). */
+/** Login and refresh answers as the dashboard reads them: no refresh token (it stays in the cookie). */
 export interface TokenGrant {
   access_token: string;
   token_type?: string;

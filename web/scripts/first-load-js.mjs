@@ -7,8 +7,11 @@
 // chunk is gzipped here at level 9, as a server would send it, and the sizes are added up.
 //
 // Usage: node scripts/first-load-js.mjs [--route /products] [--budget 180] [--if-built]
-//   distDir: $MERCATO_WEB_DIST_DIR, else the newest of .next/dev, .next/test, .next.
-//   --if-built: exit 0 with a note when there is no build (for `npm test` before any build).
+//   distDir: $MERCATO_WEB_DIST_DIR (relative to web/ or absolute), else the newest of .next/dev,
+//     .next/test, .next.
+//   --if-built: exit 0 with a note when there is no build at all (no BUILD_ID: `npm test` before
+//     any build). A build without its statistics still fails: the budget cannot be checked, and
+//     a check that cannot run must not pass.
 // Prints one machine-readable line: FIRST_LOAD_JS route=/products gzip_kb=… budget_kb=… status=…
 
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -36,14 +39,14 @@ function findDistDir() {
 }
 
 const distDir = findDistDir();
-const statsFile = join(webDir, distDir, "diagnostics", "route-bundle-stats.json");
+const distPath = resolve(webDir, distDir);
+const statsFile = join(distPath, "diagnostics", "route-bundle-stats.json");
+if (ifBuilt && !existsSync(join(distPath, "BUILD_ID"))) {
+  console.log(`first-load JS: skipped (no build in ${distPath}: run \`next build\` first)`);
+  process.exit(0);
+}
 if (!existsSync(statsFile)) {
-  const msg = `no build statistics at ${statsFile}: run \`next build\` first`;
-  if (ifBuilt) {
-    console.log(`first-load JS: skipped (${msg})`);
-    process.exit(0);
-  }
-  console.error(`first-load JS: ${msg}`);
+  console.error(`first-load JS: no build statistics at ${statsFile}: the budget cannot be checked (run \`next build\`)`);
   process.exit(2);
 }
 

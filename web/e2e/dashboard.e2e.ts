@@ -2,7 +2,7 @@
 // folder). Tests run in order and share the product they create; afterAll removes what the
 // suite made and closes the browser, whatever failed.
 
-import type { Browser, BrowserContext, Dialog, Page, Request } from "playwright-core";
+import type { Browser, BrowserContext, Dialog, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_EMAIL,
@@ -317,25 +317,53 @@ describe("dashboard", () => {
     expect((await apiCall("GET", `/api/v1/products/${productId}`)).status).toBe(200);
   });
 
+  // The stack must refuse a token as soon as it expires (identity with JWT_CLOCK_SKEW=0, as
+  // `./mercato test` runs it): with the default 30 s allowance, no request would fail here.
   it.skipIf(!TOKEN_TTL_SECONDS || TOKEN_TTL_SECONDS > 10)(
-    "refreshes an expired access token without the user noticing",
+    "refreshes an expired access token without the user noticing: token_expired, refresh, retry",
     async () => {
-      const refreshes: Request[] = [];
-      const listener = (r: Request) => {
-        if (r.url().endsWith("/api/v1/auth/refresh")) refreshes.push(r);
-      };
-      page.on("request", listener);
       await page.goto("/products");
       await page.getByTestId("product-row").first().waitFor();
-      await page.waitForTimeout((TOKEN_TTL_SECONDS + 1) * 1000);
-      await page.getByRole("link", { name: "Categories" }).click();
-      await page.getByRole("heading", { name: "Categories", exact: true }).waitFor();
-      await page.getByRole("link", { name: "Users" }).click();
-      await page.getByRole("heading", { name: "Users and roles", exact: true }).waitFor();
-      await page.locator("table").waitFor();
-      page.off("request", listener);
-      expect(refreshes.length).toBeGreaterThan(0);
+      // The token the page holds now is the one its load's refresh got; wait until the clock
+      // is past its expiry (whole seconds), so that the next identity call must fail.
+      const grants = (await Promise.all(authExchanges)).filter((x) => x.status === 200);
+      const held = String(grants.at(-1)?.body.access_token ?? "");
+      const exp = jwtExpiry(held);
+      await expect.poll(() => Date.now() / 1000 >= exp + 1, { timeout: (TOKEN_TTL_SECONDS + 5) * 1000, interval: 100 }).toBe(true);
+
+      const seen: Promise<{ method: string; path: string; status: number; code: string }>[] = [];
+      const record = (r: Response) => {
+        const path = new URL(r.url()).pathname;
+        if (!path.startsWith("/api/")) return;
+        seen.push(
+          (async () => ({
+            method: r.request().method(),
+            path,
+            status: r.status(),
+            code: String(((await r.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? ""),
+          }))(),
+        );
+      };
+      page.on("response", record);
+      try {
+        await page.getByRole("link", { name: "Users" }).click();
+        await page.getByRole("heading", { name: "Users and roles", exact: true }).waitFor();
+        await page.locator("table").waitFor();
+      } finally {
+        page.off("response", record);
+      }
+      const steps = (await Promise.all(seen)).map((x) => `${x.method} ${x.path} ${x.status}${x.code ? ` ${x.code}` : ""}`);
+      const expired = steps.indexOf("GET /api/v1/users 401 token_expired");
+      const refreshed = steps.indexOf("POST /api/v1/auth/refresh 200", expired);
+      const retried = steps.indexOf("GET /api/v1/users 200", refreshed);
+      const trace = `the page's API calls:\n${steps.join("\n")}`;
+      expect(expired, trace).toBeGreaterThanOrEqual(0);
+      expect(refreshed, trace).toBeGreaterThan(expired);
+      expect(retried, trace).toBeGreaterThan(refreshed);
+      // Nothing of it showed: no error on the page, no toast, still on the page asked for.
+      expect(new URL(page.url()).pathname).toBe("/users");
       expect(await page.locator('main [role="alert"]').count()).toBe(0);
+      expect(await page.getByTestId("toast").count()).toBe(0);
     },
     TOKEN_TTL_SECONDS * 1000 + 30_000,
   );
@@ -381,23 +409,29 @@ describe("dashboard", () => {
     expect(forced.body.error?.code).toBe("forbidden");
   });
 
-  it("keeps the DOM small while 1,000 rows are loaded and scrolled (virtualised list)", async () => {
+  // `./mercato test` seeds 1,200 products for this; a stack with fewer fails here, it does not
+  // scroll a short list and pass.
+  it("keeps the DOM small and frames within budget while 1,000 rows are loaded and scrolled (virtualised list)", async () => {
     await page.goto("/products");
     const viewport = page.getByTestId("product-rows");
     await page.getByTestId("product-row").first().waitFor();
-    const loaded = () => page.getByText(/products? loaded/).innerText();
-    // Scroll to the end until 1,000 rows are loaded or the list ends (infinite scroll).
-    for (let i = 0; i < 40; i++) {
-      const text = await loaded();
-      const n = Number((text.match(/[\d,]+/)?.[0] ?? "0").replace(/,/g, ""));
-      if (n >= 1000 || text.includes("end of list")) break;
+    const status = page.getByText(/products? loaded/);
+    const loaded = async () => Number(((await status.innerText()).match(/[\d,]+/)?.[0] ?? "0").replace(/,/g, ""));
+    // Infinite scroll: to the end, then wait for the next page, until 1,000 rows are loaded.
+    for (let n = await loaded(); n < 1000; n = await loaded()) {
+      expect(await status.innerText(), "the store needs 1,000+ products for this test").not.toContain("end of list");
       await viewport.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-      await page.waitForTimeout(250);
+      await expect.poll(loaded, { timeout: 10_000 }).toBeGreaterThan(n);
     }
-    // Scroll through everything loaded, one screen per frame, and time the frames.
+    const total = await loaded();
+
+    // Scroll through everything loaded, half a screen per frame, and time each frame: the
+    // virtualised list must re-render within the frame budget however many rows are loaded.
     const frames = await viewport.evaluate(async (el) => {
       el.scrollTo({ top: 0 });
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
       const times: number[] = [];
+      let maxRows = 0;
       let last = performance.now();
       while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
         el.scrollBy({ top: el.clientHeight / 2 });
@@ -405,12 +439,21 @@ describe("dashboard", () => {
         const now = performance.now();
         times.push(now - last);
         last = now;
+        maxRows = Math.max(maxRows, el.querySelectorAll('[data-testid="product-row"]').length);
       }
-      return { count: times.length, median: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0 };
+      times.sort((a, b) => a - b);
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+      return { count: times.length, median: at(0.5), p95: at(0.95), max: at(1), maxRows };
     });
-    const rendered = await page.getByTestId("product-row").count();
-    console.log(`virtualised list: ${await loaded()}, ${rendered} rows in the DOM, ${frames.count} frames, median ${frames.median.toFixed(1)} ms`);
-    expect(rendered).toBeLessThan(80);
+    console.log(
+      `virtualised list: ${total} rows loaded, at most ${frames.maxRows} in the DOM, ${frames.count} frames, ` +
+        `median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, max ${frames.max.toFixed(1)} ms`,
+    );
+    expect(total).toBeGreaterThanOrEqual(1000);
+    // Half a screen per frame through 1,000 rows of 48 px is well over 100 frames.
+    expect(frames.count).toBeGreaterThan(100);
+    expect(frames.maxRows).toBeLessThan(80);
+    expect(frames.p95).toBeLessThan(FRAME_BUDGET_MS);
   });
 
   it("shows a 404 page for an unknown address", async () => {
@@ -430,6 +473,23 @@ describe("dashboard", () => {
     expect(refresh).toBe(401);
   });
 });
+
+/**
+ * Frame budget of the scrolled list, p95 of frame intervals. A generous bound: headless Chromium
+ * without a GPU on a loaded 2-core machine (load average 17) measured a median of 16.7 ms and a
+ * p95 of 48–73 ms for this list, and 0.9 s / 2.0 s with virtualisation switched off (every
+ * loaded row rendered), so 100 ms holds on a busy machine and still fails a list that is not
+ * virtualised.
+ */
+const FRAME_BUDGET_MS = 100;
+
+/** The `exp` claim (seconds) of a JWT, read without verifying it: the test's own token. */
+function jwtExpiry(token: string): number {
+  const payload = token.split(".")[1] ?? "";
+  const exp = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8") || "{}") as { exp?: number }).exp;
+  if (typeof exp !== "number") throw new Error(`no exp in the page's access token (${token.slice(0, 12)}…)`);
+  return exp;
+}
 
 /**
  * A fresh admin token for changes made "by someone else". Signing in each time keeps the suite

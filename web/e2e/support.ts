@@ -52,7 +52,7 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByTestId("user-menu").waitFor();
 }
 
-// ---- the API, through the dashboard's own /api rewrite ----
+// ---- the API, through the dashboard's own /api proxy ----
 
 export interface Envelope<T> {
   success: boolean;

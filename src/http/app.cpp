@@ -9,6 +9,7 @@
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "http/client_address.hpp"
 #include "http/middleware.hpp"
 #include "http/server.hpp"
 
@@ -45,7 +46,11 @@ int App::run() {
   }
   const auto& hs = settings_.http;
   Pipeline pipeline;
-  pipeline.use(request_id()).use(access_log()).use(http::metrics(service_)).use(recover());
+  pipeline.use(resolve_client_address(TrustedProxies(settings_.trusted_proxies)))
+      .use(request_id())
+      .use(access_log())
+      .use(http::metrics(service_))
+      .use(recover());
   for (auto& m : service_middleware_) pipeline.use(std::move(m));
 
   health_.install(router_);

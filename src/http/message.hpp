@@ -40,6 +40,8 @@ struct Request {
   std::string remote_addr;
 
   // Filled by the pipeline.
+  /// The client as the trusted proxy chain says (http/client_address.hpp); canonical IP text.
+  std::string client_address;
   std::string request_id;
   std::string_view route;  // matched template, e.g. "/api/v1/products/{id}"; "unmatched" if none
   std::vector<PathParam> params;

@@ -1,6 +1,7 @@
 #pragma once
 // The middleware every service runs, outermost first:
-//   request_id → access_log → metrics → recover → (service middleware) → router
+//   resolve_client_address (client_address.hpp) → request_id → access_log → metrics → recover
+//   → (service middleware) → router
 // Each lives in its own file (middleware_<name>.cpp).
 
 #include <string>
@@ -17,7 +18,8 @@ Middleware request_id();
 /// could break a log line or a header.
 bool is_valid_request_id(std::string_view id);
 
-/// One log line per request: method, route template, status, bytes, duration. Probes
+/// One log line per request: method, route template, status, bytes, duration, the peer and
+/// the client it speaks for. Probes
 /// (/health/*, /metrics) log at debug so they do not drown the rest.
 Middleware access_log();
 

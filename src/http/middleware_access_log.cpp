@@ -20,7 +20,8 @@ Middleware access_log() {
                   {"status", res.status},
                   {"bytes", res.body.size()},
                   {"duration_ms", ms},
-                  {"remote", req.remote_addr}});
+                  {"remote", req.remote_addr},
+                  {"client", req.client_address}});
     }
     co_return res;
   };

@@ -9,9 +9,9 @@ boost::asio::awaitable<Status> record(db::Transaction& tx, const http::Request& 
   const std::string role = req.principal ? req.principal->role : std::string();
   auto r = co_await tx.query(
       "INSERT INTO audit_log (id, store_id, actor, actor_role, action, entity_type, entity_id, before, after, "
-      "request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)",
+      "request_id, client_address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)",
       db::params(ids::uuid_v7(), e.store_id, actor, role, e.action, e.entity_type, e.entity_id, e.before, e.after,
-                 req.request_id));
+                 req.request_id, req.client_address));
   if (!r) co_return std::move(r).error();
   co_return Status{};
 }

@@ -26,8 +26,8 @@ struct AuditEntry {
   std::optional<std::string> after;   // JSON representation
 };
 
-/// Adds the row, taking actor and request id from `req` (the principal must be set: writes
-/// run after auth::require_role).
+/// Adds the row, taking actor, request id and client address from `req` (the principal must
+/// be set: writes run after auth::require_role).
 boost::asio::awaitable<Status> record(db::Transaction& tx, const http::Request& req, const AuditEntry& e);
 
 }  // namespace mercato::catalog

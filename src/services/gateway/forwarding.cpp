@@ -45,28 +45,10 @@ std::vector<std::string_view> connection_tokens(const Headers& headers) {
 
 }  // namespace
 
-bool TrustedProxies::contains(std::string_view ip) const {
-  if (ips_.empty()) return false;
-  constexpr std::string_view kMapped = "::ffff:";
-  if (starts_with_nocase(ip, kMapped) && ip.find('.') != std::string_view::npos) ip.remove_prefix(kMapped.size());
-  return std::find(ips_.begin(), ips_.end(), ip) != ips_.end();
-}
-
 bool is_hop_by_hop(std::string_view name) {
   for (std::string_view h : {"connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"})
     if (iequals(name, h)) return true;
   return starts_with_nocase(name, "proxy-");
-}
-
-std::string client_address(const http::Request& req, const TrustedProxies& trusted) {
-  if (!trusted.contains(req.remote_addr)) return req.remote_addr;
-  std::vector<std::string_view> chain;
-  for (const auto& [name, value] : req.headers)
-    if (iequals(name, "x-forwarded-for")) for_each_list_item(value, [&](std::string_view ip) { chain.push_back(ip); });
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-    if (!trusted.contains(*it)) return std::string(*it);
-  // Every hop is a trusted proxy: the left-most is as close to the client as we can tell.
-  return chain.empty() ? req.remote_addr : std::string(chain.front());
 }
 
 std::vector<std::pair<std::string_view, std::string_view>> upstream_request_headers(const http::Request& req,
@@ -77,7 +59,6 @@ std::vector<std::pair<std::string_view, std::string_view>> upstream_request_head
   std::vector<std::pair<std::string_view, std::string_view>> out;
   out.reserve(req.headers.size() + 3);
   std::string_view proto = "http";
-  scratch.clear();
   for (const auto& [name, value] : req.headers) {
     if (is_hop_by_hop(name) || listed(hop_named, name)) continue;
     // The client's framing is gone once the body is read whole; Expect asked this hop.
@@ -87,11 +68,7 @@ std::vector<std::pair<std::string_view, std::string_view>> upstream_request_head
     if (forwarding_field) {
       // Only a trusted proxy's account of the client is kept; anyone else could write anything.
       if (!peer_trusted) continue;
-      if (iequals(name, "x-forwarded-for")) {
-        if (!scratch.empty()) scratch += ", ";
-        scratch += value;
-        continue;
-      }
+      if (iequals(name, "x-forwarded-for")) continue;  // resolved below, from the whole chain
       if (iequals(name, "x-forwarded-proto")) {
         proto = value;
         continue;
@@ -99,8 +76,7 @@ std::vector<std::pair<std::string_view, std::string_view>> upstream_request_head
     }
     out.emplace_back(name, value);
   }
-  if (!scratch.empty()) scratch += ", ";
-  scratch += req.remote_addr;
+  scratch = http::client_address(req, trusted);
   out.emplace_back("X-Forwarded-For", scratch);
   out.emplace_back("X-Forwarded-Proto", proto);
   out.emplace_back("X-Request-ID", req.request_id);

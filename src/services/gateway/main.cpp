@@ -35,8 +35,7 @@ int main(int argc, char** argv) {
   http::Client client(app.io(), client_options);
   gateway::UpstreamGroup catalog("catalog", s.product_service, client);
   gateway::UpstreamGroup identity("identity", s.user_service, client);
-  const gateway::TrustedProxies trusted(s.trusted_proxies);
-  gateway::Proxy proxy(client, s.upstream_timeout, trusted);
+  gateway::Proxy proxy(client, s.upstream_timeout, http::TrustedProxies(s.trusted_proxies));
 
   // Middleware, after the standard chain, outermost first.
   app.use(gateway::security_headers());  // first, so even CORS refusals and 429s carry them
@@ -59,14 +58,14 @@ int main(int argc, char** argv) {
   app.on_stop([&redis] { redis.stop(); });
   ratelimit::Limiter limiter(redis, {.per_minute = s.rate_limit_per_minute,
                                      .expected_instances = s.rate_limit_local_fallback});
-  app.use(ratelimit::middleware(limiter, [verifier, &trusted](const http::Request& req) {
+  app.use(ratelimit::middleware(limiter, [verifier](const http::Request& req) {
     if (auto header = req.header("Authorization")) {
       if (auto token = auth::bearer_token(*header)) {
         auth::Claims claims;
         if (verifier->verify(*token, auth::unix_now(), claims) == auth::TokenFault::none) return "user:" + claims.sub;
       }
     }
-    return "addr:" + gateway::client_address(req, trusted);
+    return "addr:" + req.client_address;  // TRUSTED_PROXIES decides (http/client_address.hpp)
   }));
   app.use(auth::authenticate(verifier));
 

@@ -80,7 +80,7 @@ Error bad_refresh() { return Error{ErrorCode::invalid_token, "refresh token is i
 asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
   auto body = parse_login(req);
   if (!body) co_return http::error_response(body.error());
-  const std::string address = client_address(req, ctx.settings.trusted_proxies);
+  const std::string& address = req.client_address;  // TRUSTED_PROXIES decides (http/client_address.hpp)
 
   const auto wait = co_await ctx.throttle.attempt(body->email, address);
   if (wait.count() > 0) {
@@ -135,7 +135,7 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
     m().refreshes.with({"missing"}).inc();
     co_return http::error_response(Error{ErrorCode::auth_required, "refresh token required"});
   }
-  const auto fingerprint = auth::client_fingerprint(client_address(req, ctx.settings.trusted_proxies),
+  const auto fingerprint = auth::client_fingerprint(req.client_address,
                                                     req.header("User-Agent").value_or(""));
   auto outcome = co_await ctx.refresh.rotate(std::move(**token), fingerprint);
   if (!outcome) {

@@ -11,20 +11,6 @@ namespace mercato::identity {
 
 namespace {
 
-bool trusted_peer(std::string_view ip, const std::vector<std::string>& trusted) {
-  constexpr std::string_view kMapped = "::ffff:";
-  if (ip.size() > kMapped.size() && http::iequals(ip.substr(0, kMapped.size()), kMapped) &&
-      ip.find('.') != std::string_view::npos)
-    ip.remove_prefix(kMapped.size());
-  return std::find(trusted.begin(), trusted.end(), ip) != trusted.end();
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // KEYS: account+address, address, account, known addresses of the account.
 // ARGV: the three limits, window ms, the address.
 constexpr const char* kAttempt = R"lua(
@@ -63,25 +49,6 @@ std::chrono::seconds round_up(std::int64_t ms) {
 }
 
 }  // namespace
-
-std::string client_address(const http::Request& req, const std::vector<std::string>& trusted) {
-  if (!trusted_peer(req.remote_addr, trusted)) return req.remote_addr;
-  std::vector<std::string_view> chain;
-  for (const auto& [name, value] : req.headers) {
-    if (!http::iequals(name, "X-Forwarded-For")) continue;
-    std::string_view v = value;
-    while (!v.empty()) {
-      const auto comma = v.find(',');
-      if (auto item = trim(v.substr(0, comma)); !item.empty()) chain.push_back(item);
-      if (comma == std::string_view::npos) break;
-      v.remove_prefix(comma + 1);
-    }
-  }
-  // Entries left of the last untrusted one could have been written by anyone.
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-    if (!trusted_peer(*it, trusted)) return std::string(it->substr(0, 64));
-  return chain.empty() ? req.remote_addr : std::string(chain.front().substr(0, 64));
-}
 
 ThrottleLimits ThrottleLimits::from_max_failures(int max_failures, std::chrono::milliseconds window) {
   ThrottleLimits l;

@@ -40,10 +40,6 @@ namespace mercato::identity {
 
 namespace asio = boost::asio;
 
-/// The client's address: the peer, or — when the peer is one of `trusted` (the gateway) —
-/// the right-most X-Forwarded-For entry that is not itself trusted.
-std::string client_address(const http::Request& req, const std::vector<std::string>& trusted);
-
 struct ThrottleLimits {
   int per_account_address = 10;
   int per_address = 100;

@@ -1,0 +1,84 @@
+#include "http/client_address.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace mercato::http {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string canonical_ip(std::string_view text) {
+  // inet_pton reads a C string: anything longer than the longest address, or holding a NUL
+  // that would end it early, is not an address.
+  char in[INET6_ADDRSTRLEN];
+  if (text.empty() || text.size() >= sizeof in || text.find('\0') != std::string_view::npos) return {};
+  std::memcpy(in, text.data(), text.size());
+  in[text.size()] = '\0';
+  char out[INET6_ADDRSTRLEN];
+  in_addr v4;
+  if (inet_pton(AF_INET, in, &v4) == 1) return inet_ntop(AF_INET, &v4, out, sizeof out) ? out : std::string();
+  in6_addr v6;
+  if (inet_pton(AF_INET6, in, &v6) != 1) return {};
+  // ::ffff:a.b.c.d is how a dual-stack socket shows an IPv4 peer: the same client.
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
+    return inet_ntop(AF_INET, &v4, out, sizeof out) ? out : std::string();
+  }
+  return inet_ntop(AF_INET6, &v6, out, sizeof out) ? out : std::string();
+}
+
+TrustedProxies::TrustedProxies(const std::vector<std::string>& ips) {
+  for (const auto& ip : ips)
+    if (auto c = canonical_ip(ip); !c.empty()) ips_.push_back(std::move(c));
+}
+
+bool TrustedProxies::contains(std::string_view ip) const {
+  if (ips_.empty()) return false;
+  const auto c = canonical_ip(ip);
+  return !c.empty() && std::find(ips_.begin(), ips_.end(), c) != ips_.end();
+}
+
+std::string client_address(const Request& req, const TrustedProxies& trusted) {
+  std::string hop = canonical_ip(req.remote_addr);
+  if (hop.empty()) return req.remote_addr;  // e.g. a link-local peer with its zone id
+  if (!trusted.contains(hop)) return hop;
+
+  std::vector<std::string_view> chain;
+  for (const auto& [name, value] : req.headers) {
+    if (!iequals(name, "X-Forwarded-For")) continue;
+    std::string_view v = value;
+    while (!v.empty()) {
+      const auto comma = v.find(',');
+      if (auto item = trim(v.substr(0, comma)); !item.empty()) chain.push_back(item);
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  // `hop` is trusted, so the entry it appended (the one right of the rest) is believed.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    std::string entry = canonical_ip(*it);
+    if (entry.empty()) return hop;  // a trusted hop wrote something that is no address: stop there
+    if (!trusted.contains(entry)) return entry;
+    hop = std::move(entry);
+  }
+  return hop;  // every hop a trusted proxy: the left-most is as close to the client as we know
+}
+
+Middleware resolve_client_address(TrustedProxies trusted) {
+  return [trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
+    req.client_address = client_address(req, trusted);
+    co_return co_await next(req);
+  };
+}
+
+}  // namespace mercato::http

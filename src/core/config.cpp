@@ -81,6 +81,10 @@ constexpr VarSpec kVars[] = {
      "identity service host, or host:port,host:port for several instances (then USER_SERVICE_PORT is ignored)"},
     {"USER_SERVICE_PORT", K::port, "8082", "identity service port"},
     {"UPSTREAM_TIMEOUT", K::duration, "5s", "time the gateway waits for a service's answer", {}, 1, 10 * kMinute},
+    // The services behind the gateway trust exactly this address (their TRUSTED_PROXIES), so
+    // no other local process can speak for a client there.
+    {"UPSTREAM_SOURCE_ADDRESS", K::string, "",
+     "local IP address the gateway opens upstream connections from (empty: the kernel's choice)"},
 
     {"CACHE_ENABLED", K::boolean, "true",
      "false sends every read straight to PostgreSQL (no L1, no Redis cache, no single flight): for honest uncached "
@@ -397,6 +401,15 @@ class Loader {
     return ips;
   }
 
+  /// Empty, or one IP address in canonical form.
+  std::string optional_ip(std::string_view name) {
+    Raw r = take(name, K::string);
+    std::string ip;
+    if (failed() || trim(r.text).empty()) return ip;
+    if (!canonical_ip(trim(r.text), ip)) fail(r, "expected one IP address of this host, such as 127.0.0.4");
+    return ip;
+  }
+
   /// Empty, or an HTTP-date (kept as written: it is sent in headers as is).
   std::string http_date(std::string_view name) {
     Raw r = take(name, K::http_date);
@@ -669,6 +682,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.product_service = L.upstream("PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT");
   s.user_service = L.upstream("USER_SERVICE_HOST", "USER_SERVICE_PORT");
   s.upstream_timeout = L.duration("UPSTREAM_TIMEOUT");
+  s.upstream_source_address = L.optional_ip("UPSTREAM_SOURCE_ADDRESS");
 
   s.cache.enabled = L.boolean("CACHE_ENABLED");
   s.cache.ttl_product_detail = L.duration("CACHE_TTL_PRODUCT_DETAIL");

@@ -108,6 +108,9 @@ struct Settings {
   std::vector<HostPort> product_service;
   std::vector<HostPort> user_service;
   Duration upstream_timeout{};
+  /// Local address the gateway's upstream connections are opened from (canonical IP text);
+  /// empty: the kernel's choice. The services behind trust that address (TRUSTED_PROXIES).
+  std::string upstream_source_address;
   int rate_limit_per_minute = 0;
   int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
   std::vector<std::string> cors_origins;

@@ -48,7 +48,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
         "CACHE_ENABLED",         "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
         "JWT_KEYS_DIR", "MIGRATIONS_DIR", "OPENAPI_PATH", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
-        "API_V2_SUNSET"})
+        "API_V2_SUNSET", "UPSTREAM_SOURCE_ADDRESS"})
     EXPECT_TRUE(names.count(n)) << n;
 }
 
@@ -127,6 +127,21 @@ TEST(ConfigDefaults, the_gateway_trusts_no_forwarded_for_unless_told) {
   auto r = load_with("gateway", {});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->trusted_proxies.empty());
+}
+
+TEST(ConfigDefaults, upstream_connections_leave_their_source_address_to_the_kernel_unless_told) {
+  auto r = load_with("gateway", {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->upstream_source_address, "");
+}
+
+TEST(ConfigValues, upstream_source_address_is_one_ip_address_in_canonical_form) {
+  for (const auto& [given, kept] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.4", "127.0.0.4"}, {" 10.0.0.9 ", "10.0.0.9"}, {"2001:DB8:0::4", "2001:db8::4"}}) {
+    auto r = load_with("gateway", {{"UPSTREAM_SOURCE_ADDRESS", given}});
+    ASSERT_TRUE(r.ok()) << given << ": " << r.error().message;
+    EXPECT_EQ(r->upstream_source_address, kept) << given;
+  }
 }
 
 TEST(ConfigDefaults, port_and_database_depend_on_the_service) {
@@ -271,6 +286,9 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"REDIS_MIN_IDLE_CONNS", "101", R"(config: REDIS_MIN_IDLE_CONNS="101": expected an integer 0-10000, at most REDIS_POOL_SIZE (100))"},
       {"TRUSTED_PROXIES", "10.0.0.256", R"(config: TRUSTED_PROXIES="10.0.0.256": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
       {"TRUSTED_PROXIES", "lb.internal", R"(config: TRUSTED_PROXIES="lb.internal": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
+      {"UPSTREAM_SOURCE_ADDRESS", "gateway.internal", R"(config: UPSTREAM_SOURCE_ADDRESS="gateway.internal": expected one IP address of this host, such as 127.0.0.4)"},
+      {"UPSTREAM_SOURCE_ADDRESS", "127.0.0.4,127.0.0.5", R"(config: UPSTREAM_SOURCE_ADDRESS="127.0.0.4,127.0.0.5": expected one IP address of this host, such as 127.0.0.4)"},
+      {"UPSTREAM_SOURCE_ADDRESS", "127.0.0.4:80", R"(config: UPSTREAM_SOURCE_ADDRESS="127.0.0.4:80": expected one IP address of this host, such as 127.0.0.4)"},
       {"API_V1_SUNSET", "2025-12-31", R"(config: API_V1_SUNSET="2025-12-31": expected an HTTP-date such as Sun, 06 Nov 1994 08:49:37 GMT)"},
       {"API_V2_SUNSET", "Thu, 31 Dec 2025 23:59:59 GMT", R"(config: API_V2_SUNSET="Thu, 31 Dec 2025 23:59:59 GMT": expected an HTTP-date such as Sun, 06 Nov 1994 08:49:37 GMT)"},
   };

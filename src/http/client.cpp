@@ -1,5 +1,6 @@
 #include "http/client.hpp"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -85,6 +86,19 @@ bool looks_alive(Connection& c) {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+// Opens `sock` for `to`'s family, bound to `source` before it connects. The port is left to
+// connect() (IP_BIND_ADDRESS_NO_PORT, Linux 4.2+), which picks one per destination, instead of
+// bind() reserving one of the source address's ephemeral ports for good.
+void open_bound(tcp::socket& sock, const tcp::endpoint& to, const asio::ip::address& source,
+                boost::system::error_code& ec) {
+  sock.close(ec);
+  sock.open(to.protocol(), ec);
+  if (ec) return;
+  const int one = 1;
+  ::setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);  // a hint only
+  sock.bind(tcp::endpoint(source, 0), ec);
+}
+
 }  // namespace
 
 std::string host_port(const config::HostPort& a) {
@@ -140,10 +154,14 @@ struct Client::Impl {
                                                         {"upstream"})),
         idle_family(metrics::Registry::global().gauge("upstream_pool_idle",
                                                       "Idle keep-alive connections pooled per upstream instance",
-                                                      {"upstream"})) {}
+                                                      {"upstream"})) {
+    if (!o.source_address.empty()) source = asio::ip::make_address(o.source_address, source_error);
+  }
 
   asio::io_context& io;
   ClientOptions options;
+  std::optional<asio::ip::address> source;  // options.source_address, parsed
+  boost::system::error_code source_error;   // it did not parse: every connect fails
   metrics::CounterFamily& requests;
   metrics::HistogramFamily& durations;
   metrics::GaugeFamily& idle_family;
@@ -250,10 +268,25 @@ struct Client::Impl {
     }
     beast::tcp_stream stream(io.get_executor());
     stream.expires_at(connect_deadline);
-    co_await stream.async_connect(endpoints, redirect_error(use_awaitable, ec));
+    if (options.source_address.empty()) {
+      co_await stream.async_connect(endpoints, redirect_error(use_awaitable, ec));
+    } else {
+      // Asio's range connect opens a new socket for each endpoint, which would lose the bind:
+      // each endpoint of the source's family gets a socket bound here instead, in turn.
+      ec = source_error ? source_error : asio::error::address_family_not_supported;
+      for (const auto& ep : endpoints) {
+        if (source_error || ep.address().is_v4() != source->is_v4()) continue;
+        open_bound(stream.socket(), ep, *source, ec);
+        if (!ec) co_await stream.async_connect(ep, redirect_error(use_awaitable, ec));
+        if (!ec || ec == beast::error::timeout) break;
+      }
+    }
     if (ec == beast::error::timeout) co_return timed_out();
     if (ec)
-      co_return failure(ErrorCode::bad_gateway, "upstream " + to.label + ": cannot connect: " + ec.message(),
+      co_return failure(ErrorCode::bad_gateway,
+                        "upstream " + to.label + ": cannot connect" +
+                            (options.source_address.empty() ? "" : " from " + options.source_address) + ": " +
+                            ec.message(),
                         upstream_failure::connect);
     stream.socket().set_option(tcp::no_delay(true), ec);
     co_return std::make_unique<Connection>(std::move(stream));

@@ -42,6 +42,11 @@ struct ClientOptions {
   std::chrono::milliseconds max_idle_time{30000};
   std::size_t max_response_header = 64 << 10;
   std::size_t max_response_body = 32 << 20;
+  /// Local IP address every connection is opened from (UPSTREAM_SOURCE_ADDRESS), so the
+  /// upstream can tell this client from any other process of the host; empty: the kernel's
+  /// choice. Only upstream addresses of its family are tried; a failure to bind is a failure
+  /// to connect.
+  std::string source_address;
 };
 
 struct ClientRequest {

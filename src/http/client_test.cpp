@@ -268,6 +268,62 @@ TEST_F(ClientFixture, header_with_a_line_break_is_refused_before_connecting) {
   EXPECT_TRUE(client_ports_connected_to(up.server->port()).empty());
 }
 
+// ---- the source address ----
+
+/// An upstream that answers with the address it sees the request come from.
+Handler peer_echo() {
+  return [](Request& req) -> asio::awaitable<Response> {
+    Response r;
+    r.content_type = "text/plain";
+    r.body = req.remote_addr;
+    co_return r;
+  };
+}
+
+TEST_F(ClientFixture, without_a_source_address_the_kernel_chooses_it) {
+  UpstreamServer up(peer_echo());
+  auto r = send(client->upstream(up.address()), req(Method::GET, "/"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "127.0.0.1");
+}
+
+TEST_F(ClientFixture, connections_are_opened_from_the_source_address) {
+  // What the services behind the gateway see, and trust (their TRUSTED_PROXIES).
+  make_client({.source_address = "127.0.0.4"});
+  UpstreamServer up(peer_echo());
+  Upstream& to = client->upstream(up.address());
+  for (int i = 0; i < 2; ++i) {  // a new connection, then the pooled one
+    auto r = send(to, req(Method::GET, "/"));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->body, "127.0.0.4");
+  }
+  // Several at once: each new connection is bound the same way.
+  for (auto& r : send_concurrently(to, {req(Method::GET, "/a"), req(Method::GET, "/b"), req(Method::GET, "/c")})) {
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->body, "127.0.0.4");
+  }
+}
+
+TEST_F(ClientFixture, a_source_address_this_host_does_not_have_fails_to_connect_and_is_known_not_sent) {
+  make_client({.source_address = "198.51.100.77"});  // TEST-NET-2: on no interface here
+  UpstreamServer up(peer_echo());
+  auto r = send(client->upstream(up.address()), req(Method::POST, "/"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::bad_gateway);
+  EXPECT_EQ(r.error().reason, upstream_failure::connect);
+  EXPECT_NE(r.error().message.find("198.51.100.77"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(never_sent(r.error()));
+}
+
+TEST_F(ClientFixture, a_source_address_of_the_other_family_fails_to_connect) {
+  make_client({.source_address = "::1"});
+  UpstreamServer up(peer_echo());
+  auto r = send(client->upstream(up.address()), req(Method::GET, "/"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, upstream_failure::connect);
+  EXPECT_NE(r.error().message.find("::1"), std::string::npos) << r.error().message;
+}
+
 // ---- failures as values ----
 
 TEST_F(ClientFixture, refused_connection_is_bad_gateway_and_known_not_sent) {

@@ -287,6 +287,16 @@ class ForwardedFields(unittest.TestCase):
         self.assertEqual(field(got, "X-Forwarded-For"), "198.51.100.7")
         self.assertEqual(field(got, "X-Forwarded-Proto"), "https")
 
+    def test_upstream_connections_come_from_the_source_address(self):
+        with gateway([self.up.port], UPSTREAM_SOURCE_ADDRESS="127.0.0.4") as gw:
+            self.assertEqual(gw.get("/api/v1/products").status, 200)
+        self.assertEqual(set(self.up.peers), {"127.0.0.4"})
+
+    def test_without_a_source_address_upstream_connections_come_from_the_kernels_choice(self):
+        with gateway([self.up.port]) as gw:
+            self.assertEqual(gw.get("/api/v1/products").status, 200)
+        self.assertEqual(set(self.up.peers), {"127.0.0.1"})
+
     def test_body_and_method_are_forwarded(self):
         with gateway([self.up.port]) as gw:
             r = request(gw.url, "PATCH", "/api/v1/products/p1", body=b'{"price_cents":5}',

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   // Connecting takes well under a millisecond to a live host nearby; a host that swallows
   // the SYN is dead, and giving up early leaves the request time to be retried elsewhere.
   client_options.connect_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);
+  // The services trust X-Forwarded-For from this address only (their TRUSTED_PROXIES).
+  client_options.source_address = s.upstream_source_address;
   http::Client client(app.io(), client_options);
   gateway::UpstreamGroup catalog("catalog", s.product_service, client);
   gateway::UpstreamGroup identity("identity", s.user_service, client);

@@ -1,6 +1,8 @@
 # The three C++ services. Each is configured only through its environment: the caller's
 # environment passes through, the driver adds the stack's addresses for whatever the caller did
-# not set, and always sets what must differ per service (HTTP_PORT, DB_NAME, upstream ports).
+# not set, and always sets what must differ per service (HTTP_HOST, HTTP_PORT, DB_NAME,
+# upstream ports, and the proxy trust of the address plan in stack.sh: TRUSTED_PROXIES,
+# UPSTREAM_SOURCE_ADDRESS).
 
 svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$1"; }
 
@@ -20,7 +22,7 @@ svc_env() {
   esac
   SVC_ENV=(
     "ENVIRONMENT=$environment"
-    "HTTP_HOST=${HTTP_HOST:-127.0.0.1}"
+    "HTTP_HOST=$(component_host "$name")"
     "HTTP_PORT=$(component_port "$name")"
     "DB_HOST=${DB_HOST:-127.0.0.1}"
     "DB_PORT=${DB_PORT:-$PORT_PG}"
@@ -39,17 +41,20 @@ svc_env() {
       # The catalog verifies tokens itself with identity's published keys (JWKS).
       SVC_ENV+=(
         DB_NAME=mercato_catalog
-        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-127.0.0.1}"
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
+        "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
       )
       ;;
-    identity) SVC_ENV+=(DB_NAME=mercato_identity) ;;
+    identity) SVC_ENV+=(DB_NAME=mercato_identity "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS") ;;
     gateway)
       SVC_ENV+=(
-        "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-127.0.0.1}"
+        "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-$ADDR_CATALOG}"
         "PRODUCT_SERVICE_PORT=$PORT_CATALOG"
-        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-127.0.0.1}"
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
+        "UPSTREAM_SOURCE_ADDRESS=$ADDR_GATEWAY_EGRESS"
+        "TRUSTED_PROXIES=$ADDR_WEB_EGRESS"
       )
       ;;
   esac
@@ -74,14 +79,14 @@ svc_start() {
     return 1
   fi
   port=$(component_port "$name")
-  port_free "$port" || return 1
+  port_free "$port" "$(component_host "$name")" || return 1
   svc_env "$name"
   cmd=(env "${SVC_ENV[@]}" "$@")
   [[ -n $cpu ]] && cmd+=(taskset -c "$cpu")
   cmd+=("$bin")
   launch "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" "$REPO" "${cmd[@]}" || return 1
   pid=$(read_pidfile "$RUN_DIR/$name.pid")
-  wait_http "http://127.0.0.1:$port$SVC_WAIT_PATH" "$SVC_READY_TIMEOUT" "$pid"
+  wait_http "$(service_url "$name")$SVC_WAIT_PATH" "$SVC_READY_TIMEOUT" "$pid"
 }
 
 # SIGTERM is the services' graceful shutdown (finish in-flight requests, exit 0).

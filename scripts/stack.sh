@@ -9,6 +9,20 @@
 COMPONENTS=(postgres postgres-replica redis identity catalog gateway web)
 SERVICES=(identity catalog gateway)
 
+# Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
+# the public entry points (gateway, dashboard) and the data stores listen on 127.0.0.1; the
+# services behind the gateway each on an address of their own. A proxy opens its connections
+# from a fixed source address, and the hop behind it trusts X-Forwarded-For from exactly that
+# address (TRUSTED_PROXIES): the dashboard from ADDR_WEB_EGRESS to the gateway, the gateway from
+# ADDR_GATEWAY_EGRESS to catalog and identity. Any other local process connects from 127.0.0.1
+# (the kernel's choice on loopback), so what it forwards is ignored everywhere. Test clients
+# that simulate separate users bind 127.0.0.10 and up.
+ADDR_PUBLIC=127.0.0.1
+ADDR_CATALOG=127.0.0.2
+ADDR_IDENTITY=127.0.0.3
+ADDR_GATEWAY_EGRESS=127.0.0.4
+ADDR_WEB_EGRESS=127.0.0.5
+
 # Default ports per stack: gateway catalog identity web postgres postgres-replica redis.
 stack_default_ports() {
   case $1 in
@@ -71,7 +85,7 @@ stack_dirs() {
   chmod 700 "$STATE/keys"
 }
 
-service_url() { printf 'http://127.0.0.1:%s' "$(component_port "$1")"; }
+service_url() { printf 'http://%s:%s' "$(component_host "$1")" "$(component_port "$1")"; }
 
 # Component dispatch --------------------------------------------------------------------------
 
@@ -80,6 +94,15 @@ component_enabled() {
     postgres-replica) [[ $PG_REPLICA == 1 ]] ;;
     web) web_enabled ;;
     *) return 0 ;;
+  esac
+}
+
+# The address a component listens on (see the address plan above).
+component_host() {
+  case $1 in
+    catalog) echo "$ADDR_CATALOG" ;;
+    identity) echo "$ADDR_IDENTITY" ;;
+    *) echo "$ADDR_PUBLIC" ;;
   esac
 }
 
@@ -132,7 +155,8 @@ component_start() {
     identity | catalog | gateway) svc_start "$name" "$@" ;;
     web) web_start ;;
   esac || return 1
-  printf '==> %-17s started  pid %-7s 127.0.0.1:%s\n' "$name" "$(component_pid "$name")" "$(component_port "$name")"
+  printf '==> %-17s started  pid %-7s %s:%s\n' "$name" "$(component_pid "$name")" "$(component_host "$name")" \
+    "$(component_port "$name")"
 }
 
 component_stop() {
@@ -200,7 +224,7 @@ stack_status() {
   say "$STACK stack ($(rel "$STATE")):"
   for c in "${COMPONENTS[@]}"; do
     if pid=$(component_pid "$c"); then
-      printf '  %-17s running  pid %-7s 127.0.0.1:%s\n' "$c" "$pid" "$(component_port "$c")"
+      printf '  %-17s running  pid %-7s %s:%s\n' "$c" "$pid" "$(component_host "$c")" "$(component_port "$c")"
     elif component_enabled "$c"; then
       printf '  %-17s stopped\n' "$c"
       rc=3

@@ -64,9 +64,12 @@ class Response:
         return json.loads(self.body)
 
 
-def request(base_url, method, path, body=None, headers=None, timeout=10):
+def request(base_url, method, path, body=None, headers=None, timeout=10, source=None):
+    """One request on a new connection. `source`: the local address to connect from (a test
+    client that stands for a separate user binds 127.0.0.10 and up; see README, Ports)."""
     u = urllib.parse.urlsplit(base_url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
         h = dict(headers or {})

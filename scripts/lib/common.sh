@@ -132,12 +132,14 @@ exit_reason() {
 
 # Ports and HTTP ------------------------------------------------------------------------------
 
-port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+#   port_in_use PORT [HOST]   (HOST defaults to 127.0.0.1)
+port_in_use() { (exec 3<> "/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 # Fails the step when something else already listens on the port.
+#   port_free PORT [HOST]
 port_free() {
-  if port_in_use "$1"; then
-    FAILED_WHY="port $1 is already in use by another process (not this stack); stop it or choose another port (see README, Ports)"
+  if port_in_use "$1" "${2:-127.0.0.1}"; then
+    FAILED_WHY="port ${2:-127.0.0.1}:$1 is already in use by another process (not this stack); stop it or choose another port (see README, Ports)"
     return 1
   fi
 }

@@ -11,15 +11,16 @@ import urllib.parse
 from testkit import Service, ctl, wait_until
 
 
-def catalog_port():
-    return urllib.parse.urlsplit(os.environ.get("MERCATO_CATALOG_URL", "http://127.0.0.1:18081")).port
+def catalog_address():
+    u = urllib.parse.urlsplit(os.environ.get("MERCATO_CATALOG_URL", "http://127.0.0.2:18081"))
+    return f"{u.hostname}:{u.port}"
 
 
 class SharedRateLimit(unittest.TestCase):
     def gateways(self, **env):
         # Trusting loopback lets each test name its client by X-Forwarded-For, so no other
         # test's traffic from 127.0.0.1 shares its budget.
-        common = {"PRODUCT_SERVICE_HOST": f"127.0.0.1:{catalog_port()}", "RATE_LIMIT_PER_MINUTE": "100",
+        common = {"PRODUCT_SERVICE_HOST": catalog_address(), "RATE_LIMIT_PER_MINUTE": "100",
                   "TRUSTED_PROXIES": "127.0.0.1"}
         common.update(env)
         return Service("gateway", env=common, wait_ready=True), Service("gateway", env=common, wait_ready=True)

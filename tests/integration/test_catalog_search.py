@@ -38,7 +38,7 @@ class CatalogSearch(unittest.TestCase):
             r = run_binary("catalog", {"LOG_LEVEL": "warn"}, ["seed", "--products", "3000", "--store", cls.store],
                            timeout=300)
             assert r.returncode == 0, r.stderr
-        identity = urllib.parse.urlsplit(os.environ.get("MERCATO_IDENTITY_URL", "http://127.0.0.1:18082"))
+        identity = urllib.parse.urlsplit(os.environ.get("MERCATO_IDENTITY_URL", "http://127.0.0.3:18082"))
         cls.svc = Service("catalog", env={"CACHE_ENABLED": "false", "CATALOG_CURSOR_SECRET": "search-test",
                                           "USER_SERVICE_HOST": identity.hostname,
                                           "USER_SERVICE_PORT": str(identity.port)}, wait_ready=True)

@@ -410,5 +410,27 @@ class UpstreamFailures(unittest.TestCase):
         self.assertEqual(len(live.requests), 4)
 
 
+class CorsForAnyOrigin(unittest.TestCase):
+    """CORS_ORIGINS=* lets any site read public answers, but never with the user's cookies: an
+    origin echoed together with Access-Control-Allow-Credentials would let any page call the
+    API as the signed-in user (the refresh cookie rides along) and read the answer."""
+
+    def test_star_answers_any_origin_with_a_wildcard_and_no_credentials(self):
+        up = SocketUpstream("record")
+        try:
+            with gateway([up.port], CORS_ORIGINS="*") as gw:
+                r = gw.get("/api/v1/products", headers={"Origin": "https://evil.example"})
+                self.assertEqual(r.status, 200)
+                self.assertEqual(r.header("Access-Control-Allow-Origin"), "*")
+                self.assertIsNone(r.header("Access-Control-Allow-Credentials"))
+                pre = request(gw.url, "OPTIONS", "/api/v1/auth/refresh", headers={
+                    "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+                self.assertEqual(pre.status, 204)
+                self.assertEqual(pre.header("Access-Control-Allow-Origin"), "*")
+                self.assertIsNone(pre.header("Access-Control-Allow-Credentials"))
+        finally:
+            up.close()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -42,9 +42,13 @@ void add_vary_origin(http::Response& res) {
   res.headers.emplace_back("Vary", "Origin");
 }
 
-void allow_origin(http::Response& res, std::string_view origin) {
-  res.set_header("Access-Control-Allow-Origin", std::string(origin));
-  res.set_header("Access-Control-Allow-Credentials", "true");
+void allow_origin(http::Response& res, const CorsPolicy& policy, std::string_view origin) {
+  if (policy.allows_credentials(origin)) {
+    res.set_header("Access-Control-Allow-Origin", std::string(origin));
+    res.set_header("Access-Control-Allow-Credentials", "true");
+  } else {
+    res.set_header("Access-Control-Allow-Origin", "*");  // CORS_ORIGINS=*: never with credentials
+  }
 }
 
 }  // namespace
@@ -53,9 +57,10 @@ CorsPolicy::CorsPolicy(std::vector<std::string> origins) : origins_(std::move(or
   any_ = std::find(origins_.begin(), origins_.end(), "*") != origins_.end();
 }
 
-bool CorsPolicy::allows(std::string_view origin) const {
-  if (origin.empty()) return false;
-  return any_ || std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
+bool CorsPolicy::allows(std::string_view origin) const { return !origin.empty() && (any_ || allows_credentials(origin)); }
+
+bool CorsPolicy::allows_credentials(std::string_view origin) const {
+  return !origin.empty() && origin != "*" && std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
 http::Middleware cors(CorsPolicy policy) {
@@ -69,7 +74,7 @@ http::Middleware cors(CorsPolicy policy) {
       http::Response res;
       if (allowed) {
         res = http::no_content();
-        allow_origin(res, *origin);
+        allow_origin(res, policy, *origin);
         res.set_header("Access-Control-Allow-Methods", std::string(kAllowMethods));
         res.set_header("Access-Control-Allow-Headers", std::string(kAllowHeaders));
         res.set_header("Access-Control-Max-Age", std::string(kMaxAgeSeconds));
@@ -82,7 +87,7 @@ http::Middleware cors(CorsPolicy policy) {
     }
     http::Response res = co_await next(req);
     if (allowed) {
-      allow_origin(res, *origin);
+      allow_origin(res, policy, *origin);
       res.set_header("Access-Control-Expose-Headers", std::string(kExposeHeaders));
     }
     add_vary_origin(res);

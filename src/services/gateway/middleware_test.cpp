@@ -111,10 +111,31 @@ TEST(Cors, options_without_request_method_is_not_a_preflight) {
   EXPECT_EQ(r.next_calls, 1);
 }
 
-TEST(Cors, star_allows_any_origin_and_still_echoes_it) {
+TEST(Cors, star_allows_any_origin_but_never_with_credentials) {
+  // Echoing any origin with credentials would let every site on the web call the API with the
+  // user's cookies (the refresh cookie) and read the answer.
   auto m = cors(CorsPolicy({"*"}));
   auto r = run(m, http::Method::GET, "/api/v1/products", {{"Origin", "https://anyone.example"}});
-  EXPECT_EQ(header(r.response, "Access-Control-Allow-Origin"), "https://anyone.example");
+  EXPECT_EQ(header(r.response, "Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(r.response.header("Access-Control-Allow-Credentials").has_value());
+  EXPECT_NE(header(r.response, "Access-Control-Expose-Headers").find("X-Request-ID"), std::string::npos);
+
+  auto pre = run(m, http::Method::OPTIONS, "/api/v1/products",
+                 {{"Origin", "https://anyone.example"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(pre.response.status, 204);
+  EXPECT_EQ(header(pre.response, "Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(pre.response.header("Access-Control-Allow-Credentials").has_value());
+}
+
+TEST(Cors, star_beside_listed_origins_keeps_credentials_for_the_listed_ones_only) {
+  auto m = cors(CorsPolicy({"http://localhost:3000", "*"}));
+  auto listed = run(m, http::Method::GET, "/api/v1/products", {{"Origin", "http://localhost:3000"}});
+  EXPECT_EQ(header(listed.response, "Access-Control-Allow-Origin"), "http://localhost:3000");
+  EXPECT_EQ(header(listed.response, "Access-Control-Allow-Credentials"), "true");
+  auto other = run(m, http::Method::GET, "/api/v1/products", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(header(other.response, "Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(other.response.header("Access-Control-Allow-Credentials").has_value());
+  EXPECT_EQ(header(other.response, "Vary"), "Accept-Encoding, Origin");
 }
 
 TEST(CorsPolicy, matches_exact_origins_only) {

@@ -26,6 +26,7 @@ DASHBOARD_EGRESS = "127.0.0.5"  # the dashboard's source address towards the gat
 GATEWAY_EGRESS = "127.0.0.4"  # the gateway's source address towards the services
 USER_A, USER_B = "127.0.0.10", "127.0.0.11"
 STRANGER = "127.0.0.12"  # a client that is no proxy of anything
+USER_C, USER_D = "127.0.0.13", "127.0.0.14"  # A and B again, for a second test that must start afresh
 KERNELS_CHOICE = None  # connect without binding: 127.0.0.1, what any local process gets
 PASSWORD = "correct horse battery staple"
 LOGIN = "/api/v1/auth/login"
@@ -66,39 +67,39 @@ class OneClientsFailuresDoNotLockOutAnother(unittest.TestCase):
     """Finding 3: 105 failed logins from one client through the dashboard throttled every
     staff member, since every dashboard user was 127.0.0.1 to the gateway and to identity."""
 
-    def check(self, send):
+    def check(self, send, user_a, user_b):
         victim = add_user("viewer")
         # User A guesses: ten times at B's account, then at accounts that do not exist (each
         # costs the same argon2id work). Identity's per-address limit is 100 failures.
         statuses = []
         for i in range(105):
             email = victim if i < 10 else f"nobody-{uuid.uuid4().hex[:8]}@test.dev"
-            r = send(USER_A, "POST", LOGIN, login_body(email, f"wrong guess {i:03}"))
+            r = send(user_a, "POST", LOGIN, login_body(email, f"wrong guess {i:03}"))
             self.assertIn((r.status, error_code(r)), {(401, "invalid_credentials"), (429, "rate_limited")}, i)
             statuses.append(r.status)
         self.assertEqual(statuses[-1], 429, "A was never throttled: the test proves nothing")
 
         # B, at another address, is neither throttled nor sharing A's request budget.
-        r = send(USER_B, "POST", LOGIN, login_body(victim))
+        r = send(user_b, "POST", LOGIN, login_body(victim))
         self.assertEqual(r.status, 200, r.body[:300])
         limit = int(r.header("RateLimit-Limit"))
         self.assertGreaterEqual(int(r.header("RateLimit-Remaining")), limit - 10,
                                 "B's request budget was spent by A's requests")
-        r = send(USER_B, "POST", LOGIN, login_body(f"nobody-{uuid.uuid4().hex[:8]}@test.dev", "wrong guess"))
+        r = send(user_b, "POST", LOGIN, login_body(f"nobody-{uuid.uuid4().hex[:8]}@test.dev", "wrong guess"))
         self.assertEqual((r.status, error_code(r)), (401, "invalid_credentials"))
         # A stays throttled.
-        r = send(USER_A, "POST", LOGIN, login_body(victim))
+        r = send(user_a, "POST", LOGIN, login_body(victim))
         self.assertEqual((r.status, error_code(r)), (429, "rate_limited"))
 
-    # The dashboard's proxy forwards the browser's address from 127.0.0.5 (GATEWAY_SOURCE_ADDRESS
-    # in scripts/web.sh). Until that is on main, the next test stands in for it.
-    @unittest.skip("enable at integration: needs the dashboard's proxy to forward the browser's address "
-                   "(web/ and scripts/web.sh, issue 13 finding 3)")
     def test_through_the_dashboard(self):
-        self.check(through_dashboard)
+        # The dashboard's server proxies /api/* from 127.0.0.5 with the browser's address in
+        # X-Forwarded-For (web/server/api-proxy.mjs, GATEWAY_SOURCE_ADDRESS in scripts/web.sh).
+        self.check(through_dashboard, USER_A, USER_B)
 
     def test_through_the_gateway_with_the_dashboard_hop_simulated(self):
-        self.check(through_gateway_as_dashboard)
+        # The same, with this test in the dashboard's place: the gateway's half of the chain
+        # alone, so a failure here is not the dashboard's.
+        self.check(through_gateway_as_dashboard, USER_C, USER_D)
 
 
 class ForgedForwardedForIsIgnored(unittest.TestCase):

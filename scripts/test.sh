@@ -98,7 +98,7 @@ cmd_test() {
 
   # Leftovers of an interrupted run would hold the ports and the data.
   stack_stop_all > /dev/null
-  rm -rf "$STATE"
+  stack_wipe
   stack_use test --fresh
   stack_dirs || die "cannot create $(rel "$STATE")"
 

@@ -170,7 +170,7 @@ cmd_reset() {
   fi
   cmd_down
   stack_lock
-  rm -rf "$STATE" "$VAR_ROOT/demo-admin.txt" || die "could not delete $(rel "$STATE")"
+  { stack_wipe && rm -f "$VAR_ROOT/demo-admin.txt"; } || die "could not delete $(rel "$STATE")"
   say "Deleted $(rel "$STATE")/. The next ./mercato up starts from empty databases."
 }
 

@@ -21,19 +21,19 @@ class Run:
         self.rc, self.elapsed, self.out, self.ports, self.state = rc, elapsed, out, ports, state
 
 
-def scratch_dir(case):
-    """A state directory removed after the test. As root PostgreSQL runs as the postgres user,
-    who must be able to reach it."""
+def scratch_dir(case, mode=0o755):
+    """A state directory removed after the test, inside a directory of MODE (as root PostgreSQL
+    runs as the postgres user, who can reach it when MODE lets others traverse it)."""
     tmp = tempfile.mkdtemp(prefix="mercato-driver-test-")
-    os.chmod(tmp, 0o755)
+    os.chmod(tmp, mode)
     case.addCleanup(shutil.rmtree, tmp, True)
     return os.path.join(tmp, "var")
 
 
-def run_driver(case, args, extra_env, bound_s):
+def run_driver(case, args, extra_env, bound_s, state_mode=0o755):
     """Runs ./mercato ARGS; fails CASE when it is still running after BOUND_S seconds (it is then
     sent SIGTERM, so it stops what it started)."""
-    state = scratch_dir(case)
+    state = scratch_dir(case, state_mode)
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
     ports = {}
     while len(set(ports.values())) < len(PORT_NAMES):

@@ -56,7 +56,7 @@ bench_init() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   stack_stop_all > /dev/null
-  rm -rf "$STATE"
+  stack_wipe
   stack_use bench --fresh
   PG_REPLICA=0
   stack_dirs || die "cannot create $(rel "$STATE")"

@@ -1,15 +1,15 @@
 # System packages: the install lines of docs/toolchain.md#packages, plus what the driver itself uses. Only the
 # missing ones are installed, so a machine that has everything pays one dpkg-query (~10 ms).
+# Each one has a user: a find_package/pkg_check_modules or header in CMakeLists.txt and src/
+# (build), a command run by scripts/, tests/ or bench/ (servers, wrk, nginx, chromium, curl).
 
 SYSTEM_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
-  libboost-dev libboost-system-dev libboost-context-dev libpq-dev libhiredis-dev libspdlog-dev libfmt-dev
-  nlohmann-json3-dev libsimdjson-dev rapidjson-dev libjwt-dev libsodium-dev libssl-dev
+  libboost-dev libboost-system-dev libpq-dev libhiredis-dev libspdlog-dev libfmt-dev
+  libsimdjson-dev rapidjson-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
   python3 curl
 )
-# Pulled in without their recommendations, which would bring a desktop's worth of packages.
-SYSTEM_PACKAGES_NO_RECOMMENDS=(prometheus docker-compose)
 
 # Prints the packages among the arguments that are not installed.
 missing_packages() {
@@ -22,20 +22,19 @@ missing_packages() {
 }
 
 install_packages() {
-  local log=$LOG_DIR/install.log missing=() missing_nr=() sudo=()
+  local log=$LOG_DIR/install.log missing=() sudo=()
   if ! command -v dpkg-query > /dev/null || ! command -v apt-get > /dev/null; then
     warn "not a Debian system: skipping package installation (needs: ${SYSTEM_PACKAGES[*]})"
     return 0
   fi
   mapfile -t missing < <(missing_packages "${SYSTEM_PACKAGES[@]}")
-  mapfile -t missing_nr < <(missing_packages "${SYSTEM_PACKAGES_NO_RECOMMENDS[@]}")
   # Node 20 comes from NodeSource on the reference machine; Debian's nodejs is the fallback.
   if web_enabled && ! command -v npm > /dev/null; then missing+=(nodejs npm); fi
-  ((${#missing[@]} + ${#missing_nr[@]} > 0)) || return 0
+  ((${#missing[@]})) || return 0
 
   mkdir -p "$LOG_DIR"
   : > "$log"
-  step "install: ${missing[*]} ${missing_nr[*]} (log: $(rel "$log"))"
+  step "install: ${missing[*]} (log: $(rel "$log"))"
   if ! is_root; then
     if ! command -v sudo > /dev/null; then
       FAILED_WHY="packages are missing and installing them needs root; run as root or install sudo"
@@ -48,12 +47,6 @@ install_packages() {
   fi
   run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update ||
     { FAILED_WHY="apt-get update failed"; return 1; }
-  if ((${#missing[@]})); then
-    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" ||
-      { FAILED_WHY="apt-get install failed"; return 1; }
-  fi
-  if ((${#missing_nr[@]})); then
-    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing_nr[@]}" ||
-      { FAILED_WHY="apt-get install failed"; return 1; }
-  fi
+  run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" ||
+    { FAILED_WHY="apt-get install failed"; return 1; }
 }

@@ -1,5 +1,6 @@
 # PostgreSQL for a stack: a primary in .var/<stack>/pg/primary and, unless MERCATO_PG_REPLICA=0,
-# a streaming replica in pg/replica, both on 127.0.0.1 only with their sockets in pg/sock.
+# a streaming replica in pg/replica, both on 127.0.0.1 only with their sockets in pg/sock (pg/
+# is PG_DIR, which moves out of the checkout when the postgres user cannot reach it: pg_dir).
 # initdb refuses to run as root, so as root every server-side command runs as the `postgres`
 # user; otherwise as the current user.
 
@@ -20,9 +21,32 @@ psql_primary() {
   "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$PORT_PG" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
+# Where the stack's PostgreSQL keeps its data, sockets and server logs: .var/<stack>/pg, unless
+# the driver runs as root and the postgres user, who then runs the server, cannot reach the
+# state directory (a checkout in a home directory of mode 700). Then it is
+# /var/lib/mercato/<hash of the state directory>/<stack>/pg, so nobody has to open up a home
+# directory; the server logs stay visible in .var/<stack>/logs as symbolic links.
+pg_dir() {
+  local dir=$VAR_ROOT
+  if is_root && id postgres > /dev/null 2>&1; then
+    while [[ ! -d $dir ]]; do dir=$(dirname "$dir"); done
+    if ! runuser -u postgres -- test -x "$dir"; then
+      printf '/var/lib/mercato/%s/%s/pg' "$(printf '%s' "$VAR_ROOT" | md5sum | cut -c1-12)" "$STACK"
+      return
+    fi
+  fi
+  printf '%s/pg' "$STATE"
+}
+
+# The server log of the primary or replica (postgres, postgres-replica), which the server's
+# own user must be able to open.
+pg_log() {
+  if [[ $PG_DIR == "$STATE/pg" ]]; then printf '%s/%s.log' "$LOG_DIR" "$1"; else printf '%s/%s.log' "$PG_DIR" "$1"; fi
+}
+
 # The socket path must fit in sun_path (107 bytes); a deep checkout falls back to /tmp.
 pg_socket_dir() {
-  local dir=$STATE/pg/sock
+  local dir=$PG_DIR/sock
   if ((${#dir} > 80)); then
     dir=/tmp/mercato-$(printf '%s' "$STATE" | md5sum | cut -c1-12)
   fi
@@ -41,14 +65,17 @@ pg_options() {
 pg_prepare() {
   local log sock
   sock=$(pg_socket_dir)
-  mkdir -p "$STATE/pg" "$sock" || return 1
-  chmod 755 "$STATE/pg"
-  for log in "$LOG_DIR/postgres.log" "$LOG_DIR/postgres-replica.log"; do touch "$log"; done
+  mkdir -p "$PG_DIR" "$sock" || return 1
+  chmod 755 "$PG_DIR"
+  for log in "$(pg_log postgres)" "$(pg_log postgres-replica)"; do touch "$log"; done
+  if [[ $PG_DIR != "$STATE/pg" ]]; then
+    ln -sfn "$(pg_log postgres)" "$LOG_DIR/postgres.log" && ln -sfn "$(pg_log postgres-replica)" "$LOG_DIR/postgres-replica.log" || return 1
+  fi
   if is_root; then
     id postgres > /dev/null 2>&1 || { FAILED_WHY="there is no 'postgres' user: is the postgresql package installed?"; return 1; }
-    chown postgres: "$STATE/pg" "$sock" "$LOG_DIR/postgres.log" "$LOG_DIR/postgres-replica.log"
-    if ! runuser -u postgres -- test -w "$STATE/pg"; then
-      FAILED_WHY="the postgres user cannot reach $STATE/pg; make its parent directories traversable (chmod o+x)"
+    chown postgres: "$PG_DIR" "$sock" "$(pg_log postgres)" "$(pg_log postgres-replica)"
+    if ! runuser -u postgres -- test -w "$PG_DIR"; then
+      FAILED_WHY="the postgres user cannot write to $PG_DIR"
       return 1
     fi
   fi
@@ -63,9 +90,11 @@ pg_pid() {
 }
 
 pg_start_primary() {
-  local data=$STATE/pg/primary log=$LOG_DIR/postgres.log bin
+  local data=$PG_DIR/primary log bin
+  log=$(pg_log postgres)
   bin=$(pg_bin_dir)
   pg_prepare || return 1
+  [[ $PG_DIR == "$STATE/pg" ]] || say "    postgres data in $PG_DIR (the postgres user cannot reach $(rel "$STATE"))"
   if [[ ! -f $data/PG_VERSION ]]; then
     "${AS_PG[@]}" "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-locale >> "$log" 2>&1 ||
       { FAILED_WHY="initdb failed"; return 1; }
@@ -91,7 +120,8 @@ pg_create_databases() {
 }
 
 pg_start_replica() {
-  local data=$STATE/pg/replica log=$LOG_DIR/postgres-replica.log bin conninfo
+  local data=$PG_DIR/replica log bin conninfo
+  log=$(pg_log postgres-replica)
   bin=$(pg_bin_dir)
   pg_prepare || return 1
   if [[ ! -f $data/PG_VERSION ]]; then
@@ -110,8 +140,9 @@ pg_start_replica() {
 # Fast shutdown (SIGINT to the postmaster, through pg_ctl and postmaster.pid): SIGTERM would
 # wait for every client to disconnect. Immediate shutdown, then SIGKILL, if that hangs.
 pg_stop() {
-  local data=$1 pid log=$LOG_DIR/postgres.log
-  [[ $data == */replica ]] && log=$LOG_DIR/postgres-replica.log
+  local data=$1 pid log
+  log=$(pg_log postgres)
+  [[ $data == */replica ]] && log=$(pg_log postgres-replica)
   pid=$(pg_pid "$data") || return 0
   "${AS_PG[@]}" "$(pg_bin_dir)/pg_ctl" -D "$data" -m fast -w -t 30 stop >> "$log" 2>&1 && return 0
   "${AS_PG[@]}" "$(pg_bin_dir)/pg_ctl" -D "$data" -m immediate -w -t 10 stop >> "$log" 2>&1 && return 0

@@ -45,6 +45,7 @@ stack_use() {
   STATE=$VAR_ROOT/$STACK
   LOG_DIR=$STATE/logs
   RUN_DIR=$STATE/run
+  PG_DIR=$(pg_dir)
   read -r -a d <<< "$(stack_default_ports "$STACK")"
   ((${#d[@]} == 7)) || die "unknown stack '$STACK'"
   PORT_GATEWAY=${MERCATO_GATEWAY_PORT:-${d[0]}}
@@ -85,6 +86,15 @@ stack_dirs() {
   chmod 700 "$STATE/keys"
 }
 
+# Deletes the stack's state, PostgreSQL's data included wherever it lives (see pg_dir).
+stack_wipe() {
+  rm -rf "$STATE" || return 1
+  [[ $PG_DIR == "$STATE/pg" ]] && return 0
+  rm -rf "$PG_DIR" || return 1
+  rmdir "${PG_DIR%/pg}" "${PG_DIR%/*/pg}" 2> /dev/null
+  return 0
+}
+
 service_url() { printf 'http://%s:%s' "$(component_host "$1")" "$(component_port "$1")"; }
 
 # Component dispatch --------------------------------------------------------------------------
@@ -122,8 +132,8 @@ component_log() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 
 component_pid() {
   case $1 in
-    postgres) pg_pid "$STATE/pg/primary" ;;
-    postgres-replica) pg_pid "$STATE/pg/replica" ;;
+    postgres) pg_pid "$PG_DIR/primary" ;;
+    postgres-replica) pg_pid "$PG_DIR/replica" ;;
     redis) redis_pid ;;
     identity | catalog | gateway) svc_pid "$1" ;;
     web) web_pid ;;
@@ -163,8 +173,8 @@ component_stop() {
   local name=$1 pid
   pid=$(component_pid "$name") || return 0
   case $name in
-    postgres) pg_stop "$STATE/pg/primary" ;;
-    postgres-replica) pg_stop "$STATE/pg/replica" ;;
+    postgres) pg_stop "$PG_DIR/primary" ;;
+    postgres-replica) pg_stop "$PG_DIR/replica" ;;
     redis) redis_stop ;;
     identity | catalog | gateway) svc_stop "$name" ;;
     web) web_stop ;;
@@ -254,6 +264,7 @@ stack_print_urls() {
   printf '  %-10s %s/metrics   (each service serves /metrics, /health/live, /health/ready)\n' metrics "$(service_url gateway)"
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s\n' postgres "$PORT_PG" \
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS"
+  if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then
       local email password

@@ -1,5 +1,6 @@
 # ./mercato test: the same set-up as `up`, on the test stack's ports and a fresh .var/test, then
-# every suite. The stack is torn down on any exit (trap), and a summary says what passed.
+# every suite. The stack is torn down on any exit (trap), and a summary says what passed. When
+# the stack does not start, no suite runs (tests/driver/test_stack_failure.py checks it).
 #
 # Suites: ctest of the release build (unit + integration), with --asan also ctest of the
 # AddressSanitizer build; the Python black-box tests in tests/; the dashboard's `npm test` once
@@ -15,6 +16,22 @@ suite_result() { # name result
   [[ $2 == PASS || $2 == skipped* ]] || TEST_EXIT=1
 }
 
+# Every suite a run would have had, marked as not run for REASON.
+#   test_suites_not_run ASAN REASON
+test_suites_not_run() {
+  local asan=$1 why="not run ($2)" suite
+  suite_result "ctest release" "$why"
+  if ((asan)); then suite_result "ctest asan" "$why"; else suite_result "ctest asan" "skipped (./mercato test --asan)"; fi
+  for suite in python "api contract"; do suite_result "$suite" "$why"; done
+  if web_has_test_script; then
+    suite_result web "$why"
+    suite_result "web e2e" "$why"
+  else
+    suite_result web "skipped (no \"test\" script in web/package.json)"
+  fi
+}
+
+STACK_FAILED=
 test_finish() {
   local i
   trap '' INT TERM HUP
@@ -26,6 +43,11 @@ test_finish() {
   say "== test summary =="
   for i in "${!SUITE_NAMES[@]}"; do printf '  %-16s %s\n' "${SUITE_NAMES[i]}" "${SUITE_RESULTS[i]}"; done
   if ((EXIT_RC > 128)); then printf '  %-16s %s\n' interrupted "by signal $((EXIT_RC - 128)); later suites did not run"; fi
+  if [[ -n $STACK_FAILED ]]; then
+    FAILED_STEP=$STACK_FAILED FAILED_LOG=$STACK_FAILED_LOG FAILED_WHY=$STACK_FAILED_WHY
+    say ""
+    report_failure 2>&1
+  fi
   if ((TEST_EXIT)); then say "FAILED"; else say "PASSED"; fi
   EXIT_RC=$TEST_EXIT
 }
@@ -58,7 +80,7 @@ test_env() {
 }
 
 cmd_test() {
-  local asan=0 stack_ok=1 start
+  local asan=0 start
   while (($#)); do
     case $1 in
       --asan) asan=1 ;;
@@ -76,7 +98,7 @@ cmd_test() {
 
   # Leftovers of an interrupted run would hold the ports and the data.
   stack_stop_all > /dev/null
-  rm -rf "$STATE"
+  stack_wipe
   stack_use test --fresh
   stack_dirs || die "cannot create $(rel "$STATE")"
 
@@ -97,15 +119,15 @@ cmd_test() {
   fi
 
   test_env
-  if stack_start; then
-    suite_result stack PASS
-  else
-    # The C++ suites still run: most of them need only PostgreSQL and Redis, and their
-    # failures say more than a missing service does.
-    report_failure
-    suite_result stack "FAIL ($FAILED_STEP)"
-    stack_ok=0
+  if ! stack_start; then
+    # Nothing else runs: every suite would fail (or pass without the stack it is meant to
+    # test) and take minutes to say so. The summary names the component and shows its log.
+    STACK_FAILED=$FAILED_STEP STACK_FAILED_LOG=$FAILED_LOG STACK_FAILED_WHY=$FAILED_WHY
+    suite_result stack "FAIL ($STACK_FAILED)"
+    test_suites_not_run "$asan" "stack failed: $STACK_FAILED"
+    exit 1
   fi
+  suite_result stack PASS
 
   run_suite "ctest release" "$LOG_DIR/ctest-release.log" \
     ctest --test-dir "$REPO/build/release" --output-on-failure --no-tests=error
@@ -116,9 +138,7 @@ cmd_test() {
     suite_result "ctest asan" "skipped (./mercato test --asan)"
   fi
 
-  if ((stack_ok == 0)); then
-    suite_result python "not run (the stack did not start)"
-  elif [[ -z $(find "$REPO/tests" -name 'test_*.py' -print -quit 2> /dev/null) ]]; then
+  if [[ -z $(find "$REPO/tests" -name 'test_*.py' -print -quit 2> /dev/null) ]]; then
     suite_result python "skipped (no tests/**/test_*.py yet)"
   else
     run_suite python "$LOG_DIR/python.log" \
@@ -130,16 +150,10 @@ cmd_test() {
     fi
   fi
 
-  if ((stack_ok == 0)); then
-    suite_result "api contract" "not run (the stack did not start)"
-  else
-    run_suite "api contract" "$LOG_DIR/api-contract.log" api_contract
-  fi
+  run_suite "api contract" "$LOG_DIR/api-contract.log" api_contract
 
   if ! web_has_test_script; then
     suite_result web "skipped (no \"test\" script in web/package.json)"
-  elif ((stack_ok == 0)); then
-    suite_result web "not run (the stack did not start)"
   else
     # The test stack's own build, which the stack start made: its first-load JS budget is checked.
     run_suite web "$LOG_DIR/web-test.log" env "MERCATO_WEB_DIST_DIR=.next/$STACK" npm --prefix "$REPO/web" test

@@ -21,7 +21,8 @@ cmd_up() {
   trap 'restore_output; say ""; warn "interrupted; stopping what this run started"; stack_stop_started; exit 130' INT TERM HUP
 
   up_step install "$LOG_DIR/install.log" install_packages
-  up_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log"
+  # Only what the stack runs (the `services` target): the tests are built by ./mercato test.
+  up_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" services
   if ! stack_start; then
     report_failure
     warn "stopping what this run started"
@@ -169,7 +170,7 @@ cmd_reset() {
   fi
   cmd_down
   stack_lock
-  rm -rf "$STATE" "$VAR_ROOT/demo-admin.txt" || die "could not delete $(rel "$STATE")"
+  { stack_wipe && rm -f "$VAR_ROOT/demo-admin.txt"; } || die "could not delete $(rel "$STATE")"
   say "Deleted $(rel "$STATE")/. The next ./mercato up starts from empty databases."
 }
 

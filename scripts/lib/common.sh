@@ -7,7 +7,10 @@
 # return non-zero on failure and, when they fail a step, leave the reason in FAILED_WHY (and
 # optionally a more useful log in FAILED_LOG).
 
-VAR_ROOT=$REPO/.var
+# Where every stack keeps its state (default .var in the checkout). A driver test points it at a
+# scratch directory to run a whole ./mercato command beside the stacks of this checkout.
+VAR_ROOT=${MERCATO_STATE_DIR:-$REPO/.var}
+[[ $VAR_ROOT == /* ]] || VAR_ROOT=$REPO/$VAR_ROOT
 
 say()  { printf '%s\n' "$*"; }
 step() { printf '==> %s\n' "$*"; }

@@ -75,11 +75,15 @@ Result<LoginBody> parse_login(const http::Request& req) {
   http::BodyFields f((*doc)->root());
   auto email = f.string("email", true, 254);
   auto password = f.string("password", true, auth::kMaxPasswordBytes);
-  if (email && email->empty()) f.add("email", "must not be empty");
+  if (email && has_control(*email))
+    f.add("email", "must not contain control characters");
+  else if (email && normalize_email(*email).empty())
+    f.add("email", "must not be empty");
   if (password && password->empty()) f.add("password", "must not be empty");
   auto errors = f.finish();
   if (!errors.empty()) return validation_failed(std::move(errors));
-  return LoginBody{*email, *password};
+  // The database and the throttle both see this one spelling (see normalize_email).
+  return LoginBody{normalize_email(*email), *password};
 }
 
 namespace {
@@ -107,6 +111,7 @@ Result<std::optional<std::string>> refresh_token_of(const http::Request& req) {
     if (!doc) return std::move(doc).error();
     http::BodyFields f((*doc)->root());
     auto token = f.string("refresh_token", false, 256);
+    if (token && has_control(*token)) f.add("refresh_token", "must not contain control characters");
     auto errors = f.finish();
     if (!errors.empty()) return validation_failed(std::move(errors));
     if (token) return std::optional<std::string>(*token);

@@ -35,11 +35,12 @@ struct PatchUserBody {
 Result<PatchUserBody> parse_patch_user(const http::Request& req);
 
 struct LoginBody {
-  std::string email;
+  std::string email;  // normalize_email()'d: what the database compares and the throttle counts
   std::string password;
 };
 /// POST /auth/login: {"email","password"}. Only shapes are checked (not the password
-/// policy: an old password must still be able to log in to be changed).
+/// policy: an old password must still be able to log in to be changed); an email with a
+/// control character is a 422 on `email`.
 Result<LoginBody> parse_login(const http::Request& req);
 
 /// The refresh token of /auth/refresh and /auth/logout: {"refresh_token"} in the body when

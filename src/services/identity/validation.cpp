@@ -7,14 +7,21 @@
 
 namespace mercato::identity {
 
-namespace {
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
   });
 }
-}  // namespace
+
+std::string normalize_email(std::string_view e) {
+  while (!e.empty() && e.front() == ' ') e.remove_prefix(1);
+  while (!e.empty() && e.back() == ' ') e.remove_suffix(1);
+  std::string out(e);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; });
+  return out;
+}
 
 bool has_body(const http::Request& req) {
   return std::any_of(req.body.begin(), req.body.end(),

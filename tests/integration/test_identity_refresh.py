@@ -6,9 +6,16 @@ import concurrent.futures
 import time
 import unittest
 
-from test_identity_support import Identity, error_code, metric
+from test_identity_support import PASSWORD, Identity, error_code, metric
 
 TAB = {"User-Agent": "Mozilla/5.0 (tab)", "X-Forwarded-For": "203.0.113.10"}
+
+
+def cookie_token(response):
+    """The refresh token a Set-Cookie header carries ("" when none)."""
+    cookie = response.header("Set-Cookie") or ""
+    first = cookie.split(";")[0].strip()
+    return first[len("refresh_token="):] if first.startswith("refresh_token=") else ""
 
 
 class Refresh(unittest.TestCase):
@@ -79,11 +86,58 @@ class Refresh(unittest.TestCase):
         self.refused(self.idp.refresh(rt1, headers={"User-Agent": "evil", "X-Forwarded-For": "198.51.100.9"}))
         self.refused(self.idp.refresh(rt2, headers=TAB))
 
-    def test_the_cookie_alone_refreshes(self):
-        _, _, _, rt1 = self.idp.session("viewer", headers=TAB)
+    def test_the_cookie_alone_refreshes_and_the_new_token_comes_only_as_a_cookie(self):
+        _, uid, _, rt1 = self.idp.session("viewer", headers=TAB)
         r = self.idp.call("POST", "/api/v1/auth/refresh", headers=dict(TAB, Cookie=f"theme=dark; refresh_token={rt1}"))
         self.assertEqual(r.status, 200, r.body)
-        self.assertNotEqual(r.json()["data"]["refresh_token"], rt1)
+        data = r.json()["data"]
+        # Page script can call /auth/refresh: what it can read must not outlive the access token.
+        self.assertNotIn("refresh_token", data)
+        self.assertNotIn("refresh_expires_in", data)
+        self.assertEqual(self.idp.me(data["access_token"]).json()["data"]["id"], uid)
+        rt2 = cookie_token(r)
+        self.assertNotIn(rt2, ("", rt1))
+        for attr in ("HttpOnly", "SameSite=Strict", "Path=/api/v1/auth"):
+            self.assertIn(attr, [p.strip() for p in r.header("Set-Cookie").split(";")])
+        # The cookie's token is the family's live one: it rotates again.
+        r = self.idp.call("POST", "/api/v1/auth/refresh", headers=dict(TAB, Cookie=f"refresh_token={rt2}"))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertNotIn("refresh_token", r.json()["data"])
+
+    def test_a_body_refresh_answers_in_the_body(self):
+        _, _, _, rt1 = self.idp.session("viewer", headers=TAB)
+        r = self.idp.refresh(rt1, headers=TAB)
+        self.assertEqual(r.status, 200, r.body)
+        rt2 = r.json()["data"]["refresh_token"]
+        self.assertEqual(len(rt2), 43)
+        self.assertEqual(self.idp.refresh(rt2, headers=TAB).status, 200)
+
+    def test_login_delivers_the_refresh_token_where_it_is_asked_for(self):
+        email, _ = self.idp.add_user("viewer")
+        r = self.idp.call("POST", "/api/v1/auth/login",
+                          {"email": email, "password": PASSWORD, "refresh_token_delivery": "cookie"}, headers=TAB)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertNotIn("refresh_token", r.json()["data"])
+        self.assertNotIn("refresh_expires_in", r.json()["data"])
+        rt = cookie_token(r)
+        self.assertEqual(len(rt), 43)
+        self.assertEqual(self.idp.call("POST", "/api/v1/auth/refresh", headers=dict(TAB, Cookie=f"refresh_token={rt}")).status, 200)
+
+        r = self.idp.call("POST", "/api/v1/auth/login",
+                          {"email": email, "password": PASSWORD, "refresh_token_delivery": "body"}, headers=TAB)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIsNone(r.header("Set-Cookie"))
+        self.assertEqual(len(r.json()["data"]["refresh_token"]), 43)
+        self.assertEqual(r.json()["data"]["refresh_expires_in"], 2592000)
+
+        # Absent: both, as before (existing API clients).
+        r = self.idp.login(email, headers=TAB)
+        self.assertEqual(cookie_token(r), r.json()["data"]["refresh_token"])
+
+        r = self.idp.call("POST", "/api/v1/auth/login",
+                          {"email": email, "password": PASSWORD, "refresh_token_delivery": "script"}, headers=TAB)
+        self.assertEqual((r.status, error_code(r)), (422, "validation_failed"))
+        self.assertEqual([d["field"] for d in r.json()["error"]["details"]], ["refresh_token_delivery"])
 
     def test_missing_and_unknown_tokens_are_refused(self):
         r = self.idp.call("POST", "/api/v1/auth/refresh")

@@ -48,24 +48,26 @@ Response with_cleared_cookie(const IdentityContext& ctx, Response r) {
   return r;
 }
 
-/// The body of login and refresh: the access token, the refresh token (also set as the
-/// cookie, for browsers; in the body for API clients) and, at login, the user.
+/// The answer of login and refresh: the access token and, where `delivery` says, the
+/// refresh token (the HttpOnly cookie for browsers, the JSON for API clients) and, at login,
+/// the user.
 Response session_response(const IdentityContext& ctx, const User& user, const IssuedRefresh& refresh,
-                          bool include_user) {
+                          bool include_user, RefreshDelivery delivery) {
   const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.jwt_access_ttl).count();
   std::string data;
   json::Writer w(data);
   w.begin_object();
   w.key("access_token").string(issue_access_token(ctx, user)).key("token_type").string("Bearer");
   w.key("expires_in").integer(ttl);
-  w.key("refresh_token").string(refresh.token).key("refresh_expires_in").integer(refresh.lifetime.count());
+  if (delivery != RefreshDelivery::cookie)
+    w.key("refresh_token").string(refresh.token).key("refresh_expires_in").integer(refresh.lifetime.count());
   if (include_user) {
     w.key("user");
     write_user(w, user);
   }
   w.end_object();
   Response r = http::ok(data);
-  r.set_header("Set-Cookie", cookie(ctx, refresh.token, refresh.lifetime.count()));
+  if (delivery != RefreshDelivery::body) r.set_header("Set-Cookie", cookie(ctx, refresh.token, refresh.lifetime.count()));
   r.set_header("Cache-Control", "no-store");  // RFC 6749 §5.1
   return r;
 }
@@ -125,7 +127,7 @@ asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
   }
   m().logins.with({"success"}).inc();
   log::info("login", {{"request_id", req.request_id}, {"user", u.id}, {"client", address}});
-  co_return session_response(ctx, u, *refresh, true);
+  co_return session_response(ctx, u, *refresh, true, body->delivery);
 }
 
 asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
@@ -137,7 +139,11 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
   }
   const auto fingerprint = auth::client_fingerprint(req.client_address,
                                                     req.header("User-Agent").value_or(""));
-  auto outcome = co_await ctx.refresh.rotate(std::move(**token), fingerprint);
+  // A token that came in the cookie goes back only in the cookie: any script on the page can
+  // POST here, and must not read a 30-day token from the answer. One sent in the body goes
+  // back in the body (and the cookie, so a browser's cookie never holds a used token).
+  const auto delivery = (*token)->from_cookie ? RefreshDelivery::cookie : RefreshDelivery::both;
+  auto outcome = co_await ctx.refresh.rotate(std::move((*token)->token), fingerprint);
   if (!outcome) {
     m().refreshes.with({"unavailable"}).inc();
     co_return http::error_response(outcome.error());
@@ -145,10 +151,10 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
   switch (outcome->action) {
     case auth::RefreshAction::rotate:
       m().refreshes.with({"success"}).inc();
-      co_return session_response(ctx, *outcome->user, outcome->refresh, false);
+      co_return session_response(ctx, *outcome->user, outcome->refresh, false, delivery);
     case auth::RefreshAction::replay_successor:
       m().refreshes.with({"grace"}).inc();
-      co_return session_response(ctx, *outcome->user, outcome->refresh, false);
+      co_return session_response(ctx, *outcome->user, outcome->refresh, false, delivery);
     case auth::RefreshAction::reuse_detected:
       m().refreshes.with({"reuse"}).inc();
       break;
@@ -166,7 +172,7 @@ asio::awaitable<Response> logout(IdentityContext& ctx, Request& req) {
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (*token) {
-    auto st = co_await ctx.refresh.revoke_family(std::move(**token), "logout");
+    auto st = co_await ctx.refresh.revoke_family(std::move((*token)->token), "logout");
     if (!st) co_return http::error_response(st.error());
   }
   // Idempotent, and silent about whether the token existed.

@@ -75,15 +75,25 @@ Result<LoginBody> parse_login(const http::Request& req) {
   http::BodyFields f((*doc)->root());
   auto email = f.string("email", true, 254);
   auto password = f.string("password", true, auth::kMaxPasswordBytes);
+  auto delivery = f.string("refresh_token_delivery", false, 16);
   if (email && has_control(*email))
     f.add("email", "must not contain control characters");
   else if (email && normalize_email(*email).empty())
     f.add("email", "must not be empty");
   if (password && password->empty()) f.add("password", "must not be empty");
+  RefreshDelivery where = RefreshDelivery::both;
+  if (delivery) {
+    if (*delivery == "cookie")
+      where = RefreshDelivery::cookie;
+    else if (*delivery == "body")
+      where = RefreshDelivery::body;
+    else
+      f.add("refresh_token_delivery", "must be cookie or body");
+  }
   auto errors = f.finish();
   if (!errors.empty()) return validation_failed(std::move(errors));
   // The database and the throttle both see this one spelling (see normalize_email).
-  return LoginBody{normalize_email(*email), *password};
+  return LoginBody{normalize_email(*email), *password, where};
 }
 
 namespace {
@@ -105,7 +115,7 @@ std::optional<std::string> cookie_value(const http::Request& req, std::string_vi
 }
 }  // namespace
 
-Result<std::optional<std::string>> refresh_token_of(const http::Request& req) {
+Result<std::optional<PresentedRefresh>> refresh_token_of(const http::Request& req) {
   if (has_body(req)) {
     auto doc = read_json_body(req);
     if (!doc) return std::move(doc).error();
@@ -114,9 +124,10 @@ Result<std::optional<std::string>> refresh_token_of(const http::Request& req) {
     if (token && has_control(*token)) f.add("refresh_token", "must not contain control characters");
     auto errors = f.finish();
     if (!errors.empty()) return validation_failed(std::move(errors));
-    if (token) return std::optional<std::string>(*token);
+    if (token) return std::optional<PresentedRefresh>(PresentedRefresh{*token, false});
   }
-  return cookie_value(req, "refresh_token");
+  if (auto c = cookie_value(req, "refresh_token")) return std::optional<PresentedRefresh>(PresentedRefresh{*c, true});
+  return std::optional<PresentedRefresh>();
 }
 
 }  // namespace mercato::identity

@@ -1,6 +1,7 @@
 #include "auth/authenticate.hpp"
 
 #include <array>
+#include <chrono>
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -21,7 +22,7 @@ std::optional<std::string_view> bearer_token(std::string_view v) {
 
 namespace {
 
-constexpr std::size_t kFaults = static_cast<std::size_t>(TokenFault::claims) + 1;
+constexpr std::size_t kFaults = static_cast<std::size_t>(TokenFault::revoked) + 1;
 
 http::Response reject(TokenFault f, const http::Request& req) {
   log::debug("token rejected", {{"request_id", req.request_id}, {"fault", fault_name(f)}});
@@ -48,6 +49,18 @@ http::Middleware authenticate(std::shared_ptr<TokenVerifier> verifier) {
     TokenFault fault = TokenFault::malformed;
     Claims claims;
     if (token) {
+      // The revocation list may be missing some (before the first sync with identity, or
+      // after the bus was lost): ask identity before trusting this token (revocation_feed.hpp).
+      if (auto* revoked = verifier->revocations(); revoked && !revoked->current()) {
+        if (!co_await revoked->resync(std::chrono::milliseconds(1000))) {
+          log::warn("token refused: cannot confirm with identity that it was not revoked",
+                    {{"request_id", req.request_id}});
+          auto r = http::error_response(
+              Error{ErrorCode::service_unavailable, "cannot check the access token right now; try again shortly"});
+          r.set_header("Retry-After", "1");
+          co_return r;
+        }
+      }
       const auto now = unix_now();
       fault = verifier->verify(*token, now, claims);
       if (fault == TokenFault::unknown_key) {

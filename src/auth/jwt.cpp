@@ -89,6 +89,8 @@ std::string_view fault_name(TokenFault f) {
       return "audience";
     case TokenFault::claims:
       return "claims";
+    case TokenFault::revoked:
+      return "revoked";
   }
   return "unknown";
 }

@@ -94,7 +94,8 @@ enum class TokenFault {
   not_yet_valid,  // nbf or iat is in the future beyond the leeway
   issuer,
   audience,
-  claims,  // sub/role/store/iat/exp missing, of the wrong type, or an unknown role
+  claims,   // sub/role/store/iat/exp missing, of the wrong type, or an unknown role
+  revoked,  // issued before its user's not-before (identity revoked it: revocations.hpp)
 };
 std::string_view fault_name(TokenFault f);
 

@@ -17,6 +17,21 @@ std::int64_t unix_now() {
 TokenVerifier::TokenVerifier(std::shared_ptr<KeySource> keys, VerifyOptions options, std::size_t cache_entries)
     : keys_(std::move(keys)), options_(std::move(options)), per_shard_((cache_entries + kShards - 1) / kShards) {}
 
+void TokenVerifier::use_revocations(std::shared_ptr<RevocationList> list) {
+  revocations_ = std::move(list);
+  revocations_->on_revoked([this](const Revocation& r) { forget(r); });
+}
+
+void TokenVerifier::forget(const Revocation& r) {
+  // Rare (a user changed): a scan of every shard is cheaper than an index kept per user.
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mu);
+    std::erase_if(s.map, [&](const auto& kv) {
+      return kv.second.claims.sub == r.user && kv.second.claims.iat < r.not_before;
+    });
+  }
+}
+
 TokenVerifier::Shard& TokenVerifier::shard_for(std::string_view token) {
   // The signature's last characters are uniformly random: a cheap, well-spread shard index.
   const unsigned char c = token.empty() ? 0 : static_cast<unsigned char>(token.back());
@@ -38,6 +53,10 @@ TokenFault TokenVerifier::verify(std::string_view token, std::int64_t now, Claim
           s.map.erase(it);
           return TokenFault::expired;
         }
+        if (revocations_ && !revocations_->allows(c.sub, c.iat)) {
+          s.map.erase(it);
+          return TokenFault::revoked;
+        }
         if (!(c.nbf && *c.nbf > now + options_.leeway_seconds) && c.iat <= now + options_.leeway_seconds) {
           out = c;
           if (kid) *kid = hit.kid;
@@ -49,8 +68,9 @@ TokenFault TokenVerifier::verify(std::string_view token, std::int64_t now, Claim
     }
   }
   std::string verified_kid;
-  const TokenFault f = verify_token(token, *keys, options_, now, out, &verified_kid);
+  TokenFault f = verify_token(token, *keys, options_, now, out, &verified_kid);
   if (kid) *kid = verified_kid;
+  if (f == TokenFault::none && revocations_ && !revocations_->allows(out.sub, out.iat)) return TokenFault::revoked;
   if (f == TokenFault::none && per_shard_ > 0) {
     Shard& s = shard_for(token);
     std::lock_guard lock(s.mu);

@@ -15,6 +15,7 @@
 
 #include "auth/jwt.hpp"
 #include "auth/key_source.hpp"
+#include "auth/revocations.hpp"
 #include "core/error.hpp"
 
 namespace mercato::auth {
@@ -37,6 +38,13 @@ class TokenVerifier {
   const VerifyOptions& options() const { return options_; }
   KeySource& key_source() { return *keys_; }
 
+  /// From now on tokens `list` revokes fail as TokenFault::revoked, and each revocation
+  /// added to it drops that user's older tokens from the verified-token cache. Call once,
+  /// before verifying; the verifier must outlive every use of `list`.
+  void use_revocations(std::shared_ptr<RevocationList> list);
+  /// The list given to use_revocations(), or null.
+  RevocationList* revocations() const { return revocations_.get(); }
+
  private:
   struct Cached {
     Claims claims;
@@ -55,8 +63,10 @@ class TokenVerifier {
   static constexpr std::size_t kShards = 16;
 
   Shard& shard_for(std::string_view token);
+  void forget(const Revocation& r);
 
   std::shared_ptr<KeySource> keys_;
+  std::shared_ptr<RevocationList> revocations_;
   VerifyOptions options_;
   std::size_t per_shard_ = 0;
   std::array<Shard, kShards> shards_;

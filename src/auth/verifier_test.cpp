@@ -96,5 +96,58 @@ TEST(TokenError, only_expiry_is_told_apart) {
   }
 }
 
+TEST_F(VerifierTest, a_revoked_users_older_tokens_are_refused_and_leave_the_cache) {
+  source->current = set_of(key);
+  TokenVerifier v(source, opts);
+  auto revoked = std::make_shared<RevocationList>();
+  v.use_revocations(revoked);
+  const auto old_token = sign_token(claims, key);
+  Claims out;
+  ASSERT_EQ(v.verify(old_token, kNow, out), TokenFault::none);  // now cached
+
+  revoked->add({"user-1", kNow + 1});
+  EXPECT_EQ(v.verify(old_token, kNow + 2, out), TokenFault::revoked);
+  // A token issued at or after the not-before is fine, and other users are untouched.
+  Claims later = claims;
+  later.iat = kNow + 1;
+  EXPECT_EQ(v.verify(sign_token(later, key), kNow + 2, out), TokenFault::none);
+  Claims other = claims;
+  other.sub = "user-2";
+  EXPECT_EQ(v.verify(sign_token(other, key), kNow + 2, out), TokenFault::none);
+}
+
+TEST(RevocationList, later_not_before_wins_and_merge_forgets_only_what_has_expired) {
+  RevocationList list;
+  std::vector<std::string> heard;
+  list.on_revoked([&](const Revocation& r) { heard.push_back(r.user + "@" + std::to_string(r.not_before)); });
+  EXPECT_TRUE(list.allows("u", 1));
+  list.add({"u", 100});
+  list.add({"u", 90});  // older: ignored
+  EXPECT_FALSE(list.allows("u", 99));
+  EXPECT_TRUE(list.allows("u", 100));
+  RevocationSnapshot snap{{{"v", 500}, {"u", 100}}, 60};
+  list.merge(snap, 520);  // u's entry (100) is older than 520 - 60: every token it revoked expired
+  EXPECT_EQ(list.size(), 1u);
+  EXPECT_FALSE(list.allows("v", 499));
+  EXPECT_EQ(heard, (std::vector<std::string>{"u@100", "v@500"}));
+}
+
+TEST(RevocationWire, messages_and_lists_round_trip_and_garbage_is_refused) {
+  auto r = parse_revocation(format_revocation({"0190-ab", 1796400000}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->user, "0190-ab");
+  EXPECT_EQ(r->not_before, 1796400000);
+  const std::vector<std::string_view> garbage = {"", "user", "user ", "user -1", "user 12x", " 12",
+                                                 std::string_view("u\0x 5", 5)};
+  for (auto bad : garbage)
+    EXPECT_FALSE(parse_revocation(bad)) << bad;
+  auto list = parse_revocations(render_revocations({{{"a", 1}, {"b", 2}}, 931}));
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->revocations.size(), 2u);
+  EXPECT_EQ(list->horizon_seconds, 931);
+  EXPECT_FALSE(parse_revocations(R"({"revocations":[{"sub":"a"}],"horizon_seconds":5})"));
+  EXPECT_FALSE(parse_revocations(R"({"revocations":[],"horizon_seconds":0})"));
+}
+
 }  // namespace
 }  // namespace mercato::auth

@@ -25,8 +25,8 @@ struct RedisSubscriber::State {
 
   std::string name;
   std::map<std::string, std::vector<MessageHandler>, std::less<>> handlers;
-  std::function<void()> on_reconnect;
-  std::function<void()> on_disconnect;
+  std::vector<std::function<void()>> on_reconnect;
+  std::vector<std::function<void()>> on_disconnect;
   // SUBSCRIBEs sent on the current connection and not yet confirmed.
   std::set<std::string, std::less<>> unconfirmed;
   // The current connection has had its SUBSCRIBE: channels added now are sent right away.
@@ -81,14 +81,15 @@ asio::awaitable<Status> RedisSubscriber::State::subscribe_all(detail::RedisConne
     sent = true;
   }
   active = true;
-  if (after_outage && on_reconnect) run_callback("on_reconnect", on_reconnect);
+  if (after_outage)
+    for (auto& cb : on_reconnect) run_callback("on_reconnect", cb);
   co_return Status{};
 }
 
 void RedisSubscriber::State::lost() {
   active = false;
   sent = false;
-  if (on_disconnect) run_callback("on_disconnect", on_disconnect);
+  for (auto& cb : on_disconnect) run_callback("on_disconnect", cb);
 }
 
 void RedisSubscriber::State::on_pubsub(redisAsyncContext*, void* reply, void* privdata) {
@@ -143,13 +144,13 @@ void RedisSubscriber::subscribe(std::string channel, MessageHandler handler) {
 
 void RedisSubscriber::on_reconnect(std::function<void()> callback) {
   asio::post(connection_->strand(), [state = state_, callback = std::move(callback)]() mutable {
-    state->on_reconnect = std::move(callback);
+    state->on_reconnect.push_back(std::move(callback));
   });
 }
 
 void RedisSubscriber::on_disconnect(std::function<void()> callback) {
   asio::post(connection_->strand(), [state = state_, callback = std::move(callback)]() mutable {
-    state->on_disconnect = std::move(callback);
+    state->on_disconnect.push_back(std::move(callback));
   });
 }
 

@@ -44,9 +44,11 @@ class RedisSubscriber {
 
   /// Called each time subscriptions are active again after a time without them: after a
   /// lost connection came back, and after a first connection that did not succeed at the
-  /// first attempt. Not called when the very first attempt succeeds. Set before start().
+  /// first attempt. Not called when the very first attempt succeeds. Set before start();
+  /// several callbacks (one per user of the connection) all run, in the order added.
   void on_reconnect(std::function<void()> callback);
-  /// Called when an active connection is lost (not when stop() closes it). Set before start().
+  /// Called when an active connection is lost (not when stop() closes it). Set before
+  /// start(); several all run, in the order added.
   void on_disconnect(std::function<void()> callback);
 
   /// Connects in the background and keeps reconnecting, as RedisClient does.

@@ -14,6 +14,7 @@
 
 #include "auth/authenticate.hpp"
 #include "auth/jwks_client.hpp"
+#include "auth/revocation_feed.hpp"
 #include "auth/verifier.hpp"
 #include "cache/redis_client.hpp"
 #include "cache/redis_subscriber.hpp"
@@ -128,9 +129,19 @@ int main(int argc, char** argv) {
   cache::RedisSubscriber bus(app.io(), settings.redis, "catalog-bus");
   cache::TieredCache tiered(app.io(), cache::TieredOptions::from(settings.cache), &redis, &bus);
   tiered.start();  // subscribes: before the subscriber connects
+  // Revoked tokens: identity's (user, not-before) from the same bus, and identity's own list
+  // at start and whenever the bus may have missed one (src/auth/revocation_feed.hpp).
+  auto revoked = std::make_shared<auth::RevocationList>();
+  auto revocations = auth::RevocationFeed::create(app.io(), auth::RevocationFeed::options_from(settings), revoked);
+  revocations->bus_state([&bus] { return bus.connected(); });
+  bus.subscribe(std::string(auth::kRevocationChannel),
+                [revocations](std::string_view, std::string_view m) { revocations->on_message(m); });
+  bus.on_reconnect([revocations] { revocations->on_bus_reconnect(); });
+  revocations->start();
   redis.start();
   bus.start();
   app.on_stop([&] {
+    revocations->stop();
     tiered.stop();
     bus.stop();
     redis.stop();
@@ -150,7 +161,9 @@ int main(int argc, char** argv) {
   // token passes anonymously (public reads); writes check the role in their handler.
   auto jwks = auth::JwksClient::create(app.io(), auth::JwksClient::options_from(settings));
   jwks->start();
-  app.use(auth::authenticate(std::make_shared<auth::TokenVerifier>(jwks, auth::VerifyOptions::from(settings))));
+  auto verifier = std::make_shared<auth::TokenVerifier>(jwks, auth::VerifyOptions::from(settings));
+  verifier->use_revocations(revoked);
+  app.use(auth::authenticate(verifier));
   app.on_stop([jwks] { jwks->stop(); });
 
   catalog::CatalogContext ctx{pool, products, categories, reads, changes, cursors};

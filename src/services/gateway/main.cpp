@@ -7,7 +7,9 @@
 
 #include "auth/authenticate.hpp"
 #include "auth/jwks_client.hpp"
+#include "auth/revocation_feed.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_subscriber.hpp"
 #include "http/app.hpp"
 #include "ratelimit/limiter.hpp"
 #include "services/gateway/openapi_route.hpp"
@@ -50,6 +52,22 @@ int main(int argc, char** argv) {
   jwks->start();
   app.on_stop([jwks] { jwks->stop(); });
   auto verifier = std::make_shared<auth::TokenVerifier>(jwks, auth::VerifyOptions::from(s));
+  // Revoked tokens: identity's (user, not-before) from the Redis bus, and identity's own list
+  // at start and whenever the bus may have missed one (src/auth/revocation_feed.hpp).
+  auto revoked = std::make_shared<auth::RevocationList>();
+  verifier->use_revocations(revoked);
+  auto revocations = auth::RevocationFeed::create(app.io(), auth::RevocationFeed::options_from(s), revoked);
+  cache::RedisSubscriber bus(app.io(), s.redis, "gateway-bus");
+  revocations->bus_state([&bus] { return bus.connected(); });
+  bus.subscribe(std::string(auth::kRevocationChannel),
+                [revocations](std::string_view, std::string_view m) { revocations->on_message(m); });
+  bus.on_reconnect([revocations] { revocations->on_bus_reconnect(); });
+  revocations->start();
+  bus.start();
+  app.on_stop([&bus, revocations] {
+    revocations->stop();
+    bus.stop();
+  });
 
   // Rate limit, shared by every gateway through Redis (inside CORS, so a browser can read its
   // 429). It runs before authentication so a flood of forged tokens is limited too; a token

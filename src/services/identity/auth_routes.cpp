@@ -1,6 +1,8 @@
 // Login, refresh, logout, "who am I", and the public keys.
 #include <utility>
 
+#include <algorithm>
+
 #include "auth/jwt.hpp"
 #include "auth/refresh_token.hpp"
 #include "auth/roles.hpp"
@@ -209,7 +211,7 @@ Response jwks(const IdentityContext& ctx, bool enveloped) {
 }  // namespace
 
 std::string issue_access_token(const IdentityContext& ctx, const User& user) {
-  const auto now = auth::unix_now();
+  const auto now = std::max(auth::unix_now(), user.tokens_not_before);
   auth::Claims c;
   c.iss = ctx.settings.jwt_issuer;
   c.aud = ctx.settings.jwt_audience;

@@ -18,6 +18,7 @@
 #include "auth/passwords.hpp"
 #include "db/migrations.hpp"
 #include "db/pool.hpp"
+#include "services/identity/revocations.hpp"
 #include "services/identity/users_repository.hpp"
 #include "services/identity/validation.hpp"
 
@@ -102,10 +103,15 @@ int add_user(const config::Settings& s, asio::io_context& io, const std::string&
   int code = 1;
   auto work = [&]() -> asio::awaitable<void> {
     NewUser u{email, name.value_or(""), role, hash};
-    auto r = co_await users.upsert(std::move(u), !name.has_value());
+    const auto not_before = next_not_before();
+    auto r = co_await users.upsert(std::move(u), !name.has_value(), not_before);
     if (!r) {
       std::fprintf(stderr, "mercato-identity: %s\n", r.error().message.c_str());
     } else {
+      // A reset user's old access tokens are revoked: tell the verifiers (those that miss it
+      // read identity's list within a minute).
+      if (!r->second && !publish_revocation_blocking(s.redis, {r->first.id, not_before}))
+        std::fprintf(stderr, "mercato-identity: warning: Redis unreachable; verifiers learn of the reset within 60 s\n");
       std::printf("%s %s\n", r->second ? "created" : "updated", r->first.id.c_str());
       code = 0;
     }

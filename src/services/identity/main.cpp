@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       redis, identity::ThrottleLimits::from_max_failures(settings.login_max_failures, settings.login_failure_window));
   identity::UsersRepository users(pool);
   identity::RefreshTokens refresh(pool, settings.jwt_refresh_ttl);
-  identity::IdentityContext ctx{settings, users, refresh, hasher, throttle, *keys};
+  identity::RevocationPublisher revocations(app.io(), redis);
+  identity::IdentityContext ctx{settings, users, refresh, hasher, throttle, *keys, revocations};
 
   // Until the schema exists every API call would fail on a missing table: say so plainly.
   app.use([&schema](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
   app.use(auth::authenticate(std::make_shared<auth::TokenVerifier>(keys, auth::VerifyOptions::from(settings))));
   identity::install_auth_routes(app.router(), ctx);
   identity::install_users_routes(app.router(), ctx);
+  identity::install_revocations_route(app.router(), settings, users, schema);
 
   // Health: the database is critical; Redis is not (throttling falls back to local counters).
   app.health().add("database", true, [&pool, &schema]() -> asio::awaitable<http::CheckOutcome> {

@@ -16,7 +16,8 @@ std::string utc(std::string_view column) {
   return "to_char(" + std::string(column) + R"( AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))";
 }
 const std::string kColumns = "id::text, email, name, role, store_id::text, active, password_hash, " +
-                             utc("created_at") + ", " + utc("updated_at") + ", " + utc("password_changed_at");
+                             utc("created_at") + ", " + utc("updated_at") + ", " + utc("password_changed_at") +
+                             ", COALESCE(extract(epoch FROM tokens_not_before)::bigint, 0)";
 
 User read_user(const db::QueryResult& r, int row) {
   User u;
@@ -30,6 +31,7 @@ User read_user(const db::QueryResult& r, int row) {
   u.created_at = r.get(row, 7);
   u.updated_at = r.get(row, 8);
   u.password_changed_at = r.get(row, 9);
+  u.tokens_not_before = r.get_int64(row, 10).value_or(0);
   return u;
 }
 
@@ -92,6 +94,10 @@ UsersRepository::UsersRepository(db::Pool& pool) : pool_(pool) {
   pool_.prepare("users_page",
                 "SELECT " + kColumns + " FROM users WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2");
   pool_.prepare("users_count", "SELECT count(*) FROM users WHERE deleted_at IS NULL");
+  // Served by users_tokens_not_before_idx.
+  pool_.prepare("users_recent_revocations",
+                "SELECT id::text, extract(epoch FROM tokens_not_before)::bigint FROM users "
+                "WHERE tokens_not_before IS NOT NULL AND tokens_not_before > now() - make_interval(secs => $1)");
   pool_.prepare("user_insert",
                 "INSERT INTO users (id, email, name, role, password_hash) VALUES ($1::uuid, $2, $3, $4, $5) "
                 "RETURNING " +
@@ -139,8 +145,17 @@ asio::awaitable<Result<User>> UsersRepository::create(NewUser u, std::optional<s
   co_return co_await pool_.transaction(work);
 }
 
+asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> UsersRepository::recent_revocations(
+    std::int64_t horizon_seconds) {
+  auto r = co_await pool_.execute("users_recent_revocations", db::params(horizon_seconds));
+  if (!r) co_return std::move(r).error();
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0), r->get_int64(i, 1).value_or(0));
+  co_return out;
+}
+
 asio::awaitable<Result<User>> UsersRepository::update(std::string id, UserChange change,
-                                                      std::optional<std::string> actor) {
+                                                      std::optional<std::string> actor, std::int64_t not_before) {
   auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<User>> {
     auto admins = co_await tx.query(kLockActiveAdmins);
     if (!admins) co_return std::move(admins).error();
@@ -153,14 +168,17 @@ asio::awaitable<Result<User>> UsersRepository::update(std::string id, UserChange
     const bool deactivates = change.active && !*change.active && before.active;
     const bool loses_admin = before.role == "admin" && before.active && (role_changes || deactivates);
     if (loses_admin && admins->rows() <= 1) co_return last_admin_error();
+    // Every access token issued under the old role, password or active flag dies too.
+    const bool revokes = role_changes || change.password_hash || (change.active && *change.active != before.active);
 
     auto r = co_await tx.query(
         "UPDATE users SET name = COALESCE($2::text, name), role = COALESCE($3::text, role), "
         "active = COALESCE($4::boolean, active), password_hash = COALESCE($5::text, password_hash), "
         "password_changed_at = CASE WHEN $5::text IS NULL THEN password_changed_at ELSE now() END, "
+        "tokens_not_before = CASE WHEN $6::boolean THEN to_timestamp($7::bigint) ELSE tokens_not_before END, "
         "updated_at = now() WHERE id = $1::uuid RETURNING " +
             kColumns,
-        db::params(id, change.name, change.role, change.active, change.password_hash));
+        db::params(id, change.name, change.role, change.active, change.password_hash, revokes, not_before));
     if (!r) co_return std::move(r).error();
     User after = read_user(*r, 0);
 
@@ -184,7 +202,8 @@ asio::awaitable<Result<User>> UsersRepository::update(std::string id, UserChange
   co_return co_await pool_.transaction(work);
 }
 
-asio::awaitable<Status> UsersRepository::remove(std::string id, std::optional<std::string> actor) {
+asio::awaitable<Status> UsersRepository::remove(std::string id, std::optional<std::string> actor,
+                                                std::int64_t not_before) {
   auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
     auto admins = co_await tx.query(kLockActiveAdmins);
     if (!admins) co_return std::move(admins).error();
@@ -194,7 +213,9 @@ asio::awaitable<Status> UsersRepository::remove(std::string id, std::optional<st
     const User before = read_user(*target, 0);
     if (before.role == "admin" && before.active && admins->rows() <= 1) co_return last_admin_error();
     auto r = co_await tx.query(
-        "UPDATE users SET deleted_at = now(), active = false, updated_at = now() WHERE id = $1::uuid", db::params(id));
+        "UPDATE users SET deleted_at = now(), active = false, tokens_not_before = to_timestamp($2::bigint), "
+        "updated_at = now() WHERE id = $1::uuid",
+        db::params(id, not_before));
     if (!r) co_return std::move(r).error();
     std::string detail = audit_detail({{"email", before.email}});
     auto st = co_await after_change(tx, id, "user_deleted", actor, "user.delete", std::move(detail));
@@ -206,7 +227,8 @@ asio::awaitable<Status> UsersRepository::remove(std::string id, std::optional<st
   co_return Status{};
 }
 
-asio::awaitable<Result<std::pair<User, bool>>> UsersRepository::upsert(NewUser u, bool keep_name) {
+asio::awaitable<Result<std::pair<User, bool>>> UsersRepository::upsert(NewUser u, bool keep_name,
+                                                                      std::int64_t not_before) {
   auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<std::pair<User, bool>>> {
     auto admins = co_await tx.query(kLockActiveAdmins);
     if (!admins) co_return std::move(admins).error();
@@ -226,9 +248,10 @@ asio::awaitable<Result<std::pair<User, bool>>> UsersRepository::upsert(NewUser u
       co_return last_admin_error();
     auto r = co_await tx.query(
         "UPDATE users SET role = $2, name = CASE WHEN $3::boolean THEN name ELSE $4 END, password_hash = $5, "
-        "active = true, password_changed_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING " +
+        "active = true, password_changed_at = now(), tokens_not_before = to_timestamp($6::bigint), "
+        "updated_at = now() WHERE id = $1::uuid RETURNING " +
             kColumns,
-        db::params(before.id, u.role, keep_name, u.name, u.password_hash));
+        db::params(before.id, u.role, keep_name, u.name, u.password_hash, not_before));
     if (!r) co_return std::move(r).error();
     User after = read_user(*r, 0);
     std::string detail = audit_detail({{"role", after.role}, {"via", "cli"}});

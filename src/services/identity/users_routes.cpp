@@ -70,15 +70,26 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
     if (!hash) co_return http::error_response(hash.error());
     change.password_hash = std::move(*hash);
   }
-  auto user = co_await ctx.users.update(std::string(req.param("id")), std::move(change), req.principal->subject);
+  const auto not_before = next_not_before();
+  auto user = co_await ctx.users.update(std::string(req.param("id")), std::move(change), req.principal->subject,
+                                        not_before);
   if (!user) co_return http::error_response(user.error());
+  // Committed: now every verifier must stop trusting the user's older access tokens.
+  if (user->tokens_not_before == not_before) {
+    auth::Revocation revoked{user->id, not_before};  // named: a temporary inside co_await is destroyed twice
+    co_await ctx.revocations.publish(std::move(revoked));
+  }
   co_return http::ok(user_json(*user));
 }
 
 asio::awaitable<Response> delete_user(IdentityContext& ctx, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return http::error_response(st.error());
-  auto st = co_await ctx.users.remove(std::string(req.param("id")), req.principal->subject);
+  const auto not_before = next_not_before();
+  std::string id(req.param("id"));
+  auto st = co_await ctx.users.remove(id, req.principal->subject, not_before);
   if (!st) co_return http::error_response(st.error());
+  auth::Revocation revoked{std::move(id), not_before};
+  co_await ctx.revocations.publish(std::move(revoked));
   co_return http::no_content();
 }
 

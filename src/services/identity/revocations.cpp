@@ -1,0 +1,99 @@
+#include "services/identity/revocations.hpp"
+
+#include <sys/time.h>
+
+#include <chrono>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <hiredis/hiredis.h>
+
+#include "auth/verifier.hpp"
+#include "cache/redis_command.hpp"
+#include "core/log.hpp"
+#include "http/envelope.hpp"
+#include "services/identity/schema.hpp"
+#include "services/identity/users_repository.hpp"
+
+namespace mercato::identity {
+
+namespace {
+
+asio::awaitable<void> retry_publish(cache::RedisClient& redis, std::string message) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    timer.expires_after(std::chrono::milliseconds(500));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    auto args = cache::cmd("PUBLISH", auth::kRevocationChannel, message);
+    auto r = co_await redis.command(std::move(args));
+    if (r && !r->is_error()) co_return;
+  }
+  log::warn("revocation not published (Redis unreachable for 10 s); verifiers pick it up from identity's list");
+}
+
+}  // namespace
+
+std::int64_t next_not_before() { return auth::unix_now() + 1; }
+
+std::int64_t revocation_horizon_seconds(const config::Settings& s) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  return duration_cast<seconds>(s.jwt_access_ttl).count() + duration_cast<seconds>(s.jwt_clock_skew).count() + 1;
+}
+
+asio::awaitable<void> RevocationPublisher::publish(auth::Revocation r) {
+  const std::string message = auth::format_revocation(r);
+  auto args = cache::cmd("PUBLISH", auth::kRevocationChannel, message);
+  auto reply = co_await redis_.command(std::move(args));
+  if (reply && !reply->is_error()) co_return;
+  log::warn("cannot publish a revocation now; retrying", {{"user", r.user}});
+  asio::co_spawn(io_, retry_publish(redis_, message), asio::detached);
+}
+
+bool publish_revocation_blocking(const config::RedisSettings& s, const auth::Revocation& r) {
+  timeval timeout{2, 0};
+  redisContext* c = redisConnectWithTimeout(s.host.c_str(), s.port, timeout);
+  if (c == nullptr) return false;
+  bool ok = c->err == 0 && redisSetTimeout(c, timeout) == REDIS_OK;
+  const auto command = [&](std::vector<std::string> args) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* reply = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+    const bool good = reply != nullptr && reply->type != REDIS_REPLY_ERROR;
+    if (reply) freeReplyObject(reply);
+    return good;
+  };
+  if (ok && !s.password.empty()) ok = command({"AUTH", s.password});
+  if (ok && s.db != 0) ok = command({"SELECT", std::to_string(s.db)});
+  if (ok) ok = command({"PUBLISH", std::string(auth::kRevocationChannel), auth::format_revocation(r)});
+  redisFree(c);
+  return ok;
+}
+
+void install_revocations_route(http::Router& router, const config::Settings& settings, UsersRepository& users,
+                               const Schema& schema) {
+  const std::int64_t horizon = revocation_horizon_seconds(settings);
+  router.get("/internal/v1/revocations", [&users, &schema, horizon](http::Request&) -> asio::awaitable<http::Response> {
+    if (!schema.ready()) co_return http::error_response(unavailable("identity database is not ready"));
+    auto rows = co_await users.recent_revocations(horizon);
+    if (!rows) co_return http::error_response(rows.error());
+    auth::RevocationSnapshot snap;
+    snap.horizon_seconds = horizon;
+    for (auto& [user, nbf] : *rows) snap.revocations.push_back({std::move(user), nbf});
+    http::Response r;
+    r.content_type = "application/json";
+    r.body = auth::render_revocations(snap);
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
+  });
+}
+
+}  // namespace mercato::identity

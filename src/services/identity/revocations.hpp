@@ -1,0 +1,57 @@
+#pragma once
+// Identity's side of access-token revocation (src/auth/revocations.hpp has the contract):
+// publishing (user id, not-before) on the Redis bus when a user's role, password or active
+// flag changes or the user is deleted, and GET /internal/v1/revocations, the list of recent
+// revocations verifiers read at start and after missing the bus. The list is internal: the
+// gateway does not route it, and identity listens where only the services reach it.
+
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "auth/revocations.hpp"
+#include "cache/redis_client.hpp"
+#include "core/config.hpp"
+#include "http/router.hpp"
+
+namespace mercato::identity {
+
+namespace asio = boost::asio;
+
+class UsersRepository;
+class Schema;
+
+/// The not-before for a change made now: the next whole second. Token `iat`s are whole
+/// seconds, so a token issued earlier in this second is revoked too, and identity issues no
+/// token with an `iat` before it (issue_access_token).
+std::int64_t next_not_before();
+
+/// How long a revocation matters: the access-token lifetime plus the verifiers' leeway and
+/// one second of rounding.
+std::int64_t revocation_horizon_seconds(const config::Settings& s);
+
+class RevocationPublisher {
+ public:
+  RevocationPublisher(asio::io_context& io, cache::RedisClient& redis) : io_(io), redis_(redis) {}
+  /// PUBLISHes once, awaited (so every subscribed verifier has it, give or take a
+  /// millisecond, before the change is answered); when Redis cannot take it, keeps retrying
+  /// in the background for 10 s. Verifiers that missed it read identity's list anyway.
+  asio::awaitable<void> publish(auth::Revocation r);
+
+ private:
+  asio::io_context& io_;
+  cache::RedisClient& redis_;
+};
+
+/// Best effort, for the command line (`user add` resetting a user): one blocking PUBLISH with
+/// a 2 s timeout. False when Redis could not be reached.
+bool publish_revocation_blocking(const config::RedisSettings& redis, const auth::Revocation& r);
+
+/// GET /internal/v1/revocations (auth::render_revocations).
+void install_revocations_route(http::Router& router, const config::Settings& settings, UsersRepository& users,
+                               const Schema& schema);
+
+}  // namespace mercato::identity

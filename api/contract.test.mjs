@@ -198,9 +198,11 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       assert.equal(errorCode(await call('POST', '/api/v1/auth/refresh', { body: { token: 'x' }, expect: 422 })), 'validation_failed');
     });
 
-    it('jwks_lists_ed25519_keys', async () => {
-      const r = await call('GET', '/api/v1/.well-known/jwks.json', { expect: 200 });
-      assert.ok(r.body.data.keys.length >= 1);
+    it('jwks_lists_ed25519_keys_as_a_plain_jwk_set_at_both_locations', async () => {
+      for (const path of ['/api/v1/.well-known/jwks.json', '/.well-known/jwks.json']) {
+        const r = await call('GET', path, { expect: 200 });
+        assert.ok(r.body.keys.length >= 1);
+      }
     });
   });
 

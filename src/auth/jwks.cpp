@@ -16,6 +16,7 @@ std::string render_jwks(const KeySet& keys) {
     w.key("kty").string("OKP").key("crv").string("Ed25519");
     w.key("x").string(base64url_encode({reinterpret_cast<const char*>(pk.data()), pk.size()}));
     w.key("kid").string(kid).key("use").string("sig").key("alg").string("EdDSA");
+    if (const auto end = keys.not_after(kid); end > 0) w.key("exp").integer(end);
     w.end_object();
   }
   w.end_array().end_object();
@@ -32,7 +33,7 @@ std::string_view member(simdjson::dom::object o, std::string_view name) {
 }
 }  // namespace
 
-Result<KeySet> parse_jwks(std::string_view text) {
+Result<KeySet> parse_jwks(std::string_view text, std::vector<std::string>* ignored) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size(), true).get(root)) return bad("not JSON");
@@ -56,7 +57,13 @@ Result<KeySet> parse_jwks(std::string_view text) {
     PublicKey pk{};
     if (kid.empty()) return bad("an Ed25519 key has no kid");
     if (!base64url_decode_exact(member(k, "x"), pk.data(), pk.size())) return bad("an Ed25519 key has a bad x");
-    set.add(std::string(kid), pk);
+    if (thumbprint(pk) != kid) {
+      if (ignored) ignored->emplace_back(kid.substr(0, 64));
+      continue;
+    }
+    std::int64_t not_after = 0;
+    if (k["exp"].get_int64().get(not_after) || not_after < 0) not_after = 0;
+    set.add(std::string(kid), pk, not_after);
   }
   return set;
 }

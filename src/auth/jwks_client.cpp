@@ -18,6 +18,11 @@ namespace mercato::auth {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+std::int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
@@ -80,6 +85,7 @@ asio::awaitable<void> JwksClient::run() {
     {
       auto self = weak.lock();
       if (!self || self->stopped_) co_return;
+      self->drop_expired(unix_now_s());
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - Clock::now());
     co_await sleep_for(std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(1000)));
@@ -106,7 +112,15 @@ asio::awaitable<bool> JwksClient::fetch() {
       log::warn("JWKS fetch answered with an error status", {{"host", address.host}, {"status", res->status}});
       continue;
     }
-    auto set = parse_jwks(res->body);
+    std::vector<std::string> ignored;
+    auto set = parse_jwks(res->body, &ignored);
+    for (const auto& kid : ignored) {
+      std::lock_guard lock(warned_mu_);
+      if (std::find(warned_kids_.begin(), warned_kids_.end(), kid) != warned_kids_.end()) continue;
+      if (warned_kids_.size() < 100) warned_kids_.push_back(kid);
+      log::warn("JWKS key ignored: its kid is not the thumbprint of its key", {{"host", address.host}, {"kid", kid}});
+    }
+    if (set) *set = set->without_expired(unix_now_s());
     if (!set || set->empty()) {
       log::warn("JWKS fetch returned no usable key", {{"host", address.host}});
       continue;
@@ -119,6 +133,16 @@ asio::awaitable<bool> JwksClient::fetch() {
     co_return true;
   }
   co_return false;
+}
+
+void JwksClient::drop_expired(std::int64_t now) {
+  auto current = keys_.load();
+  if (!current->has_expired(now)) return;
+  std::shared_ptr<const KeySet> next = std::make_shared<const KeySet>(current->without_expired(now));
+  // A fetch that landed meanwhile already brought a newer set: leave that one alone.
+  if (keys_.compare_exchange_strong(current, next))
+    log::info("a retired token key's last token has expired; the key is no longer trusted",
+              {{"keys_left", next->size()}});
 }
 
 asio::awaitable<std::shared_ptr<const KeySet>> JwksClient::refresh_for(std::string kid) {

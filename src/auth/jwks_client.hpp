@@ -9,13 +9,17 @@
 //   (5 s), so a flood of forged kids cannot turn into a flood of requests to identity.
 // - It also refetches every `refresh_every` (60 s), which drops keys identity retired.
 // - While identity is down it keeps verifying with the keys it has: a failed fetch never
-//   replaces them.
+//   replaces them. A retiring key (one identity publishes with "exp", the end of its last
+//   token) is dropped at that time all the same, so a retired key that leaked cannot sign
+//   for this service however long identity stays away.
+// - A key whose kid is not its RFC 7638 thumbprint is ignored (and logged once per kid).
 
 #include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -59,6 +63,10 @@ class JwksClient : public KeySource, public std::enable_shared_from_this<JwksCli
   /// the current one. For the loop, refresh_for() and tests.
   asio::awaitable<bool> fetch();
 
+  /// Forgets the retiring keys whose last token has expired by `now` (Unix seconds), whether
+  /// or not identity can be reached: the loop calls it every second.
+  void drop_expired(std::int64_t now);
+
  private:
   JwksClient(asio::io_context& io, Options options);
   asio::awaitable<void> run();
@@ -70,6 +78,8 @@ class JwksClient : public KeySource, public std::enable_shared_from_this<JwksCli
   std::atomic<std::int64_t> last_fetch_ms_{0};  // steady clock; start of the last fetch
   std::atomic<bool> fetching_{false};
   std::atomic<bool> stopped_{false};
+  std::mutex warned_mu_;
+  std::vector<std::string> warned_kids_;  // mismatched kids already logged (bounded)
 };
 
 }  // namespace mercato::auth

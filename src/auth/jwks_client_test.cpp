@@ -13,6 +13,7 @@
 
 #include "auth/jwks.hpp"
 #include "auth/test_support.hpp"
+#include "auth/verifier.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 
@@ -155,6 +156,41 @@ TEST(JwksClient, keeps_retrying_in_the_background_until_identity_answers) {
   io.run_for(1200ms);  // the loop notices stop() within a second
   idp_io.stop();
   t.join();
+}
+
+TEST(JwksClient, a_retired_key_stops_verifying_after_its_last_token_even_when_identity_is_gone) {
+  FakeIdentity idp;
+  const auto old_key = SigningKey::generate(1), current = SigningKey::generate(2);
+  const std::int64_t last_token_ends = unix_now() + 3600;
+  {
+    std::lock_guard lock(idp.mu);
+    idp.published.add(old_key.kid, old_key.public_key, last_token_ends);
+    idp.published.add(current.kid, current.public_key);
+  }
+  asio::io_context io;
+  auto client = JwksClient::create(io, options_for(idp.port()));
+  ASSERT_TRUE(testing::run(io, client->fetch()));
+  idp.stop();  // every refetch fails from now on
+  client->drop_expired(last_token_ends - 1);
+  EXPECT_TRUE(client->keys()->find(old_key.kid));
+  client->drop_expired(last_token_ends);
+  EXPECT_FALSE(client->keys()->find(old_key.kid)) << "a retired key outlived its last token";
+  EXPECT_TRUE(client->keys()->find(current.kid)) << "the signing key stays while identity is down";
+}
+
+TEST(JwksClient, a_key_published_under_another_kid_is_not_trusted) {
+  FakeIdentity idp;
+  const auto a = SigningKey::generate(1), b = SigningKey::generate(2);
+  {
+    std::lock_guard lock(idp.mu);
+    idp.published.add(a.kid, b.public_key);  // b's key under a's name
+    idp.published.add(b.kid, b.public_key);
+  }
+  asio::io_context io;
+  auto client = JwksClient::create(io, options_for(idp.port()));
+  ASSERT_TRUE(testing::run(io, client->fetch()));
+  EXPECT_FALSE(client->keys()->find(a.kid));
+  EXPECT_TRUE(client->keys()->find(b.kid));
 }
 
 }  // namespace

@@ -43,14 +43,35 @@ std::string thumbprint(const PublicKey& pk) {
   return base64url_encode({reinterpret_cast<const char*>(digest), sizeof digest});
 }
 
-void KeySet::add(std::string kid, const PublicKey& pk) {
-  for (auto& [k, v] : keys_) {
-    if (k == kid) {
-      v = pk;
+void KeySet::add(std::string kid, const PublicKey& pk, std::int64_t not_after) {
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i].first == kid) {
+      keys_[i].second = pk;
+      not_after_[i] = not_after;
       return;
     }
   }
   keys_.emplace_back(std::move(kid), pk);
+  not_after_.push_back(not_after);
+}
+
+std::int64_t KeySet::not_after(std::string_view kid) const {
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    if (keys_[i].first == kid) return not_after_[i];
+  return 0;
+}
+
+bool KeySet::has_expired(std::int64_t now) const {
+  for (auto t : not_after_)
+    if (t > 0 && t <= now) return true;
+  return false;
+}
+
+KeySet KeySet::without_expired(std::int64_t now) const {
+  KeySet out;
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    if (not_after_[i] == 0 || not_after_[i] > now) out.add(keys_[i].first, keys_[i].second, not_after_[i]);
+  return out;
 }
 
 const PublicKey* KeySet::find(std::string_view kid) const {

@@ -49,8 +49,16 @@ std::string thumbprint(const PublicKey& pk);
 /// it between threads as std::shared_ptr<const KeySet>.
 class KeySet {
  public:
-  void add(std::string kid, const PublicKey& pk);
+  /// `not_after`: Unix seconds from which no token signed by the key is valid any more (a
+  /// retiring key: its successor signs); 0 for the signing key, which has no end yet.
+  void add(std::string kid, const PublicKey& pk, std::int64_t not_after = 0);
   const PublicKey* find(std::string_view kid) const;
+  /// The key's not_after, 0 when it has none or is unknown.
+  std::int64_t not_after(std::string_view kid) const;
+  /// A copy without the keys whose not_after has come by `now`.
+  KeySet without_expired(std::int64_t now) const;
+  /// True when some key's not_after has come by `now`.
+  bool has_expired(std::int64_t now) const;
   std::size_t size() const { return keys_.size(); }
   bool empty() const { return keys_.empty(); }
   const std::vector<std::pair<std::string, PublicKey>>& entries() const { return keys_; }
@@ -59,6 +67,7 @@ class KeySet {
   // A handful of keys at most (current plus the ones rotated out but not yet expired):
   // a linear scan beats hashing.
   std::vector<std::pair<std::string, PublicKey>> keys_;
+  std::vector<std::int64_t> not_after_;  // parallel to keys_
 };
 
 struct Claims {

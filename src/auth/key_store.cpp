@@ -212,7 +212,18 @@ void LocalKeys::install(const std::vector<SigningKey>& all) {
   auto snap = std::make_shared<Snapshot>();
   snap->signer = all.back();
   auto set = std::make_shared<KeySet>();
-  for (const auto& k : live_keys(all, unix_now_ms(), overlap_)) set->add(k.kid, k.public_key);
+  const auto now = unix_now_ms();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i + 1 == all.size()) {
+      set->add(all[i].kid, all[i].public_key);  // the signing key: no end yet
+      continue;
+    }
+    // Retiring: it stopped signing when its successor was created; its last token (and the
+    // clock leeway) ends `overlap` later. Published with that end, so verifiers drop it then
+    // even if they cannot refetch (live_keys() has the same rule).
+    const std::int64_t end_ms = all[i + 1].created_ms + overlap_.count();
+    if (end_ms > now) set->add(all[i].kid, all[i].public_key, (end_ms + 999) / 1000);
+  }
   snap->jwks = render_jwks(*set);
   snap->verify = std::move(set);
   const auto old = snap_.load();

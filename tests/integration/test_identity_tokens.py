@@ -42,7 +42,7 @@ class Attacks(unittest.TestCase):
         header, claims, _ = token_parts(self.token)
         self.assertEqual(header["alg"], "EdDSA")
         self.assertEqual(header["typ"], "JWT")
-        kids = [k["kid"] for k in self.idp.get("/api/v1/.well-known/jwks.json").json()["data"]["keys"]]
+        kids = [k["kid"] for k in self.idp.get("/api/v1/.well-known/jwks.json").json()["keys"]]
         self.assertIn(header["kid"], kids)
         for claim in ("iss", "aud", "sub", "role", "store", "iat", "exp", "jti"):
             self.assertIn(claim, claims)
@@ -157,7 +157,10 @@ class Keys(unittest.TestCase):
     def test_jwks_publishes_ed25519_keys_with_thumbprint_kids(self):
         r = self.idp.get("/api/v1/.well-known/jwks.json")
         self.assertEqual(r.status, 200)
-        keys = r.json()["data"]["keys"]
+        # A plain RFC 7517 JWK Set, not the envelope: stock JOSE clients read it.
+        self.assertEqual(r.header("Content-Type"), "application/jwk-set+json")
+        self.assertEqual(list(r.json()), ["keys"])
+        keys = r.json()["keys"]
         self.assertTrue(keys)
         for k in keys:
             self.assertEqual({k2: k[k2] for k2 in ("kty", "crv", "use", "alg")},
@@ -168,7 +171,8 @@ class Keys(unittest.TestCase):
             self.assertEqual(k["kid"], b64url(hashlib.sha256(canonical.encode()).digest()))  # RFC 7638
         plain = self.idp.get("/.well-known/jwks.json")
         self.assertEqual(plain.json(), {"keys": keys})
-        self.assertIn("max-age", r.header("Cache-Control"))
+        for answer in (r, plain):
+            self.assertEqual(answer.header("Cache-Control"), "public, max-age=60")
 
     def test_rotation_signs_with_the_new_key_and_old_tokens_stay_valid(self):
         email, _, old_token, _ = self.idp.session("viewer")
@@ -179,13 +183,19 @@ class Keys(unittest.TestCase):
         self.assertNotEqual(new_kid, old_kid)
 
         def published():
-            return [k["kid"] for k in self.idp.get("/api/v1/.well-known/jwks.json").json()["data"]["keys"]]
+            return [k["kid"] for k in self.idp.get("/api/v1/.well-known/jwks.json").json()["keys"]]
 
         deadline = time.time() + 10
         while new_kid not in published() and time.time() < deadline:
             time.sleep(0.2)
         self.assertIn(new_kid, published())
         self.assertIn(old_kid, published())
+        # The retiring key says when its last token expires (access TTL + skew after the new
+        # key was made), so verifiers drop it then even if they cannot refetch; the signing
+        # key has no end.
+        by_kid = {k["kid"]: k for k in self.idp.get("/.well-known/jwks.json").json()["keys"]}
+        self.assertNotIn("exp", by_kid[new_kid])
+        self.assertTrue(time.time() + 900 < by_kid[old_kid]["exp"] <= time.time() + 900 + 30 + 2, by_kid[old_kid])
         new_token = self.idp.login(email).json()["data"]["access_token"]
         self.assertEqual(token_parts(new_token)[0]["kid"], new_kid)
         self.assertEqual(self.idp.me(old_token).status, 200)

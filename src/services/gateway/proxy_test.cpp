@@ -144,6 +144,7 @@ TEST(GatewayRoutes, every_template_is_registered_once_with_a_service) {
   for (const auto& route : public_routes()) EXPECT_NO_THROW(r.add(route.method, route.path, nullptr)) << route.path;
   EXPECT_EQ(r.match(http::Method::GET, "/api/v1/products/not-a-uuid").route, "/api/v1/products/{id}");
   EXPECT_EQ(r.match(http::Method::GET, "/api/v1/.well-known/jwks.json").kind, http::Router::Match::Kind::found);
+  EXPECT_EQ(r.match(http::Method::GET, "/.well-known/jwks.json").kind, http::Router::Match::Kind::found);
 }
 
 TEST(GatewayRoutes, unknown_path_is_404_and_unlisted_method_405_without_a_hop) {

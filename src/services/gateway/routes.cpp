@@ -33,6 +33,7 @@ constexpr PublicRoute kRoutes[] = {
     {M::PATCH, "/api/v1/users/{id}", S::identity},
     {M::DELETE, "/api/v1/users/{id}", S::identity},
     {M::GET, "/api/v1/.well-known/jwks.json", S::identity},
+    {M::GET, "/.well-known/jwks.json", S::identity},  // RFC 8615: where JOSE tooling looks first
 };
 
 }  // namespace

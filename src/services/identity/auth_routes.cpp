@@ -196,13 +196,13 @@ asio::awaitable<Response> me(IdentityContext& ctx, Request& req) {
   co_return r;
 }
 
-Response jwks(const IdentityContext& ctx, bool enveloped) {
+/// The plain RFC 7517 JWK Set (§8.5 media type), at both locations: stock JOSE clients
+/// (jose's createRemoteJWKSet, …) cannot read a set inside the API envelope.
+Response jwks(const IdentityContext& ctx) {
   const auto snap = ctx.keys.snapshot();
-  Response r = enveloped ? http::ok(snap->jwks) : Response{};
-  if (!enveloped) {
-    r.content_type = "application/jwk-set+json";
-    r.body = snap->jwks;
-  }
+  Response r;
+  r.content_type = "application/jwk-set+json";
+  r.body = snap->jwks;
   // Short: verifiers refetch on an unknown kid anyway, and a retired key should not linger.
   r.set_header("Cache-Control", "public, max-age=60");
   return r;
@@ -229,11 +229,10 @@ void install_auth_routes(http::Router& router, IdentityContext& ctx) {
   router.post("/api/v1/auth/refresh", [&ctx](Request& req) { return refresh(ctx, req); });
   router.post("/api/v1/auth/logout", [&ctx](Request& req) { return logout(ctx, req); });
   router.get("/api/v1/auth/me", [&ctx](Request& req) { return me(ctx, req); });
-  // The contract puts every /api/ body in the envelope; the RFC 8615 well-known location
-  // serves the plain JWK Set for standard JOSE tooling. Both are the same keys.
-  router.get("/api/v1/.well-known/jwks.json",
-             [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx, true); });
-  router.get("/.well-known/jwks.json", [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx, false); });
+  // The one exception to the envelope under /api/: a key set standard tooling can read. The
+  // RFC 8615 well-known location serves the same bytes.
+  router.get("/api/v1/.well-known/jwks.json", [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx); });
+  router.get("/.well-known/jwks.json", [&ctx](Request&) -> asio::awaitable<Response> { co_return jwks(ctx); });
 }
 
 }  // namespace mercato::identity

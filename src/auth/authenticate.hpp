@@ -6,6 +6,9 @@
 // require_role() (auth_required when absent). A header that is present but not a valid
 // bearer token is answered here with 401: invalid_token, or token_expired for a token whose
 // only fault is its age. Why a token failed is logged at debug, never told to the client.
+// A token is not trusted while the verifier's revocation list may be incomplete (after a
+// lost bus, before the first sync): the middleware asks identity first, and answers 503
+// service_unavailable (Retry-After: 1) when it cannot (auth/revocation_feed.hpp).
 
 #include <memory>
 #include <optional>

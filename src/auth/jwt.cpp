@@ -1,5 +1,6 @@
 #include "auth/jwt.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -372,7 +373,10 @@ TokenFault verify_token(std::string_view token, const KeySet& keys, const Verify
   if (!aud_ok) return TokenFault::audience;
   if (c.exp <= c.iat) return TokenFault::claims;
   const std::int64_t leeway = o.leeway_seconds;
-  if (c.iat > now + leeway || (c.nbf && *c.nbf > now + leeway)) return TokenFault::not_yet_valid;
+  // iat may run one second ahead even without leeway: identity dates a token issued in the
+  // second of a revocation at the revocation's not-before, the next whole second.
+  if (c.iat > now + std::max<std::int64_t>(leeway, 1) || (c.nbf && *c.nbf > now + leeway))
+    return TokenFault::not_yet_valid;
   if (now >= c.exp + leeway) return TokenFault::expired;
   out = std::move(c);
   return TokenFault::none;

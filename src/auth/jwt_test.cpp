@@ -166,6 +166,16 @@ TEST_F(Jwt, not_yet_valid_beyond_the_leeway) {
   EXPECT_EQ(check(sign_token(claims, key), kNow), TokenFault::not_yet_valid);
 }
 
+TEST_F(Jwt, iat_may_run_one_second_ahead_even_without_leeway) {
+  // Identity dates a token issued in the second of a revocation at its not-before, the next
+  // whole second (services/identity/revocations.hpp).
+  opts.leeway_seconds = 0;
+  claims.iat = kNow + 1;
+  EXPECT_EQ(check(sign_token(claims, key), kNow), TokenFault::none);
+  claims.iat = kNow + 2;
+  EXPECT_EQ(check(sign_token(claims, key), kNow), TokenFault::not_yet_valid);
+}
+
 TEST_F(Jwt, wrong_issuer_or_audience_is_refused) {
   claims.iss = "someone-else";
   EXPECT_EQ(check(sign_token(claims, key)), TokenFault::issuer);

@@ -1,5 +1,6 @@
 #include "auth/verifier.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -57,7 +58,8 @@ TokenFault TokenVerifier::verify(std::string_view token, std::int64_t now, Claim
           s.map.erase(it);
           return TokenFault::revoked;
         }
-        if (!(c.nbf && *c.nbf > now + options_.leeway_seconds) && c.iat <= now + options_.leeway_seconds) {
+        if (!(c.nbf && *c.nbf > now + options_.leeway_seconds) &&
+            c.iat <= now + std::max<std::int64_t>(options_.leeway_seconds, 1)) {
           out = c;
           if (kid) *kid = hit.kid;
           return TokenFault::none;

@@ -18,7 +18,10 @@ from test_catalog_support import DEFAULT_STORE, psql
 PASSWORD = "revocation test password"
 
 
-class Revocation(unittest.TestCase):
+class RevocationStack(unittest.TestCase):
+    """An identity of its own (on the stack's database and Redis) and two catalogs verifying
+    its tokens; the helpers the revocation tests share (tests/fault uses them too)."""
+
     @classmethod
     def setUpClass(cls):
         cls.keys = tempfile.mkdtemp(prefix="revocation-keys-")
@@ -38,8 +41,10 @@ class Revocation(unittest.TestCase):
 
     @classmethod
     def catalog(cls, **env):
+        # No clock leeway: a token identity dates at a revocation's not-before (up to a second
+        # ahead) must still be accepted.
         full = {"DB_NAME": "mercato_catalog", "USER_SERVICE_HOST": "127.0.0.1",
-                "USER_SERVICE_PORT": str(cls.identity.port), "LOG_LEVEL": "warn"}
+                "USER_SERVICE_PORT": str(cls.identity.port), "LOG_LEVEL": "warn", "JWT_CLOCK_SKEW": "0"}
         full.update(env)
         return Service("catalog", env=full, wait_ready=True)
 
@@ -95,7 +100,9 @@ class Revocation(unittest.TestCase):
             self.assertEqual(self.rows_with_sku(sku), 1)
         return email, uid, token
 
-    # --- tests ---
+
+
+class Revocation(RevocationStack):
 
     def test_a_deactivated_editor_is_refused_by_every_catalog_within_a_second(self):
         email, uid, token = self.editor_writing_everywhere()
@@ -144,6 +151,23 @@ class Revocation(unittest.TestCase):
             self.patch_user(uid, {"active": False})
             # It polls identity every second while the bus is down: a generous bound.
             self.assertTrue(wait_until(lambda: self.refused_everywhere(token, [deaf]), timeout=3.0, interval=0.05))
+
+    def test_without_the_bus_and_identity_a_token_is_503_not_trusted(self):
+        other_identity = Service("identity", env=self.identity_env, wait_ready=True)  # same keys and users
+        try:
+            with self.catalog(REDIS_PORT="1", USER_SERVICE_PORT=str(other_identity.port)) as deaf:
+                _, _, token = self.editor_writing_everywhere()
+                self.assertEqual(self.create(deaf, token)[0], 201)
+                other_identity.stop()
+                # Neither the bus nor identity can say whether the token was revoked meanwhile.
+                self.assertTrue(wait_until(lambda: self.create(deaf, token)[0] == 503, timeout=5))
+                status, code, sku = self.create(deaf, token)
+                self.assertEqual((status, code), (503, "service_unavailable"))
+                self.assertEqual(self.rows_with_sku(sku), 0)
+                r = request(deaf.url, "GET", "/api/v1/products?per_page=1")  # anonymous reads go on
+                self.assertEqual(r.status, 200)
+        finally:
+            other_identity.stop()
 
     def test_identity_lists_recent_revocations_for_verifiers(self):
         _, uid, _ = self.editor_writing_everywhere()

@@ -15,17 +15,17 @@ class RevocationWhileRedisIsDown(revocation.RevocationStack):
         ctl("redis", "stop")
         try:
             self.patch_user(uid, {"active": False})
-            self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.catalogs), timeout=3.0,
+            self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.verifiers), timeout=3.0,
                                        interval=0.05))
         finally:
             ctl("redis", "start")
         # Back on the bus: still refused, and a token issued after re-activation works.
         self.assertTrue(wait_until(lambda: all(request(c.url, "GET", "/health/ready").json()["checks"]["redis"] == "up"
-                                               for c in self.catalogs), timeout=30))
-        self.assertTrue(self.refused_everywhere(token, self.catalogs))
+                                               for c in self.verifiers), timeout=30))
+        self.assertTrue(self.refused_everywhere(token, self.verifiers))
         self.patch_user(uid, {"active": True})
         fresh = self.login(email)
-        for c in self.catalogs:
+        for c in self.verifiers:
             self.assertEqual(self.create(c, fresh)[0], 201)
 
 

@@ -19,7 +19,7 @@ PASSWORD = "revocation test password"
 
 
 class RevocationStack(unittest.TestCase):
-    """An identity of its own (on the stack's database and Redis) and two catalogs verifying
+    """An identity of its own (on the stack's database and Redis) two catalogs and a gateway verifying
     its tokens; the helpers the revocation tests share (tests/fault uses them too)."""
 
     @classmethod
@@ -29,11 +29,17 @@ class RevocationStack(unittest.TestCase):
         cls.identity_env = {"DB_NAME": "mercato_identity", "JWT_KEYS_DIR": cls.keys, "LOG_LEVEL": "warn"}
         cls.identity = Service("identity", env=cls.identity_env, wait_ready=True)
         cls.catalogs = [cls.catalog(), cls.catalog()]
+        # The gateway verifies tokens too (for its rate limit, and answers 401 itself).
+        cls.gateway = Service("gateway", env={
+            "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(cls.catalogs[0].port),
+            "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(cls.identity.port),
+            "JWT_CLOCK_SKEW": "0", "RATE_LIMIT_PER_MINUTE": "10000", "LOG_LEVEL": "warn"}, wait_ready=True)
+        cls.verifiers = cls.catalogs + [cls.gateway]
         cls.admin = cls.login(cls.add_user("admin")[0])
 
     @classmethod
     def tearDownClass(cls):
-        for c in cls.catalogs:
+        for c in cls.verifiers:
             c.stop()
         cls.identity.stop()
 
@@ -94,7 +100,7 @@ class RevocationStack(unittest.TestCase):
     def editor_writing_everywhere(self):
         email, uid = self.add_user("editor")
         token = self.login(email)
-        for c in self.catalogs:
+        for c in self.verifiers:
             status, _, sku = self.create(c, token)  # verified once: now in each verifier's cache
             self.assertEqual(status, 201)
             self.assertEqual(self.rows_with_sku(sku), 1)
@@ -108,22 +114,22 @@ class Revocation(RevocationStack):
         email, uid, token = self.editor_writing_everywhere()
         self.patch_user(uid, {"active": False})
         changed = time.monotonic()
-        self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.catalogs), timeout=1.0, interval=0.05),
+        self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.verifiers), timeout=1.0, interval=0.05),
                         "a catalog still accepted the deactivated editor's token 1 s after the change")
         self.assertLess(time.monotonic() - changed, 1.5)
         # Re-activated: the old token stays dead, a new one works everywhere.
         self.patch_user(uid, {"active": True})
         fresh = self.login(email)
-        for c in self.catalogs:
+        for c in self.verifiers:
             self.assertEqual(self.create(c, fresh)[0], 201)
             self.assertEqual(self.create(c, token)[:2], (401, "invalid_token"))
 
     def test_a_demoted_editor_is_refused_by_every_catalog_and_the_new_token_is_a_viewers(self):
         email, uid, token = self.editor_writing_everywhere()
         self.patch_user(uid, {"role": "viewer"})
-        self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.catalogs), timeout=1.0, interval=0.05))
+        self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.verifiers), timeout=1.0, interval=0.05))
         viewer = self.login(email)
-        self.assertTrue(self.refused_everywhere(viewer, self.catalogs, expected=(403, "forbidden")))
+        self.assertTrue(self.refused_everywhere(viewer, self.verifiers, expected=(403, "forbidden")))
 
     def test_a_password_change_and_a_delete_revoke_too(self):
         for change in ("password", "delete"):
@@ -135,7 +141,7 @@ class Revocation(RevocationStack):
                     r = request(self.identity.url, "DELETE", f"/api/v1/users/{uid}",
                                 headers={"Authorization": "Bearer " + self.admin})
                     self.assertEqual(r.status, 204)
-                self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.catalogs), timeout=1.0,
+                self.assertTrue(wait_until(lambda: self.refused_everywhere(token, self.verifiers), timeout=1.0,
                                            interval=0.05))
 
     def test_a_catalog_started_after_the_change_refuses_the_old_token(self):

@@ -20,7 +20,7 @@
 // the failures that lose bus messages (Redis down or restarted without persistence), and
 // identity's database is where the change itself is committed.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <chrono>

@@ -12,7 +12,7 @@
 // issued before an older one has expired anyway. So the list stays small, one entry per user
 // changed in the last ~15 minutes.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <atomic>
 #include <chrono>

@@ -5,7 +5,7 @@
 // revocations verifiers read at start and after missing the bus. The list is internal: the
 // gateway does not route it, and identity listens where only the services reach it.
 
-#include <utility>  // before Asio: awaitable.hpp uses std::exchange (see TOOLCHAIN)
+#include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
 #include <cstdint>
 

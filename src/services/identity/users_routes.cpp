@@ -76,7 +76,7 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
   if (!user) co_return http::error_response(user.error());
   // Committed: now every verifier must stop trusting the user's older access tokens.
   if (user->tokens_not_before == not_before) {
-    auth::Revocation revoked{user->id, not_before};  // named: a temporary inside co_await is destroyed twice
+    auth::Revocation revoked{user->id, not_before};  // named: docs/toolchain.md#coroutine-pitfalls
     co_await ctx.revocations.publish(std::move(revoked));
   }
   co_return http::ok(user_json(*user));

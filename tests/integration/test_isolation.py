@@ -155,6 +155,7 @@ ROWS = [
     Row("POST", "/api/v1/auth/logout", lambda fx, t: "/api/v1/auth/logout", everyone(204), body=lambda fx, t: {}),
     Row("GET", "/api/v1/auth/me", lambda fx, t: "/api/v1/auth/me", signed_in((200, None))),
     Row("GET", "/api/v1/.well-known/jwks.json", lambda fx, t: "/api/v1/.well-known/jwks.json", everyone(200)),
+    Row("GET", "/.well-known/jwks.json", lambda fx, t: "/.well-known/jwks.json", everyone(200)),
     Row("POST", "/api/v1/rum", lambda fx, t: "/api/v1/rum", everyone(204),
         body=lambda fx, t: {"page": "/products", "metrics": [{"name": "LCP", "value": 1200}]}),
     # ---- operations ----

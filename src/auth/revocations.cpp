@@ -70,8 +70,10 @@ Result<RevocationSnapshot> parse_revocations(std::string_view text) {
 RevocationList::RevocationList() { map_.store(std::make_shared<const Map>()); }
 
 bool RevocationList::allows(std::string_view user, std::int64_t iat) const {
+  // Nearly always nothing is revoked: skip the shared_ptr's lock (libstdc++'s atomic
+  // shared_ptr takes one) on every request.
+  if (entries_.load(std::memory_order_acquire) == 0) return true;
   const auto map = map_.load(std::memory_order_acquire);
-  if (map->empty()) return true;
   const auto it = map->find(user);
   return it == map->end() || iat >= it->second;
 }
@@ -83,7 +85,9 @@ void RevocationList::add(const Revocation& r) {
     if (auto it = old->find(r.user); it != old->end() && it->second >= r.not_before) return;
     auto next = std::make_shared<Map>(*old);
     (*next)[r.user] = r.not_before;
-    map_.store(std::move(next), std::memory_order_release);
+    const auto size = next->size();
+    map_.store(std::move(next), std::memory_order_release);  // before the count: see merge()
+    entries_.store(size, std::memory_order_release);
   }
   if (listener_) listener_(r);
 }
@@ -101,7 +105,10 @@ void RevocationList::merge(const RevocationSnapshot& s, std::int64_t now) {
       }
     }
     std::erase_if(*next, [&](const auto& kv) { return kv.second < now - s.horizon_seconds; });
-    map_.store(std::move(next), std::memory_order_release);
+    // Published after the map (allows() reads the count first), so a reader that sees the
+    // count also sees a map at least as new.
+    map_.store(next, std::memory_order_release);
+    entries_.store(next->size(), std::memory_order_release);
   }
   if (listener_)
     for (const auto& r : fresh) listener_(r);

@@ -100,6 +100,7 @@ class RevocationList {
 
   // Copy on write: revocations are rare, reads are every request.
   std::atomic<std::shared_ptr<const Map>> map_;
+  std::atomic<std::size_t> entries_{0};  // map_'s size, for the lock-free "nothing revoked"
   std::mutex write_mu_;
   std::atomic<bool> current_{false};
   std::function<void(const Revocation&)> listener_;

@@ -86,9 +86,10 @@ asio::awaitable<Status> after_change(db::Transaction& tx, const std::string& use
 }  // namespace
 
 UsersRepository::UsersRepository(db::Pool& pool) : pool_(pool) {
-  // Served by users_email_live_key.
-  pool_.prepare("user_by_email",
-                "SELECT " + kColumns + " FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL");
+  // Served by users_email_live_key. $1 is already normalize_email()'d, and compared as it
+  // is: the login throttle counts exactly that spelling, so whatever lower() does to
+  // non-ASCII letters in the database's locale, no other spelling reaches this account.
+  pool_.prepare("user_by_email", "SELECT " + kColumns + " FROM users WHERE lower(email) = $1 AND deleted_at IS NULL");
   pool_.prepare("user_by_id", "SELECT " + kColumns + " FROM users WHERE id = $1::uuid AND deleted_at IS NULL");
   // Served by users_live_id_idx (an index scan in id order, stopping after LIMIT + OFFSET).
   pool_.prepare("users_page",

@@ -61,7 +61,8 @@ class UsersRepository {
   /// Registers the prepared statements with `pool`.
   explicit UsersRepository(db::Pool& pool);
 
-  /// A live (not deleted) user by email, compared case-insensitively.
+  /// A live (not deleted) user by email, which must be normalize_email()'d (lower-case,
+  /// trimmed): it is compared with lower(email) as given.
   asio::awaitable<Result<std::optional<User>>> by_email(std::string email);
   /// A live user by id.
   asio::awaitable<Result<std::optional<User>>> by_id(std::string id);

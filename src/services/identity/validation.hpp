@@ -24,10 +24,10 @@ Result<std::unique_ptr<json::Document>> read_json_body(const http::Request& req)
 /// True when the request carries a body (anything but whitespace).
 bool has_body(const http::Request& req);
 
-/// The one spelling of an email the database compares and the login throttle counts: ASCII
-/// spaces trimmed, ASCII letters lower-cased (what `lower()` does under the C collation the
-/// stack's PostgreSQL uses). Every spelling that reaches the same account must give the same
-/// key, or each spelling would get a fresh throttle budget.
+/// The one spelling of an email the database compares (UsersRepository::by_email matches
+/// lower(email) against exactly this) and the login throttle counts: ASCII spaces trimmed,
+/// ASCII letters lower-cased. Every spelling that reaches an account must give the same key,
+/// or each spelling would get a fresh throttle budget.
 std::string normalize_email(std::string_view email);
 /// True when `s` holds a C0 control character (NUL included) or DEL. libpq sends parameters
 /// as C strings, so a NUL would cut the value the database sees short.

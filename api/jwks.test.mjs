@@ -6,9 +6,13 @@
 //   MERCATO_GATEWAY_URL   the gateway (default http://127.0.0.1:18080, the test stack's)
 //   MERCATO_E2E_EMAIL     an active user's email
 //   MERCATO_E2E_PASSWORD  and password
+//   MERCATO_JWKS_SOURCE_ADDRESS  the loopback address every request leaves from (default
+//                        127.0.0.31: a rate-limit budget of its own, as the contract test has)
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { isIP } from 'node:net';
 import { before, describe, it } from 'node:test';
-import { calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
 
 const BASE = (process.env.MERCATO_GATEWAY_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
 const EMAIL = process.env.MERCATO_E2E_EMAIL;
@@ -16,17 +20,39 @@ const PASSWORD = process.env.MERCATO_E2E_PASSWORD;
 const ISSUER = process.env.JWT_ISSUER || 'mercato-identity';
 const AUDIENCE = process.env.JWT_AUDIENCE || 'mercato';
 const PATHS = ['/.well-known/jwks.json', '/api/v1/.well-known/jwks.json'];
+const SOURCE = process.env.MERCATO_JWKS_SOURCE_ADDRESS || '127.0.0.31';
+assert.ok(isIP(SOURCE), `MERCATO_JWKS_SOURCE_ADDRESS=${SOURCE} is not an IP address`);
+
+// Node's fetch cannot choose its local address, node:http can: a fetch-shaped function over it,
+// used here and handed to jose (its customFetch hook) for the JWK Set.
+const agent = new http.Agent({ keepAlive: true, localAddress: SOURCE });
+function fetchFrom(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(url), { method, headers, agent, timeout: 10_000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: h }));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within 10 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('jwks: a standard JOSE client verifies Mercato tokens with the published keys', () => {
   const state = {};
 
   before(async () => {
     assert.ok(EMAIL && PASSWORD, 'set MERCATO_E2E_EMAIL and MERCATO_E2E_PASSWORD to an active account');
-    const res = await fetch(`${BASE}/api/v1/auth/login`, {
+    const res = await fetchFrom(`${BASE}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: EMAIL, password: PASSWORD, refresh_token_delivery: 'body' }),
-      signal: AbortSignal.timeout(10_000),
     });
     assert.equal(res.status, 200, await res.clone().text());
     const body = await res.json();
@@ -36,7 +62,7 @@ describe('jwks: a standard JOSE client verifies Mercato tokens with the publishe
 
   for (const path of PATHS) {
     it(`serves a plain RFC 7517 JWK Set with Cache-Control at ${path}`, async () => {
-      const res = await fetch(BASE + path, { signal: AbortSignal.timeout(10_000) });
+      const res = await fetchFrom(BASE + path);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^application\/(jwk-set\+)?json/);
       assert.match(res.headers.get('cache-control') ?? '', /^public, max-age=\d+$/);
@@ -52,7 +78,7 @@ describe('jwks: a standard JOSE client verifies Mercato tokens with the publishe
     });
 
     it(`verifies a Mercato access token with jose's remote JWK Set at ${path}`, async () => {
-      const jwks = createRemoteJWKSet(new URL(BASE + path));
+      const jwks = createRemoteJWKSet(new URL(BASE + path), { [customFetch]: (url, options) => fetchFrom(url, options) });
       const { payload, protectedHeader } = await jwtVerify(state.token, jwks, {
         algorithms: ['EdDSA'],
         issuer: ISSUER,

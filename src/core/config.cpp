@@ -53,7 +53,10 @@ constexpr VarSpec kVars[] = {
     {"DB_USER", K::string, "postgres", "PostgreSQL user"},
     {"DB_PASSWORD", K::string, "", "PostgreSQL password (empty: none)"},
     {"DB_NAME", K::string, "catalog=mercato_catalog,identity=mercato_identity,*=mercato", "PostgreSQL database"},
-    {"DB_SSLMODE", K::choice, "prefer", "libpq sslmode", "disable|allow|prefer|require|verify-ca|verify-full"},
+    {"DB_SSLMODE", K::choice, "prefer", "libpq sslmode (production requires verify-full)",
+     "disable|allow|prefer|require|verify-ca|verify-full"},
+    {"DB_SSLMODE_INSECURE_OK", K::boolean, "false",
+     "true lets ENVIRONMENT=production start with a DB_SSLMODE weaker than verify-full (say why in the deployment)"},
     {"DB_MAX_OPEN_CONNS", K::integer, "25", "connections to the primary, at most", {}, 1, 1000},
     {"DB_MAX_IDLE_CONNS", K::integer, "25", "idle connections kept open (at most DB_MAX_OPEN_CONNS)", {}, 0, 1000},
     {"DB_CONN_MAX_LIFETIME", K::duration, "15m", "a connection is replaced after this long; 0: never", {}, 0,
@@ -466,6 +469,11 @@ class Loader {
     return value;
   }
 
+  /// A rule across variables failed: `message` is the whole line after "config: ".
+  void fail_rule(std::string message) {
+    if (!failed()) error = Error{ErrorCode::bad_request, "config: " + std::move(message)};
+  }
+
   /// Every declared variable must have been read: a row without a reader is a bug.
   void check_all_read() {
     if (failed()) return;
@@ -636,6 +644,24 @@ bool parse_http_date(std::string_view text, std::int64_t& unix_seconds) {
   return true;
 }
 
+// Production refuses to start without the secrets development runs fine without, and with a
+// database connection that does not verify the server (anything below verify-full can be
+// intercepted by whoever sits on the path) unless the operator opts out by name.
+void check_production(const Settings& s, Loader& L) {
+  const bool uses_database = s.service != "gateway";
+  auto require = [&](std::string_view name, const std::string& value, std::string_view what) {
+    if (value.empty())
+      L.fail_rule(std::string(name) + " is empty: ENVIRONMENT=production requires it (" + std::string(what) + ")");
+  };
+  if (s.service == "catalog") require("CATALOG_CURSOR_SECRET", s.catalog_cursor_secret, "the key signing v2 list cursors");
+  if (uses_database) require("DB_PASSWORD", s.db.password, "the PostgreSQL password");
+  require("REDIS_PASSWORD", s.redis.password, "the Redis password");
+  if (uses_database && s.db.sslmode != "verify-full" && !s.db.sslmode_insecure_ok)
+    L.fail_rule("DB_SSLMODE=\"" + s.db.sslmode +
+                "\": ENVIRONMENT=production requires verify-full (or DB_SSLMODE_INSECURE_OK=true to accept a weaker "
+                "mode knowingly)");
+}
+
 Result<Settings> load(std::string_view service, const Getenv& getenv) {
   Loader L(service, getenv);
   Settings s;
@@ -660,6 +686,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.db.password = L.string("DB_PASSWORD");
   s.db.name = L.string("DB_NAME");
   s.db.sslmode = L.choice("DB_SSLMODE");
+  s.db.sslmode_insecure_ok = L.boolean("DB_SSLMODE_INSECURE_OK");
   s.db.max_open_conns = L.integer("DB_MAX_OPEN_CONNS");
   s.db.max_idle_conns = L.at_most("DB_MAX_IDLE_CONNS", L.integer("DB_MAX_IDLE_CONNS"), "DB_MAX_OPEN_CONNS",
                                   s.db.max_open_conns);
@@ -715,6 +742,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.catalog_cursor_secret = L.string("CATALOG_CURSOR_SECRET");
 
   L.check_all_read();
+  if (!L.error && s.environment == "production") check_production(s, L);
   if (L.error) return std::move(*L.error);
   return s;
 }

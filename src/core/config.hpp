@@ -51,6 +51,8 @@ struct DbSettings {
   std::string password;
   std::string name;
   std::string sslmode;
+  /// DB_SSLMODE_INSECURE_OK: production accepts an sslmode below verify-full only with this.
+  bool sslmode_insecure_ok = false;
   int max_open_conns = 0;
   int max_idle_conns = 0;
   Duration conn_max_lifetime{};

@@ -48,7 +48,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
         "CACHE_ENABLED",         "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ACCESS_TTL", "JWT_REFRESH_TTL",
         "JWT_KEYS_DIR", "MIGRATIONS_DIR", "OPENAPI_PATH", "CATALOG_CURSOR_SECRET", "TRUSTED_PROXIES", "API_V1_SUNSET",
-        "API_V2_SUNSET", "UPSTREAM_SOURCE_ADDRESS"})
+        "API_V2_SUNSET", "UPSTREAM_SOURCE_ADDRESS", "DB_SSLMODE_INSECURE_OK"})
     EXPECT_TRUE(names.count(n)) << n;
 }
 
@@ -180,6 +180,7 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"DB_SSLMODE", "verify-full"},
                                  {"DB_REPLICA_HOSTS", "r1:25433, r2:25434"},
                                  {"REDIS_DB", "15"},
+                                 {"REDIS_PASSWORD", "r3dis"},
                                  {"RATE_LIMIT_PER_MINUTE", "1000"},
                                  {"CORS_ORIGINS", " https://shop.example , http://localhost:13000 ,"},
                                  {"CACHE_L1_MAX_BYTES", "0"},
@@ -230,10 +231,95 @@ TEST(ConfigValues, idle_connection_default_follows_a_lowered_maximum) {
 }
 
 TEST(ConfigValues, choices_are_case_insensitive_and_stored_canonically) {
-  auto r = load_with("catalog", {{"ENVIRONMENT", "Production"}, {"DB_SSLMODE", "DISABLE"}});
+  auto r = load_with("catalog", {{"ENVIRONMENT", "Test"}, {"DB_SSLMODE", "DISABLE"}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->environment, "test");
+  EXPECT_EQ(r->db.sslmode, "disable");
+}
+
+// ---- production: secrets and a verified TLS connection are required ----
+
+// What a catalog needs to start in production; each test takes one thing away.
+Env production_catalog() {
+  return {{"ENVIRONMENT", "production"},
+          {"CATALOG_CURSOR_SECRET", "cursor-secret"},
+          {"DB_PASSWORD", "db-secret"},
+          {"REDIS_PASSWORD", "redis-secret"},
+          {"DB_SSLMODE", "verify-full"}};
+}
+
+Env without(Env env, const std::string& name) {
+  env.erase(name);
+  return env;
+}
+
+Env with(Env env, const std::string& name, const std::string& value) {
+  env[name] = value;
+  return env;
+}
+
+TEST(ConfigProduction, a_complete_production_setting_loads) {
+  auto r = load_with("catalog", production_catalog());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->environment, "production");
+  EXPECT_FALSE(r->db.sslmode_insecure_ok);
+}
+
+TEST(ConfigProduction, refuses_to_start_without_each_secret) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"CATALOG_CURSOR_SECRET",
+       "config: CATALOG_CURSOR_SECRET is empty: ENVIRONMENT=production requires it (the key signing v2 list cursors)"},
+      {"DB_PASSWORD", "config: DB_PASSWORD is empty: ENVIRONMENT=production requires it (the PostgreSQL password)"},
+      {"REDIS_PASSWORD", "config: REDIS_PASSWORD is empty: ENVIRONMENT=production requires it (the Redis password)"},
+  };
+  for (const auto& [name, message] : cases) {
+    EXPECT_EQ(error_of(without(production_catalog(), name)), message) << name;
+    // Set but empty is the same as unset.
+    EXPECT_EQ(error_of(with(production_catalog(), name, "")), message) << name;
+  }
+}
+
+TEST(ConfigProduction, each_service_needs_only_the_secrets_it_uses) {
+  // The gateway has no database and signs no cursors; identity signs no cursors.
+  auto gateway = load_with("gateway", {{"ENVIRONMENT", "production"}, {"REDIS_PASSWORD", "r"}});
+  EXPECT_TRUE(gateway.ok()) << gateway.error().message;
+  EXPECT_EQ(error_of({{"ENVIRONMENT", "production"}}, "gateway"),
+            "config: REDIS_PASSWORD is empty: ENVIRONMENT=production requires it (the Redis password)");
+  auto identity = load_with("identity", without(production_catalog(), "CATALOG_CURSOR_SECRET"));
+  EXPECT_TRUE(identity.ok()) << identity.error().message;
+  EXPECT_EQ(error_of(without(production_catalog(), "DB_PASSWORD"), "identity"),
+            "config: DB_PASSWORD is empty: ENVIRONMENT=production requires it (the PostgreSQL password)");
+}
+
+TEST(ConfigProduction, refuses_a_db_sslmode_weaker_than_verify_full) {
+  // prefer is also the default: production must say verify-full (or opt out) explicitly.
+  EXPECT_EQ(error_of(without(production_catalog(), "DB_SSLMODE")),
+            R"(config: DB_SSLMODE="prefer": ENVIRONMENT=production requires verify-full )"
+            R"((or DB_SSLMODE_INSECURE_OK=true to accept a weaker mode knowingly))");
+  for (const char* mode : {"disable", "allow", "prefer", "require", "verify-ca"}) {
+    EXPECT_EQ(error_of(with(production_catalog(), "DB_SSLMODE", mode)),
+              std::string("config: DB_SSLMODE=\"") + mode +
+                  "\": ENVIRONMENT=production requires verify-full (or DB_SSLMODE_INSECURE_OK=true to accept a "
+                  "weaker mode knowingly)")
+        << mode;
+  }
+}
+
+TEST(ConfigProduction, DB_SSLMODE_INSECURE_OK_accepts_a_weaker_mode_explicitly) {
+  auto r = load_with("catalog", with(with(production_catalog(), "DB_SSLMODE", "disable"), "DB_SSLMODE_INSECURE_OK", "true"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->db.sslmode, "disable");
+  EXPECT_TRUE(r->db.sslmode_insecure_ok);
+  // The opt-out does not waive the secrets.
+  EXPECT_EQ(error_of(with(without(production_catalog(), "DB_PASSWORD"), "DB_SSLMODE_INSECURE_OK", "true")),
+            "config: DB_PASSWORD is empty: ENVIRONMENT=production requires it (the PostgreSQL password)");
+}
+
+TEST(ConfigProduction, development_and_test_require_none_of_it) {
+  for (const char* environment : {"development", "test"}) {
+    auto r = load_with("catalog", {{"ENVIRONMENT", environment}, {"DB_SSLMODE", "disable"}});
+    EXPECT_TRUE(r.ok()) << environment << ": " << r.error().message;
+  }
 }
 
 // ---- bad values: each names the variable, the value and what is expected, on one line ----
@@ -275,6 +361,7 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"LOG_LEVEL", "verbose", R"(config: LOG_LEVEL="verbose": expected one of debug|info|warn|error|off)"},
       {"ENVIRONMENT", "staging", R"(config: ENVIRONMENT="staging": expected one of development|test|production)"},
       {"DB_SSLMODE", "on", R"(config: DB_SSLMODE="on": expected one of disable|allow|prefer|require|verify-ca|verify-full)"},
+      {"DB_SSLMODE_INSECURE_OK", "yes please", R"(config: DB_SSLMODE_INSECURE_OK="yes please": expected true or false)"},
       {"DB_REPLICA_HOSTS", "r1", R"(config: DB_REPLICA_HOSTS="r1": expected host:port pairs separated by commas, such as db1:5432,db2:5432)"},
       {"DB_REPLICA_HOSTS", "r1:1,", R"(config: DB_REPLICA_HOSTS="r1:1,": expected host:port pairs separated by commas, such as db1:5432,db2:5432)"},
       {"DB_REPLICA_HOSTS", "r1:99999", R"(config: DB_REPLICA_HOSTS="r1:99999": expected host:port pairs separated by commas, such as db1:5432,db2:5432)"},

@@ -44,6 +44,23 @@ class ConfigErrors(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("DB_MAX_IDLE_CONNS", r.stderr)
 
+    def test_production_without_a_secret_or_verified_tls_stops_startup_with_one_line(self):
+        complete = {"ENVIRONMENT": "production", "CATALOG_CURSOR_SECRET": "c", "DB_PASSWORD": "d",
+                    "REDIS_PASSWORD": "r", "DB_SSLMODE": "verify-full"}
+        cases = [("catalog", "CATALOG_CURSOR_SECRET", {"CATALOG_CURSOR_SECRET": ""}),
+                 ("catalog", "DB_PASSWORD", {"DB_PASSWORD": ""}),
+                 ("identity", "DB_PASSWORD", {"DB_PASSWORD": ""}),
+                 ("gateway", "REDIS_PASSWORD", {"REDIS_PASSWORD": ""}),
+                 ("identity", "DB_SSLMODE", {"DB_SSLMODE": "require"})]
+        for svc, name, change in cases:
+            with self.subTest(service=svc, variable=name):
+                r = run_binary(svc, {**complete, **change})
+                self.assertEqual(r.returncode, 2, r.stderr)
+                lines = r.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertTrue(lines[0].startswith(f"config: {name}"), lines[0])
+                self.assertIn("ENVIRONMENT=production", lines[0])
+
     def test_help_lists_every_variable_with_its_default(self):
         for svc in SERVICES:
             with self.subTest(service=svc):

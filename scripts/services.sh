@@ -1,8 +1,10 @@
 # The three C++ services. Each is configured only through its environment: the caller's
 # environment passes through, the driver adds the stack's addresses for whatever the caller did
 # not set, and always sets what must differ per service (HTTP_HOST, HTTP_PORT, DB_NAME,
-# upstream ports, and the proxy trust of the address plan in stack.sh: TRUSTED_PROXIES,
-# UPSTREAM_SOURCE_ADDRESS).
+# upstream ports, the proxy trust of the address plan in stack.sh: TRUSTED_PROXIES,
+# UPSTREAM_SOURCE_ADDRESS, and its own credentials: DB_USER/DB_PASSWORD of its PostgreSQL role,
+# REDIS_USER/REDIS_PASSWORD of its Redis ACL user, see secrets.sh — never the caller's, which in
+# tests are the superuser's).
 
 svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$1"; }
 
@@ -26,7 +28,6 @@ svc_env() {
     "HTTP_PORT=$(component_port "$name")"
     "DB_HOST=${DB_HOST:-127.0.0.1}"
     "DB_PORT=${DB_PORT:-$PORT_PG}"
-    "DB_USER=${DB_USER:-postgres}"
     "REDIS_HOST=${REDIS_HOST:-127.0.0.1}"
     "REDIS_PORT=${REDIS_PORT:-$PORT_REDIS}"
     "MIGRATIONS_DIR=${MIGRATIONS_DIR:-$REPO/migrations}"
@@ -41,14 +42,32 @@ svc_env() {
       # The catalog verifies tokens itself with identity's published keys (JWKS).
       SVC_ENV+=(
         DB_NAME=mercato_catalog
+        DB_USER=mercato_catalog
+        "DB_PASSWORD=$(secret pg-mercato_catalog)"
+        REDIS_USER=mercato-catalog
+        "REDIS_PASSWORD=$(secret redis-mercato-catalog)"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
       )
       ;;
-    identity) SVC_ENV+=(DB_NAME=mercato_identity "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS") ;;
-    gateway)
+    identity)
       SVC_ENV+=(
+        DB_NAME=mercato_identity
+        DB_USER=mercato_identity
+        "DB_PASSWORD=$(secret pg-mercato_identity)"
+        REDIS_USER=mercato-identity
+        "REDIS_PASSWORD=$(secret redis-mercato-identity)"
+        "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
+      )
+      ;;
+    gateway)
+      # No database at all: a caller's DB_PASSWORD (the superuser's, in tests) is not passed on.
+      SVC_ENV+=(
+        DB_USER=
+        DB_PASSWORD=
+        REDIS_USER=mercato-gateway
+        "REDIS_PASSWORD=$(secret redis-mercato-gateway)"
         "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-$ADDR_CATALOG}"
         "PRODUCT_SERVICE_PORT=$PORT_CATALOG"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
@@ -81,10 +100,13 @@ svc_start() {
   port=$(component_port "$name")
   port_free "$port" "$(component_host "$name")" || return 1
   svc_env "$name"
-  cmd=(env "${SVC_ENV[@]}" "$@")
+  cmd=()
   [[ -n $cpu ]] && cmd+=(taskset -c "$cpu")
   cmd+=("$bin")
-  launch "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" "$REPO" "${cmd[@]}" || return 1
+  # Exported in a subshell rather than given to `env`: passwords in an argv are visible to
+  # every user through ps until the exec.
+  (export "${SVC_ENV[@]}" "$@" && launch "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" "$REPO" "${cmd[@]}") ||
+    { FAILED_WHY="the process did not start"; return 1; }
   pid=$(read_pidfile "$RUN_DIR/$name.pid")
   wait_http "$(service_url "$name")$SVC_WAIT_PATH" "$SVC_READY_TIMEOUT" "$pid"
 }

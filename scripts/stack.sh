@@ -57,6 +57,8 @@ stack_use() {
   PORT_REDIS=${MERCATO_REDIS_PORT:-${d[6]}}
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
+  # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
+  export PGPASSFILE=$STATE/secrets/pgpass
   if [[ -f $RUN_DIR/stack.env ]] && { ((fresh == 0)) || stack_any_running; }; then
     # shellcheck disable=SC1091
     source "$RUN_DIR/stack.env"
@@ -84,6 +86,7 @@ stack_dirs() {
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$STATE/keys" || return 1
   chmod 755 "$VAR_ROOT" "$STATE" "$LOG_DIR" "$RUN_DIR"
   chmod 700 "$STATE/keys"
+  secrets_prepare
 }
 
 # Deletes the stack's state, PostgreSQL's data included wherever it lives (see pg_dir).

@@ -65,8 +65,16 @@ run_suite() {
 }
 
 # The environment every suite sees: the test stack's addresses and how to reach the driver.
+# Tests log in as the superuser and Redis's `default` user (psql and redis-cli find the passwords
+# through PGPASSFILE and REDISCLI_AUTH); the services get their own users from svc_env. Tests
+# that need a service's own credentials read them from MERCATO_SECRETS_DIR.
 test_env() {
   export DB_HOST=127.0.0.1 DB_PORT=$PORT_PG DB_USER=postgres
+  export DB_PASSWORD REDIS_PASSWORD REDISCLI_AUTH MERCATO_SECRETS_DIR PGPASSFILE=$STATE/secrets/pgpass
+  DB_PASSWORD=$(secret pg-postgres)
+  REDIS_PASSWORD=$(secret redis-default)
+  REDISCLI_AUTH=$REDIS_PASSWORD
+  MERCATO_SECRETS_DIR=$(secrets_dir)
   export REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT_REDIS
   export ENVIRONMENT=test MIGRATIONS_DIR=$REPO/migrations JWT_KEYS_DIR=$STATE/keys
   export MERCATO_REPO=$REPO MERCATO_CTL="$REPO/mercato _ctl test"
@@ -168,8 +176,8 @@ test_admin() {
   local email=$1 password
   password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
   svc_env identity
-  printf '%s\n' "$password" | env "${SVC_ENV[@]}" "$(svc_bin identity)" user add --email "$email" --role admin \
-    --name "Test Admin" > /dev/null || return 1
+  printf '%s\n' "$password" | (export "${SVC_ENV[@]}" && exec "$(svc_bin identity)" user add --email "$email" --role admin \
+    --name "Test Admin") > /dev/null || return 1
   printf '%s' "$password"
 }
 

@@ -47,8 +47,8 @@ dev_first_run() {
   if [[ ! -s $admin_file ]]; then
     password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
     svc_env identity
-    printf '%s\n' "$password" | env "${SVC_ENV[@]}" "$(svc_bin identity)" user add --email "$email" --role admin \
-      --name "Demo Admin" || return 1
+    printf '%s\n' "$password" | (export "${SVC_ENV[@]}" && exec "$(svc_bin identity)" user add --email "$email" \
+      --role admin --name "Demo Admin") || return 1
     (umask 077 && printf '%s %s\n' "$email" "$password" > "$admin_file") || return 1
     if [[ -x $REPO/bench/seed.sh ]]; then
       "$REPO/bench/seed.sh" --products "${MERCATO_DEMO_PRODUCTS:-5000}" || return 1

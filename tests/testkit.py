@@ -24,8 +24,10 @@ def stack_env():
         "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
         "DB_PORT": os.environ.get("DB_PORT", "25432"),
         "DB_USER": os.environ.get("DB_USER", "postgres"),
+        "DB_PASSWORD": os.environ.get("DB_PASSWORD", ""),
         "REDIS_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
         "REDIS_PORT": os.environ.get("REDIS_PORT", "26379"),
+        "REDIS_PASSWORD": os.environ.get("REDIS_PASSWORD", ""),
         "MIGRATIONS_DIR": os.path.join(REPO, "migrations"),
         "OPENAPI_PATH": os.path.join(REPO, "api", "openapi.json"),
         "ENVIRONMENT": "test",
@@ -33,6 +35,14 @@ def stack_env():
         "JWT_KEYS_DIR": os.environ.get("JWT_KEYS_DIR", os.path.join(REPO, ".var", "test", "keys")),
     }
     return env
+
+
+def secret(name):
+    """A credential of the stack under test (`secret("pg-mercato_catalog")`), from the files the
+    driver generates in .var/<stack>/secrets (MERCATO_SECRETS_DIR)."""
+    base = os.environ.get("MERCATO_SECRETS_DIR", os.path.join(REPO, ".var", "test", "secrets"))
+    with open(os.path.join(base, f"{name}.password")) as f:
+        return f.read().strip()
 
 
 def free_port():

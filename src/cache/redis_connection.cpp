@@ -214,7 +214,10 @@ asio::awaitable<Status> RedisConnection::open() {
   // whole handshake costs one round trip. PING last: its answer proves the server serves
   // (a server still loading its data set answers -LOADING).
   Commands handshake;
-  if (!settings_.password.empty()) handshake.push_back({"AUTH", settings_.password});
+  if (!settings_.password.empty()) {
+    if (settings_.user.empty()) handshake.push_back({"AUTH", settings_.password});
+    else handshake.push_back({"AUTH", settings_.user, settings_.password});
+  }
   if (settings_.db != 0) handshake.push_back({"SELECT", std::to_string(settings_.db)});
   const std::size_t setname_index = handshake.size();
   handshake.push_back({"CLIENT", "SETNAME", client_name_});

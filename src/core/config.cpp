@@ -67,6 +67,7 @@ constexpr VarSpec kVars[] = {
 
     {"REDIS_HOST", K::string, "127.0.0.1", "Redis host"},
     {"REDIS_PORT", K::port, "16379", "Redis port"},
+    {"REDIS_USER", K::string, "", "Redis ACL user (empty: the default user, AUTH with REDIS_PASSWORD alone)"},
     {"REDIS_PASSWORD", K::string, "", "Redis password (empty: none)"},
     {"REDIS_DB", K::integer, "0", "Redis database number", {}, 0, 15},
     {"REDIS_POOL_SIZE", K::integer, "100", "Redis connections, at most", {}, 1, 10000},
@@ -697,6 +698,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
 
   s.redis.host = L.string("REDIS_HOST");
   s.redis.port = L.port("REDIS_PORT");
+  s.redis.user = L.string("REDIS_USER");
   s.redis.password = L.string("REDIS_PASSWORD");
   s.redis.db = L.integer("REDIS_DB");
   s.redis.pool_size = L.integer("REDIS_POOL_SIZE");

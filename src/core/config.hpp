@@ -67,6 +67,7 @@ struct DbSettings {
 struct RedisSettings {
   std::string host;
   std::uint16_t port = 6379;
+  std::string user;  // empty: AUTH <password> as the default user
   std::string password;
   int db = 0;
   int pool_size = 0;

@@ -42,7 +42,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "HTTP_MAX_CONNECTIONS", "HTTP_READ_TIMEOUT", "HTTP_IDLE_TIMEOUT", "SHUTDOWN_TIMEOUT", "DB_HOST", "DB_PORT",
         "DB_USER", "DB_PASSWORD", "DB_NAME", "DB_SSLMODE", "DB_MAX_OPEN_CONNS", "DB_MAX_IDLE_CONNS",
         "DB_CONN_MAX_LIFETIME", "DB_CONNECT_TIMEOUT", "DB_QUERY_TIMEOUT", "DB_REPLICA_HOSTS", "REDIS_HOST",
-        "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB", "REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE",
+        "REDIS_PORT", "REDIS_USER", "REDIS_PASSWORD", "REDIS_DB", "REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE",
         "REDIS_COMMAND_TIMEOUT", "REDIS_CONNECT_TIMEOUT", "PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT",
         "USER_SERVICE_HOST", "USER_SERVICE_PORT", "UPSTREAM_TIMEOUT", "CACHE_TTL_PRODUCT_DETAIL",
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
@@ -92,6 +92,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_TRUE(s.db.replicas.empty());
   EXPECT_EQ(s.redis.host, "127.0.0.1");
   EXPECT_EQ(s.redis.port, 16379);
+  EXPECT_EQ(s.redis.user, "");  // the default user
   EXPECT_EQ(s.redis.password, "");
   EXPECT_EQ(s.redis.db, 0);
   EXPECT_EQ(s.redis.pool_size, 100);
@@ -180,6 +181,7 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"DB_SSLMODE", "verify-full"},
                                  {"DB_REPLICA_HOSTS", "r1:25433, r2:25434"},
                                  {"REDIS_DB", "15"},
+                                 {"REDIS_USER", "mercato-gateway"},
                                  {"REDIS_PASSWORD", "r3dis"},
                                  {"RATE_LIMIT_PER_MINUTE", "1000"},
                                  {"CORS_ORIGINS", " https://shop.example , http://localhost:13000 ,"},
@@ -198,6 +200,8 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->db.sslmode, "verify-full");
   EXPECT_EQ(r->db.replicas, (std::vector<HostPort>{{"r1", 25433}, {"r2", 25434}}));
   EXPECT_EQ(r->redis.db, 15);
+  EXPECT_EQ(r->redis.user, "mercato-gateway");
+  EXPECT_EQ(r->redis.password, "r3dis");
   EXPECT_EQ(r->rate_limit_per_minute, 1000);
   EXPECT_EQ(r->cors_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:13000"}));
   EXPECT_EQ(r->cache.l1_max_bytes, 0u);

@@ -14,6 +14,9 @@ inline constexpr std::string_view connection = "connection";
 inline constexpr std::string_view timeout = "timeout";
 inline constexpr std::string_view pool_exhausted = "pool_exhausted";
 inline constexpr std::string_view pipeline_aborted = "pipeline_aborted";
+/// The server answered but refused the login (wrong password, no such role or database, no
+/// pg_hba.conf entry, CONNECT not granted): a configuration error, not an outage.
+inline constexpr std::string_view login_refused = "login_refused";
 inline constexpr std::string_view unique_violation = "23505";
 inline constexpr std::string_view foreign_key_violation = "23503";
 inline constexpr std::string_view serialization_failure = "40001";

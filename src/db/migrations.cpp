@@ -1,6 +1,7 @@
 #include "db/migrations.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <sodium.h>
 
 #include "core/log.hpp"
@@ -54,6 +56,53 @@ Result<QueryResult> exec(PGconn* conn, const std::string& sql, const std::vector
   Error e = state ? statement_error(state) : connection_error();
   e.message = state && primary ? "SQLSTATE " + std::string(state) + ": " + primary : trimmed(PQerrorMessage(conn));
   return e;
+}
+
+// PQconnectdbParams, but with verbose errors from the first message on, so a refused login
+// carries its SQLSTATE ("FATAL:  28P01: password authentication failed ..."): libpq offers no
+// other way to read the SQLSTATE of a failed connection, and the server's text is localised.
+// libpq's connect_timeout only applies to its blocking calls: `timeout` bounds the whole poll.
+PGconn* connect_verbose(const char* const* keys, const char* const* values, std::chrono::seconds timeout) {
+  PGconn* conn = PQconnectStartParams(keys, values, 0);
+  if (conn == nullptr || PQstatus(conn) == CONNECTION_BAD) return conn;
+  PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  PostgresPollingStatusType step = PGRES_POLLING_WRITING;
+  while (step != PGRES_POLLING_OK && step != PGRES_POLLING_FAILED) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd pfd{PQsocket(conn), static_cast<short>(step == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    const int ready = left.count() > 0 ? ::poll(&pfd, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      PQfinish(conn);
+      return nullptr;  // timed out: reported as unreachable
+    }
+    step = PQconnectPoll(conn);
+  }
+  return conn;
+}
+
+// The SQLSTATE and message of a refused login in a verbose connection error, such as
+// "connection to server ... failed: FATAL:  28P01: password authentication failed for user
+// \"x\"". Empty when the server never answered (refused TCP connection, timeout).
+std::pair<std::string, std::string> login_refusal(const std::string& error) {
+  for (std::string_view level : {"FATAL:  ", "ERROR:  "}) {
+    const auto at = error.find(level);
+    if (at == std::string::npos) continue;
+    std::string rest = error.substr(at + level.size());
+    const auto colon = rest.find(": ");
+    if (colon != 5) continue;  // not "XXXXX: "
+    std::string text = rest.substr(colon + 2);
+    if (const auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+    return {rest.substr(0, 5), text};
+  }
+  return {};
+}
+
+// Class 28 (invalid authorization: wrong password, no pg_hba.conf entry), 3D000 (no such
+// database) and 42501 (CONNECT not granted) will not go away by retrying.
+bool is_login_refusal(std::string_view sqlstate) {
+  return sqlstate.starts_with("28") || sqlstate == "3D000" || sqlstate == "42501";
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {
@@ -143,9 +192,17 @@ Status migrate(const config::DbSettings& settings, const std::string& dir) {
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  ConnPtr conn(connect_verbose(keys.data(), values.data(), std::chrono::seconds(timeout_s)));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    log::error("migrations: cannot connect", {{"error", trimmed(conn ? PQerrorMessage(conn.get()) : "out of memory")}});
+    const std::string why = conn ? trimmed(PQerrorMessage(conn.get())) : "connect timeout";
+    if (auto [state, text] = login_refusal(why); is_login_refusal(state)) {
+      Error e = internal_error("PostgreSQL at " + settings.host + ":" + port + " refused DB_USER=\"" + settings.user +
+                               "\" for database " + settings.name + ": " + text + " (SQLSTATE " + state +
+                               "; check DB_USER, DB_PASSWORD and DB_NAME)");
+      e.reason = std::string(reason::login_refused);
+      return e;
+    }
+    log::error("migrations: cannot connect", {{"error", why}});
     return connection_error();
   }
   PQsetNoticeProcessor(conn.get(), log_notice, nullptr);

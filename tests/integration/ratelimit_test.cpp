@@ -30,7 +30,9 @@ config::RedisSettings redis_settings(std::uint16_t port_override = 0) {
   config::RedisSettings s;
   const char* host = std::getenv("REDIS_HOST");
   const char* port = std::getenv("REDIS_PORT");
+  const char* password = std::getenv("REDIS_PASSWORD");  // the stack's default user (test_env)
   s.host = host && *host ? host : "127.0.0.1";
+  s.password = password ? password : "";
   s.port = port_override ? port_override : static_cast<std::uint16_t>(port && *port ? std::atoi(port) : 26379);
   s.command_timeout = 1000ms;
   s.connect_timeout = 500ms;

@@ -17,6 +17,7 @@
 #include "auth/revocation_feed.hpp"
 #include "auth/verifier.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_login.hpp"
 #include "cache/redis_subscriber.hpp"
 #include "cache/tiered_cache.hpp"
 #include "core/json.hpp"
@@ -125,6 +126,8 @@ int main(int argc, char** argv) {
 
   // Cache: L1 in this process → Redis → the database (src/cache/tiered_cache.hpp). Redis is
   // not critical: the client fails fast while it is away and the cache reads around it.
+  if (auto login = cache::check_login(settings.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
+    http::fail_startup(login.error().message);
   cache::RedisClient redis(app.io(), settings.redis, "catalog");
   cache::RedisSubscriber bus(app.io(), settings.redis, "catalog-bus");
   cache::TieredCache tiered(app.io(), cache::TieredOptions::from(settings.cache), &redis, &bus);

@@ -9,6 +9,7 @@
 #include "auth/jwks_client.hpp"
 #include "auth/revocation_feed.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_login.hpp"
 #include "cache/redis_subscriber.hpp"
 #include "http/app.hpp"
 #include "ratelimit/limiter.hpp"
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   app.use(gateway::cors(gateway::CorsPolicy(s.cors_origins)));
   app.use(gateway::api_versions(s.api_v1_sunset, s.api_v2_sunset));
 
+  // A refused Redis login is a configuration error: stop now, before anything connects.
+  if (auto login = cache::check_login(s.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
+    http::fail_startup(login.error().message);
   // Tokens: verified here with identity's published keys so the rate limit can count a
   // signed-in user as one client; the services verify again and decide on roles themselves.
   auto jwks = auth::JwksClient::create(app.io(), auth::JwksClient::options_from(s));

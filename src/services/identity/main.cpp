@@ -19,6 +19,7 @@
 #include "auth/passwords.hpp"
 #include "auth/verifier.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_login.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
 #include "http/app.hpp"
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
 
   identity::Schema schema(settings);
   db::Pool pool(app.io(), settings.db, "identity");
+  if (auto login = cache::check_login(settings.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
+    http::fail_startup(login.error().message);
   cache::RedisClient redis(app.io(), settings.redis, "identity");
   redis.start();
 

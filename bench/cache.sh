@@ -26,6 +26,7 @@ bench_init cache psql
 bench_build
 component_start postgres || fail
 component_start redis || fail
+component_start redis-cache || fail
 component_start identity LOG_LEVEL=warn || fail
 
 PG_PORT=$(component_port postgres)

@@ -37,6 +37,7 @@ bench_init gateway psql
 bench_build
 component_start postgres || fail
 component_start redis || fail
+component_start redis-cache || fail
 
 MERCATO_BIN_DIR=$STACK_BIN_DIR DB_PORT=$PORT_PG bash "$REPO/bench/seed.sh" --products "$((HOT * 21 / 20 + 20))" --store "$STORE" \
   > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"

@@ -17,6 +17,7 @@ bench_init http
 bench_build
 component_start postgres || fail
 component_start redis || fail
+component_start redis-cache || fail
 component_start identity LOG_LEVEL=warn || fail
 component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn || fail
 component_start gateway LOG_LEVEL=warn || fail

@@ -1,7 +1,7 @@
 # ./mercato _ctl STACK COMPONENT ACTION — stops or starts one component of a running stack with
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
-#   COMPONENT: pg | pg-replica | redis | svc:<gateway|catalog|identity> | web
+#   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web
 #   ACTION:    stop | start | restart
 
 cmd_ctl() {
@@ -12,9 +12,10 @@ cmd_ctl() {
     pg | postgres) name=postgres ;;
     pg-replica | postgres-replica) name=postgres-replica ;;
     redis) name=redis ;;
+    redis-cache) name=redis-cache ;;
     svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
     web | svc:web) name=web ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, svc:<name>, web)" ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

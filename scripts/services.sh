@@ -46,6 +46,8 @@ svc_env() {
         "DB_PASSWORD=$(secret pg-mercato_catalog)"
         REDIS_USER=mercato-catalog
         "REDIS_PASSWORD=$(secret redis-mercato-catalog)"
+        "CACHE_REDIS_HOST=${CACHE_REDIS_HOST:-127.0.0.1}"
+        "CACHE_REDIS_PORT=${CACHE_REDIS_PORT:-$PORT_REDIS_CACHE}"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"

@@ -2,11 +2,11 @@
 # .var/<stack>/: `dev` (./mercato up), `test` (./mercato test) and `bench` (./mercato bench).
 #
 # Components, in start order (stop order is the reverse):
-#   postgres, postgres-replica, redis, identity, catalog, gateway, web
+#   postgres, postgres-replica, redis, redis-cache, identity, catalog, gateway, web
 # Their start, stop and pid lookups live in postgres.sh, redis.sh, services.sh and web.sh, behind
 # the component_* dispatchers below, so up/down/status/_ctl treat every component alike.
 
-COMPONENTS=(postgres postgres-replica redis identity catalog gateway web)
+COMPONENTS=(postgres postgres-replica redis redis-cache identity catalog gateway web)
 SERVICES=(identity catalog gateway)
 
 # Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
@@ -23,12 +23,13 @@ ADDR_IDENTITY=127.0.0.3
 ADDR_GATEWAY_EGRESS=127.0.0.4
 ADDR_WEB_EGRESS=127.0.0.5
 
-# Default ports per stack: gateway catalog identity web postgres postgres-replica redis.
+# Default ports per stack: gateway catalog identity web postgres postgres-replica redis
+# redis-cache.
 stack_default_ports() {
   case $1 in
-    dev) echo 8080 8081 8082 3000 15432 15433 16379 ;;
-    test) echo 18080 18081 18082 13000 25432 25433 26379 ;;
-    bench) echo 28080 28081 28082 28000 28432 28433 28379 ;;
+    dev) echo 8080 8081 8082 3000 15432 15433 16379 16380 ;;
+    test) echo 18080 18081 18082 13000 25432 25433 26379 26380 ;;
+    bench) echo 28080 28081 28082 28000 28432 28433 28379 28380 ;;
     *) return 1 ;;
   esac
 }
@@ -47,7 +48,7 @@ stack_use() {
   RUN_DIR=$STATE/run
   PG_DIR=$(pg_dir)
   read -r -a d <<< "$(stack_default_ports "$STACK")"
-  ((${#d[@]} == 7)) || die "unknown stack '$STACK'"
+  ((${#d[@]} == 8)) || die "unknown stack '$STACK'"
   PORT_GATEWAY=${MERCATO_GATEWAY_PORT:-${d[0]}}
   PORT_CATALOG=${MERCATO_CATALOG_PORT:-${d[1]}}
   PORT_IDENTITY=${MERCATO_IDENTITY_PORT:-${d[2]}}
@@ -55,6 +56,7 @@ stack_use() {
   PORT_PG=${MERCATO_PG_PORT:-${d[4]}}
   PORT_PG_REPLICA=${MERCATO_PG_REPLICA_PORT:-${d[5]}}
   PORT_REDIS=${MERCATO_REDIS_PORT:-${d[6]}}
+  PORT_REDIS_CACHE=${MERCATO_REDIS_CACHE_PORT:-${d[7]}}
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -64,7 +66,8 @@ stack_use() {
     source "$RUN_DIR/stack.env"
   fi
   local p
-  for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS"; do
+  for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
+    "$PORT_REDIS_CACHE"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -74,7 +77,8 @@ stack_save() {
   {
     echo "# Ports and options the $STACK stack was started with (written by ./mercato)."
     local v
-    for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PG_REPLICA STACK_BIN_DIR; do
+    for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
+      PG_REPLICA STACK_BIN_DIR; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -124,6 +128,7 @@ component_port() {
     postgres) echo "$PORT_PG" ;;
     postgres-replica) echo "$PORT_PG_REPLICA" ;;
     redis) echo "$PORT_REDIS" ;;
+    redis-cache) echo "$PORT_REDIS_CACHE" ;;
     gateway) echo "$PORT_GATEWAY" ;;
     catalog) echo "$PORT_CATALOG" ;;
     identity) echo "$PORT_IDENTITY" ;;
@@ -137,7 +142,7 @@ component_pid() {
   case $1 in
     postgres) pg_pid "$PG_DIR/primary" ;;
     postgres-replica) pg_pid "$PG_DIR/replica" ;;
-    redis) redis_pid ;;
+    redis | redis-cache) redis_pid "$1" ;;
     identity | catalog | gateway) svc_pid "$1" ;;
     web) web_pid ;;
     *) return 1 ;;
@@ -164,7 +169,7 @@ component_start() {
   case $name in
     postgres) pg_start_primary ;;
     postgres-replica) pg_start_replica ;;
-    redis) redis_start ;;
+    redis | redis-cache) redis_start "$name" ;;
     identity | catalog | gateway) svc_start "$name" "$@" ;;
     web) web_start ;;
   esac || return 1
@@ -178,7 +183,7 @@ component_stop() {
   case $name in
     postgres) pg_stop "$PG_DIR/primary" ;;
     postgres-replica) pg_stop "$PG_DIR/replica" ;;
-    redis) redis_stop ;;
+    redis | redis-cache) redis_stop "$name" ;;
     identity | catalog | gateway) svc_stop "$name" ;;
     web) web_stop ;;
   esac
@@ -265,8 +270,8 @@ stack_print_urls() {
   printf '  %-10s %s\n' catalog "$(service_url catalog)"
   printf '  %-10s %s\n' identity "$(service_url identity)"
   printf '  %-10s %s/metrics   (each service serves /metrics, /health/live, /health/ready)\n' metrics "$(service_url gateway)"
-  printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s\n' postgres "$PORT_PG" \
-    "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS"
+  printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
+    "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then

@@ -76,6 +76,9 @@ test_env() {
   REDISCLI_AUTH=$REDIS_PASSWORD
   MERCATO_SECRETS_DIR=$(secrets_dir)
   export REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT_REDIS
+  # The driver's cache Redis, for tests that inspect it. Not CACHE_REDIS_PORT: catalogs that
+  # tests start themselves keep both Redis roles in the main one (the single-Redis setup).
+  export MERCATO_CACHE_REDIS_PORT=$PORT_REDIS_CACHE
   export ENVIRONMENT=test MIGRATIONS_DIR=$REPO/migrations JWT_KEYS_DIR=$STATE/keys
   export MERCATO_REPO=$REPO MERCATO_CTL="$REPO/mercato _ctl test"
   export MERCATO_BIN_DIR=$REPO/build/release/bin

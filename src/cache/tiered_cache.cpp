@@ -19,8 +19,8 @@ namespace mercato::cache {
 namespace {
 
 // Bumps generations (a missing one starts from Redis's clock in microseconds, so a
-// generation that was lost never repeats an old value), deletes values and their leases,
-// and publishes the invalidation: one round trip, atomic.
+// generation that was lost never repeats an old value) and deletes values and their leases:
+// one round trip, atomic. The publish follows on the bus connection (another server, maybe).
 constexpr std::string_view kInvalidateLua = R"lua(
 local nbump = tonumber(ARGV[1])
 for i = 1, nbump do
@@ -32,7 +32,7 @@ for i = 1, nbump do
   end
 end
 for i = nbump + 1, #KEYS do redis.call('DEL', KEYS[i]) end
-return redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
 )lua";
 
 // Stores a loaded value only while the loader still holds the key's lease (a write deletes
@@ -186,10 +186,12 @@ TieredOptions TieredOptions::from(const config::CacheSettings& s) {
 
 // ---- the cache ----
 
-TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClient* redis, RedisSubscriber* subscriber)
+TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClient* values, RedisClient* bus,
+                         RedisSubscriber* subscriber)
     : io_(io),
       options_(options),
-      redis_(redis),
+      redis_(values),
+      bus_(bus != nullptr ? bus : values),
       subscriber_(subscriber),
       l1_(options.l1_max_bytes),
       breaker_(options.breaker_threshold, options.breaker_open),
@@ -308,7 +310,8 @@ std::size_t TieredCache::pending_invalidations() const {
 }
 
 bool TieredCache::redis_usable() {
-  return redis_ != nullptr && redis_->connected() && breaker_.allow() && pending_invalidations() == 0;
+  return redis_ != nullptr && redis_->connected() && bus_->connected() && breaker_.allow() &&
+         pending_invalidations() == 0;
 }
 
 asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader& load) {
@@ -477,7 +480,7 @@ void TieredCache::acknowledge(const keys::Invalidation& inv) {
 }
 
 asio::awaitable<void> TieredCache::publish(std::vector<std::string> args) {
-  co_await redis_->command(std::move(args));
+  co_await bus_->command(std::move(args));
 }
 
 void TieredCache::on_ack(std::string_view id) {
@@ -486,7 +489,7 @@ void TieredCache::on_ack(std::string_view id) {
 }
 
 asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
-  if (!redis_->connected() || !breaker_.allow()) co_return false;
+  if (!redis_->connected() || !bus_->connected() || !breaker_.allow()) co_return false;
   keys::Invalidation inv = original;
   inv.reply_to = ack_channel_;
   inv.id = random_token();
@@ -510,7 +513,7 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
     ks.push_back(d);
     ks.push_back(keys::lease(d));
   }
-  auto args = cmd(std::to_string(inv.bump.size()), keys::invalidation_channel(), encode_invalidation(inv));
+  auto args = cmd(std::to_string(inv.bump.size()));
   auto r = co_await redis_->eval(*invalidate_script_, std::move(ks), std::move(args));
   if (!r) {
     breaker_.failure();
@@ -520,6 +523,16 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
     log::error("cache: invalidation script failed", {{"error", r->as_string()}});
     co_return false;
   }
+  auto published = co_await bus_->command(cmd("PUBLISH", keys::invalidation_channel(), encode_invalidation(inv)));
+  if (!published) {
+    breaker_.failure();
+    co_return false;
+  }
+  if (published->is_error()) {
+    log::error("cache: publishing an invalidation failed", {{"error", published->as_string()}});
+    co_return false;
+  }
+  r = std::move(published);
   breaker_.success();
   sent_.inc();
   // PUBLISH counted the processes subscribed right now (this one included); each drops the

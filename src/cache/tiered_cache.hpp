@@ -17,6 +17,12 @@
 //   bumps the Redis generations, deletes the values and their leases, and publishes the
 //   same invalidation to every process. When Redis cannot take it, it is kept (bounded) and
 //   replayed as soon as Redis answers; until then this process reads around Redis.
+// Two Redis roles, which may be one server: `values` holds the L2 values, leases and generation
+// counters (in production a Redis of its own with maxmemory and volatile-lru: every value and
+// lease has a TTL, generations have none and so are never evicted); `bus` carries the pub/sub
+// of invalidations and acknowledgements. An invalidation bumps and drops in `values` first,
+// then publishes on `bus`; if the publish fails it stays pending and is delivered again
+// (bumping again is harmless: it only costs a miss).
 // Pub/sub: every process applies what others publish to its L1 and then acknowledges it on
 // the sender's own channel; the sender waits (bounded, ack_timeout) for as many
 // acknowledgements as PUBLISH counted receivers. So once a write has answered, no process
@@ -88,9 +94,13 @@ using Loader = std::function<asio::awaitable<Result<CachedValue>>()>;
 
 class TieredCache {
  public:
-  /// `redis` and `subscriber` may be null (no L2, L1 only: tests and CACHE-less runs).
-  /// Both must outlive the cache; start() subscribes.
-  TieredCache(asio::io_context& io, TieredOptions options, RedisClient* redis, RedisSubscriber* subscriber);
+  /// `values`, `bus` and `subscriber` may be null (no L2, L1 only: tests and CACHE-less runs);
+  /// a null `bus` publishes through `values`. All must outlive the cache; start() subscribes.
+  TieredCache(asio::io_context& io, TieredOptions options, RedisClient* values, RedisClient* bus,
+              RedisSubscriber* subscriber);
+  /// One Redis for values and the bus.
+  TieredCache(asio::io_context& io, TieredOptions options, RedisClient* redis, RedisSubscriber* subscriber)
+      : TieredCache(io, options, redis, redis, subscriber) {}
   ~TieredCache();
   TieredCache(const TieredCache&) = delete;
   TieredCache& operator=(const TieredCache&) = delete;
@@ -133,7 +143,8 @@ class TieredCache {
 
   asio::io_context& io_;
   TieredOptions options_;
-  RedisClient* redis_;
+  RedisClient* redis_;  // values, leases, generations
+  RedisClient* bus_;    // PUBLISH of invalidations and acknowledgements
   RedisSubscriber* subscriber_;
   L1Cache l1_;
   SingleFlight flights_;

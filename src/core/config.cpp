@@ -77,6 +77,12 @@ constexpr VarSpec kVars[] = {
      1000 * kHour},
     {"REDIS_COMMAND_TIMEOUT", K::duration, "500ms", "time allowed for one Redis command", {}, 1, kMinute},
     {"REDIS_CONNECT_TIMEOUT", K::duration, "1s", "time allowed to open a Redis connection", {}, 1, kMinute},
+    // The catalog's L2 values live in a Redis of their own, bounded by maxmemory with
+    // volatile-lru, so filling the cache can never evict the counters in the main one.
+    {"CACHE_REDIS_HOST", K::string, "",
+     "Redis holding the catalog's cached values, leases and generations (empty: REDIS_HOST); same user and "
+     "password as REDIS_USER/REDIS_PASSWORD"},
+    {"CACHE_REDIS_PORT", K::port, "", "port of CACHE_REDIS_HOST (empty: REDIS_PORT)"},
 
     {"PRODUCT_SERVICE_HOST", K::string, "127.0.0.1",
      "catalog service host, or host:port,host:port for several instances (then PRODUCT_SERVICE_PORT is ignored)"},
@@ -310,6 +316,21 @@ class Loader {
     std::uint16_t p = 0;
     if (!failed() && !parse_port(r.text, p)) fail(r, "expected a port number 1-65535");
     return p;
+  }
+
+  /// A port whose empty default means "the same as `fallback`".
+  std::uint16_t port_or(std::string_view name, std::uint16_t fallback) {
+    Raw r = take(name, K::port);
+    if (r.text.empty()) return fallback;
+    std::uint16_t p = 0;
+    if (!failed() && !parse_port(r.text, p)) fail(r, "expected a port number 1-65535");
+    return p;
+  }
+
+  /// A string whose empty default means "the same as `fallback`".
+  std::string string_or(std::string_view name, const std::string& fallback) {
+    std::string v = string(name);
+    return v.empty() ? fallback : v;
   }
 
   int integer(std::string_view name) {
@@ -707,6 +728,9 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.redis.max_conn_age = L.duration("REDIS_MAX_CONN_AGE");
   s.redis.command_timeout = L.duration("REDIS_COMMAND_TIMEOUT");
   s.redis.connect_timeout = L.duration("REDIS_CONNECT_TIMEOUT");
+  s.cache_redis = s.redis;
+  s.cache_redis.host = L.string_or("CACHE_REDIS_HOST", s.redis.host);
+  s.cache_redis.port = L.port_or("CACHE_REDIS_PORT", s.redis.port);
 
   s.product_service = L.upstream("PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT");
   s.user_service = L.upstream("USER_SERVICE_HOST", "USER_SERVICE_PORT");

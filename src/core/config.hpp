@@ -75,6 +75,7 @@ struct RedisSettings {
   Duration max_conn_age{};
   Duration command_timeout{};
   Duration connect_timeout{};
+  bool operator==(const RedisSettings&) const = default;
 };
 
 struct HttpSettings {
@@ -107,6 +108,8 @@ struct Settings {
   HttpSettings http;
   DbSettings db;
   RedisSettings redis;
+  /// The catalog's L2 cache: `redis` with CACHE_REDIS_HOST/PORT (each defaulting to the main's).
+  RedisSettings cache_redis;
   CacheSettings cache;
   std::vector<HostPort> product_service;
   std::vector<HostPort> user_service;

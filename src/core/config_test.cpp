@@ -42,7 +42,7 @@ TEST(ConfigTable, declares_every_contract_variable_once_with_a_doc) {
         "HTTP_MAX_CONNECTIONS", "HTTP_READ_TIMEOUT", "HTTP_IDLE_TIMEOUT", "SHUTDOWN_TIMEOUT", "DB_HOST", "DB_PORT",
         "DB_USER", "DB_PASSWORD", "DB_NAME", "DB_SSLMODE", "DB_MAX_OPEN_CONNS", "DB_MAX_IDLE_CONNS",
         "DB_CONN_MAX_LIFETIME", "DB_CONNECT_TIMEOUT", "DB_QUERY_TIMEOUT", "DB_REPLICA_HOSTS", "REDIS_HOST",
-        "REDIS_PORT", "REDIS_USER", "REDIS_PASSWORD", "REDIS_DB", "REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE",
+        "REDIS_PORT", "REDIS_USER", "REDIS_PASSWORD", "CACHE_REDIS_HOST", "CACHE_REDIS_PORT", "REDIS_DB", "REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE",
         "REDIS_COMMAND_TIMEOUT", "REDIS_CONNECT_TIMEOUT", "PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT",
         "USER_SERVICE_HOST", "USER_SERVICE_PORT", "UPSTREAM_TIMEOUT", "CACHE_TTL_PRODUCT_DETAIL",
         "CACHE_TTL_PRODUCT_LIST", "CACHE_TTL_CATEGORY_LIST", "CACHE_TTL_USER_DATA", "CACHE_L1_MAX_BYTES",
@@ -100,6 +100,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.redis.max_conn_age, 30min);
   EXPECT_EQ(s.redis.command_timeout, 500ms);
   EXPECT_EQ(s.redis.connect_timeout, 1s);
+  EXPECT_EQ(s.cache_redis, s.redis);  // one Redis unless CACHE_REDIS_* say otherwise
   EXPECT_EQ(s.product_service, (std::vector<HostPort>{{"127.0.0.1", 8081}}));
   EXPECT_EQ(s.user_service, (std::vector<HostPort>{{"127.0.0.1", 8082}}));
   EXPECT_EQ(s.upstream_timeout, 5s);
@@ -209,6 +210,26 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
   EXPECT_EQ(r->api_v1_sunset, "Wed, 31 Dec 2025 23:59:59 GMT");
   EXPECT_EQ(r->api_v2_sunset, "");
+}
+
+TEST(ConfigValues, cache_redis_defaults_to_the_main_redis_and_keeps_its_login) {
+  auto same = load_with("catalog", {{"REDIS_HOST", "redis.internal"}, {"REDIS_PORT", "7000"}, {"REDIS_USER", "u"},
+                                    {"REDIS_PASSWORD", "p"}, {"CACHE_REDIS_HOST", ""}});
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->cache_redis.host, "redis.internal");
+  EXPECT_EQ(same->cache_redis.port, 7000);
+  auto split = load_with("catalog", {{"REDIS_PORT", "7000"}, {"REDIS_USER", "u"}, {"REDIS_PASSWORD", "p"},
+                                     {"CACHE_REDIS_HOST", "cache.internal"}, {"CACHE_REDIS_PORT", "7001"}});
+  ASSERT_TRUE(split.ok()) << split.error().message;
+  EXPECT_EQ(split->cache_redis.host, "cache.internal");
+  EXPECT_EQ(split->cache_redis.port, 7001);
+  EXPECT_EQ(split->cache_redis.user, "u");
+  EXPECT_EQ(split->cache_redis.password, "p");
+  EXPECT_EQ(split->redis.port, 7000);
+  auto port_only = load_with("catalog", {{"CACHE_REDIS_PORT", "7001"}});
+  ASSERT_TRUE(port_only.ok()) << port_only.error().message;
+  EXPECT_EQ(port_only->cache_redis.host, "127.0.0.1");
+  EXPECT_EQ(port_only->cache_redis.port, 7001);
 }
 
 TEST(ConfigValues, upstream_host_alone_uses_the_port_variable) {
@@ -349,6 +370,7 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"DB_MAX_OPEN_CONNS", "99999999999999999999",
        R"(config: DB_MAX_OPEN_CONNS="99999999999999999999": expected an integer 1-1000)"},
       {"REDIS_DB", "16", R"(config: REDIS_DB="16": expected an integer 0-15)"},
+      {"CACHE_REDIS_PORT", "0", R"(config: CACHE_REDIS_PORT="0": expected a port number 1-65535)"},
       {"RATE_LIMIT_PER_MINUTE", "2147483648", R"(config: RATE_LIMIT_PER_MINUTE="2147483648": expected an integer 1-2147483647)"},
       {"RATE_LIMIT_PER_MINUTE", "0", R"(config: RATE_LIMIT_PER_MINUTE="0": expected an integer 1-2147483647)"},
       {"HTTP_READ_TIMEOUT", "10", R"(config: HTTP_READ_TIMEOUT="10": expected a duration such as 500ms, 30s, 15m or 1h30m)"},

@@ -89,38 +89,58 @@ class PostgresRoles(unittest.TestCase):
         self.assertEqual(r.stdout.strip(), "mercato_replication")
 
 
+def cache_port():
+    """The driver's cache Redis (redis-cache), where the catalog's values live."""
+    return os.environ.get("MERCATO_CACHE_REDIS_PORT") or stack_env()["REDIS_PORT"]
+
+
 class RedisUsers(unittest.TestCase):
     USERS = ("mercato-catalog", "mercato-identity", "mercato-gateway")
+    # Each user's own key, and the instance it lives in.
     OWN_KEY = {"mercato-catalog": "mc1:privtest", "mercato-identity": "identity:privtest",
                "mercato-gateway": "mercato:rl:privtest"}
 
+    def port_of(self, user):
+        return cache_port() if user == "mercato-catalog" else None
+
     def test_no_login_no_access(self):
-        self.assertIn("NOAUTH", redis(None, None, "GET", "mc1:privtest"))
-        self.assertIn("WRONGPASS", redis(None, "not-the-password", "PING"))
-        self.assertIn("WRONGPASS", redis("mercato-catalog", "not-the-password", "PING"))
+        for port in (None, cache_port()):
+            self.assertIn("NOAUTH", redis(None, None, "GET", "mc1:privtest", port=port))
+            self.assertIn("WRONGPASS", redis(None, "not-the-password", "PING", port=port))
+            self.assertIn("WRONGPASS", redis("mercato-catalog", "not-the-password", "PING", port=port))
 
     def test_a_service_user_cannot_administer_redis(self):
         for user in self.USERS:
             password = secret(f"redis-{user}")
-            with self.subTest(user=user):
-                self.assertEqual(redis(user, password, "PING"), "PONG")
-                for command in (["FLUSHALL"], ["FLUSHDB"], ["CONFIG", "GET", "*"], ["KEYS", "*"],
-                                ["ACL", "LIST"], ["SCRIPT", "FLUSH"], ["CLIENT", "LIST"], ["SWAPDB", "0", "1"]):
-                    self.assertIn("NOPERM", redis(user, password, *command), command)
+            for port in {None, self.port_of(user)}:
+                with self.subTest(user=user, port=port):
+                    self.assertEqual(redis(user, password, "PING", port=port), "PONG")
+                    for command in (["FLUSHALL"], ["FLUSHDB"], ["CONFIG", "GET", "*"], ["KEYS", "*"],
+                                    ["ACL", "LIST"], ["SCRIPT", "FLUSH"], ["CLIENT", "LIST"], ["SWAPDB", "0", "1"]):
+                        self.assertIn("NOPERM", redis(user, password, *command, port=port), command)
 
     def test_a_service_user_touches_only_its_own_keys(self):
         for user in self.USERS:
             password = secret(f"redis-{user}")
+            port = self.port_of(user)
             with self.subTest(user=user):
                 own = self.OWN_KEY[user]
-                self.assertNotIn("NOPERM", redis(user, password, "GET", own))
+                self.assertNotIn("NOPERM", redis(user, password, "GET", own, port=port))
                 for other_user, other in self.OWN_KEY.items():
                     if other_user != user:
-                        self.assertIn("NOPERM", redis(user, password, "GET", other), other)
-                        self.assertIn("NOPERM", redis(user, password, "SET", other, "x"), other)
+                        for p in {None, port}:
+                            self.assertIn("NOPERM", redis(user, password, "GET", other, port=p), other)
+                            self.assertIn("NOPERM", redis(user, password, "SET", other, "x", port=p), other)
                 # A script cannot reach around the key patterns either.
                 self.assertIn("NOPERM", redis(user, password, "EVAL", "return redis.call('GET', KEYS[1])", "1",
-                                              next(k for u, k in self.OWN_KEY.items() if u != user)))
+                                              next(k for u, k in self.OWN_KEY.items() if u != user), port=port))
+
+    def test_only_the_catalog_has_a_user_on_the_cache_redis_and_no_keys_on_the_main_one(self):
+        if cache_port() == stack_env()["REDIS_PORT"]:
+            self.skipTest("one Redis for both roles")
+        for user in ("mercato-identity", "mercato-gateway"):
+            self.assertIn("WRONGPASS", redis(user, secret(f"redis-{user}"), "PING", port=cache_port()))
+        self.assertIn("NOPERM", redis("mercato-catalog", secret("redis-mercato-catalog"), "GET", "mc1:privtest"))
 
 
 class ServicesUnderTheirOwnUsers(unittest.TestCase):
@@ -132,14 +152,19 @@ class ServicesUnderTheirOwnUsers(unittest.TestCase):
         return os.environ.get(f"MERCATO_{svc.upper()}_URL") or self.skipTest("needs the driver's stack")
 
     def refusals(self):
-        """What Redis's ACL log holds besides failed logins: commands, keys or channels refused
-        (inside Lua scripts too). Redis 7 logs each with its reason."""
-        lines = redis(None, secret("redis-default"), "ACL", "LOG").splitlines()
-        return [lines[i + 1:i + 10] for i, line in enumerate(lines[:-1]) if line == "reason" and lines[i + 1] != "auth"]
+        """What the ACL logs of both Redis instances hold besides failed logins: commands, keys
+        or channels refused (inside Lua scripts too). Redis 7 logs each with its reason."""
+        found = []
+        for port in (None, cache_port()):
+            lines = redis(None, secret("redis-default"), "ACL", "LOG", port=port).splitlines()
+            found += [lines[i + 1:i + 10] for i, line in enumerate(lines[:-1])
+                      if line == "reason" and lines[i + 1] != "auth"]
+        return found
 
     def test_login_write_and_cached_reads_work_without_a_refused_command(self):
         gateway = self.url("gateway")
-        self.assertEqual(redis(None, secret("redis-default"), "ACL", "LOG", "RESET"), "OK")
+        for port in (None, cache_port()):
+            self.assertEqual(redis(None, secret("redis-default"), "ACL", "LOG", "RESET", port=port), "OK")
         email, password = f"acl-{uuid.uuid4().hex[:8]}@mercato.test", uuid.uuid4().hex
         added = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role",
                                 "admin", "--name", "ACL"], input=password + "\n", capture_output=True, text=True,

@@ -125,12 +125,20 @@ int main(int argc, char** argv) {
   catalog::CategoryRepository categories(pool);
 
   // Cache: L1 in this process → Redis → the database (src/cache/tiered_cache.hpp). Redis is
-  // not critical: the client fails fast while it is away and the cache reads around it.
+  // not critical: the client fails fast while it is away and the cache reads around it. The
+  // values live in CACHE_REDIS_* (bounded, volatile-lru), the invalidation bus in the main
+  // Redis (noeviction, with the other services' counters); both may be the same server.
   if (auto login = cache::check_login(settings.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
     http::fail_startup(login.error().message);
+  if (!(settings.cache_redis == settings.redis)) {
+    if (auto login = cache::check_login(settings.cache_redis, "CACHE_REDIS_HOST/PORT, REDIS_USER/REDIS_PASSWORD");
+        !login)
+      http::fail_startup(login.error().message);
+  }
   cache::RedisClient redis(app.io(), settings.redis, "catalog");
+  cache::RedisClient cache_redis(app.io(), settings.cache_redis, "catalog-cache");
   cache::RedisSubscriber bus(app.io(), settings.redis, "catalog-bus");
-  cache::TieredCache tiered(app.io(), cache::TieredOptions::from(settings.cache), &redis, &bus);
+  cache::TieredCache tiered(app.io(), cache::TieredOptions::from(settings.cache), &cache_redis, &redis, &bus);
   tiered.start();  // subscribes: before the subscriber connects
   // Revoked tokens: identity's (user, not-before) from the same bus, and identity's own list
   // at start and whenever the bus may have missed one (src/auth/revocation_feed.hpp).
@@ -142,11 +150,13 @@ int main(int argc, char** argv) {
   bus.on_reconnect([revocations] { revocations->on_bus_reconnect(); });
   revocations->start();
   redis.start();
+  cache_redis.start();
   bus.start();
   app.on_stop([&] {
     revocations->stop();
     tiered.stop();
     bus.stop();
+    cache_redis.stop();
     redis.stop();
   });
 
@@ -185,10 +195,13 @@ int main(int argc, char** argv) {
     if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
     co_return http::CheckOutcome{true, *rtt, {}};
   });
-  app.health().add("redis", false, [&redis]() -> asio::awaitable<http::CheckOutcome> {
+  // One check for both Redis roles: either one away degrades the cache the same way.
+  app.health().add("redis", false, [&redis, &cache_redis]() -> asio::awaitable<http::CheckOutcome> {
     auto rtt = co_await redis.ping(std::chrono::seconds(1));
     if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
-    co_return http::CheckOutcome{true, *rtt, {}};
+    auto cache_rtt = co_await cache_redis.ping(std::chrono::seconds(1));
+    if (!cache_rtt) co_return http::CheckOutcome{false, {}, "cache redis: " + cache_rtt.error().message};
+    co_return http::CheckOutcome{true, std::max(*rtt, *cache_rtt), {}};
   });
   return app.run();
 }

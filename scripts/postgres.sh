@@ -33,6 +33,7 @@ psql_primary() {
 }
 
 # Writes a file readable only by the server's OS user (stdin → $1).
+# shellcheck disable=SC2016  # expanded by the inner shell
 pg_private_file() { "${AS_PG[@]}" sh -c 'umask 077 && cat > "$1"' sh "$1"; }
 
 # Who may log in, how, and to which database; written before every start so a data directory

@@ -18,8 +18,6 @@
 # CONFIG, KEYS or read another's keys. A service that starts sending a new command or key
 # needs its line below extended. The config holds only SHA-256 hashes of the passwords.
 
-REDIS_INSTANCES=(redis redis-cache)
-
 # ACL rules of service user $1 on instance $2 (after `reset on #<hash>`); nothing: no access.
 redis_acl_rules() {
   local always='-@all +ping +client|setname'

@@ -98,7 +98,8 @@ class CacheRedisUnderMemoryPressure(unittest.TestCase):
         cli(main_port, "SET", counter, "12345", "PX", "600000")
 
         r = self.call(self.a, "POST", "/api/v1/products", {"name": "Memory Lamp", "sku": "M-" + uuid.uuid4().hex[:8],
-                                                           "price_cents": 1, "currency": "EUR", "stock": 1})
+                                                           "price_cents": 1, "currency": "EUR", "stock": 1,
+                                                           "status": "active"})
         self.assertEqual(r.status, 201, r.body)
         pid = r.json()["data"]["id"]
         for svc in (self.a, self.b):  # fills L2: the detail and a list page

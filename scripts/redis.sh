@@ -22,16 +22,21 @@
 redis_acl_rules() {
   local always='-@all +ping +client|setname'
   case $2:$1 in
-    # Rate limit (src/ratelimit/limiter.cpp): a GCRA script over mercato:rl:<client>.
-    redis:mercato-gateway) echo "$always +evalsha +eval +script|load +time +get +set ~mercato:rl:*" ;;
+    # Rate limit (src/ratelimit/limiter.cpp): a GCRA script over mercato:rl:<client>; listens
+    # for token revocations (src/auth/revocations.hpp).
+    redis:mercato-gateway)
+      echo "$always +evalsha +eval +script|load +time +get +set ~mercato:rl:*" \
+        "+subscribe +unsubscribe &mc1:auth:revocations"
+      ;;
     # Login throttle (src/services/identity/throttle.cpp): two scripts over identity:login:*;
-    # publishes on the bus (mercato:* channels).
+    # publishes token revocations.
     redis:mercato-identity)
       echo "$always +evalsha +eval +script|load +get +set +incr +decr +pttl +pexpire +del +sismember +scard +sadd" \
-        "+publish ~identity:* &mercato:*"
+        "+publish ~identity:* &mc1:auth:revocations"
       ;;
-    # The catalog's invalidation bus and its acknowledgement channels; no keys.
-    redis:mercato-catalog) echo "$always +publish +subscribe +unsubscribe &mc1:* &mercato:*" ;;
+    # The catalog's invalidation bus with its acknowledgement channels, and token revocations;
+    # no keys.
+    redis:mercato-catalog) echo "$always +publish +subscribe +unsubscribe &mc1:*" ;;
     # Tiered cache (src/cache/tiered_cache.cpp): values, generations and leases under mc1:*,
     # and its two scripts.
     redis-cache:mercato-catalog)

@@ -210,6 +210,14 @@ class ServicesUnderTheirOwnUsers(unittest.TestCase):
         self.assertEqual(r.status, 200, r.body)
         r = request(gateway, "GET", f"/api/v1/products/{pid}", headers=h)
         self.assertEqual(r.json()["data"]["name"], "ACL Lamp 2")
+        # A role change publishes a token revocation that the gateway and the catalog hear.
+        r = request(gateway, "POST", "/api/v1/users", {"email": f"acl-{uuid.uuid4().hex[:8]}@mercato.test",
+                                                       "password": uuid.uuid4().hex, "role": "viewer"},
+                    headers={"Authorization": "Bearer " + token})
+        self.assertEqual(r.status, 201, r.body)
+        r = request(gateway, "PATCH", f"/api/v1/users/{r.json()['data']['id']}", {"role": "editor"},
+                    headers={"Authorization": "Bearer " + token})
+        self.assertEqual(r.status, 200, r.body)
         self.assertEqual(self.refusals(), [], "a service's Redis user was refused something it sends")
 
 

@@ -71,7 +71,8 @@ bool publish_revocation_blocking(const config::RedisSettings& s, const auth::Rev
     if (reply) freeReplyObject(reply);
     return good;
   };
-  if (ok && !s.password.empty()) ok = command({"AUTH", s.password});
+  if (ok && !s.password.empty())
+    ok = s.user.empty() ? command({"AUTH", s.password}) : command({"AUTH", s.user, s.password});
   if (ok && s.db != 0) ok = command({"SELECT", std::to_string(s.db)});
   if (ok) ok = command({"PUBLISH", std::string(auth::kRevocationChannel), auth::format_revocation(r)});
   redisFree(c);

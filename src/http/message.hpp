@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/request_context.hpp"
+
 namespace mercato::http {
 
 enum class Method { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, OTHER };
@@ -46,6 +48,8 @@ struct Request {
   std::string_view route;  // matched template, e.g. "/api/v1/products/{id}"; "unmatched" if none
   std::vector<PathParam> params;
   std::optional<Principal> principal;
+  /// Deadline and trace slot of this request (http/request_context.hpp).
+  RequestContext context;
 
   std::string_view path() const;
   std::string_view query() const;  // without '?', empty when absent

@@ -1,0 +1,58 @@
+#include "http/deadline.hpp"
+
+#include "http/envelope.hpp"
+
+namespace mercato::http {
+
+std::optional<std::chrono::milliseconds> parse_budget(std::string_view text) {
+  // Nine digits bound the value (about 11.5 days) long before an int64 could overflow; the
+  // service's own limit cuts it down further.
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::int64_t ms = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    ms = ms * 10 + (c - '0');
+  }
+  return std::chrono::milliseconds(ms);
+}
+
+bool is_trusted_peer(std::string_view peer, const std::vector<std::string>& trusted) {
+  constexpr std::string_view mapped = "::ffff:";
+  if (peer.size() > mapped.size() && iequals(peer.substr(0, mapped.size()), mapped) &&
+      peer.find('.') != std::string_view::npos)
+    peer.remove_prefix(mapped.size());
+  for (const auto& ip : trusted)
+    if (iequals(ip, peer)) return true;
+  return false;
+}
+
+Clock::time_point deadline_for(const Request& req, std::chrono::milliseconds own_limit,
+                               const std::vector<std::string>& trusted, Clock::time_point now) {
+  auto limit = own_limit;
+  if (auto given = req.header(deadline_header); given && is_trusted_peer(req.remote_addr, trusted)) {
+    if (auto budget = parse_budget(*given)) limit = std::min(limit, *budget);
+  }
+  return now + limit;
+}
+
+std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadline, Clock::time_point now,
+                                                        std::chrono::milliseconds margin) {
+  if (deadline <= now) return std::nullopt;
+  const auto left = std::chrono::floor<std::chrono::milliseconds>(deadline - now) - margin;
+  if (left <= std::chrono::milliseconds::zero()) return std::nullopt;
+  // What parse_budget accepts at most, so even a request without a deadline (max) sends a
+  // value the next hop reads rather than ignores.
+  return std::min(left, std::chrono::milliseconds(999'999'999));
+}
+
+Middleware deadline(std::chrono::milliseconds own_limit, std::vector<std::string> trusted) {
+  return [own_limit, trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
+    const auto now = Clock::now();
+    req.context.deadline = deadline_for(req, own_limit, trusted, now);
+    if (req.context.expired(now))
+      co_return error_response(Error{ErrorCode::gateway_timeout, "the request's time budget was spent before it arrived"});
+    co_return co_await next(req);
+  };
+}
+
+}  // namespace mercato::http

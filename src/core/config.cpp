@@ -95,6 +95,10 @@ constexpr VarSpec kVars[] = {
     // no other local process can speak for a client there.
     {"UPSTREAM_SOURCE_ADDRESS", K::string, "",
      "local IP address the gateway opens upstream connections from (empty: the kernel's choice)"},
+    {"REQUEST_TIMEOUT", K::duration, "30s",
+     "time catalog and identity allow one request when no trusted caller sent X-Request-Deadline-Ms (a caller's "
+     "budget only shortens it; the gateway's budget is UPSTREAM_TIMEOUT)",
+     {}, 1, kHour},
 
     {"CACHE_ENABLED", K::boolean, "true",
      "false sends every read straight to PostgreSQL (no L1, no Redis cache, no single flight): for honest uncached "
@@ -736,6 +740,7 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.user_service = L.upstream("USER_SERVICE_HOST", "USER_SERVICE_PORT");
   s.upstream_timeout = L.duration("UPSTREAM_TIMEOUT");
   s.upstream_source_address = L.optional_ip("UPSTREAM_SOURCE_ADDRESS");
+  s.request_timeout = L.duration("REQUEST_TIMEOUT");
 
   s.cache.enabled = L.boolean("CACHE_ENABLED");
   s.cache.ttl_product_detail = L.duration("CACHE_TTL_PRODUCT_DETAIL");

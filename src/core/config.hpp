@@ -117,6 +117,7 @@ struct Settings {
   /// Local address the gateway's upstream connections are opened from (canonical IP text);
   /// empty: the kernel's choice. The services behind trust that address (TRUSTED_PROXIES).
   std::string upstream_source_address;
+  Duration request_timeout{};  // REQUEST_TIMEOUT: a service's own limit per request (http/deadline.hpp)
   int rate_limit_per_minute = 0;
   int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
   std::vector<std::string> cors_origins;

@@ -104,6 +104,7 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.product_service, (std::vector<HostPort>{{"127.0.0.1", 8081}}));
   EXPECT_EQ(s.user_service, (std::vector<HostPort>{{"127.0.0.1", 8082}}));
   EXPECT_EQ(s.upstream_timeout, 5s);
+  EXPECT_EQ(s.request_timeout, 30s);
   EXPECT_EQ(s.cache.ttl_product_detail, 1h);
   EXPECT_EQ(s.cache.ttl_product_list, 5min);
   EXPECT_EQ(s.cache.ttl_category_list, 24h);
@@ -189,6 +190,7 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"CACHE_L1_MAX_BYTES", "0"},
                                  {"CACHE_ENABLED", "false"},
                                  {"TRUSTED_PROXIES", " 10.0.0.1, 0:0:0::1 "},
+                                 {"REQUEST_TIMEOUT", "750ms"},
                                  {"API_V1_SUNSET", "Wed, 31 Dec 2025 23:59:59 GMT"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->environment, "production");
@@ -208,6 +210,7 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->cache.l1_max_bytes, 0u);
   EXPECT_FALSE(r->cache.enabled);
   EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
+  EXPECT_EQ(r->request_timeout, 750ms);
   EXPECT_EQ(r->api_v1_sunset, "Wed, 31 Dec 2025 23:59:59 GMT");
   EXPECT_EQ(r->api_v2_sunset, "");
 }
@@ -379,6 +382,9 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"DB_QUERY_TIMEOUT", "2d", R"(config: DB_QUERY_TIMEOUT="2d": expected a duration such as 500ms, 30s, 15m or 1h30m)"},
       {"DB_QUERY_TIMEOUT", "0s", R"(config: DB_QUERY_TIMEOUT="0s": expected a duration from 1ms to 1h)"},
       {"UPSTREAM_TIMEOUT", "11m", R"(config: UPSTREAM_TIMEOUT="11m": expected a duration from 1ms to 10m)"},
+      {"REQUEST_TIMEOUT", "2h", R"(config: REQUEST_TIMEOUT="2h": expected a duration from 1ms to 1h)"},
+      {"REQUEST_TIMEOUT", "-1s", R"(config: REQUEST_TIMEOUT="-1s": expected a duration such as 500ms, 30s, 15m or 1h30m)"},
+      {"REQUEST_TIMEOUT", "0", R"(config: REQUEST_TIMEOUT="0": expected a duration from 1ms to 1h)"},
       {"JWT_ACCESS_TTL", "500ms", R"(config: JWT_ACCESS_TTL="500ms": expected a duration from 1s to 24h)"},
       {"HTTP_MAX_BODY", "1MB2", R"(config: HTTP_MAX_BODY="1MB2": expected a byte size such as 1048576, 512KiB, 64MiB or 1GiB)"},
       {"HTTP_MAX_BODY", "1mib", R"(config: HTTP_MAX_BODY="1mib": expected a byte size such as 1048576, 512KiB, 64MiB or 1GiB)"},

@@ -1,5 +1,7 @@
 #include "http/app.hpp"
 
+#include "http/deadline.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -51,6 +53,8 @@ int App::run() {
       .use(access_log())
       .use(http::metrics(service_))
       .use(recover());
+  pipeline.use(deadline(request_budget_ ? *request_budget_ : settings_.request_timeout,
+                        TrustedProxies(settings_.trusted_proxies)));
   for (auto& m : service_middleware_) pipeline.use(std::move(m));
 
   health_.install(router_);

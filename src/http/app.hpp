@@ -11,6 +11,7 @@
 
 #include <utility>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ class App {
   Health& health() { return health_; }
   /// Adds service middleware after the standard chain, before the router.
   void use(Middleware m) { service_middleware_.push_back(std::move(m)); }
+  /// The time each request gets when no trusted caller sent a shorter budget
+  /// (X-Request-Deadline-Ms, http/deadline.hpp); REQUEST_TIMEOUT unless set here. The gateway
+  /// sets UPSTREAM_TIMEOUT: the budget of a request starts there.
+  void set_request_budget(std::chrono::milliseconds budget) { request_budget_ = budget; }
   /// Runs after the server stopped accepting and drained, before the process exits.
   void on_stop(std::function<void()> f) { stop_hooks_.push_back(std::move(f)); }
 
@@ -59,6 +64,7 @@ class App {
   Health health_;
   std::vector<Middleware> service_middleware_;
   std::vector<std::function<void()>> stop_hooks_;
+  std::optional<std::chrono::milliseconds> request_budget_;
 };
 
 /// Exits with status 2 after printing `message` as one line on stderr: for start-up errors an

@@ -16,20 +16,10 @@ std::optional<std::chrono::milliseconds> parse_budget(std::string_view text) {
   return std::chrono::milliseconds(ms);
 }
 
-bool is_trusted_peer(std::string_view peer, const std::vector<std::string>& trusted) {
-  constexpr std::string_view mapped = "::ffff:";
-  if (peer.size() > mapped.size() && iequals(peer.substr(0, mapped.size()), mapped) &&
-      peer.find('.') != std::string_view::npos)
-    peer.remove_prefix(mapped.size());
-  for (const auto& ip : trusted)
-    if (iequals(ip, peer)) return true;
-  return false;
-}
-
 Clock::time_point deadline_for(const Request& req, std::chrono::milliseconds own_limit,
-                               const std::vector<std::string>& trusted, Clock::time_point now) {
+                               const TrustedProxies& trusted, Clock::time_point now) {
   auto limit = own_limit;
-  if (auto given = req.header(deadline_header); given && is_trusted_peer(req.remote_addr, trusted)) {
+  if (auto given = req.header(deadline_header); given && trusted.contains(req.remote_addr)) {
     if (auto budget = parse_budget(*given)) limit = std::min(limit, *budget);
   }
   return now + limit;
@@ -45,7 +35,7 @@ std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadli
   return std::min(left, std::chrono::milliseconds(999'999'999));
 }
 
-Middleware deadline(std::chrono::milliseconds own_limit, std::vector<std::string> trusted) {
+Middleware deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted) {
   return [own_limit, trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
     const auto now = Clock::now();
     req.context.deadline = deadline_for(req, own_limit, trusted, now);

@@ -11,10 +11,9 @@
 
 #include <chrono>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
+#include "http/client_address.hpp"
 #include "http/handler.hpp"
 #include "http/message.hpp"
 
@@ -30,15 +29,11 @@ inline constexpr std::chrono::milliseconds hop_margin{50};
 /// nullopt for anything else: empty, a sign, spaces, a fraction, more digits.
 std::optional<std::chrono::milliseconds> parse_budget(std::string_view text);
 
-/// True when `peer` (as the server prints a peer address) is one of `trusted` (canonical IP
-/// text); an IPv4-mapped IPv6 peer ("::ffff:10.0.0.1") matches its IPv4 form.
-bool is_trusted_peer(std::string_view peer, const std::vector<std::string>& trusted);
-
 /// The deadline of `req` received at `now`: now + own_limit, shortened to now + the budget of
 /// its X-Request-Deadline-Ms when the peer is trusted and the value is well-formed. A bad or
 /// untrusted value is ignored (the request still gets the service's own limit).
 Clock::time_point deadline_for(const Request& req, std::chrono::milliseconds own_limit,
-                               const std::vector<std::string>& trusted, Clock::time_point now);
+                               const TrustedProxies& trusted, Clock::time_point now);
 
 /// The X-Request-Deadline-Ms to send on a call made for a request due at `deadline`: what
 /// remains at `now` minus `margin`, rounded down to whole milliseconds. nullopt when nothing
@@ -48,6 +43,6 @@ std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadli
 
 /// Sets req.context.deadline (see deadline_for) and answers 504 `gateway_timeout` at once when
 /// it has already passed (a caller that sent a spent budget), without running the handler.
-Middleware deadline(std::chrono::milliseconds own_limit, std::vector<std::string> trusted);
+Middleware deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted);
 
 }  // namespace mercato::http

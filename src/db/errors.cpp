@@ -15,6 +15,11 @@ Error connection_error() { return with_reason(unavailable("database unavailable"
 
 Error timeout_error() { return with_reason(unavailable("database query timed out"), reason::timeout); }
 
+Error deadline_error() {
+  return with_reason(Error{ErrorCode::gateway_timeout, "the request's time ran out before the database answered"},
+                     reason::deadline);
+}
+
 Error pool_exhausted_error() { return with_reason(unavailable("database pool exhausted"), reason::pool_exhausted); }
 
 bool ends_session(std::string_view sqlstate) {

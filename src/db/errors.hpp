@@ -17,6 +17,7 @@ inline constexpr std::string_view pipeline_aborted = "pipeline_aborted";
 /// The server answered but refused the login (wrong password, no such role or database, no
 /// pg_hba.conf entry, CONNECT not granted): a configuration error, not an outage.
 inline constexpr std::string_view login_refused = "login_refused";
+inline constexpr std::string_view deadline = "deadline";
 inline constexpr std::string_view unique_violation = "23505";
 inline constexpr std::string_view foreign_key_violation = "23503";
 inline constexpr std::string_view serialization_failure = "40001";
@@ -29,6 +30,10 @@ Error connection_error();
 Error timeout_error();
 /// service_unavailable "database pool exhausted", reason "pool_exhausted".
 Error pool_exhausted_error();
+
+/// gateway_timeout "the request's time ran out", reason "deadline": a statement not started,
+/// or cancelled, because the request it works for is due (Pool::until).
+Error deadline_error();
 
 /// The error of a failed statement with this SQLSTATE: internal "database error" with the
 /// SQLSTATE as reason, except the states that mean the server is going away or cannot take

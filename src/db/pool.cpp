@@ -1,5 +1,7 @@
 #include "db/pool.hpp"
 
+#include "db/errors.hpp"
+
 namespace mercato::db {
 
 Pool::Pool(asio::io_context& io, const config::DbSettings& settings, std::string name)
@@ -25,10 +27,23 @@ asio::awaitable<std::vector<Result<QueryResult>>> Pool::pipeline(std::vector<Sta
   return run_pipeline(std::move(statements), timeout);
 }
 
-asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Duration> timeout) {
+namespace {
+
+// What a failure means to a caller with a request deadline: when the request's deadline (not
+// the call's own timeout) is what ran out, the request is due, whichever step was waiting.
+bool request_ran_out(const Error& e, Clock::time_point own, Clock::time_point request) {
+  return request <= own && (e.reason == reason::timeout || e.reason == reason::pool_exhausted);
+}
+
+}  // namespace
+
+asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Duration> timeout,
+                                               Clock::time_point request_deadline) {
   auto core = core_;
   const auto started = Clock::now();
-  const auto deadline = core->deadline_after(timeout);
+  if (started >= request_deadline) co_return deadline_error();
+  const auto own = core->deadline_after(timeout);
+  const auto deadline = std::min(own, request_deadline);
   if (auto resolved = core->resolve(st); !resolved) {
     core->record_failure(resolved.error(), started);
     co_return std::move(resolved).error();
@@ -36,17 +51,23 @@ asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Durat
   auto lease = co_await core->acquire(deadline);
   if (!lease) {
     core->record_failure(lease.error(), started);
+    if (request_ran_out(lease.error(), own, request_deadline)) co_return deadline_error();
     co_return std::move(lease).error();
   }
-  co_return co_await core->run(**lease, st, started, deadline);
+  auto r = co_await core->run(**lease, st, started, deadline);
+  if (!r && request_ran_out(r.error(), own, request_deadline)) co_return deadline_error();
+  co_return r;
 }
 
 asio::awaitable<std::vector<Result<QueryResult>>> Pool::run_pipeline(std::vector<Statement> sts,
-                                                                     std::optional<Duration> timeout) {
+                                                                     std::optional<Duration> timeout,
+                                                                     Clock::time_point request_deadline) {
   auto core = core_;
   const auto started = Clock::now();
-  const auto deadline = core->deadline_after(timeout);
   if (sts.empty()) co_return std::vector<Result<QueryResult>>{};
+  if (started >= request_deadline) co_return failed_results(sts.size(), deadline_error());
+  const auto own = core->deadline_after(timeout);
+  const auto deadline = std::min(own, request_deadline);
   for (auto& st : sts) {
     if (auto resolved = core->resolve(st); !resolved) {
       core->record_failure(resolved.error(), started);
@@ -56,23 +77,38 @@ asio::awaitable<std::vector<Result<QueryResult>>> Pool::run_pipeline(std::vector
   auto lease = co_await core->acquire(deadline);
   if (!lease) {
     core->record_failure(lease.error(), started);
+    if (request_ran_out(lease.error(), own, request_deadline)) co_return failed_results(sts.size(), deadline_error());
     co_return failed_results(sts.size(), lease.error());
   }
-  co_return co_await core->run_pipeline(**lease, sts, started, deadline);
+  auto results = co_await core->run_pipeline(**lease, sts, started, deadline);
+  for (auto& r : results)
+    if (!r && request_ran_out(r.error(), own, request_deadline)) r = deadline_error();
+  co_return results;
 }
 
 asio::awaitable<Result<Transaction>> Pool::begin(std::optional<Duration> timeout) {
+  return begin_until(timeout, no_deadline);
+}
+
+asio::awaitable<Result<Transaction>> Pool::begin_until(std::optional<Duration> timeout,
+                                                       Clock::time_point request_deadline) {
   auto core = core_;
   const auto started = Clock::now();
-  const auto deadline = core->deadline_after(timeout);
+  if (started >= request_deadline) co_return deadline_error();
+  const auto own = core->deadline_after(timeout);
+  const auto deadline = std::min(own, request_deadline);
   auto lease = co_await core->acquire(deadline);
   if (!lease) {
     core->record_failure(lease.error(), started);
+    if (request_ran_out(lease.error(), own, request_deadline)) co_return deadline_error();
     co_return std::move(lease).error();
   }
   auto begun = co_await core->run(**lease, Statement::text("BEGIN"), started, deadline);
-  if (!begun) co_return std::move(begun).error();
-  co_return Transaction(core, std::move(*lease));
+  if (!begun) {
+    if (request_ran_out(begun.error(), own, request_deadline)) co_return deadline_error();
+    co_return std::move(begun).error();
+  }
+  co_return Transaction(core, std::move(*lease), request_deadline);
 }
 
 asio::awaitable<Result<std::chrono::microseconds>> Pool::ping(std::optional<Duration> timeout) {

@@ -33,6 +33,8 @@
 
 namespace mercato::db {
 
+class PoolUntil;
+
 /// Thread-safe: coroutines on any thread of the io_context may share one Pool. The Pool
 /// must outlive the calls made through it; connections still lent out when it is destroyed
 /// are closed as they come back.
@@ -79,6 +81,14 @@ class Pool {
   template <class F>
   std::invoke_result_t<F&, Transaction&> transaction(F work, std::optional<Duration> timeout = {});
 
+  /// This pool as one request sees it: every call made through the handle ends by
+  /// `deadline` (the request's, http::RequestContext::deadline) as well as by its own timeout,
+  /// so each statement gets min(time left, DB_QUERY_TIMEOUT). Past the deadline no statement
+  /// starts, one in flight is cancelled (PQcancel), and the error is deadline_error()
+  /// (504 gateway_timeout). Transactions begun through it carry the deadline too.
+  ///   auto r = co_await ctx.pool.until(req.context.deadline).execute("product_by_id", db::params(id));
+  PoolUntil until(Clock::time_point deadline);
+
   /// `SELECT 1`; the round-trip time including getting a connection (for /health/ready).
   asio::awaitable<Result<std::chrono::microseconds>> ping(std::optional<Duration> timeout = {});
 
@@ -88,16 +98,64 @@ class Pool {
   const std::string& name() const { return core_->name(); }
 
  private:
-  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout);
+  friend class PoolUntil;
+  static constexpr Clock::time_point no_deadline = Clock::time_point::max();
+  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout,
+                                           Clock::time_point deadline = no_deadline);
   asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
-                                                                 std::optional<Duration> timeout);
+                                                                 std::optional<Duration> timeout,
+                                                                 Clock::time_point deadline = no_deadline);
+  asio::awaitable<Result<Transaction>> begin_until(std::optional<Duration> timeout, Clock::time_point deadline);
+  template <class F>
+  std::invoke_result_t<F&, Transaction&> transaction_until(F work, std::optional<Duration> timeout,
+                                                            Clock::time_point deadline);
 
   std::shared_ptr<PoolCore> core_;
 };
 
+/// A Pool bound to one request's deadline (Pool::until). Cheap to copy; the Pool must
+/// outlive it. Same calls as Pool, same meaning, plus the deadline.
+class PoolUntil {
+ public:
+  PoolUntil(Pool& pool, Clock::time_point deadline) : pool_(&pool), deadline_(deadline) {}
+
+  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
+                                             std::optional<Duration> timeout = {}) {
+    return pool_->run(Statement::text(std::string(sql), std::move(params)), timeout, deadline_);
+  }
+  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
+                                               std::optional<Duration> timeout = {}) {
+    return pool_->run(Statement::prepared(std::string(name), std::move(params)), timeout, deadline_);
+  }
+  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
+                                                             std::optional<Duration> timeout = {}) {
+    return pool_->run_pipeline(std::move(statements), timeout, deadline_);
+  }
+  asio::awaitable<Result<Transaction>> begin(std::optional<Duration> timeout = {}) {
+    return pool_->begin_until(timeout, deadline_);
+  }
+  template <class F>
+  std::invoke_result_t<F&, Transaction&> transaction(F work, std::optional<Duration> timeout = {}) {
+    return pool_->transaction_until(std::move(work), timeout, deadline_);
+  }
+  Clock::time_point deadline() const { return deadline_; }
+
+ private:
+  Pool* pool_;
+  Clock::time_point deadline_;
+};
+
+inline PoolUntil Pool::until(Clock::time_point deadline) { return PoolUntil(*this, deadline); }
+
 template <class F>
 std::invoke_result_t<F&, Transaction&> Pool::transaction(F work, std::optional<Duration> timeout) {
-  auto tx = co_await begin(timeout);
+  return transaction_until(std::move(work), timeout, no_deadline);
+}
+
+template <class F>
+std::invoke_result_t<F&, Transaction&> Pool::transaction_until(F work, std::optional<Duration> timeout,
+                                                              Clock::time_point deadline) {
+  auto tx = co_await begin_until(timeout, deadline);
   if (!tx) co_return std::move(tx).error();
   auto result = co_await work(*tx);
   if (!result) {

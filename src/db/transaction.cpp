@@ -42,23 +42,34 @@ asio::awaitable<std::vector<Result<QueryResult>>> Transaction::pipeline(std::vec
   return run_pipeline(std::move(statements), timeout);
 }
 
-asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout) {
+asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout, bool bounded) {
   if (!lease_) co_return finished_error();
   const auto started = Clock::now();
+  const auto ceiling = bounded ? deadline_ : Clock::time_point::max();
+  if (started >= ceiling) co_return deadline_error();
   if (auto resolved = core_->resolve(st); !resolved) co_return std::move(resolved).error();
-  co_return co_await core_->run(*lease_, st, started, core_->deadline_after(timeout));
+  const auto own = core_->deadline_after(timeout);
+  auto r = co_await core_->run(*lease_, st, started, std::min(own, ceiling));
+  if (!r && ceiling <= own && r.error().reason == reason::timeout) co_return deadline_error();
+  co_return r;
 }
 
 asio::awaitable<std::vector<Result<QueryResult>>> Transaction::run_pipeline(std::vector<Statement> sts,
                                                                             std::optional<Duration> timeout) {
   if (!lease_) co_return failed_results(sts.size(), finished_error());
   const auto started = Clock::now();
+  if (started >= deadline_) co_return failed_results(sts.size(), deadline_error());
   for (auto& st : sts) {
     if (auto resolved = core_->resolve(st); !resolved) {
       co_return failed_results(sts.size(), resolved.error());
     }
   }
-  co_return co_await core_->run_pipeline(*lease_, sts, started, core_->deadline_after(timeout));
+  const auto own = core_->deadline_after(timeout);
+  auto results = co_await core_->run_pipeline(*lease_, sts, started, std::min(own, deadline_));
+  if (deadline_ <= own)
+    for (auto& r : results)
+      if (!r && r.error().reason == reason::timeout) r = deadline_error();
+  co_return results;
 }
 
 asio::awaitable<Status> Transaction::commit() { return finish("COMMIT"); }
@@ -66,10 +77,13 @@ asio::awaitable<Status> Transaction::commit() { return finish("COMMIT"); }
 asio::awaitable<Status> Transaction::rollback() { return finish("ROLLBACK"); }
 
 asio::awaitable<Status> Transaction::finish(const char* sql) {
-  auto r = co_await run(Statement::text(sql), std::nullopt);
+  // A COMMIT past the deadline is not sent (the caller has stopped waiting for its answer);
+  // a ROLLBACK always is: it only gives the connection back clean.
+  const bool commit = std::string_view(sql) == "COMMIT";
+  auto r = co_await run(Statement::text(sql), std::nullopt, commit);
   lease_.release();
   if (!r) co_return std::move(r).error();
-  if (std::string_view(sql) == "COMMIT" && r->command_tag() == "ROLLBACK") {
+  if (commit && r->command_tag() == "ROLLBACK") {
     Error e = internal_error("database error");
     e.reason = "25P02";  // in_failed_sql_transaction
     co_return e;

@@ -44,16 +44,23 @@ class Transaction {
   /// False after commit() or rollback().
   bool active() const { return static_cast<bool>(lease_); }
 
+  /// The request deadline this transaction works under (Pool::until); time_point::max() when
+  /// none. Every statement, COMMIT included, ends by it: one not started by then is not sent
+  /// (deadline_error()), one still running then is cancelled. ROLLBACK is not bounded by it.
+  Clock::time_point deadline() const { return deadline_; }
+
  private:
   friend class Pool;
-  Transaction(std::shared_ptr<PoolCore> core, Lease lease) : core_(std::move(core)), lease_(std::move(lease)) {}
-  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout);
+  Transaction(std::shared_ptr<PoolCore> core, Lease lease, Clock::time_point deadline)
+      : core_(std::move(core)), lease_(std::move(lease)), deadline_(deadline) {}
+  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout, bool bounded = true);
   asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
                                                                  std::optional<Duration> timeout);
   asio::awaitable<Status> finish(const char* sql);
 
   std::shared_ptr<PoolCore> core_;
   Lease lease_;
+  Clock::time_point deadline_ = Clock::time_point::max();
 };
 
 }  // namespace mercato::db

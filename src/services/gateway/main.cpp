@@ -29,6 +29,8 @@ using namespace std::chrono_literals;
 int main(int argc, char** argv) {
   http::App app("gateway", argc, argv);
   const config::Settings& s = app.settings();
+  // A request's time budget starts here and is passed on, shortened, on every upstream call.
+  app.set_request_budget(s.upstream_timeout);
 
   // Upstreams: keep-alive connection pools, a circuit breaker per instance, round robin.
   http::ClientOptions client_options;

@@ -1,6 +1,7 @@
 #include "services/gateway/proxy.hpp"
 
 #include "core/log.hpp"
+#include "http/deadline.hpp"
 #include "http/envelope.hpp"
 
 namespace mercato::gateway {
@@ -37,6 +38,26 @@ http::Response unavailable(const UpstreamGroup& group) {
   return res;
 }
 
+// Sets (or refreshes, before a retry) the X-Request-Deadline-Ms of `out`, whose value lives
+// in `text`; false when no budget would remain for the service.
+bool set_budget(http::ClientRequest& out, std::string& text, Clock::time_point deadline) {
+  auto left = http::budget_to_send(deadline, Clock::now());
+  if (!left) return false;
+  text = std::to_string(left->count());
+  for (auto& h : out.headers)
+    if (h.first == http::deadline_header) {
+      h.second = text;
+      return true;
+    }
+  out.headers.emplace_back(http::deadline_header, text);
+  return true;
+}
+
+http::Response spent(const UpstreamGroup& group) {
+  return http::error_response(Error{ErrorCode::gateway_timeout,
+                                    "the request's time ran out before the " + group.service() + " service was asked"});
+}
+
 }  // namespace
 
 http::Handler Proxy::to(UpstreamGroup& group) {
@@ -44,7 +65,9 @@ http::Handler Proxy::to(UpstreamGroup& group) {
 }
 
 asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Request& req) {
-  const auto deadline = Clock::now() + timeout_;
+  // The request's deadline (UPSTREAM_TIMEOUT from its arrival, set by the deadline
+  // middleware) bounds the exchange; timeout_ alone serves a request built without one.
+  const auto deadline = std::min(Clock::now() + timeout_, req.context.deadline);
   std::string forwarded_for;
   http::ClientRequest out;
   // HEAD goes upstream as GET: the gateway's server derives a HEAD answer's Content-Length
@@ -53,6 +76,11 @@ asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Reque
   out.target = req.target;
   out.headers = upstream_request_headers(req, trusted_, forwarded_for);
   out.body = req.body;
+  // The service gets what remains minus a margin, so it gives up (cancelling its statement)
+  // before we stop waiting; whatever a client sent in that field is dropped.
+  std::erase_if(out.headers, [](const auto& h) { return http::iequals(h.first, http::deadline_header); });
+  std::string budget;
+  if (!set_budget(out, budget, deadline)) co_return spent(group);
 
   Instance* inst = group.pick();
   if (!inst) {
@@ -68,6 +96,7 @@ asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Reque
                 {{"request_id", req.request_id}, {"failed", inst->label}, {"error", result.error().message},
                  {"instance", other->label}});
       inst = other;
+      if (!set_budget(out, budget, deadline)) co_return spent(group);
       result = co_await client_.send(inst->pool, out, deadline);
       group.record(*inst, result.ok() || result.error().reason == http::upstream_failure::invalid);
     }

@@ -49,7 +49,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     auto in = parse_category_create(req.body);
     if (!in) co_return http::error_response(in.error());
     const std::string id = ids::uuid_v7();
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<CategoryRow>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<CategoryRow>> {
       if (auto st = co_await CategoryRepository::insert(tx, w->store, id, *in); !st) co_return st.error();
       auto row = co_await CategoryRepository::reload(tx, w->store, id);
       if (!row) co_return row;
@@ -70,7 +70,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     auto patch = parse_category_patch(req.body);
     if (!patch) co_return http::error_response(patch.error());
     const std::string id(req.param("id"));
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<CategoryRow>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<CategoryRow>> {
       auto cur = co_await CategoryRepository::lock(tx, w->store, id);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("category not found");
@@ -96,7 +96,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     auto w = begin_write(req, /*conditional=*/true, /*json_body=*/false);
     if (!w) co_return http::error_response(w.error());
     const std::string id(req.param("id"));
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
       auto cur = co_await CategoryRepository::lock(tx, w->store, id);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("category not found");

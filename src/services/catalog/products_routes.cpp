@@ -181,7 +181,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!in) co_return http::error_response(in.error());
     const std::string id = ids::uuid_v7();
 
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
       if (in->category_id && !in->category_id->empty()) {
         auto held = co_await ProductRepository::hold_category(tx, w->store, *in->category_id);
         if (!held) co_return held.error();
@@ -217,7 +217,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     const std::string id(req.param("id"));
     ProductInput merged;
 
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<Written>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<Written>> {
       auto cur = co_await ProductRepository::lock(tx, w->store, id, false);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("product not found");
@@ -257,7 +257,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!w) co_return http::error_response(w.error());
     const std::string id(req.param("id"));
 
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
       auto cur = co_await ProductRepository::lock(tx, w->store, id, false);
       if (!cur) co_return cur.error();
       if (!*cur) co_return not_found("product not found");
@@ -283,7 +283,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     const std::string id(req.param("id"));
     ProductRow deleted;
 
-    auto result = co_await ctx.pool.transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
+    auto result = co_await ctx.pool.until(req.context.deadline).transaction([&](db::Transaction& tx) -> asio::awaitable<Result<ProductRow>> {
       auto cur = co_await ProductRepository::lock(tx, w->store, id, true);
       if (!cur) co_return cur.error();
       if (!*cur) {

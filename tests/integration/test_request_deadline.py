@@ -1,0 +1,115 @@
+"""The request deadline (docs/architecture.md#request-deadline): the gateway starts a budget
+at UPSTREAM_TIMEOUT and passes what remains in X-Request-Deadline-Ms; the catalog bounds every
+statement of the request by it, so a write stuck behind a row lock is answered 504 when the
+budget is spent and its statement is cancelled, instead of waiting DB_QUERY_TIMEOUT (here 30 s)
+for the lock. Own gateway and catalog instances (on ports the kernel picks, outside every
+stack's block), so the stack's settings stay untouched."""
+
+import http.client
+import time
+import unittest
+import uuid
+
+from .test_catalog_support import IdentityIssuer, PsqlSession, psql, new_store
+from testkit import Service, request, wait_until
+
+
+def exchange(svc, method, path, body=None, headers=None, source=None, timeout=10):
+    """One request from `source` (a loopback address to bind) or the kernel's choice."""
+    conn = http.client.HTTPConnection("127.0.0.1", svc.port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
+    try:
+        import json
+        data = None if body is None else json.dumps(body).encode()
+        h = dict(headers or {})
+        if data is not None:
+            h["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"null")
+    finally:
+        conn.close()
+
+
+class RequestDeadlineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.issuer = IdentityIssuer()
+        cls.catalog = Service("catalog", env={**cls.issuer.env(), "DB_QUERY_TIMEOUT": "30s",
+                                              "TRUSTED_PROXIES": "127.0.0.1"}, wait_ready=True)
+        cls.gateway = Service("gateway", env={
+            "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(cls.catalog.port),
+            "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(cls.issuer.identity.port),
+            "UPSTREAM_TIMEOUT": "2s", "RATE_LIMIT_PER_MINUTE": "100000"}, wait_ready=True)
+        cls.store = new_store()
+        cls.token = cls.issuer.token("editor", store=cls.store)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gateway.stop()
+        cls.catalog.stop()
+        cls.issuer.close()
+
+    def auth(self):
+        return {"Authorization": "Bearer " + self.token, "X-Store-ID": self.store}
+
+    def new_product(self):
+        body = {"name": "Deadline lamp", "sku": "DL-" + uuid.uuid4().hex[:10], "price_cents": 1000,
+                "currency": "EUR", "status": "active", "stock": 1}
+        r = request(self.catalog.url, "POST", "/api/v1/products", body=body, headers=self.auth())
+        self.assertEqual(r.status, 201, r.body)
+        return r.json()["data"]["id"]
+
+    def test_a_write_behind_a_locked_row_answers_504_in_the_budget_and_leaves_no_waiting_statement(self):
+        pid = self.new_product()
+        locker = PsqlSession()
+        try:
+            locker_pid = locker("SELECT pg_backend_pid()")
+            locker("BEGIN")
+            locker(f"SELECT 1 FROM products WHERE id = '{pid}' FOR UPDATE")
+
+            started = time.monotonic()
+            status, body = exchange(self.gateway, "PATCH", f"/api/v1/products/{pid}", {"name": "Renamed"},
+                                    headers=self.auth(), timeout=40)
+            elapsed = time.monotonic() - started
+            self.assertEqual(status, 504, body)
+            self.assertEqual(body["error"]["code"], "gateway_timeout")
+            self.assertGreaterEqual(elapsed, 1.5)  # the budget was spent waiting, not refused early
+            self.assertLess(elapsed, 5.0)
+
+            def waiters():
+                return int(locker(f"SELECT count(*) FROM pg_stat_activity WHERE {locker_pid} = ANY(pg_blocking_pids(pid))"))
+            self.assertEqual(wait_until(lambda: waiters() == 0, timeout=1.0, interval=0.05), True,
+                             "the PATCH's statement still waits for the lock after the 504")
+            locker("ROLLBACK")
+        finally:
+            locker.close()
+        # The cancelled PATCH changed nothing, even once the lock is gone.
+        self.assertEqual(psql(f"SELECT name || '/' || version FROM products WHERE id = '{pid}'"), "Deadline lamp/1")
+
+    def test_the_catalog_believes_a_spent_budget_from_a_trusted_peer_only(self):
+        pid = self.new_product()
+        path = f"/api/v1/products/{pid}"
+        status, body = exchange(self.catalog, "PATCH", path, {"name": "x"},
+                                headers={**self.auth(), "X-Request-Deadline-Ms": "0"})
+        self.assertEqual(status, 504, body)
+        self.assertEqual(body["error"]["code"], "gateway_timeout")
+        # 127.0.0.10 is not in TRUSTED_PROXIES: its budget is ignored and the service's own holds.
+        status, body = exchange(self.catalog, "GET", path, headers={**self.auth(), "X-Request-Deadline-Ms": "0"},
+                                source="127.0.0.10")
+        self.assertEqual(status, 200, body)
+        for hostile in ["-1", "abc", "1.5", "99999999999999999999"]:
+            status, body = exchange(self.catalog, "GET", path, headers={**self.auth(), "X-Request-Deadline-Ms": hostile})
+            self.assertEqual(status, 200, (hostile, body))
+
+    def test_the_gateway_ignores_a_clients_budget_and_passes_on_its_own(self):
+        pid = self.new_product()
+        # A client of the gateway is not trusted (its TRUSTED_PROXIES is empty): a spent budget
+        # it sends neither shortens the gateway's nor reaches the catalog.
+        status, body = exchange(self.gateway, "GET", f"/api/v1/products/{pid}",
+                                headers={**self.auth(), "X-Request-Deadline-Ms": "0"})
+        self.assertEqual(status, 200, body)
+
+
+if __name__ == "__main__":
+    unittest.main()

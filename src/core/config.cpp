@@ -43,9 +43,16 @@ constexpr VarSpec kVars[] = {
      16 * 1024 * kKiB},
     {"HTTP_MAX_CONNECTIONS", K::integer, "10000", "client connections open at once; more wait in the backlog", {}, 1,
      1'000'000},
+    {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", K::integer, "256",
+     "client connections one peer address may hold open (more are closed at accept; TRUSTED_PROXIES are exempt); at "
+     "most HTTP_MAX_CONNECTIONS",
+     {}, 1, 1'000'000},
+    {"HTTP_REQUEST_START_TIMEOUT", K::duration, "5s",
+     "a new connection is closed unless its first request starts (first byte) within this", {}, 1, kHour},
     {"HTTP_READ_TIMEOUT", K::duration, "10s", "time a client has to send one whole request", {}, 1, kHour},
-    {"HTTP_IDLE_TIMEOUT", K::duration, "60s", "keep-alive connection closed after this long without a request", {},
-     1, 24 * kHour},
+    {"HTTP_IDLE_TIMEOUT", K::duration, "60s",
+     "keep-alive connection closed after this long without a request, once it has completed one", {}, 1,
+     24 * kHour},
     {"SHUTDOWN_TIMEOUT", K::duration, "10s", "time in-flight requests get to finish after SIGTERM", {}, 0, kHour},
 
     {"DB_HOST", K::string, "127.0.0.1", "PostgreSQL primary host"},
@@ -698,6 +705,10 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.http.max_body = L.bytes("HTTP_MAX_BODY");
   s.http.max_header = L.bytes("HTTP_MAX_HEADER");
   s.http.max_connections = L.integer("HTTP_MAX_CONNECTIONS");
+  s.http.max_connections_per_address =
+      L.at_most("HTTP_MAX_CONNECTIONS_PER_ADDRESS", L.integer("HTTP_MAX_CONNECTIONS_PER_ADDRESS"),
+                "HTTP_MAX_CONNECTIONS", s.http.max_connections);
+  s.http.request_start_timeout = L.duration("HTTP_REQUEST_START_TIMEOUT");
   s.http.read_timeout = L.duration("HTTP_READ_TIMEOUT");
   s.http.idle_timeout = L.duration("HTTP_IDLE_TIMEOUT");
   s.http.shutdown_timeout = L.duration("SHUTDOWN_TIMEOUT");

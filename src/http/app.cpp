@@ -68,6 +68,9 @@ int App::run() {
   so.max_body = hs.max_body;
   so.max_header = hs.max_header;
   so.max_connections = hs.max_connections;
+  so.max_connections_per_address = hs.max_connections_per_address;
+  so.uncapped_addresses = settings_.trusted_proxies;  // proxies carry many clients' connections
+  so.request_start_timeout = hs.request_start_timeout;
   so.read_timeout = hs.read_timeout;
   so.idle_timeout = hs.idle_timeout;
   so.io_threads = hs.workers;  // the threads started below, and no others, run io_

@@ -53,6 +53,10 @@ constexpr VarSpec kVars[] = {
     {"HTTP_IDLE_TIMEOUT", K::duration, "60s",
      "keep-alive connection closed after this long without a request, once it has completed one", {}, 1,
      24 * kHour},
+    {"METRICS_HOST", K::string, "127.0.0.1",
+     "address of the internal listener serving /metrics, /health/live and /health/ready (never the API port)"},
+    {"METRICS_PORT", K::port, "gateway=9080,catalog=9081,identity=9082,*=9080",
+     "port of the internal /metrics listener; must differ from HTTP_PORT"},
     {"SHUTDOWN_TIMEOUT", K::duration, "10s", "time in-flight requests get to finish after SIGTERM", {}, 0, kHour},
 
     {"DB_HOST", K::string, "127.0.0.1", "PostgreSQL primary host"},
@@ -442,6 +446,23 @@ class Loader {
     return ip;
   }
 
+  /// One IP address (a listener's address), kept as written.
+  std::string ip_address(std::string_view name) {
+    Raw r = take(name, K::string);
+    std::string ip;
+    if (!failed() && !canonical_ip(r.text, ip)) fail(r, "expected an IP address such as 127.0.0.1");
+    return r.text;
+  }
+
+  /// `name`'s port must not be `other`'s: two listeners of one process cannot share a port.
+  void port_differs(std::string_view name, std::uint16_t value, std::string_view other, std::uint16_t other_value) {
+    if (failed() || value != other_value) return;
+    const VarSpec& spec = find(name);
+    const char* set = getenv_(std::string(name).c_str());
+    fail(Raw{&spec, set && *set ? std::string(set) : std::to_string(value)},
+         "expected a port other than " + std::string(other) + " (" + std::to_string(other_value) + ")");
+  }
+
   /// Empty, or an HTTP-date (kept as written: it is sent in headers as is).
   std::string http_date(std::string_view name) {
     Raw r = take(name, K::http_date);
@@ -711,6 +732,9 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.http.request_start_timeout = L.duration("HTTP_REQUEST_START_TIMEOUT");
   s.http.read_timeout = L.duration("HTTP_READ_TIMEOUT");
   s.http.idle_timeout = L.duration("HTTP_IDLE_TIMEOUT");
+  s.http.metrics_host = L.ip_address("METRICS_HOST");
+  s.http.metrics_port = L.port("METRICS_PORT");
+  L.port_differs("METRICS_PORT", s.http.metrics_port, "HTTP_PORT", s.http.port);
   s.http.shutdown_timeout = L.duration("SHUTDOWN_TIMEOUT");
 
   s.db.host = L.string("DB_HOST");

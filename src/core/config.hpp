@@ -90,6 +90,8 @@ struct HttpSettings {
   Duration read_timeout{};
   Duration idle_timeout{};
   Duration shutdown_timeout{};
+  std::string metrics_host;  // the internal listener: /metrics and /health/*
+  std::uint16_t metrics_port = 0;
 };
 
 struct CacheSettings {

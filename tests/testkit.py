@@ -118,6 +118,8 @@ class Service:
         self.url = f"http://127.0.0.1:{self.port}"
         # /metrics is served only on the internal listener, never on the API port.
         self.metrics_port = int((env or {}).get("METRICS_PORT") or free_port())
+        while self.metrics_port == self.port:  # free_port() may hand out the same port twice
+            self.metrics_port = free_port()
         self.metrics_url = f"http://127.0.0.1:{self.metrics_port}"
         full_env = dict(os.environ)
         full_env.update(stack_env())

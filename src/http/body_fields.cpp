@@ -27,7 +27,6 @@ BodyFields::BodyFields(simdjson::dom::element root, std::string prefix) : prefix
   simdjson::dom::object obj;
   if (root.get(obj) != simdjson::SUCCESS) {
     errors_.push_back({whole, "must be a JSON object"});
-    refused_ = true;
     return;
   }
   // The count comes from the parsed document (saturated, never walked), so an object of
@@ -65,7 +64,8 @@ std::optional<simdjson::dom::element> BodyFields::take(std::string_view name) {
 }
 
 void BodyFields::missing(std::string_view name) {
-  // A refused body has no members to take: its one error says why, not one per field.
+  // An object refused for its size: its one error says why, not one per field (a body that is
+  // not an object still lists the required fields, as clients already expect).
   if (!refused_) add(name, "is required");
 }
 

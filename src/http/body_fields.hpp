@@ -35,8 +35,8 @@ struct TextRule {
 /// finish() reports every member nobody took.
 class BodyFields {
  public:
-  /// A root that is not an object, or an object of more than kMaxBodyMembers members, is itself
-  /// the one error (field "body", or the prefix's path); takes then report nothing more.
+  /// A root that is not an object is itself an error (field "body", or the prefix's path). An
+  /// object of more than kMaxBodyMembers members is the one error: takes then report nothing.
   explicit BodyFields(simdjson::dom::element root, std::string prefix = {});
 
   bool has(std::string_view name) const;
@@ -72,7 +72,7 @@ class BodyFields {
 
   std::vector<Member> members_;
   std::vector<FieldError> errors_;
-  bool refused_ = false;  // not an object, or too many members: nothing to take
+  bool refused_ = false;  // too many members: nothing to take, nothing more to report
   std::string prefix_;
 };
 

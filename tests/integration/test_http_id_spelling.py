@@ -11,7 +11,7 @@ import unittest
 import uuid
 
 from testkit import Service, raw_exchange, request
-from test_catalog_support import IdentityIssuer, new_store
+from .test_catalog_support import IdentityIssuer, new_store
 
 
 class IdSpelling(unittest.TestCase):

@@ -118,9 +118,13 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       await call('GET', '/health/ready', { expect: [200, 503] });
     });
 
-    it('metrics_are_prometheus_text', async () => {
-      const m = await call('GET', '/metrics', { expect: 200 });
-      assert.match(m.text, /^# (HELP|TYPE) /m);
+    it('metrics_are_not_served_on_the_api_port', async () => {
+      // Internal only (each service's METRICS_PORT): here /metrics is an unknown path.
+      const res = await fetch(`${BASE}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const body = await res.json();
+      assert.equal(res.status, 404);
+      assert.deepEqual(validator.errorsAt('#/components/schemas/ErrorEnvelope', body), []);
+      assert.equal(body.error.code, 'not_found');
     });
 
     it('the_gateway_serves_this_document_with_an_etag_and_304', async () => {

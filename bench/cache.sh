@@ -100,7 +100,7 @@ measure cache-l2-detail "$WORK/detail.json"
 step "cache: stampede, 1000 concurrent reads of one cold id"
 start_catalog
 queries() {
-  curl -fsS "$CATALOG/metrics" | awk '/^db_queries_total\{pool="catalog",result="ok"\}/ { print $2 }'
+  curl -fsS "$(service_metrics_url catalog)/metrics" | awk '/^db_queries_total\{pool="catalog",result="ok"\}/ { print $2 }'
 }
 before=$(queries)
 ok=$(for _ in $(seq 1000); do printf 'url = "%s/api/v1/products/%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' "$CATALOG" "$COLD_ID"; done |

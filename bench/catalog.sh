@@ -15,7 +15,7 @@
 #                lamp, vintage, …) — v1, so each request also counts its matches (capped)
 #
 # and prints `BENCH catalog-<case> rps= p50_ms= p99_ms= ratio_to_nginx= queries_per_request=`.
-# queries_per_request = growth of the catalog's db_queries_total (its /metrics) during each
+# queries_per_request = growth of the catalog's db_queries_total (its internal /metrics) during each
 # measured run / the requests wrk completed in it (median over rounds): 1 for a detail, 2 for
 # a v1 list (page + count, pipelined), 1 for a v2 page (none is coalesced: no cache, no single flight).
 #
@@ -232,7 +232,7 @@ cp "$EXPLAIN" "$KEEP/explain.txt"
 
 # ---- measure -------------------------------------------------------------------------------
 db_queries() {
-  curl -fsS "$CAT/metrics" | awk '/^db_queries_total\{/ && /pool="catalog"/ { n += $NF } END { printf "%d\n", n }'
+  curl -fsS "$(service_metrics_url catalog)/metrics" | awk '/^db_queries_total\{/ && /pool="catalog"/ { n += $NF } END { printf "%d\n", n }'
 }
 QPR=()
 q_before() { [[ $1 == catalog ]] && Q0=$(db_queries); }

@@ -26,6 +26,7 @@ svc_env() {
     "ENVIRONMENT=$environment"
     "HTTP_HOST=$(component_host "$name")"
     "HTTP_PORT=$(component_port "$name")"
+    "METRICS_PORT=$(component_metrics_port "$name")"
     "DB_HOST=${DB_HOST:-127.0.0.1}"
     "DB_PORT=${DB_PORT:-$PORT_PG}"
     "REDIS_HOST=${REDIS_HOST:-127.0.0.1}"
@@ -101,6 +102,7 @@ svc_start() {
   fi
   port=$(component_port "$name")
   port_free "$port" "$(component_host "$name")" || return 1
+  port_free "$(component_metrics_port "$name")" || return 1
   svc_env "$name"
   cmd=()
   [[ -n $cpu ]] && cmd+=(taskset -c "$cpu")

@@ -34,6 +34,17 @@ stack_default_ports() {
   esac
 }
 
+# Default ports of the services' internal /metrics listeners per stack: gateway catalog identity.
+# Never the API ports: /metrics is not served there.
+stack_default_metrics_ports() {
+  case $1 in
+    dev) echo 9080 9081 9082 ;;
+    test) echo 19080 19081 19082 ;;
+    bench) echo 29080 29081 29082 ;;
+    *) return 1 ;;
+  esac
+}
+
 # Selects a stack: sets STACK, STATE, LOG_DIR, RUN_DIR and the PORT_* variables.
 # Ports come from MERCATO_<WHAT>_PORT or the stack's defaults. Once a stack has started, the
 # values it started with are kept in run/stack.env and win, so `down`, `status` and `_ctl` act
@@ -57,6 +68,10 @@ stack_use() {
   PORT_PG_REPLICA=${MERCATO_PG_REPLICA_PORT:-${d[5]}}
   PORT_REDIS=${MERCATO_REDIS_PORT:-${d[6]}}
   PORT_REDIS_CACHE=${MERCATO_REDIS_CACHE_PORT:-${d[7]}}
+  read -r -a d <<< "$(stack_default_metrics_ports "$STACK")"
+  PORT_GATEWAY_METRICS=${MERCATO_GATEWAY_METRICS_PORT:-${d[0]}}
+  PORT_CATALOG_METRICS=${MERCATO_CATALOG_METRICS_PORT:-${d[1]}}
+  PORT_IDENTITY_METRICS=${MERCATO_IDENTITY_METRICS_PORT:-${d[2]}}
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -67,7 +82,7 @@ stack_use() {
   fi
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
-    "$PORT_REDIS_CACHE"; do
+    "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -78,7 +93,7 @@ stack_save() {
     echo "# Ports and options the $STACK stack was started with (written by ./mercato)."
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
-      PG_REPLICA STACK_BIN_DIR; do
+      PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PG_REPLICA STACK_BIN_DIR; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -103,6 +118,16 @@ stack_wipe() {
 }
 
 service_url() { printf 'http://%s:%s' "$(component_host "$1")" "$(component_port "$1")"; }
+
+# The internal listener of service $1 (/metrics, /health/*), on METRICS_HOST's default address.
+component_metrics_port() {
+  case $1 in
+    gateway) echo "$PORT_GATEWAY_METRICS" ;;
+    catalog) echo "$PORT_CATALOG_METRICS" ;;
+    identity) echo "$PORT_IDENTITY_METRICS" ;;
+  esac
+}
+service_metrics_url() { printf 'http://127.0.0.1:%s' "$(component_metrics_port "$1")"; }
 
 # Component dispatch --------------------------------------------------------------------------
 
@@ -269,7 +294,8 @@ stack_print_urls() {
   if web_enabled; then printf '  %-10s %s\n' dashboard "$(service_url web)"; fi
   printf '  %-10s %s\n' catalog "$(service_url catalog)"
   printf '  %-10s %s\n' identity "$(service_url identity)"
-  printf '  %-10s %s/metrics   (each service serves /metrics, /health/live, /health/ready)\n' metrics "$(service_url gateway)"
+  printf '  %-10s %s/metrics   (internal: catalog %s, identity %s; never on the API ports)\n' metrics \
+    "$(service_metrics_url gateway)" "$(component_metrics_port catalog)" "$(component_metrics_port identity)"
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi

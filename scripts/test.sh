@@ -87,6 +87,10 @@ test_env() {
   MERCATO_CATALOG_URL=$(service_url catalog)
   MERCATO_IDENTITY_URL=$(service_url identity)
   MERCATO_WEB_URL=$(service_url web)
+  export MERCATO_GATEWAY_METRICS_URL MERCATO_CATALOG_METRICS_URL MERCATO_IDENTITY_METRICS_URL
+  MERCATO_GATEWAY_METRICS_URL=$(service_metrics_url gateway)
+  MERCATO_CATALOG_METRICS_URL=$(service_metrics_url catalog)
+  MERCATO_IDENTITY_METRICS_URL=$(service_metrics_url identity)
   if [[ $PG_REPLICA == 1 ]]; then export DB_REPLICA_HOSTS=127.0.0.1:$PORT_PG_REPLICA; fi
 }
 

@@ -116,9 +116,14 @@ class Service:
         self.name = name
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # /metrics is served only on the internal listener, never on the API port.
+        self.metrics_port = int((env or {}).get("METRICS_PORT") or free_port())
+        while self.metrics_port == self.port:  # free_port() may hand out the same port twice
+            self.metrics_port = free_port()
+        self.metrics_url = f"http://127.0.0.1:{self.metrics_port}"
         full_env = dict(os.environ)
         full_env.update(stack_env())
-        full_env.update({"HTTP_PORT": str(self.port), "HTTP_WORKERS": "2"})
+        full_env.update({"HTTP_PORT": str(self.port), "HTTP_WORKERS": "2", "METRICS_PORT": str(self.metrics_port)})
         full_env.update(env or {})
         self.proc = subprocess.Popen([os.path.join(BIN_DIR, f"mercato-{name}")], env=full_env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -140,6 +145,13 @@ class Service:
 
     def get(self, path, **kw):
         return request(self.url, "GET", path, **kw)
+
+    def metrics(self):
+        """The service's Prometheus text, from its internal listener."""
+        r = request(self.metrics_url, "GET", "/metrics")
+        if r.status != 200:
+            raise AssertionError(f"{self.name} /metrics answered {r.status}")
+        return r.body.decode()
 
     def fd_count(self):
         return len(os.listdir(f"/proc/{self.pid}/fd"))

@@ -43,9 +43,20 @@ constexpr VarSpec kVars[] = {
      16 * 1024 * kKiB},
     {"HTTP_MAX_CONNECTIONS", K::integer, "10000", "client connections open at once; more wait in the backlog", {}, 1,
      1'000'000},
+    {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", K::integer, "256",
+     "client connections one peer address may hold open (more are closed at accept; TRUSTED_PROXIES are exempt); at "
+     "most HTTP_MAX_CONNECTIONS",
+     {}, 1, 1'000'000},
+    {"HTTP_REQUEST_START_TIMEOUT", K::duration, "5s",
+     "a new connection is closed unless its first request starts (first byte) within this", {}, 1, kHour},
     {"HTTP_READ_TIMEOUT", K::duration, "10s", "time a client has to send one whole request", {}, 1, kHour},
-    {"HTTP_IDLE_TIMEOUT", K::duration, "60s", "keep-alive connection closed after this long without a request", {},
-     1, 24 * kHour},
+    {"HTTP_IDLE_TIMEOUT", K::duration, "60s",
+     "keep-alive connection closed after this long without a request, once it has completed one", {}, 1,
+     24 * kHour},
+    {"METRICS_HOST", K::string, "127.0.0.1",
+     "address of the internal listener serving /metrics, /health/live and /health/ready (never the API port)"},
+    {"METRICS_PORT", K::port, "gateway=9080,catalog=9081,identity=9082,*=9080",
+     "port of the internal /metrics listener; must differ from HTTP_PORT"},
     {"SHUTDOWN_TIMEOUT", K::duration, "10s", "time in-flight requests get to finish after SIGTERM", {}, 0, kHour},
 
     {"DB_HOST", K::string, "127.0.0.1", "PostgreSQL primary host"},
@@ -439,6 +450,23 @@ class Loader {
     return ip;
   }
 
+  /// One IP address (a listener's address), kept as written.
+  std::string ip_address(std::string_view name) {
+    Raw r = take(name, K::string);
+    std::string ip;
+    if (!failed() && !canonical_ip(r.text, ip)) fail(r, "expected an IP address such as 127.0.0.1");
+    return r.text;
+  }
+
+  /// `name`'s port must not be `other`'s: two listeners of one process cannot share a port.
+  void port_differs(std::string_view name, std::uint16_t value, std::string_view other, std::uint16_t other_value) {
+    if (failed() || value != other_value) return;
+    const VarSpec& spec = find(name);
+    const char* set = getenv_(std::string(name).c_str());
+    fail(Raw{&spec, set && *set ? std::string(set) : std::to_string(value)},
+         "expected a port other than " + std::string(other) + " (" + std::to_string(other_value) + ")");
+  }
+
   /// Empty, or an HTTP-date (kept as written: it is sent in headers as is).
   std::string http_date(std::string_view name) {
     Raw r = take(name, K::http_date);
@@ -702,8 +730,15 @@ Result<Settings> load(std::string_view service, const Getenv& getenv) {
   s.http.max_body = L.bytes("HTTP_MAX_BODY");
   s.http.max_header = L.bytes("HTTP_MAX_HEADER");
   s.http.max_connections = L.integer("HTTP_MAX_CONNECTIONS");
+  s.http.max_connections_per_address =
+      L.at_most("HTTP_MAX_CONNECTIONS_PER_ADDRESS", L.integer("HTTP_MAX_CONNECTIONS_PER_ADDRESS"),
+                "HTTP_MAX_CONNECTIONS", s.http.max_connections);
+  s.http.request_start_timeout = L.duration("HTTP_REQUEST_START_TIMEOUT");
   s.http.read_timeout = L.duration("HTTP_READ_TIMEOUT");
   s.http.idle_timeout = L.duration("HTTP_IDLE_TIMEOUT");
+  s.http.metrics_host = L.ip_address("METRICS_HOST");
+  s.http.metrics_port = L.port("METRICS_PORT");
+  L.port_differs("METRICS_PORT", s.http.metrics_port, "HTTP_PORT", s.http.port);
   s.http.shutdown_timeout = L.duration("SHUTDOWN_TIMEOUT");
 
   s.db.host = L.string("DB_HOST");

@@ -85,9 +85,13 @@ struct HttpSettings {
   std::size_t max_body = 0;
   std::size_t max_header = 0;
   int max_connections = 0;
+  int max_connections_per_address = 0;  // at most max_connections
+  Duration request_start_timeout{};     // a new connection's first byte
   Duration read_timeout{};
   Duration idle_timeout{};
   Duration shutdown_timeout{};
+  std::string metrics_host;  // the internal listener: /metrics and /health/*
+  std::uint16_t metrics_port = 0;
 };
 
 struct CacheSettings {

@@ -74,6 +74,10 @@ TEST(ConfigDefaults, match_the_contract) {
   EXPECT_EQ(s.http.max_body, 1024u * 1024);
   EXPECT_EQ(s.http.max_header, 16u * 1024);
   EXPECT_EQ(s.http.max_connections, 10000);
+  EXPECT_EQ(s.http.max_connections_per_address, 256);
+  EXPECT_EQ(s.http.request_start_timeout, 5s);
+  EXPECT_EQ(s.http.metrics_host, "127.0.0.1");
+  EXPECT_EQ(s.http.metrics_port, 9081);
   EXPECT_EQ(s.http.read_timeout, 10s);
   EXPECT_EQ(s.http.idle_timeout, 60s);
   EXPECT_EQ(s.http.shutdown_timeout, 10s);
@@ -256,6 +260,9 @@ TEST(ConfigValues, idle_connection_default_follows_a_lowered_maximum) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->db.max_idle_conns, 10);
   EXPECT_EQ(r->redis.min_idle_conns, 4);
+  auto small = load_with("catalog", {{"HTTP_MAX_CONNECTIONS", "100"}});
+  ASSERT_TRUE(small.ok()) << small.error().message;
+  EXPECT_EQ(small->http.max_connections_per_address, 100);
 }
 
 TEST(ConfigValues, choices_are_case_insensitive_and_stored_canonically) {
@@ -402,6 +409,14 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"CORS_ORIGINS", "localhost:3000", R"(config: CORS_ORIGINS="localhost:3000": expected origins such as http://localhost:3000 (no path) separated by commas, or *)"},
       {"CORS_ORIGINS", "http://a.example/", R"(config: CORS_ORIGINS="http://a.example/": expected origins such as http://localhost:3000 (no path) separated by commas, or *)"},
       {"DB_MAX_IDLE_CONNS", "30", R"(config: DB_MAX_IDLE_CONNS="30": expected an integer 0-1000, at most DB_MAX_OPEN_CONNS (25))"},
+      {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0", R"(config: HTTP_MAX_CONNECTIONS_PER_ADDRESS="0": expected an integer 1-1000000)"},
+      {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", "many", R"(config: HTTP_MAX_CONNECTIONS_PER_ADDRESS="many": expected an integer 1-1000000)"},
+      {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", "10001", R"(config: HTTP_MAX_CONNECTIONS_PER_ADDRESS="10001": expected an integer 1-1000000, at most HTTP_MAX_CONNECTIONS (10000))"},
+      {"HTTP_REQUEST_START_TIMEOUT", "0s", R"(config: HTTP_REQUEST_START_TIMEOUT="0s": expected a duration from 1ms to 1h)"},
+      {"HTTP_REQUEST_START_TIMEOUT", "5", R"(config: HTTP_REQUEST_START_TIMEOUT="5": expected a duration such as 500ms, 30s, 15m or 1h30m)"},
+      {"METRICS_PORT", "0", R"(config: METRICS_PORT="0": expected a port number 1-65535)"},
+      {"METRICS_PORT", "8081", R"(config: METRICS_PORT="8081": expected a port other than HTTP_PORT (8081))"},
+      {"METRICS_HOST", "metrics.internal", R"(config: METRICS_HOST="metrics.internal": expected an IP address such as 127.0.0.1)"},
       {"REDIS_MIN_IDLE_CONNS", "101", R"(config: REDIS_MIN_IDLE_CONNS="101": expected an integer 0-10000, at most REDIS_POOL_SIZE (100))"},
       {"TRUSTED_PROXIES", "10.0.0.256", R"(config: TRUSTED_PROXIES="10.0.0.256": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
       {"TRUSTED_PROXIES", "lb.internal", R"(config: TRUSTED_PROXIES="lb.internal": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
@@ -416,6 +431,10 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
     EXPECT_EQ(msg, c.message) << c.var << "=" << c.value;
     EXPECT_EQ(msg.find('\n'), std::string::npos);
   }
+}
+
+TEST(ConfigErrors, an_api_port_on_the_default_metrics_port_names_metrics_port) {
+  EXPECT_EQ(error_of({{"HTTP_PORT", "9081"}}), R"(config: METRICS_PORT="9081": expected a port other than HTTP_PORT (9081))");
 }
 
 TEST(ConfigErrors, control_characters_in_a_value_stay_on_one_line) {

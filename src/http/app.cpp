@@ -58,13 +58,22 @@ int App::run() {
   for (auto& m : service_middleware_) pipeline.use(std::move(m));
 
   health_.install(router_);
-  router_.get("/metrics", [](Request&) -> asio::awaitable<Response> {
+  pipeline.terminal([this](Request& req) { return router_.dispatch(req); });
+
+  // The internal listener (METRICS_HOST:METRICS_PORT): /metrics names upstream addresses and
+  // counts logins, so it is never routed on the API port, where /metrics is a 404 like any
+  // unknown path. Health is served here too, for probes that only reach the internal address.
+  Router internal;
+  health_.install(internal);
+  internal.get("/metrics", [](Request&) -> asio::awaitable<Response> {
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics::Registry::global().render();
     co_return r;
   });
-  pipeline.terminal([this](Request& req) { return router_.dispatch(req); });
+  Pipeline internal_pipeline;
+  internal_pipeline.use(request_id()).use(recover());
+  internal_pipeline.terminal([&internal](Request& req) { return internal.dispatch(req); });
 
   ServerOptions so;
   so.host = hs.host;
@@ -72,24 +81,37 @@ int App::run() {
   so.max_body = hs.max_body;
   so.max_header = hs.max_header;
   so.max_connections = hs.max_connections;
+  so.max_connections_per_address = hs.max_connections_per_address;
+  so.uncapped_addresses = settings_.trusted_proxies;  // proxies carry many clients' connections
+  so.request_start_timeout = hs.request_start_timeout;
   so.read_timeout = hs.read_timeout;
   so.idle_timeout = hs.idle_timeout;
   so.io_threads = hs.workers;  // the threads started below, and no others, run io_
   Server server(*io_, so, [&pipeline](Request& req) { return pipeline(req); });
   if (auto st = server.start(); !st) fail_startup(st.error().message);
+  ServerOptions mo = so;  // the same limits; a scraper is one more client
+  mo.host = hs.metrics_host;
+  mo.port = hs.metrics_port;
+  mo.uncapped_addresses.clear();
+  Server metrics_server(*io_, mo, [&internal_pipeline](Request& req) { return internal_pipeline(req); });
+  if (auto st = metrics_server.start(); !st) fail_startup("METRICS_PORT: " + st.error().message);
 
   asio::signal_set signals(*io_, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     log::info("stopping", {{"signal", sig}, {"connections", server.active_connections()}});
     health_.set_draining();
-    server.shutdown(hs.shutdown_timeout, [this] {
-      for (auto& hook : stop_hooks_) hook();
-      io_->stop();
+    // The internal listener stops with the API: a scrape during the drain still answers.
+    server.shutdown(hs.shutdown_timeout, [this, &metrics_server, &hs] {
+      metrics_server.shutdown(hs.shutdown_timeout, [this] {
+        for (auto& hook : stop_hooks_) hook();
+        io_->stop();
+      });
     });
   });
 
-  log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"workers", hs.workers}});
+  log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"workers", hs.workers},
+                          {"metrics_host", hs.metrics_host}, {"metrics_port", static_cast<int>(metrics_server.port())}});
   std::vector<std::thread> threads;
   for (int i = 1; i < hs.workers; ++i) threads.emplace_back([this] { io_->run(); });
   io_->run();

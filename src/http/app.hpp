@@ -1,7 +1,8 @@
 #pragma once
 // What every service's main() is made of: settings from the environment (exit 2 with one line
 // on a bad value), logging, an io_context run by HTTP_WORKERS threads, the standard
-// middleware, /health/* and /metrics, and a graceful stop on SIGTERM/SIGINT.
+// middleware, /health/* on the API port, an internal listener (METRICS_HOST:METRICS_PORT) for
+// /metrics and /health/*, and a graceful stop on SIGTERM/SIGINT.
 //
 //   int main(int argc, char** argv) {
 //     mercato::http::App app("catalog", argc, argv);

@@ -1,6 +1,7 @@
 #include "http/body_fields.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/ids.hpp"
 
@@ -22,14 +23,25 @@ std::size_t utf8_length(std::string_view s) {
 }
 
 BodyFields::BodyFields(simdjson::dom::element root, std::string prefix) : prefix_(std::move(prefix)) {
+  const std::string whole = prefix_.empty() ? "body" : prefix_.substr(0, prefix_.size() - 1);
   simdjson::dom::object obj;
   if (root.get(obj) != simdjson::SUCCESS) {
-    errors_.push_back({prefix_.empty() ? "body" : prefix_.substr(0, prefix_.size() - 1), "must be a JSON object"});
+    errors_.push_back({whole, "must be a JSON object"});
     return;
   }
+  // The count comes from the parsed document (saturated, never walked), so an object of
+  // 120,000 members is refused at the cost of its parse; below the cap a hash set finds
+  // duplicates in one pass (the former pairwise check was quadratic: issue 13).
+  if (obj.size() > kMaxBodyMembers) {
+    errors_.push_back({whole, "must have at most " + std::to_string(kMaxBodyMembers) + " members"});
+    refused_ = true;
+    return;
+  }
+  members_.reserve(obj.size());
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(obj.size());
   for (auto field : obj) {
-    const bool dup = std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.key == field.key; });
-    if (dup) {
+    if (!seen.insert(field.key).second) {
       errors_.push_back({path(field.key), "is given more than once"});
       continue;
     }
@@ -51,6 +63,12 @@ std::optional<simdjson::dom::element> BodyFields::take(std::string_view name) {
   return std::nullopt;
 }
 
+void BodyFields::missing(std::string_view name) {
+  // An object refused for its size: its one error says why, not one per field (a body that is
+  // not an object still lists the required fields, as clients already expect).
+  if (!refused_) add(name, "is required");
+}
+
 void BodyFields::add(std::string_view field, std::string message) {
   errors_.push_back({path(field), std::move(message)});
 }
@@ -58,7 +76,7 @@ void BodyFields::add(std::string_view field, std::string message) {
 std::optional<std::string> BodyFields::text(std::string_view name, const TextRule& rule, bool required) {
   auto v = take(name);
   if (!v) {
-    if (required) add(name, "is required");
+    if (required) missing(name);
     return std::nullopt;
   }
   std::string_view s;
@@ -89,7 +107,7 @@ std::optional<std::int64_t> BodyFields::integer(std::string_view name, std::int6
                                                 bool required) {
   auto v = take(name);
   if (!v) {
-    if (required) add(name, "is required");
+    if (required) missing(name);
     return std::nullopt;
   }
   const std::string range = "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
@@ -134,7 +152,7 @@ std::vector<FieldError> BodyFields::finish() {
 std::optional<std::string> BodyFields::string(std::string_view name, bool required, std::size_t max_chars) {
   auto v = take(name);
   if (!v) {
-    if (required) add(name, "is required");
+    if (required) missing(name);
     return std::nullopt;
   }
   std::string_view s;
@@ -152,7 +170,7 @@ std::optional<std::string> BodyFields::string(std::string_view name, bool requir
 std::optional<bool> BodyFields::boolean(std::string_view name, bool required) {
   auto v = take(name);
   if (!v) {
-    if (required) add(name, "is required");
+    if (required) missing(name);
     return std::nullopt;
   }
   bool b = false;

@@ -19,6 +19,11 @@ namespace mercato::http {
 /// rejected invalid sequences where it matters).
 std::size_t utf8_length(std::string_view s);
 
+/// Members one JSON object of a request body may have. A larger object is refused as a whole
+/// (one 422 detail, "must have at most 256 members") before any member is looked at: no route
+/// takes more than a few dozen, and the cap bounds the work and the error list a body can cause.
+inline constexpr std::size_t kMaxBodyMembers = 256;
+
 /// Rules for one text field. Lengths count code points.
 struct TextRule {
   std::size_t min = 0;
@@ -30,7 +35,8 @@ struct TextRule {
 /// finish() reports every member nobody took.
 class BodyFields {
  public:
-  /// A root that is not an object is itself an error (field "body").
+  /// A root that is not an object is itself an error (field "body", or the prefix's path). An
+  /// object of more than kMaxBodyMembers members is the one error: takes then report nothing.
   explicit BodyFields(simdjson::dom::element root, std::string prefix = {});
 
   bool has(std::string_view name) const;
@@ -62,8 +68,11 @@ class BodyFields {
     simdjson::dom::element value;
     bool taken = false;
   };
+  void missing(std::string_view name);
+
   std::vector<Member> members_;
   std::vector<FieldError> errors_;
+  bool refused_ = false;  // too many members: nothing to take, nothing more to report
   std::string prefix_;
 };
 

@@ -1,5 +1,7 @@
 #include "http/envelope.hpp"
 
+#include <algorithm>
+
 #include "core/json.hpp"
 
 namespace mercato::http {
@@ -22,11 +24,17 @@ std::string error_body(const Error& e) {
   std::string out;
   json::Writer w(out);
   w.begin_object().key("success").boolean(false).key("error").begin_object();
-  w.key("code").string(code_name(e.code)).key("message").string(e.message);
-  if (!e.details.empty()) {
+  const std::size_t shown = std::min(e.details.size(), kMaxErrorDetails);
+  if (shown < e.details.size())
+    w.key("code").string(code_name(e.code)).key("message").string(
+        e.message + " (the first " + std::to_string(shown) + " of " + std::to_string(e.details.size()) +
+        " problems are listed)");
+  else
+    w.key("code").string(code_name(e.code)).key("message").string(e.message);
+  if (shown > 0) {
     w.key("details").begin_array();
-    for (const auto& d : e.details)
-      w.begin_object().key("field").string(d.field).key("message").string(d.message).end_object();
+    for (std::size_t i = 0; i < shown; ++i)
+      w.begin_object().key("field").string(e.details[i].field).key("message").string(e.details[i].message).end_object();
     w.end_array();
   }
   w.end_object().end_object();

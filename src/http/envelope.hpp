@@ -14,6 +14,11 @@ namespace mercato::http {
 /// already-serialized JSON (written with json::Writer or taken from a cache).
 Response ok(std::string_view data_json, int status = 200, std::string_view meta_json = {});
 
+/// Field details written into one error answer, at most. A longer list is cut to its first
+/// kMaxErrorDetails and the message says how many there were, so a hostile body cannot make
+/// an answer larger than the body that caused it.
+inline constexpr std::size_t kMaxErrorDetails = 50;
+
 /// {"success":false,"error":{"code","message"[,"details":[{"field","message"}]]}} with the
 /// error's HTTP status.
 Response error_response(const Error& e);

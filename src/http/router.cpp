@@ -92,7 +92,12 @@ void Router::add(Method method, std::string_view tmpl, Handler handler) {
 namespace {
 struct Walker {
   const std::vector<std::string_view>& segs;
-  std::vector<std::pair<std::string_view, std::string_view>> captured;  // name view → raw value
+  struct Captured {
+    std::string_view name;
+    std::string_view raw;
+    ParamType type;
+  };
+  std::vector<Captured> captured;
 
   template <class NodeT>
   const NodeT* walk(const NodeT* node, std::size_t i) {
@@ -107,7 +112,7 @@ struct Walker {
     for (const auto& e : node->params) {
       std::string decoded;
       if (!percent_decode(seg, decoded, false) || !type_accepts(e.type, decoded)) continue;
-      captured.emplace_back(e.name, seg);
+      captured.push_back({e.name, seg, e.type});
       if (const NodeT* n = walk(e.child.get(), i + 1)) return n;
       captured.pop_back();
     }
@@ -124,10 +129,16 @@ Router::Match Router::match(Method method, std::string_view path) const {
   const Node* node = w.walk(root_.get(), 0);
   if (!node) return m;
   m.route = node->route;
-  for (auto& [name, raw] : w.captured) {
+  for (const auto& c : w.captured) {
     std::string decoded;
-    percent_decode(raw, decoded, false);
-    m.params.push_back({name, std::move(decoded)});
+    percent_decode(c.raw, decoded, false);
+    // One spelling per id: a handler, a cache key or a log line never sees upper-case hex, so
+    // /products/ABC… and /products/abc… are one resource (issue 13: a cache key built from the
+    // upper-case spelling outlived the product's DELETE).
+    if (c.type == ParamType::uuid)
+      for (char& ch : decoded)
+        if (ch >= 'A' && ch <= 'F') ch = static_cast<char>(ch - 'A' + 'a');
+    m.params.push_back({c.name, std::move(decoded)});
   }
   Method effective = method == Method::HEAD && !node->handlers[static_cast<std::size_t>(Method::HEAD)] ? Method::GET : method;
   if (const auto& h = node->handlers[static_cast<std::size_t>(effective)]) {

@@ -1,6 +1,9 @@
 #pragma once
 // Method + path-template routing. Templates are literal segments and typed parameters:
 //   /api/v1/products/{id:uuid}   /api/v1/things/{n:int}   /files/{name}
+// `{x:uuid}` matches a UUID in any case (percent-decoded first) and hands it to the handler in
+// lower case, the one spelling every key and query is built from; a segment that is not a
+// UUID after decoding (control characters, NUL, non-hex, wrong length) matches nothing.
 // A path that matches no template → 404 not_found; one that matches a template but not the
 // method → 405 method_not_allowed with an Allow header. HEAD is served by the GET handler.
 // Matching walks a segment tree, so its cost is the path's depth, not the number of routes.

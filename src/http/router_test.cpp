@@ -113,6 +113,37 @@ TEST(Router, percent_encoded_parameter_is_decoded) {
   EXPECT_EQ(run(r, Method::GET, "/files/a%2").status, 404);  // malformed escape never reaches a handler
 }
 
+TEST(Router, uuid_parameters_reach_the_handler_in_lower_case) {
+  Router r;
+  r.get("/p/{id:uuid}", [](Request& req) -> asio::awaitable<Response> {
+    Response res;
+    res.body = std::string(req.param("id"));
+    co_return res;
+  });
+  r.get("/f/{name}", [](Request& req) -> asio::awaitable<Response> {
+    Response res;
+    res.body = std::string(req.param("name"));
+    co_return res;
+  });
+  EXPECT_EQ(run(r, Method::GET, "/p/0190F3A2-7B1C-7CDE-8F00-0123456789AB").body, kId);
+  EXPECT_EQ(run(r, Method::GET, "/p/0190f3A2-7b1C-7cde-8f00-0123456789Ab").body, kId);
+  EXPECT_EQ(run(r, Method::GET, "/p/%30190F3A2-7B1C-7CDE-8F00-0123456789%41B").body, kId);  // decoded, then lowered
+  EXPECT_EQ(run(r, Method::GET, "/f/ABC").body, "ABC");  // other parameters keep their spelling
+}
+
+TEST(Router, uuid_parameters_with_control_characters_or_non_hex_match_nothing) {
+  Router r;
+  r.get("/p/{id:uuid}", answer("uuid"));
+  const std::string id = kId;
+  for (const std::string& bad : {id + "%00", id.substr(0, 35) + "%00", id.substr(0, 35) + "%0A",
+                                 id.substr(0, 35) + "g", id.substr(0, 35) + "%C3%A9", id + "%2F", std::string("%") +
+                                 id.substr(1), id.substr(0, 8) + id.substr(9) + "0"}) {
+    const auto res = run(r, Method::GET, "/p/" + bad);
+    EXPECT_EQ(res.status, 404) << bad;
+    EXPECT_NE(res.body.find(R"("code":"not_found")"), std::string::npos) << bad;
+  }
+}
+
 TEST(Router, rejects_duplicate_and_malformed_templates) {
   Router r;
   r.get("/a/{id:uuid}", answer("a"));

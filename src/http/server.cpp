@@ -45,6 +45,7 @@ struct Connection {
   explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
   tcp::socket socket;
   asio::steady_timer timer;  // the watchdog's
+  std::string peer;          // the peer's address, as counted in Impl::per_address ("" if uncapped)
   Clock::time_point deadline = Clock::time_point::max();  // max: none (the handler runs)
   bool finished = false;  // the session ended; the watchdog stops at its next wake-up
   std::atomic<bool> idle{true};
@@ -73,10 +74,33 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<std::size_t> active{0};
   std::mutex mu;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+  /// Open connections per capped peer address (under `mu`); an entry leaves at zero.
+  std::unordered_map<std::string, int> per_address;
   /// How far ahead a connection's watchdog timer is ever armed: the shortest timeout, so that
   /// no deadline set later (now + a timeout) can fall before the timer's expiry.
-  Clock::duration check_period = std::max<Clock::duration>(std::min(options.read_timeout, options.idle_timeout),
-                                                           std::chrono::milliseconds(1));
+  Clock::duration check_period = std::max<Clock::duration>(
+      std::min({options.read_timeout, options.idle_timeout, options.request_start_timeout}),
+      std::chrono::milliseconds(1));
+
+  bool uncapped(const std::string& address) const {
+    return std::find(options.uncapped_addresses.begin(), options.uncapped_addresses.end(), address) !=
+           options.uncapped_addresses.end();
+  }
+
+  /// Counts a new connection from `address`; false when that address is at its cap.
+  bool admit(const std::string& address) {
+    std::lock_guard lock(mu);
+    int& n = per_address[address];
+    if (n >= options.max_connections_per_address) return false;
+    ++n;
+    return true;
+  }
+
+  void release(const std::string& address) {
+    std::lock_guard lock(mu);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+  }
 
   /// Where a new connection's coroutine, socket and timer run. With several threads on `io`, a
   /// strand keeps them and shutdown's posted cancel from running at once. With one thread they
@@ -134,19 +158,35 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         socket.close(ec);
         continue;
       }
+      // Closed at once rather than left in the backlog: a client over its share learns it now,
+      // and its connections never take a slot another address needs (issue 13: 10,000 idle
+      // sockets from one address filled the gateway).
+      std::string peer;
+      if (auto ep = socket.remote_endpoint(ec); !ec) peer = ep.address().to_string();
+      if (ec) {
+        socket.close(ec);
+        continue;
+      }
+      const bool capped = !uncapped(peer);
+      if (capped && !admit(peer)) {
+        socket.close(ec);
+        continue;
+      }
       socket.set_option(tcp::no_delay(true), ec);
       auto conn = std::make_shared<Connection>(std::move(socket));
+      if (capped) conn->peer = peer;
       {
         std::lock_guard lock(mu);
         connections.emplace(conn.get(), conn);
       }
       ++active;
       auto exec = conn->socket.get_executor();
-      conn->deadline = Clock::now() + options.idle_timeout;
+      conn->deadline = Clock::now() + options.request_start_timeout;
       conn->timer.expires_at(Clock::now() + check_period);
       watch(conn);
-      asio::co_spawn(exec, session(conn), [self, conn](std::exception_ptr) {
+      asio::co_spawn(exec, session(conn, std::move(peer)), [self, conn](std::exception_ptr) {
         finish(*conn);
+        if (!conn->peer.empty()) self->release(conn->peer);
         std::lock_guard lock(self->mu);
         self->connections.erase(conn.get());
         --self->active;
@@ -165,7 +205,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_await asio::async_write(c.socket, buffers, redirect_error(use_awaitable, ec));
   }
 
-  asio::awaitable<void> session(std::shared_ptr<Connection> conn) {
+  asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::string remote) {
     Connection& c = *conn;
     beast::flat_buffer buffer;
     std::string head;  // every response head of this connection is written here
@@ -179,15 +219,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::vector<std::pair<std::string_view, std::string_view>> spare_headers;
     spare_headers.reserve(16);
     boost::system::error_code ec;
-    std::string remote;
-    if (auto ep = c.socket.remote_endpoint(ec); !ec) remote = ep.address().to_string();
+    bool first_request = true;
 
     for (;;) {
       if (buffer.size() == 0) {
-        // Between requests: wait for the first byte under the idle timeout.
+        // Waiting for a request's first byte: a new connection gets the short start timeout
+        // (a silent socket is the cheapest way to hold a slot), a keep-alive connection that
+        // has completed a request the idle timeout.
         c.idle = true;
         if (stopping) break;
-        c.deadline = Clock::now() + options.idle_timeout;
+        c.deadline = Clock::now() + (first_request ? options.request_start_timeout : options.idle_timeout);
         std::size_t n = co_await c.socket.async_read_some(buffer.prepare(4096), redirect_error(use_awaitable, ec));
         if (ec) break;
         buffer.commit(n);
@@ -261,6 +302,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       c.deadline = Clock::now() + options.read_timeout;
       co_await asio::async_write(c.socket, buffers, redirect_error(use_awaitable, ec));
       if (ec || !keep_alive) break;
+      first_request = false;
       spare_headers = std::move(req.headers);
       spare_headers.clear();
     }

@@ -4,9 +4,11 @@
 //
 // Limits, each answered with an envelope and then the connection closed:
 //   header block over max_header → 431 (code bad_request); body over max_body → 413;
-//   malformed request → 400. A connection idle longer than idle_timeout, or a request not
+//   malformed request → 400. A new connection that sends no byte within request_start_timeout,
+//   a keep-alive connection idle longer than idle_timeout after a response, or a request not
 //   fully received within read_timeout of its first byte (slowloris), is closed. Connections
-//   beyond max_connections are closed at accept.
+//   beyond max_connections in all, or beyond max_connections_per_address from one peer address
+//   (except the uncapped ones), are closed at accept.
 
 #include <utility>
 
@@ -15,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -29,7 +32,18 @@ struct ServerOptions {
   std::size_t max_body = 1 << 20;
   std::size_t max_header = 16 << 10;
   int max_connections = 10000;
+  /// Connections one peer address may hold open at once, so one client (or one attacker's
+  /// address) cannot take the whole of max_connections from everyone else.
+  int max_connections_per_address = 256;
+  /// Peer addresses (canonical IP text) the per-address cap does not apply to: proxies that
+  /// carry many clients' requests (the dashboard in front of the gateway, the gateway in
+  /// front of the services). They still count towards max_connections.
+  std::vector<std::string> uncapped_addresses;
   std::chrono::milliseconds read_timeout{10000};
+  /// A new connection must send the first byte of its first request within this: a socket
+  /// opened and left silent costs a file descriptor and a slot for no more than this long.
+  std::chrono::milliseconds request_start_timeout{5000};
+  /// Between requests on a keep-alive connection that has completed a request.
   std::chrono::milliseconds idle_timeout{60000};
   /// How many threads run the io_context. Exactly 1 lets connections skip their strand (a
   /// measurable share of the per-request cost); 0 (unknown) or more keeps a strand per

@@ -55,12 +55,21 @@ ServerOptions small_limits() {
   o.max_body = 1024;
   o.max_header = 1024;
   o.read_timeout = 300ms;
+  o.request_start_timeout = 450ms;
   o.idle_timeout = 500ms;
   return o;
 }
 
 struct Client {
-  explicit Client(std::uint16_t port) : socket(io) { socket.connect({asio::ip::make_address("127.0.0.1"), port}); }
+  /// Connects from `source` (any loopback address works on Linux), so a test can be several
+  /// clients at once.
+  explicit Client(std::uint16_t port, const char* source = nullptr) : socket(io) {
+    if (source) {
+      socket.open(tcp::v4());
+      socket.bind({asio::ip::make_address(source), 0});
+    }
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  }
   void send(std::string_view data) { asio::write(socket, asio::buffer(data)); }
   /// Reads until the peer closes or `timeout` passes; returns everything read.
   std::string read_all(std::chrono::milliseconds timeout = 2000ms) {
@@ -81,6 +90,7 @@ struct Client {
       }
       out.append(buf, n);
     }
+    if (!closed) socket.non_blocking(false);  // so a later read_responses() blocks again
     return out;
   }
   /// Reads until `count` complete responses (by Content-Length) arrived.
@@ -389,6 +399,82 @@ TEST(Server, connections_beyond_limit_are_refused) {
   Client third(s.server->port());
   third.read_all(300ms);
   EXPECT_TRUE(third.closed);
+}
+
+// Issue 13: a socket opened and left silent held a slot for the whole idle timeout (60 s), so
+// ~170 new silent connections a second filled the server.
+TEST(Server, a_new_connection_that_sends_nothing_is_closed_after_the_request_start_timeout) {
+  auto o = small_limits();
+  o.request_start_timeout = 200ms;
+  o.idle_timeout = 5000ms;
+  TestServer s(o);
+  Client c(s.server->port());
+  const auto start = std::chrono::steady_clock::now();
+  c.read_all(3000ms);
+  const auto closed_after = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(c.closed);
+  EXPECT_GE(closed_after, 150ms);
+  EXPECT_LT(closed_after, 2000ms);  // generous: far below the 5 s idle timeout
+}
+
+TEST(Server, a_keep_alive_connection_that_completed_a_request_waits_the_idle_timeout) {
+  auto o = small_limits();
+  o.request_start_timeout = 200ms;
+  o.idle_timeout = 1500ms;
+  TestServer s(o);
+  Client c(s.server->port());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("echo:/a:0"), std::string::npos);
+  c.read_all(600ms);  // three start timeouts: still open
+  EXPECT_FALSE(c.closed);
+  c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.read_responses(1).find("echo:/b:0"), std::string::npos);
+  c.read_all(3000ms);
+  EXPECT_TRUE(c.closed);
+}
+
+TEST(Server, connections_beyond_the_per_address_cap_are_closed_at_once_and_others_are_served) {
+  auto o = small_limits();
+  o.max_connections_per_address = 2;
+  o.request_start_timeout = 5000ms;
+  o.idle_timeout = 5000ms;
+  TestServer s(o);
+  const auto port = s.server->port();
+  auto a = std::make_unique<Client>(port, "127.0.0.10");
+  Client b(port, "127.0.0.10");
+  // Both held (silent); the third from the same address is closed without a byte.
+  Client third(port, "127.0.0.10");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(third.read_all(2000ms), "");
+  EXPECT_TRUE(third.closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1000ms);
+  // Another address is served at once.
+  Client other(port, "127.0.0.11");
+  other.send("GET /o HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(other.read_responses(1).find("echo:/o:0"), std::string::npos);
+  // A connection that ends frees its slot for the same address.
+  a.reset();
+  bool admitted = false;
+  for (int i = 0; i < 100 && !admitted; ++i) {
+    Client again(port, "127.0.0.10");
+    again.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto out = again.read_all(300ms);
+    admitted = out.find("echo:/again:0") != std::string::npos;
+  }
+  EXPECT_TRUE(admitted);
+}
+
+TEST(Server, uncapped_addresses_are_not_held_to_the_per_address_cap) {
+  auto o = small_limits();
+  o.max_connections_per_address = 1;
+  o.uncapped_addresses = {"127.0.0.12"};
+  o.request_start_timeout = 5000ms;
+  TestServer s(o);
+  Client a(s.server->port(), "127.0.0.12"), b(s.server->port(), "127.0.0.12");
+  a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(a.read_responses(1).find("echo:/a:0"), std::string::npos);
+  EXPECT_NE(b.read_responses(1).find("echo:/b:0"), std::string::npos);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ class SharedRateLimit(unittest.TestCase):
                     statuses = [gw.get("/api/v1/products?per_page=1", headers=client).status for _ in range(15)]
                     self.assertEqual(set(statuses) - {200, 429}, set(), statuses)  # never a 5xx
                     self.assertEqual(statuses.count(200), 10, statuses)  # 20 per minute / 2 instances
-                metrics = a.get("/metrics").body.decode()
+                metrics = a.metrics()
                 self.assertIn('ratelimit_decisions_total{source="local",result="denied"}', metrics)
             finally:
                 ctl("redis", "start")

@@ -138,7 +138,7 @@ def store_fingerprint(store):
 
 def metric(svc, name, labels):
     """The value of one sample of the service's /metrics."""
-    body = svc.get("/metrics").body.decode()
+    body = svc.metrics()
     want = name + ("{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}" if labels else "")
     for line in body.splitlines():
         if line.startswith(want + " "):

@@ -25,7 +25,7 @@ class RealUserMonitoring(unittest.TestCase):
             {"name": "LCP", "value": 1830.0, "rating": "needs-improvement", "id": "v4-a", "navigation_type": "navigate"},
             {"name": "CLS", "value": 0.03, "rating": "good", "id": "v4-b", "navigation_type": "navigate"}]})
         self.assertEqual(r.status, 204)
-        text = self.gw.get("/metrics").body.decode()
+        text = self.gw.metrics()
         self.assertIn('web_vitals_seconds_count{metric="LCP",rating="needs-improvement"} 1', text)
         self.assertIn('web_vitals_cls_count{rating="good"} 1', text)
         self.assertNotIn("v4-a", text)  # client-chosen ids never become labels
@@ -35,14 +35,14 @@ class RealUserMonitoring(unittest.TestCase):
         self.assertEqual(r.status, 204)
 
     def test_bad_reports_are_refused_and_not_counted(self):
-        before = self.gw.get("/metrics").body.decode().count("web_vitals_seconds_count")
+        before = self.gw.metrics().count("web_vitals_seconds_count")
         r = self.report({"metrics": [{"name": "FID", "value": "fast"}]})
         self.assertEqual(r.status, 422)
         self.assertEqual(r.json()["error"]["code"], "validation_failed")
         self.assertEqual(self.report(b"{not json").status, 400)
         self.assertEqual(self.report({"metrics": []}, "application/xml").status, 415)
         self.assertEqual(self.report(b'{"metrics":[' + b'{"name":"LCP","value":1},' * 400 + b'{}]}').status, 413)
-        after = self.gw.get("/metrics").body.decode().count("web_vitals_seconds_count")
+        after = self.gw.metrics().count("web_vitals_seconds_count")
         self.assertEqual(before, after)
 
 

@@ -57,7 +57,7 @@ def psql(db, sql):
 
 
 def metric(svc, name, labels=None):
-    body = svc.get("/metrics").body.decode()
+    body = svc.metrics()
     want = name + ("{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}" if labels else "")
     for line in body.splitlines():
         if line.startswith(want + " "):

@@ -162,10 +162,11 @@ ROWS = [
     Row("GET", "/health/live", lambda fx, t: "/health/live", everyone(200)),
     Row("GET", "/health/ready", lambda fx, t: "/health/ready", everyone(200)),
     Row("GET", "/api/openapi.json", lambda fx, t: "/api/openapi.json", everyone(200)),
-    # Finding 10: /metrics must never answer on the public API port.
-    Row("GET", "/metrics", lambda fx, t: "/metrics", everyone(404, "not_found"),
-        owner="http (finding 10: /metrics moves to an internal listener)"),
+    # Finding 10: /metrics must never answer on the public API port (it is not an operation of
+    # the document: each service serves it on its internal listener only).
+    Row("GET", "/metrics", lambda fx, t: "/metrics", everyone(404, "not_found")),
 ]
+NOT_OPERATIONS = {("GET", "/metrics")}
 
 
 def document_operations():
@@ -265,7 +266,8 @@ class Isolation(unittest.TestCase):
         in_table = {(r.method, r.template) for r in ROWS}
         documented = document_operations()
         self.assertEqual(sorted(documented - in_table), [], "operations of api/openapi.json without a row")
-        self.assertEqual(sorted(in_table - documented), [], "rows for operations the document does not have")
+        self.assertEqual(sorted(in_table - documented - NOT_OPERATIONS), [],
+                         "rows for operations the document does not have")
 
     def run_row(self, row):
         fx = self.fx

@@ -124,7 +124,7 @@ class RunningService(unittest.TestCase):
         s = self.svcs["identity"]
         s.get("/api/v1/nothing-here/12345")
         s.get("/health/live")
-        text = s.get("/metrics").body.decode()
+        text = s.metrics()
         self.assertIn("# TYPE http_requests_total counter", text)
         self.assertIn('route="/health/live"', text)
         self.assertIn('route="unmatched"', text)

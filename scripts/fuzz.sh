@@ -31,7 +31,7 @@ fuzz_bin() { printf '%s/build/fuzz/bin/fuzz_%s' "$REPO" "$1"; }
 # Prints "runs exec/s seconds" (exec/s over the whole process, start-up included: libFuzzer's
 # own figure is rounded to whole seconds); the log keeps libFuzzer's output.
 fuzz_run() {
-  local target=$1 work=$2 artifacts=$3 log=$4 rc start_ms ms runs rate=?
+  local target=$1 work=$2 artifacts=$3 log=$4 rc start_ms ms runs rate='?'
   shift 4
   mkdir -p "$work" "$artifacts"
   start_ms=$(date +%s%3N)
@@ -57,8 +57,7 @@ fuzz_suite() {
   rm -rf "$work"
   for t in $(fuzz_targets); do
     n=$((n + 1))
-    stats=$(fuzz_run "$t" "$work/$t" "$artifacts" "$LOG_DIR/fuzz-$t.log" -runs="$FUZZ_TEST_RUNS" -seed=1)
-    if (($? == 0)); then
+    if stats=$(fuzz_run "$t" "$work/$t" "$artifacts" "$LOG_DIR/fuzz-$t.log" -runs="$FUZZ_TEST_RUNS" -seed=1); then
       read -r runs rate secs <<< "$stats"
       printf '  %-14s ok    %6s runs  %6s exec/s  %5s s\n' "$t" "$runs" "$rate" "$secs"
       [[ $runs =~ ^[0-9]+$ ]] && total=$((total + runs))
@@ -85,7 +84,7 @@ cmd_fuzz() {
     mapfile -t targets < <(fuzz_targets)
   fi
   if (($#)); then
-    [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0)) || usage_error "seconds must be a positive whole number, not '$1'"
+    if [[ ! $1 =~ ^[0-9]+$ ]] || (($1 == 0)); then usage_error "seconds must be a positive whole number, not '$1'"; fi
     seconds=$1
   fi
   STATE=$VAR_ROOT/fuzz

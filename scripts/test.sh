@@ -3,7 +3,8 @@
 # the stack does not start, no suite runs (tests/driver/test_stack_failure.py checks it).
 #
 # Suites: ctest of the release build (unit + integration), with --asan also ctest of the
-# AddressSanitizer build; the Python black-box tests in tests/; the dashboard's `npm test` once
+# AddressSanitizer build; the fuzz harnesses of tests/fuzz, a fixed number of runs each
+# (scripts/fuzz.sh); the Python black-box tests in tests/; the dashboard's `npm test` once
 # web/package.json has a "test" script. Each suite's output is also kept in .var/test/logs/.
 
 SUITE_NAMES=()
@@ -22,6 +23,7 @@ test_suites_not_run() {
   local asan=$1 why="not run ($2)" suite
   suite_result "ctest release" "$why"
   if ((asan)); then suite_result "ctest asan" "$why"; else suite_result "ctest asan" "skipped (./mercato test --asan)"; fi
+  suite_result fuzz "$why"
   for suite in python "api contract"; do suite_result "$suite" "$why"; done
   if web_has_test_script; then
     suite_result web "$why"
@@ -95,7 +97,7 @@ test_env() {
 }
 
 cmd_test() {
-  local asan=0 start
+  local asan=0 fuzz_built=1 start
   while (($#)); do
     case $1 in
       --asan) asan=1 ;;
@@ -133,6 +135,12 @@ cmd_test() {
     exit 1
   fi
 
+  # A broken fuzz build fails its suite, not the whole run.
+  if ! fuzz_build; then
+    report_failure
+    fuzz_built=0
+  fi
+
   test_env
   if ! stack_start; then
     # Nothing else runs: every suite would fail (or pass without the stack it is meant to
@@ -151,6 +159,11 @@ cmd_test() {
       ctest --test-dir "$REPO/build/asan" --output-on-failure --no-tests=error
   else
     suite_result "ctest asan" "skipped (./mercato test --asan)"
+  fi
+  if ((fuzz_built)); then
+    run_suite fuzz "$LOG_DIR/fuzz.log" fuzz_suite
+  else
+    suite_result fuzz "FAIL (the fuzz build failed, log $(rel "$LOG_DIR/build-fuzz.log"))"
   fi
 
   if [[ -z $(find "$REPO/tests" -name 'test_*.py' -print -quit 2> /dev/null) ]]; then

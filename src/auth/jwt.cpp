@@ -377,7 +377,8 @@ TokenFault verify_token(std::string_view token, const KeySet& keys, const Verify
   // second of a revocation at the revocation's not-before, the next whole second.
   if (c.iat > now + std::max<std::int64_t>(leeway, 1) || (c.nbf && *c.nbf > now + leeway))
     return TokenFault::not_yet_valid;
-  if (now >= c.exp + leeway) return TokenFault::expired;
+  // Not exp + leeway: exp comes from the token and may be the largest integer (found by fuzzing).
+  if (now - leeway >= c.exp) return TokenFault::expired;
   out = std::move(c);
   return TokenFault::none;
 }

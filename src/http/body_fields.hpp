@@ -60,7 +60,10 @@ class BodyFields {
   std::vector<FieldError> finish();
   std::vector<FieldError>& errors() { return errors_; }
   const std::string& prefix() const { return prefix_; }
-  std::string path(std::string_view name) const { return prefix_ + std::string(name); }
+  /// A member named "" gets a visible name (found by fuzzing: the error named no field).
+  std::string path(std::string_view name) const {
+    return prefix_ + (name.empty() ? std::string("(empty name)") : std::string(name));
+  }
 
  private:
   struct Member {

@@ -78,7 +78,8 @@ void for_each_query_pair(std::string_view q, F&& f) {
     auto amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
     q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (pair.empty()) continue;
+    // `&&` and `&=x` name no parameter (found by fuzzing: an unknown parameter with no name).
+    if (pair.empty() || pair.front() == '=') continue;
     auto eq = pair.find('=');
     std::string_view k = pair.substr(0, eq);
     std::string_view v = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);

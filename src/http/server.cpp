@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory_resource>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -59,7 +60,84 @@ std::array<asio::const_buffer, 2> response_buffers(std::string& head, const Resp
   return {asio::buffer(head), with_body ? asio::buffer(res.body) : asio::const_buffer()};
 }
 
+/// Its fields live in the connection's arena (see session()).
+using RequestParser = bhttp::request_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>>;
+
+/// Feeds what `buffer` holds to `parser` (consuming it) until the request is complete, the
+/// buffer runs out or the parser refuses the bytes; running out (need_more) is not an error.
+void parse_buffered(RequestParser& parser, beast::flat_buffer& buffer, boost::system::error_code& ec) {
+  ec = {};
+  while (buffer.size() > 0 && !parser.is_done()) {
+    std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more) ec = {};
+}
+
+/// What the server answers a request the parser refused before closing; nullopt when it just
+/// closes (the peer went away or the socket failed mid-request).
+std::optional<Error> refusal(const boost::system::error_code& ec, const ServerOptions& options) {
+  if (ec == bhttp::error::header_limit) return Error{ErrorCode::bad_request, "request header fields too large", {}, 431};
+  if (ec == bhttp::error::body_limit)
+    return Error{ErrorCode::payload_too_large, "request body exceeds " + std::to_string(options.max_body) + " bytes"};
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+    return Error{ErrorCode::bad_request, "malformed HTTP request: " + ec.message()};
+  return std::nullopt;
+}
+
+/// The handler's view of the parsed message: the body is moved out, header views point into
+/// the parser's fields.
+void to_request(RequestParser& parser, Request& req) {
+  auto& msg = parser.get();
+  req.method = parse_method(msg.method_string());
+  req.target.assign(msg.target().data(), msg.target().size());
+  for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
+  req.body = std::move(msg.body());
+}
+
+/// Answered instead of calling the handler (the connection stays open).
+std::optional<Error> target_problem(const Request& req) {
+  if (req.target.empty() || req.target[0] != '/') return bad_request("request target must be an absolute path");
+  return std::nullopt;
+}
+
 }  // namespace
+
+ParseOutcome parse_request(std::string_view bytes, const ServerOptions& options,
+                           const std::function<void(const Request&)>& on_request, std::size_t read_size) {
+  ParseOutcome out;
+  std::array<std::byte, 2048> field_storage;  // as in session()
+  std::pmr::monotonic_buffer_resource field_arena(field_storage.data(), field_storage.size());
+  RequestParser parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(&field_arena));
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header));
+  parser.body_limit(options.max_body);
+  read_size = std::max<std::size_t>(read_size, 1);
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+  std::size_t fed = 0;
+  while (!parser.is_done() && fed < bytes.size()) {
+    const auto chunk = bytes.substr(fed, read_size);
+    buffer.commit(asio::buffer_copy(buffer.prepare(chunk.size()), asio::buffer(chunk)));
+    fed += chunk.size();
+    parse_buffered(parser, buffer, ec);
+    if (ec) {
+      out.kind = ParseOutcome::Kind::refused;
+      out.answer = refusal(ec, options);
+      return out;
+    }
+  }
+  if (!parser.is_done()) return out;  // incomplete
+  out.kind = ParseOutcome::Kind::complete;
+  out.consumed = fed - buffer.size();
+  out.keep_alive = parser.get().keep_alive();
+  Request req;
+  to_request(parser, req);
+  out.answer = target_problem(req);
+  if (!out.answer) on_request(req);
+  return out;
+}
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, ServerOptions o, Handler h)
@@ -235,19 +313,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
       c.idle = false;
       field_arena.release();
-      bhttp::request_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser(
-          std::piecewise_construct, std::make_tuple(), std::make_tuple(&field_arena));
+      RequestParser parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(&field_arena));
       parser.header_limit(static_cast<std::uint32_t>(options.max_header));
       parser.body_limit(options.max_body);
       // Usually the whole request came with the first read: parse it from the buffer, which
       // spares an asynchronous read (a posted completion) and a timer reset per request.
-      ec = {};
-      while (buffer.size() > 0 && !parser.is_done()) {
-        std::size_t used = parser.put(buffer.data(), ec);
-        buffer.consume(used);
-        if (ec || used == 0) break;
-      }
-      if (ec == bhttp::error::need_more) ec = {};
+      parse_buffered(parser, buffer, ec);
       if (!ec && !parser.is_done()) {
         // From the first byte, the whole request must arrive within read_timeout: a client
         // trickling bytes (slowloris) is cut off however slowly it sends.
@@ -255,35 +326,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         co_await bhttp::async_read(c.socket, buffer, parser, redirect_error(use_awaitable, ec));
       }
       if (ec) {
-        if (ec == bhttp::error::header_limit) {
-          Error e{ErrorCode::bad_request, "request header fields too large", {}, 431};
-          co_await write_error(c, head, e);
-        } else if (ec == bhttp::error::body_limit) {
-          Error e{ErrorCode::payload_too_large, "request body exceeds " + std::to_string(options.max_body) + " bytes"};
-          co_await write_error(c, head, e);
-        } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-                   ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-          Error e{ErrorCode::bad_request, "malformed HTTP request: " + ec.message()};
-          co_await write_error(c, head, e);
-        }
+        if (auto answer = refusal(ec, options)) co_await write_error(c, head, *answer);
         break;
       }
 
       auto& msg = parser.get();
       Request req;
-      req.method = parse_method(msg.method_string());
-      req.target.assign(msg.target().data(), msg.target().size());
       req.headers = std::move(spare_headers);
-      for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
-      req.body = std::move(msg.body());
+      to_request(parser, req);
       req.remote_addr = remote;
 
       // No deadline while the handler runs (a proxied call has its own timeouts); shutdown's
       // timeout cuts a handler that never ends.
       c.deadline = Clock::time_point::max();
       Response res;
-      if (req.target.empty() || req.target[0] != '/') {
-        res = error_response(bad_request("request target must be an absolute path"));
+      if (auto problem = target_problem(req)) {
+        res = error_response(*problem);
       } else {
         try {
           res = co_await handler(req);

@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -50,6 +52,27 @@ struct ServerOptions {
   /// connection. Setting 1 while more threads run `io` is a data race.
   int io_threads = 0;
 };
+
+/// How the read path ended on the bytes it was given (see parse_request).
+struct ParseOutcome {
+  enum class Kind {
+    complete,    // a whole request: on_request was called with it
+    incomplete,  // the bytes end inside a request; the connection would read on
+    refused,     // the server answers `answer` and closes the connection
+  };
+  Kind kind = Kind::incomplete;
+  std::optional<Error> answer;  // refused (and complete with a target that is not a path)
+  std::size_t consumed = 0;     // bytes the request took (complete)
+  bool keep_alive = false;      // complete: the connection may carry another request
+};
+
+/// The connection's parse step without a socket, through the same code and limits a session
+/// uses: one request from the start of `bytes`, fed to the parser `read_size` bytes at a time
+/// (as reads would deliver them). `on_request` sees a complete request before the handler
+/// would; its header views are valid during the call only. For tests and the fuzz harness.
+ParseOutcome parse_request(std::string_view bytes, const ServerOptions& options,
+                           const std::function<void(const Request&)>& on_request,
+                           std::size_t read_size = std::string_view::npos);
 
 class Server {
  public:

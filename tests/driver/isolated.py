@@ -4,6 +4,7 @@ environment built from scratch (the suite's DB_PORT, REDIS_PORT... would otherwi
 inner stack's services at the outer stack)."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -13,7 +14,13 @@ import time
 
 import testkit
 
-PORT_NAMES = ["GATEWAY", "CATALOG", "IDENTITY", "WEB", "PG", "PG_REPLICA", "REDIS"]
+def _stack_port_names():
+    """Every MERCATO_<NAME>_PORT the driver reads, so a port added to a stack is never shared."""
+    with open(os.path.join(testkit.REPO, "scripts", "stack.sh")) as f:
+        return sorted(set(re.findall(r"MERCATO_([A-Z_]+)_PORT\b", f.read())))
+
+
+PORT_NAMES = _stack_port_names()
 
 
 class Run:

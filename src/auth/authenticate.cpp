@@ -70,7 +70,7 @@ http::Middleware authenticate(std::shared_ptr<TokenVerifier> verifier) {
     }
     (*counters)[static_cast<std::size_t>(fault)]->inc();
     if (fault != TokenFault::none) co_return reject(fault, req);
-    req.principal = http::Principal{std::move(claims.sub), std::move(claims.role), std::move(claims.store)};
+    req.principal = http::Principal{std::move(claims.sub), std::move(claims.role), std::move(claims.store), claims.iat};
     co_return co_await next(req);
   };
 }

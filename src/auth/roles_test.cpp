@@ -7,7 +7,7 @@ namespace {
 
 http::Request with_role(std::string role) {
   http::Request r;
-  r.principal = http::Principal{"user-1", std::move(role), "store-1"};
+  r.principal = http::Principal{"user-1", std::move(role), "store-1", 0};
   return r;
 }
 

@@ -2,6 +2,7 @@
 // Request and Response as handlers see them. Beast stays inside server.cpp (it costs ~13 s of
 // compile time per translation unit); everything else works with these plain types.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ struct Principal {
   std::string subject;  // user id
   std::string role;     // admin | editor | viewer
   std::string store;    // store id the token is scoped to
+  /// The token's iat (Unix seconds): identity compares it with the user's tokens_not_before.
+  std::int64_t issued_at = 0;
 };
 
 struct Request {

@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/envelope.hpp"
+#include "services/identity/current_user.hpp"
 #include "services/identity/routes.hpp"
 #include "services/identity/users_json.hpp"
 
@@ -183,15 +184,15 @@ asio::awaitable<Response> logout(IdentityContext& ctx, Request& req) {
 
 asio::awaitable<Response> me(IdentityContext& ctx, Request& req) {
   if (auto st = auth::require_role(req, auth::Role::viewer); !st) co_return http::error_response(st.error());
-  auto user = co_await ctx.users.by_id(req.principal->subject);
-  if (!user) co_return http::error_response(user.error());
-  // The token verified, but the account was deleted or deactivated since it was issued.
-  if (!*user || !(*user)->can_log_in()) {
-    auto r = http::error_response(auth::token_error(auth::TokenFault::claims));
-    r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");
+  // The token verified, but the account may have been deleted, deactivated, demoted or
+  // re-passworded since it was issued: the row decides (one primary-key read).
+  auto user = co_await current_user(ctx.users, *req.principal);
+  if (!user) {
+    auto r = http::error_response(user.error());
+    if (user.error().code == ErrorCode::invalid_token) r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");
     co_return r;
   }
-  Response r = http::ok(user_json(**user));
+  Response r = http::ok(user_json(*user));
   r.set_header("Cache-Control", "no-store");
   co_return r;
 }

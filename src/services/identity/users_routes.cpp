@@ -5,6 +5,7 @@
 #include "auth/verifier.hpp"
 #include "core/json.hpp"
 #include "http/envelope.hpp"
+#include "services/identity/current_user.hpp"
 #include "services/identity/routes.hpp"
 #include "services/identity/users_json.hpp"
 #include "services/identity/validation.hpp"
@@ -17,18 +18,25 @@ using http::Request;
 using http::Response;
 
 /// The token says admin; the database must agree now, because an access token outlives a
-/// demotion or deactivation by up to JWT_ACCESS_TTL and these routes hand out power.
+/// demotion or deactivation by up to JWT_ACCESS_TTL and these routes hand out power. Identity
+/// does not follow the revocation bus for its own tokens: current_user() reads the actor's row
+/// (one primary-key query per request, fine for these low-volume admin routes).
 asio::awaitable<Status> require_current_admin(IdentityContext& ctx, const Request& req) {
   if (auto st = auth::require_role(req, auth::Role::admin); !st) co_return st;
-  auto actor = co_await ctx.users.by_id(req.principal->subject);
+  auto actor = co_await current_user(ctx.users, *req.principal);
   if (!actor) co_return std::move(actor).error();
-  if (!*actor || !(*actor)->can_log_in()) co_return auth::token_error(auth::TokenFault::claims);
-  if ((*actor)->role != "admin") co_return Error{ErrorCode::forbidden, "this action needs the admin role"};
+  if (actor->role != "admin") co_return Error{ErrorCode::forbidden, "this action needs the admin role"};
   co_return Status{};
 }
 
+Response refused(const Error& e) {
+  Response r = http::error_response(e);
+  if (e.code == ErrorCode::invalid_token) r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");
+  return r;
+}
+
 asio::awaitable<Response> list_users(IdentityContext& ctx, Request& req) {
-  if (auto st = co_await require_current_admin(ctx, req); !st) co_return http::error_response(st.error());
+  if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto q = read_page_query(req);
   if (!q) co_return http::error_response(q.error());
   auto page = co_await ctx.users.list(q->per_page, (q->page - 1) * q->per_page);
@@ -47,7 +55,7 @@ asio::awaitable<Response> list_users(IdentityContext& ctx, Request& req) {
 }
 
 asio::awaitable<Response> create_user(IdentityContext& ctx, Request& req) {
-  if (auto st = co_await require_current_admin(ctx, req); !st) co_return http::error_response(st.error());
+  if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto body = parse_create_user(req);
   if (!body) co_return http::error_response(body.error());
   auto hash = co_await ctx.hasher.hash(std::move(body->password));
@@ -61,7 +69,7 @@ asio::awaitable<Response> create_user(IdentityContext& ctx, Request& req) {
 }
 
 asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
-  if (auto st = co_await require_current_admin(ctx, req); !st) co_return http::error_response(st.error());
+  if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto body = parse_patch_user(req);
   if (!body) co_return http::error_response(body.error());
   UserChange change{body->name, body->role, body->active, std::nullopt};
@@ -83,7 +91,7 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
 }
 
 asio::awaitable<Response> delete_user(IdentityContext& ctx, Request& req) {
-  if (auto st = co_await require_current_admin(ctx, req); !st) co_return http::error_response(st.error());
+  if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   const auto not_before = next_not_before();
   std::string id(req.param("id"));
   auto st = co_await ctx.users.remove(id, req.principal->subject, not_before);

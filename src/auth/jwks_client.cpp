@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "auth/identity_poll.hpp"
 #include "auth/jwks.hpp"
 #include "core/log.hpp"
 #include "http/client.hpp"
@@ -23,15 +24,8 @@ std::int64_t unix_now_s() {
       .count();
 }
 
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-}
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  boost::system::error_code ec;
-  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-}
+using poll::sleep_for;
+using poll::steady_ms;
 }  // namespace
 
 JwksClient::Options JwksClient::options_from(const config::Settings& s) {

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "auth/identity_poll.hpp"
 #include "auth/verifier.hpp"
 #include "core/log.hpp"
 #include "http/client.hpp"
@@ -19,15 +20,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<milliseconds>(Clock::now().time_since_epoch()).count();
-}
-
-asio::awaitable<void> sleep_for(milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  boost::system::error_code ec;
-  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-}
+using poll::sleep_for;
+using poll::steady_ms;
 }  // namespace
 
 RevocationFeed::Options RevocationFeed::options_from(const config::Settings& s) {

@@ -196,9 +196,9 @@ TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClien
       l1_(options.l1_max_bytes),
       breaker_(options.breaker_threshold, options.breaker_open),
       stripes_(new std::atomic<std::uint64_t>[kStripes]),
+      ack_channel_(keys::ack_channel(random_token() + random_token())),
       invalidate_script_(std::make_unique<Script>(std::string(kInvalidateLua))),
       fill_script_(std::make_unique<Script>(std::string(kFillLua))),
-      ack_channel_(keys::ack_channel(random_token() + random_token())),
       sent_(metrics::Registry::global()
                 .counter("cache_invalidations_sent_total", "Invalidations this process delivered to Redis")
                 .with({})),

@@ -19,10 +19,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { isIP } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { jsonPath } from './scripts/openapi_json.mjs';
+import { requesterFrom } from './request_from.mjs';
 import { ContractValidator } from './validator.mjs';
 
 const BASE = (process.env.MERCATO_GATEWAY_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
@@ -32,25 +32,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const SOURCE = process.env.MERCATO_CONTRACT_SOURCE_ADDRESS || '127.0.0.30';
 assert.ok(isIP(SOURCE), `MERCATO_CONTRACT_SOURCE_ADDRESS=${SOURCE} is not an IP address`);
 
-// Node's fetch cannot choose the local address of its connections (that needs the undici
-// package's Agent), so requests go through node:http, which can; the answer is read whole.
-const agent = new http.Agent({ keepAlive: true, localAddress: SOURCE });
-function send(url, { method = 'GET', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(url), { method, headers, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const h = new Headers();
-        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-        resolve({ status: res.statusCode, headers: h, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+const request = requesterFrom(SOURCE, REQUEST_TIMEOUT_MS);
+async function send(url, options) {
+  const r = await request(url, options);
+  return { status: r.status, headers: r.headers, text: r.body.toString('utf8') };
 }
 
 const validator = new ContractValidator();

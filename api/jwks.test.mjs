@@ -9,10 +9,10 @@
 //   MERCATO_JWKS_SOURCE_ADDRESS  the loopback address every request leaves from (default
 //                        127.0.0.31: a rate-limit budget of its own, as the contract test has)
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { isIP } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { calculateJwkThumbprint, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
+import { requesterFrom } from './request_from.mjs';
 
 const BASE = (process.env.MERCATO_GATEWAY_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
 const EMAIL = process.env.MERCATO_E2E_EMAIL;
@@ -23,25 +23,11 @@ const PATHS = ['/.well-known/jwks.json', '/api/v1/.well-known/jwks.json'];
 const SOURCE = process.env.MERCATO_JWKS_SOURCE_ADDRESS || '127.0.0.31';
 assert.ok(isIP(SOURCE), `MERCATO_JWKS_SOURCE_ADDRESS=${SOURCE} is not an IP address`);
 
-// Node's fetch cannot choose its local address, node:http can: a fetch-shaped function over it,
-// used here and handed to jose (its customFetch hook) for the JWK Set.
-const agent = new http.Agent({ keepAlive: true, localAddress: SOURCE });
-function fetchFrom(url, { method = 'GET', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(url), { method, headers, agent, timeout: 10_000 }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const h = new Headers();
-        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: h }));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within 10 s`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+// A fetch-shaped function over it, used here and handed to jose (its customFetch hook).
+const request = requesterFrom(SOURCE);
+async function fetchFrom(url, options) {
+  const r = await request(url, options);
+  return new Response(r.body, { status: r.status, headers: r.headers });
 }
 
 describe('jwks: a standard JOSE client verifies Mercato tokens with the published keys', () => {

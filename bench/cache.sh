@@ -31,11 +31,12 @@ component_start identity LOG_LEVEL=warn || fail
 
 PG_PORT=$(component_port postgres)
 # HOT ids read by the detail cases, plus one that nothing reads before the stampede. The seeder
-# soft-deletes about 5 % of what it writes, so it writes a tenth more than needed live.
-MERCATO_BIN_DIR=$STACK_BIN_DIR DB_PORT=$PG_PORT bash "$REPO/bench/seed.sh" --products $((HOT * 11 / 10 + 10)) --store "$STORE" \
+# soft-deletes about 5 % of what it writes and makes a fifth drafts or archived (private now), so it
+# writes half as much again as it needs live and active.
+stack_seed --products $((HOT * 3 / 2 + 10)) --store "$STORE" \
   > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d mercato_catalog -XAtq -c \
-  "SELECT id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL ORDER BY id LIMIT $((HOT + 1))" \
+  "SELECT id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $((HOT + 1))" \
   > "$WORK/all-ids" || die "cannot read product ids"
 head -n "$HOT" "$WORK/all-ids" > "$WORK/ids"
 COLD_ID=$(tail -n 1 "$WORK/all-ids")

@@ -91,7 +91,7 @@ if [[ $count != "$PRODUCTS" ]]; then
       pg_create_databases >> "$LOG_DIR/seed.log" 2>&1 || die "cannot recreate mercato_catalog"
   fi
   rm -f "$KEEP"/v2-cursors-* "$KEEP"/detail-ids
-  MERCATO_BIN_DIR=$STACK_BIN_DIR DB_PORT=$PORT_PG bash "$REPO/bench/seed.sh" --products "$PRODUCTS" --store "$STORE" \
+  stack_seed --products "$PRODUCTS" --store "$STORE" \
     >> "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
   count=$(sql -c "SELECT count(*) FROM products WHERE store_id = '$STORE'") || die "cannot count products"
   [[ $count == "$PRODUCTS" ]] || die "seeded $PRODUCTS products but the store holds $count"
@@ -123,7 +123,7 @@ P=$WORK/paths
 mkdir -p "$P"
 if [[ ! -s $KEEP/detail-ids ]] || (($(wc -l < "$KEEP/detail-ids") != DETAIL_IDS)); then
   # A fixed sample (by hash, not random()), so every run reads the same rows.
-  sql -c "SELECT id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL ORDER BY md5(id::text) LIMIT $DETAIL_IDS" \
+  sql -c "SELECT id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY md5(id::text) LIMIT $DETAIL_IDS" \
     > "$KEEP/detail-ids" || die "cannot sample product ids"
 fi
 sed 's|^|/api/v1/products/|' "$KEEP/detail-ids" > "$P/detail"
@@ -205,7 +205,7 @@ step "catalog: EXPLAIN ANALYZE of every case's statements → $(rel "$EXPLAIN")"
 one_id=$(head -n 1 "$KEEP/detail-ids")
 one_cat=$(sed -n 's/.*category_id=\([^&]*\).*/\1/p' "$P/v1-category" | head -n 1)
 read -r deep_key deep_id < <(sql -F ' ' -c "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), id
-  FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET $((V2_DEPTH - 1)) LIMIT 1")
+  FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY created_at DESC, id DESC OFFSET $((V2_DEPTH - 1)) LIMIT 1")
 {
   printf 'EXPLAIN (ANALYZE, BUFFERS) of the catalog bench cases: %s products (%s live), commit %s, %s\n' \
     "$PRODUCTS" "$LIVE" "$(commit_short)" "$(date '+%F %T')"

@@ -39,10 +39,10 @@ component_start postgres || fail
 component_start redis || fail
 component_start redis-cache || fail
 
-MERCATO_BIN_DIR=$STACK_BIN_DIR DB_PORT=$PORT_PG bash "$REPO/bench/seed.sh" --products "$((HOT * 21 / 20 + 20))" --store "$STORE" \
+stack_seed --products "$((HOT * 3 / 2 + 20))" --store "$STORE" \
   > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
 psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -c \
-  "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL ORDER BY id LIMIT $HOT" \
+  "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $HOT" \
   > "$WORK/paths" || die "cannot read product ids"
 (($(wc -l < "$WORK/paths") > 0)) || die "no live products in the bench store"
 

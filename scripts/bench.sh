@@ -35,7 +35,10 @@ cmd_bench() {
 
 cmd_seed() {
   if [[ -f $REPO/bench/seed.sh ]]; then
-    exec bash "$REPO/bench/seed.sh" "$@"
+    # The dev stack, as the catalog's own role (its password is under .var/dev/secrets).
+    stack_use dev
+    stack_seed "$@"
+    exit
   fi
   warn "seed arrives with the catalog service"
   exit 2

@@ -122,3 +122,12 @@ svc_stop() {
   terminate "$pid" "${MERCATO_STOP_TIMEOUT:-20}"
   rm -f "$RUN_DIR/$1.pid"
 }
+
+# Runs bench/seed.sh (`mercato-catalog seed`) against the selected stack as the catalog's own
+# PostgreSQL role, like the service itself: when it is the first to migrate the database, the
+# tables it creates must belong to that role, or the catalog cannot use them afterwards.
+#   stack_seed ARGS...   (bench/seed.sh's arguments)
+stack_seed() {
+  DB_HOST=127.0.0.1 DB_PORT=$PORT_PG DB_USER=mercato_catalog DB_PASSWORD="$(secret pg-mercato_catalog)" \
+    MERCATO_BIN_DIR=$STACK_BIN_DIR bash "$REPO/bench/seed.sh" "$@"
+}

@@ -51,7 +51,7 @@ dev_first_run() {
       --role admin --name "Demo Admin") || return 1
     (umask 077 && printf '%s %s\n' "$email" "$password" > "$admin_file") || return 1
     if [[ -x $REPO/bench/seed.sh ]]; then
-      "$REPO/bench/seed.sh" --products "${MERCATO_DEMO_PRODUCTS:-5000}" || return 1
+      stack_seed --products "${MERCATO_DEMO_PRODUCTS:-5000}" || return 1
     fi
   fi
 }

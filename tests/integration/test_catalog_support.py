@@ -144,3 +144,23 @@ def metric(svc, name, labels):
         if line.startswith(want + " "):
             return float(line.split()[-1])
     return 0.0
+
+
+class CatalogBehindGateway:
+    """A catalog and a gateway of a test's own in front of an IdentityIssuer, with a fresh
+    store and an editor's token for it: for tests that need their own settings on both hops."""
+
+    def __init__(self, catalog_env=None, gateway_env=None):
+        self.issuer = IdentityIssuer()
+        self.catalog = Service("catalog", env={**self.issuer.env(), **(catalog_env or {})}, wait_ready=True)
+        self.gateway = Service("gateway", env={
+            "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(self.catalog.port),
+            "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(self.issuer.identity.port),
+            "RATE_LIMIT_PER_MINUTE": "100000", **(gateway_env or {})}, wait_ready=True)
+        self.store = new_store()
+        self.token = self.issuer.token("editor", store=self.store)
+
+    def close(self):
+        self.gateway.stop()
+        self.catalog.stop()
+        self.issuer.close()

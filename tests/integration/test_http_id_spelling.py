@@ -10,26 +10,20 @@ import socket
 import unittest
 import uuid
 
-from testkit import Service, raw_exchange, request
-from .test_catalog_support import IdentityIssuer, new_store
+from testkit import raw_exchange, request
+from .test_catalog_support import CatalogBehindGateway
 
 
 class IdSpelling(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.issuer = IdentityIssuer()
-        cls.catalog = Service("catalog", env=cls.issuer.env(), wait_ready=True)
-        cls.gateway = Service("gateway", env={"PRODUCT_SERVICE_PORT": str(cls.catalog.port),
-                                              "USER_SERVICE_PORT": str(cls.issuer.identity.port),
-                                              "RATE_LIMIT_PER_MINUTE": "100000"}, wait_ready=True)
-        cls.store = new_store()
-        cls.token = cls.issuer.token("editor", store=cls.store)
+        cls.stack = CatalogBehindGateway()
+        cls.catalog, cls.gateway = cls.stack.catalog, cls.stack.gateway
+        cls.store, cls.token = cls.stack.store, cls.stack.token
 
     @classmethod
     def tearDownClass(cls):
-        cls.gateway.stop()
-        cls.catalog.stop()
-        cls.issuer.close()
+        cls.stack.close()
 
     def call(self, svc, method, path, body=None):
         h = {"X-Store-ID": self.store}

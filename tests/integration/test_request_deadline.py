@@ -5,50 +5,30 @@ budget is spent and its statement is cancelled, instead of waiting DB_QUERY_TIME
 for the lock. Own gateway and catalog instances (on ports the kernel picks, outside every
 stack's block), so the stack's settings stay untouched."""
 
-import http.client
 import time
 import unittest
 import uuid
 
-from .test_catalog_support import IdentityIssuer, PsqlSession, psql, new_store
-from testkit import Service, request, wait_until
+from .test_catalog_support import CatalogBehindGateway, PsqlSession, psql
+from testkit import request, wait_until
 
 
 def exchange(svc, method, path, body=None, headers=None, source=None, timeout=10):
-    """One request from `source` (a loopback address to bind) or the kernel's choice."""
-    conn = http.client.HTTPConnection("127.0.0.1", svc.port, timeout=timeout,
-                                      source_address=(source, 0) if source else None)
-    try:
-        import json
-        data = None if body is None else json.dumps(body).encode()
-        h = dict(headers or {})
-        if data is not None:
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return r.status, json.loads(r.read() or b"null")
-    finally:
-        conn.close()
+    r = request(svc.url, method, path, body=body, headers=headers, source=source, timeout=timeout)
+    return r.status, r.json()
 
 
 class RequestDeadlineTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.issuer = IdentityIssuer()
-        cls.catalog = Service("catalog", env={**cls.issuer.env(), "DB_QUERY_TIMEOUT": "30s",
-                                              "TRUSTED_PROXIES": "127.0.0.1"}, wait_ready=True)
-        cls.gateway = Service("gateway", env={
-            "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(cls.catalog.port),
-            "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(cls.issuer.identity.port),
-            "UPSTREAM_TIMEOUT": "2s", "RATE_LIMIT_PER_MINUTE": "100000"}, wait_ready=True)
-        cls.store = new_store()
-        cls.token = cls.issuer.token("editor", store=cls.store)
+        cls.stack = CatalogBehindGateway(catalog_env={"DB_QUERY_TIMEOUT": "30s", "TRUSTED_PROXIES": "127.0.0.1"},
+                                         gateway_env={"UPSTREAM_TIMEOUT": "2s"})
+        cls.catalog, cls.gateway = cls.stack.catalog, cls.stack.gateway
+        cls.store, cls.token = cls.stack.store, cls.stack.token
 
     @classmethod
     def tearDownClass(cls):
-        cls.gateway.stop()
-        cls.catalog.stop()
-        cls.issuer.close()
+        cls.stack.close()
 
     def auth(self):
         return {"Authorization": "Bearer " + self.token, "X-Store-ID": self.store}

@@ -75,6 +75,12 @@ std::int64_t QueryResult::affected_rows() const {
   return v;
 }
 
+std::optional<std::string> RowReader::optional_text() {
+  auto v = result_.get_optional(row_, next());
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
 std::string_view QueryResult::command_tag() const {
   return res_ ? std::string_view(PQcmdStatus(res_)) : std::string_view();
 }

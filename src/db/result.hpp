@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 struct pg_result;
@@ -51,6 +52,46 @@ class QueryResult {
 
  private:
   pg_result* res_ = nullptr;
+};
+
+/// Reads one row's columns in the order the SELECT lists them, so a repository's reader is a
+/// list of typed fields instead of column numbers to keep in step with the statement:
+///
+///   db::RowReader row(result, i);
+///   u.id = row.text();
+///   u.active = row.boolean();
+///   u.stock = row.int64();
+///
+/// NULL reads as the given fallback ("" / 0 / false unless stated). `done()` says every column
+/// was read exactly once: repository tests check it, so a column added to a statement but not
+/// to its reader (or the reverse) fails a test instead of shifting every field after it.
+class RowReader {
+ public:
+  RowReader(const QueryResult& result, int row) : result_(result), row_(row) {}
+
+  std::string text() { return std::string(text_view()); }
+  /// Valid while the QueryResult lives.
+  std::string_view text_view() { return result_.get(row_, next()); }
+  /// nullopt for NULL.
+  std::optional<std::string> optional_text();
+  std::int64_t int64(std::int64_t if_null_or_bad = 0) {
+    return result_.get_int64(row_, next()).value_or(if_null_or_bad);
+  }
+  bool boolean(bool if_null_or_bad = false) { return result_.get_bool(row_, next()).value_or(if_null_or_bad); }
+  /// Skips a column this reader does not need.
+  void skip() { next(); }
+
+  /// Columns read so far.
+  int position() const { return col_; }
+  /// True when every column of the result was read, none twice and none past the end.
+  bool done() const { return col_ == result_.columns(); }
+
+ private:
+  int next() { return col_++; }
+
+  const QueryResult& result_;
+  int row_;
+  int col_ = 0;
 };
 
 }  // namespace mercato::db

@@ -78,5 +78,39 @@ TEST(QueryResult, empty_result_is_safe_to_read) {
   EXPECT_EQ(r.column("id"), -1);
 }
 
+TEST(RowReader, reads_columns_in_order_with_typed_fallbacks) {
+  auto r = sample();
+  RowReader first(r, 0);
+  EXPECT_EQ(first.int64(), 42);
+  EXPECT_EQ(first.text(), "shoe");
+  EXPECT_FALSE(first.done());
+  EXPECT_EQ(first.boolean(true), true);  // NULL takes the fallback
+  EXPECT_TRUE(first.done());
+
+  RowReader second(r, 1);
+  EXPECT_EQ(second.int64(-1), -1);  // "x" is not a number
+  EXPECT_EQ(second.optional_text(), std::optional<std::string>(""));  // empty text is not NULL
+  EXPECT_TRUE(second.boolean());
+  EXPECT_TRUE(second.done());
+}
+
+TEST(RowReader, done_tells_a_reader_out_of_step_with_its_statement) {
+  auto r = sample();
+  RowReader short_reader(r, 0);
+  short_reader.text();
+  short_reader.skip();
+  EXPECT_EQ(short_reader.position(), 2);
+  EXPECT_FALSE(short_reader.done());  // one column never read
+
+  RowReader long_reader(r, 0);
+  for (int i = 0; i < 4; ++i) long_reader.skip();
+  EXPECT_FALSE(long_reader.done());  // read past the last column
+
+  RowReader nulls(r, 0);
+  nulls.skip();
+  nulls.skip();
+  EXPECT_EQ(nulls.optional_text(), std::nullopt);
+}
+
 }  // namespace
 }  // namespace mercato::db

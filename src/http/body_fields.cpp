@@ -73,17 +73,27 @@ void BodyFields::add(std::string_view field, std::string message) {
   errors_.push_back({path(field), std::move(message)});
 }
 
-std::optional<std::string> BodyFields::text(std::string_view name, const TextRule& rule, bool required) {
+std::optional<simdjson::dom::element> BodyFields::take_present(std::string_view name, bool required) {
   auto v = take(name);
-  if (!v) {
-    if (required) missing(name);
-    return std::nullopt;
-  }
+  if (!v && required) missing(name);
+  return v;
+}
+
+std::optional<std::string_view> BodyFields::take_string(std::string_view name, bool required) {
+  auto v = take_present(name, required);
+  if (!v) return std::nullopt;
   std::string_view s;
   if (v->get(s) != simdjson::SUCCESS) {
     add(name, "must be a string");
     return std::nullopt;
   }
+  return s;
+}
+
+std::optional<std::string> BodyFields::text(std::string_view name, const TextRule& rule, bool required) {
+  auto taken = take_string(name, required);
+  if (!taken) return std::nullopt;
+  const std::string_view s = *taken;
   const auto n = utf8_length(s);
   if (n < rule.min || n > rule.max) {
     add(name, text_rule_message(rule));
@@ -105,11 +115,8 @@ std::optional<std::string> BodyFields::text(std::string_view name, const TextRul
 
 std::optional<std::int64_t> BodyFields::integer(std::string_view name, std::int64_t min, std::int64_t max,
                                                 bool required) {
-  auto v = take(name);
-  if (!v) {
-    if (required) missing(name);
-    return std::nullopt;
-  }
+  auto v = take_present(name, required);
+  if (!v) return std::nullopt;
   const std::string range = "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
   // simdjson keeps integers exact and types anything with a fraction or exponent as double,
   // so 19.99, 1e3 and "1999" are all refused here: money never passes through a float.
@@ -150,16 +157,9 @@ std::vector<FieldError> BodyFields::finish() {
 }
 
 std::optional<std::string> BodyFields::string(std::string_view name, bool required, std::size_t max_chars) {
-  auto v = take(name);
-  if (!v) {
-    if (required) missing(name);
-    return std::nullopt;
-  }
-  std::string_view s;
-  if (v->get(s) != simdjson::SUCCESS) {
-    add(name, "must be a string");
-    return std::nullopt;
-  }
+  auto taken = take_string(name, required);
+  if (!taken) return std::nullopt;
+  const std::string_view s = *taken;
   if (utf8_length(s) > max_chars) {
     add(name, "must be at most " + std::to_string(max_chars) + " characters");
     return std::nullopt;
@@ -168,11 +168,8 @@ std::optional<std::string> BodyFields::string(std::string_view name, bool requir
 }
 
 std::optional<bool> BodyFields::boolean(std::string_view name, bool required) {
-  auto v = take(name);
-  if (!v) {
-    if (required) missing(name);
-    return std::nullopt;
-  }
+  auto v = take_present(name, required);
+  if (!v) return std::nullopt;
   bool b = false;
   if (v->get(b) != simdjson::SUCCESS) {
     add(name, "must be true or false");

@@ -66,6 +66,10 @@ class BodyFields {
   }
 
  private:
+  /// take(), and a "required" error when the member is absent and required.
+  std::optional<simdjson::dom::element> take_present(std::string_view name, bool required);
+  /// take_present() of a string member; any other type is a "must be a string" error.
+  std::optional<std::string_view> take_string(std::string_view name, bool required);
   struct Member {
     std::string_view key;
     simdjson::dom::element value;

@@ -47,6 +47,7 @@ int App::run() {
     return 2;
   }
   const auto& hs = settings_.http;
+  for (auto& hook : start_hooks_) hook();
   Pipeline pipeline;
   pipeline.use(resolve_client_address(TrustedProxies(settings_.trusted_proxies)))
       .use(request_id())
@@ -104,7 +105,7 @@ int App::run() {
     // The internal listener stops with the API: a scrape during the drain still answers.
     server.shutdown(hs.shutdown_timeout, [this, &metrics_server, &hs] {
       metrics_server.shutdown(hs.shutdown_timeout, [this] {
-        for (auto& hook : stop_hooks_) hook();
+        for (auto hook = stop_hooks_.rbegin(); hook != stop_hooks_.rend(); ++hook) (*hook)();
         io_->stop();
       });
     });

@@ -48,7 +48,12 @@ class App {
   /// (X-Request-Deadline-Ms, http/deadline.hpp); REQUEST_TIMEOUT unless set here. The gateway
   /// sets UPSTREAM_TIMEOUT: the budget of a request starts there.
   void set_request_budget(std::chrono::milliseconds budget) { request_budget_ = budget; }
-  /// Runs after the server stopped accepting and drained, before the process exits.
+  /// Runs when run() begins, before the listeners open, in the order added: for what may
+  /// start only once every user registered with it (a Redis subscriber's channels).
+  void on_start(std::function<void()> f) { start_hooks_.push_back(std::move(f)); }
+  /// Runs after the server stopped accepting and drained, before the process exits; in the
+  /// reverse order of registration, as destructors do, so a component stops before the ones
+  /// it was built on (a feed before the bus it listens to).
   void on_stop(std::function<void()> f) { stop_hooks_.push_back(std::move(f)); }
 
   /// Serves until SIGTERM/SIGINT; returns the process exit code.
@@ -64,6 +69,7 @@ class App {
   Router router_;
   Health health_;
   std::vector<Middleware> service_middleware_;
+  std::vector<std::function<void()>> start_hooks_;
   std::vector<std::function<void()>> stop_hooks_;
   std::optional<std::chrono::milliseconds> request_budget_;
 };

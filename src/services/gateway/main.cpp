@@ -5,17 +5,14 @@
 // rate limit → authentication → router → proxy to catalog or identity.
 #include <algorithm>
 
-#include "auth/authenticate.hpp"
-#include "auth/jwks_client.hpp"
-#include "auth/revocation_feed.hpp"
-#include "cache/redis_client.hpp"
-#include "cache/redis_login.hpp"
-#include "cache/redis_subscriber.hpp"
 #include "http/app.hpp"
+#include "http/client.hpp"
 #include "ratelimit/limiter.hpp"
+#include "service/bus.hpp"
+#include "service/redis.hpp"
+#include "service/token_check.hpp"
 #include "services/gateway/openapi_route.hpp"
 #include "services/gateway/rum.hpp"
-#include "http/client.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
 #include "services/gateway/middleware.hpp"
@@ -49,51 +46,22 @@ int main(int argc, char** argv) {
   app.use(gateway::cors(gateway::CorsPolicy(s.cors_origins)));
   app.use(gateway::api_versions(s.api_v1_sunset, s.api_v2_sunset));
 
-  // A refused Redis login is a configuration error: stop now, before anything connects.
-  if (auto login = cache::check_login(s.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
-    http::fail_startup(login.error().message);
+  // Redis: the shared rate-limit counters and the revocation bus; not critical (the limiter
+  // falls back to local counters).
+  service::Redis redis(app, s.redis, "gateway");
+  service::Bus bus(app, s.redis, "gateway-bus");
   // Tokens: verified here with identity's published keys so the rate limit can count a
   // signed-in user as one client; the services verify again and decide on roles themselves.
-  auto jwks = auth::JwksClient::create(app.io(), auth::JwksClient::options_from(s));
-  jwks->start();
-  app.on_stop([jwks] { jwks->stop(); });
-  auto verifier = std::make_shared<auth::TokenVerifier>(jwks, auth::VerifyOptions::from(s));
-  // Revoked tokens: identity's (user, not-before) from the Redis bus, and identity's own list
-  // at start and whenever the bus may have missed one (src/auth/revocation_feed.hpp).
-  auto revoked = std::make_shared<auth::RevocationList>();
-  verifier->use_revocations(revoked);
-  auto revocations = auth::RevocationFeed::create(app.io(), auth::RevocationFeed::options_from(s), revoked);
-  cache::RedisSubscriber bus(app.io(), s.redis, "gateway-bus");
-  revocations->bus_state([&bus] { return bus.connected(); });
-  bus.subscribe(std::string(auth::kRevocationChannel),
-                [revocations](std::string_view, std::string_view m) { revocations->on_message(m); });
-  bus.on_reconnect([revocations] { revocations->on_bus_reconnect(); });
-  revocations->start();
-  bus.start();
-  app.on_stop([&bus, revocations] {
-    revocations->stop();
-    bus.stop();
-  });
+  service::TokenCheck tokens(app, s, bus);
 
   // Rate limit, shared by every gateway through Redis (inside CORS, so a browser can read its
   // 429). It runs before authentication so a flood of forged tokens is limited too; a token
   // that verifies (a cache hit after the first time) makes the user the client, else the
   // client's address.
-  cache::RedisClient redis(app.io(), s.redis, "gateway");
-  redis.start();
-  app.on_stop([&redis] { redis.stop(); });
-  ratelimit::Limiter limiter(redis, {.per_minute = s.rate_limit_per_minute,
-                                     .expected_instances = s.rate_limit_local_fallback});
-  app.use(ratelimit::middleware(limiter, [verifier](const http::Request& req) {
-    if (auto header = req.header("Authorization")) {
-      if (auto token = auth::bearer_token(*header)) {
-        auth::Claims claims;
-        if (verifier->verify(*token, auth::unix_now(), claims) == auth::TokenFault::none) return "user:" + claims.sub;
-      }
-    }
-    return "addr:" + req.client_address;  // TRUSTED_PROXIES decides (http/client_address.hpp)
-  }));
-  app.use(auth::authenticate(verifier));
+  ratelimit::Limiter limiter(redis.client(), {.per_minute = s.rate_limit_per_minute,
+                                              .expected_instances = s.rate_limit_local_fallback});
+  app.use(ratelimit::middleware(limiter, gateway::rate_limit_client(tokens.verifier())));
+  app.use(tokens.authenticate());
 
   // The API description, served as a document at /api/openapi.json.
   if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
@@ -103,11 +71,6 @@ int main(int argc, char** argv) {
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);
   gateway::add_upstream_checks(app.health(), client, {&catalog, &identity}, probe_timeout);
-  app.health().add("redis", false, [&redis]() -> boost::asio::awaitable<http::CheckOutcome> {
-    auto rtt = co_await redis.ping(std::chrono::seconds(1));
-    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
-    co_return http::CheckOutcome{true, *rtt, {}};
-  });
   app.on_stop([&client] { client.close_idle(); });
   return app.run();
 }

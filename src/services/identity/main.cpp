@@ -18,12 +18,10 @@
 #include "auth/key_store.hpp"
 #include "auth/passwords.hpp"
 #include "auth/verifier.hpp"
-#include "cache/redis_client.hpp"
-#include "cache/redis_login.hpp"
 #include "core/log.hpp"
-#include "db/pool.hpp"
 #include "http/app.hpp"
-#include "http/envelope.hpp"
+#include "service/database.hpp"
+#include "service/redis.hpp"
 #include "services/identity/commands.hpp"
 #include "services/identity/refresh_tokens.hpp"
 #include "services/identity/routes.hpp"
@@ -72,47 +70,28 @@ int main(int argc, char** argv) {
   if (!opened) http::fail_startup(opened.error().message);
   std::shared_ptr<auth::LocalKeys> keys = *opened;
 
+  // Database: critical; /api/ answers 503 until the schema is migrated, except the JWKS,
+  // which is read from the key files.
   identity::Schema schema(settings);
-  db::Pool pool(app.io(), settings.db, "identity");
-  if (auto login = cache::check_login(settings.redis, "REDIS_USER/REDIS_PASSWORD"); !login)
-    http::fail_startup(login.error().message);
-  cache::RedisClient redis(app.io(), settings.redis, "identity");
-  redis.start();
+  service::Database database(app, settings.db, schema, {.ungated_prefixes = {"/api/v1/.well-known/"}});
+  // Redis: login throttling and the revocation bus; not critical (throttling falls back to
+  // local counters).
+  service::Redis redis(app, settings.redis, "identity");
 
   auth::PasswordHasher hasher(settings.password_hash_workers, settings.password_hash_queue);
   identity::LoginThrottle throttle(
-      redis, identity::ThrottleLimits::from_max_failures(settings.login_max_failures, settings.login_failure_window));
-  identity::UsersRepository users(pool);
-  identity::RefreshTokens refresh(pool, settings.jwt_refresh_ttl);
-  identity::RevocationPublisher revocations(app.io(), redis);
+      redis.client(), identity::ThrottleLimits::from_max_failures(settings.login_max_failures, settings.login_failure_window));
+  identity::UsersRepository users(database.pool());
+  identity::RefreshTokens refresh(database.pool(), settings.jwt_refresh_ttl);
+  identity::RevocationPublisher revocations(app.io(), redis.client());
   identity::IdentityContext ctx{settings, users, refresh, hasher, throttle, *keys, revocations};
 
-  // Until the schema exists every API call would fail on a missing table: say so plainly.
-  app.use([&schema](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
-    if (!schema.ready() && req.path().starts_with("/api/") && !req.path().starts_with("/api/v1/.well-known/"))
-      co_return http::error_response(unavailable("identity database is not ready"));
-    co_return co_await next(req);
-  });
   // Identity verifies its own tokens with the keys it signs with: no JWKS round trip.
   app.use(auth::authenticate(std::make_shared<auth::TokenVerifier>(keys, auth::VerifyOptions::from(settings))));
   identity::install_auth_routes(app.router(), ctx);
   identity::install_users_routes(app.router(), ctx);
   identity::install_revocations_route(app.router(), settings, users, schema);
 
-  // Health: the database is critical; Redis is not (throttling falls back to local counters).
-  app.health().add("database", true, [&pool, &schema]() -> asio::awaitable<http::CheckOutcome> {
-    if (!schema.ready()) co_return http::CheckOutcome{false, {}, "migrations not applied yet"};
-    auto rtt = co_await pool.ping(2s);
-    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
-    co_return http::CheckOutcome{true, *rtt, {}};
-  });
-  app.health().add("redis", false, [&redis]() -> asio::awaitable<http::CheckOutcome> {
-    auto rtt = co_await redis.ping(1s);
-    if (!rtt) co_return http::CheckOutcome{false, {}, rtt.error().message};
-    co_return http::CheckOutcome{true, *rtt, {}};
-  });
-
   asio::co_spawn(app.io(), housekeeping(*keys, refresh, schema), asio::detached);
-  app.on_stop([&redis] { redis.stop(); });
   return app.run();
 }

@@ -1,0 +1,30 @@
+#include "service/token_check.hpp"
+
+#include "auth/authenticate.hpp"
+#include "http/app.hpp"
+#include "service/bus.hpp"
+
+namespace mercato::service {
+
+TokenCheck::TokenCheck(http::App& app, const config::Settings& s, Bus& bus)
+    : jwks_(auth::JwksClient::create(app.io(), auth::JwksClient::options_from(s))),
+      revoked_(std::make_shared<auth::RevocationList>()),
+      revocations_(auth::RevocationFeed::create(app.io(), auth::RevocationFeed::options_from(s), revoked_)),
+      verifier_(std::make_shared<auth::TokenVerifier>(jwks_, auth::VerifyOptions::from(s))) {
+  verifier_->use_revocations(revoked_);
+  cache::RedisSubscriber& subscriber = bus.subscriber();
+  revocations_->bus_state([&subscriber] { return subscriber.connected(); });
+  subscriber.subscribe(std::string(auth::kRevocationChannel),
+                       [feed = revocations_](std::string_view, std::string_view m) { feed->on_message(m); });
+  subscriber.on_reconnect([feed = revocations_] { feed->on_bus_reconnect(); });
+  jwks_->start();
+  revocations_->start();
+  app.on_stop([jwks = jwks_, feed = revocations_] {
+    feed->stop();
+    jwks->stop();
+  });
+}
+
+http::Middleware TokenCheck::authenticate() const { return auth::authenticate(verifier_); }
+
+}  // namespace mercato::service

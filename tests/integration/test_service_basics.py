@@ -1,13 +1,16 @@
 """Every service binary, started for real: configuration errors, --help, the envelope on
 router errors, request ids, metrics, protocol limits and SIGTERM."""
 
+import http.server
+import json
 import os
 import signal
 import socket
+import threading
 import time
 import unittest
 
-from testkit import Service, raw_exchange, run_binary
+from testkit import Service, raw_exchange, request, run_binary, wait_until
 
 SERVICES = ("gateway", "catalog", "identity")
 
@@ -195,6 +198,89 @@ class Shutdown(unittest.TestCase):
                 self.assertEqual(code, 0)
                 self.assertLess(time.time() - start, 5)
                 s.stop()
+
+    def test_readiness_says_draining_while_an_in_flight_request_finishes(self):
+        # A load balancer must stop sending as soon as SIGTERM arrives, while what it already
+        # sent still gets its answer. The gateway holds a request open on an upstream that
+        # answers only when told to.
+        with HeldUpstream() as upstream:
+            s = Service("gateway", env={
+                "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(upstream.port),
+                "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(upstream.port),
+                "UPSTREAM_TIMEOUT": "30s", "SHUTDOWN_TIMEOUT": "30s"}, wait_ready=True)
+            try:
+                self.assertEqual(request(s.metrics_url, "GET", "/health/ready").status, 200)
+                answer = {}
+                client = threading.Thread(target=lambda: answer.update(
+                    r=request(s.url, "GET", "/api/v1/products", timeout=30)), daemon=True)
+                client.start()
+                self.assertTrue(upstream.arrived.wait(10), "the request never reached the upstream")
+
+                s.proc.send_signal(signal.SIGTERM)
+
+                def readiness():
+                    r = request(s.metrics_url, "GET", "/health/ready", timeout=5)
+                    return r if r.status != 200 else None
+                ready = wait_until(readiness, timeout=10)
+                self.assertIsNotNone(ready, "/health/ready still answered 200 after SIGTERM")
+                self.assertEqual(ready.status, 503)
+                self.assertEqual(ready.json()["status"], "draining")
+                self.assertIsNone(s.proc.poll(), "the process exited with a request in flight")
+                self.assertNotIn("r", answer)
+
+                upstream.release.set()
+                client.join(30)
+                self.assertEqual(answer["r"].status, 200)
+                self.assertEqual(answer["r"].json(), HeldUpstream.BODY)
+                self.assertEqual(s.proc.wait(10), 0)
+            finally:
+                upstream.release.set()
+                s.stop()
+
+
+class HeldUpstream:
+    """An upstream instance for a gateway: /api/v1/products is held until `release` is set,
+    then answered 200; /health/* answers 200 at once, anything else 404. A fault injector,
+    not a service."""
+
+    BODY = {"success": True, "data": {"held": True}}
+
+    def __init__(self):
+        self.arrived, self.release = threading.Event(), threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                status = 200
+                if self.path.startswith("/api/v1/products"):
+                    outer.arrived.set()
+                    outer.release.wait(60)
+                elif not self.path.startswith("/health/"):
+                    status = 404  # the gateway's JWKS and revocation fetches: not this test's
+                body = json.dumps(outer.BODY).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
 
 
 if __name__ == "__main__":

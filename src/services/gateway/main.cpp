@@ -18,6 +18,7 @@
 #include "services/gateway/middleware.hpp"
 #include "services/gateway/proxy.hpp"
 #include "services/gateway/routes.hpp"
+#include "services/gateway/upstream_client.hpp"
 #include "services/gateway/upstreams.hpp"
 
 using namespace mercato;
@@ -30,13 +31,8 @@ int main(int argc, char** argv) {
   app.set_request_budget(s.upstream_timeout);
 
   // Upstreams: keep-alive connection pools, a circuit breaker per instance, round robin.
-  http::ClientOptions client_options;
-  // Connecting takes well under a millisecond to a live host nearby; a host that swallows
-  // the SYN is dead, and giving up early leaves the request time to be retried elsewhere.
-  client_options.connect_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);
-  // The services trust X-Forwarded-For from this address only (their TRUSTED_PROXIES).
-  client_options.source_address = s.upstream_source_address;
-  http::Client client(app.io(), client_options);
+  gateway::UpstreamClient upstreams(app, s);
+  http::Client& client = upstreams.client();
   gateway::UpstreamGroup catalog("catalog", s.product_service, client);
   gateway::UpstreamGroup identity("identity", s.user_service, client);
   gateway::Proxy proxy(client, s.upstream_timeout, http::TrustedProxies(s.trusted_proxies));
@@ -71,6 +67,5 @@ int main(int argc, char** argv) {
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);
   gateway::add_upstream_checks(app.health(), client, {&catalog, &identity}, probe_timeout);
-  app.on_stop([&client] { client.close_idle(); });
   return app.run();
 }

@@ -1,6 +1,7 @@
 // mercato-identity: see docs/architecture.md#services. This file is the service's table of contents:
 // configuration, commands, signing keys, schema, database, Redis, password hashing, login
-// throttling, refresh-token families, authentication, routes, health, housekeeping.
+// throttling, refresh-token families, authentication, routes, housekeeping. Each component
+// of the service kit (src/service/) registers its own health check, start and stop.
 //
 // Commands besides serving (commands.hpp): `user add`, `create-admin`, `keys rotate`,
 // `keys list`.
@@ -8,21 +9,15 @@
 
 #include <chrono>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "auth/authenticate.hpp"
 #include "auth/key_store.hpp"
 #include "auth/passwords.hpp"
 #include "auth/verifier.hpp"
-#include "core/log.hpp"
 #include "http/app.hpp"
 #include "service/database.hpp"
 #include "service/redis.hpp"
 #include "services/identity/commands.hpp"
+#include "services/identity/housekeeping.hpp"
 #include "services/identity/refresh_tokens.hpp"
 #include "services/identity/routes.hpp"
 #include "services/identity/schema.hpp"
@@ -30,32 +25,6 @@
 #include "services/identity/users_repository.hpp"
 
 using namespace mercato;
-namespace asio = boost::asio;
-using namespace std::chrono_literals;
-
-namespace {
-
-/// Every 2 s: pick up keys added by `keys rotate` (from any machine sharing the directory)
-/// and let retired ones go. Every hour: delete refresh families long dead.
-asio::awaitable<void> housekeeping(auth::LocalKeys& keys, identity::RefreshTokens& refresh,
-                                   const identity::Schema& schema) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto next_cleanup = std::chrono::steady_clock::now() + 1min;
-  for (;;) {
-    timer.expires_after(2s);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    keys.reload();
-    if (schema.ready() && std::chrono::steady_clock::now() >= next_cleanup) {
-      next_cleanup = std::chrono::steady_clock::now() + 1h;
-      if (auto n = co_await refresh.delete_old(); n && *n > 0)
-        log::info("deleted old refresh families", {{"count", *n}});
-    }
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   http::App app("identity", argc, argv);
@@ -92,6 +61,6 @@ int main(int argc, char** argv) {
   identity::install_users_routes(app.router(), ctx);
   identity::install_revocations_route(app.router(), settings, users, schema);
 
-  asio::co_spawn(app.io(), housekeeping(*keys, refresh, schema), asio::detached);
+  identity::start_housekeeping(app.io(), *keys, refresh, schema);  // key reloads, old refresh families
   return app.run();
 }

@@ -5,6 +5,7 @@ once the database can be reached, with no restart."""
 
 import os
 import socket
+import socketserver
 import threading
 import unittest
 
@@ -17,44 +18,38 @@ class LateRelay:
 
     def __init__(self, target_port):
         self.port = free_port()
-        self.target_port = target_port
-        self._sock = None
+        self.server = None
+        target = ("127.0.0.1", target_port)
+
+        class Relay(socketserver.BaseRequestHandler):
+            def handle(self):
+                with socket.create_connection(target) as upstream:
+                    back = threading.Thread(target=pipe, args=(upstream, self.request), daemon=True)
+                    back.start()
+                    pipe(self.request, upstream)
+                    back.join()
+
+        self.handler = Relay
 
     def open(self):
-        self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", self.port))
-        self._sock.listen(64)
-        threading.Thread(target=self._accept_loop, daemon=True).start()
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), self.handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        if self._sock:
-            self._sock.close()
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
 
-    def _accept_loop(self):
-        while True:
-            try:
-                client, _ = self._sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src, dst):
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
+def pipe(src, dst):
+    """Copies src to dst until src ends, then ends dst's sending side."""
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+        dst.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
 
 
 class DatabaseAwayAtStart(unittest.TestCase):

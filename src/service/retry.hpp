@@ -9,12 +9,11 @@
 
 namespace mercato::service {
 
-using namespace std::chrono_literals;
-
 class RetrySchedule {
  public:
   using Duration = std::chrono::milliseconds;
-  explicit RetrySchedule(Duration first = 1s, Duration cap = 10s) : next_(first), cap_(cap) {}
+  explicit RetrySchedule(Duration first = std::chrono::seconds(1), Duration cap = std::chrono::seconds(10))
+      : next_(first), cap_(cap) {}
   /// The wait before the next attempt; each call moves one attempt further (doubles, capped).
   Duration next();
 

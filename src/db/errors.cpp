@@ -34,4 +34,18 @@ Error statement_error(std::string_view sqlstate) {
   return with_reason(internal_error("database error"), sqlstate);
 }
 
+Error domain_error(Error e, const ConstraintMeaning& meaning) {
+  Error mapped;
+  if (e.reason == reason::unique_violation && !meaning.unique.empty())
+    mapped = Error{ErrorCode::conflict, meaning.unique, meaning.unique_details};
+  else if (e.reason == reason::foreign_key_violation && !meaning.foreign_key.empty())
+    mapped = not_found(meaning.foreign_key);
+  else if (e.reason == reason::check_violation && !meaning.check.empty())
+    mapped = validation_failed({}, meaning.check);
+  else
+    return e;
+  mapped.reason = std::move(e.reason);
+  return mapped;
+}
+
 }  // namespace mercato::db

@@ -32,5 +32,27 @@ TEST(DbErrors, transport_errors_are_503_with_distinct_reasons) {
   EXPECT_EQ(pool_exhausted_error().message, "database pool exhausted");
 }
 
+TEST(DbErrors, a_violated_constraint_becomes_the_domain_error_its_caller_names) {
+  ConstraintMeaning m{"email taken", {{"email", "already used"}}, "store not found", "out of range"};
+  Error e = domain_error(statement_error("23505"), m);
+  EXPECT_EQ(e.code, ErrorCode::conflict);
+  EXPECT_EQ(e.http_status(), 409);
+  EXPECT_EQ(e.message, "email taken");
+  ASSERT_EQ(e.details.size(), 1u);
+  EXPECT_EQ(e.details[0].field, "email");
+  EXPECT_EQ(e.reason, reason::unique_violation);
+  EXPECT_EQ(domain_error(statement_error("23503"), m).code, ErrorCode::not_found);
+  EXPECT_EQ(domain_error(statement_error("23514"), m).code, ErrorCode::validation_failed);
+}
+
+TEST(DbErrors, other_errors_and_unnamed_constraints_pass_through_unchanged) {
+  ConstraintMeaning only_unique{"email taken", {}, {}, {}};
+  EXPECT_EQ(domain_error(statement_error("23503"), only_unique).code, ErrorCode::internal);
+  EXPECT_EQ(domain_error(statement_error("23514"), only_unique).code, ErrorCode::internal);
+  EXPECT_EQ(domain_error(deadline_error(), only_unique).code, ErrorCode::gateway_timeout);
+  EXPECT_EQ(domain_error(connection_error(), only_unique).reason, reason::connection);
+  EXPECT_EQ(domain_error(statement_error("23505"), ConstraintMeaning{}).code, ErrorCode::internal);
+}
+
 }  // namespace
 }  // namespace mercato::db

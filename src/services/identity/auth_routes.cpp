@@ -96,7 +96,7 @@ asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
     co_return r;
   }
 
-  auto user = co_await ctx.users.by_email(body->email);
+  auto user = co_await ctx.users.by_email(body->email, req.context.deadline);
   if (!user) {
     co_await ctx.throttle.abandoned(body->email, address);
     m().logins.with({"unavailable"}).inc();
@@ -123,7 +123,7 @@ asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
 
   co_await ctx.throttle.succeeded(body->email, address);
   const User& u = **user;
-  auto refresh = co_await ctx.refresh.start_family(u);
+  auto refresh = co_await ctx.refresh.start_family(u, req.context.deadline);
   if (!refresh) {
     m().logins.with({"unavailable"}).inc();
     co_return http::error_response(refresh.error());
@@ -146,7 +146,7 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
   // POST here, and must not read a 30-day token from the answer. One sent in the body goes
   // back in the body (and the cookie, so a browser's cookie never holds a used token).
   const auto delivery = (*token)->from_cookie ? RefreshDelivery::cookie : RefreshDelivery::both;
-  auto outcome = co_await ctx.refresh.rotate(std::move((*token)->token), fingerprint);
+  auto outcome = co_await ctx.refresh.rotate(std::move((*token)->token), fingerprint, req.context.deadline);
   if (!outcome) {
     m().refreshes.with({"unavailable"}).inc();
     co_return http::error_response(outcome.error());
@@ -175,7 +175,7 @@ asio::awaitable<Response> logout(IdentityContext& ctx, Request& req) {
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (*token) {
-    auto st = co_await ctx.refresh.revoke_family(std::move((*token)->token), "logout");
+    auto st = co_await ctx.refresh.revoke_family(std::move((*token)->token), "logout", req.context.deadline);
     if (!st) co_return http::error_response(st.error());
   }
   // Idempotent, and silent about whether the token existed.
@@ -186,7 +186,7 @@ asio::awaitable<Response> me(IdentityContext& ctx, Request& req) {
   if (auto st = auth::require_role(req, auth::Role::viewer); !st) co_return http::error_response(st.error());
   // The token verified, but the account may have been deleted, deactivated, demoted or
   // re-passworded since it was issued: the row decides (one primary-key read).
-  auto user = co_await current_user(ctx.users, *req.principal);
+  auto user = co_await current_user(ctx.users, *req.principal, req.context.deadline);
   if (!user) {
     auto r = http::error_response(user.error());
     if (user.error().code == ErrorCode::invalid_token) r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");

@@ -20,6 +20,7 @@
 #include "db/pool.hpp"
 #include "services/identity/revocations.hpp"
 #include "services/identity/users_repository.hpp"
+#include "services/identity/users_service.hpp"
 #include "services/identity/validation.hpp"
 
 namespace mercato::identity {
@@ -100,19 +101,20 @@ int add_user(const config::Settings& s, asio::io_context& io, const std::string&
 
   db::Pool pool(io, s.db, "identity-cli");
   UsersRepository users(pool);
+  // A reset user's old access tokens are revoked: the verifiers are told (those that miss it
+  // read identity's list within a minute).
+  BlockingRevocationSink revocations(s.redis);
+  UsersService service(users, revocations);
   int code = 1;
   auto work = [&]() -> asio::awaitable<void> {
     NewUser u{email, name.value_or(""), role, hash};
-    const auto not_before = next_not_before();
-    auto r = co_await users.upsert(std::move(u), !name.has_value(), not_before);
+    auto r = co_await service.upsert(std::move(u), !name.has_value(), kNoDeadline);
     if (!r) {
       std::fprintf(stderr, "mercato-identity: %s\n", r.error().message.c_str());
     } else {
-      // A reset user's old access tokens are revoked: tell the verifiers (those that miss it
-      // read identity's list within a minute).
-      if (!r->second && !publish_revocation_blocking(s.redis, {r->first.id, not_before}))
+      if (revocations.missed())
         std::fprintf(stderr, "mercato-identity: warning: Redis unreachable; verifiers learn of the reset within 60 s\n");
-      std::printf("%s %s\n", r->second ? "created" : "updated", r->first.id.c_str());
+      std::printf("%s %s\n", r->created ? "created" : "updated", r->user.id.c_str());
       code = 0;
     }
     io.stop();

@@ -10,14 +10,14 @@
 
 #include "core/error.hpp"
 #include "http/message.hpp"
-#include "services/identity/users_repository.hpp"
+#include "services/identity/user_store.hpp"
 
 namespace mercato::identity {
 
 /// The live, active user the principal names. invalid_token (401) when the user is deleted or
 /// inactive, when the token was issued before the user's tokens_not_before (demoted,
 /// re-passworded, deactivated since — even if since restored), or when its role claim is above
-/// the user's current role. A database failure comes back as is.
-asio::awaitable<Result<User>> current_user(UsersRepository& users, const http::Principal& principal);
+/// the user's current role. A database failure comes back as is; the read ends by `deadline`.
+asio::awaitable<Result<User>> current_user(UserStore& users, const http::Principal& principal, Deadline deadline);
 
 }  // namespace mercato::identity

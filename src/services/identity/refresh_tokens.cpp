@@ -23,7 +23,7 @@ RefreshTokens::RefreshTokens(db::Pool& pool, std::chrono::milliseconds family_li
               .counter("token_reuse_detected_total", "used refresh tokens presented again (family revoked as stolen)")
               .with({})) {}
 
-asio::awaitable<Result<IssuedRefresh>> RefreshTokens::start_family(const User& user) {
+asio::awaitable<Result<IssuedRefresh>> RefreshTokens::start_family(const User& user, Deadline deadline) {
   IssuedRefresh out;
   out.token = auth::new_refresh_token();
   out.lifetime = std::chrono::duration_cast<std::chrono::seconds>(lifetime_);
@@ -37,13 +37,14 @@ asio::awaitable<Result<IssuedRefresh>> RefreshTokens::start_family(const User& u
   sts.push_back(
       db::Statement::text("INSERT INTO refresh_tokens (token_hash, family_id) VALUES (decode($1, 'hex'), $2::uuid)",
                           db::params(auth::refresh_token_hash(out.token), family)));
-  auto rs = co_await pool_.pipeline(std::move(sts));
+  auto rs = co_await pool_.until(deadline).pipeline(std::move(sts));
   for (auto& r : rs)
     if (!r) co_return std::move(r).error();
   co_return out;
 }
 
-asio::awaitable<Result<RefreshOutcome>> RefreshTokens::rotate(std::string token, std::string fingerprint) {
+asio::awaitable<Result<RefreshOutcome>> RefreshTokens::rotate(std::string token, std::string fingerprint,
+                                                            Deadline deadline) {
   RefreshOutcome outcome;
   if (!auth::is_refresh_token_shape(token)) co_return outcome;  // reject: not worth a query
   const std::string hash = auth::refresh_token_hash(token);
@@ -161,7 +162,7 @@ asio::awaitable<Result<RefreshOutcome>> RefreshTokens::rotate(std::string token,
     out.user->active = true;
     co_return out;
   };
-  auto r = co_await pool_.transaction(work);
+  auto r = co_await pool_.until(deadline).transaction(work);
   if (r && r->action == auth::RefreshAction::reuse_detected) {
     reuse_detected_.inc();
     log::warn("refresh token reused: family revoked, its holders must log in again",
@@ -170,9 +171,9 @@ asio::awaitable<Result<RefreshOutcome>> RefreshTokens::rotate(std::string token,
   co_return r;
 }
 
-asio::awaitable<Status> RefreshTokens::revoke_family(std::string token, std::string reason) {
+asio::awaitable<Status> RefreshTokens::revoke_family(std::string token, std::string reason, Deadline deadline) {
   if (!auth::is_refresh_token_shape(token)) co_return Status{};
-  auto r = co_await pool_.query(
+  auto r = co_await pool_.until(deadline).query(
       "UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2 "
       "WHERE id = (SELECT family_id FROM refresh_tokens WHERE token_hash = decode($1, 'hex')) AND revoked_at IS NULL",
       db::params(auth::refresh_token_hash(token), reason));

@@ -15,7 +15,7 @@
 #include "auth/refresh_token.hpp"
 #include "core/error.hpp"
 #include "db/pool.hpp"
-#include "services/identity/users_repository.hpp"
+#include "services/identity/user_store.hpp"
 
 namespace mercato::metrics {
 class Counter;
@@ -40,16 +40,16 @@ class RefreshTokens {
                 std::chrono::milliseconds grace = std::chrono::seconds(2));
 
   /// A new family for `user` with its first token.
-  asio::awaitable<Result<IssuedRefresh>> start_family(const User& user);
+  asio::awaitable<Result<IssuedRefresh>> start_family(const User& user, Deadline deadline);
 
   /// Presents `token` from a client with `fingerprint` (auth::client_fingerprint). A token
   /// that is unknown, revoked, expired or reused yields an outcome whose action is not
   /// rotate/replay_successor; database trouble is an Error. Reuse revokes the family, is
   /// logged (warn) and counted before this returns.
-  asio::awaitable<Result<RefreshOutcome>> rotate(std::string token, std::string fingerprint);
+  asio::awaitable<Result<RefreshOutcome>> rotate(std::string token, std::string fingerprint, Deadline deadline);
 
   /// Revokes the family of `token` (logout); a token we do not know is not an error.
-  asio::awaitable<Status> revoke_family(std::string token, std::string reason);
+  asio::awaitable<Status> revoke_family(std::string token, std::string reason, Deadline deadline);
 
   /// Deletes families expired (or revoked) more than a week ago; returns how many.
   asio::awaitable<Result<std::int64_t>> delete_old();

@@ -16,7 +16,7 @@
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 #include "services/identity/schema.hpp"
-#include "services/identity/users_repository.hpp"
+#include "services/identity/user_store.hpp"
 
 namespace mercato::identity {
 
@@ -79,12 +79,17 @@ bool publish_revocation_blocking(const config::RedisSettings& s, const auth::Rev
   return ok;
 }
 
-void install_revocations_route(http::Router& router, const config::Settings& settings, UsersRepository& users,
+asio::awaitable<void> BlockingRevocationSink::publish(auth::Revocation r) {
+  if (!publish_revocation_blocking(redis_, r)) missed_ = true;
+  co_return;
+}
+
+void install_revocations_route(http::Router& router, const config::Settings& settings, UserStore& users,
                                const Schema& schema) {
   const std::int64_t horizon = revocation_horizon_seconds(settings);
-  router.get("/internal/v1/revocations", [&users, &schema, horizon](http::Request&) -> asio::awaitable<http::Response> {
+  router.get("/internal/v1/revocations", [&users, &schema, horizon](http::Request& req) -> asio::awaitable<http::Response> {
     if (!schema.ready()) co_return http::error_response(unavailable("identity database is not ready"));
-    auto rows = co_await users.recent_revocations(horizon);
+    auto rows = co_await users.recent_revocations(horizon, req.context.deadline);
     if (!rows) co_return http::error_response(rows.error());
     auth::RevocationSnapshot snap;
     snap.horizon_seconds = horizon;

@@ -16,12 +16,13 @@
 #include "cache/redis_client.hpp"
 #include "core/config.hpp"
 #include "http/router.hpp"
+#include "services/identity/users_service.hpp"
 
 namespace mercato::identity {
 
 namespace asio = boost::asio;
 
-class UsersRepository;
+class UserStore;
 class Schema;
 
 /// The not-before for a change made now: the next whole second. Token `iat`s are whole
@@ -33,13 +34,13 @@ std::int64_t next_not_before();
 /// one second of rounding.
 std::int64_t revocation_horizon_seconds(const config::Settings& s);
 
-class RevocationPublisher {
+class RevocationPublisher final : public RevocationSink {
  public:
   RevocationPublisher(asio::io_context& io, cache::RedisClient& redis) : io_(io), redis_(redis) {}
   /// PUBLISHes once, awaited (so every subscribed verifier has it, give or take a
   /// millisecond, before the change is answered); when Redis cannot take it, keeps retrying
   /// in the background for 10 s. Verifiers that missed it read identity's list anyway.
-  asio::awaitable<void> publish(auth::Revocation r);
+  asio::awaitable<void> publish(auth::Revocation r) override;
 
  private:
   asio::io_context& io_;
@@ -50,8 +51,20 @@ class RevocationPublisher {
 /// a 2 s timeout. False when Redis could not be reached.
 bool publish_revocation_blocking(const config::RedisSettings& redis, const auth::Revocation& r);
 
+/// The command line's sink: publish_revocation_blocking(); `missed()` says whether one failed.
+class BlockingRevocationSink final : public RevocationSink {
+ public:
+  explicit BlockingRevocationSink(const config::RedisSettings& redis) : redis_(redis) {}
+  asio::awaitable<void> publish(auth::Revocation r) override;
+  bool missed() const { return missed_; }
+
+ private:
+  const config::RedisSettings& redis_;
+  bool missed_ = false;
+};
+
 /// GET /internal/v1/revocations (auth::render_revocations).
-void install_revocations_route(http::Router& router, const config::Settings& settings, UsersRepository& users,
+void install_revocations_route(http::Router& router, const config::Settings& settings, UserStore& users,
                                const Schema& schema);
 
 }  // namespace mercato::identity

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "http/message.hpp"
-#include "services/identity/users_repository.hpp"
+#include "services/identity/user_store.hpp"
 
 namespace mercato::identity {
 

@@ -1,9 +1,6 @@
 #include "services/identity/users_repository.hpp"
 
-#include <algorithm>
-
 #include "core/ids.hpp"
-#include "core/json.hpp"
 #include "db/errors.hpp"
 
 namespace mercato::identity {
@@ -19,19 +16,21 @@ const std::string kColumns = "id::text, email, name, role, store_id::text, activ
                              utc("created_at") + ", " + utc("updated_at") + ", " + utc("password_changed_at") +
                              ", COALESCE(extract(epoch FROM tokens_not_before)::bigint, 0)";
 
-User read_user(const db::QueryResult& r, int row) {
+// Reads kColumns, in their order.
+User read_user(const db::QueryResult& r, int i) {
+  db::RowReader row(r, i);
   User u;
-  u.id = r.get(row, 0);
-  u.email = r.get(row, 1);
-  u.name = r.get(row, 2);
-  u.role = r.get(row, 3);
-  u.store_id = r.get(row, 4);
-  u.active = r.get_bool(row, 5).value_or(false);
-  u.password_hash = r.get(row, 6);
-  u.created_at = r.get(row, 7);
-  u.updated_at = r.get(row, 8);
-  u.password_changed_at = r.get(row, 9);
-  u.tokens_not_before = r.get_int64(row, 10).value_or(0);
+  u.id = row.text();
+  u.email = row.text();
+  u.name = row.text();
+  u.role = row.text();
+  u.store_id = row.text();
+  u.active = row.boolean();
+  u.password_hash = row.text();
+  u.created_at = row.text();
+  u.updated_at = row.text();
+  u.password_changed_at = row.text();
+  u.tokens_not_before = row.int64();
   return u;
 }
 
@@ -40,25 +39,32 @@ std::optional<User> first_user(const db::QueryResult& r) {
   return read_user(r, 0);
 }
 
-std::string audit_detail(std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {
-  std::string out;
-  json::Writer w(out);
-  w.begin_object();
-  for (const auto& [k, v] : kv) w.key(k).string(v);
-  w.end_object();
-  return out;
-}
+const db::ConstraintMeaning kUserConstraints{"a user with this email already exists", {}, {}, {}};
 
 // Statements run inside transactions (plain SQL; the pool prepares nothing for them).
 const std::string kLockActiveAdmins =
-    // Locks every active admin row, so two requests demoting the last two admins at once
-    // serialise here and the second sees only one left (READ COMMITTED re-checks the rows
-    // it waited for). Served by users_active_admins_idx.
+    // READ COMMITTED re-checks the rows it waited for, so the second of two concurrent
+    // demotions sees only one admin left. Served by users_active_admins_idx.
     "SELECT id::text FROM users WHERE role = 'admin' AND active AND deleted_at IS NULL ORDER BY id FOR UPDATE";
 const std::string kLockUser =
     "SELECT " + kColumns + " FROM users WHERE id = $1::uuid AND deleted_at IS NULL FOR UPDATE";
 const std::string kLockUserByEmail =
     "SELECT " + kColumns + " FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL FOR UPDATE";
+const std::string kUpdate =
+    "UPDATE users SET name = COALESCE($2::text, name), role = COALESCE($3::text, role), "
+    "active = COALESCE($4::boolean, active), password_hash = COALESCE($5::text, password_hash), "
+    "password_changed_at = CASE WHEN $5::text IS NULL THEN password_changed_at ELSE now() END, "
+    "tokens_not_before = COALESCE(to_timestamp($6::bigint), tokens_not_before), "
+    "updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " +
+    kColumns;
+const std::string kReset =
+    "UPDATE users SET role = $2, name = CASE WHEN $3::boolean THEN name ELSE $4 END, password_hash = $5, "
+    "active = true, password_changed_at = now(), tokens_not_before = to_timestamp($6::bigint), "
+    "updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " +
+    kColumns;
+const std::string kSoftDelete =
+    "UPDATE users SET deleted_at = now(), active = false, tokens_not_before = to_timestamp($2::bigint), "
+    "updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL";
 const std::string kRevokeFamilies =
     "UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2 "
     "WHERE user_id = $1::uuid AND revoked_at IS NULL";
@@ -66,22 +72,73 @@ const std::string kAudit =
     "INSERT INTO audit_log (id, actor_id, action, target_id, detail) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, "
     "$5::jsonb)";
 
-Error last_admin_error() {
-  return conflict("the last active admin cannot be demoted, deactivated or deleted; make another admin first");
-}
+/// UserWrites on one PostgreSQL transaction.
+class TransactionWrites final : public UserWrites {
+ public:
+  explicit TransactionWrites(db::Transaction& tx) : tx_(tx) {}
 
-/// The user's families revoked, and the change audited, in the caller's transaction.
-asio::awaitable<Status> after_change(db::Transaction& tx, const std::string& user_id, const char* revoke_reason,
-                                     const std::optional<std::string>& actor, std::string_view action,
-                                     std::string detail) {
-  if (revoke_reason) {
-    auto r = co_await tx.query(kRevokeFamilies, db::params(user_id, revoke_reason));
+  asio::awaitable<Result<std::int64_t>> lock_active_admins() override {
+    auto r = co_await tx_.query(kLockActiveAdmins);
     if (!r) co_return std::move(r).error();
+    co_return static_cast<std::int64_t>(r->rows());
   }
-  auto a = co_await tx.query(kAudit, db::params(ids::uuid_v7(), actor, action, user_id, detail));
-  if (!a) co_return std::move(a).error();
-  co_return Status{};
-}
+
+  asio::awaitable<Result<std::optional<User>>> lock_by_id(const std::string& id) override {
+    auto r = co_await tx_.query(kLockUser, db::params(id));
+    if (!r) co_return std::move(r).error();
+    co_return first_user(*r);
+  }
+
+  asio::awaitable<Result<std::optional<User>>> lock_by_email(const std::string& email) override {
+    auto r = co_await tx_.query(kLockUserByEmail, db::params(email));
+    if (!r) co_return std::move(r).error();
+    co_return first_user(*r);
+  }
+
+  asio::awaitable<Result<User>> insert(const NewUser& u) override {
+    auto r = co_await tx_.execute("user_insert", db::params(ids::uuid_v7(), u.email, u.name, u.role, u.password_hash));
+    if (!r) co_return db::domain_error(std::move(r).error(), kUserConstraints);
+    co_return read_user(*r, 0);
+  }
+
+  asio::awaitable<Result<User>> update(const std::string& id, const UserChange& c,
+                                       std::optional<std::int64_t> not_before) override {
+    auto r = co_await tx_.query(kUpdate, db::params(id, c.name, c.role, c.active, c.password_hash, not_before));
+    if (!r) co_return db::domain_error(std::move(r).error(), kUserConstraints);
+    if (r->empty()) co_return not_found("user not found");
+    co_return read_user(*r, 0);
+  }
+
+  asio::awaitable<Result<User>> reset(const std::string& id, const NewUser& u, bool keep_name,
+                                      std::int64_t not_before) override {
+    auto r = co_await tx_.query(kReset, db::params(id, u.role, keep_name, u.name, u.password_hash, not_before));
+    if (!r) co_return db::domain_error(std::move(r).error(), kUserConstraints);
+    if (r->empty()) co_return not_found("user not found");
+    co_return read_user(*r, 0);
+  }
+
+  asio::awaitable<Status> soft_delete(const std::string& id, std::int64_t not_before) override {
+    auto r = co_await tx_.query(kSoftDelete, db::params(id, not_before));
+    if (!r) co_return std::move(r).error();
+    if (r->affected_rows() == 0) co_return not_found("user not found");
+    co_return Status{};
+  }
+
+  asio::awaitable<Status> revoke_families(const std::string& user_id, std::string_view reason) override {
+    auto r = co_await tx_.query(kRevokeFamilies, db::params(user_id, reason));
+    if (!r) co_return std::move(r).error();
+    co_return Status{};
+  }
+
+  asio::awaitable<Status> audit(const AuditEntry& e) override {
+    auto r = co_await tx_.query(kAudit, db::params(ids::uuid_v7(), e.actor_id, e.action, e.target_id, e.detail));
+    if (!r) co_return std::move(r).error();
+    co_return Status{};
+  }
+
+ private:
+  db::Transaction& tx_;
+};
 
 }  // namespace
 
@@ -105,162 +162,54 @@ UsersRepository::UsersRepository(db::Pool& pool) : pool_(pool) {
                     kColumns);
 }
 
-asio::awaitable<Result<std::optional<User>>> UsersRepository::by_email(std::string email) {
-  auto r = co_await pool_.execute("user_by_email", db::params(email));
+asio::awaitable<Result<std::optional<User>>> UsersRepository::by_email(std::string email, Deadline deadline) {
+  auto r = co_await pool_.until(deadline).execute("user_by_email", db::params(email));
   if (!r) co_return std::move(r).error();
   co_return first_user(*r);
 }
 
-asio::awaitable<Result<std::optional<User>>> UsersRepository::by_id(std::string id) {
-  auto r = co_await pool_.execute("user_by_id", db::params(id));
+asio::awaitable<Result<std::optional<User>>> UsersRepository::by_id(std::string id, Deadline deadline) {
+  auto r = co_await pool_.until(deadline).execute("user_by_id", db::params(id));
   if (!r) co_return std::move(r).error();
   co_return first_user(*r);
 }
 
-asio::awaitable<Result<UserPage>> UsersRepository::list(std::int64_t limit, std::int64_t offset) {
+asio::awaitable<Result<UserPage>> UsersRepository::list(std::int64_t limit, std::int64_t offset, Deadline deadline) {
   std::vector<db::Statement> sts;
   sts.push_back(db::Statement::prepared("users_page", db::params(limit, offset)));
   sts.push_back(db::Statement::prepared("users_count"));
-  auto rs = co_await pool_.pipeline(std::move(sts));
+  auto rs = co_await pool_.until(deadline).pipeline(std::move(sts));
   for (auto& r : rs)
     if (!r) co_return std::move(r).error();
   UserPage page;
   for (int i = 0; i < rs[0]->rows(); ++i) page.users.push_back(read_user(*rs[0], i));
-  page.total = rs[1]->get_int64(0, 0).value_or(0);
+  page.total = db::RowReader(*rs[1], 0).int64();
   co_return page;
 }
 
-asio::awaitable<Result<User>> UsersRepository::create(NewUser u, std::optional<std::string> actor) {
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<User>> {
-    auto r = co_await tx.execute("user_insert", db::params(ids::uuid_v7(), u.email, u.name, u.role, u.password_hash));
-    if (!r) {
-      if (r.error().reason == db::reason::unique_violation) co_return conflict("a user with this email already exists");
-      co_return std::move(r).error();
-    }
-    User created = read_user(*r, 0);
-    std::string detail = audit_detail({{"email", created.email}, {"role", created.role}});
-    auto st = co_await after_change(tx, created.id, nullptr, actor, "user.create", std::move(detail));
-    if (!st) co_return std::move(st).error();
-    co_return created;
-  };
-  co_return co_await pool_.transaction(work);
-}
-
 asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> UsersRepository::recent_revocations(
-    std::int64_t horizon_seconds) {
-  auto r = co_await pool_.execute("users_recent_revocations", db::params(horizon_seconds));
+    std::int64_t horizon_seconds, Deadline deadline) {
+  auto r = co_await pool_.until(deadline).execute("users_recent_revocations", db::params(horizon_seconds));
   if (!r) co_return std::move(r).error();
   std::vector<std::pair<std::string, std::int64_t>> out;
-  for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0), r->get_int64(i, 1).value_or(0));
+  for (int i = 0; i < r->rows(); ++i) {
+    db::RowReader row(*r, i);
+    std::string user = row.text();
+    out.emplace_back(std::move(user), row.int64());
+  }
   co_return out;
 }
 
-asio::awaitable<Result<User>> UsersRepository::update(std::string id, UserChange change,
-                                                      std::optional<std::string> actor, std::int64_t not_before) {
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<User>> {
-    auto admins = co_await tx.query(kLockActiveAdmins);
-    if (!admins) co_return std::move(admins).error();
-    auto target = co_await tx.query(kLockUser, db::params(id));
-    if (!target) co_return std::move(target).error();
-    if (target->empty()) co_return not_found("user not found");
-    const User before = read_user(*target, 0);
-
-    const bool role_changes = change.role && *change.role != before.role;
-    const bool deactivates = change.active && !*change.active && before.active;
-    const bool loses_admin = before.role == "admin" && before.active && (role_changes || deactivates);
-    if (loses_admin && admins->rows() <= 1) co_return last_admin_error();
-    // Every access token issued under the old role, password or active flag dies too.
-    const bool revokes = role_changes || change.password_hash || (change.active && *change.active != before.active);
-
-    auto r = co_await tx.query(
-        "UPDATE users SET name = COALESCE($2::text, name), role = COALESCE($3::text, role), "
-        "active = COALESCE($4::boolean, active), password_hash = COALESCE($5::text, password_hash), "
-        "password_changed_at = CASE WHEN $5::text IS NULL THEN password_changed_at ELSE now() END, "
-        "tokens_not_before = CASE WHEN $6::boolean THEN to_timestamp($7::bigint) ELSE tokens_not_before END, "
-        "updated_at = now() WHERE id = $1::uuid RETURNING " +
-            kColumns,
-        db::params(id, change.name, change.role, change.active, change.password_hash, revokes, not_before));
-    if (!r) co_return std::move(r).error();
-    User after = read_user(*r, 0);
-
-    // Whoever held a session under the old role, the old password or while active must
-    // log in again: their refresh tokens die now, their access tokens within JWT_ACCESS_TTL.
-    const char* reason = nullptr;
-    if (deactivates)
-      reason = "user_inactive";
-    else if (role_changes || change.password_hash)
-      reason = "user_changed";
-    std::string changed;
-    if (change.name) changed += "name ";
-    if (change.role) changed += "role ";
-    if (change.active) changed += "active ";
-    if (change.password_hash) changed += "password ";
-    std::string detail = audit_detail({{"changed", changed}, {"role", after.role}});
-    auto st = co_await after_change(tx, after.id, reason, actor, "user.update", std::move(detail));
-    if (!st) co_return std::move(st).error();
-    co_return after;
-  };
-  co_return co_await pool_.transaction(work);
-}
-
-asio::awaitable<Status> UsersRepository::remove(std::string id, std::optional<std::string> actor,
-                                                std::int64_t not_before) {
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
-    auto admins = co_await tx.query(kLockActiveAdmins);
-    if (!admins) co_return std::move(admins).error();
-    auto target = co_await tx.query(kLockUser, db::params(id));
-    if (!target) co_return std::move(target).error();
-    if (target->empty()) co_return not_found("user not found");
-    const User before = read_user(*target, 0);
-    if (before.role == "admin" && before.active && admins->rows() <= 1) co_return last_admin_error();
-    auto r = co_await tx.query(
-        "UPDATE users SET deleted_at = now(), active = false, tokens_not_before = to_timestamp($2::bigint), "
-        "updated_at = now() WHERE id = $1::uuid",
-        db::params(id, not_before));
-    if (!r) co_return std::move(r).error();
-    std::string detail = audit_detail({{"email", before.email}});
-    auto st = co_await after_change(tx, id, "user_deleted", actor, "user.delete", std::move(detail));
+asio::awaitable<Status> UsersRepository::write(Deadline deadline, const WriteWork& work) {
+  auto in_tx = [&work](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
+    TransactionWrites writes(tx);
+    auto st = co_await work(writes);
     if (!st) co_return std::move(st).error();
     co_return true;
   };
-  auto r = co_await pool_.transaction(work);
+  auto r = co_await pool_.until(deadline).transaction(in_tx);
   if (!r) co_return std::move(r).error();
   co_return Status{};
-}
-
-asio::awaitable<Result<std::pair<User, bool>>> UsersRepository::upsert(NewUser u, bool keep_name,
-                                                                      std::int64_t not_before) {
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Result<std::pair<User, bool>>> {
-    auto admins = co_await tx.query(kLockActiveAdmins);
-    if (!admins) co_return std::move(admins).error();
-    auto existing = co_await tx.query(kLockUserByEmail, db::params(u.email));
-    if (!existing) co_return std::move(existing).error();
-    if (existing->empty()) {
-      auto r = co_await tx.execute("user_insert", db::params(ids::uuid_v7(), u.email, u.name, u.role, u.password_hash));
-      if (!r) co_return std::move(r).error();
-      User created = read_user(*r, 0);
-      std::string detail = audit_detail({{"email", created.email}, {"role", created.role}, {"via", "cli"}});
-      auto st = co_await after_change(tx, created.id, nullptr, std::nullopt, "user.create", std::move(detail));
-      if (!st) co_return std::move(st).error();
-      co_return std::pair<User, bool>{created, true};
-    }
-    const User before = read_user(*existing, 0);
-    if (before.role == "admin" && before.active && u.role != "admin" && admins->rows() <= 1)
-      co_return last_admin_error();
-    auto r = co_await tx.query(
-        "UPDATE users SET role = $2, name = CASE WHEN $3::boolean THEN name ELSE $4 END, password_hash = $5, "
-        "active = true, password_changed_at = now(), tokens_not_before = to_timestamp($6::bigint), "
-        "updated_at = now() WHERE id = $1::uuid RETURNING " +
-            kColumns,
-        db::params(before.id, u.role, keep_name, u.name, u.password_hash, not_before));
-    if (!r) co_return std::move(r).error();
-    User after = read_user(*r, 0);
-    std::string detail = audit_detail({{"role", after.role}, {"via", "cli"}});
-    auto st = co_await after_change(tx, after.id, "user_changed", std::nullopt, "user.reset", std::move(detail));
-    if (!st) co_return std::move(st).error();
-    co_return std::pair<User, bool>{after, false};
-  };
-  co_return co_await pool_.transaction(work);
 }
 
 }  // namespace mercato::identity

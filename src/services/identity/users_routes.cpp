@@ -1,5 +1,9 @@
-// User management (admin only): list, create, change, delete.
+// User management (admin only): list, create, change, delete. Each handler parses, checks that
+// the caller is an admin now, calls UsersService (users_service.hpp: the rules, the transaction,
+// audit and revocations) and answers.
 #include <utility>
+
+#include <memory>
 
 #include "auth/roles.hpp"
 #include "auth/verifier.hpp"
@@ -8,6 +12,7 @@
 #include "services/identity/current_user.hpp"
 #include "services/identity/routes.hpp"
 #include "services/identity/users_json.hpp"
+#include "services/identity/users_service.hpp"
 #include "services/identity/validation.hpp"
 
 namespace mercato::identity {
@@ -23,7 +28,7 @@ using http::Response;
 /// (one primary-key query per request, fine for these low-volume admin routes).
 asio::awaitable<Status> require_current_admin(IdentityContext& ctx, const Request& req) {
   if (auto st = auth::require_role(req, auth::Role::admin); !st) co_return st;
-  auto actor = co_await current_user(ctx.users, *req.principal);
+  auto actor = co_await current_user(ctx.users, *req.principal, req.context.deadline);
   if (!actor) co_return std::move(actor).error();
   if (actor->role != "admin") co_return Error{ErrorCode::forbidden, "this action needs the admin role"};
   co_return Status{};
@@ -35,11 +40,11 @@ Response refused(const Error& e) {
   return r;
 }
 
-asio::awaitable<Response> list_users(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> list_users(IdentityContext& ctx, UsersService& users, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto q = read_page_query(req);
   if (!q) co_return http::error_response(q.error());
-  auto page = co_await ctx.users.list(q->per_page, (q->page - 1) * q->per_page);
+  auto page = co_await users.list(q->per_page, (q->page - 1) * q->per_page, req.context.deadline);
   if (!page) co_return http::error_response(page.error());
   std::string data;
   json::Writer w(data);
@@ -54,21 +59,21 @@ asio::awaitable<Response> list_users(IdentityContext& ctx, Request& req) {
   co_return http::ok(data, 200, meta);
 }
 
-asio::awaitable<Response> create_user(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> create_user(IdentityContext& ctx, UsersService& users, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto body = parse_create_user(req);
   if (!body) co_return http::error_response(body.error());
   auto hash = co_await ctx.hasher.hash(std::move(body->password));
   if (!hash) co_return http::error_response(hash.error());
   NewUser fresh{body->email, body->name, body->role, std::move(*hash)};
-  auto user = co_await ctx.users.create(std::move(fresh), req.principal->subject);
+  auto user = co_await users.create(std::move(fresh), req.principal->subject, req.context.deadline);
   if (!user) co_return http::error_response(user.error());
   Response r = http::ok(user_json(*user), 201);
   r.set_header("Location", "/api/v1/users/" + user->id);
   co_return r;
 }
 
-asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> update_user(IdentityContext& ctx, UsersService& users, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto body = parse_patch_user(req);
   if (!body) co_return http::error_response(body.error());
@@ -78,36 +83,28 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, Request& req) {
     if (!hash) co_return http::error_response(hash.error());
     change.password_hash = std::move(*hash);
   }
-  const auto not_before = next_not_before();
-  auto user = co_await ctx.users.update(std::string(req.param("id")), std::move(change), req.principal->subject,
-                                        not_before);
+  auto user = co_await users.update(std::string(req.param("id")), std::move(change), req.principal->subject,
+                                    req.context.deadline);
   if (!user) co_return http::error_response(user.error());
-  // Committed: now every verifier must stop trusting the user's older access tokens.
-  if (user->tokens_not_before == not_before) {
-    auth::Revocation revoked{user->id, not_before};  // named: docs/toolchain.md#coroutine-pitfalls
-    co_await ctx.revocations.publish(std::move(revoked));
-  }
   co_return http::ok(user_json(*user));
 }
 
-asio::awaitable<Response> delete_user(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> delete_user(IdentityContext& ctx, UsersService& users, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
-  const auto not_before = next_not_before();
-  std::string id(req.param("id"));
-  auto st = co_await ctx.users.remove(id, req.principal->subject, not_before);
+  auto st = co_await users.remove(std::string(req.param("id")), req.principal->subject, req.context.deadline);
   if (!st) co_return http::error_response(st.error());
-  auth::Revocation revoked{std::move(id), not_before};
-  co_await ctx.revocations.publish(std::move(revoked));
   co_return http::no_content();
 }
 
 }  // namespace
 
 void install_users_routes(http::Router& router, IdentityContext& ctx) {
-  router.get("/api/v1/users", [&ctx](Request& req) { return list_users(ctx, req); });
-  router.post("/api/v1/users", [&ctx](Request& req) { return create_user(ctx, req); });
-  router.patch("/api/v1/users/{id:uuid}", [&ctx](Request& req) { return update_user(ctx, req); });
-  router.del("/api/v1/users/{id:uuid}", [&ctx](Request& req) { return delete_user(ctx, req); });
+  // Owned by the routes (it holds only references), so main.cpp lists no extra part.
+  auto users = std::make_shared<UsersService>(ctx.users, ctx.revocations);
+  router.get("/api/v1/users", [&ctx, users](Request& req) { return list_users(ctx, *users, req); });
+  router.post("/api/v1/users", [&ctx, users](Request& req) { return create_user(ctx, *users, req); });
+  router.patch("/api/v1/users/{id:uuid}", [&ctx, users](Request& req) { return update_user(ctx, *users, req); });
+  router.del("/api/v1/users/{id:uuid}", [&ctx, users](Request& req) { return delete_user(ctx, *users, req); });
 }
 
 }  // namespace mercato::identity

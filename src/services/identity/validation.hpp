@@ -24,7 +24,7 @@ Result<std::unique_ptr<json::Document>> read_json_body(const http::Request& req)
 /// True when the request carries a body (anything but whitespace).
 bool has_body(const http::Request& req);
 
-/// The one spelling of an email the database compares (UsersRepository::by_email matches
+/// The one spelling of an email the database compares (UserStore::by_email matches
 /// lower(email) against exactly this) and the login throttle counts: ASCII spaces trimmed,
 /// ASCII letters lower-cased. Every spelling that reaches an account must give the same key,
 /// or each spelling would get a fresh throttle budget.

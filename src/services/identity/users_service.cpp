@@ -1,0 +1,148 @@
+#include "services/identity/users_service.hpp"
+
+#include <initializer_list>
+
+#include "core/json.hpp"
+#include "services/identity/revocations.hpp"
+
+namespace mercato::identity {
+
+namespace {
+
+std::string audit_detail(std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object();
+  for (const auto& [k, v] : kv) w.key(k).string(v);
+  w.end_object();
+  return out;
+}
+
+bool is_active_admin(const User& u) { return u.role == "admin" && u.active; }
+
+}  // namespace
+
+Error last_admin_error() {
+  return conflict("the last active admin cannot be demoted, deactivated or deleted; make another admin first");
+}
+
+asio::awaitable<Result<UserPage>> UsersService::list(std::int64_t limit, std::int64_t offset, Deadline deadline) {
+  co_return co_await store_.list(limit, offset, deadline);
+}
+
+asio::awaitable<Result<User>> UsersService::create(NewUser u, std::optional<std::string> actor, Deadline deadline) {
+  std::optional<User> created;
+  UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
+    auto r = co_await w.insert(u);
+    if (!r) co_return std::move(r).error();
+    created = std::move(*r);
+    AuditEntry entry{actor, "user.create", created->id, audit_detail({{"email", created->email}, {"role", created->role}})};
+    co_return co_await w.audit(entry);
+  };
+  auto st = co_await store_.write(deadline, work);
+  if (!st) co_return std::move(st).error();
+  co_return std::move(*created);
+}
+
+asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange change, std::optional<std::string> actor,
+                                                   Deadline deadline) {
+  const std::int64_t not_before = next_not_before();
+  std::optional<User> after;
+  bool revokes = false;
+  UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
+    auto admins = co_await w.lock_active_admins();
+    if (!admins) co_return std::move(admins).error();
+    auto target = co_await w.lock_by_id(id);
+    if (!target) co_return std::move(target).error();
+    if (!*target) co_return not_found("user not found");
+    const User& before = **target;
+
+    const bool role_changes = change.role && *change.role != before.role;
+    const bool deactivates = change.active && !*change.active && before.active;
+    if (is_active_admin(before) && (role_changes || deactivates) && *admins <= 1) co_return last_admin_error();
+    // Every access token issued under the old role, password or active flag dies too.
+    revokes = role_changes || change.password_hash || (change.active && *change.active != before.active);
+
+    const std::optional<std::int64_t> new_not_before = revokes ? std::optional(not_before) : std::nullopt;
+    auto updated = co_await w.update(id, change, new_not_before);
+    if (!updated) co_return std::move(updated).error();
+    after = std::move(*updated);
+
+    // Whoever held a session under the old role, the old password or while active must log
+    // in again: their refresh tokens die now, their access tokens within JWT_ACCESS_TTL.
+    const char* reason = deactivates ? "user_inactive" : (role_changes || change.password_hash) ? "user_changed" : nullptr;
+    if (reason)
+      if (auto st = co_await w.revoke_families(after->id, reason); !st) co_return st;
+    std::string changed;
+    if (change.name) changed += "name ";
+    if (change.role) changed += "role ";
+    if (change.active) changed += "active ";
+    if (change.password_hash) changed += "password ";
+    AuditEntry entry{actor, "user.update", after->id, audit_detail({{"changed", changed}, {"role", after->role}})};
+    co_return co_await w.audit(entry);
+  };
+  auto st = co_await store_.write(deadline, work);
+  if (!st) co_return std::move(st).error();
+  // Committed: now every verifier must stop trusting the user's older access tokens.
+  if (revokes) {
+    auth::Revocation revoked{after->id, not_before};  // named: docs/toolchain.md#coroutine-pitfalls
+    co_await revocations_.publish(std::move(revoked));
+  }
+  co_return std::move(*after);
+}
+
+asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::string> actor, Deadline deadline) {
+  const std::int64_t not_before = next_not_before();
+  UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
+    auto admins = co_await w.lock_active_admins();
+    if (!admins) co_return std::move(admins).error();
+    auto target = co_await w.lock_by_id(id);
+    if (!target) co_return std::move(target).error();
+    if (!*target) co_return not_found("user not found");
+    if (is_active_admin(**target) && *admins <= 1) co_return last_admin_error();
+    if (auto st = co_await w.soft_delete(id, not_before); !st) co_return st;
+    if (auto st = co_await w.revoke_families(id, "user_deleted"); !st) co_return st;
+    AuditEntry entry{actor, "user.delete", id, audit_detail({{"email", (*target)->email}})};
+    co_return co_await w.audit(entry);
+  };
+  auto st = co_await store_.write(deadline, work);
+  if (!st) co_return st;
+  auth::Revocation revoked{std::move(id), not_before};
+  co_await revocations_.publish(std::move(revoked));
+  co_return Status{};
+}
+
+asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, bool keep_name, Deadline deadline) {
+  const std::int64_t not_before = next_not_before();
+  Upserted out;
+  UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
+    auto admins = co_await w.lock_active_admins();
+    if (!admins) co_return std::move(admins).error();
+    auto existing = co_await w.lock_by_email(u.email);
+    if (!existing) co_return std::move(existing).error();
+    if (!*existing) {
+      auto created = co_await w.insert(u);
+      if (!created) co_return std::move(created).error();
+      out = {std::move(*created), true};
+      AuditEntry entry{std::nullopt, "user.create", out.user.id,
+                       audit_detail({{"email", out.user.email}, {"role", out.user.role}, {"via", "cli"}})};
+      co_return co_await w.audit(entry);
+    }
+    if (is_active_admin(**existing) && u.role != "admin" && *admins <= 1) co_return last_admin_error();
+    auto reset = co_await w.reset((*existing)->id, u, keep_name, not_before);
+    if (!reset) co_return std::move(reset).error();
+    out = {std::move(*reset), false};
+    if (auto st = co_await w.revoke_families(out.user.id, "user_changed"); !st) co_return st;
+    AuditEntry entry{std::nullopt, "user.reset", out.user.id, audit_detail({{"role", out.user.role}, {"via", "cli"}})};
+    co_return co_await w.audit(entry);
+  };
+  auto st = co_await store_.write(deadline, work);
+  if (!st) co_return std::move(st).error();
+  if (!out.created) {
+    auth::Revocation revoked{out.user.id, not_before};
+    co_await revocations_.publish(std::move(revoked));
+  }
+  co_return out;
+}
+
+}  // namespace mercato::identity

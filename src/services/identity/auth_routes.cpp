@@ -1,7 +1,10 @@
-// Login, refresh, logout, "who am I", and the public keys.
+// Login, refresh, logout, "who am I", and the public keys. The handlers parse, call
+// SessionsService (sessions_service.hpp: throttle, passwords, refresh-token rotation) and build
+// the answer: the access token, the refresh token in the cookie and/or the JSON, the user.
 #include <utility>
 
 #include <algorithm>
+#include <memory>
 
 #include "auth/jwt.hpp"
 #include "auth/refresh_token.hpp"
@@ -10,10 +13,10 @@
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
-#include "core/metrics.hpp"
 #include "http/envelope.hpp"
 #include "services/identity/current_user.hpp"
 #include "services/identity/routes.hpp"
+#include "services/identity/sessions_service.hpp"
 #include "services/identity/users_json.hpp"
 
 namespace mercato::identity {
@@ -24,18 +27,6 @@ using http::Request;
 using http::Response;
 
 constexpr std::string_view kCookiePath = "/api/v1/auth";
-
-struct AuthMetrics {
-  metrics::CounterFamily& logins =
-      metrics::Registry::global().counter("logins_total", "login attempts by outcome", {"result"});
-  metrics::CounterFamily& refreshes =
-      metrics::Registry::global().counter("refresh_total", "refresh-token exchanges by outcome", {"result"});
-};
-
-AuthMetrics& m() {
-  static AuthMetrics instance;
-  return instance;
-}
 
 std::string cookie(const IdentityContext& ctx, std::string_view value, std::int64_t max_age) {
   std::string c = "refresh_token=" + std::string(value) + "; Path=" + std::string(kCookiePath) +
@@ -54,8 +45,10 @@ Response with_cleared_cookie(const IdentityContext& ctx, Response r) {
 /// The answer of login and refresh: the access token and, where `delivery` says, the
 /// refresh token (the HttpOnly cookie for browsers, the JSON for API clients) and, at login,
 /// the user.
-Response session_response(const IdentityContext& ctx, const User& user, const IssuedRefresh& refresh,
-                          bool include_user, RefreshDelivery delivery) {
+Response session_response(const IdentityContext& ctx, const Session& session, bool include_user,
+                          RefreshDelivery delivery) {
+  const User& user = session.user;
+  const IssuedRefresh& refresh = session.refresh;
   const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.jwt_access_ttl).count();
   std::string data;
   json::Writer w(data);
@@ -75,70 +68,28 @@ Response session_response(const IdentityContext& ctx, const User& user, const Is
   return r;
 }
 
-Error bad_credentials() {
-  // One message for unknown email, wrong password and disabled account: nothing to enumerate.
-  return Error{ErrorCode::invalid_credentials, "email or password is incorrect"};
-}
-
-Error bad_refresh() { return Error{ErrorCode::invalid_token, "refresh token is invalid or expired; log in again"}; }
-
-asio::awaitable<Response> login(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> login(IdentityContext& ctx, SessionsService& sessions, Request& req) {
   auto body = parse_login(req);
   if (!body) co_return http::error_response(body.error());
   const std::string& address = req.client_address;  // TRUSTED_PROXIES decides (http/client_address.hpp)
-
-  const auto wait = co_await ctx.throttle.attempt(body->email, address);
-  if (wait.count() > 0) {
-    m().logins.with({"rate_limited"}).inc();
-    log::info("login throttled", {{"request_id", req.request_id}, {"client", address}});
-    auto r = http::error_response(Error{ErrorCode::rate_limited, "too many failed logins; try again later"});
-    r.set_header("Retry-After", std::to_string(wait.count()));
+  auto outcome = co_await sessions.login(body->email, std::move(body->password), address, req.context.deadline);
+  if (!outcome.session) {
+    if (outcome.refused->code == ErrorCode::rate_limited)
+      log::info("login throttled", {{"request_id", req.request_id}, {"client", address}});
+    auto r = http::error_response(*outcome.refused);
+    if (outcome.retry_after.count() > 0) r.set_header("Retry-After", std::to_string(outcome.retry_after.count()));
     co_return r;
   }
-
-  auto user = co_await ctx.users.by_email(body->email, req.context.deadline);
-  if (!user) {
-    co_await ctx.throttle.abandoned(body->email, address);
-    m().logins.with({"unavailable"}).inc();
-    co_return http::error_response(user.error());
-  }
-  // The same argon2id work whether or not the account exists or may log in, so neither the
-  // answer nor its timing tells an attacker which emails are registered.
-  Result<bool> matches = false;
-  if (*user && (*user)->can_log_in())
-    matches = co_await ctx.hasher.verify((*user)->password_hash, body->password);
-  else
-    matches = co_await ctx.hasher.verify_dummy(body->password);
-  if (!matches) {
-    co_await ctx.throttle.abandoned(body->email, address);
-    m().logins.with({"unavailable"}).inc();
-    auto r = http::error_response(matches.error());
-    r.set_header("Retry-After", "1");
-    co_return r;
-  }
-  if (!*matches) {
-    m().logins.with({"invalid_credentials"}).inc();
-    co_return http::error_response(bad_credentials());
-  }
-
-  co_await ctx.throttle.succeeded(body->email, address);
-  const User& u = **user;
-  auto refresh = co_await ctx.refresh.start_family(u, req.context.deadline);
-  if (!refresh) {
-    m().logins.with({"unavailable"}).inc();
-    co_return http::error_response(refresh.error());
-  }
-  m().logins.with({"success"}).inc();
-  log::info("login", {{"request_id", req.request_id}, {"user", u.id}, {"client", address}});
-  co_return session_response(ctx, u, *refresh, true, body->delivery);
+  log::info("login", {{"request_id", req.request_id}, {"user", outcome.session->user.id}, {"client", address}});
+  co_return session_response(ctx, *outcome.session, true, body->delivery);
 }
 
-asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> refresh(IdentityContext& ctx, SessionsService& sessions, Request& req) {
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (!*token) {
-    m().refreshes.with({"missing"}).inc();
-    co_return http::error_response(Error{ErrorCode::auth_required, "refresh token required"});
+    auto missing = co_await sessions.refresh(std::nullopt, {}, req.context.deadline);
+    co_return http::error_response(missing.error());
   }
   const auto fingerprint = auth::client_fingerprint(req.client_address,
                                                     req.header("User-Agent").value_or(""));
@@ -146,36 +97,21 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, Request& req) {
   // POST here, and must not read a 30-day token from the answer. One sent in the body goes
   // back in the body (and the cookie, so a browser's cookie never holds a used token).
   const auto delivery = (*token)->from_cookie ? RefreshDelivery::cookie : RefreshDelivery::both;
-  auto outcome = co_await ctx.refresh.rotate(std::move((*token)->token), fingerprint, req.context.deadline);
-  if (!outcome) {
-    m().refreshes.with({"unavailable"}).inc();
-    co_return http::error_response(outcome.error());
+  auto session = co_await sessions.refresh(std::move((*token)->token), fingerprint, req.context.deadline);
+  if (!session) {
+    // Refused: the browser's cookie holds a dead token, so it goes too.
+    if (session.error().code == ErrorCode::invalid_token)
+      co_return with_cleared_cookie(ctx, http::error_response(session.error()));
+    co_return http::error_response(session.error());
   }
-  switch (outcome->action) {
-    case auth::RefreshAction::rotate:
-      m().refreshes.with({"success"}).inc();
-      co_return session_response(ctx, *outcome->user, outcome->refresh, false, delivery);
-    case auth::RefreshAction::replay_successor:
-      m().refreshes.with({"grace"}).inc();
-      co_return session_response(ctx, *outcome->user, outcome->refresh, false, delivery);
-    case auth::RefreshAction::reuse_detected:
-      m().refreshes.with({"reuse"}).inc();
-      break;
-    case auth::RefreshAction::revoke:
-      m().refreshes.with({"user_inactive"}).inc();
-      break;
-    case auth::RefreshAction::reject:
-      m().refreshes.with({"invalid"}).inc();
-      break;
-  }
-  co_return with_cleared_cookie(ctx, http::error_response(bad_refresh()));
+  co_return session_response(ctx, *session, false, delivery);
 }
 
-asio::awaitable<Response> logout(IdentityContext& ctx, Request& req) {
+asio::awaitable<Response> logout(IdentityContext& ctx, SessionsService& sessions, Request& req) {
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (*token) {
-    auto st = co_await ctx.refresh.revoke_family(std::move((*token)->token), "logout", req.context.deadline);
+    auto st = co_await sessions.logout(std::move((*token)->token), req.context.deadline);
     if (!st) co_return http::error_response(st.error());
   }
   // Idempotent, and silent about whether the token existed.
@@ -226,9 +162,12 @@ std::string issue_access_token(const IdentityContext& ctx, const User& user) {
 }
 
 void install_auth_routes(http::Router& router, IdentityContext& ctx) {
-  router.post("/api/v1/auth/login", [&ctx](Request& req) { return login(ctx, req); });
-  router.post("/api/v1/auth/refresh", [&ctx](Request& req) { return refresh(ctx, req); });
-  router.post("/api/v1/auth/logout", [&ctx](Request& req) { return logout(ctx, req); });
+  // Owned by the routes (it holds only references and settings), so main.cpp lists no extra part.
+  auto sessions = std::make_shared<SessionsService>(ctx.users, ctx.refresh, ctx.hasher, ctx.throttle,
+                                                    ctx.settings.jwt_refresh_ttl);
+  router.post("/api/v1/auth/login", [&ctx, sessions](Request& req) { return login(ctx, *sessions, req); });
+  router.post("/api/v1/auth/refresh", [&ctx, sessions](Request& req) { return refresh(ctx, *sessions, req); });
+  router.post("/api/v1/auth/logout", [&ctx, sessions](Request& req) { return logout(ctx, *sessions, req); });
   router.get("/api/v1/auth/me", [&ctx](Request& req) { return me(ctx, req); });
   // The one exception to the envelope under /api/: a key set standard tooling can read. The
   // RFC 8615 well-known location serves the same bytes.

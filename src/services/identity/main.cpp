@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   identity::LoginThrottle throttle(
       redis.client(), identity::ThrottleLimits::from_max_failures(settings.login_max_failures, settings.login_failure_window));
   identity::UsersRepository users(database.pool());
-  identity::RefreshTokens refresh(database.pool(), settings.jwt_refresh_ttl);
+  identity::RefreshTokens refresh(database.pool());
   identity::RevocationPublisher revocations(app.io(), redis.client());
   identity::IdentityContext ctx{settings, users, refresh, hasher, throttle, *keys, revocations};
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "services/identity/transaction_work.hpp"
 
 namespace mercato::identity {
 
@@ -109,15 +110,7 @@ asio::awaitable<Status> RefreshTokens::start_family(const std::string& family_id
 }
 
 asio::awaitable<Status> RefreshTokens::rotation(Deadline deadline, const RotationWork& work) {
-  auto in_tx = [&work](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
-    RefreshRotation rotation(tx);
-    auto st = co_await work(rotation);
-    if (!st) co_return std::move(st).error();
-    co_return true;
-  };
-  auto r = co_await pool_.until(deadline).transaction(in_tx);
-  if (!r) co_return std::move(r).error();
-  co_return Status{};
+  co_return co_await run_in_transaction<RefreshRotation>(pool_.until(deadline), work);
 }
 
 asio::awaitable<Status> RefreshTokens::revoke_family_of(const std::string& token_hash, std::string_view reason,

@@ -2,6 +2,7 @@
 
 #include "core/ids.hpp"
 #include "db/errors.hpp"
+#include "services/identity/transaction_work.hpp"
 
 namespace mercato::identity {
 
@@ -201,15 +202,7 @@ asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> Users
 }
 
 asio::awaitable<Status> UsersRepository::write(Deadline deadline, const WriteWork& work) {
-  auto in_tx = [&work](db::Transaction& tx) -> asio::awaitable<Result<bool>> {
-    TransactionWrites writes(tx);
-    auto st = co_await work(writes);
-    if (!st) co_return std::move(st).error();
-    co_return true;
-  };
-  auto r = co_await pool_.until(deadline).transaction(in_tx);
-  if (!r) co_return std::move(r).error();
-  co_return Status{};
+  co_return co_await run_in_transaction<TransactionWrites>(pool_.until(deadline), work);
 }
 
 }  // namespace mercato::identity

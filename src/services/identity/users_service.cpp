@@ -20,6 +20,30 @@ std::string audit_detail(std::initializer_list<std::pair<std::string_view, std::
 
 bool is_active_admin(const User& u) { return u.role == "admin" && u.active; }
 
+/// The last-admin rule: `before` would stop being an active admin while no other remains.
+bool removes_last_admin(const User& before, bool stops_being_active_admin, std::int64_t active_admins) {
+  return is_active_admin(before) && stops_being_active_admin && active_admins <= 1;
+}
+
+struct Locked {
+  std::int64_t active_admins = 0;
+  std::optional<User> user;  // nullopt: no such live user
+};
+
+/// The active admins' rows, then the target's, locked: always in that order, so two changes
+/// never wait for each other's locks in opposite orders.
+asio::awaitable<Result<Locked>> lock_admins_then_user(UserWrites& w, const std::string& key, bool by_email) {
+  auto admins = co_await w.lock_active_admins();
+  if (!admins) co_return std::move(admins).error();
+  Result<std::optional<User>> user = std::optional<User>{};
+  if (by_email)
+    user = co_await w.lock_by_email(key);
+  else
+    user = co_await w.lock_by_id(key);
+  if (!user) co_return std::move(user).error();
+  co_return Locked{*admins, std::move(*user)};
+}
+
 }  // namespace
 
 Error last_admin_error() {
@@ -50,16 +74,14 @@ asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange ch
   std::optional<User> after;
   bool revokes = false;
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
-    auto admins = co_await w.lock_active_admins();
-    if (!admins) co_return std::move(admins).error();
-    auto target = co_await w.lock_by_id(id);
-    if (!target) co_return std::move(target).error();
-    if (!*target) co_return not_found("user not found");
-    const User& before = **target;
+    auto locked = co_await lock_admins_then_user(w, id, false);
+    if (!locked) co_return std::move(locked).error();
+    if (!locked->user) co_return not_found("user not found");
+    const User& before = *locked->user;
 
     const bool role_changes = change.role && *change.role != before.role;
     const bool deactivates = change.active && !*change.active && before.active;
-    if (is_active_admin(before) && (role_changes || deactivates) && *admins <= 1) co_return last_admin_error();
+    if (removes_last_admin(before, role_changes || deactivates, locked->active_admins)) co_return last_admin_error();
     // Every access token issued under the old role, password or active flag dies too.
     revokes = role_changes || change.password_hash || (change.active && *change.active != before.active);
 
@@ -94,15 +116,13 @@ asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange ch
 asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::string> actor, Deadline deadline) {
   const std::int64_t not_before = next_not_before();
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
-    auto admins = co_await w.lock_active_admins();
-    if (!admins) co_return std::move(admins).error();
-    auto target = co_await w.lock_by_id(id);
-    if (!target) co_return std::move(target).error();
-    if (!*target) co_return not_found("user not found");
-    if (is_active_admin(**target) && *admins <= 1) co_return last_admin_error();
+    auto locked = co_await lock_admins_then_user(w, id, false);
+    if (!locked) co_return std::move(locked).error();
+    if (!locked->user) co_return not_found("user not found");
+    if (removes_last_admin(*locked->user, true, locked->active_admins)) co_return last_admin_error();
     if (auto st = co_await w.soft_delete(id, not_before); !st) co_return st;
     if (auto st = co_await w.revoke_families(id, "user_deleted"); !st) co_return st;
-    AuditEntry entry{actor, "user.delete", id, audit_detail({{"email", (*target)->email}})};
+    AuditEntry entry{actor, "user.delete", id, audit_detail({{"email", locked->user->email}})};
     co_return co_await w.audit(entry);
   };
   auto st = co_await store_.write(deadline, work);
@@ -116,11 +136,9 @@ asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, 
   const std::int64_t not_before = next_not_before();
   Upserted out;
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
-    auto admins = co_await w.lock_active_admins();
-    if (!admins) co_return std::move(admins).error();
-    auto existing = co_await w.lock_by_email(u.email);
-    if (!existing) co_return std::move(existing).error();
-    if (!*existing) {
+    auto locked = co_await lock_admins_then_user(w, u.email, true);
+    if (!locked) co_return std::move(locked).error();
+    if (!locked->user) {
       auto created = co_await w.insert(u);
       if (!created) co_return std::move(created).error();
       out = {std::move(*created), true};
@@ -128,8 +146,8 @@ asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, 
                        audit_detail({{"email", out.user.email}, {"role", out.user.role}, {"via", "cli"}})};
       co_return co_await w.audit(entry);
     }
-    if (is_active_admin(**existing) && u.role != "admin" && *admins <= 1) co_return last_admin_error();
-    auto reset = co_await w.reset((*existing)->id, u, keep_name, not_before);
+    if (removes_last_admin(*locked->user, u.role != "admin", locked->active_admins)) co_return last_admin_error();
+    auto reset = co_await w.reset(locked->user->id, u, keep_name, not_before);
     if (!reset) co_return std::move(reset).error();
     out = {std::move(*reset), false};
     if (auto st = co_await w.revoke_families(out.user.id, "user_changed"); !st) co_return st;

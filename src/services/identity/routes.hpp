@@ -1,5 +1,7 @@
 #pragma once
-// What the identity routes share, and where each group is installed.
+// What the identity routes share, and where each group is installed. Routes parse, authorize,
+// call a use-case (users_service.hpp, sessions_service.hpp) and answer; see
+// docs/architecture.md#services for the layers.
 //   auth_routes.cpp   POST /api/v1/auth/login, /refresh, /logout; GET /api/v1/auth/me;
 //                     GET /api/v1/.well-known/jwks.json (and /.well-known/jwks.json)
 //   users_routes.cpp  GET/POST /api/v1/users; PATCH/DELETE /api/v1/users/{id} (admin)

@@ -35,9 +35,6 @@ svc_env() {
     "OPENAPI_PATH=${OPENAPI_PATH:-$REPO/api/openapi.json}"
     "JWT_KEYS_DIR=${JWT_KEYS_DIR:-$STATE/keys}"
   )
-  if [[ $PG_REPLICA == 1 ]]; then
-    SVC_ENV+=("DB_REPLICA_HOSTS=${DB_REPLICA_HOSTS:-127.0.0.1:$PORT_PG_REPLICA}")
-  fi
   case $name in
     catalog)
       # The catalog verifies tokens itself with identity's published keys (JWKS).

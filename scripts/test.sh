@@ -93,7 +93,8 @@ test_env() {
   MERCATO_GATEWAY_METRICS_URL=$(service_metrics_url gateway)
   MERCATO_CATALOG_METRICS_URL=$(service_metrics_url catalog)
   MERCATO_IDENTITY_METRICS_URL=$(service_metrics_url identity)
-  if [[ $PG_REPLICA == 1 ]]; then export DB_REPLICA_HOSTS=127.0.0.1:$PORT_PG_REPLICA; fi
+  # The replica's address, for the stack tests (no service reads from it).
+  if [[ $PG_REPLICA == 1 ]]; then export MERCATO_PG_REPLICA_ADDRESS=127.0.0.1:$PORT_PG_REPLICA; fi
 }
 
 cmd_test() {

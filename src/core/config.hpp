@@ -1,12 +1,15 @@
 #pragma once
-// Typed configuration from the environment. Every variable is declared once, with its type,
-// default and one-line doc, in the table in config.cpp; `--help` prints that table, and the
-// loader is the only reader of the environment.
+// Typed configuration from the environment. Each module declares the variables it reads (a
+// config::Group: name, type, default, range, doc) in its own *_config.cpp, next to the code
+// that reads them; a service lists the groups of its components and validates only those.
+// `--help` and the README's table are printed from the same declarations, and the loader is
+// the only reader of the environment. How to add a variable: docs/architecture.md#configuration.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,7 +28,7 @@ struct HostPort {
   bool operator==(const HostPort&) const = default;
 };
 
-enum class Kind { string, integer, port, duration, boolean, host_list, string_list, byte_size, level, choice, http_date };
+enum class Kind { string, integer, port, duration, boolean, string_list, byte_size, level, choice, http_date };
 
 /// One environment variable. `default_value` may depend on the service: it is then written
 /// "gateway=8080,catalog=8081,identity=8082,*=8080" (`*` for any other service).
@@ -41,8 +44,41 @@ struct VarSpec {
   std::int64_t max = -1;
 };
 
-/// The whole table, in the order `--help` prints it.
-std::span<const VarSpec> all_vars();
+/// A variable no module reads any more. Set anyway, it gets one warning at start naming it, so
+/// a deployment that still sets it learns it does nothing.
+struct RetiredVar {
+  std::string_view name;
+  std::string_view why;  // "removed: …", the rest of the warning line
+};
+
+struct Settings;
+class Reader;
+
+/// The variables one module reads, declared in that module's own file (src/db/db_config.cpp,
+/// src/http/http_config.cpp, …), and how their values fill Settings. `load` reads every
+/// variable of `vars` through the Reader (reading one that is not declared here is a bug the
+/// Reader throws on) and checks the rules across them; production refusals too.
+struct Group {
+  std::string_view name;  // "db", "http", "gateway": unique across a service's groups
+  std::string_view file;  // where it is declared, for the README: "src/db/db_config.cpp"
+  std::span<const VarSpec> vars;
+  void (*load)(Reader&, Settings&);
+  std::span<const RetiredVar> retired = {};
+  /// Groups whose fields `load` reads (e.g. "core" for ENVIRONMENT): they come earlier in a
+  /// service's list.
+  std::span<const std::string_view> after = {};
+};
+
+/// A service's groups, in load order (the order --help prints them).
+using Groups = std::vector<const Group*>;
+
+/// ENVIRONMENT and LOG_LEVEL: every service lists this group first.
+const Group& core_group();
+
+/// A list's programming errors: a group named twice, a variable declared twice across the
+/// groups, a group before one it reads (`after`), a kind-less or doc-less declaration. The
+/// message names the first one found; services test their lists with it.
+Status check_groups(const Groups& groups);
 
 struct DbSettings {
   std::string host;
@@ -58,6 +94,8 @@ struct DbSettings {
   Duration conn_max_lifetime{};
   Duration connect_timeout{};
   Duration query_timeout{};
+  /// Read replicas for db::ReplicaSet; set by a service's code (no service reads from a
+  /// replica today: docs/architecture.md#database).
   std::vector<HostPort> replicas;
   /// libpq `options`: server settings for every session of a pool, such as
   /// "-c plan_cache_mode=force_generic_plan". Set by a service's code, not by the environment.
@@ -70,9 +108,6 @@ struct RedisSettings {
   std::string user;  // empty: AUTH <password> as the default user
   std::string password;
   int db = 0;
-  int pool_size = 0;
-  int min_idle_conns = 0;
-  Duration max_conn_age{};
   Duration command_timeout{};
   Duration connect_timeout{};
   bool operator==(const RedisSettings&) const = default;
@@ -99,60 +134,159 @@ struct CacheSettings {
   Duration ttl_product_detail{};
   Duration ttl_product_list{};
   Duration ttl_category_list{};
-  Duration ttl_user_data{};
   std::size_t l1_max_bytes = 0;
   Duration l1_ttl{};        // CACHE_L1_TTL: L1 lifetime of any entry (at most 30 s)
   Duration ttl_negative{};  // CACHE_TTL_NEGATIVE: lifetime of "this id does not exist"
 };
 
+/// What the services read, filled by the groups a service lists; the comment on each part
+/// names the group (and file) that declares it.
 struct Settings {
   std::string service;
+  // core (src/core/config.cpp)
   std::string environment;  // development | test | production
   log::Level log_level = log::Level::info;
+  // http (src/http/http_config.cpp)
   HttpSettings http;
+  std::vector<std::string> trusted_proxies;  // canonical IP text, as a server prints a peer's address
+  // request-timeout (src/http/http_config.cpp): catalog and identity
+  Duration request_timeout{};  // REQUEST_TIMEOUT: a service's own limit per request (http/deadline.hpp)
+  // db (src/db/db_config.cpp)
   DbSettings db;
+  std::string migrations_dir;
+  // redis, cache-redis (src/cache/redis_config.cpp)
   RedisSettings redis;
   /// The catalog's L2 cache: `redis` with CACHE_REDIS_HOST/PORT (each defaulting to the main's).
   RedisSettings cache_redis;
+  // tiered-cache (src/cache/tiered_cache_config.cpp) and catalog (src/services/catalog/catalog_config.cpp)
   CacheSettings cache;
-  std::vector<HostPort> product_service;
+  // identity-client (src/auth/auth_config.cpp): the JWKS and revocation fetches, the gateway's proxy
   std::vector<HostPort> user_service;
   Duration upstream_timeout{};
+  // token-verify (src/auth/auth_config.cpp)
+  std::string jwt_issuer;
+  std::string jwt_audience;
+  Duration jwt_clock_skew{};
+  // gateway (src/services/gateway/gateway_config.cpp)
+  std::vector<HostPort> product_service;
   /// Local address the gateway's upstream connections are opened from (canonical IP text);
   /// empty: the kernel's choice. The services behind trust that address (TRUSTED_PROXIES).
   std::string upstream_source_address;
-  Duration request_timeout{};  // REQUEST_TIMEOUT: a service's own limit per request (http/deadline.hpp)
   int rate_limit_per_minute = 0;
   int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
   std::vector<std::string> cors_origins;
-  std::string jwt_issuer;
-  std::string jwt_audience;
+  std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
+  std::string api_v2_sunset;
+  std::string openapi_path;  // api/openapi.json, read once at start-up
+  // identity (src/services/identity/identity_config.cpp)
   Duration jwt_access_ttl{};
   Duration jwt_refresh_ttl{};
   std::string jwt_keys_dir;
-  Duration jwt_clock_skew{};
   int password_hash_workers = 0;  // 0: one per core
   int password_hash_queue = 0;
   int login_max_failures = 0;
   Duration login_failure_window{};
-  std::vector<std::string> trusted_proxies;  // canonical IP text, as a server prints a peer's address
-  std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
-  std::string api_v2_sunset;
-  std::string migrations_dir;
-  std::string openapi_path;  // gateway: api/openapi.json, read once at start-up
+  // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
 };
 
 using Getenv = std::function<const char*(const char*)>;
 
-/// Reads and validates every variable. The first bad one gives an Error whose message is one
-/// line: `config: HTTP_PORT="abc": expected a port number 1-65535`.
-Result<Settings> load(std::string_view service, const Getenv& getenv);
+/// Reads and validates the variables of `groups`, group by group. The first bad one gives an
+/// Error whose message is one line: `config: HTTP_PORT="abc": expected a port number 1-65535`.
+/// Each set RetiredVar of the groups adds one line to `warnings` (when given).
+Result<Settings> load(std::string_view service, const Groups& groups, const Getenv& getenv,
+                      std::vector<std::string>* warnings = nullptr);
 /// load() with the process environment.
-Result<Settings> load_from_env(std::string_view service);
+Result<Settings> load_from_env(std::string_view service, const Groups& groups,
+                               std::vector<std::string>* warnings = nullptr);
 
-/// Every variable, its default for this service, and its doc — what `--help` prints.
-std::string help_text(std::string_view service);
+/// What `mercato-<service> --help` prints: each group's variables with type, this service's
+/// default, accepted range and doc.
+std::string help_text(std::string_view service, const Groups& groups);
+
+/// One service and the groups it lists: the input of the README's configuration table.
+struct ServiceGroups {
+  std::string_view service;
+  Groups groups;
+};
+/// The README's table (Markdown): one row per variable, the services that read it, its
+/// default for each, its doc and range; then the retired variables.
+std::string markdown_table(std::span<const ServiceGroups> services);
+
+/// The text of a default for a service: "gateway=8080,catalog=8081,*=8080" gives "8081" for
+/// the catalog; anything else is the same for every service.
+std::string_view default_for(const VarSpec& v, std::string_view service);
+
+/// Reads one group's variables for its `load`. The first failure is kept and every later read
+/// returns a zero value, so a group's load reads like a plain list of fields.
+class Reader {
+ public:
+  Reader(std::string_view service, const Getenv& getenv) : service_(service), getenv_(getenv) {}
+
+  std::string string(std::string_view name);
+  /// A string whose empty default means "the same as `fallback`".
+  std::string string_or(std::string_view name, const std::string& fallback);
+  std::uint16_t port(std::string_view name);
+  /// A port whose empty default means "the same as `fallback`".
+  std::uint16_t port_or(std::string_view name, std::uint16_t fallback);
+  int integer(std::string_view name);
+  Duration duration(std::string_view name);
+  std::size_t bytes(std::string_view name);
+  bool boolean(std::string_view name);
+  /// CORS origins as browsers send them in `Origin`.
+  std::vector<std::string> origin_list(std::string_view name);
+  /// IP addresses in canonical form, so they compare equal to a peer address as printed.
+  std::vector<std::string> ip_list(std::string_view name);
+  /// Empty, or one IP address in canonical form.
+  std::string optional_ip(std::string_view name);
+  /// One IP address (a listener's address), kept as written.
+  std::string ip_address(std::string_view name);
+  /// Empty, or an HTTP-date (kept as written: it is sent in headers as is).
+  std::string http_date(std::string_view name);
+  log::Level level(std::string_view name);
+  /// The choice in its declared spelling (choices are case-insensitive).
+  std::string choice(std::string_view name);
+  /// A host (combined with the port variable) or a host:port list (the port is then unused,
+  /// but still checked: a bad value anywhere is a mistake worth reporting).
+  std::vector<HostPort> upstream(std::string_view host_name, std::string_view port_name);
+
+  // Rules across variables of the group.
+
+  /// `lower_name` must not exceed `upper`. Only an explicit setting is an error: a default
+  /// that no longer fits under an explicitly lowered bound follows it down.
+  int at_most(std::string_view lower_name, int value, std::string_view upper_name, int upper);
+  /// `name`'s port must not be `other`'s: two listeners of one process cannot share a port.
+  void port_differs(std::string_view name, std::uint16_t value, std::string_view other, std::uint16_t other_value);
+  /// ENVIRONMENT=production refuses an empty `value` of `name` ("the Redis password").
+  void require_in_production(const Settings& s, std::string_view name, const std::string& value,
+                             std::string_view what);
+  /// A rule across variables failed: `message` is the whole line after "config: ".
+  void fail_rule(std::string message);
+
+  // For load(): one group at a time.
+  void begin(const Group& group);
+  /// Every variable of the group must have been read: a declaration without a reader is a bug.
+  void end();
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  struct Raw {
+    const VarSpec* spec;
+    std::string text;
+  };
+  bool failed() const { return error_.has_value(); }
+  const VarSpec& find(std::string_view name) const;
+  bool is_set(std::string_view name) const;
+  Raw take(std::string_view name, Kind kind);
+  void fail(const Raw& r, const std::string& expected);
+
+  std::string_view service_;
+  const Getenv& getenv_;
+  const Group* group_ = nullptr;
+  std::vector<bool> consumed_;
+  std::optional<Error> error_;
+};
 
 // Parsers, exposed for tests and for other code that takes the same formats. Each leaves
 // `out` untouched when it returns false.

@@ -1,5 +1,5 @@
 #pragma once
-// Read scaling: the primary pool plus one pool per read replica (DB_REPLICA_HOSTS).
+// Read scaling: the primary pool plus one pool per read replica (DbSettings::replicas, set by code).
 
 #include <atomic>
 #include <memory>

@@ -2,6 +2,8 @@
 
 #include "http/deadline.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +14,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/client_address.hpp"
+#include "http/http_config.hpp"
 #include "http/middleware.hpp"
 #include "http/server.hpp"
 
@@ -23,18 +26,25 @@ void fail_startup(const std::string& message) {
   std::exit(2);
 }
 
-App::App(std::string service, int argc, char** argv) : service_(std::move(service)), health_(service_) {
+App::App(std::string service, config::Groups groups, int argc, char** argv)
+    : service_(std::move(service)), health_(service_) {
+  // The server itself reads these; a list without them is a bug in the service.
+  for (const config::Group* needed : {&config::core_group(), &server_config()})
+    if (std::find(groups.begin(), groups.end(), needed) == groups.end())
+      fail_startup("config: mercato-" + service_ + " does not list the group " + std::string(needed->name));
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::fputs(config::help_text(service_).c_str(), stdout);
+      std::fputs(config::help_text(service_, groups).c_str(), stdout);
       std::exit(0);
     }
     args_.emplace_back(argv[i]);
   }
-  auto loaded = config::load_from_env(service_);
+  std::vector<std::string> warnings;
+  auto loaded = config::load_from_env(service_, groups, &warnings);
   if (!loaded) fail_startup(loaded.error().message);
   settings_ = std::move(loaded.value());
   log::init(service_, settings_.log_level);
+  for (const auto& w : warnings) log::warn(w);
   io_.emplace(settings_.http.workers == 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT);
 }
 
@@ -54,6 +64,10 @@ int App::run() {
       .use(access_log())
       .use(http::metrics(service_))
       .use(recover());
+  // REQUEST_TIMEOUT is read only by services that list http::request_timeout_config(); one
+  // that lists neither it nor a budget of its own would time out every request at once.
+  if (!request_budget_ && settings_.request_timeout.count() <= 0)
+    fail_startup("config: mercato-" + service_ + " sets no request budget and does not list REQUEST_TIMEOUT");
   pipeline.use(deadline(request_budget_ ? *request_budget_ : settings_.request_timeout,
                         TrustedProxies(settings_.trusted_proxies)));
   for (auto& m : service_middleware_) pipeline.use(std::move(m));

@@ -5,7 +5,7 @@
 // /metrics and /health/*, and a graceful stop on SIGTERM/SIGINT.
 //
 //   int main(int argc, char** argv) {
-//     mercato::http::App app("catalog", argc, argv);
+//     mercato::http::App app("catalog", catalog::config_groups(), argc, argv);
 //     … register dependencies, health checks and routes …
 //     return app.run();
 //   }
@@ -31,10 +31,13 @@ namespace mercato::http {
 
 class App {
  public:
-  /// Handles --help (prints every variable, exits 0) and configuration errors (one line on
-  /// stderr, exits 2) before returning. Other arguments are kept in args() for a service's
-  /// own commands (e.g. `mercato-identity user add …`); run() refuses any left unhandled.
-  App(std::string service, int argc, char** argv);
+  /// Loads and validates the variables of `groups` (the service's components' declarations,
+  /// config::core_group() and http::server_config() among them) and no others. Handles --help
+  /// (prints those variables, exits 0) and configuration errors (one line on stderr, exits 2)
+  /// before returning; a retired variable that is set gets one warning in the log. Other
+  /// arguments are kept in args() for a service's own commands (e.g. `mercato-identity user
+  /// add …`); run() refuses any left unhandled.
+  App(std::string service, config::Groups groups, int argc, char** argv);
   ~App();
 
   const config::Settings& settings() const { return settings_; }

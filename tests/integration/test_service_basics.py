@@ -16,24 +16,27 @@ SERVICES = ("gateway", "catalog", "identity")
 
 
 class ConfigErrors(unittest.TestCase):
+    # (variable, bad value, the services that read it); every other service ignores it.
     BAD_VALUES = [
-        ("HTTP_PORT", "abc"),
-        ("HTTP_PORT", "70000"),
-        ("HTTP_READ_TIMEOUT", "5x"),
-        ("HTTP_IDLE_TIMEOUT", "-1s"),
-        ("HTTP_WORKERS", "-3"),
-        ("HTTP_MAX_BODY", "1XB"),
-        ("DB_REPLICA_HOSTS", "replica-without-port"),
-        ("DB_MAX_OPEN_CONNS", "0"),
-        ("ENVIRONMENT", "staging"),
-        ("LOG_LEVEL", "loud"),
-        ("RATE_LIMIT_PER_MINUTE", "lots"),
-        ("REDIS_DB", "99"),
+        ("HTTP_PORT", "abc", SERVICES),
+        ("HTTP_PORT", "70000", SERVICES),
+        ("HTTP_READ_TIMEOUT", "5x", SERVICES),
+        ("HTTP_IDLE_TIMEOUT", "-1s", SERVICES),
+        ("HTTP_WORKERS", "-3", SERVICES),
+        ("HTTP_MAX_BODY", "1XB", SERVICES),
+        ("DB_PORT", "abc", ("catalog", "identity")),
+        ("DB_MAX_OPEN_CONNS", "0", ("catalog", "identity")),
+        ("ENVIRONMENT", "staging", SERVICES),
+        ("LOG_LEVEL", "loud", SERVICES),
+        ("RATE_LIMIT_PER_MINUTE", "lots", ("gateway",)),
+        ("REDIS_DB", "99", SERVICES),
+        ("CACHE_L1_TTL", "1h", ("catalog",)),
+        ("JWT_ACCESS_TTL", "forever", ("identity",)),
     ]
 
     def test_each_bad_value_stops_startup_with_one_line_naming_it(self):
-        for svc in SERVICES:
-            for name, value in self.BAD_VALUES:
+        for name, value, readers in self.BAD_VALUES:
+            for svc in readers:
                 with self.subTest(service=svc, variable=name, value=value):
                     r = run_binary(svc, {name: value})
                     self.assertEqual(r.returncode, 2, r.stderr)
@@ -41,6 +44,22 @@ class ConfigErrors(unittest.TestCase):
                     self.assertEqual(len(lines), 1, r.stderr)
                     self.assertIn(name, lines[0])
                     self.assertIn(value, lines[0])
+
+    def test_a_service_ignores_the_variables_of_components_it_does_not_have(self):
+        # The gateway has no database: a DB_PORT it would never use does not stop it.
+        with Service("gateway", env={"DB_PORT": "abc", "CACHE_L1_TTL": "1h", "JWT_ACCESS_TTL": "forever"}) as s:
+            self.assertEqual(s.get("/health/live").status, 200)
+        with Service("identity", env={"RATE_LIMIT_PER_MINUTE": "lots", "CACHE_REDIS_PORT": "0"}) as s:
+            self.assertEqual(s.get("/health/live").status, 200)
+
+    def test_a_removed_variable_that_is_still_set_is_named_in_one_warning(self):
+        s = Service("gateway", env={"REDIS_POOL_SIZE": "100"})
+        s.proc.send_signal(signal.SIGTERM)
+        stderr = s.proc.stderr.read().decode()
+        s.stop()
+        warnings = [line for line in stderr.splitlines() if "REDIS_POOL_SIZE" in line]
+        self.assertEqual(len(warnings), 1, stderr)
+        self.assertIn("no longer read", warnings[0])
 
     def test_idle_connections_above_open_connections_is_refused(self):
         r = run_binary("catalog", {"DB_MAX_OPEN_CONNS": "10", "DB_MAX_IDLE_CONNS": "50"})
@@ -64,15 +83,24 @@ class ConfigErrors(unittest.TestCase):
                 self.assertTrue(lines[0].startswith(f"config: {name}"), lines[0])
                 self.assertIn("ENVIRONMENT=production", lines[0])
 
-    def test_help_lists_every_variable_with_its_default(self):
+    def test_help_lists_the_variables_of_the_service_with_their_defaults(self):
+        common = ("HTTP_PORT", "LOG_LEVEL", "REDIS_HOST", "JWT_ISSUER")
+        own = {"gateway": ("RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "UPSTREAM_TIMEOUT"),
+               "catalog": ("DB_MAX_OPEN_CONNS", "DB_CONN_MAX_LIFETIME", "CACHE_TTL_PRODUCT_DETAIL"),
+               "identity": ("DB_MAX_OPEN_CONNS", "DB_CONN_MAX_LIFETIME", "JWT_ACCESS_TTL")}
+        others = {"gateway": ("DB_PORT", "CACHE_TTL_PRODUCT_DETAIL", "JWT_ACCESS_TTL"),
+                  "catalog": ("RATE_LIMIT_PER_MINUTE", "JWT_ACCESS_TTL"),
+                  "identity": ("RATE_LIMIT_PER_MINUTE", "CACHE_TTL_PRODUCT_DETAIL", "USER_SERVICE_HOST")}
         for svc in SERVICES:
             with self.subTest(service=svc):
                 r = run_binary(svc, {}, ["--help"])
                 self.assertEqual(r.returncode, 0)
-                for name in ("HTTP_PORT", "DB_MAX_OPEN_CONNS", "DB_CONN_MAX_LIFETIME", "REDIS_POOL_SIZE",
-                             "CACHE_TTL_PRODUCT_DETAIL", "RATE_LIMIT_PER_MINUTE", "CORS_ORIGINS", "LOG_LEVEL"):
+                for name in common + own[svc]:
                     self.assertIn(name, r.stdout)
-                self.assertIn("15m", r.stdout)  # DB_CONN_MAX_LIFETIME's default
+                for name in others[svc] + ("REDIS_POOL_SIZE",):
+                    self.assertNotIn(name, r.stdout)
+                if svc != "gateway":
+                    self.assertIn("15m", r.stdout)  # DB_CONN_MAX_LIFETIME's default
 
     def test_unknown_argument_is_usage_error(self):
         r = run_binary("gateway", {}, ["--frobnicate"])

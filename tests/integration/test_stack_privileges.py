@@ -81,10 +81,10 @@ class PostgresRoles(unittest.TestCase):
                 self.assertNotEqual(r.returncode, 0)
 
     def test_the_replica_streams_as_its_own_role(self):
-        replicas = os.environ.get("DB_REPLICA_HOSTS")
-        if not replicas:
+        replica = os.environ.get("MERCATO_PG_REPLICA_ADDRESS")
+        if not replica:
             self.skipTest("the stack runs without a replica (MERCATO_PG_REPLICA=0)")
-        host, port = replicas.split(",")[0].rsplit(":", 1)
+        host, port = replica.rsplit(":", 1)
         shown = subprocess.run(["psql", "-h", host, "-p", port, "-U", "postgres", "-d", "postgres", "-XAtq", "-c",
                                 "SHOW primary_conninfo"], env=dict(os.environ, PGPASSWORD=secret("pg-postgres")),
                                capture_output=True, text=True, timeout=30)

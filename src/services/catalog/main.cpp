@@ -14,6 +14,7 @@
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "http/app.hpp"
+#include "services/catalog/catalog_config.hpp"
 #include "service/bus.hpp"
 #include "service/cache.hpp"
 #include "service/database.hpp"
@@ -74,7 +75,7 @@ int seed(const config::Settings& settings, const service::Schema& schema, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  http::App app("catalog", argc, argv);
+  http::App app("catalog", catalog::config_groups(), argc, argv);
   const config::Settings& settings = app.settings();
   const auto& args = app.args();
   if (!args.empty() && args.front() == "sql") return print_statements();

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "http/app.hpp"
+#include "services/gateway/gateway_config.hpp"
 #include "http/client.hpp"
 #include "ratelimit/limiter.hpp"
 #include "service/bus.hpp"
@@ -25,7 +26,7 @@ using namespace mercato;
 using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
-  http::App app("gateway", argc, argv);
+  http::App app("gateway", gateway::config_groups(), argc, argv);
   const config::Settings& s = app.settings();
   // A request's time budget starts here and is passed on, shortened, on every upstream call.
   app.set_request_budget(s.upstream_timeout);

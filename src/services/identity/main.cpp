@@ -14,6 +14,7 @@
 #include "auth/passwords.hpp"
 #include "auth/verifier.hpp"
 #include "http/app.hpp"
+#include "services/identity/identity_config.hpp"
 #include "service/database.hpp"
 #include "service/redis.hpp"
 #include "services/identity/commands.hpp"
@@ -27,7 +28,7 @@
 using namespace mercato;
 
 int main(int argc, char** argv) {
-  http::App app("identity", argc, argv);
+  http::App app("identity", identity::config_groups(), argc, argv);
   const config::Settings& settings = app.settings();
   if (!app.args().empty()) return identity::run_command(settings, app.io(), app.args());
 

@@ -1,0 +1,50 @@
+#include "services/catalog/catalog_config.hpp"
+
+#include "auth/auth_config.hpp"
+#include "cache/redis_config.hpp"
+#include "cache/tiered_cache_config.hpp"
+#include "db/db_config.hpp"
+#include "http/http_config.hpp"
+
+namespace mercato::catalog {
+namespace {
+
+using K = config::Kind;
+constexpr std::int64_t kHour = 3600 * 1000;
+
+constexpr config::VarSpec kVars[] = {
+    {"CACHE_ENABLED", K::boolean, "true",
+     "false sends every read straight to PostgreSQL (no L1, no Redis cache, no single flight): for honest uncached "
+     "benchmarks and for ruling the cache out while debugging"},
+    {"CACHE_TTL_PRODUCT_DETAIL", K::duration, "1h", "cache lifetime of one product", {}, 0, 1000 * kHour},
+    {"CACHE_TTL_PRODUCT_LIST", K::duration, "5m", "cache lifetime of a product list page", {}, 0, 1000 * kHour},
+    {"CACHE_TTL_CATEGORY_LIST", K::duration, "24h", "cache lifetime of the category list", {}, 0, 1000 * kHour},
+    {"CATALOG_CURSOR_SECRET", K::string, "",
+     "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
+};
+
+constexpr std::string_view kAfter[] = {"core"};  // ENVIRONMENT, for the production rule
+
+void load(config::Reader& r, config::Settings& s) {
+  s.cache.enabled = r.boolean("CACHE_ENABLED");
+  s.cache.ttl_product_detail = r.duration("CACHE_TTL_PRODUCT_DETAIL");
+  s.cache.ttl_product_list = r.duration("CACHE_TTL_PRODUCT_LIST");
+  s.cache.ttl_category_list = r.duration("CACHE_TTL_CATEGORY_LIST");
+  s.catalog_cursor_secret = r.string("CATALOG_CURSOR_SECRET");
+  r.require_in_production(s, "CATALOG_CURSOR_SECRET", s.catalog_cursor_secret, "the key signing v2 list cursors");
+}
+
+constexpr config::Group kGroup{"catalog", "src/services/catalog/catalog_config.cpp", kVars, load, {}, kAfter};
+
+}  // namespace
+
+const config::Group& config_group() { return kGroup; }
+
+config::Groups config_groups() {
+  return {&config::core_group(),       &http::server_config(),          &http::request_timeout_config(),
+          &db::config_group(),         &cache::redis_config(),          &cache::cache_redis_config(),
+          &cache::tiered_cache_config(), &auth::identity_client_config(), &auth::verify_config(),
+          &config_group()};
+}
+
+}  // namespace mercato::catalog

@@ -1,0 +1,15 @@
+#pragma once
+// The catalog's own variables (what it caches for how long, its cursor key), and the list of
+// every group the catalog reads.
+
+#include "core/config.hpp"
+
+namespace mercato::catalog {
+
+/// CACHE_ENABLED, CACHE_TTL_PRODUCT_*, CACHE_TTL_CATEGORY_LIST, CATALOG_CURSOR_SECRET →
+/// Settings::cache, catalog_cursor_secret; in production, CATALOG_CURSOR_SECRET.
+const config::Group& config_group();
+/// What mercato-catalog validates at start and prints with --help, in load order.
+config::Groups config_groups();
+
+}  // namespace mercato::catalog

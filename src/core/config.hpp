@@ -95,7 +95,7 @@ struct DbSettings {
   Duration connect_timeout{};
   Duration query_timeout{};
   /// Read replicas for db::ReplicaSet; set by a service's code (no service reads from a
-  /// replica today: docs/architecture.md#database).
+  /// replica today: docs/architecture.md#data).
   std::vector<HostPort> replicas;
   /// libpq `options`: server settings for every session of a pool, such as
   /// "-c plan_cache_mode=force_generic_plan". Set by a service's code, not by the environment.

@@ -28,7 +28,7 @@ constexpr config::VarSpec kVars[] = {
 };
 
 // Reads go to the primary (replicas lag, and a client must read its own writes), so nothing
-// reads a replica list: docs/architecture.md#database.
+// reads a replica list: docs/architecture.md#data.
 constexpr config::RetiredVar kRetired[] = {
     {"DB_REPLICA_HOSTS", "removed: every read goes to the primary (DB_HOST), so a replica list changed nothing"},
 };

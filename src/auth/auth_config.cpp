@@ -4,8 +4,7 @@ namespace mercato::auth {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kMinute = 60 * kSecond;
+using namespace config::units;
 
 constexpr config::VarSpec kVerifyVars[] = {
     {"JWT_ISSUER", K::string, "mercato-identity", "iss of issued tokens, required when verifying"},

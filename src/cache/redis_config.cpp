@@ -4,8 +4,7 @@ namespace mercato::cache {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kMinute = 60 * kSecond;
+using namespace config::units;
 
 constexpr config::VarSpec kRedisVars[] = {
     {"REDIS_HOST", K::string, "127.0.0.1", "Redis host"},

@@ -4,9 +4,7 @@ namespace mercato::cache {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kHour = 3600 * kSecond;
-constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"CACHE_L1_MAX_BYTES", K::byte_size, "64MiB", "in-process cache size; 0 turns it off", {}, 0, 64 * kGiB},

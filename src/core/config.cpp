@@ -16,11 +16,7 @@
 namespace mercato::config {
 namespace {
 
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kMinute = 60 * kSecond;
-constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kKiB = 1024;
-constexpr std::int64_t kGiB = 1024 * 1024 * kKiB;
+using namespace units;
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 
 using K = Kind;
@@ -398,19 +394,17 @@ std::string Reader::string_or(std::string_view name, const std::string& fallback
   return v.empty() ? fallback : v;
 }
 
-std::uint16_t Reader::port(std::string_view name) {
-  Raw r = take(name, K::port);
+std::uint16_t Reader::port_of(const Raw& r) {
   std::uint16_t p = 0;
   if (!failed() && !parse_port(r.text, p)) fail(r, "expected a port number 1-65535");
   return p;
 }
 
+std::uint16_t Reader::port(std::string_view name) { return port_of(take(name, K::port)); }
+
 std::uint16_t Reader::port_or(std::string_view name, std::uint16_t fallback) {
   Raw r = take(name, K::port);
-  if (r.text.empty()) return fallback;
-  std::uint16_t p = 0;
-  if (!failed() && !parse_port(r.text, p)) fail(r, "expected a port number 1-65535");
-  return p;
+  return r.text.empty() ? fallback : port_of(r);
 }
 
 int Reader::integer(std::string_view name) {

@@ -30,6 +30,17 @@ struct HostPort {
 
 enum class Kind { string, integer, port, duration, boolean, string_list, byte_size, level, choice, http_date };
 
+/// Units for VarSpec bounds (durations in milliseconds, sizes in bytes); a declaring file says
+/// `using namespace config::units;`.
+namespace units {
+inline constexpr std::int64_t kSecond = 1000;
+inline constexpr std::int64_t kMinute = 60 * kSecond;
+inline constexpr std::int64_t kHour = 60 * kMinute;
+inline constexpr std::int64_t kKiB = 1024;
+inline constexpr std::int64_t kMiB = 1024 * kKiB;
+inline constexpr std::int64_t kGiB = 1024 * kMiB;
+}  // namespace units
+
 /// One environment variable. `default_value` may depend on the service: it is then written
 /// "gateway=8080,catalog=8081,identity=8082,*=8080" (`*` for any other service).
 struct VarSpec {
@@ -279,6 +290,7 @@ class Reader {
   const VarSpec& find(std::string_view name) const;
   bool is_set(std::string_view name) const;
   Raw take(std::string_view name, Kind kind);
+  std::uint16_t port_of(const Raw& r);
   void fail(const Raw& r, const std::string& expected);
 
   std::string_view service_;

@@ -4,9 +4,7 @@ namespace mercato::db {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kMinute = 60 * kSecond;
-constexpr std::int64_t kHour = 60 * kMinute;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"DB_HOST", K::string, "127.0.0.1", "PostgreSQL primary host"},

@@ -7,10 +7,7 @@ namespace mercato::http {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kHour = 3600 * kSecond;
-constexpr std::int64_t kKiB = 1024;
-constexpr std::int64_t kGiB = 1024 * 1024 * kKiB;
+using namespace config::units;
 
 constexpr config::VarSpec kServerVars[] = {
     {"HTTP_HOST", K::string, "127.0.0.1", "address the HTTP server listens on"},

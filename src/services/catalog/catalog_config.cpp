@@ -10,7 +10,7 @@ namespace mercato::catalog {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kHour = 3600 * 1000;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"CACHE_ENABLED", K::boolean, "true",

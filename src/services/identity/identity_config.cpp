@@ -9,8 +9,7 @@ namespace mercato::identity {
 namespace {
 
 using K = config::Kind;
-constexpr std::int64_t kSecond = 1000;
-constexpr std::int64_t kHour = 3600 * kSecond;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"JWT_ACCESS_TTL", K::duration, "15m", "lifetime of an access token", {}, kSecond, 24 * kHour},

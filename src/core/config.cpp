@@ -185,6 +185,29 @@ bool valid_origin(std::string_view o) {
   return !rest.empty() && rest.find('/') == std::string_view::npos && valid_host(rest);
 }
 
+bool canonical_origin(std::string_view text, std::string& out) {
+  if (!valid_origin(text)) return false;
+  out = text;
+  return true;
+}
+
+/// Comma-separated items (blank ones skipped), each through `canonical`; on the first item it
+/// refuses, false and `out` left empty.
+bool list_items(std::string_view text, std::vector<std::string>& out,
+                bool (*canonical)(std::string_view, std::string&)) {
+  for (auto item : split(text, ',')) {
+    const auto t = trim(item);
+    if (t.empty()) continue;
+    std::string c;
+    if (!canonical(t, c)) {
+      out.clear();
+      return false;
+    }
+    out.push_back(std::move(c));
+  }
+  return true;
+}
+
 std::string kind_name(Kind k) {
   switch (k) {
     case Kind::string: return "string";
@@ -453,32 +476,17 @@ bool Reader::boolean(std::string_view name) {
 
 std::vector<std::string> Reader::origin_list(std::string_view name) {
   Raw r = take(name, K::string_list);
-  std::vector<std::string> items;
-  for (auto item : split(r.text, ',')) {
-    const auto t = trim(item);
-    if (t.empty()) continue;
-    if (!valid_origin(t)) {
-      fail(r, "expected origins such as http://localhost:3000 (no path) separated by commas, or *");
-      return {};
-    }
-    items.emplace_back(t);
-  }
-  return items;
+  std::vector<std::string> origins;
+  if (!failed() && !list_items(r.text, origins, canonical_origin))
+    fail(r, "expected origins such as http://localhost:3000 (no path) separated by commas, or *");
+  return origins;
 }
 
 std::vector<std::string> Reader::ip_list(std::string_view name) {
   Raw r = take(name, K::string_list);
   std::vector<std::string> ips;
-  for (auto item : split(r.text, ',')) {
-    const auto t = trim(item);
-    if (t.empty()) continue;
-    std::string ip;
-    if (!canonical_ip(t, ip)) {
-      fail(r, "expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2");
-      return {};
-    }
-    ips.push_back(std::move(ip));
-  }
+  if (!failed() && !list_items(r.text, ips, canonical_ip))
+    fail(r, "expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2");
   return ips;
 }
 

@@ -51,7 +51,7 @@ catalog::CursorSigner cursor_signer(const config::Settings& s) {
 }
 
 /// PostgreSQL sessions of the catalog's pool: reads and writes both use the primary.
-/// Replicas (DB_REPLICA_HOSTS) lag, and a client that just wrote must read its write; the
+/// Replicas lag, and a client that just wrote must read its write; the
 /// cache takes the read load instead.
 ///
 /// Generic plans: every list statement is prepared, and its custom plan cost more to make

@@ -86,9 +86,10 @@ using Groups = std::vector<const Group*>;
 /// ENVIRONMENT and LOG_LEVEL: every service lists this group first.
 const Group& core_group();
 
-/// A list's programming errors: a group named twice, a variable declared twice across the
-/// groups, a group before one it reads (`after`), a kind-less or doc-less declaration. The
-/// message names the first one found; services test their lists with it.
+/// A list's programming errors: a group named twice, a variable declared (or retired) twice
+/// across the groups, a group before one it reads (`after`), a declaration without a doc or a
+/// choice without choices. The message names the first one found; load() refuses such a list,
+/// and src/services/service_configs_test.cpp runs this over every service's list.
 Status check_groups(const Groups& groups);
 
 struct DbSettings {

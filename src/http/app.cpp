@@ -28,10 +28,10 @@ void fail_startup(const std::string& message) {
 
 App::App(std::string service, config::Groups groups, int argc, char** argv)
     : service_(std::move(service)), health_(service_) {
-  // The server itself reads these; a list without them is a bug in the service.
-  for (const config::Group* needed : {&config::core_group(), &server_config()})
-    if (std::find(groups.begin(), groups.end(), needed) == groups.end())
-      fail_startup("config: mercato-" + service_ + " does not list the group " + std::string(needed->name));
+  groups_ = groups;
+  // The server itself reads these.
+  require(config::core_group(), "the server");
+  require(server_config(), "the server");
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       std::fputs(config::help_text(service_, groups).c_str(), stdout);
@@ -49,6 +49,12 @@ App::App(std::string service, config::Groups groups, int argc, char** argv)
 }
 
 App::~App() = default;
+
+void App::require(const config::Group& group, std::string_view component) const {
+  if (std::find(groups_.begin(), groups_.end(), &group) == groups_.end())
+    fail_startup("config: mercato-" + service_ + " does not list the group " + std::string(group.name) + ", which " +
+                 std::string(component) + " reads");
+}
 
 int App::run() {
   if (!args_.empty()) {

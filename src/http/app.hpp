@@ -41,6 +41,10 @@ class App {
   ~App();
 
   const config::Settings& settings() const { return settings_; }
+  /// A component's statement that it reads `group`'s settings. A service whose list lacks the
+  /// group would hand the component zero values without a word, so start-up stops instead,
+  /// naming both (a programming error every test that starts the service catches).
+  void require(const config::Group& group, std::string_view component) const;
   const std::vector<std::string>& args() const { return args_; }
   asio::io_context& io() { return *io_; }
   Router& router() { return router_; }
@@ -65,6 +69,7 @@ class App {
  private:
   std::string service_;
   std::vector<std::string> args_;
+  config::Groups groups_;
   config::Settings settings_;
   // Built once HTTP_WORKERS is known: one worker gets concurrency hint 1, with which Asio's
   // scheduler skips waking other threads and keeps completions in a thread-private queue.

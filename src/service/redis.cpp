@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cache/redis_config.hpp"
 #include "cache/redis_login.hpp"
 #include "http/app.hpp"
 
@@ -20,6 +21,7 @@ void check_login_or_exit(const config::RedisSettings& settings, const std::strin
 }  // namespace
 
 Redis::Redis(http::App& app, const config::RedisSettings& settings, std::string name) : app_(app), main_(settings) {
+  app.require(cache::redis_config(), "service::Redis");
   check_login_or_exit(settings, "REDIS_USER/REDIS_PASSWORD");
   roles_.push_back({"", std::make_unique<cache::RedisClient>(app.io(), settings, std::move(name))});
   roles_.front().client->start();

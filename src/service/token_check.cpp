@@ -1,5 +1,6 @@
 #include "service/token_check.hpp"
 
+#include "auth/auth_config.hpp"
 #include "auth/authenticate.hpp"
 #include "http/app.hpp"
 #include "service/bus.hpp"
@@ -11,6 +12,8 @@ TokenCheck::TokenCheck(http::App& app, const config::Settings& s, Bus& bus)
       revoked_(std::make_shared<auth::RevocationList>()),
       revocations_(auth::RevocationFeed::create(app.io(), auth::RevocationFeed::options_from(s), revoked_)),
       verifier_(std::make_shared<auth::TokenVerifier>(jwks_, auth::VerifyOptions::from(s))) {
+  app.require(auth::verify_config(), "service::TokenCheck");
+  app.require(auth::identity_client_config(), "service::TokenCheck (JWKS and revocations from identity)");
   verifier_->use_revocations(revoked_);
   cache::RedisSubscriber& subscriber = bus.subscriber();
   revocations_->bus_state([&subscriber] { return subscriber.connected(); });

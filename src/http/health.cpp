@@ -12,9 +12,19 @@ void Health::add(std::string name, bool critical, CheckFn check) {
 }
 
 asio::awaitable<Response> Health::ready() const {
+  if (draining_) {
+    // Answered at once: the balancer must stop sending now, and the dependencies may be on
+    // their way down too, so their checks would only delay the answer (by up to their
+    // timeouts) and flood the log.
+    Response r;
+    r.status = 503;
+    json::Writer w(r.body);
+    w.begin_object().key("status").string("draining").key("service").string(service_).end_object();
+    co_return r;
+  }
   std::vector<CheckOutcome> outcomes;
   outcomes.reserve(checks_.size());
-  bool ready = !draining_;
+  bool ready = true;
   for (const auto& c : checks_) {
     CheckOutcome o;
     try {
@@ -32,7 +42,7 @@ asio::awaitable<Response> Health::ready() const {
   Response r;
   r.status = ready ? 200 : 503;
   json::Writer w(r.body);
-  w.begin_object().key("status").string(ready ? "ready" : (draining_ ? "draining" : "not_ready"));
+  w.begin_object().key("status").string(ready ? "ready" : "not_ready");
   w.key("service").string(service_);
   w.key("checks").begin_object();
   for (std::size_t i = 0; i < checks_.size(); ++i)

@@ -5,7 +5,8 @@
 //    "latency_ms":{"database":0.42,"redis":null}}
 // A critical dependency down → 503 "not_ready". A non-critical one (Redis: the service still
 // answers from L1 and the database) down → "degraded" and still 200, so a Redis blip does not
-// pull every instance out of the load balancer. While draining for shutdown, ready is 503.
+// pull every instance out of the load balancer. While draining for shutdown, ready is 503
+// {"status":"draining"} at once, without running the checks.
 
 #include <atomic>
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "services/catalog/catalog_reads.hpp"
 
-#include "cache/keys.hpp"
+#include "services/catalog/cache_keys.hpp"
 #include "core/json.hpp"
 #include "http/envelope.hpp"
 #include "services/catalog/etag.hpp"
@@ -86,7 +86,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q,
 asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id,
                                                               Audience audience) {
   if (audience == Audience::member) co_return co_await db_.product(store, id, audience);
-  cache::Lookup q{"product", cache::keys::product(store, id), cache::keys::gen_category_names(store),
+  cache::Lookup q{"product", keys::product(store, id), keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
     return db_.product(store, id, Audience::public_reader);
@@ -96,13 +96,13 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string&
 
 namespace {
 std::string list_gen(const ProductFilter& f) {
-  return f.category_id ? cache::keys::gen_category_products(f.store, *f.category_id) : cache::keys::gen_products(f.store);
+  return f.category_id ? keys::gen_category_products(f.store, *f.category_id) : keys::gen_products(f.store);
 }
 }  // namespace
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq) {
   if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq);
-  cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
+  cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
                   ttl_.ttl_product_list};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v1(lq); };
   co_return co_await read(std::move(q), std::move(load), "not found");
@@ -111,7 +111,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductL
 asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq) {
   if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq);
   // v2 pages hold cursors signed with this deployment's key: another key, another entry.
-  cache::Lookup q{"product_list", cache::keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
+  cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
                   list_gen(lq.filter), ttl_.ttl_product_list};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v2(lq); };
   co_return co_await read(std::move(q), std::move(load), "not found");
@@ -120,7 +120,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductL
 asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id,
                                                                Audience audience) {
   if (audience == Audience::member) co_return co_await db_.category(store, id, audience);
-  cache::Lookup q{"category", cache::keys::category(store, id), cache::keys::gen_categories(store),
+  cache::Lookup q{"category", keys::category(store, id), keys::gen_categories(store),
                   ttl_.ttl_category_list};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
     return db_.category(store, id, Audience::public_reader);
@@ -132,7 +132,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::stri
                                                                  Audience audience) {
   if (audience == Audience::member) co_return co_await db_.categories(store, p, audience);
   const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
-  cache::Lookup q{"category_list", cache::keys::category_list(store, page), cache::keys::gen_categories(store),
+  cache::Lookup q{"category_list", keys::category_list(store, page), keys::gen_categories(store),
                   ttl_.ttl_category_list};
   std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
     return db_.categories(store, p, Audience::public_reader);
@@ -142,12 +142,12 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::stri
 
 asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& store, const std::string& id,
                                                           const std::vector<std::string>& categories) {
-  auto inv = cache::keys::product_written(store, id, categories);
+  auto inv = keys::product_written(store, id, categories);
   co_await cache_.invalidate(std::move(inv));
 }
 
 asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id) {
-  auto inv = cache::keys::category_written(store, id);
+  auto inv = keys::category_written(store, id);
   co_await cache_.invalidate(std::move(inv));
 }
 

@@ -96,7 +96,7 @@ class CatalogChanges {
 
 /// Reads through the tiered cache (src/cache): L1 → Redis → `db`; and invalidates what each
 /// committed write changed, in every process, before the write answers. Key names and the
-/// invalidation rules: cache/keys.hpp.
+/// invalidation rules: cache_keys.hpp.
 class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
  public:
   /// `cursor_key_id`: CursorSigner::key_id(), part of v2 keys.

@@ -450,7 +450,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     }
     // Another process (or a load of ours that started before an invalidation) holds the
     // lease: the value lands within a query's time, so poll for it briefly.
-    if (std::chrono::steady_clock::now() >= deadline) co_return co_await load_only(q, snap, load);
+    if (std::chrono::steady_clock::now() >= std::min(deadline, q.deadline)) co_return co_await load_only(q, snap, load);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);
     boost::system::error_code ec;

@@ -86,6 +86,9 @@ struct Lookup {
   std::string key;         // from keys.hpp
   std::string gen;         // generation key the value depends on (keys.hpp), or empty
   Duration ttl{};          // L2 lifetime before jitter (L1: at most TieredOptions::l1_ttl)
+  /// The reading request's deadline: past it, get() stops waiting for another process's
+  /// lease and calls the loader, which is bound by the same deadline and fails at once.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 /// What the loader gives: a value, or absent (cached as a negative entry), or an error

@@ -67,6 +67,56 @@ class RequestDeadlineTest(unittest.TestCase):
         # The cancelled PATCH changed nothing, even once the lock is gone.
         self.assertEqual(psql(f"SELECT name || '/' || version FROM products WHERE id = '{pid}'"), "Deadline lamp/1")
 
+    def test_reads_that_miss_the_cache_behind_a_locked_table_answer_504_in_the_budget_and_leave_no_waiting_statement(self):
+        # Every read's statements wait on the lock: product detail, v1 and v2 lists, categories.
+        pid = self.new_product()
+        cid = str(uuid.uuid4())
+        psql(f"INSERT INTO categories (id, store_id, name, slug) VALUES ('{cid}', '{self.store}', 'Lamps', "
+             f"'lamps-{cid[:8]}')")
+        absent = str(uuid.uuid4())  # never read before: a miss in every tier
+        locker = PsqlSession()
+        try:
+            locker_pid = locker("SELECT pg_backend_pid()")
+            locker("BEGIN")
+            locker("LOCK TABLE products, categories IN ACCESS EXCLUSIVE MODE")
+
+            def waiters():
+                return int(locker(f"SELECT count(*) FROM pg_stat_activity WHERE {locker_pid} = ANY(pg_blocking_pids(pid))"))
+
+            def assert_504_and_no_waiter(svc, path, headers, low, high):
+                started = time.monotonic()
+                status, body = exchange(svc, "GET", path, headers=headers, timeout=40)
+                elapsed = time.monotonic() - started
+                self.assertEqual(status, 504, (path, body))
+                self.assertEqual(body["error"]["code"], "gateway_timeout", path)
+                self.assertGreaterEqual(elapsed, low, path)  # spent waiting, not refused early
+                self.assertLess(elapsed, high, path)
+                self.assertEqual(wait_until(lambda: waiters() == 0, timeout=1.0, interval=0.05), True,
+                                 f"the statement of GET {path} still waits for the lock after the 504")
+
+            # Through the gateway (UPSTREAM_TIMEOUT=2s), anonymously: the public, cached path.
+            assert_504_and_no_waiter(self.gateway, f"/api/v1/products/{absent}", {"X-Store-ID": self.store}, 1.5, 5.0)
+            # Straight to the catalog with a budget from a trusted peer: each read path, public
+            # (through the cache) and member (straight to the database).
+            budget = {"X-Request-Deadline-Ms": "500"}
+            public = {**budget, "X-Store-ID": self.store}
+            member = {**budget, **self.auth()}
+            for path, headers in [(f"/api/v1/products/{pid}", public), (f"/api/v1/products/{pid}", member),
+                                  ("/api/v1/products?per_page=7", public), ("/api/v1/products?per_page=7", member),
+                                  ("/api/v2/products?limit=7", public), ("/api/v2/products?limit=7&q=lamp", member),
+                                  ("/api/v1/products?q=lamp", public),
+                                  (f"/api/v1/categories/{cid}", public), (f"/api/v1/categories/{cid}", member),
+                                  ("/api/v1/categories?per_page=9", public), ("/api/v1/categories", member)]:
+                assert_504_and_no_waiter(self.catalog, path, headers, 0.4, 3.0)
+            locker("ROLLBACK")
+        finally:
+            locker.close()
+        # With the lock gone the same reads answer (the 504s cached nothing).
+        status, body = exchange(self.catalog, "GET", f"/api/v1/products/{pid}", headers={"X-Store-ID": self.store})
+        self.assertEqual(status, 200, body)
+        status, body = exchange(self.gateway, "GET", f"/api/v1/products/{absent}", headers={"X-Store-ID": self.store})
+        self.assertEqual(status, 404, body)
+
     def test_the_catalog_believes_a_spent_budget_from_a_trusted_peer_only(self):
         pid = self.new_product()
         path = f"/api/v1/products/{pid}"

@@ -73,15 +73,17 @@ class CatalogReads {
  public:
   virtual ~CatalogReads() = default;
   /// not_found when absent or deleted, and for the public when not active.
+  // `deadline`: the request's (req.context.deadline). Every statement a read runs is bounded
+  // by it; a read whose budget is spent is db::deadline_error() (504 gateway_timeout).
   virtual asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
-                                                    Audience audience) = 0;
-  virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) = 0;
-  virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) = 0;
+                                                    Audience audience, Deadline deadline) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) = 0;
   /// A category's product_count counts, for the public, active products only.
   virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
-                                                     Audience audience) = 0;
+                                                     Audience audience, Deadline deadline) = 0;
   virtual asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
-                                                       Audience audience) = 0;
+                                                       Audience audience, Deadline deadline) = 0;
 };
 
 /// What a committed write changed. The default does nothing (no cache).
@@ -104,14 +106,14 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
                      std::string cursor_key_id)
       : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)) {}
 
-  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
-                                            Audience audience) override;
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
-                                             Audience audience) override;
-  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
-                                               Audience audience) override;
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
+                                            Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id, Audience audience,
+                                             Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p, Audience audience,
+                                               Deadline deadline) override;
 
   asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
                                         const std::vector<std::string>& categories) override;
@@ -119,7 +121,7 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
 
  private:
   asio::awaitable<Result<Rendered>> read(cache::Lookup q, std::function<asio::awaitable<Result<Rendered>>()> load,
-                                         std::string_view absent_message);
+                                         std::string_view absent_message, Deadline deadline);
 
   CatalogReads& db_;
   cache::TieredCache& cache_;
@@ -133,14 +135,14 @@ class DbCatalogReads final : public CatalogReads {
   DbCatalogReads(ProductRepository& products, CategoryRepository& categories, const CursorSigner& cursors)
       : products_(products), categories_(categories), cursors_(cursors) {}
 
-  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
-                                            Audience audience) override;
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q) override;
-  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
-                                             Audience audience) override;
-  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
-                                               Audience audience) override;
+  asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
+                                            Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id, Audience audience,
+                                             Deadline deadline) override;
+  asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p, Audience audience,
+                                               Deadline deadline) override;
 
  private:
   ProductRepository& products_;

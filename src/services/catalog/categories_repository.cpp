@@ -53,16 +53,18 @@ CategoryRepository::CategoryRepository(db::Pool& pool) : pool_(pool) {
 
 asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_live(const std::string& store,
                                                                                   const std::string& id,
-                                                                                  bool public_only) {
-  auto r = co_await pool_.execute("category_by_id", db::params(id, store, public_only));
+                                                                                  bool public_only,
+                                                                                  Deadline deadline) {
+  auto r = co_await pool_.until(deadline).execute("category_by_id", db::params(id, store, public_only));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
   co_return std::optional<CategoryRow>(read_category(*r, 0));
 }
 
 asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p,
-                                                               bool public_only) {
-  auto r = co_await pool_.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
+                                                               bool public_only, Deadline deadline) {
+  db::PoolUntil pool = pool_.until(deadline);
+  auto r = co_await pool.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
   if (!r) co_return std::move(r).error();
   CategoryPage page;
   for (int i = 0; i < r->rows(); ++i) page.rows.push_back(read_category(*r, i));
@@ -70,7 +72,7 @@ asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string
     page.total = r->get_int64(0, 9).value_or(0);
   } else if (p.page > 1) {
     // Past the end the window has no row to ride on; one cheap count says how many there are.
-    auto c = co_await pool_.query("SELECT count(*) FROM categories WHERE store_id = $1 AND deleted_at IS NULL",
+    auto c = co_await pool.query("SELECT count(*) FROM categories WHERE store_id = $1 AND deleted_at IS NULL",
                                   db::params(store));
     if (!c) co_return std::move(c).error();
     page.total = c->get_int64(0, 0).value_or(0);

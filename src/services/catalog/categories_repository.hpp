@@ -14,6 +14,7 @@
 #include "db/pool.hpp"
 #include "services/catalog/categories_json.hpp"
 #include "services/catalog/pagination.hpp"
+#include "services/catalog/products_repository.hpp"
 
 namespace mercato::catalog {
 
@@ -31,9 +32,11 @@ class CategoryRepository {
   explicit CategoryRepository(db::Pool& pool);
 
   /// `public_only`: product_count counts active products only (what the public may see).
+  /// Reads bounded by the request's deadline (Deadline: products_repository.hpp).
   asio::awaitable<Result<std::optional<CategoryRow>>> find_live(const std::string& store, const std::string& id,
-                                                                bool public_only);
-  asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p, bool public_only);
+                                                                bool public_only, Deadline deadline);
+  asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p, bool public_only,
+                                             Deadline deadline);
 
   static asio::awaitable<Result<std::optional<CategoryRow>>> lock(db::Transaction& tx, const std::string& store,
                                                                   const std::string& id);

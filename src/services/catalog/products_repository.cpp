@@ -208,14 +208,14 @@ db::Statement list_statement(const Shape& shape, std::string name, db::Params pa
 }
 
 /// Runs a statement from list_statement(), prepared or unnamed.
-asio::awaitable<Result<db::QueryResult>> run(db::Pool& pool, db::Statement st) {
+asio::awaitable<Result<db::QueryResult>> run(db::PoolUntil pool, db::Statement st) {
   if (st.prepared_name.empty()) co_return co_await pool.query(st.sql, std::move(st.params));
   co_return co_await pool.execute(st.prepared_name, std::move(st.params));
 }
 
 /// With q: counts matches up to kExactCountCap + 1 and marks the shape to walk its ordering
 /// index when the term is that common (Shape::walk). Returns the count.
-asio::awaitable<Result<std::int64_t>> count_and_choose_plan(db::Pool& pool, const ProductFilter& f, Shape& shape) {
+asio::awaitable<Result<std::int64_t>> count_and_choose_plan(db::PoolUntil pool, const ProductFilter& f, Shape& shape) {
   auto counted = co_await run(pool, list_statement(shape, count_name(shape), filter_params(f)));
   if (!counted) co_return std::move(counted).error();
   const std::int64_t n = counted->get_int64(0, 0).value_or(0);
@@ -304,30 +304,33 @@ std::vector<ProductRow> read_all(const db::QueryResult& r) {
 }  // namespace
 
 asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(const std::string& store,
-                                                                                const std::string& id) {
-  auto r = co_await pool_.execute("product_by_id", db::params(id, store));
+                                                                                const std::string& id,
+                                                                                Deadline deadline) {
+  auto r = co_await pool_.until(deadline).execute("product_by_id", db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<ProductRow>{};
   co_return std::optional<ProductRow>(read_product(*r, 0));
 }
 
-asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const ProductFilter& f, const PageRequest& p) {
+asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const ProductFilter& f, const PageRequest& p,
+                                                                   Deadline deadline) {
+  db::PoolUntil pool = pool_.until(deadline);
   Shape shape = shape_of(f, false);
   db::Params page_params = filter_params(f);
   page_params.push_back(db::to_param(p.per_page));
   page_params.push_back(db::to_param(p.offset()));
   if (f.q) {
     // The count goes first: it decides the page's plan.
-    auto counted = co_await count_and_choose_plan(pool_, f, shape);
+    auto counted = co_await count_and_choose_plan(pool, f, shape);
     if (!counted) co_return std::move(counted).error();
-    auto rows = co_await run(pool_, list_statement(shape, shape_name(shape), std::move(page_params)));
+    auto rows = co_await run(pool, list_statement(shape, shape_name(shape), std::move(page_params)));
     if (!rows) co_return std::move(rows).error();
     co_return ProductPage{read_all(*rows), bounded_total(*counted)};
   }
   std::vector<db::Statement> sts;
   sts.push_back(list_statement(shape, shape_name(shape), std::move(page_params)));
   sts.push_back(list_statement(shape, count_name(shape), filter_params(f)));
-  auto results = co_await pool_.pipeline(std::move(sts));
+  auto results = co_await pool.pipeline(std::move(sts));
   for (auto& r : results)
     if (!r) co_return std::move(r).error();
   ProductPage page;
@@ -338,11 +341,12 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
 }
 
 asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
-    const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit) {
+    const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, Deadline deadline) {
+  db::PoolUntil pool = pool_.until(deadline);
   db::Params ps = filter_params(f);
   Shape shape = shape_of(f, after.has_value());
   if (f.q) {
-    auto counted = co_await count_and_choose_plan(pool_, f, shape);
+    auto counted = co_await count_and_choose_plan(pool, f, shape);
     if (!counted) co_return std::move(counted).error();
   }
   if (after) {
@@ -351,7 +355,7 @@ asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
   }
   ps.push_back(db::to_param(limit));
   if (!after) ps.push_back(db::to_param(0));
-  auto r = co_await run(pool_, list_statement(shape, shape_name(shape), std::move(ps)));
+  auto r = co_await run(pool, list_statement(shape, shape_name(shape), std::move(ps)));
   if (!r) {
     // A cursor is signed, so its key parses; this only guards against a key type change.
     if (r.error().reason == "22007" || r.error().reason == "22P02" || r.error().reason == "22008")
@@ -490,9 +494,10 @@ asio::awaitable<Status> ProductRepository::restore(db::Transaction& tx, const st
 asio::awaitable<std::vector<FieldError>> ProductRepository::explain_conflict(const std::string& store,
                                                                              const std::string& id,
                                                                              const std::string& sku,
-                                                                             const std::string& slug) {
+                                                                             const std::string& slug,
+                                                                             Deadline deadline) {
   std::vector<FieldError> out;
-  auto r = co_await pool_.query(
+  auto r = co_await pool_.until(deadline).query(
       "SELECT coalesce(bool_or(sku = $2), false), coalesce(bool_or(slug = $3), false) FROM products "
       "WHERE store_id = $1 AND deleted_at IS NULL AND (sku = $2 OR slug = $3) AND id <> $4",
       db::params(store, sku, slug, id));

@@ -10,6 +10,7 @@
 
 #include <utility>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,11 @@
 namespace mercato::catalog {
 
 namespace asio = boost::asio;
+
+/// When a request's answer is due (http::RequestContext::deadline); every statement run for
+/// the request goes through pool.until(deadline), so none starts after it and one in flight
+/// is cancelled at it (db::deadline_error(), 504).
+using Deadline = std::chrono::steady_clock::time_point;
 
 /// v1/v2 `sort` values: created_at, -created_at (default), price, -price, name.
 enum class Sort { created_desc, created_asc, price_asc, price_desc, name_asc };
@@ -54,14 +60,15 @@ class ProductRepository {
   /// Registers every statement on `pool` (the pool prepares each lazily per connection).
   explicit ProductRepository(db::Pool& pool);
 
-  // ---- reads ----
-  asio::awaitable<Result<std::optional<ProductRow>>> find_live(const std::string& store, const std::string& id);
+  // ---- reads, each bounded by the request's deadline ----
+  asio::awaitable<Result<std::optional<ProductRow>>> find_live(const std::string& store, const std::string& id,
+                                                               Deadline deadline);
   /// One offset page and its total, in one round trip.
-  asio::awaitable<Result<ProductPage>> page_offset(const ProductFilter& f, const PageRequest& p);
+  asio::awaitable<Result<ProductPage>> page_offset(const ProductFilter& f, const PageRequest& p, Deadline deadline);
   /// Up to `limit` rows after `after` (from the start when nullopt) in the filter's order.
   asio::awaitable<Result<std::vector<ProductRow>>> page_after(const ProductFilter& f,
                                                                const std::optional<CursorPosition>& after,
-                                                               std::int64_t limit);
+                                                               std::int64_t limit, Deadline deadline);
   /// The cursor position of a row in `sort` order.
   static CursorPosition position_of(const ProductRow& row, Sort sort);
 
@@ -90,7 +97,8 @@ class ProductRepository {
 
   /// After a unique violation: which of sku and slug a live product of the store already has.
   asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
-                                                            const std::string& sku, const std::string& slug);
+                                                            const std::string& sku, const std::string& slug,
+                                                            Deadline deadline);
 
  private:
   db::Pool& pool_;

@@ -132,7 +132,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     auto audience = audience_for_list(req, q.filter);
     if (!audience) co_return http::error_response(audience.error());
     q.audience = *audience;
-    auto r = co_await ctx.reads.products_v1(q);
+    auto r = co_await ctx.reads.products_v1(q, req.context.deadline);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -155,7 +155,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
       if (!pos) co_return http::error_response(pos.error());
       q.after = std::move(*pos);
     }
-    auto r = co_await ctx.reads.products_v2(q);
+    auto r = co_await ctx.reads.products_v2(q, req.context.deadline);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -167,7 +167,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     const std::string id(req.param("id"));
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
-    auto r = co_await ctx.reads.product(*store, id, audience);
+    auto r = co_await ctx.reads.product(*store, id, audience, req.context.deadline);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -201,7 +201,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(w->store, id, *in->sku, *in->slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, *in->sku, *in->slug, req.context.deadline);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(result->category_id, {});
@@ -244,7 +244,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(w->store, id, *merged.sku, *merged.slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, *merged.sku, *merged.slug, req.context.deadline);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(result->category_before, result->row.category_id);
@@ -305,7 +305,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!result) {
       std::vector<FieldError> details;
       if (result.error().reason == db::reason::unique_violation)
-        details = co_await ctx.products.explain_conflict(w->store, id, deleted.sku, deleted.slug);
+        details = co_await ctx.products.explain_conflict(w->store, id, deleted.sku, deleted.slug, req.context.deadline);
       co_return http::error_response(write_error(std::move(result).error(), std::move(details)));
     }
     const auto changed = categories_of(deleted.category_id, result->category_id);

@@ -18,18 +18,24 @@ std::string columns(std::string_view public_only = {}) {
        c.version)";
 }
 
-CategoryRow read_category(const db::QueryResult& r, int i) {
+/// Reads the columns of columns(), in their order.
+CategoryRow read_category(db::RowReader& row) {
   CategoryRow c;
-  c.id = r.get(i, 0);
-  c.store_id = r.get(i, 1);
-  c.name = r.get(i, 2);
-  c.slug = r.get(i, 3);
-  c.description = r.get(i, 4);
-  c.product_count = r.get_int64(i, 5).value_or(0);
-  c.created_at = r.get(i, 6);
-  c.updated_at = r.get(i, 7);
-  c.version = r.get_int64(i, 8).value_or(1);
+  c.id = row.text();
+  c.store_id = row.text();
+  c.name = row.text();
+  c.slug = row.text();
+  c.description = row.text();
+  c.product_count = row.int64();
+  c.created_at = row.text();
+  c.updated_at = row.text();
+  c.version = row.int64(1);
   return c;
+}
+
+CategoryRow read_category(const db::QueryResult& r, int i) {
+  db::RowReader row(r, i);
+  return read_category(row);
 }
 
 const std::string kWhereLive = " FROM categories c WHERE c.id = $1 AND c.store_id = $2 AND c.deleted_at IS NULL";
@@ -67,10 +73,13 @@ asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string
   auto r = co_await pool.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
   if (!r) co_return std::move(r).error();
   CategoryPage page;
-  for (int i = 0; i < r->rows(); ++i) page.rows.push_back(read_category(*r, i));
-  if (!r->empty()) {
-    page.total = r->get_int64(0, 9).value_or(0);
-  } else if (p.page > 1) {
+  page.rows.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    db::RowReader row(*r, i);
+    page.rows.push_back(read_category(row));
+    page.total = row.int64();  // count(*) OVER (), the same on every row
+  }
+  if (r->empty() && p.page > 1) {
     // Past the end the window has no row to ride on; one cheap count says how many there are.
     auto c = co_await pool.query("SELECT count(*) FROM categories WHERE store_id = $1 AND deleted_at IS NULL",
                                   db::params(store));

@@ -272,25 +272,26 @@ ProductRepository::ProductRepository(db::Pool& pool) : pool_(pool) {
 }
 
 ProductRow read_product(const db::QueryResult& r, int i) {
+  db::RowReader row(r, i);
   ProductRow p;
-  p.id = r.get(i, 0);
-  p.store_id = r.get(i, 1);
-  p.category_id = r.get(i, 2);
-  p.category_name = r.get(i, 3);
-  p.name = r.get(i, 4);
-  p.slug = r.get(i, 5);
-  p.sku = r.get(i, 6);
-  p.description = r.get(i, 7);
-  p.price_cents = r.get_int64(i, 8).value_or(0);
-  p.currency = r.get(i, 9);
-  p.status = r.get(i, 10);
-  p.stock = r.get_int64(i, 11).value_or(0);
-  p.attributes_json = r.get(i, 12);
-  p.images_json = r.get(i, 13);
-  p.created_at = r.get(i, 14);
-  p.updated_at = r.get(i, 15);
-  p.deleted_at = r.get(i, 16);
-  p.version = r.get_int64(i, 17).value_or(1);
+  p.id = row.text();
+  p.store_id = row.text();
+  p.category_id = row.text();
+  p.category_name = row.text();
+  p.name = row.text();
+  p.slug = row.text();
+  p.sku = row.text();
+  p.description = row.text();
+  p.price_cents = row.int64();
+  p.currency = row.text();
+  p.status = row.text();
+  p.stock = row.int64();
+  p.attributes_json = row.text();
+  p.images_json = row.text();
+  p.created_at = row.text();
+  p.updated_at = row.text();
+  p.deleted_at = row.text();
+  p.version = row.int64(1);
   return p;
 }
 
@@ -502,8 +503,10 @@ asio::awaitable<std::vector<FieldError>> ProductRepository::explain_conflict(con
       "WHERE store_id = $1 AND deleted_at IS NULL AND (sku = $2 OR slug = $3) AND id <> $4",
       db::params(store, sku, slug, id));
   if (r && !r->empty()) {
-    if (r->get_bool(0, 0).value_or(false)) out.push_back({"sku", "is already used by another product of this store"});
-    if (r->get_bool(0, 1).value_or(false)) out.push_back({"slug", "is already used by another product of this store"});
+    db::RowReader row(*r, 0);
+    const bool sku_taken = row.boolean(), slug_taken = row.boolean();
+    if (sku_taken) out.push_back({"sku", "is already used by another product of this store"});
+    if (slug_taken) out.push_back({"slug", "is already used by another product of this store"});
   }
   if (out.empty()) out.push_back({"sku", "or slug is already used by another product of this store"});
   co_return out;

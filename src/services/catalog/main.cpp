@@ -1,6 +1,6 @@
 // mercato-catalog: see docs/architecture.md#services. This file is the service's table of contents:
 // configuration, schema, database, Redis, bus, cache, token check, reads through the cache,
-// routes. Each component registers its own health check, start and stop (src/service/).
+// write use-cases, routes. Each component registers its own health check, start and stop (src/service/).
 //
 // Commands besides serving:
 //   mercato-catalog seed --products N [...]   bulk-load demo products (see seed.hpp)
@@ -23,8 +23,10 @@
 #include "service/token_check.hpp"
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
+#include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/products_repository.hpp"
+#include "services/catalog/products_service.hpp"
 #include "services/catalog/routes.hpp"
 #include "services/catalog/seed.hpp"
 
@@ -114,8 +116,14 @@ int main(int argc, char** argv) {
   catalog::CatalogReads& reads = settings.cache.enabled ? static_cast<catalog::CatalogReads&>(cached_reads) : db_reads;
   catalog::CatalogChanges& changes = settings.cache.enabled ? static_cast<catalog::CatalogChanges&>(cached_reads) : no_cache;
 
-  // Routes.
-  catalog::CatalogContext ctx{database.pool(), products, categories, reads, changes, cursors};
+  // Writes: the use-cases run their transactions on the pool and invalidate through `changes`.
+  catalog::DbProductTransactions product_transactions(database.pool(), products);
+  catalog::DbCategoryTransactions category_transactions(database.pool());
+  catalog::ProductsService product_writes(product_transactions, changes);
+  catalog::CategoriesService category_writes(category_transactions, changes);
+
+  // Routes: parse, authorize, call a use-case or CatalogReads, answer.
+  catalog::CatalogContext ctx{reads, product_writes, category_writes, cursors};
   catalog::install_product_routes(app.router(), ctx);
   catalog::install_category_routes(app.router(), ctx);
   return app.run();

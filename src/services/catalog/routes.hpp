@@ -1,26 +1,26 @@
 #pragma once
-// The catalog's HTTP surface. Handlers check, then call a repository (writes) or CatalogReads
-// (reads); they never build error JSON (http::error_response does) and never write SQL.
+// The catalog's HTTP surface. A handler parses its input, authorizes, calls a use-case (writes:
+// ProductsService, CategoriesService) or CatalogReads (reads), and answers; it never runs SQL
+// or a transaction, never decides a rule, and never builds error JSON (http::error_response
+// does). Layering: docs/architecture.md#adding-a-route.
 
 #include <utility>
 
-#include "db/pool.hpp"
 #include "http/router.hpp"
 #include "services/catalog/catalog_reads.hpp"
-#include "services/catalog/categories_repository.hpp"
+#include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/etag.hpp"
-#include "services/catalog/products_repository.hpp"
+#include "services/catalog/products_service.hpp"
+#include "services/catalog/write_rules.hpp"
 
 namespace mercato::catalog {
 
 /// What the handlers use; owned by main() and alive while the server runs.
 struct CatalogContext {
-  db::Pool& pool;
-  ProductRepository& products;
-  CategoryRepository& categories;
   CatalogReads& reads;
-  CatalogChanges& changes;
+  ProductsService& products;
+  CategoriesService& categories;
   const CursorSigner& cursors;
 };
 
@@ -34,20 +34,12 @@ http::Response rendered(const Rendered& r, int status = 200);
 /// A GET's answer: the sealed body and its representation ETag (catalog_reads.hpp, seal), or
 /// 304 without a body when If-None-Match names that ETag (RFC 9110 §13.1.2, weak comparison).
 http::Response rendered(const http::Request& req, const Rendered& r);
-/// Turns a failed write into the client's error: unique violations become 409 with the
-/// offending fields (`conflict_details`), a missing store 404.
-Error write_error(Error e, std::vector<FieldError> conflict_details = {});
-Error stale_version_error(std::string_view what);
 
-/// What every write checks before it touches the database, in this order: the caller's role
+/// What every write checks before it calls its use-case, in this order: the caller's role
 /// (editor or admin), the store it writes to, If-Match when `conditional` (optional for API
-/// clients: absent means "no precondition"), and a JSON body when `json_body`. The first
-/// failure is the answer.
-struct WritePreamble {
-  std::string store;
-  std::optional<IfMatch> if_match;
-};
-Result<WritePreamble> begin_write(const http::Request& req, bool conditional, bool json_body);
+/// clients: absent means "no precondition"; malformed is 400), and a JSON body when
+/// `json_body`. The first failure is the answer. Also carries who asks and the deadline.
+Result<WriteRequest> begin_write(const http::Request& req, bool conditional, bool json_body);
 
 /// A successful write's answer: the item's JSON and its ETag; with `location_prefix`, a 201
 /// with `Location: <prefix><id>` (a create).

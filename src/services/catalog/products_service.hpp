@@ -1,0 +1,103 @@
+#pragma once
+// The product use-cases: create, update, delete, restore. Each runs one transaction bound by
+// the request's deadline, applies the rules (If-Match, "a category must belong to this store",
+// "only a deleted product can be restored"), writes its audit row in that transaction, and
+// after the commit invalidates what it changed (CatalogChanges) before returning. Errors are
+// typed (write_rules.hpp); the route turns them into HTTP with http::error_response.
+//
+// The database sits behind two small interfaces, so the rules can be tested alone
+// (products_service_test.cpp): ProductWriteStore, the statements of one transaction, and
+// ProductTransactions, which opens transactions. DbProductTransactions is the real one
+// (ProductRepository's SQL and audit.hpp on a db::Pool).
+
+#include <utility>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.hpp"
+#include "db/pool.hpp"
+#include "services/catalog/audit.hpp"
+#include "services/catalog/catalog_reads.hpp"
+#include "services/catalog/products_json.hpp"
+#include "services/catalog/products_repository.hpp"
+#include "services/catalog/write_rules.hpp"
+
+namespace mercato::catalog {
+
+namespace asio = boost::asio;
+
+/// The statements of one transaction the product use-cases run (ProductRepository's, see there).
+class ProductWriteStore {
+ public:
+  virtual ~ProductWriteStore() = default;
+  virtual asio::awaitable<Result<std::optional<ProductRow>>> lock(const std::string& store, const std::string& id,
+                                                                  bool deleted) = 0;
+  virtual asio::awaitable<Result<ProductRow>> reload(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) = 0;
+  virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) = 0;
+  virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) = 0;
+  virtual asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
+                                                 bool had_images) = 0;
+  virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Status> restore(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) = 0;
+};
+
+class ProductTransactions {
+ public:
+  using Work = std::function<asio::awaitable<Status>(ProductWriteStore&)>;
+  virtual ~ProductTransactions() = default;
+  /// Runs `work` in one transaction whose statements all end by `deadline`: commits when it
+  /// returns ok, rolls back and passes its error on otherwise.
+  virtual asio::awaitable<Status> run(Deadline deadline, const Work& work) = 0;
+  /// After a unique violation, outside the failed transaction: which of sku and slug another
+  /// live product of the store holds.
+  virtual asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
+                                                                    const std::string& sku, const std::string& slug,
+                                                                    Deadline deadline) = 0;
+};
+
+/// ProductTransactions on PostgreSQL: pool.until(deadline).transaction(…).
+class DbProductTransactions final : public ProductTransactions {
+ public:
+  DbProductTransactions(db::Pool& pool, ProductRepository& products) : pool_(pool), products_(products) {}
+  asio::awaitable<Status> run(Deadline deadline, const Work& work) override;
+  asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
+                                                            const std::string& sku, const std::string& slug,
+                                                            Deadline deadline) override;
+
+ private:
+  db::Pool& pool_;
+  ProductRepository& products_;
+};
+
+class ProductsService {
+ public:
+  ProductsService(ProductTransactions& db, CatalogChanges& changes) : db_(db), changes_(changes) {}
+
+  /// `in` as parse_product_create returns it. The new product, with its generated id.
+  asio::awaitable<Result<ProductRow>> create(const WriteRequest& w, const ProductInput& in);
+  /// `patch` as parse_product_patch returns it. not_found, precondition_failed, conflict,
+  /// validation_failed (a category that is not a live one of this store).
+  asio::awaitable<Result<ProductRow>> update(const WriteRequest& w, const std::string& id, const ProductInput& patch);
+  /// Soft delete: not_found (absent or already deleted), precondition_failed.
+  asio::awaitable<Status> remove(const WriteRequest& w, const std::string& id);
+  /// not_found (no such product), conflict (not deleted, or its sku/slug taken meanwhile).
+  asio::awaitable<Result<ProductRow>> restore(const WriteRequest& w, const std::string& id);
+
+ private:
+  /// The client's error for a failed transaction (conflict details looked up for a unique
+  /// violation), through write_error.
+  asio::awaitable<Error> failed(const WriteRequest& w, const std::string& id, const Error& e, const std::string& sku,
+                                const std::string& slug);
+
+  ProductTransactions& db_;
+  CatalogChanges& changes_;
+};
+
+}  // namespace mercato::catalog

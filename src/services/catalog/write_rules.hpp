@@ -1,0 +1,46 @@
+#pragma once
+// The rules every catalog write follows, shared by the product and category use-cases
+// (products_service.hpp, categories_service.hpp): what a write is asked with, the If-Match
+// precondition, and how a constraint the database refused reads to the client. Routes never
+// see a SQLSTATE: a use-case returns these typed errors and http::error_response answers them.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "services/catalog/audit.hpp"
+#include "services/catalog/etag.hpp"
+
+namespace mercato::catalog {
+
+/// Everything a write use-case takes from its route besides the body: the store it writes to
+/// (store_for_write), the If-Match precondition (nullopt: the header was absent, the write is
+/// unconditional, as the contract allows API clients), who asks (for the audit row) and when the
+/// answer is due (req.context.deadline: the transaction runs through pool.until(deadline)).
+struct WriteRequest {
+  std::string store;
+  std::optional<IfMatch> if_match;
+  Actor actor;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+/// The If-Match rule (RFC 9110 §13.1.1, api/openapi.yaml `IfMatch`): no header → no
+/// precondition; `*` → any current version; otherwise one strong tag must name `version` of
+/// `id` (etag.hpp: "<id>.<version>" from a write or "<id>.<version>.<hash>" from a GET; weak
+/// tags never match). A mismatch is 412 precondition_failed naming `what` ("product").
+Status check_if_match(const std::optional<IfMatch>& if_match, std::string_view id, std::int64_t version,
+                      std::string_view what);
+
+/// A write the database refused, as the client reads it; the one place a constraint SQLSTATE
+/// becomes a domain error: a unique violation → 409 conflict with `conflict_details` (which
+/// fields clash), a foreign-key violation → 404 (the store is gone), a CHECK violation → 422.
+/// `reason` keeps the SQLSTATE; any other error passes unchanged.
+Error write_error(Error e, std::vector<FieldError> conflict_details = {});
+
+/// The categories whose lists a product write changed: before and after, each once, none empty.
+std::vector<std::string> categories_of(const std::string& before, const std::string& after = {});
+
+}  // namespace mercato::catalog

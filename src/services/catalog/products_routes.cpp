@@ -88,47 +88,55 @@ Result<Audience> audience_for_list(const Request& req, ProductFilter& f) {
   return Audience::public_reader;
 }
 
+/// What v1 and v2 lists share: the store, the filter and the audience. `read_own(qp, q)`
+/// reads the version's own parameters between the filter and the check, so one 422 lists every
+/// bad parameter.
+template <class ReadOwn>
+Result<ProductListQuery> list_query(const Request& req, std::initializer_list<std::string_view> allowed,
+                                    ReadOwn read_own) {
+  auto store = store_for_read(req);
+  if (!store) return store.error();
+  QueryParams qp(req, allowed);
+  ProductListQuery q;
+  q.filter = read_filter(qp, *store);
+  read_own(qp, q);
+  if (!qp.ok()) return validation_failed(std::move(qp.errors()), "invalid query parameters");
+  auto audience = audience_for_list(req, q.filter);
+  if (!audience) return audience.error();
+  q.audience = *audience;
+  return q;
+}
+
 }  // namespace
 
 void install_product_routes(http::Router& router, CatalogContext& ctx) {
   // ---- reads: public ----
 
   router.get("/api/v1/products", [&ctx](Request& req) -> asio::awaitable<Response> {
-    auto store = store_for_read(req);
-    if (!store) co_return http::error_response(store.error());
-    QueryParams qp(req, {"page", "per_page", "category_id", "q", "status", "sort"});
-    ProductListQuery q;
-    q.filter = read_filter(qp, *store);
-    q.page.page = qp.integer("page", 1, kMaxPage).value_or(1);
-    q.page.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kDefaultPerPage);
-    if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
-    auto audience = audience_for_list(req, q.filter);
-    if (!audience) co_return http::error_response(audience.error());
-    q.audience = *audience;
-    auto r = co_await ctx.reads.products_v1(q, req.context.deadline);
+    auto q = list_query(req, {"page", "per_page", "category_id", "q", "status", "sort"},
+                        [](QueryParams& qp, ProductListQuery& q) {
+                          q.page.page = qp.integer("page", 1, kMaxPage).value_or(1);
+                          q.page.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kDefaultPerPage);
+                        });
+    if (!q) co_return http::error_response(q.error());
+    auto r = co_await ctx.reads.products_v1(*q, req.context.deadline);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
 
   router.get("/api/v2/products", [&ctx](Request& req) -> asio::awaitable<Response> {
-    auto store = store_for_read(req);
-    if (!store) co_return http::error_response(store.error());
-    QueryParams qp(req, {"limit", "cursor", "category_id", "q", "status", "sort"});
-    ProductListQuery q;
-    q.filter = read_filter(qp, *store);
-    q.limit = qp.integer("limit", 1, kMaxPerPage).value_or(kDefaultPerPage);
-    auto cursor = req.query_param("cursor");
-    if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
-    // Before the cursor: a public cursor is bound to the filter with status "active".
-    auto audience = audience_for_list(req, q.filter);
-    if (!audience) co_return http::error_response(audience.error());
-    q.audience = *audience;
-    if (cursor) {
-      auto pos = ctx.cursors.decode(*cursor, q.filter.canonical());
+    auto q = list_query(req, {"limit", "cursor", "category_id", "q", "status", "sort"},
+                        [](QueryParams& qp, ProductListQuery& q) {
+                          q.limit = qp.integer("limit", 1, kMaxPerPage).value_or(kDefaultPerPage);
+                        });
+    if (!q) co_return http::error_response(q.error());
+    // After the audience: a public cursor is bound to the filter with status "active".
+    if (auto cursor = req.query_param("cursor")) {
+      auto pos = ctx.cursors.decode(*cursor, q->filter.canonical());
       if (!pos) co_return http::error_response(pos.error());
-      q.after = std::move(*pos);
+      q->after = std::move(*pos);
     }
-    auto r = co_await ctx.reads.products_v2(q, req.context.deadline);
+    auto r = co_await ctx.reads.products_v2(*q, req.context.deadline);
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });

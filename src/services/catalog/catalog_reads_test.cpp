@@ -1,0 +1,89 @@
+// CachedCatalogReads over the tiered cache without Redis (L1 and single flight): what a read
+// does with the deadline of the request that started a shared load.
+#include "services/catalog/catalog_reads.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include "db/errors.hpp"
+#include "services/catalog/etag.hpp"
+
+namespace mercato::catalog {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Product detail only. The first load waits until the test releases it and then fails as a
+/// load whose request ran out of time does; later loads answer.
+class SlowThenSpentReads final : public CatalogReads {
+ public:
+  explicit SlowThenSpentReads(asio::io_context& io) : release(io) { release.expires_at(asio::steady_timer::time_point::max()); }
+  asio::steady_timer release;
+  int loads = 0;
+
+  asio::awaitable<Result<Rendered>> product(const std::string&, const std::string& id, Audience,
+                                            Deadline) override {
+    if (++loads == 1) {
+      boost::system::error_code ec;
+      co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_return db::deadline_error();
+    }
+    co_return Rendered{"{\"id\":\"" + id + "\"}", {}, make_etag(id, 1), nullptr};
+  }
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, Deadline) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, Deadline) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, Deadline) override {
+    co_return not_found();
+  }
+  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, Deadline) override {
+    co_return not_found();
+  }
+};
+
+TEST(CachedCatalogReads, a_joiner_with_time_left_is_not_answered_504_for_the_leaders_spent_budget) {
+  asio::io_context io;
+  cache::TieredOptions options;
+  options.l1_max_bytes = 1 << 20;
+  cache::TieredCache tiered(io, options, nullptr, nullptr);
+  config::CacheSettings ttl;
+  ttl.ttl_product_detail = 60s;
+  SlowThenSpentReads db(io);
+  CachedCatalogReads reads(db, tiered, ttl, "k1");
+  const std::string store = "s1", id = "0190a0b0-0000-7000-8000-000000000001";
+
+  std::optional<Result<Rendered>> leader, joiner;
+  // Started in this order on one thread: the leader's load is waiting on `release` when the
+  // joiner joins its flight, and only then does the third coroutine release it.
+  auto lead = [&]() -> asio::awaitable<void> {
+    leader.emplace(co_await reads.product(store, id, Audience::public_reader, std::chrono::steady_clock::now() - 1s));
+  };
+  auto join = [&]() -> asio::awaitable<void> {
+    joiner.emplace(co_await reads.product(store, id, Audience::public_reader, Deadline::max()));
+  };
+  auto release = [&]() -> asio::awaitable<void> {
+    db.release.cancel();
+    co_return;
+  };
+  auto rethrow = [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+  };
+  asio::co_spawn(io, lead(), rethrow);
+  asio::co_spawn(io, join(), rethrow);
+  asio::co_spawn(io, release(), rethrow);
+  io.run();
+
+  ASSERT_TRUE(leader && joiner);
+  ASSERT_FALSE(leader->ok());
+  EXPECT_EQ(leader->error().code, ErrorCode::gateway_timeout);
+  ASSERT_TRUE(joiner->ok()) << joiner->error().message;
+  ASSERT_TRUE((*joiner)->sealed);
+  EXPECT_NE((*joiner)->sealed->body.find(id), std::string::npos);
+  EXPECT_EQ(db.loads, 2);
+}
+
+}  // namespace
+}  // namespace mercato::catalog

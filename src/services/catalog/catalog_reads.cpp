@@ -60,12 +60,11 @@ cache::CachedValue seal(const Rendered& r) {
 
 // ---- through the cache ----
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q,
-                                                            std::function<asio::awaitable<Result<Rendered>>()> load,
-                                                            std::string_view absent_message, Deadline deadline) {
+asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load load, std::string_view absent_message,
+                                                            Deadline deadline) {
   // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice.
-  const cache::Loader loader = [&load]() -> asio::awaitable<Result<cache::CachedValue>> {
-    auto r = co_await load();
+  const cache::Loader loader = [&load, &deadline]() -> asio::awaitable<Result<cache::CachedValue>> {
+    auto r = co_await load(deadline);
     if (!r) {
       if (r.error().code == ErrorCode::not_found) {
         cache::CachedValue absent;
@@ -95,9 +94,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string&
   if (audience == Audience::member) co_return co_await db_.product(store, id, audience, deadline);
   cache::Lookup q{"product", keys::product(store, id), keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
-    return db_.product(store, id, Audience::public_reader, deadline);
-  };
+  Load load = [this, &store, &id](Deadline d) { return db_.product(store, id, Audience::public_reader, d); };
   co_return co_await read(std::move(q), std::move(load), "product not found", deadline);
 }
 
@@ -111,7 +108,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductL
   if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq, deadline);
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
                   ttl_.ttl_product_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v1(lq, deadline); };
+  Load load = [this, &lq](Deadline d) { return db_.products_v1(lq, d); };
   co_return co_await read(std::move(q), std::move(load), "not found", deadline);
 }
 
@@ -120,7 +117,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductL
   // v2 pages hold cursors signed with this deployment's key: another key, another entry.
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
                   list_gen(lq.filter), ttl_.ttl_product_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() { return db_.products_v2(lq, deadline); };
+  Load load = [this, &lq](Deadline d) { return db_.products_v2(lq, d); };
   co_return co_await read(std::move(q), std::move(load), "not found", deadline);
 }
 
@@ -129,9 +126,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string
   if (audience == Audience::member) co_return co_await db_.category(store, id, audience, deadline);
   cache::Lookup q{"category", keys::category(store, id), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
-    return db_.category(store, id, Audience::public_reader, deadline);
-  };
+  Load load = [this, &store, &id](Deadline d) { return db_.category(store, id, Audience::public_reader, d); };
   co_return co_await read(std::move(q), std::move(load), "category not found", deadline);
 }
 
@@ -141,9 +136,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::stri
   const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
   cache::Lookup q{"category_list", keys::category_list(store, page), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  std::function<asio::awaitable<Result<Rendered>>()> load = [&]() {
-    return db_.categories(store, p, Audience::public_reader, deadline);
-  };
+  Load load = [this, &store, &p](Deadline d) { return db_.categories(store, p, Audience::public_reader, d); };
   co_return co_await read(std::move(q), std::move(load), "not found", deadline);
 }
 

@@ -89,37 +89,40 @@ asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string
   co_return page;
 }
 
-asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::lock(db::Transaction& tx,
-                                                                             const std::string& store,
+asio::awaitable<Status> CategoryTxRepository::audit(const Actor& actor, const AuditEntry& entry) {
+  return record(tx_, actor, entry);
+}
+
+asio::awaitable<Result<std::optional<CategoryRow>>> CategoryTxRepository::lock(const std::string& store,
                                                                              const std::string& id) {
   const std::string sql = "SELECT " + columns() + kWhereLive + " FOR UPDATE OF c";
-  auto r = co_await tx.query(sql, db::params(id, store));
+  auto r = co_await tx_.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
   co_return std::optional<CategoryRow>(read_category(*r, 0));
 }
 
-asio::awaitable<Result<CategoryRow>> CategoryRepository::reload(db::Transaction& tx, const std::string& store,
+asio::awaitable<Result<CategoryRow>> CategoryTxRepository::reload(const std::string& store,
                                                                 const std::string& id) {
   const std::string sql = "SELECT " + columns() + " FROM categories c WHERE c.id = $1 AND c.store_id = $2";
-  auto r = co_await tx.query(sql, db::params(id, store));
+  auto r = co_await tx_.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return internal_error("category vanished inside its own transaction");
   co_return read_category(*r, 0);
 }
 
-asio::awaitable<Status> CategoryRepository::insert(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> CategoryTxRepository::insert(const std::string& store,
                                                    const std::string& id, const CategoryInput& in) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "INSERT INTO categories (id, store_id, name, slug, description) VALUES ($1, $2, $3, $4, $5)",
       db::params(id, store, *in.name, *in.slug, in.description.value_or("")));
   if (!r) co_return std::move(r).error();
   co_return Status{};
 }
 
-asio::awaitable<Status> CategoryRepository::update(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> CategoryTxRepository::update(const std::string& store,
                                                    const std::string& id, const CategoryInput& in) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "UPDATE categories SET name = $3, slug = $4, description = $5, version = version + 1, updated_at = now() "
       "WHERE id = $1 AND store_id = $2",
       db::params(id, store, *in.name, *in.slug, *in.description));
@@ -127,19 +130,19 @@ asio::awaitable<Status> CategoryRepository::update(db::Transaction& tx, const st
   co_return Status{};
 }
 
-asio::awaitable<Result<bool>> CategoryRepository::has_live_products(db::Transaction& tx, const std::string& store,
+asio::awaitable<Result<bool>> CategoryTxRepository::has_live_products(const std::string& store,
                                                                     const std::string& id) {
   // products_live_category_created: (store_id, category_id, …) WHERE deleted_at IS NULL.
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "SELECT EXISTS (SELECT 1 FROM products WHERE store_id = $1 AND category_id = $2 AND deleted_at IS NULL)",
       db::params(store, id));
   if (!r) co_return std::move(r).error();
   co_return r->get_bool(0, 0).value_or(true);
 }
 
-asio::awaitable<Status> CategoryRepository::soft_delete(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> CategoryTxRepository::soft_delete(const std::string& store,
                                                         const std::string& id) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "UPDATE categories SET deleted_at = now(), updated_at = now(), version = version + 1 "
       "WHERE id = $1 AND store_id = $2 AND deleted_at IS NULL",
       db::params(id, store));

@@ -38,23 +38,43 @@ class CategoryRepository {
   asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p, bool public_only,
                                              Deadline deadline);
 
-  static asio::awaitable<Result<std::optional<CategoryRow>>> lock(db::Transaction& tx, const std::string& store,
-                                                                  const std::string& id);
-  static asio::awaitable<Result<CategoryRow>> reload(db::Transaction& tx, const std::string& store,
-                                                     const std::string& id);
-  static asio::awaitable<Status> insert(db::Transaction& tx, const std::string& store, const std::string& id,
-                                        const CategoryInput& in);
-  /// `in` complete (merged).
-  static asio::awaitable<Status> update(db::Transaction& tx, const std::string& store, const std::string& id,
-                                        const CategoryInput& in);
-  /// Run after lock(): the lock makes concurrent product writes into this category wait, so
-  /// this statement (a fresh snapshot) sees every product committed before it.
-  static asio::awaitable<Result<bool>> has_live_products(db::Transaction& tx, const std::string& store,
-                                                         const std::string& id);
-  static asio::awaitable<Status> soft_delete(db::Transaction& tx, const std::string& store, const std::string& id);
 
  private:
   db::Pool& pool_;
+};
+
+/// The statements of one write transaction, as the category use-cases need them
+/// (categories_service.hpp); an interface for the same reason as ProductWriteStore.
+class CategoryWriteStore {
+ public:
+  virtual ~CategoryWriteStore() = default;
+  virtual asio::awaitable<Result<std::optional<CategoryRow>>> lock(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Result<CategoryRow>> reload(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const CategoryInput& in) = 0;
+  /// `in` complete (merged).
+  virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const CategoryInput& in) = 0;
+  /// Run after lock(): the lock makes concurrent product writes into this category wait, so
+  /// this statement (a fresh snapshot) sees every product committed before it.
+  virtual asio::awaitable<Result<bool>> has_live_products(const std::string& store, const std::string& id) = 0;
+  virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
+  /// The write's audit_log row (audit.hpp), on the same transaction.
+  virtual asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) = 0;
+};
+
+/// CategoryWriteStore in SQL, on one open transaction.
+class CategoryTxRepository final : public CategoryWriteStore {
+ public:
+  explicit CategoryTxRepository(db::Transaction& tx) : tx_(tx) {}
+  asio::awaitable<Result<std::optional<CategoryRow>>> lock(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<CategoryRow>> reload(const std::string& store, const std::string& id) override;
+  asio::awaitable<Status> insert(const std::string& store, const std::string& id, const CategoryInput& in) override;
+  asio::awaitable<Status> update(const std::string& store, const std::string& id, const CategoryInput& in) override;
+  asio::awaitable<Result<bool>> has_live_products(const std::string& store, const std::string& id) override;
+  asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) override;
+  asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) override;
+
+ private:
+  db::Transaction& tx_;
 };
 
 }  // namespace mercato::catalog

@@ -6,51 +6,13 @@ namespace mercato::catalog {
 
 namespace {
 
-/// CategoryWriteStore on one open transaction: CategoryRepository's statements and the audit row.
-class TxCategoryStore final : public CategoryWriteStore {
- public:
-  explicit TxCategoryStore(db::Transaction& tx) : tx_(tx) {}
-
-  asio::awaitable<Result<std::optional<CategoryRow>>> lock(const std::string& store, const std::string& id) override {
-    return CategoryRepository::lock(tx_, store, id);
-  }
-  asio::awaitable<Result<CategoryRow>> reload(const std::string& store, const std::string& id) override {
-    return CategoryRepository::reload(tx_, store, id);
-  }
-  asio::awaitable<Status> insert(const std::string& store, const std::string& id, const CategoryInput& in) override {
-    return CategoryRepository::insert(tx_, store, id, in);
-  }
-  asio::awaitable<Status> update(const std::string& store, const std::string& id, const CategoryInput& in) override {
-    return CategoryRepository::update(tx_, store, id, in);
-  }
-  asio::awaitable<Result<bool>> has_live_products(const std::string& store, const std::string& id) override {
-    return CategoryRepository::has_live_products(tx_, store, id);
-  }
-  asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) override {
-    return CategoryRepository::soft_delete(tx_, store, id);
-  }
-  asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) override {
-    return record(tx_, actor, entry);
-  }
-
- private:
-  db::Transaction& tx_;
-};
-
 /// A category's only unique value is its slug within the store.
 std::vector<FieldError> slug_taken() { return {{"slug", "is already used by another category of this store"}}; }
 
 }  // namespace
 
 asio::awaitable<Status> DbCategoryTransactions::run(Deadline deadline, const Work& work) {
-  // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice
-  // (docs/toolchain.md).
-  db::PoolUntil pool = pool_.until(deadline);
-  auto in_transaction = [&work](db::Transaction& tx) -> asio::awaitable<Status> {
-    TxCategoryStore store(tx);
-    co_return co_await work(store);
-  };
-  co_return co_await pool.transaction(in_transaction);
+  return in_transaction<CategoryTxRepository>(pool_, deadline, work);
 }
 
 asio::awaitable<Result<CategoryRow>> CategoriesService::create(const WriteRequest& w, const CategoryInput& in) {

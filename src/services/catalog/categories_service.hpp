@@ -3,7 +3,8 @@
 // request's deadline, applies the rules (If-Match, "a category holding live products cannot be
 // deleted"), writes its audit row in that transaction and, after the commit, invalidates what
 // it changed (CatalogChanges). Errors are typed (write_rules.hpp). The database sits behind
-// CategoryWriteStore / CategoryTransactions, as for products (products_service.hpp).
+// CategoryWriteStore (categories_repository.hpp) / CategoryTransactions, as for products
+// (products_service.hpp).
 
 #include <utility>
 
@@ -24,19 +25,6 @@
 namespace mercato::catalog {
 
 namespace asio = boost::asio;
-
-/// The statements of one transaction the category use-cases run (CategoryRepository's).
-class CategoryWriteStore {
- public:
-  virtual ~CategoryWriteStore() = default;
-  virtual asio::awaitable<Result<std::optional<CategoryRow>>> lock(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Result<CategoryRow>> reload(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const CategoryInput& in) = 0;
-  virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const CategoryInput& in) = 0;
-  virtual asio::awaitable<Result<bool>> has_live_products(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) = 0;
-};
 
 class CategoryTransactions {
  public:

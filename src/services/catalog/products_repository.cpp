@@ -377,33 +377,36 @@ CursorPosition ProductRepository::position_of(const ProductRow& row, Sort sort) 
   return {row.created_at, row.id};
 }
 
-// ---- writes ----
+// ---- writes: one transaction's statements ----
 
-asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::lock(db::Transaction& tx,
-                                                                           const std::string& store,
+asio::awaitable<Status> ProductTxRepository::audit(const Actor& actor, const AuditEntry& entry) {
+  return record(tx_, actor, entry);
+}
+
+asio::awaitable<Result<std::optional<ProductRow>>> ProductTxRepository::lock(const std::string& store,
                                                                            const std::string& id, bool deleted) {
   const std::string sql = "SELECT " + std::string(kColumns) + " " + std::string(kFrom) +
                           " WHERE p.id = $1 AND p.store_id = $2 AND p.deleted_at IS " +
                           (deleted ? "NOT NULL" : "NULL") + " FOR UPDATE OF p";
-  auto r = co_await tx.query(sql, db::params(id, store));
+  auto r = co_await tx_.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<ProductRow>{};
   co_return std::optional<ProductRow>(read_product(*r, 0));
 }
 
-asio::awaitable<Result<ProductRow>> ProductRepository::reload(db::Transaction& tx, const std::string& store,
+asio::awaitable<Result<ProductRow>> ProductTxRepository::reload(const std::string& store,
                                                               const std::string& id) {
   const std::string sql =
       "SELECT " + std::string(kColumns) + " " + std::string(kFrom) + " WHERE p.id = $1 AND p.store_id = $2";
-  auto r = co_await tx.query(sql, db::params(id, store));
+  auto r = co_await tx_.query(sql, db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return internal_error("product vanished inside its own transaction");
   co_return read_product(*r, 0);
 }
 
-asio::awaitable<Result<bool>> ProductRepository::hold_category(db::Transaction& tx, const std::string& store,
+asio::awaitable<Result<bool>> ProductTxRepository::hold_category(const std::string& store,
                                                                const std::string& category_id) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "SELECT 1 FROM categories WHERE id = $1 AND store_id = $2 AND deleted_at IS NULL FOR SHARE",
       db::params(category_id, store));
   if (!r) co_return std::move(r).error();
@@ -417,9 +420,9 @@ db::Param nullable(const std::optional<std::string>& v) {
 }
 }  // namespace
 
-asio::awaitable<Status> ProductRepository::insert(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> ProductTxRepository::insert(const std::string& store,
                                                   const std::string& id, const ProductInput& in) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "INSERT INTO products (id, store_id, category_id, name, slug, sku, description, price_cents, currency, status, "
       "stock, attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)",
       db::params(id, store, nullable(in.category_id), *in.name, *in.slug, *in.sku, in.description.value_or(""),
@@ -429,9 +432,9 @@ asio::awaitable<Status> ProductRepository::insert(db::Transaction& tx, const std
   co_return Status{};
 }
 
-asio::awaitable<Status> ProductRepository::update(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> ProductTxRepository::update(const std::string& store,
                                                   const std::string& id, const ProductInput& in) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "UPDATE products SET category_id = $3, name = $4, slug = $5, sku = $6, description = $7, price_cents = $8, "
       "currency = $9, status = $10, stock = $11, attributes = $12::jsonb, version = version + 1, updated_at = now() "
       "WHERE id = $1 AND store_id = $2",
@@ -441,10 +444,10 @@ asio::awaitable<Status> ProductRepository::update(db::Transaction& tx, const std
   co_return Status{};
 }
 
-asio::awaitable<Status> ProductRepository::replace_images(db::Transaction& tx, const std::string& id,
+asio::awaitable<Status> ProductTxRepository::replace_images(const std::string& id,
                                                           const std::vector<ImageInput>& images, bool had_images) {
   if (had_images) {
-    auto d = co_await tx.query("DELETE FROM product_images WHERE product_id = $1", db::params(id));
+    auto d = co_await tx_.query("DELETE FROM product_images WHERE product_id = $1", db::params(id));
     if (!d) co_return std::move(d).error();
   }
   if (images.empty()) co_return Status{};
@@ -461,7 +464,7 @@ asio::awaitable<Status> ProductRepository::replace_images(db::Transaction& tx, c
         .key("position").integer(position++)
         .end_object();
   w.end_array();
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "INSERT INTO product_images (id, product_id, url, alt_text, position) "
       "SELECT x.id, $1, x.url, x.alt_text, x.position "
       "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, url text, alt_text text, position integer)",
@@ -470,9 +473,9 @@ asio::awaitable<Status> ProductRepository::replace_images(db::Transaction& tx, c
   co_return Status{};
 }
 
-asio::awaitable<Status> ProductRepository::soft_delete(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> ProductTxRepository::soft_delete(const std::string& store,
                                                        const std::string& id) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "UPDATE products SET deleted_at = now(), updated_at = now(), version = version + 1 "
       "WHERE id = $1 AND store_id = $2 AND deleted_at IS NULL",
       db::params(id, store));
@@ -480,9 +483,9 @@ asio::awaitable<Status> ProductRepository::soft_delete(db::Transaction& tx, cons
   co_return Status{};
 }
 
-asio::awaitable<Status> ProductRepository::restore(db::Transaction& tx, const std::string& store,
+asio::awaitable<Status> ProductTxRepository::restore(const std::string& store,
                                                    const std::string& id) {
-  auto r = co_await tx.query(
+  auto r = co_await tx_.query(
       "UPDATE products SET deleted_at = NULL, updated_at = now(), version = version + 1, "
       "category_id = CASE WHEN EXISTS (SELECT 1 FROM categories c WHERE c.id = products.category_id "
       "AND c.deleted_at IS NULL) THEN category_id END "

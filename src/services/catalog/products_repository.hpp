@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "db/pool.hpp"
+#include "services/catalog/audit.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/pagination.hpp"
 #include "services/catalog/products_json.hpp"
@@ -72,29 +73,6 @@ class ProductRepository {
   /// The cursor position of a row in `sort` order.
   static CursorPosition position_of(const ProductRow& row, Sort sort);
 
-  // ---- writes (inside the caller's transaction) ----
-  /// Locks a product row for update. `deleted`: false → only a live one, true → only a
-  /// soft-deleted one.
-  static asio::awaitable<Result<std::optional<ProductRow>>> lock(db::Transaction& tx, const std::string& store,
-                                                                 const std::string& id, bool deleted);
-  /// Any state; for the representation after a write.
-  static asio::awaitable<Result<ProductRow>> reload(db::Transaction& tx, const std::string& store,
-                                                    const std::string& id);
-  /// True when the category is live in the store; holds a share lock on it until commit, so
-  /// a concurrent category delete waits and then sees this product.
-  static asio::awaitable<Result<bool>> hold_category(db::Transaction& tx, const std::string& store,
-                                                     const std::string& category_id);
-  /// `in` must be complete (a create body or a merged patch).
-  static asio::awaitable<Status> insert(db::Transaction& tx, const std::string& store, const std::string& id,
-                                        const ProductInput& in);
-  static asio::awaitable<Status> update(db::Transaction& tx, const std::string& store, const std::string& id,
-                                        const ProductInput& in);
-  static asio::awaitable<Status> replace_images(db::Transaction& tx, const std::string& id,
-                                                const std::vector<ImageInput>& images, bool had_images);
-  static asio::awaitable<Status> soft_delete(db::Transaction& tx, const std::string& store, const std::string& id);
-  /// Brings a soft-deleted product back; detaches it from its category if that was deleted.
-  static asio::awaitable<Status> restore(db::Transaction& tx, const std::string& store, const std::string& id);
-
   /// After a unique violation: which of sku and slug a live product of the store already has.
   asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
                                                             const std::string& sku, const std::string& slug,
@@ -102,6 +80,54 @@ class ProductRepository {
 
  private:
   db::Pool& pool_;
+};
+
+/// The statements of one write transaction, as the product use-cases need them
+/// (products_service.hpp). An interface so that the use-cases' rules can be tested alone,
+/// against an in-memory store (products_service_test.cpp); ProductTxRepository is the SQL.
+class ProductWriteStore {
+ public:
+  virtual ~ProductWriteStore() = default;
+  /// Locks a product row for update. `deleted`: false → only a live one, true → only a
+  /// soft-deleted one.
+  virtual asio::awaitable<Result<std::optional<ProductRow>>> lock(const std::string& store, const std::string& id,
+                                                                  bool deleted) = 0;
+  /// Any state; for the representation after a write.
+  virtual asio::awaitable<Result<ProductRow>> reload(const std::string& store, const std::string& id) = 0;
+  /// True when the category is live in the store; holds a share lock on it until commit, so
+  /// a concurrent category delete waits and then sees this product.
+  virtual asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) = 0;
+  /// `in` must be complete (a create body or a merged patch).
+  virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) = 0;
+  virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) = 0;
+  virtual asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
+                                                 bool had_images) = 0;
+  virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
+  /// Brings a soft-deleted product back; detaches it from its category if that was deleted.
+  virtual asio::awaitable<Status> restore(const std::string& store, const std::string& id) = 0;
+  /// The write's audit_log row (audit.hpp), on the same transaction.
+  virtual asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) = 0;
+};
+
+/// ProductWriteStore in SQL, on one open transaction (which bounds every statement by its
+/// request's deadline when begun through Pool::until).
+class ProductTxRepository final : public ProductWriteStore {
+ public:
+  explicit ProductTxRepository(db::Transaction& tx) : tx_(tx) {}
+  asio::awaitable<Result<std::optional<ProductRow>>> lock(const std::string& store, const std::string& id,
+                                                          bool deleted) override;
+  asio::awaitable<Result<ProductRow>> reload(const std::string& store, const std::string& id) override;
+  asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) override;
+  asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) override;
+  asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) override;
+  asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
+                                         bool had_images) override;
+  asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) override;
+  asio::awaitable<Status> restore(const std::string& store, const std::string& id) override;
+  asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) override;
+
+ private:
+  db::Transaction& tx_;
 };
 
 /// Reads the columns every product statement returns, in their order.

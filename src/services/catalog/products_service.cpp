@@ -7,45 +7,6 @@ namespace mercato::catalog {
 
 namespace {
 
-/// ProductWriteStore on one open transaction: ProductRepository's statements and the audit row.
-class TxProductStore final : public ProductWriteStore {
- public:
-  explicit TxProductStore(db::Transaction& tx) : tx_(tx) {}
-
-  asio::awaitable<Result<std::optional<ProductRow>>> lock(const std::string& store, const std::string& id,
-                                                          bool deleted) override {
-    return ProductRepository::lock(tx_, store, id, deleted);
-  }
-  asio::awaitable<Result<ProductRow>> reload(const std::string& store, const std::string& id) override {
-    return ProductRepository::reload(tx_, store, id);
-  }
-  asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) override {
-    return ProductRepository::hold_category(tx_, store, category_id);
-  }
-  asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) override {
-    return ProductRepository::insert(tx_, store, id, in);
-  }
-  asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) override {
-    return ProductRepository::update(tx_, store, id, in);
-  }
-  asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
-                                         bool had_images) override {
-    return ProductRepository::replace_images(tx_, id, images, had_images);
-  }
-  asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) override {
-    return ProductRepository::soft_delete(tx_, store, id);
-  }
-  asio::awaitable<Status> restore(const std::string& store, const std::string& id) override {
-    return ProductRepository::restore(tx_, store, id);
-  }
-  asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) override {
-    return record(tx_, actor, entry);
-  }
-
- private:
-  db::Transaction& tx_;
-};
-
 /// The rule "a product's category is a live category of the product's store", held (FOR
 /// SHARE) until the commit so a concurrent delete of that category waits for this write.
 asio::awaitable<Status> category_in_store(ProductWriteStore& db, const std::string& store,
@@ -59,14 +20,7 @@ asio::awaitable<Status> category_in_store(ProductWriteStore& db, const std::stri
 }  // namespace
 
 asio::awaitable<Status> DbProductTransactions::run(Deadline deadline, const Work& work) {
-  // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice
-  // (docs/toolchain.md).
-  db::PoolUntil pool = pool_.until(deadline);
-  auto in_transaction = [&work](db::Transaction& tx) -> asio::awaitable<Status> {
-    TxProductStore store(tx);
-    co_return co_await work(store);
-  };
-  co_return co_await pool.transaction(in_transaction);
+  return in_transaction<ProductTxRepository>(pool_, deadline, work);
 }
 
 asio::awaitable<std::vector<FieldError>> DbProductTransactions::explain_conflict(const std::string& store,

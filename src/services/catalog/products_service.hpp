@@ -6,9 +6,9 @@
 // typed (write_rules.hpp); the route turns them into HTTP with http::error_response.
 //
 // The database sits behind two small interfaces, so the rules can be tested alone
-// (products_service_test.cpp): ProductWriteStore, the statements of one transaction, and
-// ProductTransactions, which opens transactions. DbProductTransactions is the real one
-// (ProductRepository's SQL and audit.hpp on a db::Pool).
+// (products_service_test.cpp): ProductWriteStore (products_repository.hpp), the statements of
+// one transaction, and ProductTransactions, which opens transactions. DbProductTransactions is
+// the real one (ProductTxRepository on a db::Pool).
 
 #include <utility>
 
@@ -30,23 +30,6 @@
 namespace mercato::catalog {
 
 namespace asio = boost::asio;
-
-/// The statements of one transaction the product use-cases run (ProductRepository's, see there).
-class ProductWriteStore {
- public:
-  virtual ~ProductWriteStore() = default;
-  virtual asio::awaitable<Result<std::optional<ProductRow>>> lock(const std::string& store, const std::string& id,
-                                                                  bool deleted) = 0;
-  virtual asio::awaitable<Result<ProductRow>> reload(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) = 0;
-  virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) = 0;
-  virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) = 0;
-  virtual asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
-                                                 bool had_images) = 0;
-  virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Status> restore(const std::string& store, const std::string& id) = 0;
-  virtual asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) = 0;
-};
 
 class ProductTransactions {
  public:

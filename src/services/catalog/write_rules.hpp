@@ -4,13 +4,18 @@
 // precondition, and how a constraint the database refused reads to the client. Routes never
 // see a SQLSTATE: a use-case returns these typed errors and http::error_response answers them.
 
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "core/error.hpp"
+#include "db/pool.hpp"
 #include "services/catalog/audit.hpp"
 #include "services/catalog/etag.hpp"
 
@@ -39,6 +44,22 @@ Status check_if_match(const std::optional<IfMatch>& if_match, std::string_view i
 /// fields clash), a foreign-key violation → 404 (the store is gone), a CHECK violation → 422.
 /// `reason` keeps the SQLSTATE; any other error passes unchanged.
 Error write_error(Error e, std::vector<FieldError> conflict_details = {});
+
+/// Runs `work(store)` in one transaction of `pool` whose statements all end by `deadline`
+/// (Pool::until), `store` being a TxStore (ProductTxRepository, CategoryTxRepository) on that
+/// transaction: commits when `work` returns ok, rolls back and passes its error on otherwise.
+template <class TxStore, class Work>
+boost::asio::awaitable<Status> in_transaction(db::Pool& pool, std::chrono::steady_clock::time_point deadline,
+                                              const Work& work) {
+  // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice
+  // (docs/toolchain.md#coroutine-pitfalls).
+  db::PoolUntil bound = pool.until(deadline);
+  auto body = [&work](db::Transaction& tx) -> boost::asio::awaitable<Status> {
+    TxStore store(tx);
+    co_return co_await work(store);
+  };
+  co_return co_await bound.transaction(body);
+}
 
 /// The categories whose lists a product write changed: before and after, each once, none empty.
 std::vector<std::string> categories_of(const std::string& before, const std::string& after = {});

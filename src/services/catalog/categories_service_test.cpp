@@ -5,11 +5,10 @@
 #include <map>
 #include <set>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include "db/errors.hpp"
+#include "services/catalog/use_case_test_support.hpp"
 
 namespace mercato::catalog {
 namespace {
@@ -96,22 +95,13 @@ class CategoriesServiceTest : public ::testing::Test {
 
   template <class T>
   T run(asio::awaitable<T> a) {
-    std::optional<T> out;
-    auto body = [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); };
-    asio::co_spawn(io, body(), [](std::exception_ptr e) {
-      if (e) std::rethrow_exception(e);
-    });
-    io.run();
-    io.restart();
-    return std::move(*out);
+    return test_support::complete(io, std::move(a));
   }
 
   WriteRequest write(std::optional<std::string_view> if_match = std::nullopt) {
-    WriteRequest w;
-    w.store = std::string(kStore);
-    if (if_match) w.if_match = *parse_if_match(*if_match);
-    return w;
+    return test_support::write_request(kStore, if_match);
   }
+
 
   asio::io_context io;
   FakeCategories db;

@@ -12,19 +12,13 @@ Status check_if_match(const std::optional<IfMatch>& if_match, std::string_view i
 }
 
 Error write_error(Error e, std::vector<FieldError> conflict_details) {
-  Error out;
-  if (e.reason == db::reason::unique_violation) {
-    out = conflict("another live item of this store already uses one of these values");
-    out.details = std::move(conflict_details);
-  } else if (e.reason == db::reason::foreign_key_violation) {
-    out = not_found("store not found");
-  } else if (e.reason == db::reason::check_violation) {
-    out = validation_failed({}, "a value is outside what the catalog can store");
-  } else {
-    return e;
-  }
-  out.reason = std::move(e.reason);
-  return out;
+  // What each violated constraint means in the catalog; db::domain_error does the mapping.
+  db::ConstraintMeaning meaning;
+  meaning.unique = "another live item of this store already uses one of these values";
+  meaning.unique_details = std::move(conflict_details);
+  meaning.foreign_key = "store not found";  // products.store_id, categories.store_id → stores
+  meaning.check = "a value is outside what the catalog can store";
+  return db::domain_error(std::move(e), meaning);
 }
 
 std::vector<std::string> categories_of(const std::string& before, const std::string& after) {

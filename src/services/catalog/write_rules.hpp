@@ -39,10 +39,11 @@ struct WriteRequest {
 Status check_if_match(const std::optional<IfMatch>& if_match, std::string_view id, std::int64_t version,
                       std::string_view what);
 
-/// A write the database refused, as the client reads it; the one place a constraint SQLSTATE
-/// becomes a domain error: a unique violation → 409 conflict with `conflict_details` (which
-/// fields clash), a foreign-key violation → 404 (the store is gone), a CHECK violation → 422.
-/// `reason` keeps the SQLSTATE; any other error passes unchanged.
+/// A write the database refused, as the client reads it: the catalog's meanings for
+/// db::domain_error (src/db/errors.hpp, where every service's SQLSTATEs become domain errors):
+/// a unique violation → 409 conflict with `conflict_details` (which fields clash), a
+/// foreign-key violation → 404 (the store is gone), a CHECK violation → 422. `reason` keeps
+/// the SQLSTATE; any other error passes unchanged.
 Error write_error(Error e, std::vector<FieldError> conflict_details = {});
 
 /// Runs `work(store)` in one transaction of `pool` whose statements all end by `deadline`

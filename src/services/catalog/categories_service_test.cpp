@@ -77,14 +77,7 @@ class FakeCategories final : public CategoryTransactions {
   };
 };
 
-class RecordingChanges final : public CatalogChanges {
- public:
-  int categories = 0;
-  asio::awaitable<void> category_changed(const std::string&, const std::string&) override {
-    ++categories;
-    co_return;
-  }
-};
+using test_support::RecordingChanges;
 
 class CategoriesServiceTest : public ::testing::Test {
  protected:

@@ -104,15 +104,7 @@ class FakeProducts final : public ProductTransactions {
   };
 };
 
-class RecordingChanges final : public CatalogChanges {
- public:
-  std::vector<std::vector<std::string>> products;  // the categories of each product_changed
-  asio::awaitable<void> product_changed(const std::string&, const std::string&,
-                                        const std::vector<std::string>& categories) override {
-    products.push_back(categories);
-    co_return;
-  }
-};
+using test_support::RecordingChanges;
 
 class ProductsServiceTest : public ::testing::Test {
  protected:

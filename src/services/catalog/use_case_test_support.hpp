@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the use-case unit tests (products_service_test.cpp, categories_service_test.cpp):
-// run one use-case call to completion, and the WriteRequest a route would build.
+// run one use-case call to completion, the WriteRequest a route would build, and a record of
+// the invalidations a use-case asked for.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
@@ -8,10 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/write_rules.hpp"
 
 namespace mercato::catalog::test_support {
@@ -38,5 +41,22 @@ inline WriteRequest write_request(std::string_view store, std::optional<std::str
   w.actor = Actor{"user-1", "editor", "req-1", "127.0.0.10"};
   return w;
 }
+
+/// CatalogChanges that remembers what the use-cases reported after their commits.
+class RecordingChanges final : public CatalogChanges {
+ public:
+  std::vector<std::vector<std::string>> products;  // the categories of each product_changed
+  int categories = 0;                              // category_changed calls
+
+  boost::asio::awaitable<void> product_changed(const std::string&, const std::string&,
+                                               const std::vector<std::string>& categories_touched) override {
+    products.push_back(categories_touched);
+    co_return;
+  }
+  boost::asio::awaitable<void> category_changed(const std::string&, const std::string&) override {
+    ++categories;
+    co_return;
+  }
+};
 
 }  // namespace mercato::catalog::test_support

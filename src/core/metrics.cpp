@@ -263,42 +263,42 @@ void check_name_free(std::string_view name, const C& counters, const G& gauges, 
 
 }  // namespace
 
-CounterFamily& Registry::counter(std::string_view name, std::string_view help, std::vector<std::string> labels) {
-  std::lock_guard lock(mu_);
-  if (auto* f = find_family(counters_, name)) {
+namespace {
+
+// The family `name` of the caller's own kind, registered on first use. `name_free` runs only
+// for a new name: it throws when another kind holds it.
+template <class F, class Make, class NameFree>
+F& find_or_add(std::vector<std::unique_ptr<F>>& own, std::string_view name, std::string_view help,
+               std::vector<std::string> labels, Make make, const NameFree& name_free) {
+  if (auto* f = find_family(own, name)) {
     check_labels(*f, labels);
     return *f;
   }
-  check_name_free(name, counters_, gauges_, histograms_, callbacks_);
-  counters_.push_back(std::make_unique<CounterFamily>(std::string(name), std::string(help), std::move(labels),
-                                                      [] { return std::make_unique<Counter>(); }));
-  return *counters_.back();
+  name_free();
+  own.push_back(std::make_unique<F>(std::string(name), std::string(help), std::move(labels), std::move(make)));
+  return *own.back();
+}
+
+}  // namespace
+
+CounterFamily& Registry::counter(std::string_view name, std::string_view help, std::vector<std::string> labels) {
+  std::lock_guard lock(mu_);
+  return find_or_add(counters_, name, help, std::move(labels), [] { return std::make_unique<Counter>(); },
+                     [&] { check_name_free(name, counters_, gauges_, histograms_, callbacks_); });
 }
 
 GaugeFamily& Registry::gauge(std::string_view name, std::string_view help, std::vector<std::string> labels) {
   std::lock_guard lock(mu_);
-  if (auto* f = find_family(gauges_, name)) {
-    check_labels(*f, labels);
-    return *f;
-  }
-  check_name_free(name, counters_, gauges_, histograms_, callbacks_);
-  gauges_.push_back(std::make_unique<GaugeFamily>(std::string(name), std::string(help), std::move(labels),
-                                                  [] { return std::make_unique<Gauge>(); }));
-  return *gauges_.back();
+  return find_or_add(gauges_, name, help, std::move(labels), [] { return std::make_unique<Gauge>(); },
+                     [&] { check_name_free(name, counters_, gauges_, histograms_, callbacks_); });
 }
 
 HistogramFamily& Registry::histogram(std::string_view name, std::string_view help, std::vector<std::string> labels,
                                      std::vector<double> buckets) {
   std::lock_guard lock(mu_);
-  if (auto* f = find_family(histograms_, name)) {
-    check_labels(*f, labels);
-    return *f;
-  }
-  check_name_free(name, counters_, gauges_, histograms_, callbacks_);
-  histograms_.push_back(std::make_unique<HistogramFamily>(
-      std::string(name), std::string(help), std::move(labels),
-      [b = std::move(buckets)] { return std::make_unique<Histogram>(b); }));
-  return *histograms_.back();
+  return find_or_add(histograms_, name, help, std::move(labels),
+                     [b = std::move(buckets)] { return std::make_unique<Histogram>(b); },
+                     [&] { check_name_free(name, counters_, gauges_, histograms_, callbacks_); });
 }
 
 void Registry::gauge_callback(std::string_view name, std::string_view help, std::function<double()> read) {

@@ -1,7 +1,8 @@
 # ./mercato _ctl STACK COMPONENT ACTION — stops or starts one component of a running stack with
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
-#   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web
+#   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web | prometheus |
+#              alertmanager
 #   ACTION:    stop | start | restart
 
 cmd_ctl() {
@@ -15,7 +16,8 @@ cmd_ctl() {
     redis-cache) name=redis-cache ;;
     svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
     web | svc:web) name=web ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web)" ;;
+    prometheus | alertmanager) name=$spec ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

@@ -64,6 +64,10 @@ bench_init() {
   NGINX_DIR=$STATE/nginx
   WORK=$STATE/$BENCH_NAME
   mkdir -p "$NGINX_DIR/tmp" "$WORK"
+  # Every stack is monitored: the bench stack's Prometheus scrapes what the case starts (every
+  # 10 s, a negligible load next to wrk's).
+  component_start alertmanager > /dev/null || fail
+  component_start prometheus > /dev/null || fail
   declare -ga RESULTS=() ROWS=() NOTES=()
   declare -gA URL=() WRK_ARGS=() WRK_ENV=() WRK_CONN=() MED_RPS=() MED_P50=() MED_P99=()
 }

@@ -9,6 +9,7 @@ SYSTEM_PACKAGES=(
   libsimdjson-dev rapidjson-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
   python3 curl
+  prometheus prometheus-alertmanager  # every stack's monitoring (scripts/prometheus.sh); promtool, amtool
   clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer and the sanitizers' runtimes
 )
 

@@ -230,3 +230,47 @@ class LoadLoop:
     def snapshot(self):
         with self.lock:
             return Counter(self.counts)
+
+
+# Prometheus of the stack under test (scripts/prometheus.sh) -------------------------------------
+
+PROMETHEUS_URL = os.environ.get("MERCATO_PROMETHEUS_URL", "http://127.0.0.1:19090")
+PROMETHEUS_SD_DIR = os.environ.get("MERCATO_PROMETHEUS_SD_DIR", os.path.join(REPO, ".var", "test", "prometheus", "targets"))
+
+
+def prometheus_api(path, **params):
+    """`data` of one Prometheus HTTP API answer (`prometheus_api("/api/v1/query", query="up")`)."""
+    query = urllib.parse.urlencode(params)
+    r = request(PROMETHEUS_URL, "GET", f"{path}?{query}" if query else path)
+    if r.status != 200:
+        raise AssertionError(f"Prometheus {path} answered {r.status}: {r.body[:300]!r}")
+    body = r.json()
+    if body.get("status") != "success":
+        raise AssertionError(f"Prometheus {path}: {body}")
+    return body["data"]
+
+
+class prometheus_target:
+    """Makes an instance a test started itself (a `Service`) a scrape target of the stack's
+    Prometheus while the `with` block runs: a file-SD file beside the driver's, in the same form
+    (labels service, instance, stack), written atomically and removed on exit."""
+
+    def __init__(self, service, stack="test"):
+        self.service = service
+        self.instance = f"127.0.0.1:{service.port}"
+        self.path = os.path.join(PROMETHEUS_SD_DIR, f"{service.name}-{service.port}.json")
+        self.group = [{"targets": [f"127.0.0.1:{service.metrics_port}"],
+                       "labels": {"service": service.name, "instance": self.instance, "stack": stack}}]
+
+    def __enter__(self):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.group, f)
+        os.replace(tmp, self.path)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            os.remove(self.path)
+        except FileNotFoundError:
+            pass

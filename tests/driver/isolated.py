@@ -3,6 +3,7 @@ directory (MERCATO_STATE_DIR, so its lock and data are its own), its own free po
 environment built from scratch (the suite's DB_PORT, REDIS_PORT... would otherwise point the
 inner stack's services at the outer stack)."""
 
+import glob
 import os
 import re
 import shutil
@@ -16,8 +17,11 @@ import testkit
 
 def _stack_port_names():
     """Every MERCATO_<NAME>_PORT the driver reads, so a port added to a stack is never shared."""
-    with open(os.path.join(testkit.REPO, "scripts", "stack.sh")) as f:
-        return sorted(set(re.findall(r"MERCATO_([A-Z_]+)_PORT\b", f.read())))
+    names = set()
+    for path in glob.glob(os.path.join(testkit.REPO, "scripts", "*.sh")):
+        with open(path) as f:
+            names.update(re.findall(r"MERCATO_([A-Z_]+)_PORT\b", f.read()))
+    return sorted(names)
 
 
 PORT_NAMES = _stack_port_names()

@@ -24,7 +24,7 @@ class TestStackFailureStopsTheRun(unittest.TestCase):
         summary = run.out[run.out.index("== test summary =="):]
         lines = {line[:18].strip(): line[18:].strip() for line in summary.splitlines() if line.startswith("  ")}
         self.assertEqual(lines.get("stack"), "FAIL (identity)", summary)
-        for suite in ("ctest release", "python", "api contract"):
+        for suite in ("ctest release", "prometheus rules", "python", "api contract"):
             self.assertEqual(lines.get(suite), "not run (stack failed: identity)", summary)
         # The end of identity's log, naming the variable, is part of the summary.
         self.assertIn('config: LOG_LEVEL="loud"', summary)
@@ -32,8 +32,8 @@ class TestStackFailureStopsTheRun(unittest.TestCase):
         # Nothing ran after the stack: no suite wrote its log.
         logs = os.listdir(os.path.join(run.state, "test", "logs"))
         self.assertFalse([f for f in logs if f.startswith(("ctest", "python", "api", "web"))], logs)
-        # And what it had started (PostgreSQL, Redis) was stopped.
-        for name in ("PG", "REDIS"):
+        # And what it had started (PostgreSQL, Redis, Prometheus, Alertmanager) was stopped.
+        for name in ("PG", "REDIS", "PROMETHEUS", "ALERTMANAGER"):
             self.assertFalse(port_open(run.ports[name]), f"{name} still listens on {run.ports[name]}")
         print(f"\n    ./mercato test with a failing identity exited 1 in {run.elapsed:.1f} s")
 

@@ -4,9 +4,9 @@
 #
 # Suites: ctest of the release build (unit + integration), with --asan also ctest of the
 # AddressSanitizer build; the fuzz harnesses of tests/fuzz, a fixed number of runs each
-# (scripts/fuzz.sh); promtool's checks and unit tests of deploy/prometheus (scripts/prometheus.sh,
-# prom_rules_suite); the Python black-box tests in tests/; the dashboard's `npm test` once
-# web/package.json has a "test" script. Each suite's output is also kept in .var/test/logs/.
+# (scripts/fuzz.sh); the Python black-box tests in tests/; the OpenAPI contract; promtool's
+# checks and unit tests of deploy/prometheus (scripts/prometheus.sh, prom_rules_suite); the
+# dashboard's `npm test` once web/package.json has a "test" script. Each suite's output is also kept in .var/test/logs/.
 
 SUITE_NAMES=()
 SUITE_RESULTS=()
@@ -25,7 +25,7 @@ test_suites_not_run() {
   suite_result "ctest release" "$why"
   if ((asan)); then suite_result "ctest asan" "$why"; else suite_result "ctest asan" "skipped (./mercato test --asan)"; fi
   suite_result fuzz "$why"
-  for suite in "prometheus rules" python "api contract"; do suite_result "$suite" "$why"; done
+  for suite in python "api contract" "prometheus rules"; do suite_result "$suite" "$why"; done
   if web_has_test_script; then
     suite_result web "$why"
     suite_result "web e2e" "$why"
@@ -169,8 +169,6 @@ cmd_test() {
     suite_result fuzz "FAIL (the fuzz build failed, log $(rel "$LOG_DIR/build-fuzz.log"))"
   fi
 
-  run_suite "prometheus rules" "$LOG_DIR/prometheus-rules.log" prom_rules_suite
-
   if [[ -z $(find "$REPO/tests" -name 'test_*.py' -print -quit 2> /dev/null) ]]; then
     suite_result python "skipped (no tests/**/test_*.py yet)"
   else
@@ -184,6 +182,7 @@ cmd_test() {
   fi
 
   run_suite "api contract" "$LOG_DIR/api-contract.log" api_contract
+  run_suite "prometheus rules" "$LOG_DIR/prometheus-rules.log" prom_rules_suite
 
   if ! web_has_test_script; then
     suite_result web "skipped (no \"test\" script in web/package.json)"

@@ -5,8 +5,8 @@
 #   postgres, postgres-replica, redis, redis-cache, alertmanager, prometheus, identity, catalog,
 #   gateway, web
 # Their start, stop and pid lookups live in postgres.sh, redis.sh, prometheus.sh, services.sh and
-# web.sh, behind
-# the component_* dispatchers below, so up/down/status/_ctl treat every component alike.
+# web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat every component
+# alike.
 
 COMPONENTS=(postgres postgres-replica redis redis-cache alertmanager prometheus identity catalog gateway web)
 SERVICES=(identity catalog gateway)

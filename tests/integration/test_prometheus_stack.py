@@ -1,14 +1,15 @@
 """The stack's own Prometheus (scripts/prometheus.sh), for real: it is ready, scrapes every
 service instance the driver runs on its internal metrics listener (never the API port), a real
-request's count shows up in a query within a few scrapes, and an instance started later is found
-through file-based service discovery and forgotten once it stops — Prometheus never restarts."""
+request's count shows up in a query within a few scrapes, an instance started later is found
+through file-based service discovery and forgotten once it stops, and a service the driver stops
+and starts leaves the targets and comes back — Prometheus never restarts."""
 
 import os
 import re
 import unittest
 import urllib.parse
 
-from testkit import PROMETHEUS_URL, Service, prometheus_api, prometheus_target, request, wait_until
+from testkit import CTL, PROMETHEUS_URL, Service, ctl, prometheus_api, prometheus_target, request, wait_until
 
 SERVICES = ("gateway", "catalog", "identity")
 # A few 2 s scrapes (the test stack's interval) plus file-SD's reaction, with a generous margin.
@@ -84,6 +85,22 @@ class StackPrometheus(unittest.TestCase):
             self.assertTrue(gone, f"{target.instance} is still a target after its file was removed")
         finally:
             catalog.stop()
+        self.assertEqual(start_time(), started, "Prometheus restarted")
+
+    @unittest.skipUnless(CTL, "needs MERCATO_CTL (./mercato test sets it)")
+    def test_a_service_the_driver_stops_leaves_the_targets_and_returns_when_started(self):
+        started = start_time()
+        api = urllib.parse.urlsplit(os.environ.get("MERCATO_CATALOG_URL", "http://127.0.0.2:18081"))
+        instance = f"{api.hostname}:{api.port}"
+        self.assertTrue(wait_until(lambda: instance in service_targets(), timeout=WAIT_S, interval=0.5))
+        ctl("svc:catalog", "stop")
+        try:
+            gone = wait_until(lambda: instance not in service_targets(), timeout=WAIT_S, interval=0.5)
+            self.assertTrue(gone, f"{instance} is still a target after the driver stopped it")
+        finally:
+            ctl("svc:catalog", "start")
+        back = wait_until(lambda: service_targets().get(instance, {}).get("health") == "up", timeout=WAIT_S, interval=0.5)
+        self.assertTrue(back, f"{instance} is not an up target again: {service_targets().get(instance)}")
         self.assertEqual(start_time(), started, "Prometheus restarted")
 
 

@@ -58,7 +58,7 @@ void Lease::release() {
 // A caller queued for a connection. Its timer is both the deadline and the wake-up call: the
 // giver stores the grant and cancels the timer, all under the pool mutex.
 struct PoolCore::Waiter {
-  explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+  Waiter(const asio::any_io_executor& ex, Clock::time_point deadline) : timer(ex, deadline) {}
   asio::steady_timer timer;
   std::optional<Grant> grant;
 };
@@ -90,6 +90,7 @@ asio::awaitable<Result<Lease>> PoolCore::acquire(Clock::time_point deadline) {
   for (;;) {
     std::unique_ptr<Connection> candidate;
     bool may_open = false;
+    std::shared_ptr<Waiter> queued;
     {
       std::lock_guard lock(mu_);
       if (closed_) co_return connection_error();
@@ -99,6 +100,13 @@ asio::awaitable<Result<Lease>> PoolCore::acquire(Clock::time_point deadline) {
       } else if (open_ < max_open_) {
         ++open_;
         may_open = true;
+      } else {
+        // Queued under the same lock that found nothing free, so a connection (or slot) given
+        // back from now on finds this caller in line. Queued later under a second lock, a
+        // give_back in between went to the idle list and the caller waited for nothing until
+        // its deadline: pool_exhausted with a connection idle (tests/integration/db_pool_test.cpp).
+        queued = std::make_shared<Waiter>(ex_, deadline);
+        waiters_.push_back(queued);
       }
       publish_locked();
     }
@@ -110,7 +118,8 @@ asio::awaitable<Result<Lease>> PoolCore::acquire(Clock::time_point deadline) {
     }
     if (may_open) co_return co_await open_new(deadline);
 
-    auto grant = co_await wait_in_line(deadline);
+    if (wait_hook_) wait_hook_();
+    auto grant = co_await wait_in_line(*queued);  // `queued` keeps it alive
     if (!grant) co_return pool_exhausted_error();
     if (grant->conn) co_return Lease(self, std::move(grant->conn));
     co_return co_await open_new(deadline);
@@ -139,20 +148,13 @@ asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
   co_return Lease(self, std::move(*conn));
 }
 
-asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Clock::time_point deadline) {
-  auto w = std::make_shared<Waiter>(ex_);
-  {
-    std::lock_guard lock(mu_);
-    w->timer.expires_at(deadline);
-    waiters_.push_back(w);
-    publish_locked();
-  }
+asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Waiter& w) {
   boost::system::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
-  // Raw pointers only in the initiation (see SocketWatch::wait for the g++ 12 bug); `w`
-  // keeps the waiter alive.
+  // Raw pointers only in the initiation (see SocketWatch::wait for the g++ 12 bug); the
+  // caller's shared_ptr keeps the waiter alive.
   co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(
-      [this, waiter = w.get()](auto handler) {
+      [this, waiter = &w](auto handler) {
         // Nothing of the closure is used after async_wait: from then on a grant on another
         // thread may resume the coroutine, which frees the closure.
         std::lock_guard lock(mu_);
@@ -168,8 +170,8 @@ asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Clock::ti
 
   std::lock_guard lock(mu_);
   // A grant that raced with the deadline still wins: the connection is ours now.
-  if (w->grant) co_return std::move(w->grant);
-  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), w));
+  if (w.grant) co_return std::move(w.grant);
+  waiters_.erase(std::find_if(waiters_.begin(), waiters_.end(), [&](const auto& q) { return q.get() == &w; }));
   publish_locked();
   co_return std::nullopt;
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,6 +88,12 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   bool healthy() const;
   PoolStats stats() const;
   const std::string& name() const { return name_; }
+
+  /// Tests only: runs in acquire() each time a caller has been told to wait for a connection,
+  /// just before it suspends. A connection given back from inside the hook must reach that
+  /// caller (a hand-off lost there left the caller waiting until pool_exhausted). Set it before
+  /// the pool is used; it runs on an io_context thread, without the pool's lock.
+  void on_wait_for_tests(std::function<void()> hook) { wait_hook_ = std::move(hook); }
   const asio::any_io_executor& executor() const { return ex_; }
 
  private:
@@ -97,7 +104,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   };
 
   asio::awaitable<Result<Lease>> open_new(Clock::time_point deadline);
-  asio::awaitable<std::optional<Grant>> wait_in_line(Clock::time_point deadline);
+  // Waits for `w`, already in waiters_, to be granted something or to reach its deadline.
+  asio::awaitable<std::optional<Grant>> wait_in_line(Waiter& w);
   bool too_old(const Connection& c) const;
   // Hands `conn` (or, when null, the right to open one) to the first caller in line.
   void grant_locked(std::unique_ptr<Connection> conn);
@@ -119,6 +127,7 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   std::deque<std::shared_ptr<Waiter>> waiters_;
   std::unordered_map<std::string, std::string> statements_;
   bool closed_ = false;
+  std::function<void()> wait_hook_;
 
   std::atomic<std::int64_t> unhealthy_until_{0};  // steady_clock ticks
   std::atomic<bool> down_{false};                  // the last connection attempt failed

@@ -104,6 +104,51 @@ TEST_F(DbPool, waiters_are_served_first_come_first_served) {
   EXPECT_EQ(db.scalar("SELECT string_agg(waiter::text, ',' ORDER BY seq) FROM served"), "1,2,3,4");
 }
 
+// The cause of the ASan-only flake of DbTransaction.abandoned_transaction_rolls_back_and_the_
+// connection_is_reused: a caller that found the pool full queued itself under a second lock,
+// so a connection given back in between (there, the background ROLLBACK finishing) went to the
+// idle list with nobody in line, and the caller waited for a grant that never came until its
+// deadline (pool_exhausted). The hook gives the connection back exactly in that moment.
+TEST_F(DbPool, a_connection_given_back_as_a_caller_starts_waiting_reaches_that_caller) {
+  auto core = std::make_shared<PoolCore>(loop.io.get_executor(), settings(1, 1), "dbtest_handoff");
+  auto first = loop.wait(core->acquire(Clock::now() + 5s));
+  ASSERT_TRUE(first) << first.error().message;
+  Lease held = std::move(*first);
+  int hooks = 0;
+  core->on_wait_for_tests([&] {
+    ++hooks;
+    held.release();
+  });
+
+  auto second = loop.wait(core->acquire(Clock::now() + 2s));
+  ASSERT_TRUE(second) << second.error().message << ": the connection given back went unnoticed";
+  EXPECT_EQ(hooks, 1) << "the caller had to wait (max_open_conns = 1)";
+  EXPECT_EQ(core->stats().waiting, 0);
+  EXPECT_EQ(core->stats().busy, 1);
+  EXPECT_EQ(core->stats().idle, 0);
+}
+
+// Same hand-off when the slot comes back empty (a broken connection closed, or a failed
+// connect): the caller in line gets the right to open one.
+TEST_F(DbPool, a_slot_freed_as_a_caller_starts_waiting_reaches_that_caller) {
+  auto core = std::make_shared<PoolCore>(loop.io.get_executor(), settings(1, 1), "dbtest_handoff_slot");
+  auto first = loop.wait(core->acquire(Clock::now() + 5s));
+  ASSERT_TRUE(first) << first.error().message;
+  Lease held = std::move(*first);
+  const std::string killed = std::string(loop.wait(held->run(Statement::text("SELECT pg_backend_pid()"),
+                                                             Clock::now() + 5s))->get(0, 0));
+  db.sql("SELECT pg_terminate_backend(" + killed + ")");
+  // The session is broken once a statement finds it dead; giving it back closes it.
+  ASSERT_FALSE(loop.wait(held->run(Statement::text("SELECT 1"), Clock::now() + 5s)));
+  core->on_wait_for_tests([&] { held.release(); });
+
+  auto second = loop.wait(core->acquire(Clock::now() + 2s));
+  ASSERT_TRUE(second) << second.error().message << ": the freed slot went unnoticed";
+  auto pid = loop.wait((*second)->run(Statement::text("SELECT pg_backend_pid()"), Clock::now() + 5s));
+  ASSERT_TRUE(pid) << pid.error().message;
+  EXPECT_NE(pid->get(0, 0), killed) << "a new session";
+}
+
 TEST_F(DbPool, never_opens_more_than_max_open_under_concurrency) {
   Pool pool(loop.io, settings(3, 3), "dbtest_limit");
   std::vector<std::future<Result<QueryResult>>> running;

@@ -95,6 +95,33 @@ TEST_F(DbTransaction, abandoned_transaction_rolls_back_and_the_connection_is_reu
   EXPECT_EQ(next->get(0, 1), "0");
 }
 
+TEST_F(DbTransaction, abandoned_transaction_whose_session_was_killed_frees_its_slot_for_the_next_caller) {
+  auto settings = db.settings();
+  settings.max_open_conns = 1;
+  Pool single(loop.io, settings, "dbtest_tx_killed");
+  auto pid = wait([&]() -> asio::awaitable<std::string> {
+    auto tx = co_await single.begin();
+    if (!tx) co_return std::string("begin failed");
+    co_await tx->query("INSERT INTO accounts VALUES (1, 100)");
+    auto backend = co_await tx->query("SELECT pg_backend_pid()");
+    if (!backend) co_return std::string("no pid");
+    std::string killed(backend->get(0, 0));
+    // The server ends the session under the open transaction (a restart does the same to
+    // every session): the background ROLLBACK of `tx` finds no session to roll back.
+    // Blocking calls on a loop thread: test set-up, and the loop has another thread.
+    db.sql("SELECT pg_terminate_backend(" + killed + ")");
+    for (int i = 0; i < 250 && db.scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = " + killed) != "0"; ++i)
+      std::this_thread::sleep_for(20ms);
+    co_return killed;
+    // `tx` is destroyed here without commit()
+  }());
+  auto next = wait(single.query("SELECT pg_backend_pid(), (SELECT count(*) FROM accounts)"));
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_NE(next->get(0, 0), pid) << "a new session replaced the killed one";
+  EXPECT_EQ(next->get(0, 1), "0") << "the server rolled the killed transaction back";
+  EXPECT_EQ(single.stats().idle + single.stats().busy, 1) << "the killed connection's slot was given back, once";
+}
+
 TEST_F(DbTransaction, commit_after_a_failed_statement_reports_the_rollback) {
   auto r = wait([&]() -> asio::awaitable<Status> {
     auto tx = co_await pool.begin();

@@ -49,41 +49,71 @@ void RedisClient::start() { connection_->start(); }
 void RedisClient::stop() { connection_->stop(); }
 bool RedisClient::connected() const { return connection_->ready(); }
 
+Error redis_deadline_error() {
+  Error e{ErrorCode::gateway_timeout, "the request's time ran out before Redis answered"};
+  e.reason = "deadline";
+  return e;
+}
+
 asio::awaitable<Result<RedisReply>> RedisClient::command(std::vector<std::string> args,
                                                          std::optional<Duration> timeout) {
-  std::vector<std::vector<std::string>> one;
-  one.push_back(std::move(args));
-  auto replies = co_await pipeline(std::move(one), timeout);
-  if (!replies) co_return std::move(replies).error();
-  co_return std::move(replies->front());
+  return command_until(std::move(args), timeout, no_deadline);
 }
 
 asio::awaitable<Result<std::vector<RedisReply>>> RedisClient::pipeline(std::vector<std::vector<std::string>> commands,
                                                                        std::optional<Duration> timeout) {
-  if (commands.empty()) co_return std::vector<RedisReply>{};
-  for (const auto& args : commands) {
-    if (Status ok = check_command(args); !ok) co_return std::move(ok).error();
-  }
-  const std::size_t n = commands.size();
-  auto result = co_await connection_->async_exchange(std::move(commands),
-                                                     timeout.value_or(connection_->command_timeout()),
-                                                     asio::use_awaitable);
-  count(result, n);
-  co_return result;
+  return pipeline_until(std::move(commands), timeout, no_deadline);
 }
 
 asio::awaitable<Result<RedisReply>> RedisClient::eval(const Script& script, std::vector<std::string> keys,
                                                       std::vector<std::string> args, std::optional<Duration> timeout) {
+  return eval_until(script, std::move(keys), std::move(args), timeout, no_deadline);
+}
+
+asio::awaitable<Result<RedisReply>> RedisClient::command_until(std::vector<std::string> args,
+                                                               std::optional<Duration> timeout,
+                                                               Clock::time_point deadline) {
+  std::vector<std::vector<std::string>> one;
+  one.push_back(std::move(args));
+  auto replies = co_await pipeline_until(std::move(one), timeout, deadline);
+  if (!replies) co_return std::move(replies).error();
+  co_return std::move(replies->front());
+}
+
+asio::awaitable<Result<std::vector<RedisReply>>> RedisClient::pipeline_until(
+    std::vector<std::vector<std::string>> commands, std::optional<Duration> timeout, Clock::time_point deadline) {
+  if (commands.empty()) co_return std::vector<RedisReply>{};
+  for (const auto& args : commands) {
+    if (Status ok = check_command(args); !ok) co_return std::move(ok).error();
+  }
+  // Not sent once due: the caller has stopped waiting for the answer.
+  const auto now = Clock::now();
+  if (now >= deadline) co_return redis_deadline_error();
+  Duration wait = timeout.value_or(connection_->command_timeout());
+  const bool request_bound = deadline - now < wait;
+  if (request_bound) wait = std::chrono::duration_cast<Duration>(deadline - now);
+  const std::size_t n = commands.size();
+  auto result = co_await connection_->async_exchange(std::move(commands), wait, /*stall_signal=*/!request_bound,
+                                                     asio::use_awaitable);
+  count(result, n);
+  if (!result && request_bound && result.error().reason == "timeout") co_return redis_deadline_error();
+  co_return result;
+}
+
+asio::awaitable<Result<RedisReply>> RedisClient::eval_until(const Script& script, std::vector<std::string> keys,
+                                                            std::vector<std::string> args,
+                                                            std::optional<Duration> timeout,
+                                                            Clock::time_point deadline) {
   std::vector<std::string> call = cmd("EVALSHA", script.sha1(), keys.size());
   call.reserve(call.size() + keys.size() + args.size());
   std::move(keys.begin(), keys.end(), std::back_inserter(call));
   std::move(args.begin(), args.end(), std::back_inserter(call));
 
-  auto reply = co_await command(call, timeout);
+  auto reply = co_await command_until(call, timeout, deadline);
   if (reply && reply->error_kind() == "NOSCRIPT") {
     call[0] = "EVAL";
     call[1] = script.source();
-    reply = co_await command(std::move(call), timeout);
+    reply = co_await command_until(std::move(call), timeout, deadline);
   }
   co_return reply;
 }

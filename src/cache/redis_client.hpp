@@ -30,9 +30,18 @@ namespace mercato::cache {
 namespace asio = boost::asio;
 using Duration = config::Duration;
 
+using Clock = std::chrono::steady_clock;
+
 namespace detail {
 class RedisConnection;
 }
+
+class RedisUntil;
+
+/// gateway_timeout "the request's time ran out before Redis answered", reason "deadline": a
+/// command not sent, or not answered in time, because the request it works for is due
+/// (RedisClient::until). Like db::deadline_error().
+Error redis_deadline_error();
 
 /// Thread-safety: every member function may be called from any thread running `io`, from as
 /// many coroutines at once as you like; hiredis itself is only ever touched on one strand.
@@ -44,6 +53,8 @@ class RedisConnection;
 ///   - message "redis timed out", reason "timeout": no reply within the timeout (a reply
 ///     that comes later is dropped). After 5 timeouts in a row the connection is assumed
 ///     dead and re-established, failing fast meanwhile.
+/// and, through until(deadline) only, ErrorCode::gateway_timeout, reason "deadline"
+/// (redis_deadline_error()) when the request's deadline, not the command timeout, ran out;
 /// and ErrorCode::bad_request for a call that can never work (an empty command, or
 /// SUBSCRIBE/MONITOR, which belong on a RedisSubscriber).
 class RedisClient {
@@ -83,11 +94,30 @@ class RedisClient {
   asio::awaitable<Result<RedisReply>> eval(const Script& script, std::vector<std::string> keys,
                                            std::vector<std::string> args, std::optional<Duration> timeout = {});
 
+  /// This client as one request sees it: every call made through the handle gives up at
+  /// min(deadline, its own timeout or REDIS_COMMAND_TIMEOUT), where `deadline` is the request's
+  /// (http::RequestContext::deadline). Past the deadline nothing is sent and the call fails
+  /// with redis_deadline_error() at once; a call cut short by it fails with the same error
+  /// (counted as a timeout in redis_commands_total, but not toward the reconnect: a short
+  /// budget says nothing about the server).
+  ///   auto r = co_await redis.until(req.context.deadline).command(cmd("GET", key));
+  RedisUntil until(Clock::time_point deadline);
+
   /// Round-trip time of a PING, for /health/ready. An error reply (e.g. -LOADING) is
   /// service_unavailable too.
   asio::awaitable<Result<std::chrono::microseconds>> ping(std::optional<Duration> timeout = {});
 
  private:
+  friend class RedisUntil;
+  static constexpr Clock::time_point no_deadline = Clock::time_point::max();
+  asio::awaitable<Result<RedisReply>> command_until(std::vector<std::string> args, std::optional<Duration> timeout,
+                                                    Clock::time_point deadline);
+  asio::awaitable<Result<std::vector<RedisReply>>> pipeline_until(std::vector<std::vector<std::string>> commands,
+                                                                  std::optional<Duration> timeout,
+                                                                  Clock::time_point deadline);
+  asio::awaitable<Result<RedisReply>> eval_until(const Script& script, std::vector<std::string> keys,
+                                                 std::vector<std::string> args, std::optional<Duration> timeout,
+                                                 Clock::time_point deadline);
   void count(const Result<std::vector<RedisReply>>& result, std::size_t commands);
 
   std::shared_ptr<detail::RedisConnection> connection_;
@@ -96,5 +126,31 @@ class RedisClient {
   metrics::Counter& timeout_;
   metrics::Counter& unavailable_;
 };
+
+/// A RedisClient bound to one request's deadline (RedisClient::until). Cheap to copy; the
+/// client must outlive it. Same calls as RedisClient, same meaning, plus the deadline.
+class RedisUntil {
+ public:
+  RedisUntil(RedisClient& client, Clock::time_point deadline) : client_(&client), deadline_(deadline) {}
+
+  asio::awaitable<Result<RedisReply>> command(std::vector<std::string> args, std::optional<Duration> timeout = {}) {
+    return client_->command_until(std::move(args), timeout, deadline_);
+  }
+  asio::awaitable<Result<std::vector<RedisReply>>> pipeline(std::vector<std::vector<std::string>> commands,
+                                                            std::optional<Duration> timeout = {}) {
+    return client_->pipeline_until(std::move(commands), timeout, deadline_);
+  }
+  asio::awaitable<Result<RedisReply>> eval(const Script& script, std::vector<std::string> keys,
+                                           std::vector<std::string> args, std::optional<Duration> timeout = {}) {
+    return client_->eval_until(script, std::move(keys), std::move(args), timeout, deadline_);
+  }
+  Clock::time_point deadline() const { return deadline_; }
+
+ private:
+  RedisClient* client_;
+  Clock::time_point deadline_;
+};
+
+inline RedisUntil RedisClient::until(Clock::time_point deadline) { return RedisUntil(*this, deadline); }
 
 }  // namespace mercato::cache

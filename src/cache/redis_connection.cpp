@@ -59,8 +59,8 @@ struct RedisConnection::Batch {
     std::size_t index;
   };
 
-  Batch(const Strand& strand, std::size_t n, Completion c)
-      : timer(strand), replies(n), remaining(n), completion(std::move(c)) {}
+  Batch(const Strand& strand, std::size_t n, bool stall, Completion c)
+      : timer(strand), replies(n), remaining(n), stall_signal(stall), completion(std::move(c)) {}
 
   void finish(Result<Replies> result) {
     if (done) return;
@@ -73,6 +73,7 @@ struct RedisConnection::Batch {
   asio::steady_timer timer;
   Replies replies;
   std::size_t remaining;
+  bool stall_signal;  // its timeout counts toward the reconnect (async_exchange)
   bool done = false;
   Completion completion;
 };
@@ -245,15 +246,16 @@ asio::awaitable<Result<Replies>> RedisConnection::exchange_on_strand(Commands co
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         // Posted to the strand rather than called: the awaiting coroutine must not resume
         // inside a hiredis callback.
-        start_exchange(std::move(commands), timeout, /*require_ready=*/false, [this, shared](Result<Replies> r) {
+        start_exchange(std::move(commands), timeout, /*require_ready=*/false, /*stall_signal=*/true, [this, shared](Result<Replies> r) {
           asio::post(strand_, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
         });
       },
       asio::use_awaitable, std::move(commands), timeout);
 }
 
-void RedisConnection::start_exchange(Commands commands, Duration timeout, bool require_ready, Completion done) {
-  auto batch = std::make_shared<Batch>(strand_, commands.size(), std::move(done));
+void RedisConnection::start_exchange(Commands commands, Duration timeout, bool require_ready, bool stall_signal,
+                                     Completion done) {
+  auto batch = std::make_shared<Batch>(strand_, commands.size(), stall_signal, std::move(done));
   if (ctx_ == nullptr || (require_ready && !ready())) return batch->finish(redis_unavailable("disconnected"));
   if (commands.empty()) return batch->finish(Replies{});
   for (const auto& args : commands) {
@@ -300,6 +302,7 @@ void RedisConnection::on_reply(redisAsyncContext* ac, void* reply, void* privdat
 
 void RedisConnection::on_batch_timeout(Batch& batch) {
   batch.finish(redis_timed_out());
+  if (!batch.stall_signal) return;
   if (++consecutive_timeouts_ >= kTimeoutsBeforeReconnect && ready()) {
     log::warn("redis commands keep timing out, reconnecting",
               {{"client", name_}, {"timeouts", consecutive_timeouts_}});

@@ -84,8 +84,11 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   /// redis_unavailable("disconnected") when not ready; with redis_timed_out() when the last
   /// reply has not come within `timeout` (replies that come later are dropped). Each command
   /// must not be a (P)SUBSCRIBE, (P)UNSUBSCRIBE or MONITOR (RedisClient refuses those).
+  /// `stall_signal`: whether a timeout says the connection may be dead (it counts toward the
+  /// reconnect after 5 in a row); false when `timeout` is a request's remaining budget,
+  /// shorter than the command timeout, which says nothing about the server.
   template <class Token>
-  auto async_exchange(Commands commands, Duration timeout, Token&& token);
+  auto async_exchange(Commands commands, Duration timeout, bool stall_signal, Token&& token);
 
   // --- strand only ---
   /// Sends one command whose replies all go to `fn` (pub/sub, where one SUBSCRIBE brings
@@ -103,7 +106,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
 
   // The core of async_exchange, on the strand. `require_ready` is false only for the
   // handshake, which runs before the connection counts as ready.
-  void start_exchange(Commands commands, Duration timeout, bool require_ready, Completion done);
+  void start_exchange(Commands commands, Duration timeout, bool require_ready, bool stall_signal, Completion done);
   // async_exchange for the handshake: called and completed on the strand.
   asio::awaitable<Result<Replies>> exchange_on_strand(Commands commands, Duration timeout);
   asio::awaitable<void> supervise();
@@ -137,9 +140,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
 };
 
 template <class Token>
-auto RedisConnection::async_exchange(Commands commands, Duration timeout, Token&& token) {
+auto RedisConnection::async_exchange(Commands commands, Duration timeout, bool stall_signal, Token&& token) {
   return asio::async_initiate<Token, void(Result<Replies>)>(
-      [self = shared_from_this()](auto handler, Commands commands, Duration timeout) {
+      [self = shared_from_this()](auto handler, Commands commands, Duration timeout, bool stall_signal) {
         // Completion runs on the caller's executor, posted, never inline on the strand: the
         // caller then does not hold up other traffic of this connection while it works.
         auto executor = asio::prefer(asio::get_associated_executor(handler),
@@ -149,11 +152,13 @@ auto RedisConnection::async_exchange(Commands commands, Duration timeout, Token&
           asio::post(executor, [shared, result = std::move(result)]() mutable { (*shared)(std::move(result)); });
         };
         if (!self->ready()) return done(redis_unavailable("disconnected"));
-        asio::post(self->strand_, [self, commands = std::move(commands), timeout, done = std::move(done)]() mutable {
-          self->start_exchange(std::move(commands), timeout, /*require_ready=*/true, std::move(done));
-        });
+        asio::post(self->strand_,
+                   [self, commands = std::move(commands), timeout, stall_signal, done = std::move(done)]() mutable {
+                     self->start_exchange(std::move(commands), timeout, /*require_ready=*/true, stall_signal,
+                                          std::move(done));
+                   });
       },
-      token, std::move(commands), timeout);
+      token, std::move(commands), timeout, stall_signal);
 }
 
 }  // namespace mercato::cache::detail

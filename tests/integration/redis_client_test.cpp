@@ -310,6 +310,101 @@ TEST_F(RedisClientTest, repeated_timeouts_reconnect_and_fail_fast_meanwhile) {
   });
 }
 
+TEST_F(RedisClientTest, until_a_spent_deadline_fails_at_once_and_sends_nothing) {
+  auto& family = metrics::Registry::global().counter("redis_commands_total", "", {"client", "result"});
+  const double ok_before = family.with({"itest", "ok"}).value();
+  loop_.run([&]() -> asio::awaitable<void> {
+    auto bound = client_.until(Clock::now() - 1ms);
+    auto set = co_await bound.command(cmd("SET", key("never"), "1"));
+    EXPECT_FALSE(set.ok());
+    if (!set) {
+      EXPECT_EQ(set.error().code, ErrorCode::gateway_timeout);
+      EXPECT_EQ(set.error().reason, "deadline");
+    }
+    std::vector<std::vector<std::string>> batch{cmd("SET", key("never"), "2"), cmd("INCR", key("never"))};
+    auto piped = co_await bound.pipeline(std::move(batch));
+    EXPECT_FALSE(piped.ok());
+    if (!piped) {
+      EXPECT_EQ(piped.error().reason, "deadline");
+    }
+    const Script set_script("return redis.call('SET', KEYS[1], '3')");
+    auto script = co_await bound.eval(set_script, cmd(key("never")), {});
+    EXPECT_FALSE(script.ok());
+    if (!script) {
+      EXPECT_EQ(script.error().reason, "deadline");
+    }
+
+    auto read = co_await client_.command(cmd("EXISTS", key("never")));
+    EXPECT_TRUE(read.ok());
+    if (read) EXPECT_EQ(read->as_integer(), 0) << "nothing was sent";
+  });
+  EXPECT_EQ(family.with({"itest", "ok"}).value() - ok_before, 1) << "only the EXISTS went to Redis";
+}
+
+TEST_F(RedisClientTest, until_gives_up_at_the_deadline_when_it_comes_before_the_command_timeout) {
+  loop_.run([&]() -> asio::awaitable<void> {
+    // The command timeout is 2 s (settings_from_env); BLPOP holds the reply back for 1 s.
+    const auto start = Clock::now();
+    auto blocked = co_await client_.until(start + 200ms).command(cmd("BLPOP", key("empty"), "1"));
+    const auto waited = Clock::now() - start;
+    EXPECT_FALSE(blocked.ok());
+    if (!blocked) {
+      EXPECT_EQ(blocked.error().code, ErrorCode::gateway_timeout);
+      EXPECT_EQ(blocked.error().message, "the request's time ran out before Redis answered");
+      EXPECT_EQ(blocked.error().reason, "deadline");
+    }
+    EXPECT_GE(waited, 190ms);
+    EXPECT_LT(waited, 800ms) << "it waited for Redis instead of the deadline";
+
+    // Within the deadline, calls through the handle are ordinary calls.
+    auto bound = client_.until(Clock::now() + 5s);
+    auto set = co_await bound.command(cmd("SET", key("after"), "1"));
+    EXPECT_TRUE(set && set->is_ok()) << (set ? set->debug_string() : set.error().message);
+    const Script get_script("return redis.call('GET', KEYS[1])");
+    auto got = co_await bound.eval(get_script, cmd(key("after")), {});
+    EXPECT_TRUE(got && got->as_string() == "1") << (got ? got->debug_string() : got.error().message);
+  });
+}
+
+TEST_F(RedisClientTest, until_keeps_the_command_timeout_when_it_comes_first) {
+  loop_.run([&]() -> asio::awaitable<void> {
+    auto blocked = co_await client_.until(Clock::now() + 10s).command(cmd("BLPOP", key("empty"), "1"), 200ms);
+    EXPECT_FALSE(blocked.ok());
+    if (!blocked) {
+      EXPECT_EQ(blocked.error().code, ErrorCode::service_unavailable);
+      EXPECT_EQ(blocked.error().reason, "timeout");
+    }
+  });
+}
+
+TEST_F(RedisClientTest, running_out_of_request_deadlines_does_not_reconnect) {
+  // Five timeouts of the command timeout in a row drop the connection (the test above); five
+  // requests whose budget ran out say nothing about Redis and must not.
+  loop_.run([&]() -> asio::awaitable<void> {
+    std::atomic<int> ran_out{0};
+    std::vector<std::future<void>> waits;
+    for (int i = 0; i < 5; ++i) {
+      waits.push_back(asio::co_spawn(
+          loop_.io,
+          [&]() -> asio::awaitable<void> {
+            // 0.3 s each, one after the other on the one connection: 1.5 s to go by.
+            auto r = co_await client_.until(Clock::now() + 150ms).command(cmd("BLPOP", key("empty"), "0.3"));
+            if (!r && r.error().reason == "deadline") ++ran_out;
+          },
+          asio::use_future));
+    }
+    for (int i = 0; i < 200 && ran_out.load() < 5; ++i) co_await sleep_for(5ms);
+    EXPECT_EQ(ran_out.load(), 5);
+    EXPECT_TRUE(client_.connected());
+  });
+  // The connection stays: once the BLPOPs are answered, a command goes through on it.
+  loop_.run([&]() -> asio::awaitable<void> {
+    auto ok = co_await client_.command(cmd("PING"), 5s);
+    EXPECT_TRUE(ok && ok->as_string() == "PONG") << (ok ? ok->debug_string() : ok.error().message);
+  });
+  EXPECT_TRUE(client_.connected());
+}
+
 TEST_F(RedisClientTest, ping_measures_the_round_trip) {
   loop_.run([&]() -> asio::awaitable<void> {
     auto rtt = co_await client_.ping();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <mutex>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
@@ -77,8 +78,8 @@ Limiter::Limiter(cache::RedisClient& redis, LimiterOptions options)
                                     std::chrono::minutes(1))),
       script_(kGcraScript) {}
 
-Decision Limiter::fallback(std::string_view key) {
-  if (!in_fallback_.exchange(true))
+Decision Limiter::fallback(std::string_view key, bool redis_failed) {
+  if (redis_failed && !in_fallback_.exchange(true))
     log::warn("rate limit falling back to local limits: Redis unreachable",
               {{"local_per_minute", std::max(1, options_.per_minute / std::max(1, options_.expected_instances))}});
   Decision d = local_.check(key, now_ms());
@@ -87,19 +88,45 @@ Decision Limiter::fallback(std::string_view key) {
 }
 
 struct Limiter::Waiter {
-  Waiter(boost::asio::any_io_executor ex, std::string k) : key(std::move(k)), wake(std::move(ex)) {}
+  Waiter(boost::asio::any_io_executor ex, std::string k, cache::Clock::time_point d)
+      : key(std::move(k)), deadline(d), wake(std::move(ex)) {}
   std::string key;
-  std::optional<Decision> decision;  // set by the flush before it wakes the waiter
+  const cache::Clock::time_point deadline;
   boost::asio::steady_timer wake;
+
+  // The flush (on another executor) sets the decision; the waiter, woken by the flush or by
+  // its own timer, takes it or gives up on it. Whichever comes first wins, under `mu`.
+  std::mutex mu;
+  std::optional<Decision> decision;
+  bool gave_up = false;
+
+  /// False when the waiter gave up already (its decision is made elsewhere).
+  bool wants_decision() {
+    std::lock_guard lock(mu);
+    return !gave_up;
+  }
+  void decide(const Decision& d) {
+    std::lock_guard lock(mu);
+    if (!gave_up) decision = d;
+  }
+  std::optional<Decision> take_or_give_up() {
+    std::lock_guard lock(mu);
+    if (!decision) gave_up = true;
+    return decision;
+  }
 };
 
 // The waiter's timer runs on the executor of the request's coroutine, and the flush wakes it by
 // posting the cancel there: on a connection's strand (or the one thread) that cancel runs only
 // after the coroutine has started its wait, so a wake-up can never come too early.
-boost::asio::awaitable<Decision> Limiter::check(std::string key) {
+boost::asio::awaitable<Decision> Limiter::check(std::string key, cache::Clock::time_point deadline) {
+  const auto now = cache::Clock::now();
+  // Due already: Redis would not be asked anyway (RedisClient::until), so skip the queue.
+  if (now >= deadline) co_return fallback(key, /*redis_failed=*/false);
   auto ex = co_await boost::asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter>(ex, std::move(key));
-  waiter->wake.expires_after(kWaitBackstop);
+  auto waiter = std::make_shared<Waiter>(ex, std::move(key), deadline);
+  const bool deadline_first = deadline - now < kWaitBackstop;
+  waiter->wake.expires_at(deadline_first ? deadline : now + kWaitBackstop);
   bool start_flush = false;
   {
     std::lock_guard lock(mu_);
@@ -111,11 +138,10 @@ boost::asio::awaitable<Decision> Limiter::check(std::string key) {
   if (start_flush) boost::asio::co_spawn(ex, flush(), boost::asio::detached);
   boost::system::error_code ec;
   co_await waiter->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  if (!waiter->decision) {
-    log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
-    co_return fallback(waiter->key);
-  }
-  co_return *waiter->decision;
+  if (auto decided = waiter->take_or_give_up()) co_return *decided;
+  if (deadline_first) co_return fallback(waiter->key, /*redis_failed=*/false);
+  log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
+  co_return fallback(waiter->key);
 }
 
 boost::asio::awaitable<void> Limiter::flush() {
@@ -139,12 +165,25 @@ boost::asio::awaitable<void> Limiter::flush() {
 boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
   std::vector<std::string> keys;
   keys.reserve(batch.size());
-  for (const auto& w : batch) keys.push_back(options_.key_prefix + w->key);
+  auto latest = cache::Clock::time_point::min();
+  for (const auto& w : batch) {
+    keys.push_back(options_.key_prefix + w->key);
+    latest = std::max(latest, w->deadline);
+  }
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
-  auto reply = co_await redis_.eval(script_, std::move(keys), std::move(args));
+  // Nobody waits for the answer past the latest deadline of the batch.
+  auto reply = co_await redis_.until(latest).eval(script_, std::move(keys), std::move(args));
+  if (!reply && reply.error().reason == "deadline") {
+    // Every check of the batch is due: each decides locally (most have already, on their own
+    // timers), like a Redis error but without declaring Redis unreachable.
+    for (auto& w : batch)
+      if (w->wants_decision()) w->decide(fallback(w->key, /*redis_failed=*/false));
+    co_return;
+  }
   if (!reply || !reply->is_array() || reply->elements().size() != 4 * batch.size()) {
     if (reply) log::warn("rate limit script failed", {{"reply", reply->debug_string()}});
-    for (auto& w : batch) w->decision = fallback(w->key);
+    for (auto& w : batch)
+      if (w->wants_decision()) w->decide(fallback(w->key));
     co_return;
   }
   if (in_fallback_.exchange(false)) log::info("rate limit shared through Redis again");
@@ -158,7 +197,7 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
     d.reset_after = Millis(e[4 * i + 3].as_integer());
     d.shared = true;
     decisions().with({"redis", d.allowed ? "allowed" : "denied"}).inc();
-    batch[i]->decision = d;
+    batch[i]->decide(d);
   }
 }
 
@@ -175,7 +214,7 @@ http::Middleware middleware(Limiter& limiter, ClientKey client_key) {
                                                        const http::Next& next) -> boost::asio::awaitable<http::Response> {
     if (!req.path().starts_with("/api/")) co_return co_await next(req);
     std::string key = client_key(req);
-    Decision d = co_await limiter.check(std::move(key));
+    Decision d = co_await limiter.check(std::move(key), req.context.deadline);
     http::Response res;
     if (d.allowed) {
       res = co_await next(req);

@@ -13,6 +13,12 @@
 // by the expected instance count (RATE_LIMIT_LOCAL_FALLBACK), logs the switch once each way,
 // and counts the decisions in ratelimit_decisions_total{source="local"}. It never fails open
 // silently and never answers 500.
+//
+// The request's deadline: a check whose request is already due is decided by the LocalLimiter
+// at once, as if Redis had failed (without switching the instance to fallback or warning: Redis
+// is fine), and so is a check whose deadline passes while its batch is on its way to Redis.
+// Such a request may then be counted by both Redis and the local limiter; it is being answered
+// 504 anyway. A batch's script call gives up at the latest deadline among its checks.
 
 #include <utility>
 
@@ -42,8 +48,10 @@ class Limiter {
  public:
   /// `redis` must outlive the limiter. Thread-safe.
   Limiter(cache::RedisClient& redis, LimiterOptions options);
-  /// Decides one request of client `key` (e.g. "user:<id>" or "addr:<ip>").
-  boost::asio::awaitable<Decision> check(std::string key);
+  /// Decides one request of client `key` (e.g. "user:<id>" or "addr:<ip>") by `deadline`
+  /// (the request's, http::RequestContext::deadline; none when left out).
+  boost::asio::awaitable<Decision> check(std::string key,
+                                         cache::Clock::time_point deadline = cache::Clock::time_point::max());
   bool in_fallback() const { return in_fallback_.load(); }
 
  private:
@@ -52,7 +60,9 @@ class Limiter {
   /// Sends queued checks, a batch at a time, until the queue is empty.
   boost::asio::awaitable<void> flush();
   boost::asio::awaitable<void> decide(Batch& batch);
-  Decision fallback(std::string_view key);
+  /// The LocalLimiter's decision. `redis_failed`: Redis could not decide (switches the
+  /// instance to fallback, logged once), as opposed to the request running out of time.
+  Decision fallback(std::string_view key, bool redis_failed = true);
 
   cache::RedisClient& redis_;
   LimiterOptions options_;

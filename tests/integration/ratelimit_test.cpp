@@ -140,6 +140,73 @@ TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {
   dead.stop();
 }
 
+// A request already due is decided by the local share at once, as when Redis fails, but
+// Redis is neither asked nor declared unreachable.
+TEST(SharedRateLimit, a_check_whose_request_is_due_is_decided_locally_without_asking_redis) {
+  Loop loop;
+  cache::RedisClient c(loop.io, redis_settings(), "rl-due");
+  c.start();
+  ASSERT_TRUE(wait_connected(c));
+  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+  const double before = redis_commands_ok("rl-due");
+  int allowed = 0;
+  for (int i = 0; i < 8; ++i) {
+    Decision d = loop.run(l.check("addr:10.0.0.11", cache::Clock::now() - 1ms));
+    EXPECT_FALSE(d.shared);
+    if (d.allowed) ++allowed;
+  }
+  EXPECT_EQ(allowed, 5);  // the local share: 10 per minute over 2 expected instances
+  EXPECT_EQ(redis_commands_ok("rl-due") - before, 0);
+  EXPECT_FALSE(l.in_fallback()) << "Redis is fine; the requests were late";
+  c.stop();
+}
+
+// Redis slower than the request's budget: the check does not wait for it past the deadline.
+TEST(SharedRateLimit, a_check_whose_deadline_passes_while_redis_is_slow_is_decided_locally) {
+  Loop loop;
+  cache::RedisClient c(loop.io, redis_settings(), "rl-slow");
+  c.start();
+  ASSERT_TRUE(wait_connected(c));
+  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+  // BLPOP holds up every later reply on this connection for 0.8 s (the command timeout is 1 s).
+  auto blocking = asio::co_spawn(
+      loop.io,
+      [&c]() -> asio::awaitable<bool> {
+        auto r = co_await c.command(cache::cmd("BLPOP", "test:rl:" + ids::uuid_v7() + ":empty", "0.8"));
+        co_return r.ok();
+      },
+      asio::use_future);
+  const auto started = cache::Clock::now();
+  Decision d = loop.run(l.check("addr:10.0.0.12", started + 150ms));
+  const auto took = cache::Clock::now() - started;
+  EXPECT_FALSE(d.shared);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_LT(took, 600ms) << "it waited for Redis past the request's deadline";
+  EXPECT_FALSE(l.in_fallback());
+  EXPECT_TRUE(blocking.get());
+  // Redis answers again: shared decisions come back.
+  EXPECT_TRUE(loop.run(l.check("addr:10.0.0.12", cache::Clock::now() + 1s)).shared);
+  c.stop();
+}
+
+TEST(SharedRateLimit, middleware_checks_within_the_request_deadline) {
+  Loop loop;
+  cache::RedisClient c(loop.io, redis_settings(), "rl-mw-due");
+  c.start();
+  ASSERT_TRUE(wait_connected(c));
+  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+  auto mw = middleware(l);
+  http::Next ok = [](http::Request&) -> asio::awaitable<http::Response> { co_return http::Response{}; };
+  http::Request req;
+  req.target = "/api/v1/products";
+  req.remote_addr = "192.0.2.8";
+  req.context.deadline = cache::Clock::now() - 1ms;
+  auto r = loop.run(mw(req, ok));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("RateLimit-Limit").value_or(""), "5") << "the local share decided";
+  c.stop();
+}
+
 TEST(SharedRateLimit, middleware_answers_429_envelope_with_headers) {
   Loop loop;
   cache::RedisClient c(loop.io, redis_settings(), "rl-mw");

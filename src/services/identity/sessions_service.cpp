@@ -49,7 +49,7 @@ SessionsService::SessionsService(UserStore& users, RefreshTokens& tokens, auth::
 asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::string password,
                                                      std::string client_address, Deadline deadline) {
   LoginOutcome out;
-  const auto wait = co_await throttle_.attempt(email, client_address);
+  const auto wait = co_await throttle_.attempt(email, client_address, deadline);
   if (wait.count() > 0) {
     logins_.with({"rate_limited"}).inc();
     out.refused = Error{ErrorCode::rate_limited, "too many failed logins; try again later"};

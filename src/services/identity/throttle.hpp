@@ -17,7 +17,8 @@
 // counter.
 //
 // Redis down: the same counters kept in this process (always updated alongside Redis), so
-// throttling degrades to per-instance limits — never to no limit.
+// throttling degrades to per-instance limits — never to no limit. A request whose deadline
+// has passed is decided the same way, by this instance's counters, without asking Redis.
 
 #include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
@@ -80,10 +81,15 @@ class LoginThrottle {
   LoginThrottle(cache::RedisClient& redis, ThrottleLimits limits);
 
   /// Counts a login attempt for (account, address), or refuses it: the wait until a
-  /// counter frees up (> 0) when it is over a limit, 0 when the attempt may go ahead.
-  asio::awaitable<std::chrono::seconds> attempt(std::string account, std::string address);
+  /// counter frees up (> 0) when it is over a limit, 0 when the attempt may go ahead. Redis is
+  /// asked within `deadline` (the request's); past it, as when Redis fails, the local
+  /// counters decide.
+  asio::awaitable<std::chrono::seconds> attempt(std::string account, std::string address,
+                                                cache::Clock::time_point deadline);
   /// The password was right: take the attempt back, clear account+address, remember the
-  /// address for this account.
+  /// address for this account. This and abandoned() are not bound by the request's deadline
+  /// (only by REDIS_COMMAND_TIMEOUT), like a ROLLBACK: skipping them would leave an attempt
+  /// counted that never checked a password.
   asio::awaitable<void> succeeded(std::string account, std::string address);
   /// The attempt ended without checking the password (server busy): take it back.
   asio::awaitable<void> abandoned(std::string account, std::string address);

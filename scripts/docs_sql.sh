@@ -7,9 +7,10 @@ docs_sql() {
   local log=$VAR_ROOT/docs/build.log bin=$REPO/build/release/bin/mercato-catalog out=$REPO/docs/sql/catalog.sql
   build_preset release "$log" mercato-catalog || die "the build failed (log: $(rel "$log"))"
   mkdir -p "$(dirname "$out")"
-  python3 "$REPO/scripts/sql_listing.py" render "$bin" > "$out.tmp" && mv "$out.tmp" "$out" || {
+  if ! python3 "$REPO/scripts/sql_listing.py" render "$bin" > "$out.tmp"; then
     rm -f "$out.tmp"
     die "could not list the catalog's statements"
-  }
+  fi
+  mv "$out.tmp" "$out" || die "cannot write $(rel "$out")"
   say "wrote $(rel "$out") ($(grep -c '^-- name: ' "$out") statements)"
 }

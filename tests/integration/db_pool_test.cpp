@@ -90,15 +90,19 @@ TEST_F(DbPool, waiting_past_the_deadline_is_pool_exhausted) {
 TEST_F(DbPool, waiters_are_served_first_come_first_served) {
   db.sql("CREATE TABLE served (seq serial, waiter int)");
   Pool pool(loop.io, settings(1, 1), "dbtest_fifo");
-  auto holder = loop.start(pool.query("SELECT pg_sleep(0.3)"));
-  while (pool.stats().busy < 1) std::this_thread::sleep_for(1ms);
+  // The only connection stays taken until every waiter has queued (a timed holder could
+  // finish first on a loaded machine, and the spin below would never end).
+  auto holder = loop.wait(pool.begin());
+  ASSERT_TRUE(holder) << holder.error().message;
   std::vector<std::future<Result<QueryResult>>> waiters;
   for (int i = 1; i <= 4; ++i) {
-    // The only connection is busy, so each caller queues; start the next once it has.
-    while (pool.stats().waiting < i - 1) std::this_thread::sleep_for(1ms);
+    // Each caller queues; start the next once it has.
     waiters.push_back(loop.start(pool.query("INSERT INTO served (waiter) VALUES ($1)", params(i), 5s)));
+    const auto limit = Clock::now() + 5s;
+    while (pool.stats().waiting < i && Clock::now() < limit) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(pool.stats().waiting, i);
   }
-  EXPECT_TRUE(Loop::get(std::move(holder)));
+  EXPECT_TRUE(loop.wait(holder->commit()));
   for (auto& w : waiters) EXPECT_TRUE(Loop::get(std::move(w)));
   // One connection, so the server saw the inserts in the order the pool handed it out.
   EXPECT_EQ(db.scalar("SELECT string_agg(waiter::text, ',' ORDER BY seq) FROM served"), "1,2,3,4");

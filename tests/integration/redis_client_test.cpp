@@ -336,7 +336,9 @@ TEST_F(RedisClientTest, until_a_spent_deadline_fails_at_once_and_sends_nothing) 
 
     auto read = co_await client_.command(cmd("EXISTS", key("never")));
     EXPECT_TRUE(read.ok());
-    if (read) EXPECT_EQ(read->as_integer(), 0) << "nothing was sent";
+    if (read) {
+      EXPECT_EQ(read->as_integer(), 0) << "nothing was sent";
+    }
   });
   EXPECT_EQ(family.with({"itest", "ok"}).value() - ok_before, 1) << "only the EXISTS went to Redis";
 }

@@ -27,35 +27,19 @@ asio::awaitable<std::vector<Result<QueryResult>>> Pool::pipeline(std::vector<Sta
   return run_pipeline(std::move(statements), timeout);
 }
 
-namespace {
-
-// What a failure means to a caller with a request deadline: when the request's deadline (not
-// the call's own timeout) is what ran out, the request is due, whichever step was waiting.
-bool request_ran_out(const Error& e, Clock::time_point own, Clock::time_point request) {
-  return request <= own && (e.reason == reason::timeout || e.reason == reason::pool_exhausted);
-}
-
-}  // namespace
-
 asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Duration> timeout,
                                                Clock::time_point request_deadline) {
   auto core = core_;
-  const auto started = Clock::now();
-  if (started >= request_deadline) co_return deadline_error();
-  const auto own = core->deadline_after(timeout);
-  const auto deadline = std::min(own, request_deadline);
+  const auto budget = core->budget(timeout, request_deadline);
+  if (budget.started >= request_deadline) co_return deadline_error();
   if (auto resolved = core->resolve(st); !resolved) {
-    core->record_failure(resolved.error(), started);
+    core->record_failure(resolved.error(), budget.started);
     co_return std::move(resolved).error();
   }
-  auto lease = co_await core->acquire(deadline);
-  if (!lease) {
-    core->record_failure(lease.error(), started);
-    if (request_ran_out(lease.error(), own, request_deadline)) co_return deadline_error();
-    co_return std::move(lease).error();
-  }
-  auto r = co_await core->run(**lease, st, started, deadline);
-  if (!r && request_ran_out(r.error(), own, request_deadline)) co_return deadline_error();
+  auto lease = co_await core->acquire(budget);
+  if (!lease) co_return std::move(lease).error();
+  auto r = co_await core->run(**lease, st, budget.started, budget.ends());
+  if (!r) co_return budget.explain(std::move(r).error());
   co_return r;
 }
 
@@ -63,26 +47,20 @@ asio::awaitable<std::vector<Result<QueryResult>>> Pool::run_pipeline(std::vector
                                                                      std::optional<Duration> timeout,
                                                                      Clock::time_point request_deadline) {
   auto core = core_;
-  const auto started = Clock::now();
+  const auto budget = core->budget(timeout, request_deadline);
   if (sts.empty()) co_return std::vector<Result<QueryResult>>{};
-  if (started >= request_deadline) co_return failed_results(sts.size(), deadline_error());
-  const auto own = core->deadline_after(timeout);
-  const auto deadline = std::min(own, request_deadline);
+  if (budget.started >= request_deadline) co_return failed_results(sts.size(), deadline_error());
   for (auto& st : sts) {
     if (auto resolved = core->resolve(st); !resolved) {
-      core->record_failure(resolved.error(), started);
+      core->record_failure(resolved.error(), budget.started);
       co_return failed_results(sts.size(), resolved.error());
     }
   }
-  auto lease = co_await core->acquire(deadline);
-  if (!lease) {
-    core->record_failure(lease.error(), started);
-    if (request_ran_out(lease.error(), own, request_deadline)) co_return failed_results(sts.size(), deadline_error());
-    co_return failed_results(sts.size(), lease.error());
-  }
-  auto results = co_await core->run_pipeline(**lease, sts, started, deadline);
+  auto lease = co_await core->acquire(budget);
+  if (!lease) co_return failed_results(sts.size(), lease.error());
+  auto results = co_await core->run_pipeline(**lease, sts, budget.started, budget.ends());
   for (auto& r : results)
-    if (!r && request_ran_out(r.error(), own, request_deadline)) r = deadline_error();
+    if (!r) r = budget.explain(std::move(r).error());
   co_return results;
 }
 
@@ -93,21 +71,12 @@ asio::awaitable<Result<Transaction>> Pool::begin(std::optional<Duration> timeout
 asio::awaitable<Result<Transaction>> Pool::begin_until(std::optional<Duration> timeout,
                                                        Clock::time_point request_deadline) {
   auto core = core_;
-  const auto started = Clock::now();
-  if (started >= request_deadline) co_return deadline_error();
-  const auto own = core->deadline_after(timeout);
-  const auto deadline = std::min(own, request_deadline);
-  auto lease = co_await core->acquire(deadline);
-  if (!lease) {
-    core->record_failure(lease.error(), started);
-    if (request_ran_out(lease.error(), own, request_deadline)) co_return deadline_error();
-    co_return std::move(lease).error();
-  }
-  auto begun = co_await core->run(**lease, Statement::text("BEGIN"), started, deadline);
-  if (!begun) {
-    if (request_ran_out(begun.error(), own, request_deadline)) co_return deadline_error();
-    co_return std::move(begun).error();
-  }
+  const auto budget = core->budget(timeout, request_deadline);
+  if (budget.started >= request_deadline) co_return deadline_error();
+  auto lease = co_await core->acquire(budget);
+  if (!lease) co_return std::move(lease).error();
+  auto begun = co_await core->run(**lease, Statement::text("BEGIN"), budget.started, budget.ends());
+  if (!begun) co_return budget.explain(std::move(begun).error());
   co_return Transaction(core, std::move(*lease), request_deadline);
 }
 

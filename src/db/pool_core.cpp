@@ -41,6 +41,11 @@ std::vector<Result<QueryResult>> failed_results(std::size_t n, const Error& e) {
   return out;
 }
 
+Error CallBudget::explain(Error e) const {
+  if (request <= own && (e.reason == reason::timeout || e.reason == reason::pool_exhausted)) return deadline_error();
+  return e;
+}
+
 Lease& Lease::operator=(Lease&& o) noexcept {
   if (this != &o) {
     release();
@@ -124,6 +129,15 @@ asio::awaitable<Result<Lease>> PoolCore::acquire(Clock::time_point deadline) {
     if (grant->conn) co_return Lease(self, std::move(grant->conn));
     co_return co_await open_new(deadline);
   }
+}
+
+asio::awaitable<Result<Lease>> PoolCore::acquire(const CallBudget& budget) {
+  auto lease = co_await acquire(budget.ends());
+  if (!lease) {
+    record_failure(lease.error(), budget.started);
+    co_return budget.explain(std::move(lease).error());
+  }
+  co_return lease;
 }
 
 asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
@@ -282,6 +296,11 @@ void PoolCore::record(std::string_view result, Clock::time_point started) {
 
 Clock::time_point PoolCore::deadline_after(std::optional<Duration> timeout) const {
   return Clock::now() + (timeout ? *timeout : settings_.query_timeout);
+}
+
+CallBudget PoolCore::budget(std::optional<Duration> timeout, Clock::time_point request) const {
+  const auto now = Clock::now();
+  return {now, now + (timeout ? *timeout : settings_.query_timeout), request};
 }
 
 bool PoolCore::healthy() const {

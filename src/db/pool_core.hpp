@@ -4,6 +4,7 @@
 // through a shared_ptr, so a Lease that outlives its Pool (a coroutine frame destroyed with
 // the io_context) still has somewhere to go back to.
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -52,6 +53,17 @@ class Lease {
 /// `n` copies of one error: the results of a pipeline that never ran.
 std::vector<Result<QueryResult>> failed_results(std::size_t n, const Error& e);
 
+/// One call's time limits: `own` from its timeout (DB_QUERY_TIMEOUT when none), `request` the
+/// deadline of the request it works for (Pool::until; time_point::max() when none).
+struct CallBudget {
+  Clock::time_point started, own, request;
+  /// When the call gives up: whichever limit comes first.
+  Clock::time_point ends() const { return std::min(own, request); }
+  /// `e` as the caller should see it: when the request's deadline, not the call's own
+  /// timeout, is what ran out, the request is due (deadline_error()), whichever step waited.
+  Error explain(Error e) const;
+};
+
 struct PoolStats {
   int idle = 0;
   int busy = 0;     // handed out or being opened
@@ -67,6 +79,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   /// open, else the first to be given back (FIFO). connection_error() when it cannot connect,
   /// pool_exhausted_error() when the deadline passes in the queue.
   asio::awaitable<Result<Lease>> acquire(Clock::time_point deadline);
+  /// acquire() within `budget`; a failure is recorded in the metrics and explained.
+  asio::awaitable<Result<Lease>> acquire(const CallBudget& budget);
   void give_back(std::unique_ptr<Connection> conn);
   /// Closes idle connections now and every other one when it comes back.
   void close();
@@ -84,6 +98,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   void record_failure(const Error& e, Clock::time_point started);
 
   Clock::time_point deadline_after(std::optional<Duration> timeout) const;
+  /// The budget of a call starting now with `timeout` for a request due at `request`.
+  CallBudget budget(std::optional<Duration> timeout, Clock::time_point request) const;
   /// False for a few seconds after a connection attempt failed (replica selection).
   bool healthy() const;
   PoolStats stats() const;

@@ -44,31 +44,27 @@ asio::awaitable<std::vector<Result<QueryResult>>> Transaction::pipeline(std::vec
 
 asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout, bool bounded) {
   if (!lease_) co_return finished_error();
-  const auto started = Clock::now();
-  const auto ceiling = bounded ? deadline_ : Clock::time_point::max();
-  if (started >= ceiling) co_return deadline_error();
+  const auto budget = core_->budget(timeout, bounded ? deadline_ : Clock::time_point::max());
+  if (budget.started >= budget.request) co_return deadline_error();
   if (auto resolved = core_->resolve(st); !resolved) co_return std::move(resolved).error();
-  const auto own = core_->deadline_after(timeout);
-  auto r = co_await core_->run(*lease_, st, started, std::min(own, ceiling));
-  if (!r && ceiling <= own && r.error().reason == reason::timeout) co_return deadline_error();
+  auto r = co_await core_->run(*lease_, st, budget.started, budget.ends());
+  if (!r) co_return budget.explain(std::move(r).error());
   co_return r;
 }
 
 asio::awaitable<std::vector<Result<QueryResult>>> Transaction::run_pipeline(std::vector<Statement> sts,
                                                                             std::optional<Duration> timeout) {
   if (!lease_) co_return failed_results(sts.size(), finished_error());
-  const auto started = Clock::now();
-  if (started >= deadline_) co_return failed_results(sts.size(), deadline_error());
+  const auto budget = core_->budget(timeout, deadline_);
+  if (budget.started >= deadline_) co_return failed_results(sts.size(), deadline_error());
   for (auto& st : sts) {
     if (auto resolved = core_->resolve(st); !resolved) {
       co_return failed_results(sts.size(), resolved.error());
     }
   }
-  const auto own = core_->deadline_after(timeout);
-  auto results = co_await core_->run_pipeline(*lease_, sts, started, std::min(own, deadline_));
-  if (deadline_ <= own)
-    for (auto& r : results)
-      if (!r && r.error().reason == reason::timeout) r = deadline_error();
+  auto results = co_await core_->run_pipeline(*lease_, sts, budget.started, budget.ends());
+  for (auto& r : results)
+    if (!r) r = budget.explain(std::move(r).error());
   co_return results;
 }
 

@@ -1,11 +1,16 @@
 #pragma once
-// Small timing helpers shared by the two clients that poll identity in the background
-// (JwksClient for keys, RevocationFeed for revoked users).
+// What the two clients that poll identity in the background (JwksClient for keys,
+// RevocationFeed for revoked users) share: where identity is, one GET tried on each of its
+// instances in turn, and small timing helpers.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -13,9 +18,38 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/config.hpp"
+#include "core/log.hpp"
+
+namespace mercato::http {
+class Client;
+}
+
 namespace mercato::auth::poll {
 
 namespace asio = boost::asio;
+
+/// Where a poller reaches identity: its instances (tried in order), the path it GETs, and
+/// the timeout of each try. The pollers' Options extend it with their own periods.
+struct IdentityEndpoint {
+  std::vector<config::HostPort> upstreams;  // identity instances, tried in order
+  std::string path;
+  std::chrono::milliseconds timeout{1000};
+
+  /// Identity's instances from USER_SERVICE; the timeout UPSTREAM_TIMEOUT, at most `cap`.
+  void use_settings(const config::Settings& s, std::chrono::milliseconds cap);
+};
+
+/// What a poller does with a 200 answer of `from`: true when the body was usable, which ends
+/// the round; false tries the next instance.
+using AnswerUse = std::function<bool(const config::HostPort& from, const std::string& body)>;
+
+/// GETs `endpoint.path` (JSON) from each instance in turn until `use` takes an answer; false
+/// when none did. A failed try is logged at debug (refused connections are normal while
+/// identity starts), an error status at `status_level`, both as "<what> fetch ...".
+/// `client`, `endpoint` and `use` must outlive the call (name `use` before the co_await).
+asio::awaitable<bool> get_first(http::Client& client, const IdentityEndpoint& endpoint, std::string_view what,
+                                log::Level status_level, const AnswerUse& use);
 
 /// Milliseconds on the steady clock: comparable only with other values of this function.
 inline std::int64_t steady_ms() {

@@ -30,8 +30,7 @@ using poll::steady_ms;
 
 JwksClient::Options JwksClient::options_from(const config::Settings& s) {
   Options o;
-  o.upstreams = s.user_service;
-  o.timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, std::chrono::milliseconds(2000));
+  o.use_settings(s, o.timeout);
   return o;
 }
 
@@ -93,40 +92,29 @@ asio::awaitable<bool> JwksClient::fetch() {
     std::atomic<bool>& flag;
     ~Done() { flag = false; }
   } done{fetching_};
-  for (const auto& address : options_.upstreams) {
-    http::ClientRequest req;
-    req.target = options_.path;
-    req.headers = {{"Accept", "application/json"}};
-    auto res = co_await client_->send(client_->upstream(address), req, Clock::now() + options_.timeout);
-    if (!res) {
-      log::debug("JWKS fetch failed", {{"host", address.host}, {"error", res.error().message}});
-      continue;
-    }
-    if (res->status != 200) {
-      log::warn("JWKS fetch answered with an error status", {{"host", address.host}, {"status", res->status}});
-      continue;
-    }
+  const poll::AnswerUse use = [this](const config::HostPort& from, const std::string& body) {
     std::vector<std::string> ignored;
-    auto set = parse_jwks(res->body, &ignored);
+    auto set = parse_jwks(body, &ignored);
     for (const auto& kid : ignored) {
       std::lock_guard lock(warned_mu_);
       if (std::find(warned_kids_.begin(), warned_kids_.end(), kid) != warned_kids_.end()) continue;
       if (warned_kids_.size() < 100) warned_kids_.push_back(kid);
-      log::warn("JWKS key ignored: its kid is not the thumbprint of its key", {{"host", address.host}, {"kid", kid}});
+      log::warn("JWKS key ignored: its kid is not the thumbprint of its key", {{"host", from.host}, {"kid", kid}});
     }
     if (set) *set = set->without_expired(unix_now_s());
     if (!set || set->empty()) {
-      log::warn("JWKS fetch returned no usable key", {{"host", address.host}});
-      continue;
+      log::warn("JWKS fetch returned no usable key", {{"host", from.host}});
+      return false;
     }
     const auto before = keys_.load();
     if (before->size() != set->size() ||
         !std::equal(set->entries().begin(), set->entries().end(), before->entries().begin()))
       log::info("token keys fetched", {{"keys", set->size()}});
     keys_.store(std::make_shared<const KeySet>(std::move(*set)));
-    co_return true;
-  }
-  co_return false;
+    return true;
+  };
+  const bool fetched = co_await poll::get_first(*client_, options_, "JWKS", log::Level::warn, use);
+  co_return fetched;
 }
 
 void JwksClient::drop_expired(std::int64_t now) {

@@ -25,6 +25,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "auth/identity_poll.hpp"
 #include "auth/key_source.hpp"
 #include "core/config.hpp"
 
@@ -36,10 +37,8 @@ namespace mercato::auth {
 
 class JwksClient : public KeySource, public std::enable_shared_from_this<JwksClient> {
  public:
-  struct Options {
-    std::vector<config::HostPort> upstreams;  // identity instances, tried in order
-    std::string path = "/api/v1/.well-known/jwks.json";
-    std::chrono::milliseconds timeout{2000};
+  struct Options : poll::IdentityEndpoint {
+    Options() : IdentityEndpoint{{}, "/api/v1/.well-known/jwks.json", std::chrono::milliseconds(2000)} {}
     std::chrono::milliseconds min_refetch{5000};
     std::chrono::milliseconds refresh_every{60000};
   };

@@ -26,8 +26,7 @@ using poll::steady_ms;
 
 RevocationFeed::Options RevocationFeed::options_from(const config::Settings& s) {
   Options o;
-  o.upstreams = s.user_service;
-  o.timeout = std::min<milliseconds>(s.upstream_timeout, milliseconds(1000));
+  o.use_settings(s, o.timeout);
   return o;
 }
 
@@ -69,28 +68,22 @@ void RevocationFeed::start() {
 
 asio::awaitable<bool> RevocationFeed::fetch() {
   const auto epoch = epoch_.load();
-  for (const auto& address : options_.upstreams) {
-    http::ClientRequest req;
-    req.target = options_.path;
-    req.headers = {{"Accept", "application/json"}};
-    auto res = co_await client_->send(client_->upstream(address), req, Clock::now() + options_.timeout);
-    if (!res || res->status != 200) {
-      log::debug("revocation list fetch failed",
-                 {{"host", address.host}, {"error", res ? std::to_string(res->status) : res.error().message}});
-      continue;
-    }
-    auto snap = parse_revocations(res->body);
+  const poll::AnswerUse use = [this, epoch](const config::HostPort& from, const std::string& body) {
+    auto snap = parse_revocations(body);
     if (!snap) {
-      log::warn("identity's revocation list is malformed", {{"host", address.host}, {"error", snap.error().message}});
-      continue;
+      log::warn("identity's revocation list is malformed", {{"host", from.host}, {"error", snap.error().message}});
+      return false;
     }
     list_->merge(*snap, unix_now());
     last_ok_ms_ = steady_ms();
     if (failures_.exchange(0) > 0) log::info("revocation list fetched again", {{"entries", list_->size()}});
     // A reconnect during the fetch may have lost messages the answer predates.
     if (epoch_.load() == epoch) list_->set_current(true);
-    co_return true;
-  }
+    return true;
+  };
+  // Debug only: while identity is away the loop polls every second and warns below.
+  const bool fetched = co_await poll::get_first(*client_, options_, "revocation list", log::Level::debug, use);
+  if (fetched) co_return true;
   // Say it once, then every 20th time: identity starting late is normal.
   if (failures_++ % 20 == 0) log::warn("cannot fetch the revocation list from identity", {{"failures", failures_.load()}});
   co_return false;

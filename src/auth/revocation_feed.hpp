@@ -32,6 +32,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "auth/identity_poll.hpp"
 #include "auth/revocations.hpp"
 #include "core/config.hpp"
 
@@ -43,10 +44,8 @@ namespace mercato::auth {
 
 class RevocationFeed : public std::enable_shared_from_this<RevocationFeed> {
  public:
-  struct Options {
-    std::vector<config::HostPort> upstreams;  // identity instances, tried in order
-    std::string path = "/internal/v1/revocations";
-    std::chrono::milliseconds timeout{1000};
+  struct Options : poll::IdentityEndpoint {
+    Options() : IdentityEndpoint{{}, "/internal/v1/revocations", std::chrono::milliseconds(1000)} {}
     std::chrono::milliseconds resync_every{60000};
     std::chrono::milliseconds poll_while_deaf{1000};
   };

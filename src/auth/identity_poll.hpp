@@ -40,6 +40,14 @@ struct IdentityEndpoint {
   void use_settings(const config::Settings& s, std::chrono::milliseconds cap);
 };
 
+/// A poller's `Options` (an IdentityEndpoint): its defaults, with instances and timeout from `s`.
+template <class Options>
+Options options_from(const config::Settings& s) {
+  Options o;
+  o.use_settings(s, o.timeout);  // the default timeout is the cap
+  return o;
+}
+
 /// What a poller does with a 200 answer of `from`: true when the body was usable, which ends
 /// the round; false tries the next instance.
 using AnswerUse = std::function<bool(const config::HostPort& from, const std::string& body)>;

@@ -28,12 +28,6 @@ using poll::sleep_for;
 using poll::steady_ms;
 }  // namespace
 
-JwksClient::Options JwksClient::options_from(const config::Settings& s) {
-  Options o;
-  o.use_settings(s, o.timeout);
-  return o;
-}
-
 std::shared_ptr<JwksClient> JwksClient::create(asio::io_context& io, Options options) {
   return std::shared_ptr<JwksClient>(new JwksClient(io, std::move(options)));
 }

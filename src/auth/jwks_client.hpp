@@ -42,7 +42,7 @@ class JwksClient : public KeySource, public std::enable_shared_from_this<JwksCli
     std::chrono::milliseconds min_refetch{5000};
     std::chrono::milliseconds refresh_every{60000};
   };
-  static Options options_from(const config::Settings& s);
+  static Options options_from(const config::Settings& s) { return poll::options_from<Options>(s); }
 
   /// Must be destroyed before `io`.
   static std::shared_ptr<JwksClient> create(asio::io_context& io, Options options);

@@ -24,12 +24,6 @@ using poll::sleep_for;
 using poll::steady_ms;
 }  // namespace
 
-RevocationFeed::Options RevocationFeed::options_from(const config::Settings& s) {
-  Options o;
-  o.use_settings(s, o.timeout);
-  return o;
-}
-
 std::shared_ptr<RevocationFeed> RevocationFeed::create(asio::io_context& io, Options options,
                                                        std::shared_ptr<RevocationList> list) {
   std::shared_ptr<RevocationFeed> feed(new RevocationFeed(io, std::move(options), list));

@@ -49,7 +49,7 @@ class RevocationFeed : public std::enable_shared_from_this<RevocationFeed> {
     std::chrono::milliseconds resync_every{60000};
     std::chrono::milliseconds poll_while_deaf{1000};
   };
-  static Options options_from(const config::Settings& s);
+  static Options options_from(const config::Settings& s) { return poll::options_from<Options>(s); }
 
   /// Registers itself as `list`'s resync. Must be destroyed before `io`.
   static std::shared_ptr<RevocationFeed> create(asio::io_context& io, Options options,

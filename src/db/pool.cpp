@@ -11,22 +11,6 @@ Pool::~Pool() { core_->close(); }
 
 void Pool::prepare(std::string name, std::string sql) { core_->prepare(std::move(name), std::move(sql)); }
 
-// query/execute are plain functions that copy their arguments before the coroutine starts,
-// so a caller may pass a temporary string_view and await later.
-asio::awaitable<Result<QueryResult>> Pool::query(std::string_view sql, Params params, std::optional<Duration> timeout) {
-  return run(Statement::text(std::string(sql), std::move(params)), timeout);
-}
-
-asio::awaitable<Result<QueryResult>> Pool::execute(std::string_view name, Params params,
-                                                   std::optional<Duration> timeout) {
-  return run(Statement::prepared(std::string(name), std::move(params)), timeout);
-}
-
-asio::awaitable<std::vector<Result<QueryResult>>> Pool::pipeline(std::vector<Statement> statements,
-                                                                 std::optional<Duration> timeout) {
-  return run_pipeline(std::move(statements), timeout);
-}
-
 asio::awaitable<Result<QueryResult>> Pool::run(Statement st, std::optional<Duration> timeout,
                                                Clock::time_point request_deadline) {
   auto core = core_;

@@ -29,12 +29,15 @@
 #include "db/pool_core.hpp"
 #include "db/result.hpp"
 #include "db/statement.hpp"
+#include "db/statement_calls.hpp"
 #include "db/transaction.hpp"
 
 namespace mercato::db {
 
 class PoolUntil;
 
+/// query(), execute() and pipeline(): see StatementCalls (db/statement_calls.hpp).
+///
 /// Thread-safe: coroutines on any thread of the io_context may share one Pool. The Pool
 /// must outlive the calls made through it; connections still lent out when it is destroyed
 /// are closed as they come back.
@@ -43,7 +46,7 @@ class PoolUntil;
 /// in FIFO order), at most max_idle_conns are kept idle, and a connection older than
 /// conn_max_lifetime is closed instead of reused. Zero values mean 25 open, no idle, no
 /// lifetime limit, 5 s connect timeout, 30 s query timeout.
-class Pool {
+class Pool : public StatementCalls<Pool> {
  public:
   /// `name` labels the metrics (db_pool_connections, db_queries_total,
   /// db_query_duration_seconds) and the server-side application_name.
@@ -55,19 +58,6 @@ class Pool {
   /// Registers a named statement for execute(); call at start-up. Each connection prepares
   /// it on first use (and again after a reconnect). A name keeps its first SQL text.
   void prepare(std::string name, std::string sql);
-
-  /// One SQL statement (no `;`-separated lists) with `$1`… placeholders.
-  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
-                                             std::optional<Duration> timeout = {});
-  /// A statement registered with prepare().
-  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
-                                               std::optional<Duration> timeout = {});
-
-  /// Sends all statements in one round trip and returns one result per statement, in order.
-  /// Outside a transaction they form one implicit transaction: if one fails, the writes of
-  /// the others are rolled back too and later ones fail with reason "pipeline_aborted".
-  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
-                                                             std::optional<Duration> timeout = {});
 
   /// Starts a transaction on a connection of its own. `timeout` bounds getting the
   /// connection and BEGIN; each later statement has its own.
@@ -99,6 +89,7 @@ class Pool {
 
  private:
   friend class PoolUntil;
+  friend class StatementCalls<Pool>;
   static constexpr Clock::time_point no_deadline = Clock::time_point::max();
   asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout,
                                            Clock::time_point deadline = no_deadline);
@@ -115,22 +106,10 @@ class Pool {
 
 /// A Pool bound to one request's deadline (Pool::until). Cheap to copy; the Pool must
 /// outlive it. Same calls as Pool, same meaning, plus the deadline.
-class PoolUntil {
+class PoolUntil : public StatementCalls<PoolUntil> {
  public:
   PoolUntil(Pool& pool, Clock::time_point deadline) : pool_(&pool), deadline_(deadline) {}
 
-  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
-                                             std::optional<Duration> timeout = {}) {
-    return pool_->run(Statement::text(std::string(sql), std::move(params)), timeout, deadline_);
-  }
-  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
-                                               std::optional<Duration> timeout = {}) {
-    return pool_->run(Statement::prepared(std::string(name), std::move(params)), timeout, deadline_);
-  }
-  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
-                                                             std::optional<Duration> timeout = {}) {
-    return pool_->run_pipeline(std::move(statements), timeout, deadline_);
-  }
   asio::awaitable<Result<Transaction>> begin(std::optional<Duration> timeout = {}) {
     return pool_->begin_until(timeout, deadline_);
   }
@@ -141,6 +120,15 @@ class PoolUntil {
   Clock::time_point deadline() const { return deadline_; }
 
  private:
+  friend class StatementCalls<PoolUntil>;
+  asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout) {
+    return pool_->run(std::move(st), timeout, deadline_);
+  }
+  asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
+                                                                 std::optional<Duration> timeout) {
+    return pool_->run_pipeline(std::move(sts), timeout, deadline_);
+  }
+
   Pool* pool_;
   Clock::time_point deadline_;
 };

@@ -27,21 +27,6 @@ Transaction::~Transaction() {
       asio::detached);
 }
 
-asio::awaitable<Result<QueryResult>> Transaction::query(std::string_view sql, Params params,
-                                                        std::optional<Duration> timeout) {
-  return run(Statement::text(std::string(sql), std::move(params)), timeout);
-}
-
-asio::awaitable<Result<QueryResult>> Transaction::execute(std::string_view name, Params params,
-                                                          std::optional<Duration> timeout) {
-  return run(Statement::prepared(std::string(name), std::move(params)), timeout);
-}
-
-asio::awaitable<std::vector<Result<QueryResult>>> Transaction::pipeline(std::vector<Statement> statements,
-                                                                        std::optional<Duration> timeout) {
-  return run_pipeline(std::move(statements), timeout);
-}
-
 asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout, bool bounded) {
   if (!lease_) co_return finished_error();
   const auto budget = core_->budget(timeout, bounded ? deadline_ : Clock::time_point::max());

@@ -13,28 +13,24 @@
 #include "db/pool_core.hpp"
 #include "db/result.hpp"
 #include "db/statement.hpp"
+#include "db/statement_calls.hpp"
 
 namespace mercato::db {
 
 /// A transaction holding one connection, from Pool::begin(). Its statements run in order on
 /// that connection; use it from one coroutine at a time.
 ///
+/// query(), execute() and pipeline() (StatementCalls) run on this transaction's connection. A
+/// failed statement leaves the transaction failed: later statements fail too, and only
+/// rollback() is useful.
+///
 /// Destroying it before commit() or rollback() rolls back: on a background coroutine when
 /// the connection is healthy (so it can be reused), else by closing the connection.
-class Transaction {
+class Transaction : public StatementCalls<Transaction> {
  public:
   Transaction(Transaction&&) noexcept = default;
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
-
-  /// As Pool::query, on this transaction's connection. A failed statement leaves the
-  /// transaction failed: later statements fail too, and only rollback() is useful.
-  asio::awaitable<Result<QueryResult>> query(std::string_view sql, Params params = {},
-                                             std::optional<Duration> timeout = {});
-  asio::awaitable<Result<QueryResult>> execute(std::string_view name, Params params = {},
-                                               std::optional<Duration> timeout = {});
-  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(std::vector<Statement> statements,
-                                                             std::optional<Duration> timeout = {});
 
   /// Ends the transaction either way. Error with reason "25P02" when a statement had failed
   /// (PostgreSQL then answers COMMIT with ROLLBACK), or a connection/timeout error.
@@ -51,6 +47,7 @@ class Transaction {
 
  private:
   friend class Pool;
+  friend class StatementCalls<Transaction>;
   Transaction(std::shared_ptr<PoolCore> core, Lease lease, Clock::time_point deadline)
       : core_(std::move(core)), lease_(std::move(lease)), deadline_(deadline) {}
   asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout, bool bounded = true);

@@ -25,20 +25,7 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using cache::Clock;
 
-struct Loop {
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::thread thread{[this] { io.run(); }};
-  ~Loop() {
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-  template <class T>
-  T run(asio::awaitable<T> a) {
-    return asio::co_spawn(io, std::move(a), asio::use_future).get();
-  }
-};
+using Loop = cache::test::OneThreadLoop;
 
 // EXISTS of `key`: 0 or 1, -1 when Redis did not answer.
 asio::awaitable<long long> exists(cache::RedisClient& redis, std::string key) {

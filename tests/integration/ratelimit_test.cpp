@@ -19,6 +19,7 @@
 #include "core/ids.hpp"
 #include "core/metrics.hpp"
 #include "ratelimit/limiter.hpp"
+#include "redis_test_support.hpp"
 
 namespace mercato::ratelimit {
 namespace {
@@ -39,20 +40,7 @@ config::RedisSettings redis_settings(std::uint16_t port_override = 0) {
   return s;
 }
 
-struct Loop {
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::thread thread{[this] { io.run(); }};
-  ~Loop() {
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-  template <class T>
-  T run(asio::awaitable<T> a) {
-    return asio::co_spawn(io, std::move(a), asio::use_future).get();
-  }
-};
+using Loop = cache::test::OneThreadLoop;
 
 bool wait_connected(cache::RedisClient& c) {
   for (int i = 0; i < 200 && !c.connected(); ++i) std::this_thread::sleep_for(10ms);

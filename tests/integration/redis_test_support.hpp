@@ -1,11 +1,19 @@
 #pragma once
-// What the Redis integration tests share: the test stack's Redis from the environment, and a
-// bounded wait for a condition another thread makes true.
+// What the Redis integration tests share: the test stack's Redis from the environment, a
+// bounded wait for a condition another thread makes true, and a one-thread event loop.
+
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
 #include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <thread>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "core/config.hpp"
 
@@ -34,5 +42,22 @@ inline bool wait_until(const std::function<bool()>& condition, std::chrono::mill
   }
   return true;
 }
+
+/// An io_context run by one thread for the length of a test; run() waits for one coroutine
+/// (whose result type must be default-constructible: std::future's rule).
+struct OneThreadLoop {
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+  std::thread thread{[this] { io.run(); }};
+  ~OneThreadLoop() {
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+  template <class T>
+  T run(boost::asio::awaitable<T> a) {
+    return boost::asio::co_spawn(io, std::move(a), boost::asio::use_future).get();
+  }
+};
 
 }  // namespace mercato::cache::test

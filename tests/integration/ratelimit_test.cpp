@@ -47,6 +47,36 @@ bool wait_connected(cache::RedisClient& c) {
   return c.connected();
 }
 
+// One gateway's limiter on the test stack's Redis: a connected client named after the test
+// (the redis_commands_total label) and limiters with a key prefix of their own.
+class SharedRateLimitOneGateway : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis.start();
+    ASSERT_TRUE(wait_connected(redis));
+  }
+  void TearDown() override { redis.stop(); }
+  LimiterOptions options(int per_minute, int expected_instances) const {
+    return {.per_minute = per_minute, .expected_instances = expected_instances,
+            .key_prefix = "test:rl:" + ids::uuid_v7() + ":"};
+  }
+  /// The middleware's answer to a GET of `target` from `address`, due at `deadline`.
+  http::Response call(Limiter& l, std::string target, std::string address,
+                      cache::Clock::time_point deadline = cache::Clock::time_point::max()) {
+    auto mw = middleware(l);
+    http::Next ok = [](http::Request&) -> asio::awaitable<http::Response> { co_return http::Response{}; };
+    http::Request req;
+    req.target = std::move(target);
+    req.remote_addr = std::move(address);
+    req.context.deadline = deadline;
+    return loop.run(mw(req, ok));
+  }
+
+  Loop loop;
+  const std::string name = std::string("rl-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  cache::RedisClient redis{loop.io, redis_settings(), name};
+};
+
 TEST(SharedRateLimit, two_instances_share_one_budget) {
   Loop loop;
   cache::RedisClient a(loop.io, redis_settings(), "rl-a"), b(loop.io, redis_settings(), "rl-b");
@@ -83,13 +113,9 @@ double redis_commands_ok(const std::string& client) {
 // 300 checks of one client in flight together: Redis sees a handful of script calls, not 300,
 // and the decisions are exactly those of one call each: 100 allowed (the burst), with
 // RateLimit-Remaining counting down 99…0 without gaps or repeats, then 200 denied.
-TEST(SharedRateLimit, concurrent_checks_are_batched_and_decided_exactly) {
-  Loop loop;
-  cache::RedisClient c(loop.io, redis_settings(), "rl-batch");
-  c.start();
-  ASSERT_TRUE(wait_connected(c));
-  Limiter l(c, {.per_minute = 100, .expected_instances = 1, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
-  const double before = redis_commands_ok("rl-batch");
+TEST_F(SharedRateLimitOneGateway, concurrent_checks_are_batched_and_decided_exactly) {
+  Limiter l(redis, options(100, 1));
+  const double before = redis_commands_ok(name);
   std::vector<std::future<Decision>> running;
   for (int i = 0; i < 300; ++i)
     running.push_back(asio::co_spawn(loop.io, l.check("addr:10.0.0.3"), asio::use_future));
@@ -106,10 +132,9 @@ TEST(SharedRateLimit, concurrent_checks_are_batched_and_decided_exactly) {
   EXPECT_EQ(allowed, 100);
   std::sort(remaining.begin(), remaining.end());
   for (int i = 0; i < static_cast<int>(remaining.size()); ++i) EXPECT_EQ(remaining[i], i);
-  const double calls = redis_commands_ok("rl-batch") - before;
+  const double calls = redis_commands_ok(name) - before;
   EXPECT_GE(calls, 1);
   EXPECT_LE(calls, 10) << "checks in flight together should share script calls";
-  c.stop();
 }
 
 TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {
@@ -130,13 +155,9 @@ TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {
 
 // A request already due is decided by the local share at once, as when Redis fails, but
 // Redis is neither asked nor declared unreachable.
-TEST(SharedRateLimit, a_check_whose_request_is_due_is_decided_locally_without_asking_redis) {
-  Loop loop;
-  cache::RedisClient c(loop.io, redis_settings(), "rl-due");
-  c.start();
-  ASSERT_TRUE(wait_connected(c));
-  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
-  const double before = redis_commands_ok("rl-due");
+TEST_F(SharedRateLimitOneGateway, a_check_whose_request_is_due_is_decided_locally_without_asking_redis) {
+  Limiter l(redis, options(10, 2));
+  const double before = redis_commands_ok(name);
   int allowed = 0;
   for (int i = 0; i < 8; ++i) {
     Decision d = loop.run(l.check("addr:10.0.0.11", cache::Clock::now() - 1ms));
@@ -144,23 +165,18 @@ TEST(SharedRateLimit, a_check_whose_request_is_due_is_decided_locally_without_as
     if (d.allowed) ++allowed;
   }
   EXPECT_EQ(allowed, 5);  // the local share: 10 per minute over 2 expected instances
-  EXPECT_EQ(redis_commands_ok("rl-due") - before, 0);
+  EXPECT_EQ(redis_commands_ok(name) - before, 0);
   EXPECT_FALSE(l.in_fallback()) << "Redis is fine; the requests were late";
-  c.stop();
 }
 
 // Redis slower than the request's budget: the check does not wait for it past the deadline.
-TEST(SharedRateLimit, a_check_whose_deadline_passes_while_redis_is_slow_is_decided_locally) {
-  Loop loop;
-  cache::RedisClient c(loop.io, redis_settings(), "rl-slow");
-  c.start();
-  ASSERT_TRUE(wait_connected(c));
-  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
+TEST_F(SharedRateLimitOneGateway, a_check_whose_deadline_passes_while_redis_is_slow_is_decided_locally) {
+  Limiter l(redis, options(10, 2));
   // BLPOP holds up every later reply on this connection for 0.8 s (the command timeout is 1 s).
   auto blocking = asio::co_spawn(
       loop.io,
-      [&c]() -> asio::awaitable<bool> {
-        auto r = co_await c.command(cache::cmd("BLPOP", "test:rl:" + ids::uuid_v7() + ":empty", "0.8"));
+      [this]() -> asio::awaitable<bool> {
+        auto r = co_await redis.command(cache::cmd("BLPOP", "test:rl:" + ids::uuid_v7() + ":empty", "0.8"));
         co_return r.ok();
       },
       asio::use_future);
@@ -174,55 +190,30 @@ TEST(SharedRateLimit, a_check_whose_deadline_passes_while_redis_is_slow_is_decid
   EXPECT_TRUE(blocking.get());
   // Redis answers again: shared decisions come back.
   EXPECT_TRUE(loop.run(l.check("addr:10.0.0.12", cache::Clock::now() + 1s)).shared);
-  c.stop();
 }
 
-TEST(SharedRateLimit, middleware_checks_within_the_request_deadline) {
-  Loop loop;
-  cache::RedisClient c(loop.io, redis_settings(), "rl-mw-due");
-  c.start();
-  ASSERT_TRUE(wait_connected(c));
-  Limiter l(c, {.per_minute = 10, .expected_instances = 2, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
-  auto mw = middleware(l);
-  http::Next ok = [](http::Request&) -> asio::awaitable<http::Response> { co_return http::Response{}; };
-  http::Request req;
-  req.target = "/api/v1/products";
-  req.remote_addr = "192.0.2.8";
-  req.context.deadline = cache::Clock::now() - 1ms;
-  auto r = loop.run(mw(req, ok));
+TEST_F(SharedRateLimitOneGateway, middleware_checks_within_the_request_deadline) {
+  Limiter l(redis, options(10, 2));
+  auto r = call(l, "/api/v1/products", "192.0.2.8", cache::Clock::now() - 1ms);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("RateLimit-Limit").value_or(""), "5") << "the local share decided";
-  c.stop();
 }
 
-TEST(SharedRateLimit, middleware_answers_429_envelope_with_headers) {
-  Loop loop;
-  cache::RedisClient c(loop.io, redis_settings(), "rl-mw");
-  c.start();
-  ASSERT_TRUE(wait_connected(c));
-  Limiter l(c, {.per_minute = 2, .expected_instances = 1, .key_prefix = "test:rl:" + ids::uuid_v7() + ":"});
-  auto mw = middleware(l);
-  http::Next ok = [](http::Request&) -> asio::awaitable<http::Response> { co_return http::Response{}; };
-  auto call = [&](std::string target) {
-    http::Request req;
-    req.target = std::move(target);
-    req.remote_addr = "192.0.2.7";
-    return loop.run(mw(req, ok));
-  };
-  auto r1 = call("/api/v1/products");
+TEST_F(SharedRateLimitOneGateway, middleware_answers_429_envelope_with_headers) {
+  Limiter l(redis, options(2, 1));
+  auto r1 = call(l, "/api/v1/products", "192.0.2.7");
   EXPECT_EQ(r1.status, 200);
   EXPECT_EQ(r1.header("RateLimit-Limit").value_or(""), "2");
   EXPECT_EQ(r1.header("RateLimit-Remaining").value_or(""), "1");
-  EXPECT_EQ(call("/api/v1/products").status, 200);
-  auto denied = call("/api/v1/products");
+  EXPECT_EQ(call(l, "/api/v1/products", "192.0.2.7").status, 200);
+  auto denied = call(l, "/api/v1/products", "192.0.2.7");
   EXPECT_EQ(denied.status, 429);
   EXPECT_NE(denied.body.find(R"("code":"rate_limited")"), std::string::npos);
   EXPECT_EQ(denied.header("Retry-After").value_or(""), "30");
   EXPECT_EQ(denied.header("RateLimit-Remaining").value_or(""), "0");
   // Probes are never limited.
-  EXPECT_EQ(call("/health/live").status, 200);
-  EXPECT_FALSE(call("/health/live").header("RateLimit-Limit").has_value());
-  c.stop();
+  EXPECT_EQ(call(l, "/health/live", "192.0.2.7").status, 200);
+  EXPECT_FALSE(call(l, "/health/live", "192.0.2.7").header("RateLimit-Limit").has_value());
 }
 
 }  // namespace

@@ -363,15 +363,22 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
   const auto deadline = std::chrono::steady_clock::now() + options_.lease_ttl + Duration(500);
   std::chrono::milliseconds delay{1};
   bool counted = false;
+  // The reading request's deadline bounds every Redis call made before the load: a request
+  // whose time is spent asks Redis nothing and goes to the loader, which is bound by the same
+  // deadline and fails at once. The fill after a load is not bound (like a ROLLBACK, it
+  // releases the lease others wait on).
+  RedisUntil redis = redis_->until(q.deadline);
   auto fail = [&](const Error& e) {
-    breaker_.failure();
+    // A request out of time says nothing about Redis: it must not open the breaker for
+    // every other request.
+    if (e.reason != "deadline") breaker_.failure();
     count(q.cache, "l2", "error");
     log::debug("cache: redis failed, reading around it", {{"error", e.message}});
   };
 
   for (;;) {
     auto lookup = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
-    auto reply = co_await redis_->command(std::move(lookup));
+    auto reply = co_await redis.command(std::move(lookup));
     if (!reply || reply->is_error()) {
       fail(reply ? unavailable(reply->as_string()) : reply.error());
       co_return co_await load_only(q, snap, load);
@@ -388,7 +395,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         std::vector<std::vector<std::string>> seed;
         seed.push_back(cmd("SET", q.gen, gen_seed(), "NX"));
         seed.push_back(cmd("GET", q.gen));
-        auto seeded = co_await redis_->pipeline(std::move(seed));
+        auto seeded = co_await redis.pipeline(std::move(seed));
         if (!seeded || !seeded->at(1).is_string()) {
           fail(seeded ? unavailable("redis: generation not set") : seeded.error());
           co_return co_await load_only(q, snap, load);
@@ -409,7 +416,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     }
     counted = true;
 
-    auto lease = co_await redis_->command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
+    auto lease = co_await redis.command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
     if (!lease || lease->is_error()) {
       fail(lease ? unavailable(lease->as_string()) : lease.error());
       co_return co_await load_only(q, snap, load);
@@ -421,7 +428,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
       // processes that missed at the same moment both loaded without it (seen once the
       // stampede test interleaved its requests across instances).
       auto recheck = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
-      auto again = co_await redis_->command(std::move(recheck));
+      auto again = co_await redis.command(std::move(recheck));
       if (again && !again->is_error()) {
         RedisReply landed = q.gen.empty() ? *again : again->elements().at(0);
         const bool same_gen = q.gen.empty() || (again->elements().at(1).is_string() &&

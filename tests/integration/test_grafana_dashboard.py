@@ -12,12 +12,15 @@ import os
 import re
 import unittest
 import urllib.parse
+import uuid
 
 from testkit import PROMETHEUS_URL, REPO, prometheus_api, request, wait_until
 
 DASHBOARD = os.path.join(REPO, "deploy", "grafana", "mercato.json")
 RULES = glob.glob(os.path.join(REPO, "deploy", "prometheus", "rules", "*.yml"))
 GATEWAY = os.environ.get("MERCATO_GATEWAY_URL", "http://127.0.0.1:18080")
+# A simulated user of its own (README, Ports: tests bind 127.0.0.10 and up).
+CLIENT = "127.0.0.40"
 # A few 2 s scrapes (the test stack's interval) with a generous margin.
 WAIT_S = 30
 # Series Prometheus writes itself rather than scrapes: ALERTS exists only while an alert is
@@ -105,20 +108,23 @@ def query_error(promql):
 
 def send_traffic():
     """Requests that make every service write each kind of metric the dashboard reads: catalog
-    reads through the gateway (upstreams, cache, database, rate limiter), sign-in failures
+    reads through the gateway (upstreams, cache, database, rate limiter), a failed sign-in
     (logins, password verification), a refresh without a token, a bad access token, and a Web
-    Vitals report with a timing and CLS."""
-    statuses = {
-        "list": request(GATEWAY, "GET", "/api/v1/products").status,
-        "missing": request(GATEWAY, "GET", "/api/v1/products/00000000-0000-0000-0000-000000000000").status,
-        "login": request(GATEWAY, "POST", "/api/v1/auth/login",
-                         {"email": "grafana-nobody@example.com", "password": "not the password"}).status,
-        "refresh": request(GATEWAY, "POST", "/api/v1/auth/refresh", {}).status,
-        "me": request(GATEWAY, "GET", "/api/v1/auth/me", headers={"Authorization": "Bearer not.a.token"}).status,
-        "rum": request(GATEWAY, "POST", "/api/v1/rum", {"page": "/", "metrics": [
-            {"name": "LCP", "value": 900.0, "rating": "good"}, {"name": "CLS", "value": 0.02, "rating": "good"}]}).status,
+    Vitals report with a timing and CLS. From a source address of its own and an email never
+    used before, so no other test's traffic can have rate-limited it."""
+    def send(method, path, body=None, headers=None):
+        return request(GATEWAY, method, path, body=body, headers=headers, source=CLIENT).status
+
+    return {
+        "list": send("GET", "/api/v1/products"),
+        "missing": send("GET", "/api/v1/products/00000000-0000-0000-0000-000000000000"),
+        "login": send("POST", "/api/v1/auth/login",
+                      {"email": f"grafana-{uuid.uuid4().hex[:12]}@example.com", "password": "not the password"}),
+        "refresh": send("POST", "/api/v1/auth/refresh", {}),
+        "me": send("GET", "/api/v1/auth/me", headers={"Authorization": "Bearer not.a.token"}),
+        "rum": send("POST", "/api/v1/rum", {"page": "/", "metrics": [
+            {"name": "LCP", "value": 900.0, "rating": "good"}, {"name": "CLS", "value": 0.02, "rating": "good"}]}),
     }
-    return statuses
 
 
 class GrafanaDashboard(unittest.TestCase):
@@ -203,12 +209,16 @@ class GrafanaDashboard(unittest.TestCase):
     def test_the_variables_answer_the_services_and_their_instances(self):
         # label_values(…) as Grafana runs it: through the label values API, with a series match.
         variables = {v["name"]: v for v in self.dashboard["templating"]["list"] if v["type"] == "query"}
-        values = {}
-        for name in ("service", "instance"):
+        def label_values(name):
             m = re.fullmatch(r"label_values\((?:(.*),\s*)?(\w+)\)", variables[name]["definition"])
             self.assertIsNotNone(m, variables[name]["definition"])
             params = {"match[]": substitute(m.group(1), {"service": ".*"})} if m.group(1) else {}
-            values[name] = prometheus_api(f"/api/v1/label/{m.group(2)}/values", **params)
+            return prometheus_api(f"/api/v1/label/{m.group(2)}/values", **params)
+
+        # Every service answers requests (the driver's health probes at least) once scraped.
+        wait_until(lambda: {"gateway", "catalog", "identity"} <= set(label_values("service")), timeout=WAIT_S,
+                   interval=0.5)
+        values = {name: label_values(name) for name in ("service", "instance")}
         self.assertTrue({"gateway", "catalog", "identity"} <= set(values["service"]), values["service"])
         self.assertTrue(values["instance"])
         # One service's instances are a part of all of them.

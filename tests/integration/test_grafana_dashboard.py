@@ -2,9 +2,9 @@
 it is a well-formed dashboard (unique panel ids, a grid position and a datasource reference on
 every panel, the `${datasource}` variable on every query), its template variables' label_values
 queries answer the services, every panel target's PromQL runs without an error once the
-variables are substituted the way Grafana does ("All" → `.*`), and every metric name a query
-reads is one the services export (seen by the stack's Prometheus after real traffic) or a
-recording rule of deploy/prometheus/rules/."""
+variables are substituted the way Grafana does ("All" → `.*`) and its legend names only labels
+its series carry, and every metric name a query reads is one the services export (seen by the
+stack's Prometheus after real traffic) or a recording rule of deploy/prometheus/rules/."""
 
 import glob
 import json
@@ -86,7 +86,7 @@ def all_panels(dashboard):
 
 
 def targets(dashboard):
-    """(panel title, expression) of every query target."""
+    """(panel title, target) of every query target."""
     for p in all_panels(dashboard):
         for t in p.get("targets", []):
             yield p["title"], t
@@ -97,13 +97,13 @@ def load_dashboard():
         return json.load(f)
 
 
-def query_error(promql):
-    """None, or Prometheus' error for an instant query."""
+def instant_query(promql):
+    """(series, None) or (None, Prometheus' error) for an instant query."""
     r = request(PROMETHEUS_URL, "GET", "/api/v1/query?" + urllib.parse.urlencode({"query": promql}))
     body = r.json()
     if r.status == 200 and body.get("status") == "success":
-        return None
-    return f"{r.status} {body.get('errorType')}: {body.get('error')}"
+        return body["data"]["result"], None
+    return None, f"{r.status} {body.get('errorType')}: {body.get('error')}"
 
 
 def send_traffic():
@@ -178,16 +178,23 @@ class GrafanaDashboard(unittest.TestCase):
             {"a_total", "b:c:rate5m", "c"})
         self.assertEqual(metric_names('topk(10, sum by (route) (d{route="sum(x) by (y)"})) or vector(0)'), {"d"})
 
-    def test_every_panel_query_runs_without_an_error(self):
+    def test_every_panel_query_runs_and_its_legend_names_labels_it_returns(self):
         self.assertEqual(request(PROMETHEUS_URL, "GET", "/-/ready").status, 200)
         subs = dict(GRAFANA_VARIABLES, service=".*", instance=".*", datasource="prometheus")
         failures = []
         for title, t in targets(self.dashboard):
             expr = substitute(t["expr"], subs)
             self.assertNotRegex(expr, r"\$(?!\{\d+\})", f"{title}: a variable was left in {expr}")
-            error = query_error(expr)
+            series, error = instant_query(expr)
             if error:
                 failures.append(f"{title} ({t['refId']}): {error}\n  {expr}")
+            elif series:
+                # A legend naming a label no series has would show an empty name.
+                have = set().union(*(x["metric"] for x in series))
+                missing = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", t.get("legendFormat", ""))) - have
+                if missing:
+                    failures.append(f"{title} ({t['refId']}): the legend names {sorted(missing)}, "
+                                    f"the series have {sorted(have)}\n  {expr}")
         self.assertEqual(failures, [], "\n".join(failures))
 
     def test_every_metric_a_panel_reads_is_exported_by_the_services(self):

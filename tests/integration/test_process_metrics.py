@@ -1,10 +1,13 @@
 """Metrics that explain capacity (issue 14): every service's internal /metrics listener exports
-the standard process metrics and its event-loop lag, and identity the creation time of its
-signing key, with values that match the process itself."""
+the standard process metrics and its event-loop lag, identity the creation time of its signing
+key, and each database pool its size, waiters and wait time, with values that match the process
+and its configuration."""
 
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 import unittest
 
@@ -73,6 +76,33 @@ class ProcessMetrics(unittest.TestCase):
             self.assertEqual(gw.stop(), 0)  # the probe does not hold up a clean shutdown
 
 
+class DatabasePoolMetrics(unittest.TestCase):
+    """An identity this test starts on the stack's database with a pool of its own size."""
+
+    def test_the_pool_exports_its_configured_size_no_waiters_and_a_wait_histogram(self):
+        keys = tempfile.mkdtemp(prefix="metrics-identity-keys-")
+        self.addCleanup(shutil.rmtree, keys, True)
+        env = {"DB_NAME": "mercato_identity", "JWT_KEYS_DIR": keys, "DB_MAX_OPEN_CONNS": "7",
+               "DB_MAX_IDLE_CONNS": "7", "LOG_LEVEL": "warn"}
+        with Service("identity", env=env, wait_ready=True) as idp:
+            text = idp.metrics()
+            s, t = samples(text), types(text)
+            pools = {k[1]: v for k, v in s.items() if k[0] == "db_pool_max_connections"}
+            self.assertTrue(pools, text)
+            for labels, size in pools.items():
+                self.assertEqual(size, 7, labels)
+                self.assertEqual(s[("db_pool_waiters", labels)], 0)
+                self.assertIn(("db_pool_wait_seconds_count", labels), s)
+            self.assertEqual(t.get("db_pool_max_connections"), "gauge")
+            self.assertEqual(t.get("db_pool_waiters"), "gauge")
+            self.assertEqual(t.get("db_pool_wait_seconds"), "histogram")
+            # Its only key is the one it created on first start.
+            [key_file] = [f for f in os.listdir(keys) if f.endswith(".jwk")]
+            with open(os.path.join(keys, key_file)) as f:
+                created_ms = json.load(f)["created_ms"]
+            self.assertEqual(s[("identity_signing_key_created_timestamp_seconds", "")], created_ms / 1000)
+
+
 class DriverStackProcessMetrics(unittest.TestCase):
     """The stack `./mercato up|test` started: each service's MERCATO_<SERVICE>_METRICS_URL."""
 
@@ -88,6 +118,17 @@ class DriverStackProcessMetrics(unittest.TestCase):
         for name in SERVICES:
             with self.subTest(service=name):
                 check_process_metrics(self, self.metrics(name))
+
+    def test_database_services_export_pool_size_and_waiters(self):
+        for name in ("catalog", "identity"):
+            with self.subTest(service=name):
+                s = samples(self.metrics(name))
+                pools = {k[1]: v for k, v in s.items() if k[0] == "db_pool_max_connections"}
+                self.assertTrue(pools)
+                for labels, size in pools.items():
+                    busy = s[("db_pool_connections", labels[:-1] + ',state="busy"}')]
+                    self.assertGreaterEqual(size, max(1, busy))
+                    self.assertGreaterEqual(s[("db_pool_waiters", labels)], 0)
 
     def test_identity_exports_the_creation_time_of_its_signing_key(self):
         s = samples(self.metrics("identity"))

@@ -19,6 +19,7 @@
 #include "auth/jwks.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/metrics.hpp"
 
 namespace mercato::auth {
 
@@ -208,6 +209,14 @@ Result<std::shared_ptr<LocalKeys>> LocalKeys::open(std::string dir, std::chrono:
   return lk;
 }
 
+metrics::Gauge& signing_key_created_gauge() {
+  static auto& g = metrics::Registry::global()
+                       .gauge("identity_signing_key_created_timestamp_seconds",
+                              "Creation time of the token signing key in use, in seconds since the Unix epoch.")
+                       .with({});
+  return g;
+}
+
 void LocalKeys::install(const std::vector<SigningKey>& all) {
   auto snap = std::make_shared<Snapshot>();
   snap->signer = all.back();
@@ -229,6 +238,9 @@ void LocalKeys::install(const std::vector<SigningKey>& all) {
   const auto old = snap_.load();
   if (!old || old->signer.kid != snap->signer.kid || old->jwks != snap->jwks)
     log::info("token keys loaded", {{"signing_kid", snap->signer.kid}, {"published", snap->verify->size()}});
+  // A timestamp rather than an age: it changes only on rotation, and PromQL's time() minus it
+  // is the age at any evaluation (the SigningKeyRotationOverdue alert).
+  signing_key_created_gauge().set(static_cast<double>(snap->signer.created_ms) / 1000.0);
   snap_.store(std::move(snap));
 }
 

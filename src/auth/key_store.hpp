@@ -20,6 +20,7 @@
 #include "auth/jwt.hpp"
 #include "auth/key_source.hpp"
 #include "core/error.hpp"
+#include "core/metrics.hpp"
 
 namespace mercato::auth {
 
@@ -45,6 +46,9 @@ void prune_keys(const std::string& dir, const std::vector<SigningKey>& all, std:
                 std::chrono::milliseconds overlap);
 
 std::int64_t unix_now_ms();
+
+/// identity_signing_key_created_timestamp_seconds: set by LocalKeys whenever it installs keys.
+metrics::Gauge& signing_key_created_gauge();
 
 /// The identity service's KeySource: signs with the newest key of its directory, verifies
 /// with the live ones, and renders the JWKS. reload() re-reads the directory (call it on a

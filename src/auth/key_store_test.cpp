@@ -102,6 +102,19 @@ TEST_F(KeyDir, local_keys_follow_a_rotation_on_reload) {
   EXPECT_NE(snap->jwks.find(rotated->kid), std::string::npos);
 }
 
+TEST_F(KeyDir, the_signing_key_creation_time_is_exported_and_follows_a_rotation) {
+  auto lk = LocalKeys::open(dir, 15min);
+  ASSERT_TRUE(lk) << lk.error().message;
+  EXPECT_EQ(signing_key_created_gauge().value(), static_cast<double>((*lk)->snapshot()->signer.created_ms) / 1000.0);
+  // A key created a day later, as `keys rotate` would; the gauge moves on reload.
+  auto rotated = create_key(dir, (*lk)->snapshot()->signer.created_ms + 86'400'000);
+  ASSERT_TRUE(rotated);
+  ASSERT_TRUE((*lk)->reload());
+  EXPECT_EQ(signing_key_created_gauge().value(), static_cast<double>(rotated->created_ms) / 1000.0);
+  EXPECT_NE(metrics::Registry::global().render().find("identity_signing_key_created_timestamp_seconds "),
+            std::string::npos);
+}
+
 TEST_F(KeyDir, refresh_for_an_unknown_kid_rereads_the_directory) {
   auto lk = LocalKeys::open(dir, 15min);
   ASSERT_TRUE(lk);

@@ -302,17 +302,28 @@ HistogramFamily& Registry::histogram(std::string_view name, std::string_view hel
 }
 
 void Registry::gauge_callback(std::string_view name, std::string_view help, std::function<double()> read) {
+  add_callback(name, help, "gauge", std::move(read));
+}
+
+void Registry::counter_callback(std::string_view name, std::string_view help, std::function<double()> read) {
+  add_callback(name, help, "counter", std::move(read));
+}
+
+void Registry::add_callback(std::string_view name, std::string_view help, std::string_view type,
+                            std::function<double()> read) {
   if (!valid_name(name, true)) throw std::invalid_argument("metrics: invalid metric name '" + std::string(name) + "'");
   std::lock_guard lock(mu_);
   for (auto& c : callbacks_) {
     if (std::get<0>(c) == name) {
+      if (std::get<3>(c) != type)
+        throw std::logic_error("metrics: " + std::string(name) + " is already registered with another type");
       std::get<1>(c) = std::string(help);
       std::get<2>(c) = std::move(read);
       return;
     }
   }
   check_name_free(name, counters_, gauges_, histograms_, callbacks_);
-  callbacks_.emplace_back(std::string(name), std::string(help), std::move(read));
+  callbacks_.emplace_back(std::string(name), std::string(help), std::move(read), type);
 }
 
 void Registry::remove_gauge_callback(std::string_view name) {
@@ -330,7 +341,7 @@ std::string Registry::render() const {
   for (const auto& f : histograms_) parts.emplace_back(f->name(), [&f](std::string& o) { f->render(o, "histogram"); });
   for (const auto& c : callbacks_) {
     parts.emplace_back(std::get<0>(c), [&c](std::string& o) {
-      append_header(o, std::get<0>(c), std::get<1>(c), "gauge");
+      append_header(o, std::get<0>(c), std::get<1>(c), std::get<3>(c));
       o += std::get<0>(c);
       o += ' ';
       append_value(o, std::get<2>(c)());

@@ -99,8 +99,11 @@ class Registry {
   /// thread under the registry's lock (so it must not call the registry) and must stay
   /// callable until it is removed; registering the same name again replaces it.
   void gauge_callback(std::string_view name, std::string_view help, std::function<double()> read);
-  /// Drops a callback gauge; once this returns, its `read` is never called again (call it
-  /// before destroying what `read` looks at).
+  /// A counter read at scrape time, under the same rules: for totals the kernel keeps
+  /// (process_cpu_seconds_total). `read` must never go down while the process lives.
+  void counter_callback(std::string_view name, std::string_view help, std::function<double()> read);
+  /// Drops a callback gauge or counter; once this returns, its `read` is never called again
+  /// (call it before destroying what `read` looks at).
   void remove_gauge_callback(std::string_view name);
 
   /// Prometheus text format 0.0.4.
@@ -111,7 +114,10 @@ class Registry {
   std::vector<std::unique_ptr<CounterFamily>> counters_;
   std::vector<std::unique_ptr<GaugeFamily>> gauges_;
   std::vector<std::unique_ptr<HistogramFamily>> histograms_;
-  std::vector<std::tuple<std::string, std::string, std::function<double()>>> callbacks_;
+  void add_callback(std::string_view name, std::string_view help, std::string_view type, std::function<double()> read);
+
+  // name, help, read, type ("gauge" or "counter")
+  std::vector<std::tuple<std::string, std::string, std::function<double()>, std::string_view>> callbacks_;
 };
 
 }  // namespace mercato::metrics

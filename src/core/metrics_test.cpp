@@ -90,6 +90,17 @@ TEST(Registry, gauge_callback_is_replaced_and_removed) {
   EXPECT_EQ(r.render(), "");
 }
 
+TEST(Registry, counter_callback_renders_as_a_counter) {
+  Registry r;
+  r.counter_callback("process_cpu_seconds_total", "CPU.", [] { return 1.25; });
+  EXPECT_EQ(r.render(), "# HELP process_cpu_seconds_total CPU.\n# TYPE process_cpu_seconds_total counter\n"
+                        "process_cpu_seconds_total 1.25\n");
+  // One name, one type: a gauge callback may not take the counter's name.
+  EXPECT_THROW(r.gauge_callback("process_cpu_seconds_total", "CPU.", [] { return 0.0; }), std::logic_error);
+  r.remove_gauge_callback("process_cpu_seconds_total");
+  EXPECT_EQ(r.render(), "");
+}
+
 TEST(Family, wrong_number_of_label_values_throws) {
   Registry r;
   auto& f = r.counter("y_total", "Y.", {"a", "b"});

@@ -32,6 +32,16 @@ metrics::Gauge& connections(const std::string& pool, std::string_view state) {
       .with({pool, state});
 }
 
+metrics::Gauge& pool_gauge(std::string_view name, std::string_view help, const std::string& pool) {
+  return metrics::Registry::global().gauge(name, help, {"pool"}).with({pool});
+}
+
+// Waits for a pooled connection: 1 ms to 30 s (a caller waits at most its deadline; the
+// default statement timeout is 30 s).
+std::vector<double> wait_buckets() {
+  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+}
+
 }  // namespace
 
 std::vector<Result<QueryResult>> failed_results(std::size_t n, const Error& e) {
@@ -82,7 +92,16 @@ PoolCore::PoolCore(asio::any_io_executor ex, const config::DbSettings& settings,
       duration_(metrics::Registry::global()
                     .histogram("db_query_duration_seconds",
                                "Time from asking the pool to having the result, in seconds.", {"pool"})
-                    .with({name_})) {
+                    .with({name_})),
+      waiters_gauge_(pool_gauge("db_pool_waiters", "Callers queued for a connection of the pool.", name_)),
+      wait_(metrics::Registry::global()
+                .histogram("db_pool_wait_seconds",
+                           "Time a caller queued for a connection of the full pool, granted or not, in seconds "
+                           "(callers served at once are not observed).",
+                           {"pool"}, wait_buckets())
+                .with({name_})) {
+  pool_gauge("db_pool_max_connections", "The most connections the pool opens (DB_MAX_OPEN_CONNS).", name_)
+      .set(static_cast<double>(max_open_));
   if (settings_.connect_timeout <= Duration::zero()) settings_.connect_timeout = default_connect_timeout;
   if (settings_.query_timeout <= Duration::zero()) settings_.query_timeout = default_query_timeout;
   publish_locked();
@@ -163,6 +182,7 @@ asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
 }
 
 asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Waiter& w) {
+  const auto queued_at = Clock::now();  // queued just now, by acquire()
   boost::system::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   // Raw pointers only in the initiation (see SocketWatch::wait for the g++ 12 bug); the
@@ -182,6 +202,7 @@ asio::awaitable<std::optional<PoolCore::Grant>> PoolCore::wait_in_line(Waiter& w
       },
       token);
 
+  wait_.observe(std::chrono::duration<double>(Clock::now() - queued_at).count());
   std::lock_guard lock(mu_);
   // A grant that raced with the deadline still wins: the connection is ours now.
   if (w.grant) co_return std::move(w.grant);
@@ -243,6 +264,7 @@ bool PoolCore::too_old(const Connection& c) const {
 void PoolCore::publish_locked() {
   idle_gauge_.set(static_cast<double>(idle_.size()));
   busy_gauge_.set(static_cast<double>(open_ - static_cast<int>(idle_.size())));
+  waiters_gauge_.set(static_cast<double>(waiters_.size()));
 }
 
 void PoolCore::prepare(std::string name, std::string sql) {

@@ -154,6 +154,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   metrics::Counter& error_counter_;
   metrics::Counter& timeout_counter_;
   metrics::Histogram& duration_;
+  metrics::Gauge& waiters_gauge_;
+  metrics::Histogram& wait_;
 };
 
 }  // namespace mercato::db

@@ -12,7 +12,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "core/log.hpp"
+#include "core/loop_lag.hpp"
 #include "core/metrics.hpp"
+#include "core/process_metrics.hpp"
 #include "http/client_address.hpp"
 #include "http/http_config.hpp"
 #include "http/middleware.hpp"
@@ -117,14 +119,25 @@ int App::run() {
   Server metrics_server(*io_, mo, [&internal_pipeline](Request& req) { return internal_pipeline(req); });
   if (auto st = metrics_server.start(); !st) fail_startup("METRICS_PORT: " + st.error().message);
 
+  // process_* and event_loop_lag_seconds, the same in every service.
+  metrics::register_process_metrics();
+  metrics::LoopLagProbe loop_lag(*io_, std::chrono::milliseconds(500),
+                                 metrics::Registry::global()
+                                     .histogram("event_loop_lag_seconds",
+                                                "How late a timer armed every 0.5 s on the event loop fired, in seconds.",
+                                                {}, metrics::loop_lag_buckets())
+                                     .with({}));
+  loop_lag.start();
+
   asio::signal_set signals(*io_, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     log::info("stopping", {{"signal", sig}, {"connections", server.active_connections()}});
     health_.set_draining();
     // The internal listener stops with the API: a scrape during the drain still answers.
-    server.shutdown(hs.shutdown_timeout, [this, &metrics_server, &hs] {
-      metrics_server.shutdown(hs.shutdown_timeout, [this] {
+    server.shutdown(hs.shutdown_timeout, [this, &metrics_server, &hs, &loop_lag] {
+      metrics_server.shutdown(hs.shutdown_timeout, [this, &loop_lag] {
+        loop_lag.stop();
         for (auto hook = stop_hooks_.rbegin(); hook != stop_hooks_.rend(); ++hook) (*hook)();
         io_->stop();
       });

@@ -233,6 +233,36 @@ TEST_F(DbPool, exports_connection_and_query_metrics) {
   EXPECT_NE(text.find("db_pool_connections{pool=\"dbtest_metrics\",state=\"busy\"} 0"), std::string::npos);
 }
 
+TEST_F(DbPool, exports_its_size_waiters_and_wait_time) {
+  Pool pool(loop.io, settings(2, 2), "dbtest_saturation");
+  auto& registry = metrics::Registry::global();
+  auto gauge = [&](std::string_view name) { return registry.gauge(name, "", {"pool"}).with({"dbtest_saturation"}).value(); };
+  auto& waits = registry.histogram("db_pool_wait_seconds", "", {"pool"}).with({"dbtest_saturation"});
+  // The registry is process-wide: compare with what was there before (e.g. under --gtest_repeat).
+  const auto waited_before = waits.count();
+  const double wait_sum_before = waits.sum();
+  EXPECT_EQ(gauge("db_pool_max_connections"), 2);
+  EXPECT_EQ(gauge("db_pool_waiters"), 0);
+
+  // Both connections held; a caller served at once is not a wait.
+  auto a = loop.start(pool.query("SELECT pg_sleep(0.3)"));
+  auto b = loop.start(pool.query("SELECT pg_sleep(0.3)"));
+  while (pool.stats().busy < 2) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(waits.count(), waited_before);
+  auto queued = loop.start(pool.query("SELECT 1", {}, 5s));
+  while (pool.stats().waiting < 1) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(gauge("db_pool_waiters"), 1);
+  EXPECT_NE(registry.render().find("db_pool_waiters{pool=\"dbtest_saturation\"} 1"), std::string::npos);
+
+  ASSERT_TRUE(Loop::get(std::move(queued)));
+  EXPECT_EQ(gauge("db_pool_waiters"), 0);
+  EXPECT_EQ(waits.count() - waited_before, 1u);
+  EXPECT_GT(waits.sum() - wait_sum_before, 0.0);  // it waited for a sleeper to finish
+  EXPECT_TRUE(Loop::get(std::move(a)));
+  EXPECT_TRUE(Loop::get(std::move(b)));
+  EXPECT_NE(registry.render().find("db_pool_max_connections{pool=\"dbtest_saturation\"} 2"), std::string::npos);
+}
+
 TEST_F(DbPool, leaves_no_file_descriptors_or_sessions_behind) {
   {  // Warm-up: the first connection of a process may open lasting descriptors (resolver).
     Pool warm(loop.io, settings(1, 1), "dbtest_fds_warm");

@@ -111,6 +111,15 @@ std::string uuid_v7() {
   return out;
 }
 
+void random_bytes(unsigned char* out, std::size_t n) {
+  while (n > 0) {  // the buffer serves at most its size per fill
+    const std::size_t chunk = n < 256 ? n : 256;
+    t_random.fill(out, chunk);
+    out += chunk;
+    n -= chunk;
+  }
+}
+
 bool is_uuid(std::string_view text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < 36; ++i) {

@@ -1,6 +1,7 @@
 #pragma once
 // What one request carries through every layer besides its bytes: the time by which it must
-// be answered, and a slot for the trace context. The server creates one with each Request
+// be answered, and its trace (this process's part of it, and the server span new spans hang
+// under). Layers below http take it as a trace::Scope (req.context.scope()). The server creates one with each Request
 // (http::Request::context); the `deadline` middleware fills it in. The request id and the
 // principal stay on Request itself (request_id, principal), where the existing middleware
 // already puts them. Design: docs/architecture.md#request-deadline.
@@ -9,20 +10,23 @@
 #include <optional>
 #include <string>
 
+#include "trace/scope.hpp"
+
 namespace mercato::http {
 
 using Clock = std::chrono::steady_clock;
-
-/// A future trace context (W3C traceparent); empty until tracing exists.
-struct TraceContext {
-  std::optional<std::string> traceparent;
-};
 
 struct RequestContext {
   /// When the answer is due, on this host's steady clock. time_point::max() until the
   /// `deadline` middleware ran (a request built by hand in a test has no deadline).
   Clock::time_point deadline = Clock::time_point::max();
-  TraceContext trace;
+  /// Set by the tracing middleware; null for a request built by hand in a test.
+  std::shared_ptr<trace::Trace> trace;
+  /// The server span's id: spans the handler starts hang under it.
+  trace::SpanId span;
+
+  /// The deadline and the trace, as the layers below take them.
+  trace::Scope scope() const { return trace::Scope(deadline, trace, span); }
 
   /// Time left before the deadline; zero once it passed.
   Clock::duration remaining(Clock::time_point now = Clock::now()) const {

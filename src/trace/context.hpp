@@ -1,0 +1,70 @@
+#pragma once
+// W3C Trace Context (https://www.w3.org/TR/trace-context/): the ids that tie one request's
+// spans together across services, and the `traceparent`/`tracestate` headers that carry them.
+// Written here: Debian has no OpenTelemetry C++ SDK, and these few rules are all Mercato needs
+// of one (docs/observability.md).
+//
+//   traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+//                ver trace id (16 bytes)           parent span id  flags (01 = sampled)
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mercato::trace {
+
+/// 16 random bytes; all zero is invalid (W3C) and means "none".
+struct TraceId {
+  std::array<unsigned char, 16> bytes{};
+  static TraceId random();
+  bool valid() const;
+  std::string hex() const;  // 32 lowercase hex digits
+  /// The lower 8 bytes as a big-endian number: the random part the ratio sampler compares.
+  std::uint64_t low64() const;
+  friend bool operator==(const TraceId&, const TraceId&) = default;
+};
+
+/// 8 random bytes; all zero is invalid and means "no parent".
+struct SpanId {
+  std::array<unsigned char, 8> bytes{};
+  static SpanId random();
+  bool valid() const;
+  std::string hex() const;  // 16 lowercase hex digits
+  friend bool operator==(const SpanId&, const SpanId&) = default;
+};
+
+/// Parses exactly 32 (or 16) lowercase hex digits; nullopt for anything else, including the
+/// all-zero id.
+std::optional<TraceId> parse_trace_id(std::string_view hex);
+std::optional<SpanId> parse_span_id(std::string_view hex);
+
+/// What crosses a process boundary: the trace, the caller's span, and its sampling decision.
+struct SpanContext {
+  TraceId trace_id;
+  SpanId span_id;
+  bool sampled = false;
+  std::string tracestate;  // validated, at most max_tracestate_length bytes; may be empty
+};
+
+inline constexpr std::string_view traceparent_header = "traceparent";
+inline constexpr std::string_view tracestate_header = "tracestate";
+/// W3C: at most 32 list members; 512 bytes is what vendors must propagate at least, and all
+/// Mercato passes on (a longer value is dropped, not cut, since a cut member would be corrupt).
+inline constexpr std::size_t max_tracestate_length = 512;
+
+/// Parses a traceparent header value. Version 00 must be exactly 55 characters; a higher
+/// version is read by its first four fields as the spec asks (forward compatibility); version
+/// ff, upper-case hex, zero ids and any malformed field give nullopt (start a new trace).
+std::optional<SpanContext> parse_traceparent(std::string_view value);
+
+/// Keeps a tracestate value only when it is well-formed: at most 32 comma-separated
+/// `key=value` members with the spec's characters, at most max_tracestate_length bytes.
+/// Returns the empty string otherwise (W3C: an invalid tracestate is discarded).
+std::string sanitize_tracestate(std::string_view value);
+
+/// "00-<trace>-<span>-<flags>" for a call made from span `span_id` of trace `trace_id`.
+std::string format_traceparent(const TraceId& trace_id, const SpanId& span_id, bool sampled);
+
+}  // namespace mercato::trace

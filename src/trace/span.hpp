@@ -1,0 +1,72 @@
+#pragma once
+// One timed operation of a request: the server request, an upstream call, a statement, a Redis
+// pipeline, a cache lookup. Start it from the request's Scope, add attributes, and let it end
+// when it leaves scope (or call end()):
+//
+//   trace::Span span = scope.start("db product_by_id", trace::SpanKind::client);
+//   span.set("db.statement.name", "product_by_id");
+//   auto r = co_await ...;
+//   if (!r) span.set_error(r.error().message);
+//   else span.set("db.response.rows", std::int64_t(r->rows()));
+//
+// A default-constructed Span (no trace: tracing off, a background job) does nothing, and so
+// does every call on it; attribute values are copied only while the trace records.
+// Never put a secret, a token or a whole SQL parameter list in an attribute: spans leave the
+// process (tests/security grep every exported attribute for the secrets a test run made).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "trace/span_data.hpp"
+#include "trace/tracer.hpp"
+
+namespace mercato::trace {
+
+class Span {
+ public:
+  Span() = default;
+  /// A span of `trace` under `parent` (invalid: the caller's span, or none).
+  Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind);
+  ~Span() { end(); }
+  Span(Span&& other) noexcept = default;
+  Span& operator=(Span&& other) noexcept;
+  Span(const Span&) = delete;
+  Span& operator=(const Span&) = delete;
+
+  /// True while attributes are kept (the trace records and end() was not called yet).
+  bool recording() const { return data_ != nullptr; }
+
+  /// Renames the span (a server span learns its route template after routing).
+  void set_name(std::string_view name);
+  void set(std::string_view key, std::string_view value);
+  void set(std::string_view key, const char* value) { set(key, std::string_view(value)); }
+  void set(std::string_view key, std::int64_t value);
+  void set(std::string_view key, int value) { set(key, std::int64_t{value}); }
+  void set(std::string_view key, double value);
+  void set(std::string_view key, bool value);
+  /// Marks the span failed (OTel status ERROR) with a short reason, and keeps the trace when
+  /// the tracer keeps errors. `message` must not carry secrets or user input verbatim.
+  void set_error(std::string_view message);
+
+  /// Records the end time and hands the span to its trace; later calls do nothing.
+  void end();
+
+  /// This span's id (invalid for a default-constructed Span) and trace.
+  const SpanId& id() const { return id_; }
+  const std::shared_ptr<Trace>& trace() const { return trace_; }
+  /// The traceparent header for a call made inside this span; empty without a trace.
+  std::string traceparent() const;
+
+ private:
+  std::shared_ptr<Trace> trace_;
+  SpanId id_;
+  std::unique_ptr<SpanData> data_;  // null when not recording
+};
+
+/// Nanoseconds since the Unix epoch (OTLP's time unit).
+std::int64_t unix_nanos_now();
+
+}  // namespace mercato::trace

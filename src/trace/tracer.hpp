@@ -1,0 +1,117 @@
+#pragma once
+// Tracing in one process: the Tracer makes one Trace per incoming request; the request's code
+// starts Spans in it through a Scope (trace/scope.hpp); when the last reference to the Trace
+// goes, its finished spans are handed to the SpanSink (the OTLP exporter) — or dropped.
+//
+// Which traces are kept:
+//   - head sampling (Sampler): decided when the request arrives, told to the next hop in the
+//     traceparent flags, so a sampled trace is complete across services;
+//   - tail rules, decided here when the trace ends and only for this process's spans: a trace
+//     with an error span, or whose first span lasted longer than `slow_threshold`, is kept even
+//     when the head decision dropped it. That is why spans are recorded for every request
+//     while tracing is on: recording costs a few hundred nanoseconds per span, export (the
+//     expensive part) happens only for kept traces.
+// With no exporter configured (`recording` false) nothing is recorded at all, but trace ids
+// are still made, logged, answered and propagated, so logs of every service still line up.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trace/context.hpp"
+#include "trace/sampler.hpp"
+#include "trace/span_data.hpp"
+
+namespace mercato::trace {
+
+/// Receives the spans of each kept trace. Called from any thread; must not block (the
+/// exporter queues and drops when full).
+class SpanSink {
+ public:
+  virtual ~SpanSink() = default;
+  virtual void submit(std::vector<SpanData> spans) = 0;
+};
+
+struct TracerSettings {
+  bool recording = false;  // record spans (an exporter is configured)
+  Sampler sampler;
+  /// Keep a trace whose first span in this process lasted longer; zero disables the rule.
+  std::chrono::milliseconds slow_threshold{0};
+  bool keep_errors = true;
+  /// A request that starts more spans (a loop of statements) keeps its first ones only.
+  std::size_t max_spans_per_trace = 512;
+};
+
+class Trace;
+
+class Tracer : public std::enable_shared_from_this<Tracer> {
+ public:
+  static std::shared_ptr<Tracer> create(TracerSettings settings, std::shared_ptr<SpanSink> sink);
+
+  /// This process's part of a trace, for a request whose caller sent `incoming` (a parsed
+  /// traceparent + tracestate, nullopt when absent or malformed); `trusted` says whether the
+  /// caller may decide sampling for us (see Sampler). An incoming trace id is continued either
+  /// way.
+  std::shared_ptr<Trace> begin(const std::optional<SpanContext>& incoming, bool trusted);
+
+  const TracerSettings& settings() const { return settings_; }
+
+  /// Counters for the metrics endpoint: traces handed to the sink, and spans dropped because a
+  /// trace had more than max_spans_per_trace.
+  std::uint64_t traces_kept() const { return kept_.load(std::memory_order_relaxed); }
+  std::uint64_t spans_over_limit() const { return over_limit_.load(std::memory_order_relaxed); }
+
+ private:
+  friend class Trace;
+  Tracer(TracerSettings settings, std::shared_ptr<SpanSink> sink);
+  TracerSettings settings_;
+  std::shared_ptr<SpanSink> sink_;
+  std::atomic<std::uint64_t> kept_{0};
+  std::atomic<std::uint64_t> over_limit_{0};
+};
+
+/// One request's spans in this process. Shared by the request's Spans and Scopes; thread-safe
+/// (a request's coroutines may resume on any io thread, and fan out).
+class Trace {
+ public:
+  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled);
+  ~Trace();  // hands the recorded spans to the sink when the trace is kept
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+
+  const TraceId& id() const { return id_; }
+  /// The trace id as 32 hex digits, made once (every log line of the request carries it).
+  const std::string& id_hex() const { return id_hex_; }
+  /// The head decision (what the traceparent flags tell the next hop).
+  bool sampled() const { return sampled_; }
+  bool recording() const { return recording_; }
+  /// The caller's span (invalid when this process started the trace).
+  const SpanId& remote_parent() const { return remote_parent_; }
+
+  /// Keeps the trace whatever the head decision was (an error, a slow request).
+  void keep() { keep_.store(true, std::memory_order_relaxed); }
+  bool kept() const { return sampled_ || keep_.load(std::memory_order_relaxed); }
+
+  /// Called by Span::end().
+  void record(SpanData span);
+
+ private:
+  std::shared_ptr<Tracer> tracer_;
+  TraceId id_;
+  std::string id_hex_;
+  SpanId remote_parent_;
+  std::string tracestate_;
+  bool sampled_;
+  bool recording_;
+  std::atomic<bool> keep_{false};
+  std::mutex mutex_;
+  std::vector<SpanData> spans_;
+  bool first_recorded_ = false;  // the tracestate goes on the first span recorded only
+};
+
+}  // namespace mercato::trace

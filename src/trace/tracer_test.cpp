@@ -1,0 +1,176 @@
+#include "trace/tracer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+
+#include "trace/scope.hpp"
+#include "trace/span.hpp"
+
+namespace mercato::trace {
+namespace {
+
+struct ListSink : SpanSink {
+  std::mutex m;
+  std::vector<std::vector<SpanData>> traces;
+  void submit(std::vector<SpanData> spans) override {
+    std::lock_guard lock(m);
+    traces.push_back(std::move(spans));
+  }
+};
+
+struct Fixture {
+  std::shared_ptr<ListSink> sink = std::make_shared<ListSink>();
+  std::shared_ptr<Tracer> tracer;
+  explicit Fixture(Sampler sampler, std::chrono::milliseconds slow = std::chrono::milliseconds{0},
+                   std::size_t max_spans = 512) {
+    TracerSettings s;
+    s.recording = true;
+    s.sampler = sampler;
+    s.slow_threshold = slow;
+    s.max_spans_per_trace = max_spans;
+    tracer = Tracer::create(s, sink);
+  }
+};
+
+const Sampler kAlways(Sampler::Rule::always_on);
+const Sampler kNever(Sampler::Rule::always_off, 0.0);
+
+TEST(Tracer, ASampledTraceHandsItsSpansWithParentLinksToTheSink) {
+  Fixture f(kAlways);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    Scope scope(Scope::Clock::time_point::max(), trace, SpanId{});
+    Span server = scope.start("GET /api/v1/products/{id}", SpanKind::server);
+    {
+      Span db = scope.under(server).start("db product_by_id", SpanKind::client);
+      db.set("db.statement.name", "product_by_id");
+      db.set("db.response.rows", 1);
+    }
+    server.set("http.response.status_code", 200);
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  const auto& spans = f.sink->traces[0];
+  ASSERT_EQ(spans.size(), 2u);
+  const SpanData& db = spans[0];
+  const SpanData& server = spans[1];
+  EXPECT_EQ(db.parent_span_id, server.span_id);
+  EXPECT_FALSE(server.parent_span_id.valid());
+  EXPECT_EQ(db.trace_id, server.trace_id);
+  EXPECT_EQ(server.kind, SpanKind::server);
+  EXPECT_LE(server.start_unix_nano, db.start_unix_nano);
+  EXPECT_GE(server.end_unix_nano, db.end_unix_nano);
+  ASSERT_EQ(db.attributes.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(db.attributes[0].value), "product_by_id");
+  EXPECT_EQ(f.tracer->traces_kept(), 1u);
+}
+
+TEST(Tracer, AnUnsampledTraceIsDroppedUnlessItFails) {
+  Fixture f(kNever);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "quiet", SpanKind::server);
+  }
+  EXPECT_TRUE(f.sink->traces.empty());
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "failing", SpanKind::server);
+    s.set_error("upstream unavailable");
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  EXPECT_EQ(f.sink->traces[0][0].status, StatusCode::error);
+  EXPECT_EQ(f.sink->traces[0][0].status_message, "upstream unavailable");
+}
+
+TEST(Tracer, ASlowUnsampledTraceIsKept) {
+  Fixture f(kNever, std::chrono::milliseconds{5});
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "slow", SpanKind::server);
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_EQ(f.sink->traces.size(), 1u);
+}
+
+TEST(Tracer, ContinuesAnIncomingTraceUnderTheCallersSpanWithItsTracestate) {
+  Fixture f(kNever);
+  auto incoming = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  incoming->tracestate = "rojo=1";
+  {
+    auto trace = f.tracer->begin(incoming, true);  // trusted: its sampled flag decides
+    EXPECT_TRUE(trace->sampled());
+    EXPECT_EQ(trace->id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    Span server(trace, SpanId{}, "server", SpanKind::server);
+    Span child(trace, server.id(), "child", SpanKind::internal);
+    EXPECT_EQ(server.traceparent().substr(0, 36), "00-4bf92f3577b34da6a3ce929d0e0e4736-");
+    EXPECT_EQ(server.traceparent().substr(52), "-01");
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  const auto& spans = f.sink->traces[0];
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[1].parent_span_id.hex(), "00f067aa0ba902b7");
+  EXPECT_EQ(spans[1].trace_state, "rojo=1");
+  EXPECT_EQ(spans[0].trace_state, "");
+}
+
+TEST(Tracer, AnUntrustedCallerKeepsItsTraceIdButCannotForceSampling) {
+  Fixture f(kNever);
+  auto incoming = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  auto trace = f.tracer->begin(incoming, false);
+  EXPECT_FALSE(trace->sampled());
+  EXPECT_EQ(trace->id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
+TEST(Tracer, CapsTheSpansOfOneTrace) {
+  Fixture f(kAlways, std::chrono::milliseconds{0}, 3);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    for (int i = 0; i < 5; ++i) Span(trace, SpanId{}, "loop", SpanKind::internal);
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  EXPECT_EQ(f.sink->traces[0].size(), 3u);
+  EXPECT_EQ(f.tracer->spans_over_limit(), 2u);
+}
+
+TEST(Tracer, WithoutASinkNothingIsRecordedButIdsStillPropagate) {
+  TracerSettings settings;
+  settings.recording = true;
+  auto tracer = Tracer::create(settings, nullptr);
+  auto trace = tracer->begin(std::nullopt, false);
+  Span s(trace, SpanId{}, "x", SpanKind::server);
+  EXPECT_FALSE(s.recording());
+  EXPECT_EQ(s.traceparent().size(), 55u);
+  EXPECT_EQ(trace->id_hex().size(), 32u);
+}
+
+TEST(Span, ADefaultSpanAndAScopeWithoutTraceDoNothing) {
+  Span s;
+  s.set("k", "v");
+  s.set_error("x");
+  s.end();
+  EXPECT_FALSE(s.recording());
+  EXPECT_EQ(s.traceparent(), "");
+  Scope scope(Scope::Clock::now());
+  EXPECT_FALSE(scope.start("x").recording());
+  EXPECT_EQ(scope.trace_id(), "");
+  EXPECT_EQ(scope.traceparent(), "");
+}
+
+TEST(Span, SpansEndingOnManyThreadsAreAllRecorded) {
+  Fixture f(kAlways);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([trace] {
+        for (int i = 0; i < 100; ++i) Span(trace, SpanId{}, "work", SpanKind::internal);
+      });
+    for (auto& t : threads) t.join();
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  EXPECT_EQ(f.sink->traces[0].size(), 400u);
+}
+
+}  // namespace
+}  // namespace mercato::trace

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "trace/scope.hpp"
 #include "cache/redis_command.hpp"
 #include "cache/redis_reply.hpp"
 #include "cache/redis_script.hpp"
@@ -101,7 +102,7 @@ class RedisClient {
   /// (counted as a timeout in redis_commands_total, but not toward the reconnect: a short
   /// budget says nothing about the server).
   ///   auto r = co_await redis.until(req.context.deadline).command(cmd("GET", key));
-  RedisUntil until(Clock::time_point deadline);
+  RedisUntil until(trace::Scope scope);
 
   /// Round-trip time of a PING, for /health/ready. An error reply (e.g. -LOADING) is
   /// service_unavailable too.
@@ -127,11 +128,13 @@ class RedisClient {
   metrics::Counter& unavailable_;
 };
 
-/// A RedisClient bound to one request's deadline (RedisClient::until). Cheap to copy; the
-/// client must outlive it. Same calls as RedisClient, same meaning, plus the deadline.
+/// A RedisClient bound to one request's scope (RedisClient::until): its deadline, and its
+/// trace for the commands' spans. Cheap to copy; the client must outlive it. Same calls as
+/// RedisClient, same meaning, plus the deadline.
 class RedisUntil {
  public:
-  RedisUntil(RedisClient& client, Clock::time_point deadline) : client_(&client), deadline_(deadline) {}
+  RedisUntil(RedisClient& client, trace::Scope scope)
+      : client_(&client), scope_(std::move(scope)), deadline_(scope_.deadline) {}
 
   asio::awaitable<Result<RedisReply>> command(std::vector<std::string> args, std::optional<Duration> timeout = {}) {
     return client_->command_until(std::move(args), timeout, deadline_);
@@ -145,12 +148,14 @@ class RedisUntil {
     return client_->eval_until(script, std::move(keys), std::move(args), timeout, deadline_);
   }
   Clock::time_point deadline() const { return deadline_; }
+  const trace::Scope& scope() const { return scope_; }
 
  private:
   RedisClient* client_;
+  trace::Scope scope_;
   Clock::time_point deadline_;
 };
 
-inline RedisUntil RedisClient::until(Clock::time_point deadline) { return RedisUntil(*this, deadline); }
+inline RedisUntil RedisClient::until(trace::Scope scope) { return RedisUntil(*this, std::move(scope)); }
 
 }  // namespace mercato::cache

@@ -367,7 +367,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
   // whose time is spent asks Redis nothing and goes to the loader, which is bound by the same
   // deadline and fails at once. The fill after a load is not bound (like a ROLLBACK, it
   // releases the lease others wait on).
-  RedisUntil redis = redis_->until(q.deadline);
+  RedisUntil redis = redis_->until(q.scope);
   auto fail = [&](const Error& e) {
     // A request out of time says nothing about Redis: it must not open the breaker for
     // every other request.
@@ -457,7 +457,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     }
     // Another process (or a load of ours that started before an invalidation) holds the
     // lease: the value lands within a query's time, so poll for it briefly.
-    if (std::chrono::steady_clock::now() >= std::min(deadline, q.deadline)) co_return co_await load_only(q, snap, load);
+    if (std::chrono::steady_clock::now() >= std::min(deadline, q.scope.deadline)) co_return co_await load_only(q, snap, load);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);
     boost::system::error_code ec;

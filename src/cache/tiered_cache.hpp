@@ -47,6 +47,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "trace/scope.hpp"
 #include "cache/breaker.hpp"
 #include "cache/keys.hpp"
 #include "cache/l1_cache.hpp"
@@ -86,9 +87,10 @@ struct Lookup {
   std::string key;         // from keys.hpp
   std::string gen;         // generation key the value depends on (keys.hpp), or empty
   Duration ttl{};          // L2 lifetime before jitter (L1: at most TieredOptions::l1_ttl)
-  /// The reading request's deadline: past it, get() stops waiting for another process's
-  /// lease and calls the loader, which is bound by the same deadline and fails at once.
-  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// The reading request's scope. Its deadline: past it, get() stops waiting for another
+  /// process's lease and calls the loader, which is bound by the same deadline and fails at
+  /// once. Its trace: the lookup's spans (tier decision, single-flight wait, Redis calls).
+  trace::Scope scope;
 };
 
 /// What the loader gives: a value, or absent (cached as a negative entry), or an error

@@ -31,6 +31,7 @@
 #include "db/statement.hpp"
 #include "db/statement_calls.hpp"
 #include "db/transaction.hpp"
+#include "trace/scope.hpp"
 
 namespace mercato::db {
 
@@ -77,7 +78,7 @@ class Pool : public StatementCalls<Pool> {
   /// starts, one in flight is cancelled (PQcancel), and the error is deadline_error()
   /// (504 gateway_timeout). Transactions begun through it carry the deadline too.
   ///   auto r = co_await ctx.pool.until(req.context.deadline).execute("product_by_id", db::params(id));
-  PoolUntil until(Clock::time_point deadline);
+  PoolUntil until(trace::Scope scope);
 
   /// `SELECT 1`; the round-trip time including getting a connection (for /health/ready).
   asio::awaitable<Result<std::chrono::microseconds>> ping(std::optional<Duration> timeout = {});
@@ -104,11 +105,12 @@ class Pool : public StatementCalls<Pool> {
   std::shared_ptr<PoolCore> core_;
 };
 
-/// A Pool bound to one request's deadline (Pool::until). Cheap to copy; the Pool must
-/// outlive it. Same calls as Pool, same meaning, plus the deadline.
+/// A Pool bound to one request's scope (Pool::until): its deadline, and its trace for the
+/// statements' spans. Cheap to copy; the Pool must outlive it. Same calls as Pool, same
+/// meaning, plus the deadline.
 class PoolUntil : public StatementCalls<PoolUntil> {
  public:
-  PoolUntil(Pool& pool, Clock::time_point deadline) : pool_(&pool), deadline_(deadline) {}
+  PoolUntil(Pool& pool, trace::Scope scope) : pool_(&pool), scope_(std::move(scope)), deadline_(scope_.deadline) {}
 
   asio::awaitable<Result<Transaction>> begin(std::optional<Duration> timeout = {}) {
     return pool_->begin_until(timeout, deadline_);
@@ -118,6 +120,7 @@ class PoolUntil : public StatementCalls<PoolUntil> {
     return pool_->transaction_until(std::move(work), timeout, deadline_);
   }
   Clock::time_point deadline() const { return deadline_; }
+  const trace::Scope& scope() const { return scope_; }
 
  private:
   friend class StatementCalls<PoolUntil>;
@@ -130,10 +133,11 @@ class PoolUntil : public StatementCalls<PoolUntil> {
   }
 
   Pool* pool_;
+  trace::Scope scope_;
   Clock::time_point deadline_;
 };
 
-inline PoolUntil Pool::until(Clock::time_point deadline) { return PoolUntil(*this, deadline); }
+inline PoolUntil Pool::until(trace::Scope scope) { return PoolUntil(*this, std::move(scope)); }
 
 template <class F>
 std::invoke_result_t<F&, Transaction&> Pool::transaction(F work, std::optional<Duration> timeout) {

@@ -75,7 +75,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
     }
     co_return seal(*r);
   };
-  q.deadline = deadline;
+  q.scope = deadline;
   auto v = co_await cache_.get(q, loader);
   // A load serves every request that joined it (single flight) but runs under the deadline of
   // the request that started it: when that one ran out, a joiner with time left loads again

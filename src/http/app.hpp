@@ -26,6 +26,7 @@
 #include "http/health.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "trace/tracer.hpp"
 
 namespace mercato::http {
 
@@ -55,6 +56,11 @@ class App {
   /// (X-Request-Deadline-Ms, http/deadline.hpp); REQUEST_TIMEOUT unless set here. The gateway
   /// sets UPSTREAM_TIMEOUT: the budget of a request starts there.
   void set_request_budget(std::chrono::milliseconds budget) { request_budget_ = budget; }
+  /// The tracer the server's tracing middleware begins each request's trace with. Until a
+  /// component sets one (service::Tracing, from the OTEL_* variables), a tracer that records
+  /// nothing: trace ids are still made, propagated, logged and answered.
+  void set_tracer(std::shared_ptr<trace::Tracer> tracer) { tracer_ = std::move(tracer); }
+  const std::shared_ptr<trace::Tracer>& tracer() const { return tracer_; }
   /// Runs when run() begins, before the listeners open, in the order added: for what may
   /// start only once every user registered with it (a Redis subscriber's channels).
   void on_start(std::function<void()> f) { start_hooks_.push_back(std::move(f)); }
@@ -80,6 +86,7 @@ class App {
   std::vector<std::function<void()>> start_hooks_;
   std::vector<std::function<void()>> stop_hooks_;
   std::optional<std::chrono::milliseconds> request_budget_;
+  std::shared_ptr<trace::Tracer> tracer_ = trace::Tracer::create({}, nullptr);
 };
 
 /// Exits with status 2 after printing `message` as one line on stderr: for start-up errors an

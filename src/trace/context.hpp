@@ -2,7 +2,7 @@
 // W3C Trace Context (https://www.w3.org/TR/trace-context/): the ids that tie one request's
 // spans together across services, and the `traceparent`/`tracestate` headers that carry them.
 // Written here: Debian has no OpenTelemetry C++ SDK, and these few rules are all Mercato needs
-// of one (docs/observability.md).
+// of one (docs/architecture.md#tracing).
 //
 //   traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
 //                ver trace id (16 bytes)           parent span id  flags (01 = sampled)

@@ -76,6 +76,44 @@ bench_build() {
   run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" || fail
 }
 
+#   bench_catalog_data PRODUCTS STORE
+# Starts PostgreSQL on a data directory kept outside the wiped bench stack,
+# .var/bench-data/catalog-PRODUCTS/pg (.var/bench/pg/primary links to it), holding exactly
+# PRODUCTS products in STORE: reused while it does, seeded again otherwise (BENCH_RESEED=1 starts
+# it over). Sets KEEP (that directory); files a case keeps there beside pg/ (sampled ids,
+# cursors) are derived from the data and deleted when it is seeded again. The bench stack runs
+# PostgreSQL with fsync=off: after a machine crash, delete that directory.
+bench_catalog_data() {
+  local products=$1 store=$2 count
+  KEEP=$VAR_ROOT/bench-data/catalog-$products
+  if [[ ${BENCH_RESEED:-0} == 1 && -d $KEEP ]]; then
+    step "$BENCH_NAME: BENCH_RESEED=1, deleting $(rel "$KEEP")"
+    rm -rf "$KEEP"
+  fi
+  mkdir -p "$KEEP/pg" || die "cannot create $(rel "$KEEP")"
+  chmod 755 "$VAR_ROOT/bench-data" "$KEEP"
+  chmod 700 "$KEEP/pg"
+  if is_root; then chown postgres: "$KEEP/pg" || die "cannot give $(rel "$KEEP/pg") to the postgres user"; fi
+  mkdir -p "$STATE/pg" && ln -sfn "$KEEP/pg" "$STATE/pg/primary" || die "cannot link $(rel "$STATE/pg/primary")"
+  component_start postgres || fail
+  _catalog_sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -v ON_ERROR_STOP=1 "$@"; }
+  count=$(_catalog_sql -c "SELECT count(*) FROM products WHERE store_id = '$store'" 2> /dev/null || echo 0)
+  if [[ $count == "$products" ]]; then
+    step "$BENCH_NAME: reusing $products seeded products in $(rel "$KEEP")"
+    return 0
+  fi
+  step "$BENCH_NAME: seeding $products products (found ${count:-0}; log $(rel "$LOG_DIR/seed.log"))"
+  if [[ $count != 0 ]]; then
+    psql_primary -d postgres -c 'DROP DATABASE IF EXISTS mercato_catalog WITH (FORCE)' >> "$LOG_DIR/seed.log" 2>&1 &&
+      pg_create_databases >> "$LOG_DIR/seed.log" 2>&1 || die "cannot recreate mercato_catalog"
+  fi
+  find "$KEEP" -maxdepth 1 -type f -delete
+  stack_seed --products "$products" --store "$store" \
+    >> "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
+  count=$(_catalog_sql -c "SELECT count(*) FROM products WHERE store_id = '$store'") || die "cannot count products"
+  [[ $count == "$products" ]] || die "seeded $products products but the store holds $count"
+}
+
 commit_short() { git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo '?'; }
 
 # Runs wrk once and prints "rps p50_ms p99_ms requests"; fails when any response was not

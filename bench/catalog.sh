@@ -66,38 +66,10 @@ CURSOR_SECRET=mercato-bench-catalog-cursors
 [[ $PRODUCTS =~ ^[0-9]+$ ]] && ((PRODUCTS >= 1000)) || die "BENCH_PRODUCTS must be a number ≥ 1000"
 
 bench_init catalog psql jq python3
-KEEP=$VAR_ROOT/bench-data/catalog-$PRODUCTS
-
-# ---- data: a PostgreSQL data directory kept across runs ------------------------------------
-if [[ ${BENCH_RESEED:-0} == 1 && -d $KEEP ]]; then
-  step "catalog: BENCH_RESEED=1, deleting $(rel "$KEEP")"
-  rm -rf "$KEEP"
-fi
-mkdir -p "$KEEP/pg" || die "cannot create $(rel "$KEEP")"
-chmod 755 "$VAR_ROOT/bench-data" "$KEEP"
-chmod 700 "$KEEP/pg"
-if is_root; then chown postgres: "$KEEP/pg" || die "cannot give $(rel "$KEEP/pg") to the postgres user"; fi
-mkdir -p "$STATE/pg" && ln -sfn "$KEEP/pg" "$STATE/pg/primary" || die "cannot link $(rel "$STATE/pg/primary")"
-
 bench_build
-component_start postgres || fail
+bench_catalog_data "$PRODUCTS" "$STORE"
 
 sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -v ON_ERROR_STOP=1 "$@"; }
-count=$(sql -c "SELECT count(*) FROM products WHERE store_id = '$STORE'" 2> /dev/null || echo 0)
-if [[ $count != "$PRODUCTS" ]]; then
-  step "catalog: seeding $PRODUCTS products (found ${count:-0}; log $(rel "$LOG_DIR/seed.log"))"
-  if [[ $count != 0 ]]; then
-    psql_primary -d postgres -c 'DROP DATABASE IF EXISTS mercato_catalog WITH (FORCE)' >> "$LOG_DIR/seed.log" 2>&1 &&
-      pg_create_databases >> "$LOG_DIR/seed.log" 2>&1 || die "cannot recreate mercato_catalog"
-  fi
-  rm -f "$KEEP"/v2-cursors-* "$KEEP"/detail-ids
-  stack_seed --products "$PRODUCTS" --store "$STORE" \
-    >> "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
-  count=$(sql -c "SELECT count(*) FROM products WHERE store_id = '$STORE'") || die "cannot count products"
-  [[ $count == "$PRODUCTS" ]] || die "seeded $PRODUCTS products but the store holds $count"
-else
-  step "catalog: reusing $PRODUCTS seeded products in $(rel "$KEEP")"
-fi
 LIVE=$(sql -c "SELECT count(*) FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL") || die "cannot count live products"
 TOTAL_PAGES=$(((LIVE + PER_PAGE - 1) / PER_PAGE))
 if ((V1_PAGE + 64 > TOTAL_PAGES)); then
@@ -152,29 +124,8 @@ if [[ -s $CURSORS ]] && curl -fsS -o /dev/null "$CAT/api/v2/products?limit=$PER_
   step "catalog: reusing $(wc -l < "$CURSORS") v2 cursors at depth $V2_DEPTH ($(rel "$CURSORS"))"
 else
   step "catalog: walking v2 to depth $V2_DEPTH ($((V2_DEPTH / WALK_LIMIT)) pages of $WALK_LIMIT, once)"
-  python3 - "$CAT" "$V2_DEPTH" "$WALK_LIMIT" "$PER_PAGE" "$DEEP_CURSORS" > "$CURSORS.tmp" << 'PY' || die "the v2 walk failed"
-import http.client, json, sys, urllib.parse
-base, depth, walk, limit, keep = sys.argv[1], *map(int, sys.argv[2:])
-u = urllib.parse.urlsplit(base)
-conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-def page(n, cursor):
-    path = f"/api/v2/products?limit={n}" + (f"&cursor={cursor}" if cursor else "")
-    conn.request("GET", path)
-    r = conn.getresponse()
-    body = r.read()
-    if r.status != 200:
-        sys.exit(f"GET {path}: HTTP {r.status} {body[:200]!r}")
-    meta = json.loads(body)["meta"]
-    if not meta.get("next_cursor"):
-        sys.exit(f"no next_cursor after {path}")
-    return meta["next_cursor"]
-cursor = None
-for _ in range(depth // walk):
-    cursor = page(walk, cursor)
-for _ in range(keep):
-    print(cursor, flush=True)
-    cursor = page(limit, cursor)
-PY
+  python3 "$REPO/bench/tools/v2_cursors.py" "$CAT" "$V2_DEPTH" "$WALK_LIMIT" "$PER_PAGE" "$DEEP_CURSORS" > "$CURSORS.tmp" ||
+    die "the v2 walk failed"
   mv "$CURSORS.tmp" "$CURSORS"
 fi
 sed "s|^|/api/v2/products?limit=$PER_PAGE\&cursor=|" "$CURSORS" > "$P/v2-deep"

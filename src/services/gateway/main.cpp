@@ -14,6 +14,7 @@
 #include "service/token_check.hpp"
 #include "services/gateway/openapi_route.hpp"
 #include "services/gateway/rum.hpp"
+#include "services/gateway/rum_errors.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
 #include "services/gateway/middleware.hpp"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
   gateway::add_routes(app.router(), proxy, catalog, identity);
   gateway::install_rum_route(app.router());  // Web Vitals from the dashboard, answered here
+  gateway::install_rum_errors_route(app.router());  // and its browser errors
   // Each instance's readiness answer is immediate when it is up; the bound keeps a probe of
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);

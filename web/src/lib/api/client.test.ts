@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { fail, fakeFetch, gate, ok, tick, type Seen } from "../../test/fake-server";
-import { createApiClient, loginUrl, safeNext } from "./client";
+import { createApiClient, loginUrl, safeNext, type FailedRequest } from "./client";
 import { ApiError } from "./envelope";
 
 const ME = { id: "u1", email: "a@b.co", name: "Ada", role: "admin" };
@@ -343,3 +343,75 @@ describe("login redirect target", () => {
   });
 });
 
+
+describe("tracing and failed requests", () => {
+  const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-0[01]$/;
+
+  it("every request carries its own well-formed traceparent, retries and refreshes included", async () => {
+    const server = tokenServer();
+    const client = await signedIn(server);
+    server.expire();
+    await client.get("/api/v1/products");
+    await client.post("/api/v1/products", { body: { name: "x" } });
+    const headers = server.seen.map((r) => r.headers.traceparent);
+    expect(server.seen.map((r) => r.path)).toContain("/api/v1/auth/refresh");
+    for (const h of headers) expect(h).toMatch(TRACEPARENT);
+    expect(new Set(headers.map((h) => h?.slice(3, 35))).size).toBe(headers.length);
+  });
+
+  it("a 5xx is handed to onFailedRequest with the gateway's request id and the trace id it sent", async () => {
+    const failures: FailedRequest[] = [];
+    const server = fakeFetch(() => fail(503, "service_unavailable", "down", undefined, { "X-Request-ID": "req-503" }));
+    const client = createApiClient({ fetch: server.fetch, onFailedRequest: (f) => failures.push(f) });
+    const error = await client.get("/api/v2/products?q=x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    const sentTrace = server.seen[0]?.headers.traceparent?.slice(3, 35);
+    expect((error as ApiError).traceId).toBe(sentTrace);
+    expect((error as ApiError).requestId).toBe("req-503");
+    expect(failures).toEqual([
+      {
+        method: "GET",
+        path: "/api/v2/products?q=x",
+        status: 503,
+        message: "GET /api/v2/products?q=x failed: 503 service_unavailable",
+        requestId: "req-503",
+        traceId: sentTrace,
+      },
+    ]);
+  });
+
+  it("no answer at all is a failure with status 0 and no request id", async () => {
+    const failures: FailedRequest[] = [];
+    const client = createApiClient({
+      fetch: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+      onFailedRequest: (f) => failures.push(f),
+    });
+    const error = (await client.post("/api/v1/products", { body: {} }).catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe("network_error");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ method: "POST", status: 0, requestId: null, traceId: error.traceId });
+    expect(failures[0]?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("client errors are the user's, not failures to report", async () => {
+    const failures: FailedRequest[] = [];
+    const server = fakeFetch(() => fail(422, "validation_failed", "bad", [{ field: "name", message: "is required" }]));
+    const client = createApiClient({ fetch: server.fetch, onFailedRequest: (f) => failures.push(f) });
+    await client.post("/api/v1/products", { body: {} }).catch(() => undefined);
+    expect(failures).toEqual([]);
+  });
+
+  it("a reporter that throws changes nothing for the caller", async () => {
+    const server = fakeFetch(() => fail(500, "internal"));
+    const client = createApiClient({
+      fetch: server.fetch,
+      onFailedRequest: () => {
+        throw new Error("reporter broke");
+      },
+    });
+    const error = (await client.get("/api/v1/products").catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe("internal");
+  });
+});

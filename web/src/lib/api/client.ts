@@ -11,7 +11,11 @@
 // - One refresh at a time: every request that fails with an expired token, or is started while a
 //   refresh runs, waits for that single refresh and is retried once with the new token. A request
 //   that fails with a token older than the current one is simply retried (someone refreshed).
+// - Every request starts a W3C trace (traceparent), so a click can be followed through the
+//   gateway to SQL; a request that failed (no answer, or a 5xx) is handed to onFailedRequest
+//   with its trace id and the gateway's request id, and its ApiError carries both.
 
+import { newTraceContext } from "@/lib/reporting/traceparent";
 import { ApiError, parseResponse, type ApiResult } from "./envelope";
 import type { TokenGrant, User } from "./types";
 
@@ -39,6 +43,18 @@ export interface ApiClientOptions {
    * was still refused. The app sends the user to /login?next=<where they were>.
    */
   onSessionLost?: () => void;
+  /** Called for each request that got no answer or a 5xx (the dashboard reports it). */
+  onFailedRequest?: (failure: FailedRequest) => void;
+}
+
+export interface FailedRequest {
+  method: string;
+  path: string;
+  /** 0 when nothing answered. */
+  status: number;
+  message: string;
+  requestId: string | null;
+  traceId: string;
 }
 
 export interface ApiClient {
@@ -85,17 +101,42 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     }
     if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
     if (token) headers.Authorization = `Bearer ${token}`;
+    const trace = newTraceContext();
+    headers.traceparent = trace.traceparent;
     let res: Response;
     try {
       res = await fetchImpl(baseUrl + path, { method, headers, body, credentials: "same-origin", cache: "no-store" });
     } catch (e) {
-      throw new ApiError({
+      const error = new ApiError({
         status: 0,
         code: "network_error",
         message: e instanceof Error && e.message ? `cannot reach the server (${e.message})` : "cannot reach the server",
+        traceId: trace.traceId,
       });
+      failed(method, path, error);
+      throw error;
     }
-    return parseResponse<T, M>(res);
+    try {
+      return await parseResponse<T, M>(res, trace.traceId);
+    } catch (e) {
+      if (e instanceof ApiError && e.status >= 500) failed(method, path, e);
+      throw e;
+    }
+  }
+
+  function failed(method: string, path: string, e: ApiError) {
+    try {
+      options.onFailedRequest?.({
+        method,
+        path,
+        status: e.status,
+        message: `${method} ${path} failed: ${e.status === 0 ? "no answer" : e.status} ${e.code}`,
+        requestId: e.requestId,
+        traceId: e.traceId ?? "",
+      });
+    } catch {
+      // Reporting must not change what the caller sees.
+    }
   }
 
   function loseSession() {

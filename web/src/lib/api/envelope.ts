@@ -38,6 +38,8 @@ export interface ApiErrorInit {
   details?: FieldError[];
   requestId?: string | null;
   retryAfterSeconds?: number | null;
+  /** The trace the request started (its traceparent's trace id). */
+  traceId?: string | null;
 }
 
 /** Every failed request, whatever went wrong, rejects with one of these. */
@@ -47,6 +49,7 @@ export class ApiError extends Error {
   readonly details: FieldError[];
   readonly requestId: string | null;
   readonly retryAfterSeconds: number | null;
+  readonly traceId: string | null;
 
   constructor(init: ApiErrorInit) {
     super(init.message);
@@ -56,6 +59,7 @@ export class ApiError extends Error {
     this.details = init.details ?? [];
     this.requestId = init.requestId ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.traceId = init.traceId ?? null;
   }
 
   /** Details of one field, e.g. `fieldErrors()["price_cents"]`. */
@@ -121,7 +125,7 @@ function readDetails(v: unknown): FieldError[] {
  * envelope (a proxy's HTML error page, an empty 500) still becomes a typed error, named after
  * the HTTP status.
  */
-export async function parseResponse<T, M = unknown>(res: Response): Promise<ApiResult<T, M>> {
+export async function parseResponse<T, M = unknown>(res: Response, traceId: string | null = null): Promise<ApiResult<T, M>> {
   const requestId = res.headers.get("X-Request-ID");
   const retryAfterSeconds = parseRetryAfter(res.headers.get("Retry-After"));
   const fallback = (message: string): ApiError =>
@@ -131,6 +135,7 @@ export async function parseResponse<T, M = unknown>(res: Response): Promise<ApiR
       message,
       requestId,
       retryAfterSeconds,
+      traceId,
     });
 
   if (res.status === 204) return { data: null as T, meta: undefined, etag: res.headers.get("ETag"), status: 204 };
@@ -168,5 +173,6 @@ export async function parseResponse<T, M = unknown>(res: Response): Promise<ApiR
     details: readDetails(err.details),
     requestId,
     retryAfterSeconds,
+    traceId,
   });
 }

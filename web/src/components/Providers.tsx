@@ -1,14 +1,18 @@
 "use client";
 
 // Everything every page needs: the SWR defaults, the toasts, the session restored on boot
-// (refresh cookie → access token in memory), Web Vitals reporting, and the listener that lets a
-// form with unsaved changes stop the browser's Back and Forward buttons.
+// (refresh cookie → access token in memory), Web Vitals and browser error reporting (with the
+// server's reporting settings), and the listener that lets a form with unsaved changes stop the
+// browser's Back and Forward buttons.
 
 import { useEffect, type ReactNode } from "react";
 import { SWRConfig, useSWRConfig } from "swr";
 import { api } from "@/lib/api";
 import { swrConfig } from "@/lib/api/swr-config";
 import { installHistoryGuard } from "@/lib/hooks/useUnsavedChangesGuard";
+import { configureReporting } from "@/lib/reporting";
+import type { ReportingSettings } from "@/lib/reporting/settings";
+import { ErrorReporting } from "./ErrorReporting";
 import { ToastProvider } from "./Toast";
 import { WebVitals } from "./WebVitals";
 
@@ -49,12 +53,15 @@ function SessionKeeper() {
   return null;
 }
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, reporting }: { children: ReactNode; reporting: ReportingSettings }) {
+  // During render, not in an effect: the first fetches (started by effects) carry its trace sampling.
+  configureReporting(reporting);
   return (
     <SWRConfig value={swrConfig}>
       <ToastProvider>
         <SessionKeeper />
         <WebVitals />
+        <ErrorReporting />
         {children}
       </ToastProvider>
     </SWRConfig>

@@ -7,6 +7,7 @@
 import { useEffect } from "react";
 import type { Metric } from "web-vitals";
 import { paths } from "@/lib/api/keys";
+import { routeTemplate } from "@/lib/reporting/page";
 
 interface RumMetric {
   name: string;
@@ -14,11 +15,6 @@ interface RumMetric {
   rating: string;
   id: string;
   navigation_type: string;
-}
-
-/** The route without ids, so the gateway's histograms stay few: /products/[id]/edit. */
-export function routeTemplate(pathname: string): string {
-  return pathname.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "[id]");
 }
 
 let queue: RumMetric[] = [];

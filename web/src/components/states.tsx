@@ -24,8 +24,22 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** A human sentence for an error, with the request id to quote to support. */
+/** True for a request that got no answer or a server error: staff quote its request id. */
+function isFailedFetch(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status >= 500);
+}
+
+/**
+ * A human sentence for an error. A failed fetch's sentence ends with the request id the gateway
+ * answered with, so whoever reads it (in a toast, a form or a page) can quote it to support.
+ */
 export function describeError(error: unknown): string {
+  const sentence = describeCause(error);
+  const requestId = error instanceof ApiError && isFailedFetch(error) ? error.requestId : null;
+  return requestId ? `${sentence} (request id ${requestId})` : sentence;
+}
+
+function describeCause(error: unknown): string {
   if (error instanceof ApiError) {
     switch (error.code) {
       case "network_error":
@@ -48,7 +62,8 @@ export function describeError(error: unknown): string {
 }
 
 export function ErrorState({ error, onRetry, title = "Could not load this" }: { error: unknown; onRetry?: () => void; title?: string }) {
-  const requestId = error instanceof ApiError ? error.requestId : null;
+  // A failed fetch's sentence already names it.
+  const requestId = error instanceof ApiError && !isFailedFetch(error) ? error.requestId : null;
   return (
     <div className={styles.error} role="alert">
       <h2>{title}</h2>

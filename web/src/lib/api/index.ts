@@ -1,5 +1,6 @@
 // The dashboard's single API client and the SWR fetcher built on it.
 
+import { reportError } from "@/lib/reporting";
 import { createApiClient, loginUrl } from "./client";
 import type { ApiResult } from "./envelope";
 import { urlOf, type AnyKey } from "./keys";
@@ -10,6 +11,17 @@ export const api = createApiClient({
     // session that just ended.
     if (typeof window !== "undefined")
       window.location.assign(loginUrl(window.location.pathname + window.location.search));
+  },
+  onFailedRequest(f) {
+    reportError({
+      kind: "fetch",
+      message: f.message,
+      method: f.method,
+      url: f.path,
+      status: f.status,
+      requestId: f.requestId,
+      traceId: f.traceId,
+    });
   },
 });
 

@@ -99,4 +99,5 @@ export const paths = {
   users: "/api/v1/users",
   user: (id: string) => `/api/v1/users/${encodeURIComponent(id)}`,
   rum: "/api/v1/rum",
+  rumErrors: "/api/v1/rum/errors",
 } as const;

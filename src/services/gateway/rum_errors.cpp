@@ -165,10 +165,15 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max) {
   return s.substr(0, n);
 }
 
+// What ends a URL in free text: whitespace, quotes and the brackets that wrap one in messages
+// and stack frames ("at f (http://…)"). Not '[' or ']', which a path template or an IPv6 host holds.
 bool is_word_end(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == '(' || c == ')' ||
-         c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == ',';
+         c == '<' || c == '>' || c == ',';
 }
+
+/// A URL field (page, source, url) without its query string and fragment.
+std::string without_query(std::string_view url) { return std::string(url.substr(0, url.find_first_of("?#"))); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -188,8 +193,8 @@ std::size_t frame_position_suffix(std::string_view word) {
 void log_error(const BrowserError& e, std::string_view page, std::string_view report_trace, const http::Request& req) {
   const std::string message = strip_url_queries(e.message);
   const std::string stack = strip_url_queries(utf8_prefix(e.stack, kLoggedStack));
-  const std::string source = strip_url_queries(e.source);
-  const std::string url = strip_url_queries(e.url);
+  const std::string source = without_query(e.source);
+  const std::string url = without_query(e.url);
   const std::string_view trace = !e.trace_id.empty() ? std::string_view(e.trace_id) : report_trace;
   // Only what the reporter sent and this request's id and client: never its headers.
   log::warn("browser error", {{"request_id", req.request_id},
@@ -299,7 +304,7 @@ void install_rum_errors_route(http::Router& router) {
       m.reports.with({"rejected"}).inc();
       co_return http::error_response(report.error());
     }
-    const std::string page = strip_url_queries(report->page);
+    const std::string page = without_query(report->page);
     const auto report_trace = trace_id_of(req.header("traceparent").value_or(""));
     for (const auto& e : report->errors) {
       m.errors.with({e.kind}).inc();

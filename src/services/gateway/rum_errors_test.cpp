@@ -146,6 +146,7 @@ TEST(StripUrlQueries, removes_query_and_fragment_of_every_url_or_path) {
   EXPECT_EQ(strip_url_queries("at f (http://h/_next/static/a.js?dpl=abc:12:5)\n\tat g (http://h/b.js#frag:3)"),
             "at f (http://h/_next/static/a.js:12:5)\n\tat g (http://h/b.js:3)");
   EXPECT_EQ(strip_url_queries("\"https://x.test/p?a=1\", 'https://y.test/#z'"), "\"https://x.test/p\", 'https://y.test/'");
+  EXPECT_EQ(strip_url_queries("at http://[::1]:3000/products/[id]?q=1 now"), "at http://[::1]:3000/products/[id] now");
   // Words without a path before the '?' are left alone.
   EXPECT_EQ(strip_url_queries("what? why#1 ok"), "what? why#1 ok");
   EXPECT_EQ(strip_url_queries(""), "");

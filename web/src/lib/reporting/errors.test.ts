@@ -219,6 +219,7 @@ describe("size caps", () => {
     expect(stripUrlQueries("at f (http://h/_next/a.js?dpl=x:12:5)")).toBe("at f (http://h/_next/a.js:12:5)");
     expect(stripUrlQueries("see https://h/login?next=/x&access_token=abc#frag now")).toBe("see https://h/login now");
     expect(stripUrlQueries("what? why#1")).toBe("what? why#1");
+    expect(stripUrlQueries("at http://[::1]:3000/products/[id]?q=1 now")).toBe("at http://[::1]:3000/products/[id] now");
     const e = toWire({ kind: "fetch", message: "m", url: "/api/v1/users?email=a@b.co#x", source: "http://h/a.js?v=1" });
     expect(e.url).toBe("/api/v1/users");
     expect(e.source).toBe("http://h/a.js");
@@ -241,7 +242,7 @@ describe("size caps", () => {
   });
 
   it("a report's page is a path without its query", () => {
-    const [body] = buildReports("/products?q=x#y", [{ kind: "js", message: "m" }]);
-    expect(JSON.parse(body ?? "{}").page).toBe("/products");
+    const [body] = buildReports("/products/[id]?q=x#y", [{ kind: "js", message: "m" }]);
+    expect(JSON.parse(body ?? "{}").page).toBe("/products/[id]");
   });
 });

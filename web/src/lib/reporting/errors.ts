@@ -82,7 +82,8 @@ export function cleanText(s: string, multiline = false): string {
   return multiline ? out : out.replace(/[\t\n]/g, " ");
 }
 
-const WORD = /[^\s"'`()<>[\]{},]+/g;
+// Not '[' or ']', which a path template or an IPv6 host holds.
+const WORD = /[^\s"'`()<>,]+/g;
 
 /**
  * Query strings and fragments removed from every URL or path in `text` (a word holding a '/'
@@ -98,6 +99,9 @@ export function stripUrlQueries(text: string): string {
   });
 }
 
+/** A URL field (page, source, url) without its query string and fragment. */
+const withoutQuery = (url: string) => url.replace(/[?#].*$/s, "");
+
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
@@ -109,11 +113,11 @@ export function toWire(e: BrowserErrorInit): WireError {
   const text = (s: string, max: number, multiline = false) => truncateUtf8(stripUrlQueries(cleanText(s, multiline)), max);
   const out: WireError = { kind: e.kind, message: text(e.message || "(no message)", LIMITS.messageBytes) || "(no message)" };
   if (e.stack) out.stack = text(e.stack, LIMITS.stackBytes, true);
-  if (e.source) out.source = text(e.source, LIMITS.urlBytes);
+  if (e.source) out.source = truncateUtf8(withoutQuery(cleanText(e.source)), LIMITS.urlBytes);
   if (isPosition(e.line)) out.line = e.line;
   if (isPosition(e.column)) out.column = e.column;
   if (e.method && METHODS.has(e.method.toUpperCase())) out.method = e.method.toUpperCase();
-  if (e.url) out.url = text(e.url, LIMITS.urlBytes);
+  if (e.url) out.url = truncateUtf8(withoutQuery(cleanText(e.url)), LIMITS.urlBytes) || "/";
   if (typeof e.status === "number" && Number.isInteger(e.status) && e.status >= 0 && e.status <= 599) out.status = e.status;
   if (e.requestId && REQUEST_ID.test(e.requestId)) out.request_id = e.requestId;
   if (e.traceId && TRACE_ID.test(e.traceId)) out.trace_id = e.traceId;
@@ -123,7 +127,7 @@ export function toWire(e: BrowserErrorInit): WireError {
 /** Reports of at most LIMITS.errorsPerReport errors and LIMITS.bodyBytes bytes each. */
 export function buildReports(page: string, errors: WireError[]): string[] {
   const reports: string[] = [];
-  const pagePath = truncateUtf8(stripUrlQueries(cleanText(page)), LIMITS.urlBytes);
+  const pagePath = truncateUtf8(withoutQuery(cleanText(page)), LIMITS.urlBytes);
   let batch: WireError[] = [];
   const body = (list: WireError[]) => JSON.stringify({ page: pagePath, errors: list });
   for (const e of errors) {

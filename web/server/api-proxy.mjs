@@ -28,6 +28,15 @@ const HOP_BY_HOP = new Set([
 /** What a client could claim about where it is; only this proxy says that to the gateway. */
 const CLIENT_CLAIMS = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"]);
 
+/**
+ * W3C trace context (https://www.w3.org/TR/trace-context/): the dashboard's client starts a trace
+ * on every fetch. Passed on only when well-formed (version 00, ids not all zero); otherwise
+ * traceparent and tracestate are both dropped, as the spec asks of a receiver, so the gateway
+ * starts its own trace. tracestate is capped at the spec's 512 characters.
+ */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+const MAX_TRACESTATE = 512;
+
 /** Bodyless methods that may be sent again when a kept-alive connection turned out to be closed. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -78,6 +87,12 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
     for (const [name, value] of Object.entries(req.headers)) {
       if (HOP_BY_HOP.has(name) || CLIENT_CLAIMS.has(name) || named.has(name) || value === undefined) continue;
       out[name] = value;
+    }
+    if (!(typeof out.traceparent === "string" && TRACEPARENT.test(out.traceparent))) {
+      delete out.traceparent;
+      delete out.tracestate;
+    } else if (typeof out.tracestate !== "string" || out.tracestate.length > MAX_TRACESTATE) {
+      delete out.tracestate;
     }
     out["x-forwarded-for"] = peerAddress(req);
     out["x-forwarded-proto"] = "http";

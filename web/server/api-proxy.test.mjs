@@ -107,6 +107,42 @@ describe("the /api proxy", () => {
     expect(JSON.parse(r.body)).toEqual({ echoed: 300_000, type: "application/json" });
   });
 
+  it("passes a well-formed traceparent and tracestate on, and the gateway's traceparent and request id back", async () => {
+    const answer = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const up = await upstream((_, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", traceparent: answer, "X-Request-ID": "req-1" });
+      res.end("{}");
+    });
+    const base = await proxyFor(up.url);
+    const sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const r = await request(base, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: sent, tracestate: "mercato=1" } });
+    expect(up.seen[0].headers.traceparent).toBe(sent);
+    expect(up.seen[0].headers.tracestate).toBe("mercato=1");
+    expect(r.headers.traceparent).toBe(answer);
+    expect(r.headers["x-request-id"]).toBe("req-1");
+  });
+
+  it("drops a malformed traceparent with its tracestate, and an oversized tracestate", async () => {
+    const up = await upstream((_, res) => res.end("{}"));
+    const base = await proxyFor(up.url);
+    const bad = [
+      "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+    ];
+    for (const traceparent of bad) await request(base, "/api/v1/products", { from: CLIENT_A, headers: { traceparent, tracestate: "a=1" } });
+    for (const seen of up.seen) {
+      expect(seen.headers.traceparent).toBeUndefined();
+      expect(seen.headers.tracestate).toBeUndefined();
+    }
+    const good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+    await request(base, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: good, tracestate: `a=${"x".repeat(600)}` } });
+    expect(up.seen.at(-1).headers.traceparent).toBe(good);
+    expect(up.seen.at(-1).headers.tracestate).toBeUndefined();
+  });
+
   it("answers 504 gateway_timeout when the gateway does not answer in time", async () => {
     const up = await upstream(() => new Promise(() => {})); // never answers
     const base = await proxyFor(up.url, { timeoutMs: 300 });

@@ -149,6 +149,23 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       });
       await call('POST', '/api/v1/rum', { body: { metrics: [{ name: 'FID', value: 1 }] }, expect: 422 });
     });
+
+    it('browser_error_reports_are_accepted_and_bad_ones_refused', async () => {
+      await call('POST', '/api/v1/rum/errors', {
+        body: {
+          page: '/products',
+          errors: [
+            { kind: 'js', message: 'TypeError: x is undefined', stack: 'at f (http://h/a.js:1:2)', source: 'http://h/a.js', line: 1, column: 2 },
+            { kind: 'fetch', message: 'GET /api/v1/products failed: 503 service_unavailable', method: 'GET', url: '/api/v1/products',
+              status: 503, request_id: `contract-${run}`, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' },
+          ],
+        },
+        expect: 204,
+      });
+      await call('POST', '/api/v1/rum/errors', { body: { errors: [{ kind: 'warning', message: 'm', extra: 1 }] }, expect: 422 });
+      await call('POST', '/api/v1/rum/errors', { body: { errors: [{ kind: 'js', message: 'm'.repeat(400) }].concat(
+        Array.from({ length: 90 }, () => ({ kind: 'js', message: 'm'.repeat(400) }))) }, expect: 413 });
+    });
   });
 
   describe('auth', () => {

@@ -8,6 +8,7 @@
 //   MERCATO_GATEWAY_URL, else GATEWAY_URL    the gateway (http://127.0.0.1:8080), read at start
 //   GATEWAY_SOURCE_ADDRESS                   local address of connections to it ("" = any)
 //   GATEWAY_TIMEOUT_MS (30000)               longest silence from the gateway per request
+//   WEB_TRACE_SAMPLE_RATIO (1)               share of traces the proxy marks sampled (0 to 1)
 //   MERCATO_WEB_DIST_DIR                     the build directory (next.config.ts reads it)
 
 import http from "node:http";
@@ -32,7 +33,9 @@ const gatewayUrl = (process.env.MERCATO_GATEWAY_URL || process.env.GATEWAY_URL |
 
 let proxyApi;
 try {
-  proxyApi = createApiProxy({ gatewayUrl, sourceAddress: process.env.GATEWAY_SOURCE_ADDRESS || "", timeoutMs });
+  const ratioText = process.env.WEB_TRACE_SAMPLE_RATIO ?? "";
+  const traceSampleRatio = ratioText.trim() === "" ? 1 : Number(ratioText);
+  proxyApi = createApiProxy({ gatewayUrl, sourceAddress: process.env.GATEWAY_SOURCE_ADDRESS || "", timeoutMs, traceSampleRatio });
 } catch (e) {
   fatal(e.message);
 }

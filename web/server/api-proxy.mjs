@@ -33,9 +33,20 @@ const CLIENT_CLAIMS = new Set(["x-forwarded-for", "x-forwarded-host", "x-forward
  * on every fetch. Passed on only when well-formed (version 00, ids not all zero); otherwise
  * traceparent and tracestate are both dropped, as the spec asks of a receiver, so the gateway
  * starts its own trace. tracestate is capped at the spec's 512 characters.
+ *
+ * The gateway follows the sampled flag of a caller in its TRUSTED_PROXIES, which this proxy is;
+ * the browser is not trusted, so the proxy does not pass its flag on but sets it itself by the
+ * services' ratio rule (the trace id's low 8 bytes below ratio × 2^64, as src/trace/sampler.cpp
+ * and src/lib/reporting/traceparent.ts decide): a browser cannot have every request traced.
  */
 const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const MAX_TRACESTATE = 512;
+
+export function sampledByRatio(traceId, ratio) {
+  if (!(ratio > 0)) return false;
+  if (ratio >= 1) return true;
+  return BigInt(`0x${traceId.slice(16, 32)}`) < BigInt(Math.floor(ratio * 2 ** 64));
+}
 
 /** Bodyless methods that may be sent again when a kept-alive connection turned out to be closed. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -57,8 +68,9 @@ export function peerAddress(req) {
  * - sourceAddress: local address of the connections to the gateway ("" = the kernel's choice).
  * - timeoutMs: longest silence from the gateway (no byte of the head or body) before the
  *   request is given up: 504 if nothing was answered yet, else the browser's response is cut.
+ * - traceSampleRatio: share of traces whose sampled flag this proxy sets (0 to 1).
  */
-export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_000 }) {
+export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_000, traceSampleRatio = 1 }) {
   let target;
   try {
     target = new URL(gatewayUrl);
@@ -69,6 +81,8 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
   if (sourceAddress && !isIP(sourceAddress))
     throw new Error(`GATEWAY_SOURCE_ADDRESS=${sourceAddress} is not an IP address`);
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new Error(`the proxy timeout ${timeoutMs} is not a positive number`);
+  if (!(traceSampleRatio >= 0 && traceSampleRatio <= 1))
+    throw new Error(`WEB_TRACE_SAMPLE_RATIO=${traceSampleRatio} is not a number from 0 to 1`);
 
   // Kept-alive connections, closed after 4 s idle here so that the gateway's own (longer)
   // keep-alive and first-byte timeouts rarely close one under a request.
@@ -91,8 +105,10 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
     if (!(typeof out.traceparent === "string" && TRACEPARENT.test(out.traceparent))) {
       delete out.traceparent;
       delete out.tracestate;
-    } else if (typeof out.tracestate !== "string" || out.tracestate.length > MAX_TRACESTATE) {
-      delete out.tracestate;
+    } else {
+      const sampled = sampledByRatio(out.traceparent.slice(3, 35), traceSampleRatio);
+      out.traceparent = `${out.traceparent.slice(0, 53)}${sampled ? "01" : "00"}`;
+      if (typeof out.tracestate !== "string" || out.tracestate.length > MAX_TRACESTATE) delete out.tracestate;
     }
     out["x-forwarded-for"] = peerAddress(req);
     out["x-forwarded-proto"] = "http";

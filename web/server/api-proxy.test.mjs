@@ -122,6 +122,22 @@ describe("the /api proxy", () => {
     expect(r.headers["x-request-id"]).toBe("req-1");
   });
 
+  it("sets the sampled flag itself by the ratio rule: a browser's flag is not trusted", async () => {
+    const up = await upstream((_, res) => res.end("{}"));
+    const never = await proxyFor(up.url, { traceSampleRatio: 0 });
+    const always = await proxyFor(up.url, { traceSampleRatio: 1 });
+    const half = await proxyFor(up.url, { traceSampleRatio: 0.5 });
+    const low = "00-4bf92f3577b34da60000000000000001-00f067aa0ba902b7";
+    const high = "00-4bf92f3577b34da6ffffffffffffffff-00f067aa0ba902b7";
+    await request(never, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: `${low}-01` } });
+    await request(always, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: `${high}-00` } });
+    await request(half, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: `${low}-00` } });
+    await request(half, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: `${high}-01` } });
+    expect(up.seen.map((r) => r.headers.traceparent)).toEqual([`${low}-00`, `${high}-01`, `${low}-01`, `${high}-00`]);
+    expect(() => createApiProxy({ gatewayUrl: up.url, traceSampleRatio: 1.5 })).toThrow(/WEB_TRACE_SAMPLE_RATIO/);
+    expect(() => createApiProxy({ gatewayUrl: up.url, traceSampleRatio: Number.NaN })).toThrow(/WEB_TRACE_SAMPLE_RATIO/);
+  });
+
   it("drops a malformed traceparent with its tracestate, and an oversized tracestate", async () => {
     const up = await upstream((_, res) => res.end("{}"));
     const base = await proxyFor(up.url);
@@ -139,7 +155,7 @@ describe("the /api proxy", () => {
     }
     const good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
     await request(base, "/api/v1/products", { from: CLIENT_A, headers: { traceparent: good, tracestate: `a=${"x".repeat(600)}` } });
-    expect(up.seen.at(-1).headers.traceparent).toBe(good);
+    expect(up.seen.at(-1).headers.traceparent).toBe(`${good.slice(0, 53)}01`); // the proxy's own decision (ratio 1)
     expect(up.seen.at(-1).headers.tracestate).toBeUndefined();
   });
 

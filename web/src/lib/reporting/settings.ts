@@ -3,7 +3,8 @@
 // browser through the root layout:
 //   WEB_ERROR_SAMPLE_RATIO (1)   share of page sessions that report browser errors, 0 to 1
 //   WEB_ERRORS_PER_MINUTE (10)   errors one page session reports in any 60 s, 0 to 100
-//   WEB_TRACE_SAMPLE_RATIO (1)   share of API fetches whose traceparent asks to be recorded (flags 01)
+//   WEB_TRACE_SAMPLE_RATIO (1)   share of API fetches whose traceparent asks to be recorded (flags 01);
+//                                the /api proxy (server.mjs) reads it too and sets the flag itself
 
 export interface ReportingSettings {
   errorSampleRatio: number;

@@ -35,14 +35,24 @@ export function setTraceSampleRatio(ratio: number) {
   traceSampleRatio = ratio;
 }
 
-/** A new trace for one fetch. `random` and `draw` are for tests. */
-export function newTraceContext(
-  opts: { ratio?: number; random?: RandomSource; draw?: () => number } = {},
-): TraceContext {
+/**
+ * The services' ratio rule (src/trace/sampler.cpp): sampled when the trace id's low 8 bytes, as
+ * a number, are below ratio × 2^64. Deciding on the id rather than a fresh draw means the
+ * dashboard, its /api proxy (server/api-proxy.mjs, same rule) and every service reach the same
+ * decision for one trace at the same ratio.
+ */
+export function sampledByRatio(traceId: string, ratio: number): boolean {
+  if (!(ratio > 0)) return false;
+  if (ratio >= 1) return true;
+  return BigInt(`0x${traceId.slice(16, 32)}`) < BigInt(Math.floor(ratio * 2 ** 64));
+}
+
+/** A new trace for one fetch. `random` is for tests. */
+export function newTraceContext(opts: { ratio?: number; random?: RandomSource } = {}): TraceContext {
   const random = opts.random ?? systemRandom;
   const ratio = opts.ratio ?? traceSampleRatio;
-  const sampled = ratio >= 1 || (ratio > 0 && (opts.draw ?? Math.random)() < ratio);
   const traceId = randomHex(16, random);
   const spanId = randomHex(8, random);
+  const sampled = sampledByRatio(traceId, ratio);
   return { traceparent: `00-${traceId}-${spanId}-${sampled ? "01" : "00"}`, traceId, spanId, sampled };
 }

@@ -72,9 +72,13 @@ describe("browser errors reach the gateway", () => {
   it("a fetch that gets no answer is reported with its trace id, and the page says so", async () => {
     const before = await errorCount("fetch");
     await page.route("**/api/v1/categories*", (route) => route.abort("failed"));
-    await page.getByRole("link", { name: "Categories" }).click();
+    // A fresh load (the session comes back from the refresh cookie): the products page may have
+    // cached the categories already, and SWR would then keep showing them.
+    await page.goto("/categories");
+    // The page shows the error once SWR's retries (1 s, 2 s, 4 s, with jitter) are spent.
     const alert = page.getByRole("alert").filter({ hasText: "Could not load categories" });
-    await expect(alert.textContent()).resolves.toContain("The server cannot be reached");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toContain("The server cannot be reached");
 
     const failed = apiRequests.filter((r) => new URL(r.url()).pathname === "/api/v1/categories");
     expect(failed.length).toBeGreaterThan(0);
@@ -85,7 +89,7 @@ describe("browser errors reach the gateway", () => {
     expect(traceIds).toContain(report?.trace_id);
     await until("web_errors_total{kind=fetch} to rise", async () => (await errorCount("fetch")) >= before + 1);
     await page.unroute("**/api/v1/categories*");
-  });
+  }, 90_000);
 
   it("a 5xx shows the request id the gateway answered with, and is reported with it", async () => {
     const requestId = `e2e-${run}-503`;
@@ -99,16 +103,19 @@ describe("browser errors reach the gateway", () => {
       }),
     );
     await page.getByRole("button", { name: "Try again" }).click();
-    await until("the request id on the page", async () =>
-      ((await page.getByRole("alert").filter({ hasText: "Could not load categories" }).textContent()) ?? "").includes(
-        `(request id ${requestId})`,
-      ),
+    await until(
+      "the request id on the page",
+      async () =>
+        ((await page.getByRole("alert").filter({ hasText: "Could not load categories" }).textContent()) ?? "").includes(
+          `(request id ${requestId})`,
+        ),
+      30_000,
     );
     await until("the 5xx report", () => reported((e) => e.request_id === requestId).length === 1);
     expect(reported((e) => e.request_id === requestId)[0]).toMatchObject({ kind: "fetch", status: 503, url: "/api/v1/categories" });
     await until("web_errors_total{kind=fetch} to rise", async () => (await errorCount("fetch")) >= before + 1);
     await page.unroute("**/api/v1/categories*");
-  });
+  }, 90_000);
 });
 
 describe("traces", () => {

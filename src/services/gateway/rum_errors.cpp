@@ -9,6 +9,7 @@
 #include "core/metrics.hpp"
 #include "http/envelope.hpp"
 #include "http/middleware.hpp"
+#include "trace/context.hpp"
 
 namespace mercato::gateway {
 
@@ -61,16 +62,6 @@ bool clean_text(std::string_view s, bool multiline) {
     }
   }
   return true;
-}
-
-bool is_trace_id(std::string_view s) {
-  if (s.size() != 32) return false;
-  bool nonzero = false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    nonzero |= c != '0';
-  }
-  return nonzero;  // W3C: an all-zero trace id is invalid
 }
 
 /// Reads one string field into `out`, or adds a detail naming it.
@@ -145,7 +136,7 @@ void read_error(simdjson::dom::element item, const std::string& where, BrowserEr
         e.request_id.assign(id);
     } else if (key == "trace_id") {
       std::string_view id;
-      if (v.get(id) != simdjson::SUCCESS || !is_trace_id(id))
+      if (v.get(id) != simdjson::SUCCESS || !trace::parse_trace_id(id))
         details.push_back({field, "must be 32 lowercase hexadecimal digits, not all zero"});
       else
         e.trace_id.assign(id);
@@ -239,16 +230,6 @@ std::string strip_url_queries(std::string_view text) {
   return out;
 }
 
-std::string_view trace_id_of(std::string_view tp) {
-  // version "00" - trace-id (32) - parent-id (16) - flags (2)
-  if (tp.size() != 55 || tp.substr(0, 3) != "00-" || tp[35] != '-' || tp[52] != '-') return {};
-  const auto id = tp.substr(3, 32);
-  if (!is_trace_id(id)) return {};
-  for (char c : tp.substr(36, 16))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
-  return id;
-}
-
 Result<BrowserErrorReport> parse_browser_error_report(std::string_view body) {
   auto doc = json::Document::parse(body);
   if (!doc) return std::move(doc).error();
@@ -305,7 +286,9 @@ void install_rum_errors_route(http::Router& router) {
       co_return http::error_response(report.error());
     }
     const std::string page = without_query(report->page);
-    const auto report_trace = trace_id_of(req.header("traceparent").value_or(""));
+    // The report's own traceparent, if the browser sent one, names the trace of errors without their own.
+    const auto parent = trace::parse_traceparent(req.header(trace::traceparent_header).value_or(""));
+    const std::string report_trace = parent ? parent->trace_id.hex() : "";
     for (const auto& e : report->errors) {
       m.errors.with({e.kind}).inc();
       log_error(e, page, report_trace, req);

@@ -63,9 +63,6 @@ Result<BrowserErrorReport> parse_browser_error_report(std::string_view body);
 /// URLs inside free text.
 std::string strip_url_queries(std::string_view text);
 
-/// The trace id of a W3C traceparent header (version 00), or "" when it is malformed.
-std::string_view trace_id_of(std::string_view traceparent);
-
 /// Registers POST /api/v1/rum/errors (204 on success).
 void install_rum_errors_route(http::Router& router);
 

@@ -241,8 +241,10 @@ Result<BrowserErrorReport> parse_browser_error_report(std::string_view body) {
   for (auto [key, value] : root) {
     if (key == "page" && !saw_page) {
       saw_page = true;
+      const auto before = details.size();
       read_text(value, "page", L::max_url, false, false, report.page, details);
-      if (!report.page.empty() && report.page.front() != '/') details.push_back({"page", "must be a path starting with /"});
+      if (details.size() == before && !report.page.starts_with('/'))
+        details.push_back({"page", "must be a path starting with /"});
     } else if (key == "errors" && !saw_errors) {
       saw_errors = true;
       simdjson::dom::array list;

@@ -98,6 +98,8 @@ TEST(BrowserErrorReport, wrong_types_are_refused) {
             std::vector<std::string>{"page"});
   EXPECT_EQ(fields_of(parse_browser_error_report(R"({"page":"products","errors":[{"kind":"js","message":"m"}]})")),
             std::vector<std::string>{"page"});
+  EXPECT_EQ(fields_of(parse_browser_error_report(R"({"page":"","errors":[{"kind":"js","message":"m"}]})")),
+            std::vector<std::string>{"page"});
 }
 
 TEST(BrowserErrorReport, text_is_capped_in_bytes) {

@@ -6,6 +6,8 @@
 
 #include <utility>  // before Asio: awaitable.hpp uses std::exchange (docs/toolchain.md#asio-include-order)
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -19,12 +21,17 @@
 #include "cache/redis_command.hpp"
 #include "cache/redis_reply.hpp"
 #include "cache/redis_script.hpp"
+#include "cache/redis_telemetry.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace mercato::metrics {
 class Counter;
-}
+class Histogram;
+template <class Metric>
+class Family;
+using CounterFamily = Family<Counter>;
+}  // namespace mercato::metrics
 
 namespace mercato::cache {
 
@@ -101,7 +108,11 @@ class RedisClient {
   /// with redis_deadline_error() at once; a call cut short by it fails with the same error
   /// (counted as a timeout in redis_commands_total, but not toward the reconnect: a short
   /// budget says nothing about the server).
-  ///   auto r = co_await redis.until(req.context.deadline).command(cmd("GET", key));
+  /// When the scope has a trace, each call is a client span under the scope's parent: named
+  /// after the command ("GET", "EVALSHA"; "pipeline" for several), with db.system.name,
+  /// db.operation.name, db.operation.batch.size, server.address/port and the outcome; never
+  /// a key, a value or an argument (redis_telemetry.hpp). Without a trace: one null check.
+  ///   auto r = co_await redis.until(req.context.scope()).command(cmd("GET", key));
   RedisUntil until(trace::Scope scope);
 
   /// Round-trip time of a PING, for /health/ready. An error reply (e.g. -LOADING) is
@@ -110,22 +121,26 @@ class RedisClient {
 
  private:
   friend class RedisUntil;
-  static constexpr Clock::time_point no_deadline = Clock::time_point::max();
+  // The scope is taken by value: the awaitable may outlive the RedisUntil it came from.
   asio::awaitable<Result<RedisReply>> command_until(std::vector<std::string> args, std::optional<Duration> timeout,
-                                                    Clock::time_point deadline);
+                                                    trace::Scope scope, bool noscript_retry = false);
   asio::awaitable<Result<std::vector<RedisReply>>> pipeline_until(std::vector<std::vector<std::string>> commands,
-                                                                  std::optional<Duration> timeout,
-                                                                  Clock::time_point deadline);
+                                                                  std::optional<Duration> timeout, trace::Scope scope,
+                                                                  bool noscript_retry = false);
   asio::awaitable<Result<RedisReply>> eval_until(const Script& script, std::vector<std::string> keys,
                                                  std::vector<std::string> args, std::optional<Duration> timeout,
-                                                 Clock::time_point deadline);
-  void count(const Result<std::vector<RedisReply>>& result, std::size_t commands);
+                                                 trace::Scope scope);
+  enum Outcome : std::size_t { kOk, kErrorReply, kTimeout, kUnavailable, kOutcomeCount };
+  template <class Ops>
+  void count(const Result<std::vector<RedisReply>>& result, const Ops& ops);
+  metrics::Counter& counter(std::size_t command, Outcome outcome);
 
   std::shared_ptr<detail::RedisConnection> connection_;
-  metrics::Counter& ok_;
-  metrics::Counter& error_reply_;
-  metrics::Counter& timeout_;
-  metrics::Counter& unavailable_;
+  telemetry::Endpoint endpoint_;
+  metrics::CounterFamily& commands_;
+  // Children of commands_, resolved on first use (a lookup takes a lock and builds strings).
+  std::array<std::atomic<metrics::Counter*>, telemetry::kCommandCount * kOutcomeCount> counters_{};
+  metrics::Histogram& depth_;
 };
 
 /// A RedisClient bound to one request's scope (RedisClient::until): its deadline, and its
@@ -137,15 +152,15 @@ class RedisUntil {
       : client_(&client), scope_(std::move(scope)), deadline_(scope_.deadline) {}
 
   asio::awaitable<Result<RedisReply>> command(std::vector<std::string> args, std::optional<Duration> timeout = {}) {
-    return client_->command_until(std::move(args), timeout, deadline_);
+    return client_->command_until(std::move(args), timeout, scope_);
   }
   asio::awaitable<Result<std::vector<RedisReply>>> pipeline(std::vector<std::vector<std::string>> commands,
                                                             std::optional<Duration> timeout = {}) {
-    return client_->pipeline_until(std::move(commands), timeout, deadline_);
+    return client_->pipeline_until(std::move(commands), timeout, scope_);
   }
   asio::awaitable<Result<RedisReply>> eval(const Script& script, std::vector<std::string> keys,
                                            std::vector<std::string> args, std::optional<Duration> timeout = {}) {
-    return client_->eval_until(script, std::move(keys), std::move(args), timeout, deadline_);
+    return client_->eval_until(script, std::move(keys), std::move(args), timeout, scope_);
   }
   Clock::time_point deadline() const { return deadline_; }
   const trace::Scope& scope() const { return scope_; }

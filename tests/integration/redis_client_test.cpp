@@ -311,8 +311,7 @@ TEST_F(RedisClientTest, repeated_timeouts_reconnect_and_fail_fast_meanwhile) {
 }
 
 TEST_F(RedisClientTest, until_a_spent_deadline_fails_at_once_and_sends_nothing) {
-  auto& family = metrics::Registry::global().counter("redis_commands_total", "", {"client", "result"});
-  const double ok_before = family.with({"itest", "ok"}).value();
+  const double ok_before = test::redis_commands("itest", "ok");
   loop_.run([&]() -> asio::awaitable<void> {
     auto bound = client_.until(Clock::now() - 1ms);
     auto set = co_await bound.command(cmd("SET", key("never"), "1"));
@@ -340,7 +339,7 @@ TEST_F(RedisClientTest, until_a_spent_deadline_fails_at_once_and_sends_nothing) 
       EXPECT_EQ(read->as_integer(), 0) << "nothing was sent";
     }
   });
-  EXPECT_EQ(family.with({"itest", "ok"}).value() - ok_before, 1) << "only the EXISTS went to Redis";
+  EXPECT_EQ(test::redis_commands("itest", "ok") - ok_before, 1) << "only the EXISTS went to Redis";
 }
 
 TEST_F(RedisClientTest, until_gives_up_at_the_deadline_when_it_comes_before_the_command_timeout) {
@@ -436,18 +435,17 @@ TEST_F(RedisClientTest, commands_that_would_hijack_the_connection_are_refused) {
 }
 
 TEST_F(RedisClientTest, outcomes_are_counted_per_client) {
-  auto& family = metrics::Registry::global().counter("redis_commands_total", "", {"client", "result"});
-  const double ok_before = family.with({"itest", "ok"}).value();
-  const double error_before = family.with({"itest", "error"}).value();
-  const double timeout_before = family.with({"itest", "timeout"}).value();
+  const double ok_before = test::redis_commands("itest", "ok");
+  const double error_before = test::redis_commands("itest", "error");
+  const double timeout_before = test::redis_commands("itest", "timeout");
   loop_.run([&]() -> asio::awaitable<void> {
     std::vector<std::vector<std::string>> batch{cmd("SET", key("m"), "1"), cmd("GET", key("m")), cmd("HGET", key("m"), "f")};
     co_await client_.pipeline(std::move(batch));
     co_await client_.command(cmd("BLPOP", key("empty"), "1"), 50ms);
   });
-  EXPECT_EQ(family.with({"itest", "ok"}).value() - ok_before, 2);
-  EXPECT_EQ(family.with({"itest", "error"}).value() - error_before, 1);
-  EXPECT_EQ(family.with({"itest", "timeout"}).value() - timeout_before, 1);
+  EXPECT_EQ(test::redis_commands("itest", "ok") - ok_before, 2);
+  EXPECT_EQ(test::redis_commands("itest", "error") - error_before, 1);
+  EXPECT_EQ(test::redis_commands("itest", "timeout") - timeout_before, 1);
   EXPECT_EQ(metrics::Registry::global().gauge("redis_connected", "", {"client"}).with({"itest"}).value(), 1);
 }
 
@@ -456,10 +454,8 @@ TEST(RedisClientUnreachable, calls_fail_at_once_while_disconnected_and_stop_leav
   config::RedisSettings s = settings_from_env();
   s.host = "127.0.0.1";
   s.port = 1;
-  auto& unavailable = metrics::Registry::global()
-                          .counter("redis_commands_total", "", {"client", "result"})
-                          .with({"itest-unreachable", "unavailable"});
-  const double before = unavailable.value();
+  auto unavailable = [] { return test::redis_commands("itest-unreachable", "unavailable"); };
+  const double before = unavailable();
   {
     Loop loop(2);
     RedisClient client(loop.io, s, "itest-unreachable");
@@ -483,7 +479,7 @@ TEST(RedisClientUnreachable, calls_fail_at_once_while_disconnected_and_stop_leav
     });
     client.stop();
   }  // ~Loop: run() must return, so no reconnect timer or socket wait outlived stop()
-  EXPECT_EQ(unavailable.value() - before, 101);
+  EXPECT_EQ(unavailable() - before, 101);
 }
 
 TEST(RedisClientStop, stop_fails_a_call_in_flight_promptly) {

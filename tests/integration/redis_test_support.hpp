@@ -15,7 +15,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "cache/redis_telemetry.hpp"
 #include "core/config.hpp"
+#include "core/metrics.hpp"
 
 namespace mercato::cache::test {
 
@@ -31,6 +33,14 @@ inline config::RedisSettings settings_from_env(std::chrono::milliseconds command
   s.command_timeout = command_timeout;
   s.connect_timeout = std::chrono::milliseconds(1000);
   return s;
+}
+
+/// redis_commands_total of one client and result, summed over the command label.
+inline double redis_commands(const std::string& client, std::string_view result) {
+  auto& family = metrics::Registry::global().counter("redis_commands_total", "", {"client", "command", "result"});
+  double sum = 0;
+  for (auto command : telemetry::kCommands) sum += family.with({client, command, result}).value();
+  return sum;
 }
 
 /// Polls `condition` every 5 ms; false when it is still false after `limit`.

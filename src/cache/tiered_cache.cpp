@@ -85,6 +85,34 @@ metrics::Counter* request_counter(std::string_view cache, std::string_view tier,
   return c;
 }
 
+// A counter per cache name (kCaches), resolved once for the process.
+metrics::Counter& per_cache(std::string_view metric, std::string_view help, std::string_view cache) {
+  return metrics::Registry::global().counter(metric, help, {"cache"}).with({kCaches[index_of(kCaches, cache)]});
+}
+metrics::Counter& merges(std::string_view cache) {
+  return per_cache("cache_singleflight_merges_total",
+                   "Lookups served by another request's load of the same key in this process (single flight)", cache);
+}
+metrics::Counter& lease_waits(std::string_view cache) {
+  return per_cache("cache_lease_waits_total", "Lookups that waited for another process's load of the key (its lease)",
+                   cache);
+}
+
+// "cache product": the span name, from the bounded list of cache names.
+std::string span_name(std::string_view cache) {
+  std::string name = "cache ";
+  name += kCaches[index_of(kCaches, cache)];
+  return name;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The scope of work that must not be cut short by the request's deadline (the fill that
+// releases a lease, an invalidation), still traced under the same parent.
+trace::Scope unbounded(const trace::Scope& s) { return trace::Scope(trace::Scope::Clock::time_point::max(), s.trace, s.parent); }
+
 std::string gen_seed() {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::system_clock::now().time_since_epoch());
@@ -205,11 +233,25 @@ TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClien
       received_(metrics::Registry::global()
                     .counter("cache_invalidations_received_total", "Invalidations received over pub/sub")
                     .with({})),
+      acks_received_(metrics::Registry::global()
+                         .counter("cache_invalidation_acks_total",
+                                  "Acknowledgements received from processes that dropped this process's "
+                                  "invalidations from their L1")
+                         .with({})),
+      unacknowledged_(metrics::Registry::global()
+                          .counter("cache_invalidations_unacknowledged_total",
+                                   "Delivered invalidations not acknowledged by every receiver within the ack timeout")
+                          .with({})),
       waiters_(metrics::Registry::global()
                    .gauge("cache_singleflight_waiters", "Requests waiting for another request's load of the same key")
                    .with({})) {
   options_.l1_ttl = std::min(options_.l1_ttl, TieredOptions::kMaxL1Ttl);
   for (std::size_t i = 0; i < kStripes; ++i) stripes_[i].store(0);
+  // Every cache's series exists from the start (at zero), so rates and dashboards see them.
+  for (auto cache : kCaches) {
+    merges(cache);
+    lease_waits(cache);
+  }
   auto& reg = metrics::Registry::global();
   reg.gauge_callback("cache_l1_bytes", "Bytes held by the in-process cache (estimate incl. overhead)",
                      [this] { return static_cast<double>(l1_.bytes()); });
@@ -315,15 +357,25 @@ bool TieredCache::redis_usable() {
 }
 
 asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader& load) {
+  trace::Span span;
+  if (q.scope.trace) span = q.scope.start(span_name(q.cache), trace::SpanKind::internal);
   const Snapshot snap = snapshot(q);
   if (l1_.enabled()) {
     L1Cache::Hit hit;
     const auto outcome = l1_.get(q.key, hit);
     if (outcome == L1Cache::Outcome::hit && hit.gen == snap.gen) {
       count(q.cache, "l1", "hit");
+      if (span.recording()) {
+        span.set("mercato.cache.result", "l1_hit");
+        span.set("mercato.cache.negative", hit.value->absent);
+      }
       co_return hit.value;
     }
-    count(q.cache, "l1", outcome == L1Cache::Outcome::miss ? "miss" : "stale");
+    const std::string_view l1 = outcome == L1Cache::Outcome::miss ? "miss" : "stale";
+    count(q.cache, "l1", l1);
+    span.set("mercato.cache.l1", l1);
+  } else {
+    span.set("mercato.cache.l1", "disabled");
   }
   // The flight is keyed by what the value must be valid for: a request that arrives after an
   // invalidation of this key never joins a load that started before it.
@@ -332,32 +384,55 @@ asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader
   flight_key += std::to_string(snap.epoch) + '.' + std::to_string(snap.stripe) + '.' + std::to_string(snap.gen);
   auto ticket = flights_.join(flight_key);
   if (!ticket.leader) {
+    merges(q.cache).inc();
+    const auto start = std::chrono::steady_clock::now();
     waiters_.inc();
     auto shared = co_await flights_.wait(ticket.flight);
     waiters_.dec();
+    if (span.recording()) {
+      span.set("mercato.cache.result", shared ? "shared" : "error");
+      span.set("mercato.cache.wait", "singleflight");
+      span.set("mercato.cache.wait_ms", ms_since(start));
+      if (shared) span.set("mercato.cache.negative", (*shared)->absent);
+      else span.set_error("the shared load failed");
+    }
     co_return shared;
   }
+  const trace::Scope inner = q.scope.under(span);
   Result<ValuePtr> out = internal_error("cache: load did not finish");
   try {
-    out = co_await load_through(q, snap, load);
+    out = co_await load_through(q, snap, load, span, inner);
   } catch (...) {
     flights_.finish(flight_key, ticket.flight, internal_error("cache: load failed"));
     throw;
   }
   flights_.finish(flight_key, ticket.flight, out);
+  if (span.recording()) {
+    if (out) span.set("mercato.cache.negative", (*out)->absent);
+    else span.set_error("load failed");
+  }
   co_return out;
 }
 
-asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const Snapshot& snap, const Loader& load) {
-  auto loaded = co_await load();
-  if (!loaded) co_return std::move(loaded).error();
+asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const Snapshot& snap, const Loader& load,
+                                                         trace::Span& span, const trace::Scope& inner) {
+  auto loaded = co_await load(inner);
+  if (!loaded) {
+    span.set("mercato.cache.result", "error");
+    co_return std::move(loaded).error();
+  }
+  span.set("mercato.cache.result", "loaded");
   ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
   fill_l1(q, snap, v);
   co_return v;
 }
 
-asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, const Snapshot& snap, const Loader& load) {
-  if (!redis_usable()) co_return co_await load_only(q, snap, load);
+asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, const Snapshot& snap, const Loader& load,
+                                                            trace::Span& span, const trace::Scope& inner) {
+  if (!redis_usable()) {
+    span.set("mercato.cache.l2", "bypassed");
+    co_return co_await load_only(q, snap, load, span, inner);
+  }
   const std::string lease_key = keys::lease(q.key);
   const std::string token = random_token();
   const auto deadline = std::chrono::steady_clock::now() + options_.lease_ttl + Duration(500);
@@ -367,12 +442,24 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
   // whose time is spent asks Redis nothing and goes to the loader, which is bound by the same
   // deadline and fails at once. The fill after a load is not bound (like a ROLLBACK, it
   // releases the lease others wait on).
-  RedisUntil redis = redis_->until(q.scope);
+  RedisUntil redis = redis_->until(inner);
+  RedisUntil release = redis_->until(unbounded(inner));
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;  // first time the lease was someone else's
+  int polls = 0;
+  // Set on every way out below, once the lookup went past L2's first answer.
+  auto note_wait = [&] {
+    if (!waiting_since || !span.recording()) return;
+    span.set("mercato.cache.wait", "lease");
+    span.set("mercato.cache.wait_ms", ms_since(*waiting_since));
+    span.set("mercato.cache.lease_polls", polls);
+  };
   auto fail = [&](const Error& e) {
     // A request out of time says nothing about Redis: it must not open the breaker for
     // every other request.
     if (e.reason != "deadline") breaker_.failure();
     count(q.cache, "l2", "error");
+    span.set("mercato.cache.l2", "error");
+    note_wait();
     log::debug("cache: redis failed, reading around it", {{"error", e.message}});
   };
 
@@ -381,7 +468,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     auto reply = co_await redis.command(std::move(lookup));
     if (!reply || reply->is_error()) {
       fail(reply ? unavailable(reply->as_string()) : reply.error());
-      co_return co_await load_only(q, snap, load);
+      co_return co_await load_only(q, snap, load, span, inner);
     }
     breaker_.success();
     RedisReply value = q.gen.empty() ? *reply : reply->elements().at(0);
@@ -398,7 +485,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         auto seeded = co_await redis.pipeline(std::move(seed));
         if (!seeded || !seeded->at(1).is_string()) {
           fail(seeded ? unavailable("redis: generation not set") : seeded.error());
-          co_return co_await load_only(q, snap, load);
+          co_return co_await load_only(q, snap, load, span, inner);
         }
         gen = seeded->at(1).as_string();
       }
@@ -406,20 +493,26 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     if (value.is_string()) {
       if (auto d = decode_value(value.as_string()); d && d->gen == gen) {
         count(q.cache, "l2", "hit");
+        span.set("mercato.cache.result", "l2_hit");
+        note_wait();
         ValuePtr v = std::make_shared<const CachedValue>(std::move(d->value));
         fill_l1(q, snap, v);
         co_return v;
       }
-      if (!counted) count(q.cache, "l2", "stale");
+      if (!counted) {
+        count(q.cache, "l2", "stale");
+        span.set("mercato.cache.l2", "stale");
+      }
     } else if (!counted) {
       count(q.cache, "l2", "miss");
+      span.set("mercato.cache.l2", "miss");
     }
     counted = true;
 
     auto lease = co_await redis.command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
     if (!lease || lease->is_error()) {
       fail(lease ? unavailable(lease->as_string()) : lease.error());
-      co_return co_await load_only(q, snap, load);
+      co_return co_await load_only(q, snap, load, span, inner);
     }
     if (lease->is_ok()) {
       std::vector<std::string> fill_keys = cmd(q.key, lease_key);
@@ -436,28 +529,44 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         if (landed.is_string() && same_gen) {
           if (auto d = decode_value(landed.as_string()); d && d->gen == gen) {
             auto release_args = cmd(token, "");
-            co_await redis_->eval(*fill_script_, std::move(fill_keys), std::move(release_args));
+            co_await release.eval(*fill_script_, std::move(fill_keys), std::move(release_args));
+            span.set("mercato.cache.result", "l2_hit");
+            span.set("mercato.cache.recheck", true);
+            note_wait();
             ValuePtr v = std::make_shared<const CachedValue>(std::move(d->value));
             fill_l1(q, snap, v);
             co_return v;
           }
         }
       }
-      auto loaded = co_await load();
+      note_wait();
+      auto loaded = co_await load(inner);
       if (!loaded) {
-        co_await redis_->eval(*fill_script_, std::move(fill_keys), cmd(token, ""));
+        span.set("mercato.cache.result", "error");
+        auto release_args = cmd(token, "");
+        co_await release.eval(*fill_script_, std::move(fill_keys), std::move(release_args));
         co_return std::move(loaded).error();
       }
+      span.set("mercato.cache.result", "loaded");
       ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
       auto fill_args = cmd(token, encode_value(gen, *v), l2_ttl(q, *v).count());
-      auto filled = co_await redis_->eval(*fill_script_, std::move(fill_keys), std::move(fill_args));
+      auto filled = co_await release.eval(*fill_script_, std::move(fill_keys), std::move(fill_args));
       if (!filled) fail(filled.error());
       fill_l1(q, snap, v);
       co_return v;
     }
     // Another process (or a load of ours that started before an invalidation) holds the
     // lease: the value lands within a query's time, so poll for it briefly.
-    if (std::chrono::steady_clock::now() >= std::min(deadline, q.scope.deadline)) co_return co_await load_only(q, snap, load);
+    if (!waiting_since) {
+      waiting_since = std::chrono::steady_clock::now();
+      lease_waits(q.cache).inc();
+    }
+    ++polls;
+    if (std::chrono::steady_clock::now() >= std::min(deadline, q.scope.deadline)) {
+      note_wait();
+      span.set("mercato.cache.lease_gave_up", true);
+      co_return co_await load_only(q, snap, load, span, inner);
+    }
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);
     boost::system::error_code ec;
@@ -466,10 +575,29 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
   }
 }
 
-asio::awaitable<void> TieredCache::invalidate(keys::Invalidation inv) {
+asio::awaitable<void> TieredCache::invalidate(keys::Invalidation inv, trace::Scope scope) {
+  trace::Span span;
+  if (scope.trace) span = scope.start("cache invalidate", trace::SpanKind::internal);
+  if (span.recording()) {
+    span.set("mercato.cache.invalidation.generations", static_cast<std::int64_t>(inv.bump.size()));
+    span.set("mercato.cache.invalidation.keys", static_cast<std::int64_t>(inv.drop.size()));
+  }
   apply_locally(inv);
-  if (redis_ == nullptr) co_return;
-  if (pending_invalidations() == 0 && co_await deliver(inv)) co_return;
+  if (redis_ == nullptr) {
+    span.set("mercato.cache.invalidation.result", "local");
+    co_return;
+  }
+  bool delivered = false;
+  if (pending_invalidations() == 0) {
+    const trace::Scope inner = unbounded(scope.under(span));
+    delivered = co_await deliver(inv, inner, span);
+  }
+  if (delivered) {
+    span.set("mercato.cache.invalidation.result", "delivered");
+    co_return;
+  }
+  // Kept for the replay loop: the write answers, and this process reads around Redis meanwhile.
+  span.set("mercato.cache.invalidation.result", "pending");
   std::lock_guard lock(pending_mu_);
   if (pending_.size() >= options_.max_pending) {
     pending_.pop_front();
@@ -492,10 +620,14 @@ asio::awaitable<void> TieredCache::publish(std::vector<std::string> args) {
 
 void TieredCache::on_ack(std::string_view id) {
   std::lock_guard lock(acks_mu_);
-  if (auto it = acks_.find(std::string(id)); it != acks_.end()) it->second->fetch_add(1);
+  if (auto it = acks_.find(std::string(id)); it != acks_.end()) {
+    it->second->fetch_add(1);
+    acks_received_.inc();
+  }
 }
 
-asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
+asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original, const trace::Scope& scope,
+                                           trace::Span& span) {
   if (!redis_->connected() || !bus_->connected() || !breaker_.allow()) co_return false;
   keys::Invalidation inv = original;
   inv.reply_to = ack_channel_;
@@ -521,7 +653,9 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
     ks.push_back(keys::lease(d));
   }
   auto args = cmd(std::to_string(inv.bump.size()));
-  auto r = co_await redis_->eval(*invalidate_script_, std::move(ks), std::move(args));
+  RedisUntil values = redis_->until(scope);
+  RedisUntil bus = bus_->until(scope);
+  auto r = co_await values.eval(*invalidate_script_, std::move(ks), std::move(args));
   if (!r) {
     breaker_.failure();
     co_return false;
@@ -530,7 +664,8 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
     log::error("cache: invalidation script failed", {{"error", r->as_string()}});
     co_return false;
   }
-  auto published = co_await bus_->command(cmd("PUBLISH", keys::invalidation_channel(), encode_invalidation(inv)));
+  auto publish_args = cmd("PUBLISH", keys::invalidation_channel(), encode_invalidation(inv));
+  auto published = co_await bus.command(std::move(publish_args));
   if (!published) {
     breaker_.failure();
     co_return false;
@@ -546,16 +681,26 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original) {
   // keys from its L1 and then acknowledges. Polling a counter keeps this free of cross-thread
   // timer cancellation; a millisecond is far below a write's own cost.
   const std::int64_t receivers = r->is_integer() ? r->as_integer() : 0;
-  const auto deadline = std::chrono::steady_clock::now() + options_.ack_timeout;
+  const auto wait_start = std::chrono::steady_clock::now();
+  const auto deadline = wait_start + options_.ack_timeout;
   asio::steady_timer tick(io_);
   while (acks->load() < receivers && std::chrono::steady_clock::now() < deadline) {
     tick.expires_after(std::chrono::milliseconds(1));
     boost::system::error_code ec;
     co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  if (acks->load() < receivers)
+  const std::int64_t acknowledged = acks->load();
+  if (span.recording()) {
+    span.set("mercato.cache.invalidation.receivers", receivers);
+    span.set("mercato.cache.invalidation.acknowledged", acknowledged);
+    span.set("mercato.cache.invalidation.ack_wait_ms", ms_since(wait_start));
+  }
+  if (acknowledged < receivers) {
+    unacknowledged_.inc();
+    span.set("mercato.cache.invalidation.ack_timeout", true);
     log::warn("cache: not every instance acknowledged an invalidation in time",
-              {{"receivers", receivers}, {"acknowledged", acks->load()}});
+              {{"receivers", receivers}, {"acknowledged", acknowledged}});
+  }
   co_return true;
 }
 
@@ -572,7 +717,9 @@ asio::awaitable<void> TieredCache::replay_loop() {
         if (pending_.empty()) break;
         next = pending_.front();
       }
-      if (!co_await deliver(*next)) break;
+      trace::Span none;
+      const trace::Scope untraced;
+      if (!co_await deliver(*next, untraced, none)) break;
       std::lock_guard lock(pending_mu_);
       if (!pending_.empty() && pending_.front() == *next) pending_.pop_front();
       if (pending_.empty()) {

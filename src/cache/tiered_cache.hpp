@@ -28,6 +28,14 @@
 // acknowledgements as PUBLISH counted receivers. So once a write has answered, no process
 // still holds the old value in L1: a DELETE's 204 is never followed by a 200 from another
 // instance. After a lost subscription (messages may have been missed) L1 is dropped entirely.
+// Tracing (when the lookup's scope has a trace): one span per get(), "cache <name>", whose
+// attributes tell the tier decision (mercato.cache.result: l1_hit, l2_hit, loaded, shared,
+// error; mercato.cache.l1 / .l2: what each tier had; mercato.cache.negative), and any wait:
+// mercato.cache.wait = singleflight (joined a load of this process) or lease (another
+// process's), with mercato.cache.wait_ms. Its Redis commands and the loader's work (the
+// Loader gets the scope to use) hang under it. invalidate() with a traced scope makes a span
+// "cache invalidate" over the script, the publish and the acknowledgement wait. No key or
+// value is ever an attribute: keys may name a user's data.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
@@ -94,8 +102,10 @@ struct Lookup {
 };
 
 /// What the loader gives: a value, or absent (cached as a negative entry), or an error
-/// (not cached, passed to every waiter).
-using Loader = std::function<asio::awaitable<Result<CachedValue>>()>;
+/// (not cached, passed to every waiter). It is called with the scope its work belongs to:
+/// the lookup's deadline, and its trace under the lookup's span (pass it to the repository,
+/// so the statements hang under "cache <name>"). Valid until the loader's awaitable ends.
+using Loader = std::function<asio::awaitable<Result<CachedValue>>(const trace::Scope&)>;
 
 class TieredCache {
  public:
@@ -117,7 +127,9 @@ class TieredCache {
   /// Thread-safe; any number of coroutines at once.
   asio::awaitable<Result<ValuePtr>> get(const Lookup& q, const Loader& load);
   /// Applies `inv` here and in every process; returns once Redis has it (or kept it for replay).
-  asio::awaitable<void> invalidate(keys::Invalidation inv);
+  /// `scope`: the writing request's trace (the invalidation's span); its deadline is not
+  /// applied (an invalidation that is not delivered now is replayed, never dropped).
+  asio::awaitable<void> invalidate(keys::Invalidation inv, trace::Scope scope = {});
 
   /// Drops all of L1 (after a lost subscription).
   void drop_l1();
@@ -136,9 +148,13 @@ class TieredCache {
   std::size_t stripe_of(std::string_view key) const;
   void apply_locally(const keys::Invalidation& inv);
   void fill_l1(const Lookup& q, const Snapshot& snap, const ValuePtr& v);
-  asio::awaitable<Result<ValuePtr>> load_through(const Lookup& q, const Snapshot& snap, const Loader& load);
-  asio::awaitable<Result<ValuePtr>> load_only(const Lookup& q, const Snapshot& snap, const Loader& load);
-  asio::awaitable<bool> deliver(const keys::Invalidation& inv);
+  // `span`: the lookup's span (may not record); `inner`: the lookup's scope under it.
+  asio::awaitable<Result<ValuePtr>> load_through(const Lookup& q, const Snapshot& snap, const Loader& load,
+                                                 trace::Span& span, const trace::Scope& inner);
+  asio::awaitable<Result<ValuePtr>> load_only(const Lookup& q, const Snapshot& snap, const Loader& load,
+                                              trace::Span& span, const trace::Scope& inner);
+  // `scope`: where its Redis spans hang (no trace from the replay loop); `span` gets the outcome.
+  asio::awaitable<bool> deliver(const keys::Invalidation& inv, const trace::Scope& scope, trace::Span& span);
   void acknowledge(const keys::Invalidation& inv);
   asio::awaitable<void> publish(std::vector<std::string> args);
   void on_ack(std::string_view id);
@@ -175,6 +191,8 @@ class TieredCache {
   std::unique_ptr<Script> fill_script_;
   metrics::Counter& sent_;
   metrics::Counter& received_;
+  metrics::Counter& acks_received_;
+  metrics::Counter& unacknowledged_;
   metrics::Gauge& waiters_;
 };
 

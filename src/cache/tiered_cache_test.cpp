@@ -84,7 +84,7 @@ class TieredWithoutRedis : public ::testing::Test {
 TEST_F(TieredWithoutRedis, second_read_is_an_l1_hit_and_a_drop_or_bump_forces_a_reload) {
   TieredCache cache(io, options(), nullptr, nullptr);
   Lookup q{"product", "mc1:pd:s:p", "mc1:g:s:cm", 60s};
-  Loader load = [this]() -> asio::awaitable<Result<CachedValue>> {
+  Loader load = [this](const trace::Scope&) -> asio::awaitable<Result<CachedValue>> {
     ++loads;
     co_return CachedValue{"body" + std::to_string(loads), "\"t\"", false};
   };
@@ -111,7 +111,7 @@ TEST_F(TieredWithoutRedis, absence_is_cached_briefly_and_errors_are_not_cached) 
   TieredCache cache(io, o, nullptr, nullptr);
   Lookup q{"product", "mc1:pd:s:none", "", 60s};
   bool fail = true;
-  Loader load = [&]() -> asio::awaitable<Result<CachedValue>> {
+  Loader load = [&](const trace::Scope&) -> asio::awaitable<Result<CachedValue>> {
     ++loads;
     if (fail) co_return unavailable("db down");
     CachedValue v;
@@ -138,7 +138,7 @@ TEST_F(TieredWithoutRedis, absence_is_cached_briefly_and_errors_are_not_cached) 
 TEST_F(TieredWithoutRedis, concurrent_misses_make_one_load_and_leave_no_entry_behind) {
   TieredCache cache(io, options(), nullptr, nullptr);
   Lookup q{"product_list", "mc1:pl:s:v1:x", "mc1:g:s:p", 60s};
-  Loader load = [this]() -> asio::awaitable<Result<CachedValue>> {
+  Loader load = [this](const trace::Scope&) -> asio::awaitable<Result<CachedValue>> {
     ++loads;
     asio::steady_timer t(co_await asio::this_coro::executor);
     t.expires_after(20ms);  // long enough for every reader to arrive meanwhile

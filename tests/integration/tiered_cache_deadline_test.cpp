@@ -47,7 +47,7 @@ class TieredCacheDeadline : public ::testing::Test {
   }
   // A loader like the catalog's: bound by the same deadline, so a spent one fails at once.
   Loader loader(Clock::time_point deadline) {
-    return [this, deadline]() -> asio::awaitable<Result<CachedValue>> {
+    return [this, deadline](const trace::Scope&) -> asio::awaitable<Result<CachedValue>> {
       ++loads_;
       if (Clock::now() >= deadline) co_return Error{ErrorCode::gateway_timeout, "the request's time ran out"};
       co_return CachedValue{"from the database", "\"v1\"", false};

@@ -63,8 +63,9 @@ cache::CachedValue seal(const Rendered& r) {
 asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load load, std::string_view absent_message,
                                                             Deadline deadline) {
   // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice.
-  const cache::Loader loader = [&load, &deadline]() -> asio::awaitable<Result<cache::CachedValue>> {
-    auto r = co_await load(deadline);
+  // The scope the cache gives is the lookup's, under its span (its deadline is `deadline`).
+  const cache::Loader loader = [&load](const trace::Scope& scope) -> asio::awaitable<Result<cache::CachedValue>> {
+    auto r = co_await load(scope.deadline);
     if (!r) {
       if (r.error().code == ErrorCode::not_found) {
         cache::CachedValue absent;

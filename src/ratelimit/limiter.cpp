@@ -76,22 +76,29 @@ Limiter::Limiter(cache::RedisClient& redis, LimiterOptions options)
       shared_params_(GcraParams::per_period(options_.per_minute, std::chrono::minutes(1))),
       local_(GcraParams::per_period(std::max(1, options_.per_minute / std::max(1, options_.expected_instances)),
                                     std::chrono::minutes(1))),
-      script_(kGcraScript) {}
+      script_(kGcraScript),
+      fallback_active_(metrics::Registry::global()
+                           .gauge("ratelimit_fallback_active",
+                                  "1 while this instance decides with its local limiter because Redis is unreachable")
+                           .with({})) {}
 
 Decision Limiter::fallback(std::string_view key, bool redis_failed) {
-  if (redis_failed && !in_fallback_.exchange(true))
+  if (redis_failed && !in_fallback_.exchange(true)) {
+    fallback_active_.set(1);
     log::warn("rate limit falling back to local limits: Redis unreachable",
               {{"local_per_minute", std::max(1, options_.per_minute / std::max(1, options_.expected_instances))}});
+  }
   Decision d = local_.check(key, now_ms());
   decisions().with({"local", d.allowed ? "allowed" : "denied"}).inc();
   return d;
 }
 
 struct Limiter::Waiter {
-  Waiter(boost::asio::any_io_executor ex, std::string k, cache::Clock::time_point d)
-      : key(std::move(k)), deadline(d), wake(std::move(ex)) {}
+  Waiter(boost::asio::any_io_executor ex, std::string k, cache::Clock::time_point d, trace::Scope s)
+      : key(std::move(k)), deadline(d), scope(std::move(s)), wake(std::move(ex)) {}
   std::string key;
   const cache::Clock::time_point deadline;
+  const trace::Scope scope;  // the check's span as parent (no trace: not traced)
   boost::asio::steady_timer wake;
 
   // The flush (on another executor) sets the decision; the waiter, woken by the flush or by
@@ -99,6 +106,7 @@ struct Limiter::Waiter {
   std::mutex mu;
   std::optional<Decision> decision;
   bool gave_up = false;
+  std::size_t batch_size = 0;  // set by the flush before it decides, read after the wake-up
 
   /// False when the waiter gave up already (its decision is made elsewhere).
   bool wants_decision() {
@@ -119,12 +127,24 @@ struct Limiter::Waiter {
 // The waiter's timer runs on the executor of the request's coroutine, and the flush wakes it by
 // posting the cancel there: on a connection's strand (or the one thread) that cancel runs only
 // after the coroutine has started its wait, so a wake-up can never come too early.
-boost::asio::awaitable<Decision> Limiter::check(std::string key, cache::Clock::time_point deadline) {
+namespace {
+void note(trace::Span& span, const Decision& d, std::size_t batch) {
+  if (!span.recording()) return;
+  span.set("mercato.ratelimit.decision", !d.shared ? "fallback" : d.allowed ? "allowed" : "limited");
+  span.set("mercato.ratelimit.allowed", d.allowed);
+  if (batch > 0) span.set("mercato.ratelimit.batch_size", static_cast<std::int64_t>(batch));
+}
+}  // namespace
+
+boost::asio::awaitable<Decision> Limiter::check(std::string key, trace::Scope scope) {
+  const auto deadline = scope.deadline;
   const auto now = cache::Clock::now();
   // Due already: Redis would not be asked anyway (RedisClient::until), so skip the queue.
   if (now >= deadline) co_return fallback(key, /*redis_failed=*/false);
+  trace::Span span;
+  if (scope.trace) span = scope.start("ratelimit", trace::SpanKind::internal);
   auto ex = co_await boost::asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter>(ex, std::move(key), deadline);
+  auto waiter = std::make_shared<Waiter>(ex, std::move(key), deadline, scope.under(span));
   const bool deadline_first = deadline - now < kWaitBackstop;
   waiter->wake.expires_at(deadline_first ? deadline : now + kWaitBackstop);
   bool start_flush = false;
@@ -138,10 +158,19 @@ boost::asio::awaitable<Decision> Limiter::check(std::string key, cache::Clock::t
   if (start_flush) boost::asio::co_spawn(ex, flush(), boost::asio::detached);
   boost::system::error_code ec;
   co_await waiter->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  if (auto decided = waiter->take_or_give_up()) co_return *decided;
-  if (deadline_first) co_return fallback(waiter->key, /*redis_failed=*/false);
-  log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
-  co_return fallback(waiter->key);
+  if (auto decided = waiter->take_or_give_up()) {
+    note(span, *decided, waiter->batch_size);
+    co_return *decided;
+  }
+  Decision local;
+  if (deadline_first) {
+    local = fallback(waiter->key, /*redis_failed=*/false);
+  } else {
+    log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
+    local = fallback(waiter->key);
+  }
+  note(span, local, 0);
+  co_return local;
 }
 
 boost::asio::awaitable<void> Limiter::flush() {
@@ -166,13 +195,18 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
   std::vector<std::string> keys;
   keys.reserve(batch.size());
   auto latest = cache::Clock::time_point::min();
+  const trace::Scope* traced = nullptr;  // the first traced check carries the batch's Redis span
   for (const auto& w : batch) {
     keys.push_back(options_.key_prefix + w->key);
     latest = std::max(latest, w->deadline);
+    w->batch_size = batch.size();
+    if (traced == nullptr && w->scope.trace) traced = &w->scope;
   }
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
   // Nobody waits for the answer past the latest deadline of the batch.
-  auto reply = co_await redis_.until(latest).eval(script_, std::move(keys), std::move(args));
+  trace::Scope scope = traced != nullptr ? trace::Scope(latest, traced->trace, traced->parent) : trace::Scope(latest);
+  auto redis = redis_.until(std::move(scope));
+  auto reply = co_await redis.eval(script_, std::move(keys), std::move(args));
   if (!reply && reply.error().reason == "deadline") {
     // Every check of the batch is due: each decides locally (most have already, on their own
     // timers), like a Redis error but without declaring Redis unreachable.
@@ -186,7 +220,10 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
       if (w->wants_decision()) w->decide(fallback(w->key));
     co_return;
   }
-  if (in_fallback_.exchange(false)) log::info("rate limit shared through Redis again");
+  if (in_fallback_.exchange(false)) {
+    fallback_active_.set(0);
+    log::info("rate limit shared through Redis again");
+  }
   const auto& e = reply->elements();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Decision d;
@@ -214,7 +251,7 @@ http::Middleware middleware(Limiter& limiter, ClientKey client_key) {
                                                        const http::Next& next) -> boost::asio::awaitable<http::Response> {
     if (!req.path().starts_with("/api/")) co_return co_await next(req);
     std::string key = client_key(req);
-    Decision d = co_await limiter.check(std::move(key), req.context.deadline);
+    Decision d = co_await limiter.check(std::move(key), req.context.scope());
     http::Response res;
     if (d.allowed) {
       res = co_await next(req);

@@ -19,6 +19,13 @@
 // is fine), and so is a check whose deadline passes while its batch is on its way to Redis.
 // Such a request may then be counted by both Redis and the local limiter; it is being answered
 // 504 anyway. A batch's script call gives up at the latest deadline among its checks.
+//
+// Tracing: a check of a traced request that goes to Redis is a span "ratelimit" (from queueing
+// to decision) with mercato.ratelimit.decision = allowed | limited | fallback (the local
+// limiter decided), mercato.ratelimit.allowed and the batch size; the batch's EVALSHA span
+// hangs under the span of its first traced check (one command serves the whole batch). A check
+// decided at once without Redis (its request already due) makes no span. No client key is an
+// attribute (it names a user or an address).
 
 #include <utility>
 
@@ -32,9 +39,14 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cache/redis_client.hpp"
+#include "trace/scope.hpp"
 #include "http/handler.hpp"
 #include "ratelimit/gcra.hpp"
 #include "ratelimit/local_limiter.hpp"
+
+namespace mercato::metrics {
+class Gauge;
+}
 
 namespace mercato::ratelimit {
 
@@ -48,10 +60,10 @@ class Limiter {
  public:
   /// `redis` must outlive the limiter. Thread-safe.
   Limiter(cache::RedisClient& redis, LimiterOptions options);
-  /// Decides one request of client `key` (e.g. "user:<id>" or "addr:<ip>") by `deadline`
-  /// (the request's, http::RequestContext::deadline; none when left out).
-  boost::asio::awaitable<Decision> check(std::string key,
-                                         cache::Clock::time_point deadline = cache::Clock::time_point::max());
+  /// Decides one request of client `key` (e.g. "user:<id>" or "addr:<ip>") by the deadline of
+  /// `scope` (the request's, http::RequestContext::scope(); none when left out), tracing the
+  /// check in its trace.
+  boost::asio::awaitable<Decision> check(std::string key, trace::Scope scope = {});
   bool in_fallback() const { return in_fallback_.load(); }
 
  private:
@@ -70,6 +82,7 @@ class Limiter {
   LocalLimiter local_;
   cache::Script script_;
   std::atomic<bool> in_fallback_{false};
+  metrics::Gauge& fallback_active_;
 
   std::mutex mu_;  // guards queue_ and flushing_
   Batch queue_;

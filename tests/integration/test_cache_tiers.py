@@ -121,6 +121,17 @@ class TwoInstances(unittest.TestCase):
         for svc in (self.b, self.a):
             self.assertEqual(self.call(svc, "GET", path).status, 404)
 
+    def test_a_write_waits_for_every_instances_acknowledgement_and_counts_them(self):
+        counters = ("cache_invalidations_sent_total", "cache_invalidation_acks_total",
+                    "cache_invalidations_unacknowledged_total")
+        before = {name: metric(self.a, name, {}) for name in counters}
+        self.create()  # through A: one invalidation, which A, B (and the stack's catalogs) receive
+        after = {name: metric(self.a, name, {}) for name in counters}
+        self.assertEqual(after["cache_invalidations_sent_total"] - before["cache_invalidations_sent_total"], 1)
+        self.assertGreaterEqual(after["cache_invalidation_acks_total"] - before["cache_invalidation_acks_total"], 2)
+        self.assertEqual(after["cache_invalidations_unacknowledged_total"],
+                         before["cache_invalidations_unacknowledged_total"])
+
     def test_list_pages_follow_create_update_delete_restore_on_every_instance(self):
         lists = ["/api/v1/products?per_page=100", f"/api/v1/products?per_page=100&category_id={self.category['id']}",
                  "/api/v2/products?limit=100", "/api/v1/products?per_page=100&sort=name"]

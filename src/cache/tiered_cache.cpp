@@ -444,6 +444,9 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
   // releases the lease others wait on).
   RedisUntil redis = redis_->until(inner);
   RedisUntil release = redis_->until(unbounded(inner));
+  // While it polls another process's lease (up to lease_ttl, a poll every 1-16 ms), a lookup
+  // traces its first poll only: the count goes in mercato.cache.lease_polls, not a span each.
+  RedisUntil quiet = redis_->until(trace::Scope(inner.deadline));
   std::optional<std::chrono::steady_clock::time_point> waiting_since;  // first time the lease was someone else's
   int polls = 0;
   // Set on every way out below, once the lookup went past L2's first answer.
@@ -465,7 +468,8 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
 
   for (;;) {
     auto lookup = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
-    auto reply = co_await redis.command(std::move(lookup));
+    RedisUntil& poll = polls > 1 ? quiet : redis;
+    auto reply = co_await poll.command(std::move(lookup));
     if (!reply || reply->is_error()) {
       fail(reply ? unavailable(reply->as_string()) : reply.error());
       co_return co_await load_only(q, snap, load, span, inner);
@@ -509,7 +513,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     }
     counted = true;
 
-    auto lease = co_await redis.command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
+    auto lease = co_await poll.command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
     if (!lease || lease->is_error()) {
       fail(lease ? unavailable(lease->as_string()) : lease.error());
       co_return co_await load_only(q, snap, load, span, inner);

@@ -61,10 +61,10 @@ cache::CachedValue seal(const Rendered& r) {
 // ---- through the cache ----
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load load, std::string_view absent_message,
-                                                            Deadline deadline) {
+                                                            trace::Scope scope) {
   // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice.
-  const cache::Loader loader = [&load, &deadline]() -> asio::awaitable<Result<cache::CachedValue>> {
-    auto r = co_await load(deadline);
+  const cache::Loader loader = [&load, &scope]() -> asio::awaitable<Result<cache::CachedValue>> {
+    auto r = co_await load(scope);
     if (!r) {
       if (r.error().code == ErrorCode::not_found) {
         cache::CachedValue absent;
@@ -75,12 +75,12 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
     }
     co_return seal(*r);
   };
-  q.scope = deadline;
+  q.scope = scope;
   auto v = co_await cache_.get(q, loader);
   // A load serves every request that joined it (single flight) but runs under the deadline of
   // the request that started it: when that one ran out, a joiner with time left loads again
   // (leading or joining a new flight) rather than answer 504 for a budget that was not its own.
-  while (!v && v.error().reason == db::reason::deadline && std::chrono::steady_clock::now() < deadline)
+  while (!v && v.error().reason == db::reason::deadline && std::chrono::steady_clock::now() < scope.deadline)
     v = co_await cache_.get(q, loader);
   if (!v) co_return std::move(v).error();
   if ((*v)->absent) co_return not_found(std::string(absent_message));
@@ -90,12 +90,12 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id,
-                                                              Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.product(store, id, audience, deadline);
+                                                              Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.product(store, id, audience, scope);
   cache::Lookup q{"product", keys::product(store, id), keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
-  Load load = [this, &store, &id](Deadline d) { return db_.product(store, id, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "product not found", deadline);
+  Load load = [this, &store, &id](const trace::Scope& s) { return db_.product(store, id, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "product not found", scope);
 }
 
 namespace {
@@ -104,40 +104,40 @@ std::string list_gen(const ProductFilter& f) {
 }
 }  // namespace
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq, Deadline deadline) {
-  if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq, deadline);
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq, trace::Scope scope) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq, scope);
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
                   ttl_.ttl_product_list};
-  Load load = [this, &lq](Deadline d) { return db_.products_v1(lq, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &lq](const trace::Scope& s) { return db_.products_v1(lq, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq, Deadline deadline) {
-  if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq, deadline);
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq, trace::Scope scope) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq, scope);
   // v2 pages hold cursors signed with this deployment's key: another key, another entry.
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
                   list_gen(lq.filter), ttl_.ttl_product_list};
-  Load load = [this, &lq](Deadline d) { return db_.products_v2(lq, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &lq](const trace::Scope& s) { return db_.products_v2(lq, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id,
-                                                               Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.category(store, id, audience, deadline);
+                                                               Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.category(store, id, audience, scope);
   cache::Lookup q{"category", keys::category(store, id), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  Load load = [this, &store, &id](Deadline d) { return db_.category(store, id, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "category not found", deadline);
+  Load load = [this, &store, &id](const trace::Scope& s) { return db_.category(store, id, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "category not found", scope);
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::string& store, const PageRequest& p,
-                                                                 Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.categories(store, p, audience, deadline);
+                                                                 Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.categories(store, p, audience, scope);
   const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
   cache::Lookup q{"category_list", keys::category_list(store, page), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  Load load = [this, &store, &p](Deadline d) { return db_.categories(store, p, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &store, &p](const trace::Scope& s) { return db_.categories(store, p, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
 asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& store, const std::string& id,
@@ -159,8 +159,8 @@ asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const 
 asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&) { co_return; }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& store, const std::string& id,
-                                                          Audience audience, Deadline deadline) {
-  auto row = co_await products_.find_live(store, id, deadline);
+                                                          Audience audience, trace::Scope scope) {
+  auto row = co_await products_.find_live(store, id, scope);
   if (!row) co_return std::move(row).error();
   // The same answer as for an absent id: the public does not learn that a draft exists.
   if (!*row || (audience == Audience::public_reader && (*row)->status != "active"))
@@ -168,8 +168,8 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& sto
   co_return Rendered{product_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQuery& q, Deadline deadline) {
-  auto page = co_await products_.page_offset(q.filter, q.page, deadline);
+asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQuery& q, trace::Scope scope) {
+  auto page = co_await products_.page_offset(q.filter, q.page, scope);
   if (!page) co_return std::move(page).error();
   Rendered out;
   json::Writer w(out.data);
@@ -180,9 +180,9 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQ
   co_return out;
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQuery& q, Deadline deadline) {
+asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQuery& q, trace::Scope scope) {
   // One row more than asked says whether another page exists, without a count.
-  auto rows = co_await products_.page_after(q.filter, q.after, q.limit + 1, deadline);
+  auto rows = co_await products_.page_after(q.filter, q.after, q.limit + 1, scope);
   if (!rows) co_return std::move(rows).error();
   const bool more = static_cast<std::int64_t>(rows->size()) > q.limit;
   if (more) rows->pop_back();
@@ -199,16 +199,16 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQ
 }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::category(const std::string& store, const std::string& id,
-                                                           Audience audience, Deadline deadline) {
-  auto row = co_await categories_.find_live(store, id, audience == Audience::public_reader, deadline);
+                                                           Audience audience, trace::Scope scope) {
+  auto row = co_await categories_.find_live(store, id, audience == Audience::public_reader, scope);
   if (!row) co_return std::move(row).error();
   if (!*row) co_return not_found("category not found");
   co_return Rendered{category_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::categories(const std::string& store, const PageRequest& p,
-                                                             Audience audience, Deadline deadline) {
-  auto page = co_await categories_.page(store, p, audience == Audience::public_reader, deadline);
+                                                             Audience audience, trace::Scope scope) {
+  auto page = co_await categories_.page(store, p, audience == Audience::public_reader, scope);
   if (!page) co_return std::move(page).error();
   Rendered out;
   json::Writer w(out.data);

@@ -231,9 +231,7 @@ std::string query_summary(std::string_view sql) {
 
 trace::Span statement_span(const trace::Scope& scope, const Statement& st, const Endpoint& at) {
   if (!traced(scope)) return {};
-  trace::Span span = scope.start({}, trace::SpanKind::client);
-  if (!span.recording()) return span;  // sampled, not recorded: only its id is used (sql_comment)
-  span.set_name(label(st));
+  trace::Span span = scope.start(label(st), trace::SpanKind::client);
   common_attributes(span, at);
   describe(span, st);
   return span;
@@ -241,8 +239,6 @@ trace::Span statement_span(const trace::Scope& scope, const Statement& st, const
 
 trace::Span pipeline_span(const trace::Scope& scope, const std::vector<Statement>& sts, const Endpoint& at) {
   if (!traced(scope)) return {};
-  trace::Span span = scope.start({}, trace::SpanKind::client);
-  if (!span.recording()) return span;
   std::string names;
   for (const auto& st : sts) {
     if (!names.empty()) names += ", ";
@@ -250,7 +246,7 @@ trace::Span pipeline_span(const trace::Scope& scope, const std::vector<Statement
     if (names.size() > max_name) break;
   }
   if (names.size() > max_name) names.resize(max_name);
-  span.set_name("pipeline " + names);
+  trace::Span span = scope.start("pipeline " + names, trace::SpanKind::client);
   common_attributes(span, at);
   span.set("db.operation.name", "PIPELINE");
   span.set("db.operation.batch.size", static_cast<std::int64_t>(sts.size()));
@@ -261,7 +257,6 @@ trace::Span pipeline_span(const trace::Scope& scope, const std::vector<Statement
 trace::Span transaction_span(const trace::Scope& scope, const Endpoint& at) {
   if (!traced(scope)) return {};
   trace::Span span = scope.start("transaction", trace::SpanKind::client);
-  if (!span.recording()) return span;
   common_attributes(span, at);
   return span;
 }
@@ -310,7 +305,7 @@ void note_error(trace::Span& span, const Error& e) {
 }
 
 std::string sql_comment(const trace::Span& span) {
-  if (!span.trace() || !span.trace()->sampled()) return {};
+  if (!span.recording() || !span.trace()->sampled()) return {};
   // Span::traceparent formats the two binary ids as lower-case hex: 55 characters of
   // [0-9a-f-], which can neither close the comment nor the quotes.
   return "/*traceparent='" + span.traceparent() + "'*/ ";

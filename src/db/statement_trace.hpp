@@ -37,11 +37,10 @@ struct Endpoint {
 };
 
 /// Whether statements run under `scope` get spans: it has a trace that records (an exporter is
-/// configured) or that is head-sampled (the SQL comment needs the statement span's id even
-/// when nothing is recorded).
-inline bool traced(const trace::Scope& scope) {
-  return scope.trace && (scope.trace->recording() || scope.trace->sampled());
-}
+/// configured). A trace that does not record gets neither spans nor the SQL comment, even when
+/// head-sampled: the default tracer (no exporter) samples every request, and nothing would
+/// follow its trace into SQL, so statements keep their prepared path.
+inline bool traced(const trace::Scope& scope) { return scope.trace && scope.trace->recording(); }
 
 /// A client span for one statement, named by its prepared name ("product_by_id") or, for SQL
 /// text, by its summary ("SELECT products"). `st.sql` must be resolved (PoolCore::resolve).
@@ -63,7 +62,7 @@ void note_results(trace::Span& span, const std::vector<Result<QueryResult>>& rs)
 void note_error(trace::Span& span, const Error& e);
 
 /// `/*traceparent='00-<trace id>-<span id>-01'*/ ` (sqlcommenter's form) for the statements run
-/// inside `span` when its trace is head-sampled; empty otherwise (statements then keep their
+/// inside `span` when it records and its trace is head-sampled; empty otherwise (statements then keep their
 /// prepared, comment-free path). Built from the binary ids only, so it is always 32 + 16 hex
 /// digits between fixed characters: nothing a request sends can end the comment.
 std::string sql_comment(const trace::Span& span);

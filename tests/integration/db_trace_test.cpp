@@ -254,6 +254,30 @@ TEST_F(DbTrace, a_failed_transaction_rolls_back_inside_its_span) {
   EXPECT_EQ(span_named("ROLLBACK").parent_span_id, tx.span_id);
 }
 
+TEST_F(DbTrace, a_statement_that_waited_for_a_connection_states_the_wait) {
+  auto settings = db.settings();
+  settings.max_open_conns = 1;
+  Pool small{loop.io, settings, "dbtest_trace_small"};
+  small.prepare("accounts_above", "SELECT id, balance FROM accounts WHERE id > $1 ORDER BY id");
+  auto holder = wait(small.begin());  // the pool's only connection
+  ASSERT_TRUE(holder) << holder.error().message;
+  std::future<Result<QueryResult>> running;
+  {
+    trace::Scope scope(Clock::now() + 20s, begin_trace(true), {});
+    running = loop.start(small.until(scope).execute("accounts_above", params(0)));
+  }
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (small.stats().waiting == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(small.stats().waiting, 1) << "the statement should be queued for the connection";
+  ASSERT_TRUE(wait(holder->commit()));
+  ASSERT_TRUE(Loop::get(std::move(running)));
+  await_spans(1);
+  const auto wait_ms = attribute(sink->spans[0], "mercato.db.pool_wait_ms");
+  ASSERT_TRUE(wait_ms && std::holds_alternative<double>(*wait_ms));
+  EXPECT_GT(std::get<double>(*wait_ms), 0.0);
+  EXPECT_EQ(sink->spans[0].name, "accounts_above");
+}
+
 TEST_F(DbTrace, calls_without_a_trace_record_nothing) {
   auto trace = begin_trace(true);
   {

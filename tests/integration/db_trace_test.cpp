@@ -254,6 +254,22 @@ TEST_F(DbTrace, a_failed_transaction_rolls_back_inside_its_span) {
   EXPECT_EQ(span_named("ROLLBACK").parent_span_id, tx.span_id);
 }
 
+TEST_F(DbTrace, an_abandoned_transactions_span_ends_with_it_and_says_so) {
+  {
+    trace::Scope scope(Clock::now() + 10s, begin_trace(true), {});
+    auto tx = wait(pool.until(scope).begin());
+    ASSERT_TRUE(tx) << tx.error().message;
+    ASSERT_TRUE(wait(tx->query("UPDATE accounts SET balance = 0 WHERE id = 1")));
+  }  // neither committed nor rolled back: rolled back in the background
+  await_spans(3);
+  const auto& tx = span_named("transaction");
+  EXPECT_EQ(text_attribute(tx, "mercato.db.transaction.outcome"), "abandoned");
+  EXPECT_EQ(span_named("UPDATE accounts").parent_span_id, tx.span_id);
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (pool.stats().idle == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(db.scalar("SELECT balance FROM accounts WHERE id = 1"), "10");
+}
+
 TEST_F(DbTrace, a_statement_that_waited_for_a_connection_states_the_wait) {
   auto settings = db.settings();
   settings.max_open_conns = 1;

@@ -140,23 +140,29 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::stri
   co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
+// `scope` is for the invalidation's spans once TieredCache::invalidate takes one (src/cache);
+// not its deadline: an invalidation is delivered or replayed, never given up.
 asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& store, const std::string& id,
-                                                          const std::vector<std::string>& categories) {
+                                                          const std::vector<std::string>& categories,
+                                                          trace::Scope /*scope*/) {
   auto inv = keys::product_written(store, id, categories);
   co_await cache_.invalidate(std::move(inv));
 }
 
-asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id) {
+asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id,
+                                                           trace::Scope /*scope*/) {
   auto inv = keys::category_written(store, id);
   co_await cache_.invalidate(std::move(inv));
 }
 
 asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const std::string&,
-                                                      const std::vector<std::string>&) {
+                                                      const std::vector<std::string>&, trace::Scope) {
   co_return;
 }
 
-asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&) { co_return; }
+asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&, trace::Scope) {
+  co_return;
+}
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& store, const std::string& id,
                                                           Audience audience, trace::Scope scope) {

@@ -91,9 +91,11 @@ class CatalogChanges {
  public:
   virtual ~CatalogChanges() = default;
   /// `categories`: the product's category before and after the write (those lists changed too).
+  /// `scope`: the writing request's (its trace gets the invalidation's spans).
   virtual asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
-                                                const std::vector<std::string>& categories);
-  virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id);
+                                                const std::vector<std::string>& categories, trace::Scope scope);
+  virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
+                                                 trace::Scope scope);
 };
 
 /// Reads through the tiered cache (src/cache): L1 → Redis → `db`; and invalidates what each
@@ -116,8 +118,9 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
                                                trace::Scope scope) override;
 
   asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
-                                        const std::vector<std::string>& categories) override;
-  asio::awaitable<void> category_changed(const std::string& store, const std::string& id) override;
+                                        const std::vector<std::string>& categories, trace::Scope scope) override;
+  asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
+                                         trace::Scope scope) override;
 
  private:
   /// Loads from the database under the scope it is given. Takes it as an argument rather

@@ -28,7 +28,7 @@ asio::awaitable<Result<CategoryRow>> CategoriesService::create(const WriteReques
     co_return Status{};
   };
   if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error(), slug_taken());
-  co_await changes_.category_changed(w.store, id);
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return std::move(*created);
 }
 
@@ -52,7 +52,7 @@ asio::awaitable<Result<CategoryRow>> CategoriesService::update(const WriteReques
     co_return Status{};
   };
   if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error(), slug_taken());
-  co_await changes_.category_changed(w.store, id);
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return std::move(*updated);
 }
 
@@ -75,7 +75,7 @@ asio::awaitable<Status> CategoriesService::remove(const WriteRequest& w, const s
     co_return Status{};
   };
   if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error());
-  co_await changes_.category_changed(w.store, id);
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return Status{};
 }
 

@@ -59,7 +59,7 @@ asio::awaitable<Result<ProductRow>> ProductsService::create(const WriteRequest& 
     co_return co_await failed(w, id, done.error(), sku, slug);
   }
   const auto changed = categories_of(created->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*created);
 }
 
@@ -93,7 +93,7 @@ asio::awaitable<Result<ProductRow>> ProductsService::update(const WriteRequest& 
     co_return co_await failed(w, id, done.error(), sku, slug);
   }
   const auto changed = categories_of(category_before, updated->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*updated);
 }
 
@@ -114,7 +114,7 @@ asio::awaitable<Status> ProductsService::remove(const WriteRequest& w, const std
   };
   if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error());
   const auto changed = categories_of(category);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return Status{};
 }
 
@@ -142,7 +142,7 @@ asio::awaitable<Result<ProductRow>> ProductsService::restore(const WriteRequest&
   if (auto done = co_await db_.run(w.scope, work); !done)
     co_return co_await failed(w, id, done.error(), deleted.sku, deleted.slug);
   const auto changed = categories_of(deleted.category_id, restored->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*restored);
 }
 

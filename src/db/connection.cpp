@@ -171,11 +171,19 @@ Error Connection::statement_failed(const pg_result* res, const Statement& st) {
   return statement_error(sqlstate);
 }
 
-bool Connection::send(const Statement& st) {
+bool Connection::send(const Statement& st, std::string_view comment) {
   std::vector<const char*> values;
   values.reserve(st.params.size());
   for (const auto& p : st.params) values.push_back(p ? p->c_str() : nullptr);
   const int n = static_cast<int>(values.size());
+  if (!comment.empty()) {
+    // A prepared statement's text is fixed when it is prepared: to show the comment, the
+    // statement is sent unnamed (parsed and planned again; sampled requests only).
+    std::string text;
+    text.reserve(comment.size() + st.sql.size());
+    text.append(comment).append(st.sql);
+    return PQsendQueryParams(conn_, text.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0) == 1;
+  }
   // Text-format parameters: the server parses each value for its placeholder's type.
   if (!st.prepared_name.empty()) {
     return PQsendQueryPrepared(conn_, st.prepared_name.c_str(), n, values.data(), nullptr, nullptr, 0) == 1;
@@ -244,36 +252,39 @@ asio::awaitable<Result<QueryResult>> Connection::collect(const Statement& st) {
   co_return QueryResult();
 }
 
-asio::awaitable<Result<QueryResult>> Connection::run(const Statement& st, Clock::time_point deadline) {
+asio::awaitable<Result<QueryResult>> Connection::run(const Statement& st, Clock::time_point deadline,
+                                                     std::string_view comment) {
   begin(deadline);
-  auto r = co_await run_one(st);
+  auto r = co_await run_one(st, comment);
   end();
   co_return r;
 }
 
-asio::awaitable<Result<QueryResult>> Connection::run_one(const Statement& st) {
+asio::awaitable<Result<QueryResult>> Connection::run_one(const Statement& st, std::string_view comment) {
   if (broken_) co_return connection_error();
-  if (!st.prepared_name.empty() && !prepared_.contains(st.prepared_name)) {
+  if (comment.empty() && !st.prepared_name.empty() && !prepared_.contains(st.prepared_name)) {
     if (!PQsendPrepare(conn_, st.prepared_name.c_str(), st.sql.c_str(), 0, nullptr)) co_return lost();
     if (auto sent = co_await flush(); !sent) co_return std::move(sent).error();
     auto prepared = co_await collect(st);
     if (!prepared) co_return prepared;
     prepared_.insert(st.prepared_name);
   }
-  if (!send(st)) co_return lost();
+  if (!send(st, comment)) co_return lost();
   if (auto sent = co_await flush(); !sent) co_return std::move(sent).error();
   co_return co_await collect(st);
 }
 
 asio::awaitable<std::vector<Result<QueryResult>>> Connection::run_pipeline(const std::vector<Statement>& sts,
-                                                                           Clock::time_point deadline) {
+                                                                           Clock::time_point deadline,
+                                                                           std::string_view comment) {
   begin(deadline);
-  auto r = co_await pipeline(sts);
+  auto r = co_await pipeline(sts, comment);
   end();
   co_return r;
 }
 
-asio::awaitable<std::vector<Result<QueryResult>>> Connection::pipeline(const std::vector<Statement>& sts) {
+asio::awaitable<std::vector<Result<QueryResult>>> Connection::pipeline(const std::vector<Statement>& sts,
+                                                                       std::string_view comment) {
   std::vector<std::optional<Result<QueryResult>>> results(sts.size());
   auto finish = [&](std::optional<Error> rest) {
     std::vector<Result<QueryResult>> out;
@@ -292,11 +303,11 @@ asio::awaitable<std::vector<Result<QueryResult>>> Connection::pipeline(const std
   std::vector<Sent> sent;
   for (std::size_t i = 0; i < sts.size(); ++i) {
     const Statement& st = sts[i];
-    if (!st.prepared_name.empty() && !prepared_.contains(st.prepared_name)) {
+    if (comment.empty() && !st.prepared_name.empty() && !prepared_.contains(st.prepared_name)) {
       if (!PQsendPrepare(conn_, st.prepared_name.c_str(), st.sql.c_str(), 0, nullptr)) co_return finish(lost());
       sent.push_back({i, true});
     }
-    if (!send(st)) co_return finish(lost());
+    if (!send(st, comment)) co_return finish(lost());
     sent.push_back({i, false});
   }
   if (PQpipelineSync(conn_) != 1) co_return finish(lost());

@@ -3,6 +3,7 @@
 // pool hands it out); it may resume on any thread of the io_context between steps.
 
 #include <memory>
+#include <string_view>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -37,12 +38,18 @@ class Connection {
   /// Runs one statement (a prepared one is prepared on this session first if needed). Past
   /// `deadline` the server is asked to cancel it, the session is marked broken and the
   /// result is timeout_error().
-  asio::awaitable<Result<QueryResult>> run(const Statement& st, Clock::time_point deadline);
+  ///
+  /// `comment` (db::sql_comment, only ever built from trace ids) non-empty: the statement's
+  /// text, prefixed by it, runs as an unnamed statement with the same parameters instead of
+  /// the prepared one, so pg_stat_activity and the server log show the comment.
+  asio::awaitable<Result<QueryResult>> run(const Statement& st, Clock::time_point deadline,
+                                           std::string_view comment = {});
 
   /// Sends every statement before reading any result, in one round trip. One result per
-  /// statement, in order.
+  /// statement, in order. `comment`: as for run(), on every statement.
   asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(const std::vector<Statement>& sts,
-                                                                 Clock::time_point deadline);
+                                                                 Clock::time_point deadline,
+                                                                 std::string_view comment = {});
 
   /// True when the session works and no statement is in flight.
   bool ready() const;
@@ -62,12 +69,13 @@ class Connection {
   static void on_notice(void* self, const pg_result* res);
   void begin(Clock::time_point deadline);
   void end();
-  bool send(const Statement& st);
+  bool send(const Statement& st, std::string_view comment);
   asio::awaitable<Status> flush();
   asio::awaitable<Result<pg_result*>> next_result();
   asio::awaitable<Result<QueryResult>> collect(const Statement& st);
-  asio::awaitable<Result<QueryResult>> run_one(const Statement& st);
-  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(const std::vector<Statement>& sts);
+  asio::awaitable<Result<QueryResult>> run_one(const Statement& st, std::string_view comment);
+  asio::awaitable<std::vector<Result<QueryResult>>> pipeline(const std::vector<Statement>& sts,
+                                                             std::string_view comment);
   Error statement_failed(const pg_result* res, const Statement& st);
   Error lost();
   Error expired();

@@ -82,6 +82,7 @@ PoolCore::PoolCore(asio::any_io_executor ex, const config::DbSettings& settings,
     : ex_(std::move(ex)),
       settings_(settings),
       name_(std::move(name)),
+      endpoint_{settings.name, settings.host, settings.port},
       max_open_(settings.max_open_conns > 0 ? settings.max_open_conns : default_max_open),
       max_idle_(static_cast<std::size_t>(std::clamp(settings.max_idle_conns, 0, max_open_))),
       idle_gauge_(connections(name_, "idle")),
@@ -289,8 +290,8 @@ Status PoolCore::resolve(Statement& st) const {
 }
 
 asio::awaitable<Result<QueryResult>> PoolCore::run(Connection& conn, const Statement& st, Clock::time_point started,
-                                                   Clock::time_point deadline) {
-  auto r = co_await conn.run(st, deadline);
+                                                   Clock::time_point deadline, std::string comment) {
+  auto r = co_await conn.run(st, deadline, comment);
   record(r ? "ok" : result_label(r.error()), started);
   co_return r;
 }
@@ -298,8 +299,9 @@ asio::awaitable<Result<QueryResult>> PoolCore::run(Connection& conn, const State
 asio::awaitable<std::vector<Result<QueryResult>>> PoolCore::run_pipeline(Connection& conn,
                                                                          const std::vector<Statement>& sts,
                                                                          Clock::time_point started,
-                                                                         Clock::time_point deadline) {
-  auto results = co_await conn.run_pipeline(sts, deadline);
+                                                                         Clock::time_point deadline,
+                                                                         std::string comment) {
+  auto results = co_await conn.run_pipeline(sts, deadline, comment);
   for (const auto& r : results) counter(r ? "ok" : result_label(r.error())).inc();
   duration_.observe(std::chrono::duration<double>(Clock::now() - started).count());
   co_return results;

@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "db/connection.hpp"
+#include "db/statement_trace.hpp"
 
 namespace mercato::db {
 
@@ -89,11 +90,13 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   /// Fills in the SQL of a prepared statement from the registry.
   Status resolve(Statement& st) const;
 
-  /// Runs `st` on `conn` and records the query metrics from `started`.
+  /// Runs `st` on `conn` and records the query metrics from `started`. `comment`: the
+  /// traceparent comment of a sampled request (sql_comment), or empty (Connection::run).
   asio::awaitable<Result<QueryResult>> run(Connection& conn, const Statement& st, Clock::time_point started,
-                                           Clock::time_point deadline);
+                                           Clock::time_point deadline, std::string comment = {});
   asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(Connection& conn, const std::vector<Statement>& sts,
-                                                                 Clock::time_point started, Clock::time_point deadline);
+                                                                 Clock::time_point started, Clock::time_point deadline,
+                                                                 std::string comment = {});
   /// Records one failed attempt that never reached a connection.
   void record_failure(const Error& e, Clock::time_point started);
 
@@ -104,6 +107,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   bool healthy() const;
   PoolStats stats() const;
   const std::string& name() const { return name_; }
+  /// The database and server the spans of this pool's statements name.
+  const Endpoint& endpoint() const { return endpoint_; }
 
   /// Tests only: runs in acquire() each time a caller has been told to wait for a connection,
   /// just before it suspends. A connection given back from inside the hook must reach that
@@ -134,6 +139,7 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   asio::any_io_executor ex_;
   config::DbSettings settings_;
   std::string name_;
+  Endpoint endpoint_;
   int max_open_;
   std::size_t max_idle_;
 

@@ -3,6 +3,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "db/errors.hpp"
+#include "db/statement_trace.hpp"
 
 namespace mercato::db {
 
@@ -16,6 +17,7 @@ Error finished_error() {
 
 Transaction::~Transaction() {
   if (!lease_) return;
+  if (span_.recording()) span_.set("mercato.db.transaction.outcome", "abandoned");
   if (!lease_->ready() || !lease_->in_transaction()) return;  // the Lease closes a broken connection
   // Rolling back keeps the connection; closing it would also roll back but cost a reconnect
   // on every error path that returns early.
@@ -29,27 +31,34 @@ Transaction::~Transaction() {
 
 asio::awaitable<Result<QueryResult>> Transaction::run(Statement st, std::optional<Duration> timeout, bool bounded) {
   if (!lease_) co_return finished_error();
-  const auto budget = core_->budget(timeout, bounded ? deadline_ : Clock::time_point::max());
+  const auto budget = core_->budget(timeout, bounded ? scope_.deadline : Clock::time_point::max());
   if (budget.started >= budget.request) co_return deadline_error();
   if (auto resolved = core_->resolve(st); !resolved) co_return std::move(resolved).error();
-  auto r = co_await core_->run(*lease_, st, budget.started, budget.ends());
-  if (!r) co_return budget.explain(std::move(r).error());
+  trace::Span span = statement_span(scope_, st, core_->endpoint());
+  // Named, not a temporary in the co_await (docs/toolchain.md#coroutine-pitfalls).
+  const std::string comment = sql_comment(span);
+  auto r = co_await core_->run(*lease_, st, budget.started, budget.ends(), comment);
+  if (!r) r = budget.explain(std::move(r).error());
+  note_result(span, r);
   co_return r;
 }
 
 asio::awaitable<std::vector<Result<QueryResult>>> Transaction::run_pipeline(std::vector<Statement> sts,
                                                                             std::optional<Duration> timeout) {
   if (!lease_) co_return failed_results(sts.size(), finished_error());
-  const auto budget = core_->budget(timeout, deadline_);
-  if (budget.started >= deadline_) co_return failed_results(sts.size(), deadline_error());
+  const auto budget = core_->budget(timeout, scope_.deadline);
+  if (budget.started >= scope_.deadline) co_return failed_results(sts.size(), deadline_error());
   for (auto& st : sts) {
     if (auto resolved = core_->resolve(st); !resolved) {
       co_return failed_results(sts.size(), resolved.error());
     }
   }
-  auto results = co_await core_->run_pipeline(*lease_, sts, budget.started, budget.ends());
+  trace::Span span = pipeline_span(scope_, sts, core_->endpoint());
+  const std::string comment = sql_comment(span);
+  auto results = co_await core_->run_pipeline(*lease_, sts, budget.started, budget.ends(), comment);
   for (auto& r : results)
     if (!r) r = budget.explain(std::move(r).error());
+  note_results(span, results);
   co_return results;
 }
 
@@ -63,12 +72,19 @@ asio::awaitable<Status> Transaction::finish(const char* sql) {
   const bool commit = std::string_view(sql) == "COMMIT";
   auto r = co_await run(Statement::text(sql), std::nullopt, commit);
   lease_.release();
-  if (!r) co_return std::move(r).error();
+  // The transaction's span ends with it, here (a moved-from or finished one does nothing).
+  trace::Span span = std::move(span_);
+  if (!r) {
+    note_error(span, r.error());
+    co_return std::move(r).error();
+  }
   if (commit && r->command_tag() == "ROLLBACK") {
     Error e = internal_error("database error");
     e.reason = "25P02";  // in_failed_sql_transaction
+    note_error(span, e);
     co_return e;
   }
+  if (span.recording()) span.set("mercato.db.transaction.outcome", commit ? "commit" : "rollback");
   co_return Status{};
 }
 

@@ -14,6 +14,8 @@
 #include "db/result.hpp"
 #include "db/statement.hpp"
 #include "db/statement_calls.hpp"
+#include "trace/scope.hpp"
+#include "trace/span.hpp"
 
 namespace mercato::db {
 
@@ -43,13 +45,16 @@ class Transaction : public StatementCalls<Transaction> {
   /// The request deadline this transaction works under (Pool::until); time_point::max() when
   /// none. Every statement, COMMIT included, ends by it: one not started by then is not sent
   /// (deadline_error()), one still running then is cancelled. ROLLBACK is not bounded by it.
-  Clock::time_point deadline() const { return deadline_; }
+  Clock::time_point deadline() const { return scope_.deadline; }
+  /// The request's scope with the transaction's span as parent: its statements' spans (and
+  /// any a caller starts from it) are children of the span "transaction".
+  const trace::Scope& scope() const { return scope_; }
 
  private:
   friend class Pool;
   friend class StatementCalls<Transaction>;
-  Transaction(std::shared_ptr<PoolCore> core, Lease lease, Clock::time_point deadline)
-      : core_(std::move(core)), lease_(std::move(lease)), deadline_(deadline) {}
+  Transaction(std::shared_ptr<PoolCore> core, Lease lease, trace::Scope scope, trace::Span span)
+      : core_(std::move(core)), lease_(std::move(lease)), scope_(std::move(scope)), span_(std::move(span)) {}
   asio::awaitable<Result<QueryResult>> run(Statement st, std::optional<Duration> timeout, bool bounded = true);
   asio::awaitable<std::vector<Result<QueryResult>>> run_pipeline(std::vector<Statement> sts,
                                                                  std::optional<Duration> timeout);
@@ -57,7 +62,8 @@ class Transaction : public StatementCalls<Transaction> {
 
   std::shared_ptr<PoolCore> core_;
   Lease lease_;
-  Clock::time_point deadline_ = Clock::time_point::max();
+  trace::Scope scope_;  // deadline, trace, and span_ as the parent of its statements
+  trace::Span span_;    // "transaction": from BEGIN to COMMIT or ROLLBACK (ended by finish())
 };
 
 }  // namespace mercato::db

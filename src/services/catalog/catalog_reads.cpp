@@ -61,11 +61,12 @@ cache::CachedValue seal(const Rendered& r) {
 // ---- through the cache ----
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load load, std::string_view absent_message,
-                                                            Deadline deadline) {
+                                                            trace::Scope scope) {
   // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice.
-  // The scope the cache gives is the lookup's, under its span (its deadline is `deadline`).
-  const cache::Loader loader = [&load](const trace::Scope& scope) -> asio::awaitable<Result<cache::CachedValue>> {
-    auto r = co_await load(scope.deadline);
+  // The cache calls the loader with the lookup's scope, under the lookup's span, so the
+  // statements of a load hang under the lookup that made it.
+  const cache::Loader loader = [&load](const trace::Scope& inner) -> asio::awaitable<Result<cache::CachedValue>> {
+    auto r = co_await load(inner);
     if (!r) {
       if (r.error().code == ErrorCode::not_found) {
         cache::CachedValue absent;
@@ -76,12 +77,12 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
     }
     co_return seal(*r);
   };
-  q.scope = deadline;
+  q.scope = scope;
   auto v = co_await cache_.get(q, loader);
   // A load serves every request that joined it (single flight) but runs under the deadline of
   // the request that started it: when that one ran out, a joiner with time left loads again
   // (leading or joining a new flight) rather than answer 504 for a budget that was not its own.
-  while (!v && v.error().reason == db::reason::deadline && std::chrono::steady_clock::now() < deadline)
+  while (!v && v.error().reason == db::reason::deadline && std::chrono::steady_clock::now() < scope.deadline)
     v = co_await cache_.get(q, loader);
   if (!v) co_return std::move(v).error();
   if ((*v)->absent) co_return not_found(std::string(absent_message));
@@ -91,12 +92,12 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id,
-                                                              Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.product(store, id, audience, deadline);
+                                                              Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.product(store, id, audience, scope);
   cache::Lookup q{"product", keys::product(store, id), keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
-  Load load = [this, &store, &id](Deadline d) { return db_.product(store, id, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "product not found", deadline);
+  Load load = [this, &store, &id](const trace::Scope& s) { return db_.product(store, id, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "product not found", scope);
 }
 
 namespace {
@@ -105,63 +106,69 @@ std::string list_gen(const ProductFilter& f) {
 }
 }  // namespace
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq, Deadline deadline) {
-  if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq, deadline);
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v1(const ProductListQuery& lq, trace::Scope scope) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v1(lq, scope);
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v1", lq.key_v1()), list_gen(lq.filter),
                   ttl_.ttl_product_list};
-  Load load = [this, &lq](Deadline d) { return db_.products_v1(lq, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &lq](const trace::Scope& s) { return db_.products_v1(lq, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
-asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq, Deadline deadline) {
-  if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq, deadline);
+asio::awaitable<Result<Rendered>> CachedCatalogReads::products_v2(const ProductListQuery& lq, trace::Scope scope) {
+  if (lq.audience == Audience::member) co_return co_await db_.products_v2(lq, scope);
   // v2 pages hold cursors signed with this deployment's key: another key, another entry.
   cache::Lookup q{"product_list", keys::product_list(lq.filter.store, "v2." + cursor_key_id_, lq.key_v2()),
                   list_gen(lq.filter), ttl_.ttl_product_list};
-  Load load = [this, &lq](Deadline d) { return db_.products_v2(lq, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &lq](const trace::Scope& s) { return db_.products_v2(lq, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::category(const std::string& store, const std::string& id,
-                                                               Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.category(store, id, audience, deadline);
+                                                               Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.category(store, id, audience, scope);
   cache::Lookup q{"category", keys::category(store, id), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  Load load = [this, &store, &id](Deadline d) { return db_.category(store, id, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "category not found", deadline);
+  Load load = [this, &store, &id](const trace::Scope& s) { return db_.category(store, id, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "category not found", scope);
 }
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::categories(const std::string& store, const PageRequest& p,
-                                                                 Audience audience, Deadline deadline) {
-  if (audience == Audience::member) co_return co_await db_.categories(store, p, audience, deadline);
+                                                                 Audience audience, trace::Scope scope) {
+  if (audience == Audience::member) co_return co_await db_.categories(store, p, audience, scope);
   const std::string page = "p" + std::to_string(p.page) + "n" + std::to_string(p.per_page);
   cache::Lookup q{"category_list", keys::category_list(store, page), keys::gen_categories(store),
                   ttl_.ttl_category_list};
-  Load load = [this, &store, &p](Deadline d) { return db_.categories(store, p, Audience::public_reader, d); };
-  co_return co_await read(std::move(q), std::move(load), "not found", deadline);
+  Load load = [this, &store, &p](const trace::Scope& s) { return db_.categories(store, p, Audience::public_reader, s); };
+  co_return co_await read(std::move(q), std::move(load), "not found", scope);
 }
 
+// `scope` gives the invalidation its span (script, publish, acknowledgement wait); the cache
+// does not end it at the deadline: an invalidation is delivered or replayed, never given up.
 asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& store, const std::string& id,
-                                                          const std::vector<std::string>& categories) {
+                                                          const std::vector<std::string>& categories,
+                                                          trace::Scope scope) {
   auto inv = keys::product_written(store, id, categories);
-  co_await cache_.invalidate(std::move(inv));
+  co_await cache_.invalidate(std::move(inv), std::move(scope));
 }
 
-asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id) {
+asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id,
+                                                           trace::Scope scope) {
   auto inv = keys::category_written(store, id);
-  co_await cache_.invalidate(std::move(inv));
+  co_await cache_.invalidate(std::move(inv), std::move(scope));
 }
 
 asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const std::string&,
-                                                      const std::vector<std::string>&) {
+                                                      const std::vector<std::string>&, trace::Scope) {
   co_return;
 }
 
-asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&) { co_return; }
+asio::awaitable<void> CatalogChanges::category_changed(const std::string&, const std::string&, trace::Scope) {
+  co_return;
+}
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& store, const std::string& id,
-                                                          Audience audience, Deadline deadline) {
-  auto row = co_await products_.find_live(store, id, deadline);
+                                                          Audience audience, trace::Scope scope) {
+  auto row = co_await products_.find_live(store, id, scope);
   if (!row) co_return std::move(row).error();
   // The same answer as for an absent id: the public does not learn that a draft exists.
   if (!*row || (audience == Audience::public_reader && (*row)->status != "active"))
@@ -169,8 +176,8 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& sto
   co_return Rendered{product_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQuery& q, Deadline deadline) {
-  auto page = co_await products_.page_offset(q.filter, q.page, deadline);
+asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQuery& q, trace::Scope scope) {
+  auto page = co_await products_.page_offset(q.filter, q.page, scope);
   if (!page) co_return std::move(page).error();
   Rendered out;
   json::Writer w(out.data);
@@ -181,9 +188,9 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQ
   co_return out;
 }
 
-asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQuery& q, Deadline deadline) {
+asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQuery& q, trace::Scope scope) {
   // One row more than asked says whether another page exists, without a count.
-  auto rows = co_await products_.page_after(q.filter, q.after, q.limit + 1, deadline);
+  auto rows = co_await products_.page_after(q.filter, q.after, q.limit + 1, scope);
   if (!rows) co_return std::move(rows).error();
   const bool more = static_cast<std::int64_t>(rows->size()) > q.limit;
   if (more) rows->pop_back();
@@ -200,16 +207,16 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQ
 }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::category(const std::string& store, const std::string& id,
-                                                           Audience audience, Deadline deadline) {
-  auto row = co_await categories_.find_live(store, id, audience == Audience::public_reader, deadline);
+                                                           Audience audience, trace::Scope scope) {
+  auto row = co_await categories_.find_live(store, id, audience == Audience::public_reader, scope);
   if (!row) co_return std::move(row).error();
   if (!*row) co_return not_found("category not found");
   co_return Rendered{category_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::categories(const std::string& store, const PageRequest& p,
-                                                             Audience audience, Deadline deadline) {
-  auto page = co_await categories_.page(store, p, audience == Audience::public_reader, deadline);
+                                                             Audience audience, trace::Scope scope) {
+  auto page = co_await categories_.page(store, p, audience == Audience::public_reader, scope);
   if (!page) co_return std::move(page).error();
   Rendered out;
   json::Writer w(out.data);

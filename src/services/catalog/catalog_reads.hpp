@@ -73,17 +73,17 @@ class CatalogReads {
  public:
   virtual ~CatalogReads() = default;
   /// not_found when absent or deleted, and for the public when not active.
-  // `deadline`: the request's (req.context.deadline). Every statement a read runs is bounded
-  // by it; a read whose budget is spent is db::deadline_error() (504 gateway_timeout).
+  // `scope`: the request's (req.context.scope()). Every statement a read runs is bounded
+  // by its deadline and traced under it; a read whose budget is spent is db::deadline_error() (504 gateway_timeout).
   virtual asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id,
-                                                    Audience audience, Deadline deadline) = 0;
-  virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) = 0;
-  virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) = 0;
+                                                    Audience audience, trace::Scope scope) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, trace::Scope scope) = 0;
+  virtual asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, trace::Scope scope) = 0;
   /// A category's product_count counts, for the public, active products only.
   virtual asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id,
-                                                     Audience audience, Deadline deadline) = 0;
+                                                     Audience audience, trace::Scope scope) = 0;
   virtual asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p,
-                                                       Audience audience, Deadline deadline) = 0;
+                                                       Audience audience, trace::Scope scope) = 0;
 };
 
 /// What a committed write changed. The default does nothing (no cache).
@@ -91,9 +91,11 @@ class CatalogChanges {
  public:
   virtual ~CatalogChanges() = default;
   /// `categories`: the product's category before and after the write (those lists changed too).
+  /// `scope`: the writing request's (its trace gets the invalidation's spans).
   virtual asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
-                                                const std::vector<std::string>& categories);
-  virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id);
+                                                const std::vector<std::string>& categories, trace::Scope scope);
+  virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
+                                                 trace::Scope scope);
 };
 
 /// Reads through the tiered cache (src/cache): L1 → Redis → `db`; and invalidates what each
@@ -107,25 +109,26 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
       : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)) {}
 
   asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
-                                            Deadline deadline) override;
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) override;
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) override;
+                                            trace::Scope scope) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, trace::Scope scope) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, trace::Scope scope) override;
   asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id, Audience audience,
-                                             Deadline deadline) override;
+                                             trace::Scope scope) override;
   asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p, Audience audience,
-                                               Deadline deadline) override;
+                                               trace::Scope scope) override;
 
   asio::awaitable<void> product_changed(const std::string& store, const std::string& id,
-                                        const std::vector<std::string>& categories) override;
-  asio::awaitable<void> category_changed(const std::string& store, const std::string& id) override;
+                                        const std::vector<std::string>& categories, trace::Scope scope) override;
+  asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
+                                         trace::Scope scope) override;
 
  private:
-  /// Loads from the database under the deadline it is given. Takes it as an argument rather
+  /// Loads from the database under the scope it is given. Takes it as an argument rather
   /// than capturing it, so a list read's loader (the query and `this`) stays within
   /// std::function's 16-byte small buffer: no allocation per request, hit or miss.
-  using Load = std::function<asio::awaitable<Result<Rendered>>(Deadline)>;
+  using Load = std::function<asio::awaitable<Result<Rendered>>(const trace::Scope&)>;
   asio::awaitable<Result<Rendered>> read(cache::Lookup q, Load load, std::string_view absent_message,
-                                         Deadline deadline);
+                                         trace::Scope scope);
 
   CatalogReads& db_;
   cache::TieredCache& cache_;
@@ -140,13 +143,13 @@ class DbCatalogReads final : public CatalogReads {
       : products_(products), categories_(categories), cursors_(cursors) {}
 
   asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
-                                            Deadline deadline) override;
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, Deadline deadline) override;
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, Deadline deadline) override;
+                                            trace::Scope scope) override;
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery& q, trace::Scope scope) override;
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery& q, trace::Scope scope) override;
   asio::awaitable<Result<Rendered>> category(const std::string& store, const std::string& id, Audience audience,
-                                             Deadline deadline) override;
+                                             trace::Scope scope) override;
   asio::awaitable<Result<Rendered>> categories(const std::string& store, const PageRequest& p, Audience audience,
-                                               Deadline deadline) override;
+                                               trace::Scope scope) override;
 
  private:
   ProductRepository& products_;

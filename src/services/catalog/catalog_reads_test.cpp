@@ -26,7 +26,7 @@ class SlowThenSpentReads final : public CatalogReads {
   int loads = 0;
 
   asio::awaitable<Result<Rendered>> product(const std::string&, const std::string& id, Audience,
-                                            Deadline) override {
+                                            trace::Scope) override {
     if (++loads == 1) {
       boost::system::error_code ec;
       co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -34,12 +34,12 @@ class SlowThenSpentReads final : public CatalogReads {
     }
     co_return Rendered{"{\"id\":\"" + id + "\"}", {}, make_etag(id, 1), nullptr};
   }
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, Deadline) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, Deadline) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, Deadline) override {
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, trace::Scope) override {
     co_return not_found();
   }
-  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, Deadline) override {
+  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, trace::Scope) override {
     co_return not_found();
   }
 };
@@ -62,7 +62,7 @@ TEST(CachedCatalogReads, a_joiner_with_time_left_is_not_answered_504_for_the_lea
     leader.emplace(co_await reads.product(store, id, Audience::public_reader, std::chrono::steady_clock::now() - 1s));
   };
   auto join = [&]() -> asio::awaitable<void> {
-    joiner.emplace(co_await reads.product(store, id, Audience::public_reader, Deadline::max()));
+    joiner.emplace(co_await reads.product(store, id, Audience::public_reader, trace::Scope()));
   };
   auto release = [&]() -> asio::awaitable<void> {
     db.release.cancel();

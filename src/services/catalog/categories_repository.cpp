@@ -60,16 +60,16 @@ CategoryRepository::CategoryRepository(db::Pool& pool) : pool_(pool) {
 asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_live(const std::string& store,
                                                                                   const std::string& id,
                                                                                   bool public_only,
-                                                                                  Deadline deadline) {
-  auto r = co_await pool_.until(deadline).execute("category_by_id", db::params(id, store, public_only));
+                                                                                  trace::Scope scope) {
+  auto r = co_await pool_.until(scope).execute("category_by_id", db::params(id, store, public_only));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
   co_return std::optional<CategoryRow>(read_category(*r, 0));
 }
 
 asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p,
-                                                               bool public_only, Deadline deadline) {
-  db::PoolUntil pool = pool_.until(deadline);
+                                                               bool public_only, trace::Scope scope) {
+  db::PoolUntil pool = pool_.until(scope);
   auto r = co_await pool.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
   if (!r) co_return std::move(r).error();
   CategoryPage page;

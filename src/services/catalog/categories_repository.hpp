@@ -34,9 +34,9 @@ class CategoryRepository {
   /// `public_only`: product_count counts active products only (what the public may see).
   /// Reads bounded by the request's deadline (Deadline: products_repository.hpp).
   asio::awaitable<Result<std::optional<CategoryRow>>> find_live(const std::string& store, const std::string& id,
-                                                                bool public_only, Deadline deadline);
+                                                                bool public_only, trace::Scope scope);
   asio::awaitable<Result<CategoryPage>> page(const std::string& store, const PageRequest& p, bool public_only,
-                                             Deadline deadline);
+                                             trace::Scope scope);
 
 
  private:

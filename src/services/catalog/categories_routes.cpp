@@ -23,7 +23,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     p.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kMaxPerPage);
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
-    auto r = co_await ctx.reads.categories(*store, p, audience, req.context.deadline);
+    auto r = co_await ctx.reads.categories(*store, p, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -33,7 +33,7 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     if (!store) co_return http::error_response(store.error());
     const std::string id(req.param("id"));
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
-    auto r = co_await ctx.reads.category(*store, id, audience, req.context.deadline);
+    auto r = co_await ctx.reads.category(*store, id, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });

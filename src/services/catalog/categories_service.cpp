@@ -11,8 +11,8 @@ std::vector<FieldError> slug_taken() { return {{"slug", "is already used by anot
 
 }  // namespace
 
-asio::awaitable<Status> DbCategoryTransactions::run(Deadline deadline, const Work& work) {
-  return in_transaction<CategoryTxRepository>(pool_, deadline, work);
+asio::awaitable<Status> DbCategoryTransactions::run(trace::Scope scope, const Work& work) {
+  return in_transaction<CategoryTxRepository>(pool_, scope, work);
 }
 
 asio::awaitable<Result<CategoryRow>> CategoriesService::create(const WriteRequest& w, const CategoryInput& in) {
@@ -27,8 +27,8 @@ asio::awaitable<Result<CategoryRow>> CategoriesService::create(const WriteReques
     created = std::move(*row);
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) co_return write_error(done.error(), slug_taken());
-  co_await changes_.category_changed(w.store, id);
+  if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error(), slug_taken());
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return std::move(*created);
 }
 
@@ -51,8 +51,8 @@ asio::awaitable<Result<CategoryRow>> CategoriesService::update(const WriteReques
     updated = std::move(*after);
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) co_return write_error(done.error(), slug_taken());
-  co_await changes_.category_changed(w.store, id);
+  if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error(), slug_taken());
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return std::move(*updated);
 }
 
@@ -74,8 +74,8 @@ asio::awaitable<Status> CategoriesService::remove(const WriteRequest& w, const s
     if (auto st = co_await db.audit(w.actor, audit); !st) co_return st;
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) co_return write_error(done.error());
-  co_await changes_.category_changed(w.store, id);
+  if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error());
+  co_await changes_.category_changed(w.store, id, w.scope);
   co_return Status{};
 }
 

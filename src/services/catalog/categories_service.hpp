@@ -32,14 +32,14 @@ class CategoryTransactions {
   virtual ~CategoryTransactions() = default;
   /// Runs `work` in one transaction whose statements all end by `deadline`: commits when it
   /// returns ok, rolls back and passes its error on otherwise.
-  virtual asio::awaitable<Status> run(Deadline deadline, const Work& work) = 0;
+  virtual asio::awaitable<Status> run(trace::Scope scope, const Work& work) = 0;
 };
 
-/// CategoryTransactions on PostgreSQL: pool.until(deadline).transaction(…).
+/// CategoryTransactions on PostgreSQL: pool.until(scope).transaction(…).
 class DbCategoryTransactions final : public CategoryTransactions {
  public:
   explicit DbCategoryTransactions(db::Pool& pool) : pool_(pool) {}
-  asio::awaitable<Status> run(Deadline deadline, const Work& work) override;
+  asio::awaitable<Status> run(trace::Scope scope, const Work& work) override;
 
  private:
   db::Pool& pool_;

@@ -28,7 +28,7 @@ class FakeCategories final : public CategoryTransactions {
   State committed;
   std::optional<std::string> fail_update_with;  // a SQLSTATE
 
-  asio::awaitable<Status> run(Deadline, const Work& work) override {
+  asio::awaitable<Status> run(trace::Scope, const Work& work) override {
     Tx tx(*this, committed);
     auto st = co_await work(tx);
     if (st) committed = std::move(tx.state);

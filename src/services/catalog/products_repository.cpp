@@ -306,16 +306,16 @@ std::vector<ProductRow> read_all(const db::QueryResult& r) {
 
 asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(const std::string& store,
                                                                                 const std::string& id,
-                                                                                Deadline deadline) {
-  auto r = co_await pool_.until(deadline).execute("product_by_id", db::params(id, store));
+                                                                                trace::Scope scope) {
+  auto r = co_await pool_.until(scope).execute("product_by_id", db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<ProductRow>{};
   co_return std::optional<ProductRow>(read_product(*r, 0));
 }
 
 asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const ProductFilter& f, const PageRequest& p,
-                                                                   Deadline deadline) {
-  db::PoolUntil pool = pool_.until(deadline);
+                                                                   trace::Scope scope) {
+  db::PoolUntil pool = pool_.until(scope);
   Shape shape = shape_of(f, false);
   db::Params page_params = filter_params(f);
   page_params.push_back(db::to_param(p.per_page));
@@ -342,8 +342,8 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
 }
 
 asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
-    const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, Deadline deadline) {
-  db::PoolUntil pool = pool_.until(deadline);
+    const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, trace::Scope scope) {
+  db::PoolUntil pool = pool_.until(scope);
   db::Params ps = filter_params(f);
   Shape shape = shape_of(f, after.has_value());
   if (f.q) {
@@ -499,9 +499,9 @@ asio::awaitable<std::vector<FieldError>> ProductRepository::explain_conflict(con
                                                                              const std::string& id,
                                                                              const std::string& sku,
                                                                              const std::string& slug,
-                                                                             Deadline deadline) {
+                                                                             trace::Scope scope) {
   std::vector<FieldError> out;
-  auto r = co_await pool_.until(deadline).query(
+  auto r = co_await pool_.until(scope).query(
       "SELECT coalesce(bool_or(sku = $2), false), coalesce(bool_or(slug = $3), false) FROM products "
       "WHERE store_id = $1 AND deleted_at IS NULL AND (sku = $2 OR slug = $3) AND id <> $4",
       db::params(store, sku, slug, id));

@@ -30,10 +30,9 @@ namespace mercato::catalog {
 
 namespace asio = boost::asio;
 
-/// When a request's answer is due (http::RequestContext::deadline); every statement run for
-/// the request goes through pool.until(deadline), so none starts after it and one in flight
-/// is cancelled at it (db::deadline_error(), 504).
-using Deadline = std::chrono::steady_clock::time_point;
+// Every read takes the request's trace::Scope (req.context.scope()): its deadline bounds each
+// statement (pool.until(scope): none starts after it, one in flight is cancelled at it,
+// db::deadline_error(), 504), and its trace gets a span per statement (src/db).
 
 /// v1/v2 `sort` values: created_at, -created_at (default), price, -price, name.
 enum class Sort { created_desc, created_asc, price_asc, price_desc, name_asc };
@@ -61,22 +60,22 @@ class ProductRepository {
   /// Registers every statement on `pool` (the pool prepares each lazily per connection).
   explicit ProductRepository(db::Pool& pool);
 
-  // ---- reads, each bounded by the request's deadline ----
+  // ---- reads, each bounded by the request's deadline and traced in its scope ----
   asio::awaitable<Result<std::optional<ProductRow>>> find_live(const std::string& store, const std::string& id,
-                                                               Deadline deadline);
+                                                               trace::Scope scope);
   /// One offset page and its total, in one round trip.
-  asio::awaitable<Result<ProductPage>> page_offset(const ProductFilter& f, const PageRequest& p, Deadline deadline);
+  asio::awaitable<Result<ProductPage>> page_offset(const ProductFilter& f, const PageRequest& p, trace::Scope scope);
   /// Up to `limit` rows after `after` (from the start when nullopt) in the filter's order.
   asio::awaitable<Result<std::vector<ProductRow>>> page_after(const ProductFilter& f,
                                                                const std::optional<CursorPosition>& after,
-                                                               std::int64_t limit, Deadline deadline);
+                                                               std::int64_t limit, trace::Scope scope);
   /// The cursor position of a row in `sort` order.
   static CursorPosition position_of(const ProductRow& row, Sort sort);
 
   /// After a unique violation: which of sku and slug a live product of the store already has.
   asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
                                                             const std::string& sku, const std::string& slug,
-                                                            Deadline deadline);
+                                                            trace::Scope scope);
 
  private:
   db::Pool& pool_;

@@ -43,7 +43,7 @@ Result<WriteRequest> begin_write(const http::Request& req, bool conditional, boo
     if (auto st = require_json(req); !st) return st.error();
   w.actor = Actor{req.principal ? req.principal->subject : std::string("unknown"),
                   req.principal ? req.principal->role : std::string(), req.request_id, req.client_address};
-  w.deadline = req.context.deadline;
+  w.scope = req.context.scope();
   return w;
 }
 
@@ -119,7 +119,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
                           q.page.per_page = qp.integer("per_page", 1, kMaxPerPage).value_or(kDefaultPerPage);
                         });
     if (!q) co_return http::error_response(q.error());
-    auto r = co_await ctx.reads.products_v1(*q, req.context.deadline);
+    auto r = co_await ctx.reads.products_v1(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -136,7 +136,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
       if (!pos) co_return http::error_response(pos.error());
       q->after = std::move(*pos);
     }
-    auto r = co_await ctx.reads.products_v2(*q, req.context.deadline);
+    auto r = co_await ctx.reads.products_v2(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });
@@ -148,7 +148,7 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!qp.ok()) co_return http::error_response(validation_failed(std::move(qp.errors()), "invalid query parameters"));
     const std::string id(req.param("id"));
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
-    auto r = co_await ctx.reads.product(*store, id, audience, req.context.deadline);
+    auto r = co_await ctx.reads.product(*store, id, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     co_return rendered(req, *r);
   });

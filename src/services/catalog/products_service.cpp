@@ -19,22 +19,22 @@ asio::awaitable<Status> category_in_store(ProductWriteStore& db, const std::stri
 
 }  // namespace
 
-asio::awaitable<Status> DbProductTransactions::run(Deadline deadline, const Work& work) {
-  return in_transaction<ProductTxRepository>(pool_, deadline, work);
+asio::awaitable<Status> DbProductTransactions::run(trace::Scope scope, const Work& work) {
+  return in_transaction<ProductTxRepository>(pool_, scope, work);
 }
 
 asio::awaitable<std::vector<FieldError>> DbProductTransactions::explain_conflict(const std::string& store,
                                                                                  const std::string& id,
                                                                                  const std::string& sku,
                                                                                  const std::string& slug,
-                                                                                 Deadline deadline) {
-  return products_.explain_conflict(store, id, sku, slug, deadline);
+                                                                                 trace::Scope scope) {
+  return products_.explain_conflict(store, id, sku, slug, scope);
 }
 
 asio::awaitable<Error> ProductsService::failed(const WriteRequest& w, const std::string& id, const Error& e,
                                                const std::string& sku, const std::string& slug) {
   std::vector<FieldError> details;
-  if (e.reason == db::reason::unique_violation) details = co_await db_.explain_conflict(w.store, id, sku, slug, w.deadline);
+  if (e.reason == db::reason::unique_violation) details = co_await db_.explain_conflict(w.store, id, sku, slug, w.scope);
   co_return write_error(e, std::move(details));
 }
 
@@ -54,12 +54,12 @@ asio::awaitable<Result<ProductRow>> ProductsService::create(const WriteRequest& 
     created = std::move(*row);
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) {
+  if (auto done = co_await db_.run(w.scope, work); !done) {
     const std::string sku = in.sku.value_or(""), slug = in.slug.value_or("");
     co_return co_await failed(w, id, done.error(), sku, slug);
   }
   const auto changed = categories_of(created->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*created);
 }
 
@@ -88,12 +88,12 @@ asio::awaitable<Result<ProductRow>> ProductsService::update(const WriteRequest& 
     updated = std::move(*after);
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) {
+  if (auto done = co_await db_.run(w.scope, work); !done) {
     const std::string sku = merged.sku.value_or(""), slug = merged.slug.value_or("");
     co_return co_await failed(w, id, done.error(), sku, slug);
   }
   const auto changed = categories_of(category_before, updated->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*updated);
 }
 
@@ -112,9 +112,9 @@ asio::awaitable<Status> ProductsService::remove(const WriteRequest& w, const std
     category = after->category_id;
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done) co_return write_error(done.error());
+  if (auto done = co_await db_.run(w.scope, work); !done) co_return write_error(done.error());
   const auto changed = categories_of(category);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return Status{};
 }
 
@@ -139,10 +139,10 @@ asio::awaitable<Result<ProductRow>> ProductsService::restore(const WriteRequest&
     restored = std::move(*after);
     co_return Status{};
   };
-  if (auto done = co_await db_.run(w.deadline, work); !done)
+  if (auto done = co_await db_.run(w.scope, work); !done)
     co_return co_await failed(w, id, done.error(), deleted.sku, deleted.slug);
   const auto changed = categories_of(deleted.category_id, restored->category_id);
-  co_await changes_.product_changed(w.store, id, changed);
+  co_await changes_.product_changed(w.store, id, changed, w.scope);
   co_return std::move(*restored);
 }
 

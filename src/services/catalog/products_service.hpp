@@ -37,22 +37,22 @@ class ProductTransactions {
   virtual ~ProductTransactions() = default;
   /// Runs `work` in one transaction whose statements all end by `deadline`: commits when it
   /// returns ok, rolls back and passes its error on otherwise.
-  virtual asio::awaitable<Status> run(Deadline deadline, const Work& work) = 0;
+  virtual asio::awaitable<Status> run(trace::Scope scope, const Work& work) = 0;
   /// After a unique violation, outside the failed transaction: which of sku and slug another
   /// live product of the store holds.
   virtual asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
                                                                     const std::string& sku, const std::string& slug,
-                                                                    Deadline deadline) = 0;
+                                                                    trace::Scope scope) = 0;
 };
 
-/// ProductTransactions on PostgreSQL: pool.until(deadline).transaction(…).
+/// ProductTransactions on PostgreSQL: pool.until(scope).transaction(…).
 class DbProductTransactions final : public ProductTransactions {
  public:
   DbProductTransactions(db::Pool& pool, ProductRepository& products) : pool_(pool), products_(products) {}
-  asio::awaitable<Status> run(Deadline deadline, const Work& work) override;
+  asio::awaitable<Status> run(trace::Scope scope, const Work& work) override;
   asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string& store, const std::string& id,
                                                             const std::string& sku, const std::string& slug,
-                                                            Deadline deadline) override;
+                                                            trace::Scope scope) override;
 
  private:
   db::Pool& pool_;

@@ -32,7 +32,7 @@ class FakeProducts final : public ProductTransactions {
   int transactions = 0;
   std::optional<std::string> fail_insert_with;  // a SQLSTATE
 
-  asio::awaitable<Status> run(Deadline, const Work& work) override {
+  asio::awaitable<Status> run(trace::Scope, const Work& work) override {
     ++transactions;
     Tx tx(*this, committed);  // works on a copy; kept only on success
     auto st = co_await work(tx);
@@ -40,7 +40,7 @@ class FakeProducts final : public ProductTransactions {
     co_return st;
   }
   asio::awaitable<std::vector<FieldError>> explain_conflict(const std::string&, const std::string&, const std::string&,
-                                                            const std::string&, Deadline) override {
+                                                            const std::string&, trace::Scope) override {
     co_return std::vector<FieldError>{{"sku", "is already used by another product of this store"}};
   }
 

@@ -38,7 +38,7 @@ http::Response rendered(const http::Request& req, const Rendered& r);
 /// What every write checks before it calls its use-case, in this order: the caller's role
 /// (editor or admin), the store it writes to, If-Match when `conditional` (optional for API
 /// clients: absent means "no precondition"; malformed is 400), and a JSON body when
-/// `json_body`. The first failure is the answer. Also carries who asks and the deadline.
+/// `json_body`. The first failure is the answer. Also carries who asks and the request's scope.
 Result<WriteRequest> begin_write(const http::Request& req, bool conditional, bool json_body);
 
 /// A successful write's answer: the item's JSON and its ETag; with `location_prefix`, a 201

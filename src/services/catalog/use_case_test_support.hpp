@@ -49,11 +49,12 @@ class RecordingChanges final : public CatalogChanges {
   int categories = 0;                              // category_changed calls
 
   boost::asio::awaitable<void> product_changed(const std::string&, const std::string&,
-                                               const std::vector<std::string>& categories_touched) override {
+                                               const std::vector<std::string>& categories_touched,
+                                               trace::Scope) override {
     products.push_back(categories_touched);
     co_return;
   }
-  boost::asio::awaitable<void> category_changed(const std::string&, const std::string&) override {
+  boost::asio::awaitable<void> category_changed(const std::string&, const std::string&, trace::Scope) override {
     ++categories;
     co_return;
   }

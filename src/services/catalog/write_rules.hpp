@@ -24,12 +24,13 @@ namespace mercato::catalog {
 /// Everything a write use-case takes from its route besides the body: the store it writes to
 /// (store_for_write), the If-Match precondition (nullopt: the header was absent, the write is
 /// unconditional, as the contract allows API clients), who asks (for the audit row) and when the
-/// answer is due (req.context.deadline: the transaction runs through pool.until(deadline)).
+/// answer is due and the trace its statements join (req.context.scope(): the transaction runs
+/// through pool.until(scope)).
 struct WriteRequest {
   std::string store;
   std::optional<IfMatch> if_match;
   Actor actor;
-  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  trace::Scope scope;  // the request's deadline and trace (req.context.scope())
 };
 
 /// The If-Match rule (RFC 9110 §13.1.1, api/openapi.yaml `IfMatch`): no header → no
@@ -46,15 +47,15 @@ Status check_if_match(const std::optional<IfMatch>& if_match, std::string_view i
 /// the SQLSTATE; any other error passes unchanged.
 Error write_error(Error e, std::vector<FieldError> conflict_details = {});
 
-/// Runs `work(store)` in one transaction of `pool` whose statements all end by `deadline`
+/// Runs `work(store)` in one transaction of `pool` whose statements all end by the scope's deadline
 /// (Pool::until), `store` being a TxStore (ProductTxRepository, CategoryTxRepository) on that
 /// transaction: commits when `work` returns ok, rolls back and passes its error on otherwise.
 template <class TxStore, class Work>
-boost::asio::awaitable<Status> in_transaction(db::Pool& pool, std::chrono::steady_clock::time_point deadline,
+boost::asio::awaitable<Status> in_transaction(db::Pool& pool, trace::Scope scope,
                                               const Work& work) {
   // Named, not temporaries in the co_await: g++ 12 destroys such temporaries twice
   // (docs/toolchain.md#coroutine-pitfalls).
-  db::PoolUntil bound = pool.until(deadline);
+  db::PoolUntil bound = pool.until(scope);
   auto body = [&work](db::Transaction& tx) -> boost::asio::awaitable<Status> {
     TxStore store(tx);
     co_return co_await work(store);

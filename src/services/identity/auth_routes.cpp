@@ -72,7 +72,7 @@ asio::awaitable<Response> login(IdentityContext& ctx, SessionsService& sessions,
   auto body = parse_login(req);
   if (!body) co_return http::error_response(body.error());
   const std::string& address = req.client_address;  // TRUSTED_PROXIES decides (http/client_address.hpp)
-  auto outcome = co_await sessions.login(body->email, std::move(body->password), address, req.context.deadline);
+  auto outcome = co_await sessions.login(body->email, std::move(body->password), address, req.context.scope());
   if (!outcome.session) {
     if (outcome.refused->code == ErrorCode::rate_limited)
       log::info("login throttled", {{"request_id", req.request_id}, {"client", address}});
@@ -88,7 +88,7 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, SessionsService& session
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (!*token) {
-    auto missing = co_await sessions.refresh(std::nullopt, {}, req.context.deadline);
+    auto missing = co_await sessions.refresh(std::nullopt, {}, req.context.scope());
     co_return http::error_response(missing.error());
   }
   const auto fingerprint = auth::client_fingerprint(req.client_address,
@@ -97,7 +97,7 @@ asio::awaitable<Response> refresh(IdentityContext& ctx, SessionsService& session
   // POST here, and must not read a 30-day token from the answer. One sent in the body goes
   // back in the body (and the cookie, so a browser's cookie never holds a used token).
   const auto delivery = (*token)->from_cookie ? RefreshDelivery::cookie : RefreshDelivery::both;
-  auto session = co_await sessions.refresh(std::move((*token)->token), fingerprint, req.context.deadline);
+  auto session = co_await sessions.refresh(std::move((*token)->token), fingerprint, req.context.scope());
   if (!session) {
     // Refused: the browser's cookie holds a dead token, so it goes too.
     if (session.error().code == ErrorCode::invalid_token)
@@ -111,7 +111,7 @@ asio::awaitable<Response> logout(IdentityContext& ctx, SessionsService& sessions
   auto token = refresh_token_of(req);
   if (!token) co_return http::error_response(token.error());
   if (*token) {
-    auto st = co_await sessions.logout(std::move((*token)->token), req.context.deadline);
+    auto st = co_await sessions.logout(std::move((*token)->token), req.context.scope());
     if (!st) co_return http::error_response(st.error());
   }
   // Idempotent, and silent about whether the token existed.
@@ -122,7 +122,7 @@ asio::awaitable<Response> me(IdentityContext& ctx, Request& req) {
   if (auto st = auth::require_role(req, auth::Role::viewer); !st) co_return http::error_response(st.error());
   // The token verified, but the account may have been deleted, deactivated, demoted or
   // re-passworded since it was issued: the row decides (one primary-key read).
-  auto user = co_await current_user(ctx.users, *req.principal, req.context.deadline);
+  auto user = co_await current_user(ctx.users, *req.principal, req.context.scope());
   if (!user) {
     auto r = http::error_response(user.error());
     if (user.error().code == ErrorCode::invalid_token) r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");

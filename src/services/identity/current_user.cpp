@@ -5,8 +5,8 @@
 
 namespace mercato::identity {
 
-asio::awaitable<Result<User>> current_user(UserStore& users, const http::Principal& principal, Deadline deadline) {
-  auto row = co_await users.by_id(principal.subject, deadline);
+asio::awaitable<Result<User>> current_user(UserStore& users, const http::Principal& principal, trace::Scope scope) {
+  auto row = co_await users.by_id(principal.subject, scope);
   if (!row) co_return std::move(row).error();
   if (!*row || !(*row)->can_log_in()) co_return auth::token_error(auth::TokenFault::claims);
   User& user = **row;

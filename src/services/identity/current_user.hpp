@@ -18,6 +18,6 @@ namespace mercato::identity {
 /// inactive, when the token was issued before the user's tokens_not_before (demoted,
 /// re-passworded, deactivated since — even if since restored), or when its role claim is above
 /// the user's current role. A database failure comes back as is; the read ends by `deadline`.
-asio::awaitable<Result<User>> current_user(UserStore& users, const http::Principal& principal, Deadline deadline);
+asio::awaitable<Result<User>> current_user(UserStore& users, const http::Principal& principal, trace::Scope scope);
 
 }  // namespace mercato::identity

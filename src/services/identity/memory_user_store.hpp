@@ -42,17 +42,17 @@ class MemoryStore final : public UserStore {
   }
   const User& get(const std::string& id) { return rows.at(id).user; }
 
-  asio::awaitable<Result<std::optional<User>>> by_email(std::string email, Deadline) override {
+  asio::awaitable<Result<std::optional<User>>> by_email(std::string email, trace::Scope) override {
     for (auto& [id, r] : rows)
       if (!r.deleted && r.user.email == email) co_return std::optional(r.user);
     co_return std::optional<User>{};
   }
-  asio::awaitable<Result<std::optional<User>>> by_id(std::string id, Deadline) override {
+  asio::awaitable<Result<std::optional<User>>> by_id(std::string id, trace::Scope) override {
     auto it = rows.find(id);
     if (it == rows.end() || it->second.deleted) co_return std::optional<User>{};
     co_return std::optional(it->second.user);
   }
-  asio::awaitable<Result<UserPage>> list(std::int64_t, std::int64_t, Deadline) override {
+  asio::awaitable<Result<UserPage>> list(std::int64_t, std::int64_t, trace::Scope) override {
     UserPage p;
     for (auto& [id, r] : rows)
       if (!r.deleted) p.users.push_back(r.user);
@@ -60,7 +60,7 @@ class MemoryStore final : public UserStore {
     co_return p;
   }
   asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> recent_revocations(std::int64_t,
-                                                                                                 Deadline) override {
+                                                                                                 trace::Scope) override {
     co_return std::vector<std::pair<std::string, std::int64_t>>{};
   }
 
@@ -142,7 +142,7 @@ class MemoryStore final : public UserStore {
     std::vector<std::pair<std::string, std::string>> families_;
   };
 
-  asio::awaitable<Status> write(Deadline, const WriteWork& work) override {
+  asio::awaitable<Status> write(trace::Scope, const WriteWork& work) override {
     Writes w(*this);
     auto st = co_await work(w);
     if (st) w.commit();

@@ -93,7 +93,7 @@ asio::awaitable<Status> RefreshRotation::store_successor(const std::string& fami
 
 asio::awaitable<Status> RefreshTokens::start_family(const std::string& family_id, const std::string& user_id,
                                                     const std::string& token_hash, std::chrono::seconds lifetime,
-                                                    Deadline deadline) {
+                                                    trace::Scope scope) {
   // One round trip: both statements run as one implicit transaction.
   std::vector<db::Statement> sts;
   sts.push_back(
@@ -103,19 +103,19 @@ asio::awaitable<Status> RefreshTokens::start_family(const std::string& family_id
   sts.push_back(
       db::Statement::text("INSERT INTO refresh_tokens (token_hash, family_id) VALUES (decode($1, 'hex'), $2::uuid)",
                           db::params(token_hash, family_id)));
-  auto rs = co_await pool_.until(deadline).pipeline(std::move(sts));
+  auto rs = co_await pool_.until(scope).pipeline(std::move(sts));
   for (auto& r : rs)
     if (!r) co_return std::move(r).error();
   co_return Status{};
 }
 
-asio::awaitable<Status> RefreshTokens::rotation(Deadline deadline, const RotationWork& work) {
-  co_return co_await run_in_transaction<RefreshRotation>(pool_.until(deadline), work);
+asio::awaitable<Status> RefreshTokens::rotation(trace::Scope scope, const RotationWork& work) {
+  co_return co_await run_in_transaction<RefreshRotation>(pool_.until(scope), work);
 }
 
 asio::awaitable<Status> RefreshTokens::revoke_family_of(const std::string& token_hash, std::string_view reason,
-                                                        Deadline deadline) {
-  auto r = co_await pool_.until(deadline).query(
+                                                        trace::Scope scope) {
+  auto r = co_await pool_.until(scope).query(
       "UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2 "
       "WHERE id = (SELECT family_id FROM refresh_tokens WHERE token_hash = decode($1, 'hex')) AND revoked_at IS NULL",
       db::params(token_hash, reason));

@@ -60,15 +60,15 @@ class RefreshTokens {
   /// A new family for `user_id`, expiring after `lifetime`, with its first token.
   asio::awaitable<Status> start_family(const std::string& family_id, const std::string& user_id,
                                        const std::string& token_hash, std::chrono::seconds lifetime,
-                                       Deadline deadline);
+                                       trace::Scope scope);
 
   using RotationWork = std::function<asio::awaitable<Status>(RefreshRotation&)>;
   /// Runs `work` in one transaction: commits when it succeeds (a refusal that revoked the
   /// family succeeds: the revocation must stick), rolls back when it fails.
-  asio::awaitable<Status> rotation(Deadline deadline, const RotationWork& work);
+  asio::awaitable<Status> rotation(trace::Scope scope, const RotationWork& work);
 
   /// Revokes the live family of the token with this hash; an unknown token is not an error.
-  asio::awaitable<Status> revoke_family_of(const std::string& token_hash, std::string_view reason, Deadline deadline);
+  asio::awaitable<Status> revoke_family_of(const std::string& token_hash, std::string_view reason, trace::Scope scope);
 
   /// Deletes families expired (or revoked) more than a week ago; returns how many.
   asio::awaitable<Result<std::int64_t>> delete_old();

@@ -89,7 +89,7 @@ void install_revocations_route(http::Router& router, const config::Settings& set
   const std::int64_t horizon = revocation_horizon_seconds(settings);
   router.get("/internal/v1/revocations", [&users, &schema, horizon](http::Request& req) -> asio::awaitable<http::Response> {
     if (!schema.ready()) co_return http::error_response(unavailable("identity database is not ready"));
-    auto rows = co_await users.recent_revocations(horizon, req.context.deadline);
+    auto rows = co_await users.recent_revocations(horizon, req.context.scope());
     if (!rows) co_return http::error_response(rows.error());
     auth::RevocationSnapshot snap;
     snap.horizon_seconds = horizon;

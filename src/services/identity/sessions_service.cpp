@@ -47,9 +47,9 @@ SessionsService::SessionsService(UserStore& users, RefreshTokens& tokens, auth::
               .with({})) {}
 
 asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::string password,
-                                                     std::string client_address, Deadline deadline) {
+                                                     std::string client_address, trace::Scope scope) {
   LoginOutcome out;
-  const auto wait = co_await throttle_.attempt(email, client_address, deadline);
+  const auto wait = co_await throttle_.attempt(email, client_address, scope);
   if (wait.count() > 0) {
     logins_.with({"rate_limited"}).inc();
     out.refused = Error{ErrorCode::rate_limited, "too many failed logins; try again later"};
@@ -57,7 +57,7 @@ asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::str
     co_return out;
   }
 
-  auto user = co_await users_.by_email(email, deadline);
+  auto user = co_await users_.by_email(email, scope);
   if (!user) {
     co_await throttle_.abandoned(email, client_address);
     logins_.with({"unavailable"}).inc();
@@ -88,7 +88,7 @@ asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::str
   Session session{std::move(**user), {auth::new_refresh_token(), family_lifetime_}};
   const std::string family = ids::uuid_v7();
   const std::string hash = auth::refresh_token_hash(session.refresh.token);
-  auto started = co_await tokens_.start_family(family, session.user.id, hash, family_lifetime_, deadline);
+  auto started = co_await tokens_.start_family(family, session.user.id, hash, family_lifetime_, scope);
   if (!started) {
     logins_.with({"unavailable"}).inc();
     out.refused = std::move(started).error();
@@ -100,7 +100,7 @@ asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::str
 }
 
 asio::awaitable<Result<Session>> SessionsService::refresh(std::optional<std::string> presented,
-                                                          std::string fingerprint, Deadline deadline) {
+                                                          std::string fingerprint, trace::Scope scope) {
   if (!presented) {
     refreshes_.with({"missing"}).inc();
     co_return Error{ErrorCode::auth_required, "refresh token required"};
@@ -163,7 +163,7 @@ asio::awaitable<Result<Session>> SessionsService::refresh(std::optional<std::str
     }
     co_return Status{};
   };
-  auto st = co_await tokens_.rotation(deadline, work);
+  auto st = co_await tokens_.rotation(scope, work);
   if (!st) {
     refreshes_.with({"unavailable"}).inc();
     co_return std::move(st).error();
@@ -178,9 +178,9 @@ asio::awaitable<Result<Session>> SessionsService::refresh(std::optional<std::str
   co_return std::move(*session);
 }
 
-asio::awaitable<Status> SessionsService::logout(std::string token, Deadline deadline) {
+asio::awaitable<Status> SessionsService::logout(std::string token, trace::Scope scope) {
   if (!auth::is_refresh_token_shape(token)) co_return Status{};
-  co_return co_await tokens_.revoke_family_of(auth::refresh_token_hash(token), "logout", deadline);
+  co_return co_await tokens_.revoke_family_of(auth::refresh_token_hash(token), "logout", scope);
 }
 
 }  // namespace mercato::identity

@@ -53,7 +53,7 @@ class SessionsService {
   /// wait), invalid_credentials (401, one answer for unknown email, wrong password and inactive
   /// account), a database or hashing failure (retry_after 1 s for the hash pool being full).
   asio::awaitable<LoginOutcome> login(std::string email, std::string password, std::string client_address,
-                                      Deadline deadline);
+                                      trace::Scope scope);
 
   /// Presents `token` from a client with `fingerprint` (auth::client_fingerprint). auth_required
   /// (401) when there is no token (counted, like every outcome, in refresh_total). invalid_token
@@ -61,10 +61,10 @@ class SessionsService {
   /// or reused (which revokes the family, is audited, logged and counted); database trouble
   /// is its own error.
   asio::awaitable<Result<Session>> refresh(std::optional<std::string> token, std::string fingerprint,
-                                           Deadline deadline);
+                                           trace::Scope scope);
 
   /// Revokes the family of `token`; a token we do not know is not an error.
-  asio::awaitable<Status> logout(std::string token, Deadline deadline);
+  asio::awaitable<Status> logout(std::string token, trace::Scope scope);
 
  private:
   UserStore& users_;

@@ -130,7 +130,7 @@ LoginThrottle::Keys LoginThrottle::keys_for(std::string_view account, std::strin
 }
 
 asio::awaitable<std::chrono::seconds> LoginThrottle::attempt(std::string account, std::string address,
-                                                             cache::Clock::time_point deadline) {
+                                                             trace::Scope scope) {
   const Keys k = keys_for(account, address);
   const std::vector<std::string> counted = {k.pair, k.address, k.account};
   const std::vector<int> limits = {limits_.per_account_address, limits_.per_address, limits_.per_account};
@@ -139,7 +139,7 @@ asio::awaitable<std::chrono::seconds> LoginThrottle::attempt(std::string account
   const auto local_wait = local_.attempt(counted, limits, local_.known(local_known), limits_.window);
   std::vector<std::string> keys = {k.pair, k.address, k.account, k.known};
   auto args = cache::cmd(limits[0], limits[1], limits[2], limits_.window.count(), address);
-  auto r = co_await redis_.until(deadline).eval(attempt_script_, std::move(keys), std::move(args));
+  auto r = co_await redis_.until(scope).eval(attempt_script_, std::move(keys), std::move(args));
   if (!r && r.error().reason == "deadline") {
     // The request is due (its answer will be 504 anyway): not a Redis problem, nothing to warn.
     co_return local_wait > 0 ? round_up(local_wait) : std::chrono::seconds(0);

@@ -82,10 +82,10 @@ class LoginThrottle {
 
   /// Counts a login attempt for (account, address), or refuses it: the wait until a
   /// counter frees up (> 0) when it is over a limit, 0 when the attempt may go ahead. Redis is
-  /// asked within `deadline` (the request's); past it, as when Redis fails, the local
-  /// counters decide.
+  /// asked within the deadline of `scope` (the request's; its trace gets the call's span); past
+  /// it, as when Redis fails, the local counters decide.
   asio::awaitable<std::chrono::seconds> attempt(std::string account, std::string address,
-                                                cache::Clock::time_point deadline);
+                                                trace::Scope scope);
   /// The password was right: take the attempt back, clear account+address, remember the
   /// address for this account. This and abandoned() are not bound by the request's deadline
   /// (only by REDIS_COMMAND_TIMEOUT), like a ROLLBACK: skipping them would leave an attempt

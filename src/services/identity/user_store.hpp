@@ -18,13 +18,15 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/error.hpp"
+#include "trace/scope.hpp"
 
 namespace mercato::identity {
 
 namespace asio = boost::asio;
 
-/// When the request a call works for must be answered (http::RequestContext::deadline, on the
-/// steady clock); time_point::max() for work no request waits for (the command line).
+/// Every call takes the trace::Scope of the request it works for (req.context.scope(): when it
+/// must be answered, and the trace its statements' spans join). Work no request waits for (the
+/// command line) passes kNoDeadline, which converts to a scope without a trace.
 using Deadline = std::chrono::steady_clock::time_point;
 inline constexpr Deadline kNoDeadline = Deadline::max();
 
@@ -107,19 +109,19 @@ class UserStore {
   virtual ~UserStore() = default;
   /// A live (not deleted) user by email, which must be normalize_email()'d (lower-case,
   /// trimmed): it is compared with lower(email) as given.
-  virtual asio::awaitable<Result<std::optional<User>>> by_email(std::string email, Deadline deadline) = 0;
+  virtual asio::awaitable<Result<std::optional<User>>> by_email(std::string email, trace::Scope scope) = 0;
   /// A live user by id.
-  virtual asio::awaitable<Result<std::optional<User>>> by_id(std::string id, Deadline deadline) = 0;
+  virtual asio::awaitable<Result<std::optional<User>>> by_id(std::string id, trace::Scope scope) = 0;
   /// Live users in id order, and how many there are.
-  virtual asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, Deadline deadline) = 0;
+  virtual asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, trace::Scope scope) = 0;
   /// Every user (deleted ones too) whose tokens_not_before is less than `horizon_seconds` old.
   virtual asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> recent_revocations(
-      std::int64_t horizon_seconds, Deadline deadline) = 0;
+      std::int64_t horizon_seconds, trace::Scope scope) = 0;
 
   using WriteWork = std::function<asio::awaitable<Status>(UserWrites&)>;
-  /// Runs `work` in one transaction that ends by `deadline`: commits when it succeeds, rolls
+  /// Runs `work` in one transaction that ends by the scope's deadline: commits when it succeeds, rolls
   /// back and passes its error on when it fails. `work` must outlive the call.
-  virtual asio::awaitable<Status> write(Deadline deadline, const WriteWork& work) = 0;
+  virtual asio::awaitable<Status> write(trace::Scope scope, const WriteWork& work) = 0;
 };
 
 }  // namespace mercato::identity

@@ -163,23 +163,23 @@ UsersRepository::UsersRepository(db::Pool& pool) : pool_(pool) {
                     kColumns);
 }
 
-asio::awaitable<Result<std::optional<User>>> UsersRepository::by_email(std::string email, Deadline deadline) {
-  auto r = co_await pool_.until(deadline).execute("user_by_email", db::params(email));
+asio::awaitable<Result<std::optional<User>>> UsersRepository::by_email(std::string email, trace::Scope scope) {
+  auto r = co_await pool_.until(scope).execute("user_by_email", db::params(email));
   if (!r) co_return std::move(r).error();
   co_return first_user(*r);
 }
 
-asio::awaitable<Result<std::optional<User>>> UsersRepository::by_id(std::string id, Deadline deadline) {
-  auto r = co_await pool_.until(deadline).execute("user_by_id", db::params(id));
+asio::awaitable<Result<std::optional<User>>> UsersRepository::by_id(std::string id, trace::Scope scope) {
+  auto r = co_await pool_.until(scope).execute("user_by_id", db::params(id));
   if (!r) co_return std::move(r).error();
   co_return first_user(*r);
 }
 
-asio::awaitable<Result<UserPage>> UsersRepository::list(std::int64_t limit, std::int64_t offset, Deadline deadline) {
+asio::awaitable<Result<UserPage>> UsersRepository::list(std::int64_t limit, std::int64_t offset, trace::Scope scope) {
   std::vector<db::Statement> sts;
   sts.push_back(db::Statement::prepared("users_page", db::params(limit, offset)));
   sts.push_back(db::Statement::prepared("users_count"));
-  auto rs = co_await pool_.until(deadline).pipeline(std::move(sts));
+  auto rs = co_await pool_.until(scope).pipeline(std::move(sts));
   for (auto& r : rs)
     if (!r) co_return std::move(r).error();
   UserPage page;
@@ -189,8 +189,8 @@ asio::awaitable<Result<UserPage>> UsersRepository::list(std::int64_t limit, std:
 }
 
 asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> UsersRepository::recent_revocations(
-    std::int64_t horizon_seconds, Deadline deadline) {
-  auto r = co_await pool_.until(deadline).execute("users_recent_revocations", db::params(horizon_seconds));
+    std::int64_t horizon_seconds, trace::Scope scope) {
+  auto r = co_await pool_.until(scope).execute("users_recent_revocations", db::params(horizon_seconds));
   if (!r) co_return std::move(r).error();
   std::vector<std::pair<std::string, std::int64_t>> out;
   for (int i = 0; i < r->rows(); ++i) {
@@ -201,8 +201,8 @@ asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> Users
   co_return out;
 }
 
-asio::awaitable<Status> UsersRepository::write(Deadline deadline, const WriteWork& work) {
-  co_return co_await run_in_transaction<TransactionWrites>(pool_.until(deadline), work);
+asio::awaitable<Status> UsersRepository::write(trace::Scope scope, const WriteWork& work) {
+  co_return co_await run_in_transaction<TransactionWrites>(pool_.until(scope), work);
 }
 
 }  // namespace mercato::identity

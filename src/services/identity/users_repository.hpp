@@ -23,13 +23,13 @@ class UsersRepository final : public UserStore {
   /// Registers the prepared statements with `pool`.
   explicit UsersRepository(db::Pool& pool);
 
-  asio::awaitable<Result<std::optional<User>>> by_email(std::string email, Deadline deadline) override;
-  asio::awaitable<Result<std::optional<User>>> by_id(std::string id, Deadline deadline) override;
-  asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, Deadline deadline) override;
+  asio::awaitable<Result<std::optional<User>>> by_email(std::string email, trace::Scope scope) override;
+  asio::awaitable<Result<std::optional<User>>> by_id(std::string id, trace::Scope scope) override;
+  asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, trace::Scope scope) override;
   /// Served by users_tokens_not_before_idx.
   asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> recent_revocations(
-      std::int64_t horizon_seconds, Deadline deadline) override;
-  asio::awaitable<Status> write(Deadline deadline, const WriteWork& work) override;
+      std::int64_t horizon_seconds, trace::Scope scope) override;
+  asio::awaitable<Status> write(trace::Scope scope, const WriteWork& work) override;
 
  private:
   db::Pool& pool_;

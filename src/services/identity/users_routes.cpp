@@ -28,7 +28,7 @@ using http::Response;
 /// (one primary-key query per request, fine for these low-volume admin routes).
 asio::awaitable<Status> require_current_admin(IdentityContext& ctx, const Request& req) {
   if (auto st = auth::require_role(req, auth::Role::admin); !st) co_return st;
-  auto actor = co_await current_user(ctx.users, *req.principal, req.context.deadline);
+  auto actor = co_await current_user(ctx.users, *req.principal, req.context.scope());
   if (!actor) co_return std::move(actor).error();
   if (actor->role != "admin") co_return Error{ErrorCode::forbidden, "this action needs the admin role"};
   co_return Status{};
@@ -44,7 +44,7 @@ asio::awaitable<Response> list_users(IdentityContext& ctx, UsersService& users, 
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto q = read_page_query(req);
   if (!q) co_return http::error_response(q.error());
-  auto page = co_await users.list(q->per_page, (q->page - 1) * q->per_page, req.context.deadline);
+  auto page = co_await users.list(q->per_page, (q->page - 1) * q->per_page, req.context.scope());
   if (!page) co_return http::error_response(page.error());
   std::string data;
   json::Writer w(data);
@@ -66,7 +66,7 @@ asio::awaitable<Response> create_user(IdentityContext& ctx, UsersService& users,
   auto hash = co_await ctx.hasher.hash(std::move(body->password));
   if (!hash) co_return http::error_response(hash.error());
   NewUser fresh{body->email, body->name, body->role, std::move(*hash)};
-  auto user = co_await users.create(std::move(fresh), req.principal->subject, req.context.deadline);
+  auto user = co_await users.create(std::move(fresh), req.principal->subject, req.context.scope());
   if (!user) co_return http::error_response(user.error());
   Response r = http::ok(user_json(*user), 201);
   r.set_header("Location", "/api/v1/users/" + user->id);
@@ -84,14 +84,14 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, UsersService& users,
     change.password_hash = std::move(*hash);
   }
   auto user = co_await users.update(std::string(req.param("id")), std::move(change), req.principal->subject,
-                                    req.context.deadline);
+                                    req.context.scope());
   if (!user) co_return http::error_response(user.error());
   co_return http::ok(user_json(*user));
 }
 
 asio::awaitable<Response> delete_user(IdentityContext& ctx, UsersService& users, Request& req) {
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
-  auto st = co_await users.remove(std::string(req.param("id")), req.principal->subject, req.context.deadline);
+  auto st = co_await users.remove(std::string(req.param("id")), req.principal->subject, req.context.scope());
   if (!st) co_return http::error_response(st.error());
   co_return http::no_content();
 }

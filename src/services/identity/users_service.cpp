@@ -50,11 +50,11 @@ Error last_admin_error() {
   return conflict("the last active admin cannot be demoted, deactivated or deleted; make another admin first");
 }
 
-asio::awaitable<Result<UserPage>> UsersService::list(std::int64_t limit, std::int64_t offset, Deadline deadline) {
-  co_return co_await store_.list(limit, offset, deadline);
+asio::awaitable<Result<UserPage>> UsersService::list(std::int64_t limit, std::int64_t offset, trace::Scope scope) {
+  co_return co_await store_.list(limit, offset, scope);
 }
 
-asio::awaitable<Result<User>> UsersService::create(NewUser u, std::optional<std::string> actor, Deadline deadline) {
+asio::awaitable<Result<User>> UsersService::create(NewUser u, std::optional<std::string> actor, trace::Scope scope) {
   std::optional<User> created;
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
     auto r = co_await w.insert(u);
@@ -63,13 +63,13 @@ asio::awaitable<Result<User>> UsersService::create(NewUser u, std::optional<std:
     AuditEntry entry{actor, "user.create", created->id, audit_detail({{"email", created->email}, {"role", created->role}})};
     co_return co_await w.audit(entry);
   };
-  auto st = co_await store_.write(deadline, work);
+  auto st = co_await store_.write(scope, work);
   if (!st) co_return std::move(st).error();
   co_return std::move(*created);
 }
 
 asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange change, std::optional<std::string> actor,
-                                                   Deadline deadline) {
+                                                   trace::Scope scope) {
   const std::int64_t not_before = next_not_before();
   std::optional<User> after;
   bool revokes = false;
@@ -103,7 +103,7 @@ asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange ch
     AuditEntry entry{actor, "user.update", after->id, audit_detail({{"changed", changed}, {"role", after->role}})};
     co_return co_await w.audit(entry);
   };
-  auto st = co_await store_.write(deadline, work);
+  auto st = co_await store_.write(scope, work);
   if (!st) co_return std::move(st).error();
   // Committed: now every verifier must stop trusting the user's older access tokens.
   if (revokes) {
@@ -113,7 +113,7 @@ asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange ch
   co_return std::move(*after);
 }
 
-asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::string> actor, Deadline deadline) {
+asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::string> actor, trace::Scope scope) {
   const std::int64_t not_before = next_not_before();
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
     auto locked = co_await lock_admins_then_user(w, id, false);
@@ -125,14 +125,14 @@ asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::
     AuditEntry entry{actor, "user.delete", id, audit_detail({{"email", locked->user->email}})};
     co_return co_await w.audit(entry);
   };
-  auto st = co_await store_.write(deadline, work);
+  auto st = co_await store_.write(scope, work);
   if (!st) co_return st;
   auth::Revocation revoked{std::move(id), not_before};
   co_await revocations_.publish(std::move(revoked));
   co_return Status{};
 }
 
-asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, bool keep_name, Deadline deadline) {
+asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, bool keep_name, trace::Scope scope) {
   const std::int64_t not_before = next_not_before();
   Upserted out;
   UserStore::WriteWork work = [&](UserWrites& w) -> asio::awaitable<Status> {
@@ -154,7 +154,7 @@ asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, 
     AuditEntry entry{std::nullopt, "user.reset", out.user.id, audit_detail({{"role", out.user.role}, {"via", "cli"}})};
     co_return co_await w.audit(entry);
   };
-  auto st = co_await store_.write(deadline, work);
+  auto st = co_await store_.write(scope, work);
   if (!st) co_return std::move(st).error();
   if (!out.created) {
     auth::Revocation revoked{out.user.id, not_before};

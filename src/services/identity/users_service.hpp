@@ -44,15 +44,15 @@ class UsersService {
   UsersService(UserStore& store, RevocationSink& revocations) : store_(store), revocations_(revocations) {}
 
   /// `actor` is the acting user's id, for the audit log; nullopt for the command line.
-  asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, Deadline deadline);
+  asio::awaitable<Result<UserPage>> list(std::int64_t limit, std::int64_t offset, trace::Scope scope);
   /// conflict (409) when a live user already has that email.
-  asio::awaitable<Result<User>> create(NewUser u, std::optional<std::string> actor, Deadline deadline);
+  asio::awaitable<Result<User>> create(NewUser u, std::optional<std::string> actor, trace::Scope scope);
   /// not_found (404) for no such live user; last_admin_error() per the rules above.
   asio::awaitable<Result<User>> update(std::string id, UserChange change, std::optional<std::string> actor,
-                                       Deadline deadline);
+                                       trace::Scope scope);
   /// Soft delete (the row stays for audit and foreign keys; its email becomes free).
   /// not_found / last_admin_error() as update().
-  asio::awaitable<Status> remove(std::string id, std::optional<std::string> actor, Deadline deadline);
+  asio::awaitable<Status> remove(std::string id, std::optional<std::string> actor, trace::Scope scope);
 
   struct Upserted {
     User user;
@@ -61,7 +61,7 @@ class UsersService {
   /// `mercato-identity user add`: creates the user, or resets the live user with that email
   /// (role, password, active again, the name unless `keep_name`), which revokes their sessions.
   /// last_admin_error() when that reset would demote the last active admin.
-  asio::awaitable<Result<Upserted>> upsert(NewUser u, bool keep_name, Deadline deadline);
+  asio::awaitable<Result<Upserted>> upsert(NewUser u, bool keep_name, trace::Scope scope);
 
  private:
   UserStore& store_;

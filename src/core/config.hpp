@@ -190,6 +190,10 @@ struct Settings {
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;
   std::string openapi_path;  // api/openapi.json, read once at start-up
+  // ops (src/services/gateway/ops_config.cpp)
+  /// PROMETHEUS_URL, checked at load (http://host:port[/prefix]); empty: the operations
+  /// endpoints answer 503.
+  std::string prometheus_url;
   // identity (src/services/identity/identity_config.cpp)
   Duration jwt_access_ttl{};
   Duration jwt_refresh_ttl{};

@@ -3,6 +3,7 @@
 #include "auth/auth_config.hpp"
 #include "cache/redis_config.hpp"
 #include "http/http_config.hpp"
+#include "services/gateway/ops_config.hpp"
 
 namespace mercato::gateway {
 namespace {
@@ -48,7 +49,8 @@ const config::Group& config_group() { return kGroup; }
 
 config::Groups config_groups() {
   return {&config::core_group(),          &http::server_config(), &cache::redis_config(),
-          &auth::identity_client_config(), &auth::verify_config(), &config_group()};
+          &auth::identity_client_config(), &auth::verify_config(), &config_group(),
+          &ops_config()};
 }
 
 }  // namespace mercato::gateway

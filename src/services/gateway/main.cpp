@@ -1,8 +1,9 @@
 // mercato-gateway: see docs/architecture.md#services. This file is the service's table of contents.
 //
 // A request passes, outermost first: request id → access log → metrics → recover (every
-// service's standard chain, http::App) → security headers → CORS → API version notices →
-// rate limit → authentication → router → proxy to catalog or identity.
+// service's standard chain, http::App) → slow-request record → security headers → CORS → API
+// version notices → rate limit → authentication → router → proxy to catalog or identity, or
+// the gateway's own routes (OpenAPI document, RUM, the admins' operations view).
 #include <algorithm>
 
 #include "http/app.hpp"
@@ -18,6 +19,8 @@
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
 #include "services/gateway/middleware.hpp"
+#include "services/gateway/ops_config.hpp"
+#include "services/gateway/ops_routes.hpp"
 #include "services/gateway/proxy.hpp"
 #include "services/gateway/routes.hpp"
 #include "services/gateway/upstream_client.hpp"
@@ -39,7 +42,15 @@ int main(int argc, char** argv) {
   gateway::UpstreamGroup identity("identity", s.user_service, client);
   gateway::Proxy proxy(client, s.upstream_timeout, http::TrustedProxies(s.trusted_proxies));
 
+  // The operations view: the stack's Prometheus (PROMETHEUS_URL, checked at load) and this
+  // gateway's slowest recent requests, recorded around everything below.
+  gateway::PrometheusClient prometheus(app.io(), *gateway::parse_prometheus_url(s.prometheus_url));
+  app.on_stop([&prometheus] { prometheus.close_idle(); });
+  gateway::SlowRequests slow_requests;
+  gateway::OpsView ops(prometheus, slow_requests);
+
   // Middleware, after the standard chain, outermost first.
+  app.use(gateway::record_slow_requests(slow_requests));
   app.use(gateway::security_headers());  // first, so even CORS refusals and 429s carry them
   app.use(gateway::cors(gateway::CorsPolicy(s.cors_origins)));
   app.use(gateway::api_versions(s.api_v1_sunset, s.api_v2_sunset));
@@ -66,6 +77,7 @@ int main(int argc, char** argv) {
   gateway::add_routes(app.router(), proxy, catalog, identity);
   gateway::install_rum_route(app.router());  // Web Vitals from the dashboard, answered here
   gateway::install_rum_errors_route(app.router());  // and its browser errors
+  gateway::install_ops_routes(app.router(), ops);  // admins only
   // Each instance's readiness answer is immediate when it is up; the bound keeps a probe of
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);

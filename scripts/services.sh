@@ -74,6 +74,9 @@ svc_env() {
         "USER_SERVICE_PORT=$PORT_IDENTITY"
         "UPSTREAM_SOURCE_ADDRESS=$ADDR_GATEWAY_EGRESS"
         "TRUSTED_PROXIES=$ADDR_WEB_EGRESS"
+        # The stack's own Prometheus, for the admins' operations view; set PROMETHEUS_URL= (empty)
+        # to run without it (the /api/v1/admin/ops endpoints then answer 503).
+        "PROMETHEUS_URL=${PROMETHEUS_URL-$(prometheus_url)}"
       )
       ;;
   esac

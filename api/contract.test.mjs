@@ -366,6 +366,20 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
     });
   });
 
+  describe('operations view', () => {
+    it('admins_read_panels_alerts_and_slow_requests_and_others_are_refused', async () => {
+      const series = await call('GET', '/api/v1/admin/ops/series', { query: { panel: 'rate,latency_p99', range: 300 }, token: state.admin, expect: 200 });
+      assert.deepEqual(series.body.data.panels.map((p) => p.name), ['rate', 'latency_p99']);
+      assert.equal(errorCode(await call('GET', '/api/v1/admin/ops/series', { query: { panel: 'up' }, token: state.admin, expect: 400 })), 'bad_request');
+      assert.equal(errorCode(await call('GET', '/api/v1/admin/ops/series', { query: { panel: 'rate' }, expect: 401 })), 'auth_required');
+      await call('GET', '/api/v1/admin/ops/alerts', { token: state.admin, expect: 200 });
+      await call('GET', '/api/v1/admin/ops/alerts', { expect: 401 });
+      const slow = await call('GET', '/api/v1/admin/ops/slow-requests', { token: state.admin, expect: 200 });
+      assert.ok(slow.body.data.length > 0, 'this run made requests, so some are listed');
+      await call('GET', '/api/v1/admin/ops/slow-requests', { query: { limit: 5 }, token: state.admin, expect: 400 });
+    });
+  });
+
   describe('session end', () => {
     it('logout_revokes_the_refresh_token_and_is_idempotent', async () => {
       const r = await call('POST', '/api/v1/auth/logout', { body: { refresh_token: state.refresh }, expect: 204 });

@@ -17,6 +17,7 @@ const NAV = [
   { href: "/products", label: "Products", admin: false },
   { href: "/categories", label: "Categories", admin: false },
   { href: "/users", label: "Users", admin: true },
+  { href: "/operations", label: "Operations", admin: true },
 ];
 
 export function AppShell({ children }: { children: ReactNode }) {

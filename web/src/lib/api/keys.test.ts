@@ -37,6 +37,14 @@ describe("key factory", () => {
     expect(() => urlOf(["nope"])).toThrow();
   });
 
+  it("maps the operations view to the admin ops endpoints, every panel in one request", () => {
+    expect(urlOf(keys.ops.series(["rate", "latency_p99"], 900))).toBe(
+      "/api/v1/admin/ops/series?panel=rate%2Clatency_p99&range=900",
+    );
+    expect(urlOf(keys.ops.alerts())).toBe("/api/v1/admin/ops/alerts");
+    expect(urlOf(keys.ops.slow())).toBe("/api/v1/admin/ops/slow-requests");
+  });
+
   it("groups keys so a write can address every list or one detail", () => {
     const page = keys.products.page({ status: "draft" }, "c1");
     expect(keyStartsWith(page, keys.products.lists())).toBe(true);

@@ -50,6 +50,13 @@ export const keys = {
   auth: {
     me: () => ["auth", "me"] as const,
   },
+  ops: {
+    all: () => ["ops"] as const,
+    /** Every panel of the view in one request (one rate-limit token per refresh, not nine). */
+    series: (panels: readonly string[], rangeSeconds: number) => ["ops", "series", panels.join(","), rangeSeconds] as const,
+    alerts: () => ["ops", "alerts"] as const,
+    slow: () => ["ops", "slow-requests"] as const,
+  },
 } as const;
 
 export type ProductPageKey = ReturnType<typeof keys.products.page>;
@@ -81,6 +88,10 @@ export function urlOf(key: AnyKey): string {
     return `/api/v1/users${query({ page: p.page, per_page: p.per_page })}`;
   }
   if (resource === "auth" && kind === "me") return "/api/v1/auth/me";
+  if (resource === "ops" && kind === "series")
+    return `/api/v1/admin/ops/series${query({ panel: String(arg), range: Number(extra) })}`;
+  if (resource === "ops" && kind === "alerts") return "/api/v1/admin/ops/alerts";
+  if (resource === "ops" && kind === "slow-requests") return "/api/v1/admin/ops/slow-requests";
   throw new Error(`no URL for key ${JSON.stringify(key)}`);
 }
 

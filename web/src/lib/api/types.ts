@@ -137,3 +137,51 @@ export interface TokenGrant {
   expires_in?: number;
   user?: User;
 }
+
+// ---- the operations view (GET /api/v1/admin/ops/…, admins only) ----
+
+export type OpsUnit = "req/s" | "ratio" | "seconds" | "count";
+
+/** [Unix seconds, value]; null where Prometheus had no number (a ratio of nothing). */
+export type OpsPoint = [number, number | null];
+
+export interface OpsSeries {
+  label: string;
+  points: OpsPoint[];
+}
+
+export interface OpsPanel {
+  name: string;
+  title: string;
+  unit: OpsUnit;
+  series: OpsSeries[];
+}
+
+export interface OpsPanels {
+  range: number;
+  step: number;
+  end: number;
+  panels: OpsPanel[];
+}
+
+export interface OpsAlert {
+  name: string;
+  severity: string;
+  state: "firing" | "pending";
+  since: string;
+  summary: string;
+}
+
+export interface OpsSlowRequest {
+  method: string;
+  route: string;
+  status: number;
+  duration_ms: number;
+  request_id: string;
+  at: string;
+}
+
+export interface OpsSlowMeta {
+  capacity: number;
+  window_seconds: number;
+}

@@ -7,6 +7,8 @@ describe("role permissions", () => {
     expect(can("editor", "catalog:write")).toBe(true);
     expect(can("editor", "users:manage")).toBe(false);
     expect(can("admin", "users:manage")).toBe(true);
+    expect(can("editor", "ops:view")).toBe(false);
+    expect(can("admin", "ops:view")).toBe(true);
     expect(can(null, "catalog:write")).toBe(false);
     expect(can("owner" as never, "catalog:write")).toBe(false);
   });

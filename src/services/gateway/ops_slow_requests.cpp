@@ -67,7 +67,9 @@ http::Middleware record_slow_requests(SlowRequests& sink) {
     const auto start = SlowRequests::Clock::now();
     http::Response res = co_await next(req);
     const auto end = SlowRequests::Clock::now();
-    sink.record(http::method_name(req.method), req.route, res.status,
+    // A request answered before the router ran (a 429, a CORS preflight, a spent deadline) has
+    // no template; it is listed as such rather than with an empty route.
+    sink.record(http::method_name(req.method), req.route.empty() ? std::string_view("(not routed)") : req.route, res.status,
                 std::chrono::duration_cast<std::chrono::microseconds>(end - start), req.request_id, end);
     co_return res;
   };

@@ -25,7 +25,7 @@ namespace mercato::gateway {
 
 struct SlowRequest {
   std::string method;
-  std::string route;  // the router's template ("unmatched" for a path no route matched)
+  std::string route;  // the router's template ("unmatched": no route matched; "(not routed)": answered before routing)
   int status = 0;
   std::chrono::microseconds duration{};
   std::string request_id;                       // the X-Request-ID of the answer

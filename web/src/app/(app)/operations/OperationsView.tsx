@@ -20,7 +20,14 @@ const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-dig
 function Panels({ range }: { range: number }) {
   const { data, error, isLoading, mutate } = useOpsSeries(range);
   if (isLoading && !data) return <Skeleton rows={6} label="Loading the charts" />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => void mutate()} title="Could not load the charts" />;
+  if (error && !data)
+    return (
+      <>
+        <ErrorState error={error} onRetry={() => void mutate()} title="Could not load the charts" />
+        {/* The gateway says why (Prometheus unreachable, PROMETHEUS_URL unset): worth showing an admin. */}
+        {error.status >= 502 && error.status <= 504 && <p className={styles.stale}>{error.message}</p>}
+      </>
+    );
   if (!data) return null;
   const { end, panels } = data.data;
   const from = end - data.data.range;

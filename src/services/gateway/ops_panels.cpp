@@ -51,11 +51,18 @@ constexpr Panel kPanels[] = {
 
 #undef USER_TRAFFIC
 
-std::string printable(std::string_view s) {
-  std::string out;
+/// `prefix` + `s` (at most 64 bytes, control and non-ASCII bytes as '?') + `suffix`. Built by
+/// appending: g++ 12 warns falsely (-Wrestrict) on "literal" + std::string.
+std::string quoted(std::string_view prefix, std::string_view s, std::string_view suffix) {
+  std::string out(prefix);
   for (char c : s.substr(0, 64)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  out += suffix;
   return out;
 }
+
+static_assert(kMinRange.count() == 60 && kMaxRange.count() == 21600, "parse_series_query's message names the bounds");
+
+std::string printable(std::string_view s) { return quoted("", s, ""); }
 
 }  // namespace
 
@@ -89,9 +96,9 @@ Result<SeriesQuery> parse_series_query(const http::Request& req) {
       std::string_view name = rest.substr(0, comma);
       const Panel* p = find_panel(name);
       if (!p) {
-        details.push_back({"panel", "unknown panel \"" + printable(name) + "\""});
+        details.push_back({"panel", quoted("unknown panel \"", name, "\"")});
       } else if (std::find(q.panels.begin(), q.panels.end(), p) != q.panels.end()) {
-        details.push_back({"panel", "\"" + std::string(name) + "\" is asked for more than once"});
+        details.push_back({"panel", quoted("\"", name, "\" is asked for more than once")});
       } else {
         q.panels.push_back(p);
       }
@@ -104,8 +111,7 @@ Result<SeriesQuery> parse_series_query(const http::Request& req) {
     long long n = 0;
     auto [end, ec] = std::from_chars(r->data(), r->data() + r->size(), n);
     if (r->empty() || ec != std::errc{} || end != r->data() + r->size() || n < kMinRange.count() || n > kMaxRange.count())
-      details.push_back({"range", "must be whole seconds from " + std::to_string(kMinRange.count()) + " to " +
-                                      std::to_string(kMaxRange.count())});
+      details.push_back({"range", "must be whole seconds from 60 to 21600"});
     else
       q.range = std::chrono::seconds(n);
   }

@@ -16,7 +16,7 @@ using Clock = SlowRequests::Clock;
 const Clock::time_point t0 = Clock::time_point(std::chrono::hours(1000));
 
 void add(SlowRequests& s, int ms, Clock::time_point at, std::string id = {}) {
-  if (id.empty()) id = "r" + std::to_string(ms);
+  if (id.empty()) id = std::string("r").append(std::to_string(ms));
   s.record("GET", "/api/v1/products", 200, std::chrono::milliseconds(ms), id, at);
 }
 
@@ -49,7 +49,7 @@ TEST(SlowRequests, keeps_only_the_twenty_slowest) {
 
 TEST(SlowRequests, a_request_no_slower_than_the_twentieth_does_not_displace_it) {
   SlowRequests s;
-  for (int i = 0; i < 20; ++i) add(s, 10, t0, "old" + std::to_string(i));
+  for (int i = 0; i < 20; ++i) add(s, 10, t0, std::string("old").append(std::to_string(i)));
   add(s, 10, t0 + 1s, "tie");
   add(s, 3, t0 + 1s, "fast");
   auto list = s.slowest(t0 + 2s);
@@ -58,8 +58,8 @@ TEST(SlowRequests, a_request_no_slower_than_the_twentieth_does_not_displace_it) 
 
 TEST(SlowRequests, the_slowest_of_the_window_come_from_every_minute_of_it) {
   SlowRequests s;
-  for (int i = 0; i < 20; ++i) add(s, 100 + i, t0 + 1s, "m0-" + std::to_string(i));  // a slow minute, full
-  for (int i = 0; i < 20; ++i) add(s, 5 + i, t0 + 61s, "m1-" + std::to_string(i));   // a faster one, also full
+  for (int i = 0; i < 20; ++i) add(s, 100 + i, t0 + 1s, std::string("m0-").append(std::to_string(i)));  // a slow minute, full
+  for (int i = 0; i < 20; ++i) add(s, 5 + i, t0 + 61s, std::string("m1-").append(std::to_string(i)));   // a faster one, also full
   add(s, 500, t0 + 62s, "m1-slowest");
   auto list = s.slowest(t0 + 63s);
   ASSERT_EQ(list.size(), 20u);
@@ -106,7 +106,7 @@ TEST(SlowRequests, concurrent_recorders_keep_exactly_the_slowest) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&s, t] {
-      for (int i = 0; i < 5000; ++i) add(s, i * 4 + t, t0 + 1s, "t" + std::to_string(t) + "-" + std::to_string(i));
+      for (int i = 0; i < 5000; ++i) add(s, i * 4 + t, t0 + 1s, std::string("t").append(std::to_string(t)).append("-").append(std::to_string(i)));
     });
   for (auto& th : threads) th.join();
   auto list = s.slowest(t0 + 2s);

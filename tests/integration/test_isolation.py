@@ -21,7 +21,7 @@ import unittest
 import uuid
 
 from .test_catalog_support import DEFAULT_STORE, IdentityIssuer, PsqlSession, new_store
-from testkit import REPO, Service, request
+from testkit import PROMETHEUS_URL, REPO, Service, request
 
 CALLERS = ("anonymous", "viewer_a", "editor_a", "editor_b", "admin")
 TARGETS = ("A", "B")
@@ -159,6 +159,13 @@ ROWS = [
     Row("POST", "/api/v1/rum", lambda fx, t: "/api/v1/rum", everyone(204),
         body=lambda fx, t: {"page": "/products", "metrics": [{"name": "LCP", "value": 1200}]}),
     # ---- operations ----
+    # The admins' operations view, answered by the gateway itself (from the stack's Prometheus
+    # and its own record of slow requests): whichever store a token or the header names.
+    Row("GET", "/api/v1/admin/ops/series", lambda fx, t: "/api/v1/admin/ops/series?panel=rate&range=300",
+        admin_rule((200, None))),
+    Row("GET", "/api/v1/admin/ops/alerts", lambda fx, t: "/api/v1/admin/ops/alerts", admin_rule((200, None))),
+    Row("GET", "/api/v1/admin/ops/slow-requests", lambda fx, t: "/api/v1/admin/ops/slow-requests",
+        admin_rule((200, None))),
     Row("GET", "/health/live", lambda fx, t: "/health/live", everyone(200)),
     Row("GET", "/health/ready", lambda fx, t: "/health/ready", everyone(200)),
     Row("GET", "/api/openapi.json", lambda fx, t: "/api/openapi.json", everyone(200)),
@@ -189,7 +196,7 @@ class Fixture:
         self.gateway = Service("gateway", env={
             "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": str(self.catalog.port),
             "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": str(ident.port),
-            "RATE_LIMIT_PER_MINUTE": "100000"}, wait_ready=True)
+            "RATE_LIMIT_PER_MINUTE": "100000", "PROMETHEUS_URL": PROMETHEUS_URL}, wait_ready=True)
         self.store = {"A": new_store(), "B": new_store()}
         self.tokens = {
             "anonymous": None,

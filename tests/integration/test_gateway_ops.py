@@ -24,7 +24,7 @@ SERVICES = {"gateway", "catalog", "identity"}
 # Scrapes every 2 s in the test stack (10 s in dev) and rate() over 1m needs two of them.
 WAIT_S = 60
 # Each simulated client its own address, so the rate limit of one test never refuses another's.
-LOAD_SOURCES = [f"127.0.0.{n}" for n in range(40, 48)]
+LOAD_SOURCES = [f"127.0.0.{n}" for n in range(150, 158)]  # no other test uses these
 
 
 def add_user(role):

@@ -158,6 +158,8 @@ ROWS = [
     Row("GET", "/.well-known/jwks.json", lambda fx, t: "/.well-known/jwks.json", everyone(200)),
     Row("POST", "/api/v1/rum", lambda fx, t: "/api/v1/rum", everyone(204),
         body=lambda fx, t: {"page": "/products", "metrics": [{"name": "LCP", "value": 1200}]}),
+    Row("POST", "/api/v1/rum/errors", lambda fx, t: "/api/v1/rum/errors", everyone(204),
+        body=lambda fx, t: {"page": "/products", "errors": [{"kind": "js", "message": "isolation"}]}),
     # ---- operations ----
     # The admins' operations view, answered by the gateway itself (from the stack's Prometheus
     # and its own record of slow requests): whichever store a token or the header names.

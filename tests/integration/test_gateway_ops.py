@@ -1,6 +1,6 @@
 """The admins' operations endpoints of the gateway (/api/v1/admin/ops/…) against the running
 stack: its real gateway, reading its real Prometheus. An admin gets every panel of the fixed
-table with real data points, non-admins are refused, bad parameters are a 400 naming them,
+table with real data points, non-admins are refused, bad parameters are a 422 naming them (as the catalog's lists),
 firing and pending alerts come back with five fields and nothing else, the slowest requests are
 listed with the X-Request-ID they were answered with, and a stopped Prometheus is a quick 503
 (never a hang) that heals when it is back."""
@@ -140,7 +140,7 @@ class OpsEndpoints(unittest.TestCase):
             r = ops(path, token="not-a-token")
             self.assertEqual((r.status, error_of(r)["code"]), (401, "invalid_token"), path)
 
-    def test_bad_parameters_are_400_naming_each_problem(self):
+    def test_bad_parameters_are_422_naming_each_problem(self):
         cases = {
             "/series?panel=nope": [{"field": "panel", "message": 'unknown panel "nope"'}],
             "/series?panel=rate&range=59": [{"field": "range", "message": "must be whole seconds from 60 to 21600"}],
@@ -153,9 +153,9 @@ class OpsEndpoints(unittest.TestCase):
         }
         for path, details in cases.items():
             r = ops(path, token=self.admin)
-            self.assertEqual(r.status, 400, path)
+            self.assertEqual(r.status, 422, path)
             err = error_of(r)
-            self.assertEqual((err["code"], err["details"]), ("bad_request", details), path)
+            self.assertEqual((err["code"], err["details"]), ("validation_failed", details), path)
 
     def test_alerts_are_listed_with_five_fields_and_no_labels(self):
         # A scrape target that cannot be scraped: `up` is 0 at the next scrape and TargetDown is

@@ -115,7 +115,7 @@ Result<SeriesQuery> parse_series_query(const http::Request& req) {
     else
       q.range = std::chrono::seconds(n);
   }
-  if (!details.empty()) return Error{ErrorCode::bad_request, "invalid operations series request", std::move(details)};
+  if (!details.empty()) return Error{ErrorCode::validation_failed, "invalid operations series request", std::move(details)};
   q.step = step_for(q.range);
   return q;
 }

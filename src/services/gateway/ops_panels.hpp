@@ -47,7 +47,8 @@ std::chrono::seconds step_for(std::chrono::seconds range);
 /// Reads `?panel=<name>[,<name>…]&range=<seconds>` of GET /api/v1/admin/ops/series. `panel` is
 /// required (one or more names of the table, comma-separated, each at most once); `range` is
 /// whole seconds from kMinRange to kMaxRange (default kDefaultRange). Anything else, unknown
-/// parameters included, is a bad_request (400) listing every problem in its details.
+/// parameters included, is a validation_failed (422, as the catalog answers bad list parameters)
+/// listing every problem in its details.
 Result<SeriesQuery> parse_series_query(const http::Request& req);
 
 }  // namespace mercato::gateway

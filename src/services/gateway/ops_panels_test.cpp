@@ -68,11 +68,11 @@ TEST(OpsPanels, several_panels_comma_separated_keep_their_order) {
   EXPECT_EQ(q->step, 30s);
 }
 
-TEST(OpsPanels, unknown_panel_is_a_400_naming_it) {
+TEST(OpsPanels, unknown_panel_is_a_422_naming_it) {
   auto q = parse("/x?panel=rate,sum(rate(x[5m]))");
   ASSERT_FALSE(q);
-  EXPECT_EQ(q.error().code, ErrorCode::bad_request);
-  EXPECT_EQ(q.error().http_status(), 400);
+  EXPECT_EQ(q.error().code, ErrorCode::validation_failed);
+  EXPECT_EQ(q.error().http_status(), 422);
   EXPECT_EQ(fields(q.error()), "panel: unknown panel \"sum(rate(x[5m]))\"\n");
 }
 

@@ -32,7 +32,7 @@ Status no_parameters(const Request& req) {
   std::vector<FieldError> details;
   for (const auto& name : req.query_names()) details.push_back({name.substr(0, 64), "is not a known parameter"});
   if (details.empty()) return {};
-  return Error{ErrorCode::bad_request, "this endpoint takes no parameters", std::move(details)};
+  return Error{ErrorCode::validation_failed, "this endpoint takes no parameters", std::move(details)};
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {

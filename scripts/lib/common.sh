@@ -113,9 +113,10 @@ launch() {
   # shellcheck disable=SC2016  # expanded by the child shell
   setsid bash -c 'echo $$ > "$0" && cd "$1" && shift && exec "$@"' "$pidfile" "$dir" "$@" \
     < /dev/null >> "$log" 2>&1 8>&- 9>&- &
-  for ((i = 0; i < 50; i++)); do
+  # The child writes it within milliseconds: a short poll keeps every start from paying 0.1 s.
+  for ((i = 0; i < 500; i++)); do
     [[ -s $pidfile ]] && return 0
-    sleep 0.1
+    sleep 0.01
   done
   FAILED_WHY="the process did not start"
   return 1
@@ -148,9 +149,10 @@ port_free() {
 }
 
 # Waits until URL answers 2xx. Gives up after TIMEOUT seconds, or as soon as PID (optional) dies.
-#   wait_http URL TIMEOUT [PID]
+# Polls every INTERVAL seconds (default 0.2; shorter for what is ready in milliseconds).
+#   wait_http URL TIMEOUT [PID] [INTERVAL]
 wait_http() {
-  local url=$1 timeout=$2 pid=${3:-} deadline=$((SECONDS + $2))
+  local url=$1 timeout=$2 pid=${3:-} interval=${4:-0.2} deadline=$((SECONDS + $2))
   until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     if [[ -n $pid ]] && ! pid_alive "$pid"; then
       FAILED_WHY="$(exit_reason "$pid") before answering $url"
@@ -160,7 +162,7 @@ wait_http() {
       FAILED_WHY="$url did not answer 200 within ${timeout}s; last answer: $(curl -s -w ' (HTTP %{http_code})' --max-time 2 "$url" 2>&1 | head -c 400)"
       return 1
     fi
-    sleep 0.2
+    sleep "$interval"
   done
 }
 

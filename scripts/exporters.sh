@@ -116,9 +116,27 @@ exporter_start() {
       ;;
   esac
   pid=$(read_pidfile "$RUN_DIR/$name.pid")
-  # Its landing page answers once it listens (a few milliseconds; no server connection yet).
-  wait_http "$(exporter_url "$name")/" 15 "$pid" 0.05 || return 1
+  exporter_wait_listening "$port" 15 "$pid" || return 1
   exporter_sd_write "$name"
+}
+
+# Ready once it listens, a few milliseconds after exec (it connects to its server only when
+# scraped). The port was free before the launch, so a listener there while the pid lives is it;
+# checked with bash's /dev/tcp rather than curl, since a start pays for every process it forks.
+#   exporter_wait_listening PORT TIMEOUT PID
+exporter_wait_listening() {
+  local port=$1 pid=$3 deadline=$((SECONDS + $2))
+  until port_in_use "$port"; do
+    if ! pid_alive "$pid"; then
+      FAILED_WHY="$(exit_reason "$pid") before listening on 127.0.0.1:$port"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      FAILED_WHY="it did not listen on 127.0.0.1:$port within $2 s"
+      return 1
+    fi
+    sleep 0.01
+  done
 }
 
 # The redis exporter's password file: a JSON object from each Redis address of the stack to the

@@ -149,10 +149,9 @@ port_free() {
 }
 
 # Waits until URL answers 2xx. Gives up after TIMEOUT seconds, or as soon as PID (optional) dies.
-# Polls every INTERVAL seconds (default 0.2; shorter for what is ready in milliseconds).
-#   wait_http URL TIMEOUT [PID] [INTERVAL]
+#   wait_http URL TIMEOUT [PID]
 wait_http() {
-  local url=$1 timeout=$2 pid=${3:-} interval=${4:-0.2} deadline=$((SECONDS + $2))
+  local url=$1 timeout=$2 pid=${3:-} deadline=$((SECONDS + $2))
   until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     if [[ -n $pid ]] && ! pid_alive "$pid"; then
       FAILED_WHY="$(exit_reason "$pid") before answering $url"
@@ -162,7 +161,7 @@ wait_http() {
       FAILED_WHY="$url did not answer 200 within ${timeout}s; last answer: $(curl -s -w ' (HTTP %{http_code})' --max-time 2 "$url" 2>&1 | head -c 400)"
       return 1
     fi
-    sleep "$interval"
+    sleep 0.05  # most components are ready within a few tenths of a second: poll finely
   done
 }
 

@@ -156,6 +156,13 @@ exporter_stop() {
   exporter_sd_write "$name"
 }
 
+# Its line in the summary `up` prints.
+exporters_print_urls() {
+  printf '  %-10s postgres http://127.0.0.1:%s/metrics%s   redis :%s (cache :%s)\n' exporters "$PORT_PG_EXPORTER" \
+    "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA_EXPORTER")" "$PORT_REDIS_EXPORTER" \
+    "$PORT_REDIS_CACHE_EXPORTER"
+}
+
 # Starts the exporter of every data store of the stack that runs (bench cases start only the
 # stores they need, after bench_init).
 exporters_start_for_running_stores() {

@@ -320,6 +320,7 @@ stack_print_urls() {
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   prom_print_urls
+  exporters_print_urls
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then

@@ -90,9 +90,15 @@ pg_socket_dir() {
 
 # Server options, given on every start (not written to postgresql.conf) so `_ctl` restarts and
 # later runs with other ports use exactly what the stack uses now.
+# wal_keep_size: the primary keeps its last 256 MB of WAL for the replica (which has no slot), so
+# a replica away for a restart of either side, or stopped a while, can stream again: without it
+# a burst of checkpoints (every CREATE DATABASE forces one) recycled the segment the reconnecting
+# replica needed and it never streamed again (tests/integration/test_exporters.py). Longer
+# absences are PostgresReplicaNotStreaming; the runbook rebuilds the replica.
 pg_options() {
   local port=$1
-  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=200" "$port" "$(pg_socket_dir)"
+  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=200 -c wal_keep_size=256MB" "$port" \
+    "$(pg_socket_dir)"
   # The test stack's data is thrown away after each run: durability only costs time there.
   [[ $STACK == dev ]] || printf -- ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
 }

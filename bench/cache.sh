@@ -27,6 +27,7 @@ bench_build
 component_start postgres || fail
 component_start redis || fail
 component_start redis-cache || fail
+exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
 component_start identity LOG_LEVEL=warn || fail
 
 PG_PORT=$(component_port postgres)

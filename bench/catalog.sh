@@ -85,6 +85,7 @@ fi
 # ---- the catalog, uncached -----------------------------------------------------------------
 FAILED_STEP=catalog FAILED_LOG=$LOG_DIR/catalog.log FAILED_WHY=
 component_start redis || fail
+exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
 component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn CACHE_ENABLED=false \
   CATALOG_CURSOR_SECRET="$CURSOR_SECRET" || fail
 CAT=$(service_url catalog)

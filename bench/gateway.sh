@@ -38,6 +38,7 @@ bench_build
 component_start postgres || fail
 component_start redis || fail
 component_start redis-cache || fail
+exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
 
 stack_seed --products "$((HOT * 3 / 2 + 20))" --store "$STORE" \
   > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"

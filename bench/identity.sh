@@ -63,6 +63,7 @@ RESULTS+=("$(printf 'BENCH identity-verify verifications_per_s=%s ns_per_verify=
 # ---- the service ---------------------------------------------------------------------------
 component_start postgres || fail
 component_start redis || fail
+exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
 # JWT_ACCESS_TTL=1h: the token used by the /me runs must outlive the longest run.
 component_start identity --cpu 0 HTTP_WORKERS=1 PASSWORD_HASH_WORKERS=1 JWT_ACCESS_TTL=1h LOG_LEVEL=warn || fail
 ID_URL=$(service_url identity)

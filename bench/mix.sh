@@ -56,6 +56,7 @@ bench_build
 bench_catalog_data "$PRODUCTS" "$STORE"
 component_start redis || fail
 component_start redis-cache || fail
+exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
 
 cat_sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -v ON_ERROR_STOP=1 "$@"; }
 id_sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_identity -XAtq -v ON_ERROR_STOP=1 "$@"; }

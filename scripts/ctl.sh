@@ -2,7 +2,8 @@
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
 #   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web | prometheus |
-#              alertmanager
+#              alertmanager | pg-exporter | pg-replica-exporter | redis-exporter | redis-cache-exporter
+#              (postgres-exporter and postgres-replica-exporter are the same as the pg-… names)
 #   ACTION:    stop | start | restart
 
 cmd_ctl() {
@@ -17,7 +18,10 @@ cmd_ctl() {
     svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
     web | svc:web) name=web ;;
     prometheus | alertmanager) name=$spec ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager)" ;;
+    pg-exporter | postgres-exporter) name=postgres-exporter ;;
+    pg-replica-exporter | postgres-replica-exporter) name=postgres-replica-exporter ;;
+    redis-exporter | redis-cache-exporter) name=$spec ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager, pg-exporter, pg-replica-exporter, redis-exporter, redis-cache-exporter)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

@@ -10,6 +10,7 @@ SYSTEM_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
   python3 curl
   prometheus prometheus-alertmanager  # every stack's monitoring (scripts/prometheus.sh); promtool, amtool
+  prometheus-postgres-exporter prometheus-redis-exporter  # the data stores' exporters (scripts/exporters.sh)
   clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer and the sanitizers' runtimes
 )
 

@@ -10,6 +10,8 @@
 # lists the instances it runs, rewritten whenever it starts or stops one; an instance started by
 # anyone else (a test, an operator) is added by dropping another file there in the same form
 # (tests/testkit.py: prometheus_target). Prometheus re-reads the directory by itself, no restart.
+# The data stores' exporters (exporters.sh) have their own jobs, `postgres` and `redis`, each
+# reading the subdirectory of that name (targets/postgres/*.json, targets/redis/*.json).
 
 # Default ports per stack: prometheus alertmanager.
 stack_default_monitoring_ports() {
@@ -105,6 +107,7 @@ prometheus_start() {
   port_free "$PORT_PROMETHEUS" || return 1
   prom_config "$STACK" "$dir/prometheus.yml" || { FAILED_WHY="cannot write $(rel "$dir")/prometheus.yml"; return 1; }
   for s in "${SERVICES[@]}"; do prom_sd_write "$s" || return 1; done
+  for s in "${EXPORTERS[@]}"; do exporter_sd_write "$s" || return 1; done
   launch "$RUN_DIR/prometheus.pid" "$LOG_DIR/prometheus.log" "$dir" prometheus \
     --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/data" \
@@ -159,7 +162,8 @@ prom_rules_suite() {
     read -r -a d <<< "$(stack_default_monitoring_ports "$kind")"
     STATE=$tmp/$kind PORT_PROMETHEUS=${d[0]} PORT_ALERTMANAGER=${d[1]}
     # A targets file as the driver writes it for a stopped service, so file SD has one to read.
-    mkdir -p "$(prom_targets_dir)" && printf '[]\n' > "$(prom_targets_dir)/catalog.json"
+    mkdir -p "$(prom_targets_dir)"/{postgres,redis} && printf '[]\n' > "$(prom_targets_dir)/catalog.json" &&
+      printf '[]\n' > "$(prom_targets_dir)/postgres/postgres.json" && printf '[]\n' > "$(prom_targets_dir)/redis/redis.json"
     prom_config "$kind" "$tmp/$kind.yml" || rc=1
     step "promtool check config ($kind stack)"
     promtool check config "$tmp/$kind.yml" || rc=1
@@ -168,6 +172,9 @@ prom_rules_suite() {
   rm -rf "$tmp"
   step "promtool check rules"
   promtool check rules "$PROM_DEPLOY_DIR"/rules/*.yml || rc=1
+  step "postgres exporter queries (postgres-queries.yml) parse"
+  python3 -c 'import sys, yaml; q = yaml.safe_load(open(sys.argv[1])); assert all("query" in v and "metrics" in v for v in q.values())' \
+    "$PROM_DEPLOY_DIR/postgres-queries.yml" || rc=1
   step "promtool test rules"
   (cd "$PROM_DEPLOY_DIR/tests" && promtool test rules ./*.yml) || rc=1
   step "every alert fired and kept silent by a test"

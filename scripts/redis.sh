@@ -16,7 +16,9 @@
 # logs in as its own ACL user that may run only the commands it sends and touch only its own
 # keys and channels (commands inside its Lua scripts are checked too); no service may FLUSHALL,
 # CONFIG, KEYS or read another's keys. A service that starts sending a new command or key
-# needs its line below extended. The config holds only SHA-256 hashes of the passwords.
+# needs its line below extended. The exporters (exporters.sh) log in as mercato-monitor, on both
+# instances: read-only introspection, no key and no channel. The config holds only SHA-256
+# hashes of the passwords.
 
 # ACL rules of service user $1 on instance $2 (after `reset on #<hash>`); nothing: no access.
 redis_acl_rules() {
@@ -41,6 +43,13 @@ redis_acl_rules() {
     # and its two scripts.
     redis-cache:mercato-catalog)
       echo "$always +get +mget +set +evalsha +eval +script|load +exists +incr +time +del ~mc1:*"
+      ;;
+    # prometheus-redis-exporter 1.45 (each command is one it sends at every scrape; refused ones
+    # would fill the ACL LOG): INFO ALL, CONFIG GET * (no password is in this config: the users'
+    # are hashes in ACL rules), SLOWLOG LEN and GET (the last slow command's id and duration;
+    # Redis never logs AUTH's arguments), LATENCY LATEST. Nothing that writes, no keys.
+    *:mercato-monitor)
+      echo "$always +info +config|get +slowlog|len +slowlog|get +latency|latest"
       ;;
   esac
 }
@@ -85,7 +94,7 @@ redis_conf() {
       if [[ $STACK == dev ]]; then echo "appendonly yes"; else echo "appendonly no"; fi
     fi
     echo "user default reset on #$(secret_sha256 redis-default) ~* &* +@all"
-    for user in mercato-gateway mercato-identity mercato-catalog; do
+    for user in mercato-gateway mercato-identity mercato-catalog mercato-monitor; do
       rules=$(redis_acl_rules "$user" "$name")
       [[ -n $rules ]] && echo "user $user reset on #$(secret_sha256 "redis-$user") $rules"
     done

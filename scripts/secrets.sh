@@ -1,15 +1,19 @@
 # Credentials of a stack, generated on its first start and kept in .var/<stack>/secrets/ (0700,
 # each file 0600): the PostgreSQL superuser and one role per service plus the replica's
-# replication role; the Redis `default` user (the operator's and tests' login) and one ACL user
-# per service. Nothing here leaves the machine; `./mercato reset` (or wiping .var/test)
+# replication role and the exporters' monitoring role; the Redis `default` user (the operator's
+# and tests' login), one ACL user per service and the exporters' read-only user. Nothing here leaves the machine; `./mercato reset` (or wiping .var/test)
 # forgets them, and the next start sets new ones on the servers.
 #
-#   secrets/pg-<role>.password       postgres, mercato_catalog, mercato_identity, mercato_replication
-#   secrets/redis-<user>.password    default, mercato-catalog, mercato-identity, mercato-gateway
+#   secrets/pg-<role>.password       postgres, mercato_catalog, mercato_identity, mercato_replication,
+#                                    mercato_monitor
+#   secrets/redis-<user>.password    default, mercato-catalog, mercato-identity, mercato-gateway,
+#                                    mercato-monitor
 #   secrets/pgpass                   libpq password file for the superuser (PGPASSFILE)
+#   secrets/redis-exporter.json      mercato-monitor's password for each Redis address, the redis
+#                                    exporter's password file (exporters.sh)
 
-SECRETS_PG_ROLES=(postgres mercato_catalog mercato_identity mercato_replication)
-SECRETS_REDIS_USERS=(default mercato-catalog mercato-identity mercato-gateway)
+SECRETS_PG_ROLES=(postgres mercato_catalog mercato_identity mercato_replication mercato_monitor)
+SECRETS_REDIS_USERS=(default mercato-catalog mercato-identity mercato-gateway mercato-monitor)
 
 secrets_dir() { printf '%s/secrets' "$STATE"; }
 

@@ -2,13 +2,15 @@
 # .var/<stack>/: `dev` (./mercato up), `test` (./mercato test) and `bench` (./mercato bench).
 #
 # Components, in start order (stop order is the reverse):
-#   postgres, postgres-replica, redis, redis-cache, alertmanager, prometheus, identity, catalog,
-#   gateway, web
-# Their start, stop and pid lookups live in postgres.sh, redis.sh, prometheus.sh, services.sh and
-# web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat every component
-# alike.
+#   postgres, postgres-replica, redis, redis-cache, their exporters (postgres-exporter,
+#   postgres-replica-exporter, redis-exporter, redis-cache-exporter), alertmanager, prometheus,
+#   identity, catalog, gateway, web
+# Their start, stop and pid lookups live in postgres.sh, redis.sh, exporters.sh, prometheus.sh,
+# services.sh and web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat
+# every component alike.
 
-COMPONENTS=(postgres postgres-replica redis redis-cache alertmanager prometheus identity catalog gateway web)
+COMPONENTS=(postgres postgres-replica redis redis-cache postgres-exporter postgres-replica-exporter redis-exporter
+  redis-cache-exporter alertmanager prometheus identity catalog gateway web)
 SERVICES=(identity catalog gateway)
 
 # Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
@@ -75,6 +77,7 @@ stack_use() {
   PORT_CATALOG_METRICS=${MERCATO_CATALOG_METRICS_PORT:-${d[1]}}
   PORT_IDENTITY_METRICS=${MERCATO_IDENTITY_METRICS_PORT:-${d[2]}}
   prom_use_ports
+  exporter_use_ports
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -86,7 +89,8 @@ stack_use() {
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \
-    "$PORT_ALERTMANAGER"; do
+    "$PORT_ALERTMANAGER" "$PORT_PG_EXPORTER" "$PORT_PG_REPLICA_EXPORTER" "$PORT_REDIS_EXPORTER" \
+    "$PORT_REDIS_CACHE_EXPORTER"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -97,8 +101,8 @@ stack_save() {
     echo "# Ports and options the $STACK stack was started with (written by ./mercato)."
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
-      PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER PG_REPLICA \
-      STACK_BIN_DIR; do
+      PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER \
+      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PG_REPLICA STACK_BIN_DIR; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -138,7 +142,7 @@ service_metrics_url() { printf 'http://127.0.0.1:%s' "$(component_metrics_port "
 
 component_enabled() {
   case $1 in
-    postgres-replica) [[ $PG_REPLICA == 1 ]] ;;
+    postgres-replica | postgres-replica-exporter) [[ $PG_REPLICA == 1 ]] ;;
     web) web_enabled ;;
     *) return 0 ;;
   esac
@@ -165,6 +169,7 @@ component_port() {
     web) echo "$PORT_WEB" ;;
     prometheus) echo "$PORT_PROMETHEUS" ;;
     alertmanager) echo "$PORT_ALERTMANAGER" ;;
+    *-exporter) exporter_port "$1" ;;
   esac
 }
 
@@ -179,6 +184,7 @@ component_pid() {
     web) web_pid ;;
     prometheus) prometheus_pid ;;
     alertmanager) alertmanager_pid ;;
+    *-exporter) exporter_pid "$1" ;;
     *) return 1 ;;
   esac
 }
@@ -192,7 +198,7 @@ component_start() {
   shift
   FAILED_STEP=$name FAILED_LOG=$(component_log "$name") FAILED_WHY=
   if pid=$(component_pid "$name"); then
-    printf '    %-17s already running (pid %s)\n' "$name" "$pid"
+    printf '    %-25s already running (pid %s)\n' "$name" "$pid"
     return 0
   fi
   mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -208,8 +214,9 @@ component_start() {
     web) web_start ;;
     prometheus) prometheus_start ;;
     alertmanager) alertmanager_start ;;
+    *-exporter) exporter_start "$name" ;;
   esac || return 1
-  printf '==> %-17s started  pid %-7s %s:%s\n' "$name" "$(component_pid "$name")" "$(component_host "$name")" \
+  printf '==> %-25s started  pid %-7s %s:%s\n' "$name" "$(component_pid "$name")" "$(component_host "$name")" \
     "$(component_port "$name")"
 }
 
@@ -224,8 +231,9 @@ component_stop() {
     web) web_stop ;;
     prometheus) prometheus_stop ;;
     alertmanager) alertmanager_stop ;;
+    *-exporter) exporter_stop "$name" ;;
   esac
-  printf '    %-17s stopped (was pid %s)\n' "$name" "$pid"
+  printf '    %-25s stopped (was pid %s)\n' "$name" "$pid"
 }
 
 # Whole stacks --------------------------------------------------------------------------------
@@ -280,12 +288,12 @@ stack_status() {
   say "$STACK stack ($(rel "$STATE")):"
   for c in "${COMPONENTS[@]}"; do
     if pid=$(component_pid "$c"); then
-      printf '  %-17s running  pid %-7s %s:%s\n' "$c" "$pid" "$(component_host "$c")" "$(component_port "$c")"
+      printf '  %-25s running  pid %-7s %s:%s\n' "$c" "$pid" "$(component_host "$c")" "$(component_port "$c")"
     elif component_enabled "$c"; then
-      printf '  %-17s stopped\n' "$c"
+      printf '  %-25s stopped\n' "$c"
       rc=3
     else
-      printf '  %-17s -        (%s)\n' "$c" "$(component_disabled_reason "$c")"
+      printf '  %-25s -        (%s)\n' "$c" "$(component_disabled_reason "$c")"
     fi
   done
   return $rc
@@ -293,7 +301,7 @@ stack_status() {
 
 component_disabled_reason() {
   case $1 in
-    postgres-replica) echo "disabled: MERCATO_PG_REPLICA=0" ;;
+    postgres-replica | postgres-replica-exporter) echo "disabled: MERCATO_PG_REPLICA=0" ;;
     web) echo "no web/package.json yet" ;;
   esac
 }
@@ -312,6 +320,7 @@ stack_print_urls() {
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   prom_print_urls
+  exporters_print_urls
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then

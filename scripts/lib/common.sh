@@ -113,9 +113,10 @@ launch() {
   # shellcheck disable=SC2016  # expanded by the child shell
   setsid bash -c 'echo $$ > "$0" && cd "$1" && shift && exec "$@"' "$pidfile" "$dir" "$@" \
     < /dev/null >> "$log" 2>&1 8>&- 9>&- &
-  for ((i = 0; i < 50; i++)); do
+  # The child writes it within milliseconds: a short poll keeps every start from paying 0.1 s.
+  for ((i = 0; i < 500; i++)); do
     [[ -s $pidfile ]] && return 0
-    sleep 0.1
+    sleep 0.01
   done
   FAILED_WHY="the process did not start"
   return 1
@@ -160,7 +161,7 @@ wait_http() {
       FAILED_WHY="$url did not answer 200 within ${timeout}s; last answer: $(curl -s -w ' (HTTP %{http_code})' --max-time 2 "$url" 2>&1 | head -c 400)"
       return 1
     fi
-    sleep 0.2
+    sleep 0.05  # most components are ready within a few tenths of a second: poll finely
   done
 }
 

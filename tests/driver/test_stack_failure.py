@@ -32,8 +32,9 @@ class TestStackFailureStopsTheRun(unittest.TestCase):
         # Nothing ran after the stack: no suite wrote its log.
         logs = os.listdir(os.path.join(run.state, "test", "logs"))
         self.assertFalse([f for f in logs if f.startswith(("ctest", "python", "api", "web"))], logs)
-        # And what it had started (PostgreSQL, Redis, Prometheus, Alertmanager) was stopped.
-        for name in ("PG", "REDIS", "PROMETHEUS", "ALERTMANAGER"):
+        # And what it had started (PostgreSQL, Redis, their exporters, Prometheus, Alertmanager)
+        # was stopped.
+        for name in ("PG", "REDIS", "PG_EXPORTER", "REDIS_EXPORTER", "REDIS_CACHE_EXPORTER", "PROMETHEUS", "ALERTMANAGER"):
             self.assertFalse(port_open(run.ports[name]), f"{name} still listens on {run.ports[name]}")
         print(f"\n    ./mercato test with a failing identity exited 1 in {run.elapsed:.1f} s")
 

@@ -1,0 +1,84 @@
+// The exporter's queue without a receiver (nothing listens on the port): its bounds and
+// counters. The exchanges with a real receiver are in tests/integration/otlp_exporter_test.cpp.
+#include "trace/otlp_exporter.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mercato::trace {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<SpanData> trace_of(std::size_t spans) {
+  std::vector<SpanData> out(spans);
+  const TraceId id = TraceId::random();
+  for (auto& s : out) {
+    s.trace_id = id;
+    s.span_id = SpanId::random();
+    s.name = "work";
+  }
+  return out;
+}
+
+// Nothing exports on its own during the test: an hour between exports, and a batch larger
+// than the queue never fills (a full batch would wake the exporter at once).
+OtlpExporterOptions idle_options(std::size_t queue) {
+  OtlpExporterOptions o;
+  o.endpoint = {"127.0.0.1", 9};  // discard port: nothing listens on it here
+  o.max_queue_size = queue;
+  o.max_batch_size = queue + 1;
+  o.schedule_delay = 1h;
+  o.timeout = 200ms;
+  return o;
+}
+
+TEST(OtlpExporter, SpansBeyondTheQueueAreDroppedAndCountedWithoutBlocking) {
+  auto exporter = OtlpExporter::start(idle_options(100));
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10'000; ++i) exporter->submit(trace_of(1));
+  const auto took = std::chrono::steady_clock::now() - started;
+  auto s = exporter->stats();
+  EXPECT_EQ(s.queued, 100u);
+  EXPECT_EQ(s.dropped_queue_full, 9'900u);
+  EXPECT_EQ(s.exported, 0u);
+  EXPECT_LT(took, 2s);  // generous: about a millisecond here
+  // No flush budget: what is still queued at shutdown is dropped, and counted as such.
+  exporter->shutdown(0ms);
+  s = exporter->stats();
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_EQ(s.dropped_export_failed, 100u);
+}
+
+TEST(OtlpExporter, ATraceIsQueuedWholeOrNotAtAll) {
+  auto exporter = OtlpExporter::start(idle_options(10));
+  exporter->submit(trace_of(6));
+  exporter->submit(trace_of(6));  // 12 > 10: refused whole, not cut to 4
+  exporter->submit(trace_of(4));
+  auto s = exporter->stats();
+  EXPECT_EQ(s.queued, 10u);
+  EXPECT_EQ(s.dropped_queue_full, 6u);
+}
+
+TEST(OtlpExporter, SpansSubmittedAfterShutdownAreDropped) {
+  auto exporter = OtlpExporter::start(idle_options(10));
+  exporter->shutdown(0ms);
+  exporter->submit(trace_of(3));
+  EXPECT_EQ(exporter->stats().dropped_queue_full, 3u);
+  EXPECT_EQ(exporter->stats().queued, 0u);
+}
+
+TEST(OtlpExporter, AFailedExportDropsItsBatchAndMarksTheReceiverDown) {
+  auto o = idle_options(100);
+  o.max_batch_size = 5;  // a full batch wakes the exporter at once
+  auto exporter = OtlpExporter::start(o);
+  exporter->submit(trace_of(5));
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (exporter->stats().dropped_export_failed < 5 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);  // polling an observable counter, not timing
+  EXPECT_EQ(exporter->stats().dropped_export_failed, 5u);
+  EXPECT_EQ(exporter->stats().failed_exports, 1u);
+  EXPECT_FALSE(exporter->receiver_up());
+}
+
+}  // namespace
+}  // namespace mercato::trace

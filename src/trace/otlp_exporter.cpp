@@ -360,6 +360,8 @@ struct OtlpExporter::Impl {
   }
 };
 
+void register_export_metrics() { Metrics::get(); }
+
 std::shared_ptr<OtlpExporter> OtlpExporter::start(OtlpExporterOptions options) {
   std::shared_ptr<OtlpExporter> exporter(new OtlpExporter(std::move(options)));
   Impl* impl = exporter->impl_.get();

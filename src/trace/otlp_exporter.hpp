@@ -90,4 +90,8 @@ class OtlpExporter : public SpanSink {
   std::atomic<bool> receiver_up_{true};
 };
 
+/// Registers the tracing_* metrics in the process registry (at zero), so they exist and
+/// dashboards read 0 rather than nothing when no exporter runs. OtlpExporter::start does it too.
+void register_export_metrics();
+
 }  // namespace mercato::trace

@@ -30,7 +30,7 @@ constexpr config::VarSpec kVars[] = {
      "otlp or none; empty: otlp when an endpoint is set, else none — with no endpoint nothing is recorded, trace "
      "ids still propagate"},
     {"OTEL_EXPORTER_OTLP_ENDPOINT", K::string, "",
-     "OTLP/HTTP receiver as http://host:port[/path]; spans go to <path>/v1/traces (with OTEL_TRACES_EXPORTER=otlp "
+     "OTLP/HTTP receiver as http://host:port[/path]; spans go to its path followed by /v1/traces (with OTEL_TRACES_EXPORTER=otlp "
      "and no endpoint: http://localhost:4318). Plain HTTP only: send to a local collector"},
     {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", K::string, "",
      "full URL spans are POSTed to, used as is (overrides OTEL_EXPORTER_OTLP_ENDPOINT)"},

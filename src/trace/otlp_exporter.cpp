@@ -321,6 +321,10 @@ struct OtlpExporter::Impl {
       sync_span_limit();
       // Everything queued goes now, a batch at a time, one export in flight.
       for (;;) {
+        {
+          std::lock_guard lock(mu);  // shutdown() may have begun during the last export
+          flush = flush_until;
+        }
         if (flush && Clock::now() >= *flush) break;
         auto batch = take_batch();
         if (batch.empty()) break;

@@ -49,7 +49,7 @@ std::uint16_t free_port() {
 
 class Receiver {
  public:
-  enum class Mode { ok, stall, unavailable_once };
+  enum class Mode { ok, stall, unavailable_once, close_after_answer };
   struct Request {
     std::string target;
     std::string content_type;
@@ -98,6 +98,10 @@ class Receiver {
     std::lock_guard lock(mu_);
     return requests_.size();
   }
+  std::size_t closed_connections() const {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
 
  private:
   void accept_loop() {
@@ -114,6 +118,16 @@ class Receiver {
   }
 
   void serve(tcp::socket sock) {
+    serve_requests(sock);
+    std::lock_guard lock(mu_);  // the fd leaves the list before it can be reused
+    std::erase(open_fds_, sock.native_handle());
+    boost::system::error_code ec;
+    sock.shutdown(tcp::socket::shutdown_both, ec);
+    sock.close(ec);
+    ++closed_;
+  }
+
+  void serve_requests(tcp::socket& sock) {
     beast::flat_buffer buffer;
     for (;;) {
       bhttp::request<bhttp::string_body> req;
@@ -141,7 +155,9 @@ class Receiver {
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       bhttp::write(sock, res, ec);
-      if (ec || !req.keep_alive()) break;
+      // close_after_answer: says keep-alive, then closes while idle (a receiver's idle
+      // timeout, a restart), so the exporter's next export meets a dead pooled connection.
+      if (ec || !req.keep_alive() || mode == Mode::close_after_answer) break;
     }
   }
 
@@ -156,6 +172,7 @@ class Receiver {
   std::vector<int> open_fds_;
   std::vector<std::thread> connections_;
   std::vector<Request> requests_;
+  std::size_t closed_ = 0;
 };
 
 std::vector<SpanData> trace_of(std::size_t spans) {
@@ -259,6 +276,21 @@ TEST(OtlpExporterIntegration, A503IsRetriedOnceAfterItsRetryAfter) {
   ASSERT_TRUE(wait_until([&] { return exporter->stats().exported == 2; }, 10s));
   EXPECT_EQ(receiver.count(), 2u);  // the 503, then the retry
   EXPECT_EQ(exporter->stats().failed_exports, 0u);
+}
+
+TEST(OtlpExporterIntegration, AKeptConnectionTheReceiverClosedWhileIdleCostsNoBatch) {
+  Receiver receiver;
+  receiver.set_mode(Receiver::Mode::close_after_answer);
+  auto exporter = OtlpExporter::start(options_for(receiver.port()));
+  exporter->submit(trace_of(2));
+  ASSERT_TRUE(wait_until([&] { return exporter->stats().exported == 2; }, 10s));
+  // The receiver has closed that connection by now (its thread ends after answering).
+  ASSERT_TRUE(wait_until([&] { return receiver.closed_connections() == 1; }, 10s));
+  exporter->submit(trace_of(3));
+  ASSERT_TRUE(wait_until([&] { return exporter->stats().exported + exporter->stats().dropped_export_failed >= 5; }, 10s));
+  EXPECT_EQ(exporter->stats().exported, 5u);
+  EXPECT_EQ(exporter->stats().failed_exports, 0u);
+  EXPECT_EQ(receiver.count(), 2u);
 }
 
 TEST(OtlpExporterIntegration, ShutdownFlushesWhatIsQueued) {

@@ -220,9 +220,22 @@ struct OtlpExporter::Impl {
     co_return std::nullopt;
   }
 
-  // One POST; the connection is kept for the next one when the answer allows it.
+  // One POST; the connection is kept for the next one when the answer allows it. A kept
+  // connection that fails before any byte of an answer came back was closed by the receiver
+  // while idle (its idle timeout, a restart): the request never reached it, so it goes once
+  // more on a new connection, within the same deadline.
   asio::awaitable<Outcome> post(const std::string& body, Clock::time_point deadline) {
+    const bool reused = stream.has_value();
+    bool answered = false;
+    Outcome out = co_await post_once(body, deadline, answered);
+    if (!out.ok && reused && !answered && !stream && Clock::now() < deadline)
+      out = co_await post_once(body, deadline, answered);
+    co_return out;
+  }
+
+  asio::awaitable<Outcome> post_once(const std::string& body, Clock::time_point deadline, bool& answered) {
     Outcome out;
+    answered = false;
     if (Clock::now() >= deadline) {
       out.why = "no time left for the export";
       co_return out;
@@ -230,6 +243,7 @@ struct OtlpExporter::Impl {
     if (!stream) {
       if (auto failed = co_await connect(deadline)) {
         out.why = *failed;
+        answered = true;  // nothing to retry on a new connection: this one was new
         co_return out;
       }
     }
@@ -243,10 +257,12 @@ struct OtlpExporter::Impl {
     boost::system::error_code ec;
     stream->expires_at(deadline);
     co_await bhttp::async_write(*stream, req, redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) answered = true;  // not a dead connection: a slow one
     if (!ec) {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.body_limit(64 * 1024);  // a partial-success message at most; anything longer is not OTLP
       co_await bhttp::async_read(*stream, buffer, parser, redirect_error(use_awaitable, ec));
+      answered = parser.got_some() || ec == beast::error::timeout;
       if (!ec) {
         const auto& res = parser.get();
         const unsigned status = res.result_int();

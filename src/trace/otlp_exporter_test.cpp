@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "core/metrics.hpp"
+
 namespace mercato::trace {
 namespace {
 
@@ -78,6 +82,43 @@ TEST(OtlpExporter, AFailedExportDropsItsBatchAndMarksTheReceiverDown) {
   EXPECT_EQ(exporter->stats().dropped_export_failed, 5u);
   EXPECT_EQ(exporter->stats().failed_exports, 1u);
   EXPECT_FALSE(exporter->receiver_up());
+}
+
+// The value of one sample line of the process registry ("name{labels} value"), -1 if absent.
+double sample(std::string_view series) {
+  const std::string text = metrics::Registry::global().render();
+  const std::string prefix = std::string(series) + " ";
+  const auto at = text.find("\n" + prefix);
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + 1 + prefix.size()));
+}
+
+TEST(OtlpExporter, ExportsItsCountsAsTheTracingMetricsWithSpanLimitDropsFromTheTracer) {
+  register_export_metrics();
+  const double full_before = sample("tracing_spans_dropped_total{reason=\"queue_full\"}");
+  const double limit_before = sample("tracing_spans_dropped_total{reason=\"span_limit\"}");
+  ASSERT_GE(full_before, 0);
+  ASSERT_GE(limit_before, 0);
+  EXPECT_GE(sample("tracing_spans_exported_total"), 0);
+  EXPECT_GE(sample("tracing_spans_dropped_total{reason=\"export_failed\"}"), 0);
+  EXPECT_GE(sample("tracing_export_duration_seconds_count"), 0);
+  EXPECT_GE(sample("tracing_queue_spans"), 0);
+
+  auto o = idle_options(4);
+  o.max_batch_size = 4;
+  auto exporter = OtlpExporter::start(o);
+  exporter->count_span_limit_from([] { return std::uint64_t{7}; });  // as Tracer::spans_over_limit
+  exporter->submit(trace_of(3));
+  exporter->submit(trace_of(3));  // does not fit: 3 dropped
+  EXPECT_EQ(sample("tracing_spans_dropped_total{reason=\"queue_full\"}"), full_before + 3);
+  EXPECT_EQ(sample("tracing_queue_spans"), 3);
+  exporter->submit(trace_of(1));  // a full batch wakes the exporter, which reads the tracer's count
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (sample("tracing_spans_dropped_total{reason=\"span_limit\"}") < limit_before + 7 &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(sample("tracing_spans_dropped_total{reason=\"span_limit\"}"), limit_before + 7);
+  exporter->shutdown(0ms);
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include "trace/otlp_exporter.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <deque>
 #include <future>
@@ -396,7 +400,18 @@ std::shared_ptr<OtlpExporter> OtlpExporter::start(OtlpExporterOptions options) {
     }
     impl->finished.set_value();
   });
-  impl->thread = std::thread([impl] { impl->io.run(); });
+  impl->thread = std::thread([impl] {
+    // The lowest priority (nice 19) for this thread alone: on a core the service saturates,
+    // encoding and sending spans must not take time from requests. At the default priority
+    // the scheduler gives a busy exporter thread its fair half of the core; at nice 19 it gets
+    // about 1.5 % of a saturated core, the queue fills and the excess spans are dropped and
+    // counted instead. (bench tracing, ratio 1.0, on a busy machine: the catalog's p99 was
+    // 233 ms at the default priority in one round, 8 ms at nice 19; to be re-measured on a
+    // quiet one.) Linux: setpriority on a thread id sets that thread's nice value.
+    if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19) != 0)
+      log::debug("tracing: could not lower the exporter thread's priority", {{"errno", errno}});
+    impl->io.run();
+  });
   return exporter;
 }
 

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/metrics.hpp"
@@ -82,6 +86,35 @@ TEST(OtlpExporter, AFailedExportDropsItsBatchAndMarksTheReceiverDown) {
   EXPECT_EQ(exporter->stats().dropped_export_failed, 5u);
   EXPECT_EQ(exporter->stats().failed_exports, 1u);
   EXPECT_FALSE(exporter->receiver_up());
+}
+
+// Threads of this process whose nice value is 19 (/proc/self/task/<tid>/stat, field 19).
+int threads_at_lowest_priority() {
+  int found = 0;
+  DIR* dir = ::opendir("/proc/self/task");
+  if (dir == nullptr) return -1;
+  while (dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // the name may hold spaces
+    std::string f;
+    for (int i = 3; i <= 19 && fields >> f; ++i) {
+    }
+    if (f == "19") ++found;
+  }
+  ::closedir(dir);
+  return found;
+}
+
+TEST(OtlpExporter, ItsThreadRunsAtTheLowestPrioritySoASaturatedCoreServesRequestsFirst) {
+  const int before = threads_at_lowest_priority();
+  auto exporter = OtlpExporter::start(idle_options(10));
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (threads_at_lowest_priority() == before && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);  // the thread lowers itself as it starts
+  EXPECT_EQ(threads_at_lowest_priority(), before + 1);
+  exporter->shutdown(0ms);
 }
 
 // The value of one sample line of the process registry ("name{labels} value"), -1 if absent.

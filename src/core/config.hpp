@@ -164,6 +164,7 @@ struct TracingSettings {
   /// Where spans are POSTed: host, port and path (…/v1/traces) of an http:// URL.
   HostPort endpoint;
   std::string endpoint_path;
+  bool protobuf = false;      // OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (else http/json)
   Duration export_timeout{};  // OTEL_EXPORTER_OTLP_TIMEOUT: connect, write and read of one export
   /// OTEL_EXPORTER_OTLP_HEADERS, percent-decoded: often a collector's credential, so never
   /// logged, never in a metric or an error message.

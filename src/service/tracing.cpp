@@ -37,6 +37,7 @@ Tracing::Tracing(http::App& app) {
     trace::OtlpExporterOptions o;
     o.endpoint = t.endpoint;
     o.path = t.endpoint_path;
+    o.protobuf = t.protobuf;
     o.headers = t.headers;
     o.timeout = t.export_timeout;
     o.max_queue_size = static_cast<std::size_t>(t.max_queue_size);
@@ -47,7 +48,7 @@ Tracing::Tracing(http::App& app) {
     o.resource = trace::make_resource(s.service, http::host_port({s.http.host, s.http.port}), "",
                                       t.resource_attributes, t.service_name);
     exporter_ = trace::OtlpExporter::start(std::move(o));
-    log::info("tracing: exporting spans over OTLP/HTTP JSON",
+    log::info(t.protobuf ? "tracing: exporting spans over OTLP/HTTP protobuf" : "tracing: exporting spans over OTLP/HTTP JSON",
               {{"receiver", "http://" + http::host_port(t.endpoint) + t.endpoint_path},
                {"sampler", t.sampler},
                {"sampler_arg", t.sampler_arg},

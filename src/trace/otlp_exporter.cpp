@@ -19,6 +19,7 @@
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "trace/otlp_proto.hpp"
 
 namespace mercato::trace {
 
@@ -253,7 +254,7 @@ struct OtlpExporter::Impl {
     }
     bhttp::request<bhttp::string_body> req{bhttp::verb::post, options.path, 11};
     req.set(bhttp::field::host, host_header);
-    req.set(bhttp::field::content_type, "application/json");
+    req.set(bhttp::field::content_type, options.protobuf ? "application/x-protobuf" : "application/json");
     for (const auto& [k, v] : options.headers) req.set(k, v);
     req.body() = body;
     req.prepare_payload();
@@ -290,7 +291,8 @@ struct OtlpExporter::Impl {
 
   asio::awaitable<void> export_batch(std::vector<SpanData> batch, Clock::time_point deadline) {
     const auto started = Clock::now();
-    const std::string body = encode_otlp_json(options.resource, batch);
+    const std::string body = options.protobuf ? encode_otlp_proto(options.resource, batch)
+                                              : encode_otlp_json(options.resource, batch);
     Outcome outcome = co_await post(body, deadline);
     // At most one retry, for the statuses the specification calls retryable, after a short
     // wait that fits the export's own deadline: the batch is held here meanwhile, never put

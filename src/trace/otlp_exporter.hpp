@@ -34,6 +34,8 @@ namespace mercato::trace {
 struct OtlpExporterOptions {
   config::HostPort endpoint;        // the receiver
   std::string path = "/v1/traces";  // the request target
+  /// OTLP/HTTP protobuf (application/x-protobuf) instead of JSON (application/json).
+  bool protobuf = false;
   /// Sent with every export (a collector's credential): never logged, never in a metric.
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{10000};  // one export: connect, write and answer

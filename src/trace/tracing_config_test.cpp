@@ -111,7 +111,7 @@ TEST(TracingConfig, EachBadValueIsRefusedNamingItsVariable) {
       {{{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://[::1:4318"}}, "OTEL_EXPORTER_OTLP_ENDPOINT="},
       {{{"OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4318"}}, "OTEL_EXPORTER_OTLP_ENDPOINT="},
       {{{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://-a-:1/v1/traces"}}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="},
-      {{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}}, "OTEL_EXPORTER_OTLP_PROTOCOL="},
+      {{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/xml"}}, "OTEL_EXPORTER_OTLP_PROTOCOL="},
       {{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}, "OTEL_EXPORTER_OTLP_PROTOCOL="},
       {{{"OTEL_EXPORTER_OTLP_TIMEOUT", "0"}}, "OTEL_EXPORTER_OTLP_TIMEOUT="},
       {{{"OTEL_EXPORTER_OTLP_TIMEOUT", "10s"}}, "OTEL_EXPORTER_OTLP_TIMEOUT="},
@@ -136,6 +136,11 @@ TEST(TracingConfig, EachBadValueIsRefusedNamingItsVariable) {
                                                          << " gave: " << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
+}
+
+TEST(TracingConfig, JsonByDefaultProtobufOnRequest) {
+  EXPECT_FALSE(tracing_of({}).protobuf);
+  EXPECT_TRUE(tracing_of({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}}).protobuf);
 }
 
 TEST(TracingConfig, ABatchDefaultFollowsASmallerQueueDown) {

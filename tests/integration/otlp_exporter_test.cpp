@@ -227,6 +227,20 @@ TEST(OtlpExporterIntegration, SpansArriveAsOtlpJsonWithTheConfiguredHeaders) {
   EXPECT_TRUE(exporter->receiver_up());
 }
 
+TEST(OtlpExporterIntegration, ProtobufExportsArriveAsTheBinaryRequest) {
+  Receiver receiver;
+  auto o = options_for(receiver.port());
+  o.protobuf = true;
+  auto exporter = OtlpExporter::start(o);
+  exporter->submit(trace_of(2));
+  ASSERT_TRUE(wait_until([&] { return exporter->stats().exported == 2; }, 10s));
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].content_type, "application/x-protobuf");
+  ASSERT_FALSE(requests[0].body.empty());
+  EXPECT_EQ(requests[0].body[0], '\x0a');  // field 1 (resource_spans), length-delimited
+}
+
 TEST(OtlpExporterIntegration, AStalledReceiverNeverBlocksSubmitAndExportResumesWhenItRecovers) {
   Receiver receiver;
   receiver.set_mode(Receiver::Mode::stall);

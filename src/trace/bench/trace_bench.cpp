@@ -7,6 +7,7 @@
 
 #include "trace/otlp_exporter.hpp"
 #include "trace/otlp_json.hpp"
+#include "trace/otlp_proto.hpp"
 #include "trace/span.hpp"
 #include "trace/tracer.hpp"
 
@@ -68,6 +69,7 @@ void BM_RequestSubmittedToAFullQueue(benchmark::State& state) {  // the collecto
 }
 BENCHMARK(BM_RequestSubmittedToAFullQueue);
 
+template <std::string (*Encode)(const Resource&, std::span<const SpanData>)>
 void BM_EncodeBatchOf512(benchmark::State& state) {
   std::vector<SpanData> batch;
   auto sink = std::make_shared<NullSink>();
@@ -85,14 +87,15 @@ void BM_EncodeBatchOf512(benchmark::State& state) {
   const Resource resource = make_resource("catalog", "127.0.0.2:8081", "", {}, "");
   std::size_t bytes = 0;
   for (auto _ : state) {
-    auto body = encode_otlp_json(resource, batch);
+    auto body = Encode(resource, batch);
     bytes = body.size();
     benchmark::DoNotOptimize(body.data());
   }
   state.counters["spans_per_s"] = benchmark::Counter(512.0 * state.iterations(), benchmark::Counter::kIsRate);
   state.counters["bytes_per_span"] = static_cast<double>(bytes) / 512.0;
 }
-BENCHMARK(BM_EncodeBatchOf512);
+BENCHMARK(BM_EncodeBatchOf512<encode_otlp_json>)->Name("BM_EncodeJsonBatchOf512");
+BENCHMARK(BM_EncodeBatchOf512<encode_otlp_proto>)->Name("BM_EncodeProtobufBatchOf512");
 
 }  // namespace
 

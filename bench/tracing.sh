@@ -23,7 +23,8 @@
 # the exports. The services are restarted for each setting, so every round measures off, 0.01
 # and 1.0 in turn (alternating, as the other cases do), after warming the catalog's L1 again.
 #
-# Method and knobs: bench/_lib.sh; also BENCH_HOT_IDS (1000), BENCH_OTLP_PORT (28091).
+# Method and knobs: bench/_lib.sh; also BENCH_HOT_IDS (1000), BENCH_OTLP_PORT (28091),
+# BENCH_OTLP_PROTOCOL (http/json; http/protobuf encodes a span in a third of the time).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -35,6 +36,7 @@ source "$REPO/bench/_lib.sh"
 
 HOT=${BENCH_HOT_IDS:-1000}
 SINK_PORT=${BENCH_OTLP_PORT:-28091}
+PROTOCOL=${BENCH_OTLP_PROTOCOL:-http/json}
 STORE=00000000-0000-7000-8000-000000000001
 RATE_LIMIT=100000000
 MODES=(off 0.01 1.0)
@@ -94,7 +96,8 @@ mode_env() {
     off) printf '%s\n' OTEL_TRACES_EXPORTER=none OTEL_EXPORTER_OTLP_TRACES_ENDPOINT= ;;
     *)
       printf '%s\n' "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT= OTEL_TRACES_SAMPLER=parentbased_traceidratio "OTEL_TRACES_SAMPLER_ARG=$1"
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT= "OTEL_EXPORTER_OTLP_PROTOCOL=$PROTOCOL" \
+        OTEL_TRACES_SAMPLER=parentbased_traceidratio "OTEL_TRACES_SAMPLER_ARG=$1"
       ;;
   esac
 }
@@ -170,10 +173,10 @@ for t in http gateway-detail; do
   done
   r001=$(ratio "${M_RPS[0.01]}" "${M_RPS[off]}")
   r1=$(ratio "${M_RPS[1.0]}" "${M_RPS[off]}")
-  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s rounds=%s duration_s=%s' \
+  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s protocol=%s rounds=%s duration_s=%s' \
     "$t" "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" \
     "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" "${M_P99[off]}" "${M_P99[0.01]}" "${M_P99[1.0]}" \
-    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${SINK_POSTS[0.01]}" "${SINK_POSTS[1.0]}" "$ROUNDS" "$DURATION")")
+    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${SINK_POSTS[0.01]}" "${SINK_POSTS[1.0]}" "$PROTOCOL" "$ROUNDS" "$DURATION")")
   ROWS+=("$(printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.3f / %.3f / %.3f | %s / %s |' "$(date +%F)" "$(commit_short)" "$t" \
     "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" \
     "${EXPORTED[0.01]}" "${EXPORTED[1.0]}")")

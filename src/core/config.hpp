@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -151,6 +152,32 @@ struct CacheSettings {
   Duration ttl_negative{};  // CACHE_TTL_NEGATIVE: lifetime of "this id does not exist"
 };
 
+/// OpenTelemetry tracing (the OTEL_* variables and Mercato's tail rules), filled by the
+/// "tracing" group (src/trace/tracing_config.cpp); the names are the specification's.
+struct TracingSettings {
+  /// Spans are recorded and exported: OTEL_SDK_DISABLED is false and OTEL_TRACES_EXPORTER is
+  /// otlp (explicitly, or by default because an endpoint is set).
+  bool exporting = false;
+  std::string service_name;  // OTEL_SERVICE_NAME; empty: the service's own name
+  /// OTEL_RESOURCE_ATTRIBUTES, percent-decoded, in the order given.
+  std::vector<std::pair<std::string, std::string>> resource_attributes;
+  /// Where spans are POSTed: host, port and path (…/v1/traces) of an http:// URL.
+  HostPort endpoint;
+  std::string endpoint_path;
+  bool protobuf = false;      // OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (else http/json)
+  Duration export_timeout{};  // OTEL_EXPORTER_OTLP_TIMEOUT: connect, write and read of one export
+  /// OTEL_EXPORTER_OTLP_HEADERS, percent-decoded: often a collector's credential, so never
+  /// logged, never in a metric or an error message.
+  std::vector<std::pair<std::string, std::string>> headers;
+  int max_queue_size = 0;         // OTEL_BSP_MAX_QUEUE_SIZE (spans)
+  int max_export_batch_size = 0;  // OTEL_BSP_MAX_EXPORT_BATCH_SIZE (spans), at most the queue
+  Duration schedule_delay{};      // OTEL_BSP_SCHEDULE_DELAY
+  std::string sampler;            // OTEL_TRACES_SAMPLER, validated (trace::Sampler::parse)
+  std::string sampler_arg;        // OTEL_TRACES_SAMPLER_ARG, validated with it
+  Duration slow_threshold{};      // TRACES_SLOW_THRESHOLD; zero: no slow rule
+  bool keep_errors = true;        // TRACES_KEEP_ERRORS
+};
+
 /// What the services read, filled by the groups a service lists; the comment on each part
 /// names the group (and file) that declares it.
 struct Settings {
@@ -204,6 +231,8 @@ struct Settings {
   Duration login_failure_window{};
   // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
+  // tracing (src/trace/tracing_config.cpp): every service
+  TracingSettings tracing;
 };
 
 using Getenv = std::function<const char*(const char*)>;

@@ -5,6 +5,7 @@
 #include "cache/tiered_cache_config.hpp"
 #include "db/db_config.hpp"
 #include "http/http_config.hpp"
+#include "trace/tracing_config.hpp"
 
 namespace mercato::catalog {
 namespace {
@@ -44,7 +45,7 @@ config::Groups config_groups() {
   return {&config::core_group(),       &http::server_config(),          &http::request_timeout_config(),
           &db::config_group(),         &cache::redis_config(),          &cache::cache_redis_config(),
           &cache::tiered_cache_config(), &auth::identity_client_config(), &auth::verify_config(),
-          &config_group()};
+          &config_group(),             &trace::tracing_config()};
 }
 
 }  // namespace mercato::catalog

@@ -21,6 +21,7 @@
 #include "service/redis.hpp"
 #include "service/schema.hpp"
 #include "service/token_check.hpp"
+#include "service/tracing.hpp"
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
 
   service::Schema schema(settings.db, settings.migrations_dir, "catalog");
   if (!args.empty() && args.front() == "seed") return seed(settings, schema, args);
+  service::Tracing tracing(app);  // OTEL_*: the tracer every request's trace begins with, and its exporter
 
   // Database: critical; /api/ answers 503 until the schema is migrated.
   service::Database database(app, database_settings(settings), schema);

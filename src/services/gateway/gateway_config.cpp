@@ -4,6 +4,7 @@
 #include "cache/redis_config.hpp"
 #include "http/http_config.hpp"
 #include "services/gateway/ops_config.hpp"
+#include "trace/tracing_config.hpp"
 
 namespace mercato::gateway {
 namespace {
@@ -50,7 +51,7 @@ const config::Group& config_group() { return kGroup; }
 config::Groups config_groups() {
   return {&config::core_group(),          &http::server_config(), &cache::redis_config(),
           &auth::identity_client_config(), &auth::verify_config(), &config_group(),
-          &ops_config()};
+          &ops_config(),                   &trace::tracing_config()};
 }
 
 }  // namespace mercato::gateway

@@ -13,6 +13,7 @@
 #include "service/bus.hpp"
 #include "service/redis.hpp"
 #include "service/token_check.hpp"
+#include "service/tracing.hpp"
 #include "services/gateway/openapi_route.hpp"
 #include "services/gateway/rum.hpp"
 #include "services/gateway/rum_errors.hpp"
@@ -32,6 +33,7 @@ using namespace std::chrono_literals;
 int main(int argc, char** argv) {
   http::App app("gateway", gateway::config_groups(), argc, argv);
   const config::Settings& s = app.settings();
+  service::Tracing tracing(app);  // OTEL_*: the tracer every request's trace begins with, and its exporter
   // A request's time budget starts here and is passed on, shortened, on every upstream call.
   app.set_request_budget(s.upstream_timeout);
 

@@ -4,6 +4,7 @@
 #include "cache/redis_config.hpp"
 #include "db/db_config.hpp"
 #include "http/http_config.hpp"
+#include "trace/tracing_config.hpp"
 
 namespace mercato::identity {
 namespace {
@@ -50,7 +51,7 @@ const config::Group& config_group() { return kGroup; }
 config::Groups config_groups() {
   return {&config::core_group(),   &http::server_config(),  &http::request_timeout_config(),
           &db::config_group(),     &cache::redis_config(),  &auth::verify_config(),
-          &config_group()};
+          &config_group(),         &trace::tracing_config()};
 }
 
 }  // namespace mercato::identity

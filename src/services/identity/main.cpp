@@ -17,6 +17,7 @@
 #include "services/identity/identity_config.hpp"
 #include "service/database.hpp"
 #include "service/redis.hpp"
+#include "service/tracing.hpp"
 #include "services/identity/commands.hpp"
 #include "services/identity/housekeeping.hpp"
 #include "services/identity/refresh_tokens.hpp"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   http::App app("identity", identity::config_groups(), argc, argv);
   const config::Settings& settings = app.settings();
   if (!app.args().empty()) return identity::run_command(settings, app.io(), app.args());
+  service::Tracing tracing(app);  // OTEL_*: the tracer every request's trace begins with, and its exporter
 
   // Signing keys: created on first start (JWT_KEYS_DIR, 0700/0600); an older key verifies
   // for one access-token lifetime (plus skew) after a newer one appears.

@@ -1,0 +1,133 @@
+#include "trace/otlp_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/json.hpp"
+
+namespace mercato::trace {
+namespace {
+
+using simdjson::dom::element;
+
+SpanData span(std::string_view name, const SpanId& parent = SpanId{}) {
+  SpanData s;
+  s.trace_id = *parse_trace_id("4bf92f3577b34da6a3ce929d0e0e4736");
+  s.span_id = SpanId::random();
+  s.parent_span_id = parent;
+  s.name = name;
+  s.kind = SpanKind::server;
+  s.start_unix_nano = 1'700'000'000'123'456'789;
+  s.end_unix_nano = 1'700'000'000'223'456'789;
+  return s;
+}
+
+std::string str(element e) { return std::string(std::string_view(e)); }
+
+// The attribute `key` of an OTLP attribute list, as its AnyValue object.
+element attribute(element list, std::string_view key) {
+  for (element a : list.get_array())
+    if (std::string_view(a["key"]) == key) return a["value"];
+  ADD_FAILURE() << "no attribute " << key;
+  return list;
+}
+
+TEST(OtlpJson, WritesTheExportRequestStructureWithHexIdsAndStringNanos) {
+  SpanData root = span("GET /api/v1/products/{id}");
+  root.trace_state = "rojo=00f067aa0ba902b7";
+  SpanData child = span("db product_by_id", root.span_id);
+  child.kind = SpanKind::client;
+  child.attributes = {{"db.system.name", std::string("postgresql")},
+                      {"db.response.returned_rows", std::int64_t{-3}},
+                      {"ratio", 0.25},
+                      {"cached", true}};
+  child.status = StatusCode::error;
+  child.status_message = "pool \"exhausted\"\n";
+  SpanData other = span("other trace");
+  other.trace_id = *parse_trace_id("0af7651916cd43dd8448eb211c80319c");
+  const std::vector<SpanData> spans{root, child, other};
+
+  Resource resource = make_resource("catalog", "127.0.0.2:8081", "", {}, "");
+  auto doc = json::Document::parse(encode_otlp_json(resource, spans));
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  element top = (*doc)->root();
+  auto rs = top["resourceSpans"].get_array();
+  ASSERT_EQ(rs.size(), 1u);
+  element r0 = rs.at(0);
+  EXPECT_EQ(str(attribute(r0["resource"]["attributes"], "service.name")["stringValue"]), "catalog");
+  EXPECT_EQ(str(attribute(r0["resource"]["attributes"], "service.instance.id")["stringValue"]), "127.0.0.2:8081");
+  auto ss = r0["scopeSpans"].get_array();
+  ASSERT_EQ(ss.size(), 1u);
+  EXPECT_EQ(str(ss.at(0)["scope"]["name"]), "mercato");
+  auto out = ss.at(0)["spans"].get_array();
+  ASSERT_EQ(out.size(), 3u);
+
+  element j0 = out.at(0);
+  EXPECT_EQ(str(j0["traceId"]), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(str(j0["spanId"]), root.span_id.hex());
+  EXPECT_EQ(str(j0["traceState"]), "rojo=00f067aa0ba902b7");
+  EXPECT_EQ(j0["parentSpanId"].error(), simdjson::NO_SUCH_FIELD);  // a root has none
+  EXPECT_EQ(str(j0["name"]), "GET /api/v1/products/{id}");
+  EXPECT_EQ(std::int64_t(j0["kind"]), 2);
+  EXPECT_EQ(str(j0["startTimeUnixNano"]), "1700000000123456789");
+  EXPECT_EQ(str(j0["endTimeUnixNano"]), "1700000000223456789");
+  EXPECT_EQ(std::int64_t(j0["status"]["code"]), 0);
+  EXPECT_EQ(j0["status"]["message"].error(), simdjson::NO_SUCH_FIELD);
+
+  element j1 = out.at(1);
+  EXPECT_EQ(str(j1["parentSpanId"]), root.span_id.hex());
+  EXPECT_EQ(j1["traceState"].error(), simdjson::NO_SUCH_FIELD);
+  EXPECT_EQ(std::int64_t(j1["kind"]), 3);
+  EXPECT_EQ(str(attribute(j1["attributes"], "db.system.name")["stringValue"]), "postgresql");
+  EXPECT_EQ(str(attribute(j1["attributes"], "db.response.returned_rows")["intValue"]), "-3");
+  EXPECT_DOUBLE_EQ(double(attribute(j1["attributes"], "ratio")["doubleValue"]), 0.25);
+  EXPECT_TRUE(bool(attribute(j1["attributes"], "cached")["boolValue"]));
+  EXPECT_EQ(std::int64_t(j1["status"]["code"]), 2);
+  EXPECT_EQ(str(j1["status"]["message"]), "pool \"exhausted\"\n");  // escaped, read back whole
+
+  EXPECT_EQ(str(out.at(2)["traceId"]), "0af7651916cd43dd8448eb211c80319c");
+}
+
+TEST(OtlpJson, EscapesHostileStringsSoTheBodyStaysValidJson) {
+  SpanData s = span("name \"with\" \\ and \x01 and \xff bytes");
+  s.attributes = {{"k\"ey", std::string("v\r\n\t\"}]")}};
+  const std::vector<SpanData> spans{s};
+  auto doc = json::Document::parse(encode_otlp_json(make_resource("gateway", "", "", {}, ""), spans));
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  element j = (*doc)->root()["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"].at(0);
+  EXPECT_EQ(str(attribute(j["attributes"], "k\"ey")["stringValue"]), "v\r\n\t\"}]");
+}
+
+TEST(OtlpJson, NonFiniteDoublesUseTheProto3StringForms) {
+  SpanData s = span("x");
+  s.attributes = {{"nan", std::nan("")}, {"inf", std::numeric_limits<double>::infinity()}};
+  const std::vector<SpanData> spans{s};
+  auto doc = json::Document::parse(encode_otlp_json(make_resource("gateway", "", "", {}, ""), spans));
+  ASSERT_TRUE(doc.ok());
+  element j = (*doc)->root()["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"].at(0);
+  EXPECT_EQ(str(attribute(j["attributes"], "nan")["doubleValue"]), "NaN");
+  EXPECT_EQ(str(attribute(j["attributes"], "inf")["doubleValue"]), "Infinity");
+}
+
+TEST(OtlpResource, EnvironmentAttributesWinOverDetectedOnesAndServiceNameWinsOverAll) {
+  Resource r = make_resource("catalog", "127.0.0.2:8081", "1.4.0",
+                             {{"service.name", "from-attributes"}, {"service.instance.id", "pod-7"}, {"team", "shop"}},
+                             "");
+  auto value = [&](std::string_view key) {
+    for (const auto& a : r.attributes)
+      if (a.key == key) return std::get<std::string>(a.value);
+    return std::string("(none)");
+  };
+  EXPECT_EQ(value("service.name"), "from-attributes");
+  EXPECT_EQ(value("service.instance.id"), "pod-7");
+  EXPECT_EQ(value("service.version"), "1.4.0");
+  EXPECT_EQ(value("team"), "shop");
+  r = make_resource("catalog", "i", "", {{"service.name", "from-attributes"}}, "catalog-eu");
+  EXPECT_EQ(value("service.name"), "catalog-eu");
+  EXPECT_EQ(value("service.version"), "(none)");
+}
+
+}  // namespace
+}  // namespace mercato::trace

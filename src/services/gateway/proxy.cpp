@@ -136,6 +136,7 @@ asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Reque
   out.target = req.target;
   out.headers = upstream_request_headers(req, trusted_, forwarded_for);
   out.body = req.body;
+  out.trace_id = req.context.trace_id();
   // The service gets what remains minus a margin, so it gives up (cancelling its statement)
   // before we stop waiting; whatever a client sent in that field is dropped.
   std::erase_if(out.headers, [](const auto& h) { return http::iequals(h.first, http::deadline_header); });

@@ -12,6 +12,7 @@ from testkit import ctl, request, wait_until
 from integration.test_http_tracing import GATEWAY, access_line, log_lines
 
 SERVICES = ("gateway", "catalog", "identity")
+CLIENT = "127.0.0.52"  # a rate-limit budget of its own
 
 
 def error_lines(trace_id):
@@ -22,7 +23,8 @@ def error_lines(trace_id):
 class FailureLoggedOnce(unittest.TestCase):
     def traced_get(self, path):
         trace_id = secrets.token_hex(16)
-        r = request(GATEWAY, "GET", path, headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"})
+        r = request(GATEWAY, "GET", path, headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+                    source=CLIENT)
         return r, trace_id
 
     def test_an_unreachable_service_is_one_error_line_of_the_gateway(self):

@@ -3,7 +3,8 @@
 id is continued through the gateway to the catalog, whose log lines carry it like the gateway's;
 and only a trusted peer's sampled flag decides sampling (the driver's address plan: the
 gateway trusts the dashboard's 127.0.0.5, the services trust the gateway's 127.0.0.4; every
-other local process, 127.0.0.1 included, is an ordinary client).
+other local process, 127.0.0.1 included, is an ordinary client). The requests leave from
+addresses of their own (127.0.0.50 and .51), apart from other tests' rate-limit budget.
 
 The sampling checks hold for any parent-based sampler (OpenTelemetry's default,
 parentbased_always_on): a trusted caller's flag is followed, either way; an untrusted caller's
@@ -23,7 +24,8 @@ CATALOG = os.environ.get("MERCATO_CATALOG_URL", "http://127.0.0.2:18081")
 
 DASHBOARD_EGRESS = "127.0.0.5"  # trusted by the gateway
 GATEWAY_EGRESS = "127.0.0.4"  # trusted by catalog and identity
-STRANGER = "127.0.0.15"  # trusted by nobody
+CLIENT = "127.0.0.50"  # an ordinary client with a rate-limit budget of its own
+STRANGER = "127.0.0.51"  # trusted by nobody
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$")
 
 
@@ -66,7 +68,7 @@ def sampled(r):
 
 class AnswersNameTheirTrace(unittest.TestCase):
     def test_an_answer_through_the_gateway_carries_its_traceparent_and_the_trace_id_as_request_id(self):
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1")
+        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", source=CLIENT)
         self.assertEqual(r.status, 200)
         tp = r.header("traceparent")
         self.assertIsNotNone(tp)
@@ -78,7 +80,7 @@ class AnswersNameTheirTrace(unittest.TestCase):
     def test_errors_and_unknown_routes_carry_them_too(self):
         for path in ("/api/v1/nothing-here", "/api/v1/products/not-a-uuid"):
             with self.subTest(path=path):
-                r = request(GATEWAY, "GET", path)
+                r = request(GATEWAY, "GET", path, source=CLIENT)
                 self.assertIn(r.status, (404, 422))
                 m = TRACEPARENT.match(r.header("traceparent") or "")
                 self.assertIsNotNone(m)
@@ -86,7 +88,8 @@ class AnswersNameTheirTrace(unittest.TestCase):
 
     def test_a_clients_request_id_is_echoed_and_the_trace_goes_on_beside_it(self):
         tp, trace_id, _ = new_traceparent()
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"X-Request-ID": "client-7", "traceparent": tp})
+        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"X-Request-ID": "client-7", "traceparent": tp},
+                    source=CLIENT)
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("X-Request-ID"), "client-7")
         self.assertEqual(TRACEPARENT.match(r.header("traceparent")).group(1), trace_id)
@@ -97,7 +100,7 @@ class AnswersNameTheirTrace(unittest.TestCase):
 
     def test_a_malformed_traceparent_starts_a_new_trace(self):
         bad = "00-" + "A" * 32 + "-00f067aa0ba902b7-01"
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": bad})
+        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": bad}, source=CLIENT)
         self.assertEqual(r.status, 200)
         m = TRACEPARENT.match(r.header("traceparent"))
         self.assertNotEqual(m.group(1), "a" * 32)
@@ -107,8 +110,8 @@ class AnswersNameTheirTrace(unittest.TestCase):
 class OneTraceAcrossServices(unittest.TestCase):
     def test_a_client_trace_id_is_kept_and_the_gateway_and_catalog_log_it(self):
         tp, trace_id, client_span = new_traceparent()
-        # From 127.0.0.1, the kernel's choice on loopback: an untrusted client of the gateway.
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=2", headers={"traceparent": tp})
+        # An untrusted client of the gateway.
+        r = request(GATEWAY, "GET", "/api/v1/products?per_page=2", headers={"traceparent": tp}, source=CLIENT)
         self.assertEqual(r.status, 200)
         m = TRACEPARENT.match(r.header("traceparent"))
         self.assertEqual(m.group(1), trace_id)
@@ -138,7 +141,7 @@ class OnlyATrustedPeerDecidesSampling(unittest.TestCase):
         # A trusted peer's flag is followed, both ways.
         on = request(base, "GET", path, headers={"traceparent": tp_on}, source=trusted_peer)
         off = request(base, "GET", path, headers={"traceparent": tp_off}, source=trusted_peer)
-        self.assertEqual(on.status, 200)
+        # (Statuses do not matter: every answer, a 429 too, carries the head decision.)
         self.assertTrue(sampled(on), on.header("traceparent"))
         self.assertFalse(sampled(off), off.header("traceparent"))
         # An untrusted caller's flag changes nothing: the service decides for the trace id alone.
@@ -155,6 +158,8 @@ class OnlyATrustedPeerDecidesSampling(unittest.TestCase):
         self.check(CATALOG, "/api/v1/products?per_page=1", GATEWAY_EGRESS)
 
     def test_loopback_itself_is_not_trusted_by_the_gateway(self):
+        # From 127.0.0.1, the kernel's choice on loopback, whose rate-limit budget other tests
+        # share: only the answer's traceparent counts here, which a 429 carries too.
         tp_on, trace_id, span = new_traceparent("01")
         tp_off = f"00-{trace_id}-{span}-00"
         a = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": tp_on})

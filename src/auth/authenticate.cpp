@@ -25,7 +25,7 @@ namespace {
 constexpr std::size_t kFaults = static_cast<std::size_t>(TokenFault::revoked) + 1;
 
 http::Response reject(TokenFault f, const http::Request& req) {
-  log::debug("token rejected", {{"request_id", req.request_id}, {"fault", fault_name(f)}});
+  log::debug("token rejected", {{"request_id", req.request_id}, {"trace_id", req.context.trace_id()}, {"fault", fault_name(f)}});
   auto r = http::error_response(token_error(f));
   // RFC 6750 §3: tells API clients to refresh (expired) or log in again, without detail.
   r.set_header("WWW-Authenticate", R"(Bearer error="invalid_token")");
@@ -53,10 +53,10 @@ http::Middleware authenticate(std::shared_ptr<TokenVerifier> verifier) {
       // after the bus was lost): ask identity before trusting this token (revocation_feed.hpp).
       if (auto* revoked = verifier->revocations(); revoked && !revoked->current()) {
         if (!co_await revoked->resync(std::chrono::milliseconds(1000))) {
-          log::warn("token refused: cannot confirm with identity that it was not revoked",
-                    {{"request_id", req.request_id}});
           auto r = http::error_response(
               Error{ErrorCode::service_unavailable, "cannot check the access token right now; try again shortly"});
+          // Logged once, as the request's error line (the access log).
+          r.failure->cause = "token refused: cannot confirm with identity that it was not revoked";
           r.set_header("Retry-After", "1");
           co_return r;
         }

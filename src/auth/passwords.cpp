@@ -11,6 +11,7 @@
 
 #include "auth/sodium.hpp"
 #include "core/metrics.hpp"
+#include "trace/span.hpp"
 
 namespace mercato::auth {
 
@@ -109,22 +110,39 @@ PasswordHasher::PasswordHasher(int workers, int capacity, PasswordCost cost)
 PasswordHasher::~PasswordHasher() { pool_.join(); }
 
 template <class T, class F>
-asio::awaitable<Result<T>> PasswordHasher::run(F work) {
-  if (pending_.fetch_add(1) >= capacity_) {
+asio::awaitable<Result<T>> PasswordHasher::run(F work, std::string_view span_name, const trace::Scope& scope) {
+  const int ahead = pending_.fetch_add(1);
+  // From here until a hashing thread picks the work up: the queue is what a login waits on
+  // when the pool is busy, and its depth says why.
+  trace::Span wait = scope.start("argon2id wait");
+  wait.set("mercato.argon2id.queue_depth", ahead);
+  if (ahead >= capacity_) {
     pending_.fetch_sub(1);
     rejected_.inc();
+    wait.set("error.type", "queue_full");
+    wait.set_error("queue_full");
     co_return Error{ErrorCode::service_unavailable, "too many logins in progress; try again shortly"};
   }
+  trace::Span busy;  // started and ended on the hashing thread
+  // Raw pointers into this frame, which lives until the handler resumes it: the hashing thread
+  // is done with both spans before it posts the handler back.
+  trace::Span* wait_span = &wait;
+  trace::Span* busy_span = &busy;
+  const trace::Scope* in = &scope;
   // The work runs on the pool; the result is posted back to the coroutine's own executor,
   // so the caller resumes where it was (its strand), never on a hashing thread.
   // (Named locals rather than temporaries inside co_await: g++ 12 destroys some temporaries
   // of a co_await full-expression twice.)
-  auto initiate = [this, work = std::move(work)](auto handler) mutable {
+  auto initiate = [this, work = std::move(work), wait_span, busy_span, in, span_name](auto handler) mutable {
     // Tracked: the caller's io_context must not run out of work (and return from run())
     // while the only thing it waits for is on another thread.
     auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-    asio::post(pool_, [work = std::move(work), handler = std::move(handler), ex]() mutable {
+    asio::post(pool_, [work = std::move(work), handler = std::move(handler), ex, wait_span, busy_span, in,
+                       span_name]() mutable {
+      wait_span->end();
+      *busy_span = in->start(span_name);
       T value = work();
+      busy_span->end();
       asio::post(ex, [handler = std::move(handler), value = std::move(value)]() mutable { handler(std::move(value)); });
     });
   };
@@ -134,31 +152,32 @@ asio::awaitable<Result<T>> PasswordHasher::run(F work) {
   co_return result;
 }
 
-asio::awaitable<Result<std::string>> PasswordHasher::hash(std::string password) {
+asio::awaitable<Result<std::string>> PasswordHasher::hash(std::string password, trace::Scope scope) {
   auto work = [p = std::move(password), cost = cost_, this]() mutable {
     auto h = hash_password(p, cost);
     wipe(p);
     hashes_.inc();
     return h;
   };
-  auto r = co_await run<std::string>(std::move(work));
+  auto r = co_await run<std::string>(std::move(work), "argon2id hash", scope);
   if (r && r->empty()) co_return Error{ErrorCode::service_unavailable, "cannot hash the password now"};
   co_return r;
 }
 
-asio::awaitable<Result<bool>> PasswordHasher::verify(std::string stored_hash, std::string password) {
+asio::awaitable<Result<bool>> PasswordHasher::verify(std::string stored_hash, std::string password,
+                                                     trace::Scope scope) {
   auto work = [h = std::move(stored_hash), p = std::move(password), this]() mutable {
     const bool ok = verify_password(h, p);
     wipe(p);
     verifications_.inc();
     return ok;
   };
-  auto r = co_await run<bool>(std::move(work));
+  auto r = co_await run<bool>(std::move(work), "argon2id verify", scope);
   co_return r;
 }
 
-asio::awaitable<Result<bool>> PasswordHasher::verify_dummy(std::string password) {
-  auto r = co_await verify(dummy_hash_, std::move(password));
+asio::awaitable<Result<bool>> PasswordHasher::verify_dummy(std::string password, trace::Scope scope) {
+  auto r = co_await verify(dummy_hash_, std::move(password), std::move(scope));
   if (!r) co_return std::move(r).error();
   co_return false;
 }

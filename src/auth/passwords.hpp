@@ -17,6 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "core/error.hpp"
+#include "trace/scope.hpp"
 
 namespace mercato::metrics {
 class Counter;
@@ -57,19 +58,24 @@ class PasswordHasher {
 
   /// The encoded argon2id hash; service_unavailable when the queue is full or memory
   /// ran out. The coroutine resumes on its own executor.
-  asio::awaitable<Result<std::string>> hash(std::string password);
+  ///
+  /// Each operation of a traced `scope` is two spans under its parent: "argon2id wait" (the
+  /// queue, with mercato.argon2id.queue_depth, the operations ahead of it when it was enqueued;
+  /// failed "queue_full" when refused) and "argon2id hash" / "argon2id verify" (the work on a
+  /// hashing thread). Neither carries the password or a hash.
+  asio::awaitable<Result<std::string>> hash(std::string password, trace::Scope scope = {});
   /// Whether `password` matches `stored_hash`; service_unavailable when the queue is full.
-  asio::awaitable<Result<bool>> verify(std::string stored_hash, std::string password);
+  asio::awaitable<Result<bool>> verify(std::string stored_hash, std::string password, trace::Scope scope = {});
   /// The same work as verify() against a hash no password matches, for accounts that do not
   /// exist or cannot log in: they then cost exactly what a wrong password costs.
-  asio::awaitable<Result<bool>> verify_dummy(std::string password);
+  asio::awaitable<Result<bool>> verify_dummy(std::string password, trace::Scope scope = {});
 
   /// Operations queued or running now.
   int pending() const { return pending_.load(); }
 
  private:
   template <class T, class F>
-  asio::awaitable<Result<T>> run(F work);
+  asio::awaitable<Result<T>> run(F work, std::string_view span_name, const trace::Scope& scope);
 
   asio::thread_pool pool_;
   const int capacity_;

@@ -4,8 +4,11 @@
 #include <boost/asio/detached.hpp>
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "auth/test_support.hpp"
 #include "core/metrics.hpp"
+#include "trace/span.hpp"
 
 namespace mercato::auth {
 namespace {
@@ -85,6 +88,97 @@ TEST(PasswordHasher, a_full_queue_answers_unavailable_at_once) {
     }
   EXPECT_EQ(unavailable, 3);
   EXPECT_EQ(hasher.pending(), 0);
+}
+
+struct Spans : trace::SpanSink {
+  std::mutex m;
+  std::vector<trace::SpanData> got;
+  void submit(std::vector<trace::SpanData> batch) override {
+    std::lock_guard lock(m);
+    for (auto& s : batch) got.push_back(std::move(s));
+  }
+  const trace::SpanData* named(std::string_view name, std::size_t nth = 0) {
+    for (const auto& s : got)
+      if (s.name == name && nth-- == 0) return &s;
+    return nullptr;
+  }
+};
+
+std::shared_ptr<trace::Tracer> recording(const std::shared_ptr<Spans>& sink) {
+  trace::TracerSettings s;
+  s.recording = true;
+  return trace::Tracer::create(s, sink);
+}
+
+std::int64_t queue_depth(const trace::SpanData& s) {
+  for (const auto& a : s.attributes)
+    if (a.key == "mercato.argon2id.queue_depth") return std::get<std::int64_t>(a.value);
+  return -1;
+}
+
+TEST(PasswordHasherTracing, the_queue_wait_and_the_work_are_spans_under_the_callers_span) {
+  PasswordHasher hasher(1, 4, PasswordCost::minimal());
+  auto sink = std::make_shared<Spans>();
+  auto tracer = recording(sink);
+  const std::string password = "a long enough password";
+  std::string stored;
+  const trace::SpanId parent = trace::SpanId::random();
+  {
+    auto t = tracer->begin(std::nullopt, false);
+    const trace::Scope scope(trace::Scope::Clock::time_point::max(), t, parent);
+    boost::asio::io_context io;
+    auto h = testing::run(io, hasher.hash(password, scope));
+    ASSERT_TRUE(h);
+    stored = *h;
+    ASSERT_TRUE(testing::run(io, hasher.verify(stored, password, scope)));
+    ASSERT_TRUE(testing::run(io, hasher.verify_dummy(password, scope)));
+  }
+  ASSERT_EQ(sink->got.size(), 6u);
+  const auto* wait = sink->named("argon2id wait");
+  const auto* hash = sink->named("argon2id hash");
+  ASSERT_TRUE(wait && hash);
+  ASSERT_TRUE(sink->named("argon2id verify", 1));  // verify and verify_dummy
+  EXPECT_EQ(wait->parent_span_id, parent);
+  EXPECT_EQ(hash->parent_span_id, parent);
+  EXPECT_EQ(queue_depth(*wait), 0);
+  EXPECT_LE(wait->end_unix_nano, hash->start_unix_nano);  // the wait ends where the work begins
+  for (const auto& s : sink->got)
+    for (const auto& a : s.attributes)
+      if (auto* text = std::get_if<std::string>(&a.value)) {
+        EXPECT_EQ(text->find(password), std::string::npos) << a.key;
+        EXPECT_EQ(text->find(stored.substr(0, 30)), std::string::npos) << a.key;
+      }
+}
+
+TEST(PasswordHasherTracing, a_refusal_is_a_failed_wait_with_the_depth_that_caused_it) {
+  PasswordHasher hasher(1, 2, PasswordCost::interactive());
+  auto sink = std::make_shared<Spans>();
+  auto tracer = recording(sink);
+  {
+    auto t = tracer->begin(std::nullopt, false);
+    const trace::Scope scope(trace::Scope::Clock::time_point::max(), t, trace::SpanId::random());
+    boost::asio::io_context io;
+    for (int i = 0; i < 3; ++i)
+      boost::asio::co_spawn(
+          io, [&]() -> boost::asio::awaitable<void> { co_await hasher.verify_dummy("some password here", scope); },
+          boost::asio::detached);
+    io.run();
+  }
+  int refused = 0;
+  for (const auto& s : sink->got)
+    if (s.name == "argon2id wait" && s.status == trace::StatusCode::error) {
+      ++refused;
+      EXPECT_EQ(s.status_message, "queue_full");
+      EXPECT_EQ(queue_depth(s), 2);
+    }
+  EXPECT_EQ(refused, 1);
+}
+
+TEST(PasswordHasherTracing, without_a_trace_nothing_is_recorded) {
+  PasswordHasher hasher(1, 4, PasswordCost::minimal());
+  boost::asio::io_context io;
+  auto h = testing::run(io, hasher.hash("a long enough password"));
+  EXPECT_TRUE(h);
 }
 
 }  // namespace

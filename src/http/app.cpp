@@ -67,7 +67,10 @@ int App::run() {
   const auto& hs = settings_.http;
   for (auto& hook : start_hooks_) hook();
   Pipeline pipeline;
+  // Tracing first after the client's address: the request id is the trace id, and the access
+  // log, error mapping and everything after it see the trace (http/middleware.hpp).
   pipeline.use(resolve_client_address(TrustedProxies(settings_.trusted_proxies)))
+      .use(tracing(tracer_, TrustedProxies(settings_.trusted_proxies), hs.port))
       .use(request_id())
       .use(access_log())
       .use(http::metrics(service_))

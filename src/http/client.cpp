@@ -361,7 +361,7 @@ struct Client::Impl {
       // Nothing came back on a connection that sat in the pool: the server closed it while
       // idle, before reading this request. One more try on a new connection.
       log::debug("pooled upstream connection was closed; retrying on a new one",
-                 {{"upstream", to.label}, {"error", ex.result.error().message}});
+                 {{"upstream", to.label}, {"trace_id", r.trace_id}, {"error", ex.result.error().message}});
       conn.reset();
       auto opened = co_await connect(to, deadline);
       // The first failure is the one reported: were it "cannot connect", a caller could take

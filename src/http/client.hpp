@@ -56,6 +56,9 @@ struct ClientRequest {
   /// do not pass hop-by-hop fields. Views must stay valid until send() returns.
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string_view body;
+  /// The trace id of the request this call is made for, for the client's log lines only (the
+  /// traceparent goes in `headers`); empty when none.
+  std::string_view trace_id;
 };
 
 struct ClientResponse {

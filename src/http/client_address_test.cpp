@@ -60,6 +60,9 @@ TEST(TrustedProxies, matches_any_spelling_of_a_listed_address) {
   EXPECT_FALSE(kProxies.contains("10.0.0.3"));
   EXPECT_FALSE(kProxies.contains("10.0.0.1:80"));
   EXPECT_FALSE(kProxies.contains(""));
+  // Digits and dots are compared as text: only the canonical spelling is an address at all.
+  for (std::string_view other : {"010.0.0.1", "10.0.0.01", "10.0.00.1", "10.0.0.1.", "10.0.0", "10..0.0.1"})
+    EXPECT_FALSE(kProxies.contains(other)) << other;
   // Listed in the mapped form, matched by the plain one (and the other way round above).
   EXPECT_TRUE(TrustedProxies({"::ffff:127.0.0.4"}).contains("127.0.0.4"));
   EXPECT_FALSE(TrustedProxies({}).contains("127.0.0.1"));

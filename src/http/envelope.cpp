@@ -45,7 +45,13 @@ Response error_response(const Error& e) {
   Response r;
   r.status = e.http_status();
   r.body = error_body(e);
+  if (r.status >= 500) r.failure = Failure{code_name(e.code), failure_cause(e)};
   return r;
+}
+
+std::string failure_cause(const Error& e) {
+  if (e.reason.empty()) return e.message;
+  return e.message + " (" + e.reason + ")";
 }
 
 Response no_content() {

@@ -20,8 +20,12 @@ Response ok(std::string_view data_json, int status = 200, std::string_view meta_
 inline constexpr std::size_t kMaxErrorDetails = 50;
 
 /// {"success":false,"error":{"code","message"[,"details":[{"field","message"}]]}} with the
-/// error's HTTP status.
+/// error's HTTP status. A 5xx also gets Response::failure (code, failure_cause), which the
+/// access log writes as the request's one error line.
 Response error_response(const Error& e);
+/// The cause of a failure as operators read it: the message, and the machine reason (a
+/// SQLSTATE, "connection", "timeout") when there is one: "database error (40001)".
+std::string failure_cause(const Error& e);
 std::string error_body(const Error& e);
 
 /// 204 No Content (no envelope: the status says it all and the body must be empty).

@@ -43,6 +43,8 @@ struct Request {
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string body;
   std::string remote_addr;
+  /// 10 or 11 (HTTP/1.0, HTTP/1.1), as the server parsed it.
+  int version = 11;
 
   // Filled by the pipeline.
   /// The client as the trusted proxy chain says (http/client_address.hpp); canonical IP text.
@@ -66,11 +68,22 @@ struct Request {
   std::vector<std::string> query_names() const;
 };
 
+/// Why an answer is a server failure, for this process's log and trace only: never sent.
+struct Failure {
+  std::string_view code;  ///< the contract's code name ("internal", "bad_gateway"): a static string
+  std::string cause;      ///< what went wrong, for operators: "database error (40001)", "handler threw: …"
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// Set by error_response() for a 5xx made in this process (and refined by whoever knows
+  /// more, e.g. the recover middleware or the gateway's proxy); the access log writes it as
+  /// the request's one error line, the server span as its error status. Unset on a 5xx
+  /// relayed from an upstream: that service logged its cause under the same trace id.
+  std::optional<Failure> failure;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;

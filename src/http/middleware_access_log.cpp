@@ -10,18 +10,39 @@ Middleware access_log() {
     auto start = std::chrono::steady_clock::now();
     Response res = co_await next(req);
     bool probe = req.route.starts_with("/health/") || req.route == "/metrics";
-    log::Level level = probe ? log::Level::debug : log::Level::info;
+    // A failure made here is logged once, on this line, whatever the log level allows below
+    // error: it is the line an operator looks for with the trace id of a 5xx.
+    log::Level level = res.failure ? log::Level::error : probe ? log::Level::debug : log::Level::info;
     if (log::enabled(level)) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      log::write(level, "request",
-                 {{"request_id", req.request_id},
-                  {"method", method_name(req.method)},
-                  {"route", req.route},
-                  {"status", res.status},
-                  {"bytes", res.body.size()},
-                  {"duration_ms", ms},
-                  {"remote", req.remote_addr},
-                  {"client", req.client_address}});
+      const std::string span_id = req.context.span_id();
+      if (res.failure) {
+        log::write(level, "request",
+                   {{"request_id", req.request_id},
+                    {"trace_id", req.context.trace_id()},
+                    {"span_id", span_id},
+                    {"method", method_name(req.method)},
+                    {"route", req.route},
+                    {"status", res.status},
+                    {"code", res.failure->code},
+                    {"cause", res.failure->cause},
+                    {"bytes", res.body.size()},
+                    {"duration_ms", ms},
+                    {"remote", req.remote_addr},
+                    {"client", req.client_address}});
+      } else {
+        log::write(level, "request",
+                   {{"request_id", req.request_id},
+                    {"trace_id", req.context.trace_id()},
+                    {"span_id", span_id},
+                    {"method", method_name(req.method)},
+                    {"route", req.route},
+                    {"status", res.status},
+                    {"bytes", res.body.size()},
+                    {"duration_ms", ms},
+                    {"remote", req.remote_addr},
+                    {"client", req.client_address}});
+      }
     }
     co_return res;
   };

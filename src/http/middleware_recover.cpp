@@ -1,7 +1,6 @@
 #include <exception>
 #include <optional>
 
-#include "core/log.hpp"
 #include "http/envelope.hpp"
 #include "http/middleware.hpp"
 
@@ -17,8 +16,10 @@ Middleware recover() {
     } catch (...) {
       what = "unknown exception";
     }
-    log::error("handler threw", {{"request_id", req.request_id}, {"route", req.route}, {"error", *what}});
-    co_return error_response(internal_error("internal error; quote request id " + req.request_id));
+    // Not logged here: the access log writes the failure as the request's one error line.
+    Response res = error_response(internal_error("internal error; quote request id " + req.request_id));
+    res.failure->cause = "handler threw: " + *what;
+    co_return res;
   };
 }
 

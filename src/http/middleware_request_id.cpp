@@ -16,7 +16,12 @@ bool is_valid_request_id(std::string_view id) {
 Middleware request_id() {
   return [](Request& req, const Next& next) -> asio::awaitable<Response> {
     auto given = req.header("X-Request-ID");
-    req.request_id = given && is_valid_request_id(*given) ? std::string(*given) : ids::uuid_v7();
+    if (given && is_valid_request_id(*given))
+      req.request_id = std::string(*given);
+    else if (req.context.trace)
+      req.request_id = req.context.trace->id_hex();  // one id for the answer, the trace and the logs
+    else
+      req.request_id = ids::uuid_v7();
     Response res = co_await next(req);
     res.set_header("X-Request-ID", req.request_id);
     co_return res;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "trace/scope.hpp"
 
@@ -27,6 +28,10 @@ struct RequestContext {
 
   /// The deadline and the trace, as the layers below take them.
   trace::Scope scope() const { return trace::Scope(deadline, trace, span); }
+  /// The trace id for log lines: 32 hex digits, "" before the tracing middleware ran.
+  std::string_view trace_id() const { return trace ? std::string_view(trace->id_hex()) : std::string_view(); }
+  /// The server span's id for log lines (16 hex digits), "" without a trace.
+  std::string span_id() const { return trace ? span.hex() : std::string(); }
 
   /// Time left before the deadline; zero once it passed.
   Clock::duration remaining(Clock::time_point now = Clock::now()) const {

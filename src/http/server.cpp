@@ -93,6 +93,7 @@ void to_request(RequestParser& parser, Request& req) {
   auto& msg = parser.get();
   req.method = parse_method(msg.method_string());
   req.target.assign(msg.target().data(), msg.target().size());
+  req.version = static_cast<int>(msg.version());
   for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
   req.body = std::move(msg.body());
 }
@@ -347,7 +348,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           res = co_await handler(req);
         } catch (const std::exception& e) {
           // The pipeline's recover middleware normally catches this; this is the last guard.
-          log::error("unhandled exception", {{"error", e.what()}});
+          log::error("unhandled exception", {{"trace_id", req.context.trace_id()}, {"error", e.what()}});
           res = error_response(internal_error());
         }
       }

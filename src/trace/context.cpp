@@ -10,12 +10,17 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 template <std::size_t N>
-std::string to_hex(const std::array<unsigned char, N>& bytes) {
-  std::string out(2 * N, '0');
+void write_hex(const std::array<unsigned char, N>& bytes, char* out) {
   for (std::size_t i = 0; i < N; ++i) {
     out[2 * i] = kHex[bytes[i] >> 4];
     out[2 * i + 1] = kHex[bytes[i] & 0xF];
   }
+}
+
+template <std::size_t N>
+std::string to_hex(const std::array<unsigned char, N>& bytes) {
+  std::string out(2 * N, '0');
+  write_hex(bytes, out.data());
   return out;
 }
 
@@ -145,13 +150,11 @@ std::string sanitize_tracestate(std::string_view value) {
 }
 
 std::string format_traceparent(const TraceId& trace_id, const SpanId& span_id, bool sampled) {
-  std::string out;
-  out.reserve(55);
-  out += "00-";
-  out += trace_id.hex();
-  out += '-';
-  out += span_id.hex();
-  out += sampled ? "-01" : "-00";
+  // Written in place: every answer of every service carries one.
+  std::string out = "00-00000000000000000000000000000000-0000000000000000-00";
+  write_hex(trace_id.bytes, out.data() + 3);
+  write_hex(span_id.bytes, out.data() + 36);
+  if (sampled) out[54] = '1';
   return out;
 }
 

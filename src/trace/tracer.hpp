@@ -92,6 +92,9 @@ class Trace {
   bool recording() const { return recording_; }
   /// The caller's span (invalid when this process started the trace).
   const SpanId& remote_parent() const { return remote_parent_; }
+  /// The caller's tracestate, sanitized (empty when none): passed on with every call this
+  /// request makes, as W3C asks of a participant that adds no member of its own.
+  const std::string& tracestate() const { return tracestate_; }
 
   /// Keeps the trace whatever the head decision was (an error, a slow request).
   void keep() { keep_.store(true, std::memory_order_relaxed); }

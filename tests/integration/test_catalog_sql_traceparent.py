@@ -8,8 +8,9 @@ listen there, spans are dropped), samples only what a trusted caller asks for
 product's row lock, held by a psql session, so its SELECT … FOR UPDATE is seen running; the lock
 is then released and the PATCH answers 200.
 
-Needs the server tracing middleware (req.context.trace, the traceparent answer header): the test
-is skipped until the catalog answers with a traceparent."""
+Needs the server tracing middleware (req.context.trace, the traceparent answer header) and the
+exporter (only a recording trace gets the comment): the test is skipped until the catalog
+answers with a traceparent and exports the tracing_* metrics."""
 
 import threading
 import unittest
@@ -48,6 +49,8 @@ class SqlTraceparent(unittest.TestCase):
         self.assertEqual(r.status, 201, r.body)
         if not r.header("traceparent"):
             self.skipTest("the catalog does not trace requests yet (server tracing middleware)")
+        if "tracing_spans_exported_total" not in self.svc.metrics():
+            self.skipTest("the catalog does not record spans yet (the OTLP exporter, service::Tracing)")
         self.pid = r.json()["data"]["id"]
 
     def patch_while_locked(self, traceparent):

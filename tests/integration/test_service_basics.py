@@ -149,7 +149,9 @@ class RunningService(unittest.TestCase):
                 r = s.get("/health/live", headers={"X-Request-ID": bad})
                 rid = r.header("X-Request-ID")
                 self.assertNotEqual(rid, bad)
-                self.assertRegex(rid, r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+                # The request's trace id: one id leads to its trace and its log lines.
+                self.assertRegex(rid, r"^[0-9a-f]{32}$")
+                self.assertEqual(rid, r.header("traceparent")[3:35])
 
     def test_metrics_count_requests_by_route_template(self):
         s = self.svcs["identity"]

@@ -8,13 +8,15 @@ namespace mercato::gateway {
 
 namespace {
 
-// The contract's methods and the request fields the dashboard sends.
+// The contract's methods and the request fields a page sends: the dashboard's, and the W3C
+// trace context a page's tracing adds (trusted for sampling only from TRUSTED_PROXIES).
 constexpr std::string_view kAllowMethods = "GET, HEAD, POST, PATCH, DELETE";
-constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID";
+constexpr std::string_view kAllowHeaders =
+    "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID, traceparent, tracestate";
 // Fields a script may read beyond the CORS-safelisted ones: what the dashboard needs for
-// optimistic concurrency, quoting a request id, and backing off when rate limited.
+// optimistic concurrency, quoting a request id or trace, and backing off when rate limited.
 constexpr std::string_view kExposeHeaders =
-    "ETag, Location, Retry-After, X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+    "ETag, Location, Retry-After, X-Request-ID, traceparent, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
     "Deprecation, Sunset";
 constexpr std::string_view kMaxAgeSeconds = "600";
 

@@ -64,6 +64,10 @@ std::vector<std::pair<std::string_view, std::string_view>> upstream_request_head
     // The client's framing is gone once the body is read whole; Expect asked this hop.
     if (iequals(name, "content-length") || iequals(name, "expect")) continue;
     if (iequals(name, "x-request-id")) continue;  // replaced by the id this request is logged under
+    // Replaced per attempt by the proxy's client span (and the sanitized tracestate): a
+    // client's traceparent never reaches a service unchanged, whose trust in this gateway
+    // would otherwise let the client decide its sampling.
+    if (iequals(name, "traceparent") || iequals(name, "tracestate")) continue;
     const bool forwarding_field = starts_with_nocase(name, "x-forwarded-") || iequals(name, "forwarded");
     if (forwarding_field) {
       // Only a trusted proxy's account of the client is kept; anyone else could write anything.

@@ -23,7 +23,8 @@ using http::TrustedProxies;
 bool is_hop_by_hop(std::string_view name);
 
 /// The header fields to send upstream: the client's end-to-end fields, minus framing the
-/// client recomputes (Content-Length) and every forwarding field the client sent, plus
+/// client recomputes (Content-Length), every forwarding field the client sent and its
+/// traceparent/tracestate (the proxy sends its client span's per attempt), plus
 /// X-Forwarded-For, X-Forwarded-Proto (a trusted peer's, else "http") and X-Request-ID.
 /// X-Forwarded-For is exactly one address, the client as http::client_address() resolves
 /// it: the services trust the gateway alone, so the right-most entry they read must be the

@@ -72,6 +72,22 @@ TEST(UpstreamRequestHeaders, request_id_is_the_one_the_gateway_logs) {
   EXPECT_EQ(value(out, "X-Request-ID"), "client-sent-or-generated");
 }
 
+TEST(UpstreamRequestHeaders, the_callers_trace_context_is_not_passed_on) {
+  // The proxy sends its own client span's traceparent and the sanitized tracestate instead;
+  // not even a trusted peer's fields go through unchanged.
+  for (std::string peer : {"203.0.113.7", "10.0.0.1"}) {
+    auto req = request({{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                        {"TraceState", "rojo=1"},
+                        {"Accept", "application/json"}},
+                       peer);
+    std::string scratch;
+    auto out = upstream_request_headers(req, TrustedProxies({"10.0.0.1"}), scratch);
+    EXPECT_EQ(value(out, "traceparent"), "") << peer;
+    EXPECT_EQ(value(out, "tracestate"), "") << peer;
+    EXPECT_EQ(value(out, "Accept"), "application/json");
+  }
+}
+
 TEST(UpstreamRequestHeaders, untrusted_peer_forwarding_fields_are_replaced_by_the_peer) {
   auto req = request({{"X-Forwarded-For", "1.2.3.4"}, {"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil"},
                       {"Forwarded", "for=1.2.3.4"}});

@@ -1,8 +1,8 @@
 // mercato-gateway: see docs/architecture.md#services. This file is the service's table of contents.
 //
-// A request passes, outermost first: request id → access log → metrics → recover (every
-// service's standard chain, http::App) → slow-request record → security headers → CORS → API
-// version notices → rate limit → authentication → router → proxy to catalog or identity, or
+// A request passes, outermost first: tracing → request id → access log → metrics → recover
+// (every service's standard chain, http::App) → slow-request record → security headers → CORS →
+// API version notices → rate limit → authentication → router → proxy to catalog or identity, or
 // the gateway's own routes (OpenAPI document, RUM, the admins' operations view).
 #include <algorithm>
 

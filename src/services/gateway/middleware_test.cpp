@@ -97,6 +97,19 @@ TEST(Cors, preflight_from_allowed_origin_is_answered_here_with_204) {
   EXPECT_EQ(header(r.response, "Vary"), "Origin");
 }
 
+TEST(Cors, a_browser_may_send_its_trace_context_and_read_the_answers_trace) {
+  // A page with OpenTelemetry's fetch instrumentation adds traceparent (and tracestate) to its
+  // calls: a preflight that refused them would block every such call.
+  auto pre = run(policy(), http::Method::OPTIONS, "/api/v1/products",
+                 {{"Origin", "http://localhost:3000"},
+                  {"Access-Control-Request-Method", "GET"},
+                  {"Access-Control-Request-Headers", "traceparent, tracestate"}});
+  EXPECT_NE(header(pre.response, "Access-Control-Allow-Headers").find("traceparent"), std::string::npos);
+  EXPECT_NE(header(pre.response, "Access-Control-Allow-Headers").find("tracestate"), std::string::npos);
+  auto r = run(policy(), http::Method::GET, "/api/v1/products", {{"Origin", "http://localhost:3000"}});
+  EXPECT_NE(header(r.response, "Access-Control-Expose-Headers").find("traceparent"), std::string::npos);
+}
+
 TEST(Cors, preflight_from_other_origin_is_403_envelope_without_cors_headers) {
   auto r = run(policy(), http::Method::OPTIONS, "/api/v1/products",
                {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "DELETE"}});

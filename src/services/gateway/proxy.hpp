@@ -3,6 +3,9 @@
 // envelope: no instance admitted by its breaker → 503 service_unavailable (with
 // Retry-After), no answer in time → 504 gateway_timeout, anything else → 502 bad_gateway.
 //
+// Each attempt is a client span of the request's trace, and the service gets that span's
+// `traceparent` (never the client's) and the sanitized `tracestate`.
+//
 // Retries, at most one and always on another instance: GET and HEAD after any failure but
 // a timeout (whose deadline is spent), other methods only when the request provably never
 // left (the connection was refused), since a write may have been applied before its
@@ -30,6 +33,13 @@ class Proxy {
   asio::awaitable<http::Response> forward(UpstreamGroup& group, http::Request& req);
 
  private:
+  /// One exchange with `inst` under a client span of its own (`resend`: 0 for the first
+  /// attempt); sets the span's `traceparent` on `out`, keeping its text in `traceparent`.
+  asio::awaitable<Result<http::ClientResponse>> attempt(UpstreamGroup& group, Instance& inst,
+                                                        const http::Request& req, http::ClientRequest& out,
+                                                        std::string& traceparent, int resend,
+                                                        std::chrono::steady_clock::time_point deadline);
+
   http::Client& client_;
   std::chrono::milliseconds timeout_;
   TrustedProxies trusted_;

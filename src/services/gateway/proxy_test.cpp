@@ -5,13 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include <boost/asio.hpp>
 
+#include "http/envelope.hpp"
 #include "http/server.hpp"
 #include "services/gateway/routes.hpp"
+#include "trace/span.hpp"
 
 namespace mercato::gateway {
 namespace {
@@ -109,7 +112,7 @@ struct Gateway {
   }
 
   http::Response call(http::Method method, std::string target, Fields headers = {}, std::string body = {},
-                      std::string peer = "198.51.100.20") {
+                      std::string peer = "198.51.100.20", std::shared_ptr<trace::Trace> trace = nullptr) {
     http::Request req;
     req.method = method;
     req.target = std::move(target);
@@ -117,6 +120,10 @@ struct Gateway {
     req.body = std::move(body);
     req.remote_addr = std::move(peer);
     req.request_id = "test-request-1";
+    if (trace) {  // what the tracing middleware hands the proxy: the trace and the server span
+      req.context.trace = std::move(trace);
+      req.context.span = server_span;
+    }
     std::optional<http::Response> out;
     asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await router.dispatch(req); }, asio::detached);
     io.restart();
@@ -130,7 +137,62 @@ struct Gateway {
   UpstreamGroup identity;
   Proxy proxy;
   http::Router router;
+  trace::SpanId server_span = trace::SpanId::random();
 };
+
+/// A recording tracer and what it exported.
+struct Traces : trace::SpanSink {
+  std::mutex m;
+  std::vector<trace::SpanData> spans;
+  std::shared_ptr<trace::Tracer> tracer;
+  void submit(std::vector<trace::SpanData> batch) override {
+    std::lock_guard lock(m);
+    for (auto& s : batch) spans.push_back(std::move(s));
+  }
+  /// A trace as a request from a client that sent `incoming` (trusted) would have.
+  std::shared_ptr<trace::Trace> begin(std::string_view incoming = {}, std::string tracestate = {}) {
+    auto ctx = trace::parse_traceparent(incoming);
+    if (ctx) ctx->tracestate = std::move(tracestate);
+    return tracer->begin(ctx, true);
+  }
+  std::vector<trace::SpanData> client_spans() {
+    std::vector<trace::SpanData> out;
+    for (auto& s : spans)
+      if (s.kind == trace::SpanKind::client) out.push_back(s);
+    return out;
+  }
+};
+
+std::shared_ptr<Traces> traces() {
+  auto t = std::make_shared<Traces>();
+  trace::TracerSettings s;
+  s.recording = true;
+  t->tracer = trace::Tracer::create(s, t);
+  return t;
+}
+
+const trace::AttributeValue* attribute(const trace::SpanData& s, std::string_view key) {
+  for (const auto& a : s.attributes)
+    if (a.key == key) return &a.value;
+  return nullptr;
+}
+std::string text(const trace::SpanData& s, std::string_view key) {
+  auto* v = attribute(s, key);
+  return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : "<absent>";
+}
+std::int64_t number(const trace::SpanData& s, std::string_view key) {
+  auto* v = attribute(s, key);
+  return v && std::holds_alternative<std::int64_t>(*v) ? std::get<std::int64_t>(*v) : -1;
+}
+
+/// The value of `name` in the echo Upstream's body ("Name=value" lines), "" when absent.
+std::string seen_field(const std::string& body, std::string_view name) {
+  const std::string key = "\n" + std::string(name) + "=";
+  auto at = body.find(key);
+  if (at == std::string::npos) return "";
+  at += key.size();
+  return body.substr(at, body.find('\n', at) - at);
+}
 
 std::string code_of(const http::Response& r) {
   auto at = r.body.find(R"("code":")");
@@ -263,6 +325,117 @@ TEST(Proxy, open_breaker_answers_503_at_once_with_retry_after) {
   EXPECT_EQ(r.header("Retry-After"), "60");
   EXPECT_EQ(dead.accepted.load(), 5) << "an open breaker sends nothing";
   EXPECT_EQ(gw.call(http::Method::GET, "/api/v1/users").status, 502) << "the other service has its own breakers";
+}
+
+// ---- tracing ----
+
+constexpr std::string_view kClientTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+TEST(ProxyTracing, the_upstream_gets_the_client_spans_traceparent_never_the_callers) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto t = traces();
+  {
+    auto r = gw.call(http::Method::GET, "/api/v1/products/" + std::string(36, 'a'),
+                     {{"traceparent", kClientTraceparent}, {"tracestate", "evil=1,BAD KEY"}}, {}, "198.51.100.20",
+                     t->begin(kClientTraceparent, "rojo=00f067aa0ba902b7"));
+    ASSERT_EQ(r.status, 200);
+    const std::string sent = seen_field(r.body, "traceparent");
+    ASSERT_EQ(sent.size(), 55u) << r.body;
+    EXPECT_EQ(sent.substr(0, 36), "00-4bf92f3577b34da6a3ce929d0e0e4736-");  // the same trace
+    EXPECT_NE(sent, kClientTraceparent);
+    EXPECT_EQ(seen_field(r.body, "tracestate"), "rojo=00f067aa0ba902b7");  // as the gateway accepted it
+    EXPECT_EQ(r.body.find("evil=1"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find(kClientTraceparent), std::string::npos) << r.body;
+  }
+  auto spans = t->client_spans();
+  ASSERT_EQ(spans.size(), 1u);
+  const auto& s = spans[0];
+  EXPECT_EQ(s.name, "GET /api/v1/products/{id}");
+  EXPECT_EQ(s.parent_span_id, gw.server_span);
+  EXPECT_EQ(text(s, "server.address"), "127.0.0.1");
+  EXPECT_EQ(number(s, "server.port"), up.address().port);
+  EXPECT_EQ(text(s, "http.request.method"), "GET");
+  EXPECT_EQ(text(s, "mercato.upstream"), "catalog");
+  EXPECT_EQ(number(s, "http.response.status_code"), 200);
+  EXPECT_EQ(s.status, trace::StatusCode::unset);
+}
+
+TEST(ProxyTracing, a_request_without_trace_sends_no_traceparent) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto r = gw.call(http::Method::GET, "/api/v1/products", {{"traceparent", kClientTraceparent}});
+  EXPECT_EQ(seen_field(r.body, "traceparent"), "") << r.body;
+}
+
+TEST(ProxyTracing, each_attempt_is_a_span_of_its_own_and_a_failed_one_says_why) {
+  Dropper dead;
+  Upstream live;
+  Gateway gw({dead.address(), live.address()});
+  auto t = traces();
+  std::string sent;
+  {
+    auto r = gw.call(http::Method::GET, "/api/v1/products", {}, {}, "198.51.100.20", t->begin());
+    ASSERT_EQ(r.status, 200);
+    sent = seen_field(r.body, "traceparent");
+  }
+  auto spans = t->client_spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].status, trace::StatusCode::error);
+  EXPECT_EQ(spans[0].status_message, "io");
+  EXPECT_EQ(number(spans[0], "server.port"), dead.address().port);
+  EXPECT_EQ(spans[1].status, trace::StatusCode::unset);
+  EXPECT_EQ(number(spans[1], "http.request.resend_count"), 1);
+  EXPECT_EQ(number(spans[1], "server.port"), live.address().port);
+  EXPECT_NE(spans[0].span_id, spans[1].span_id);
+  EXPECT_EQ(sent.substr(36, 16), spans[1].span_id.hex());  // the live instance got its own attempt's
+}
+
+TEST(ProxyTracing, timeout_and_open_breaker_are_failed_spans) {
+  Upstream up;
+  Gateway slow({up.address()}, 300ms);
+  auto t = traces();
+  slow.call(http::Method::GET, "/api/v1/products?sleep_ms=3000", {}, {}, "198.51.100.20", t->begin());
+  ASSERT_EQ(t->client_spans().size(), 1u);
+  EXPECT_EQ(t->client_spans()[0].status_message, "timeout");
+
+  Dropper dead;
+  Gateway gw({dead.address()});
+  for (int i = 0; i < 5; ++i) gw.call(http::Method::GET, "/api/v1/products");
+  auto u = traces();
+  EXPECT_EQ(gw.call(http::Method::GET, "/api/v1/products", {}, {}, "198.51.100.20", u->begin()).status, 503);
+  ASSERT_EQ(u->client_spans().size(), 1u);
+  EXPECT_EQ(u->client_spans()[0].status_message, "circuit_open");
+  EXPECT_EQ(text(u->client_spans()[0], "mercato.upstream"), "catalog");
+}
+
+TEST(ProxyFailures, the_cause_names_the_instance_for_the_log_only) {
+  const auto refused = refused_address();
+  Gateway gw({refused});
+  auto r = gw.call(http::Method::GET, "/api/v1/products");
+  ASSERT_EQ(r.status, 502);
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(r.failure->code, "bad_gateway");
+  EXPECT_NE(r.failure->cause.find(http::host_port(refused)), std::string::npos) << r.failure->cause;
+  EXPECT_NE(r.failure->cause.find("(connect)"), std::string::npos) << r.failure->cause;
+  EXPECT_EQ(r.body.find(http::host_port(refused)), std::string::npos);
+}
+
+TEST(ProxyFailures, an_upstreams_own_5xx_is_relayed_without_a_cause_of_ours) {
+  asio::io_context io;
+  http::Server failing(io, http::ServerOptions{}, [](http::Request&) -> asio::awaitable<http::Response> {
+    co_return http::error_response(internal_error("database error"));
+  });
+  ASSERT_TRUE(failing.start().ok());
+  std::thread th([&] { io.run_for(5s); });
+  {
+    Gateway gw({{"127.0.0.1", failing.port()}});
+    auto r = gw.call(http::Method::GET, "/api/v1/products");
+    EXPECT_EQ(r.status, 500);
+    EXPECT_FALSE(r.failure) << "the upstream logged its cause; the gateway relays";
+  }
+  io.stop();
+  th.join();
 }
 
 TEST(UpstreamGroup, pick_skips_open_breakers_and_the_excluded_instance) {

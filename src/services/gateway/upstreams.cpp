@@ -21,7 +21,7 @@ UpstreamGroup::UpstreamGroup(std::string service, const std::vector<config::Host
   for (const auto& a : addresses) {
     std::string label = http::host_port(a);
     auto& gauge = family.with({service_, label});
-    instances_.push_back(std::make_unique<Instance>(std::move(label), client.upstream(a), breaker, gauge));
+    instances_.push_back(std::make_unique<Instance>(a, std::move(label), client.upstream(a), breaker, gauge));
   }
 }
 

@@ -24,9 +24,10 @@ namespace mercato::gateway {
 namespace asio = boost::asio;
 
 struct Instance {
-  Instance(std::string l, http::Upstream& p, CircuitBreaker::Options b, metrics::Gauge& g)
-      : label(std::move(l)), pool(p), breaker(b), open_gauge(g) {}
+  Instance(config::HostPort a, std::string l, http::Upstream& p, CircuitBreaker::Options b, metrics::Gauge& g)
+      : address(std::move(a)), label(std::move(l)), pool(p), breaker(b), open_gauge(g) {}
 
+  config::HostPort address;  // for the client span's server.address and server.port
   std::string label;  // host:port, for logs and metrics
   http::Upstream& pool;
   CircuitBreaker breaker;

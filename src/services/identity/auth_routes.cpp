@@ -75,12 +75,13 @@ asio::awaitable<Response> login(IdentityContext& ctx, SessionsService& sessions,
   auto outcome = co_await sessions.login(body->email, std::move(body->password), address, req.context.scope());
   if (!outcome.session) {
     if (outcome.refused->code == ErrorCode::rate_limited)
-      log::info("login throttled", {{"request_id", req.request_id}, {"client", address}});
+      log::info("login throttled", {{"request_id", req.request_id}, {"trace_id", req.context.trace_id()}, {"client", address}});
     auto r = http::error_response(*outcome.refused);
     if (outcome.retry_after.count() > 0) r.set_header("Retry-After", std::to_string(outcome.retry_after.count()));
     co_return r;
   }
-  log::info("login", {{"request_id", req.request_id}, {"user", outcome.session->user.id}, {"client", address}});
+  log::info("login", {{"request_id", req.request_id}, {"trace_id", req.context.trace_id()}, {"user", outcome.session->user.id},
+                      {"client", address}});
   co_return session_response(ctx, *outcome.session, true, body->delivery);
 }
 

@@ -68,9 +68,9 @@ asio::awaitable<LoginOutcome> SessionsService::login(std::string email, std::str
   // answer nor its timing tells an attacker which emails are registered.
   Result<bool> matches = false;
   if (*user && (*user)->can_log_in())
-    matches = co_await hasher_.verify((*user)->password_hash, password);
+    matches = co_await hasher_.verify((*user)->password_hash, password, scope);
   else
-    matches = co_await hasher_.verify_dummy(password);
+    matches = co_await hasher_.verify_dummy(password, scope);
   if (!matches) {
     co_await throttle_.abandoned(email, client_address);
     logins_.with({"unavailable"}).inc();

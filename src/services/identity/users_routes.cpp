@@ -63,7 +63,7 @@ asio::awaitable<Response> create_user(IdentityContext& ctx, UsersService& users,
   if (auto st = co_await require_current_admin(ctx, req); !st) co_return refused(st.error());
   auto body = parse_create_user(req);
   if (!body) co_return http::error_response(body.error());
-  auto hash = co_await ctx.hasher.hash(std::move(body->password));
+  auto hash = co_await ctx.hasher.hash(std::move(body->password), req.context.scope());
   if (!hash) co_return http::error_response(hash.error());
   NewUser fresh{body->email, body->name, body->role, std::move(*hash)};
   auto user = co_await users.create(std::move(fresh), req.principal->subject, req.context.scope());
@@ -79,7 +79,7 @@ asio::awaitable<Response> update_user(IdentityContext& ctx, UsersService& users,
   if (!body) co_return http::error_response(body.error());
   UserChange change{body->name, body->role, body->active, std::nullopt};
   if (body->password) {
-    auto hash = co_await ctx.hasher.hash(std::move(*body->password));
+    auto hash = co_await ctx.hasher.hash(std::move(*body->password), req.context.scope());
     if (!hash) co_return http::error_response(hash.error());
     change.password_hash = std::move(*hash);
   }

@@ -1,0 +1,89 @@
+#include <string>
+
+#include "http/middleware.hpp"
+#include "trace/context.hpp"
+#include "trace/span.hpp"
+
+namespace mercato::http {
+
+namespace {
+
+// The caller's context, or nullopt to start a new trace. W3C Trace Context §3.2: traceparent
+// is a single value, so two fields of it are as malformed as a bad one; tracestate may come in
+// several fields that form one list, and is read only with a valid traceparent.
+std::optional<trace::SpanContext> incoming_context(const Request& req) {
+  std::optional<std::string_view> parent;
+  std::string state;
+  for (const auto& [name, value] : req.headers) {
+    if (iequals(name, trace::traceparent_header)) {
+      if (parent) return std::nullopt;
+      parent = value;
+    } else if (iequals(name, trace::tracestate_header)) {
+      if (!state.empty()) state += ',';
+      state += value;
+    }
+  }
+  if (!parent) return std::nullopt;
+  auto ctx = trace::parse_traceparent(*parent);
+  if (ctx) ctx->tracestate = trace::sanitize_tracestate(state);
+  return ctx;
+}
+
+std::string_view protocol_version(int version) { return version == 10 ? "1.0" : "1.1"; }
+
+}  // namespace
+
+std::string route_for_span(std::string_view tmpl) {
+  std::string out;
+  out.reserve(tmpl.size());
+  bool in_type = false;  // between ':' and '}' of a parameter
+  bool in_param = false;
+  for (char c : tmpl) {
+    if (c == '{') in_param = true;
+    if (c == '}') in_param = in_type = false;
+    if (in_param && c == ':') in_type = true;
+    if (!in_type) out += c;
+  }
+  return out;
+}
+
+Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted, int server_port) {
+  return [tracer = std::move(tracer), trusted = std::move(trusted), server_port](
+             Request& req, const Next& next) -> asio::awaitable<Response> {
+    const auto incoming = incoming_context(req);
+    auto trace = tracer->begin(incoming, trusted.contains(req.remote_addr));
+    const auto method = method_name(req.method);
+    // Named by the method alone until the router has matched a template (a path may carry ids
+    // or anything a client typed: it never names a span).
+    trace::Span span(trace, trace::SpanId{}, method, trace::SpanKind::server);
+    req.context.trace = std::move(trace);
+    req.context.span = span.id();
+
+    Response res = co_await next(req);
+
+    if (span.recording()) {
+      span.set("http.request.method", method);
+      span.set("url.scheme", "http");
+      span.set("network.protocol.version", protocol_version(req.version));
+      span.set("server.port", server_port);
+      // "unmatched": no template (404); empty: answered before routing (429, CORS preflight).
+      if (!req.route.empty() && req.route != "unmatched") {
+        const std::string route = route_for_span(req.route);
+        span.set_name(std::string(method) + ' ' + route);
+        span.set("http.route", route);
+      }
+      span.set("http.response.status_code", res.status);
+    }
+    // OpenTelemetry: a server span fails on a 5xx only (a 4xx is the client's error). The code,
+    // never a message, which may quote input.
+    if (res.status >= 500) {
+      const std::string code = res.failure ? std::string(res.failure->code) : std::to_string(res.status);
+      span.set("error.type", code);
+      span.set_error(code);
+    }
+    res.set_header(std::string(trace::traceparent_header), span.traceparent());
+    co_return res;
+  };
+}
+
+}  // namespace mercato::http

@@ -2,7 +2,7 @@
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
 #   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web | prometheus |
-#              alertmanager
+#              alertmanager | otlp
 #   ACTION:    stop | start | restart
 
 cmd_ctl() {
@@ -16,8 +16,8 @@ cmd_ctl() {
     redis-cache) name=redis-cache ;;
     svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
     web | svc:web) name=web ;;
-    prometheus | alertmanager) name=$spec ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager)" ;;
+    prometheus | alertmanager | otlp) name=$spec ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager, otlp)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

@@ -2,13 +2,13 @@
 # .var/<stack>/: `dev` (./mercato up), `test` (./mercato test) and `bench` (./mercato bench).
 #
 # Components, in start order (stop order is the reverse):
-#   postgres, postgres-replica, redis, redis-cache, alertmanager, prometheus, identity, catalog,
-#   gateway, web
-# Their start, stop and pid lookups live in postgres.sh, redis.sh, prometheus.sh, services.sh and
-# web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat every component
+#   postgres, postgres-replica, redis, redis-cache, alertmanager, prometheus, otlp, identity,
+#   catalog, gateway, web
+# Their start, stop and pid lookups live in postgres.sh, redis.sh, prometheus.sh, otlp.sh,
+# services.sh and web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat every component
 # alike.
 
-COMPONENTS=(postgres postgres-replica redis redis-cache alertmanager prometheus identity catalog gateway web)
+COMPONENTS=(postgres postgres-replica redis redis-cache alertmanager prometheus otlp identity catalog gateway web)
 SERVICES=(identity catalog gateway)
 
 # Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
@@ -75,6 +75,7 @@ stack_use() {
   PORT_CATALOG_METRICS=${MERCATO_CATALOG_METRICS_PORT:-${d[1]}}
   PORT_IDENTITY_METRICS=${MERCATO_IDENTITY_METRICS_PORT:-${d[2]}}
   prom_use_ports
+  otlp_use_ports
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -86,7 +87,7 @@ stack_use() {
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \
-    "$PORT_ALERTMANAGER"; do
+    "$PORT_ALERTMANAGER" "$PORT_OTLP"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -97,7 +98,7 @@ stack_save() {
     echo "# Ports and options the $STACK stack was started with (written by ./mercato)."
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
-      PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER PG_REPLICA \
+      PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER PORT_OTLP PG_REPLICA \
       STACK_BIN_DIR; do
       printf '%s=%q\n' "$v" "${!v}"
     done
@@ -165,6 +166,7 @@ component_port() {
     web) echo "$PORT_WEB" ;;
     prometheus) echo "$PORT_PROMETHEUS" ;;
     alertmanager) echo "$PORT_ALERTMANAGER" ;;
+    otlp) echo "$PORT_OTLP" ;;
   esac
 }
 
@@ -179,6 +181,7 @@ component_pid() {
     web) web_pid ;;
     prometheus) prometheus_pid ;;
     alertmanager) alertmanager_pid ;;
+    otlp) otlp_pid ;;
     *) return 1 ;;
   esac
 }
@@ -208,6 +211,7 @@ component_start() {
     web) web_start ;;
     prometheus) prometheus_start ;;
     alertmanager) alertmanager_start ;;
+    otlp) otlp_start ;;
   esac || return 1
   printf '==> %-17s started  pid %-7s %s:%s\n' "$name" "$(component_pid "$name")" "$(component_host "$name")" \
     "$(component_port "$name")"
@@ -224,6 +228,7 @@ component_stop() {
     web) web_stop ;;
     prometheus) prometheus_stop ;;
     alertmanager) alertmanager_stop ;;
+    otlp) otlp_stop ;;
   esac
   printf '    %-17s stopped (was pid %s)\n' "$name" "$pid"
 }
@@ -312,6 +317,7 @@ stack_print_urls() {
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   prom_print_urls
+  otlp_print_urls
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then

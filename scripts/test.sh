@@ -97,6 +97,7 @@ test_env() {
   # The replica's address, for the stack tests (no service reads from it).
   if [[ $PG_REPLICA == 1 ]]; then export MERCATO_PG_REPLICA_ADDRESS=127.0.0.1:$PORT_PG_REPLICA; fi
   prom_test_env
+  otlp_test_env
 }
 
 cmd_test() {

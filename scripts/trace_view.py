@@ -91,6 +91,18 @@ def grep_logs(files, needle):
     return out
 
 
+def by_time(entry):
+    """Sort key of a log line: its time (JSON lines' "time", else the line's leading timestamp,
+    as PostgreSQL writes it), so the services' lines interleave as they happened."""
+    component, line = entry
+    try:
+        e = json.loads(line)
+        t = e.get("time", "") if isinstance(e, dict) else ""
+    except ValueError:
+        t = line
+    return str(t)[:23].replace("T", " ")
+
+
 def trace_ids_of_request(files, request_id):
     ids = []
     for _, line in grep_logs(files, request_id):
@@ -191,7 +203,7 @@ def main(argv=None, out=sys.stdout, err=sys.stderr):
     found = False
     for tid in trace_ids:
         spans = read_spans(args.spans, tid)
-        lines = grep_logs(files, tid)
+        lines = sorted(grep_logs(files, tid), key=by_time)
         if not spans and not lines:
             continue
         found = True

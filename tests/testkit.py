@@ -81,7 +81,7 @@ def _test_name():
     """The test method that is running (for the report: which test made the secret)."""
     f = sys._getframe(1)
     while f is not None:
-        if f.f_code.co_name.startswith("test"):
+        if f.f_code.co_name.startswith(("test", "setUp")):
             return f"{os.path.basename(f.f_code.co_filename)}:{f.f_code.co_name}"
         f = f.f_back
     return "?"

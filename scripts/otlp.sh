@@ -66,7 +66,7 @@ otlp_svc_env() {
   if [[ -z $endpoint ]] && otlp_pid > /dev/null; then endpoint=$(otlp_url); fi
   [[ -n $endpoint ]] && SVC_ENV+=("OTEL_EXPORTER_OTLP_ENDPOINT=$endpoint")
   case $STACK in
-    test) SVC_ENV+=(OTEL_TRACES_SAMPLER=parentbased_always_on OTEL_TRACES_SAMPLER_ARG=) ;;
+    test) SVC_ENV+=(OTEL_TRACES_SAMPLER=parentbased_always_on) ;;
     dev) SVC_ENV+=("OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}"
       "OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-1.0}") ;;
   esac

@@ -25,7 +25,8 @@ otlp_use_ports() { PORT_OTLP=${MERCATO_OTLP_PORT:-$(stack_default_otlp_port "$ST
 otlp_dir() { printf '%s/otlp' "$STATE"; }
 otlp_url() { printf 'http://127.0.0.1:%s' "$PORT_OTLP"; }
 
-# Spans larger than this push spans.jsonl to spans.jsonl.1: a dev session keeps at most twice it.
+# spans.jsonl is rotated to spans.jsonl.1 once it would grow past this: a long dev session keeps
+# at most twice it on disk.
 OTLP_MAX_FILE_BYTES=$((64 << 20))
 
 otlp_pid() {

@@ -212,6 +212,9 @@ class State:
 class Handler(BaseHTTPRequestHandler):
     server_version = "mercato-otlp-receiver"
     protocol_version = "HTTP/1.1"  # keep-alive, as exporters expect
+    # A connection idle this long (or a body this slow) is closed, so a stuck client cannot hold
+    # a thread for ever; an exporter reconnects on its next batch.
+    timeout = 30
 
     def log_message(self, fmt, *args):  # one line per refusal only (see _answer), not per export
         pass

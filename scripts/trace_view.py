@@ -72,7 +72,8 @@ def log_files(log_dir):
         names = sorted(os.listdir(log_dir))
     except FileNotFoundError:
         return []
-    skip = ("build", "install", "ctest", "python", "fuzz", "api-contract", "prometheus-rules", "web-")
+    skip = ("build", "install", "ctest", "python", "fuzz", "api-contract", "prometheus-rules", "web-", "secrets-grep",
+            "demo-data")
     return [os.path.join(log_dir, n) for n in names if n.endswith(".log") and not n.startswith(skip)]
 
 

@@ -58,7 +58,7 @@ otlp_stop() {
 # stack's receiver while it runs, else none (a bench that runs no receiver measures without
 # export); whatever the caller set wins. Sampling:
 #   test: parentbased_always_on, always (every test request is traced, so the secrets check sees
-#         every attribute a request can produce);
+#         every attribute a request can produce), exported in batches every 0.5 s;
 #   dev:  parentbased_traceidratio at 1.0 unless the caller says otherwise: one developer's
 #         clicks are few, and each should be followable with `./mercato trace`; the receiver's
 #         file cap bounds the disk. A production deployment picks its own ratio (README).
@@ -67,7 +67,8 @@ otlp_svc_env() {
   if [[ -z $endpoint ]] && otlp_pid > /dev/null; then endpoint=$(otlp_url); fi
   [[ -n $endpoint ]] && SVC_ENV+=("OTEL_EXPORTER_OTLP_ENDPOINT=$endpoint")
   case $STACK in
-    test) SVC_ENV+=(OTEL_TRACES_SAMPLER=parentbased_always_on) ;;
+    # Batches every 0.5 s instead of the standard 5 s, so a test waits for its spans briefly.
+    test) SVC_ENV+=(OTEL_TRACES_SAMPLER=parentbased_always_on OTEL_BSP_SCHEDULE_DELAY=500) ;;
     dev) SVC_ENV+=("OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}"
       "OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-1.0}") ;;
   esac

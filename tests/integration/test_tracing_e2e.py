@@ -99,7 +99,8 @@ def own_gateway(receiver, **env):
         "PRODUCT_SERVICE_HOST": CATALOG.split("//")[1].rsplit(":", 1)[0], "PRODUCT_SERVICE_PORT": catalog_port(),
         "USER_SERVICE_HOST": IDENTITY.split("//")[1].rsplit(":", 1)[0], "USER_SERVICE_PORT": identity_port(),
         "UPSTREAM_SOURCE_ADDRESS": GATEWAY_EGRESS, "TRUSTED_PROXIES": DASHBOARD_EGRESS,
-        "RATE_LIMIT_PER_MINUTE": "100000", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, **env}, wait_ready=True)
+        "RATE_LIMIT_PER_MINUTE": "100000", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+        "OTEL_BSP_SCHEDULE_DELAY": "200", **env}, wait_ready=True)
 
 
 class OneTraceAcrossServices(unittest.TestCase):
@@ -251,7 +252,8 @@ class UntrustedSampledFlag(unittest.TestCase):
             dead = Service("gateway", env={
                 "PRODUCT_SERVICE_HOST": "127.0.0.1", "PRODUCT_SERVICE_PORT": "9",  # nothing listens: 502/503
                 "USER_SERVICE_HOST": "127.0.0.1", "USER_SERVICE_PORT": "9", "RATE_LIMIT_PER_MINUTE": "100000",
-                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "200",
+                "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
                 "OTEL_TRACES_SAMPLER_ARG": "0"})
             try:
                 failed, parent = new_ids()

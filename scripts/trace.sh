@@ -6,8 +6,8 @@ cmd_trace() {
   local stack=dev id=
   while (($#)); do
     case $1 in
-      --test) stack=test ;;
-      --bench) stack=bench ;;
+      --test) stack="test" ;;
+      --bench) stack="bench" ;;
       -*) usage_error "unknown option for trace: $1" ;;
       *) [[ -z $id ]] || usage_error "trace takes one id"; id=$1 ;;
     esac

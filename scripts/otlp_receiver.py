@@ -12,7 +12,8 @@ Grafana Tempo) takes the same requests.
 
     POST /v1/traces   Content-Type: application/json, an ExportTraceServiceRequest
                       200 {"partialSuccess": {...}}; 415 for protobuf or any other type; 400 for
-                      a body that is not the JSON form; 413 over --max-body; 411 without a length
+                      a body that is not the JSON form; 413 over --max-body (or 8 times it once
+                      inflated, for Content-Encoding: gzip); 411 without a length
     GET  /health      200 "ok" (the driver waits on it)
     GET  /control     the fault settings and counters as JSON
     POST /control     {"delay_ms": 0-60000, "status": 200|429|500|502|503|504} (either or both):
@@ -38,6 +39,7 @@ import signal
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SPAN_KINDS = {0: "unspecified", 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer"}
@@ -251,6 +253,27 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(n)
 
+    def _decode(self, body):
+        """The body without its Content-Encoding (gzip, which OTLP exporters may use), or None
+        after answering the refusal. Inflated output is capped too (a small bomb stays small)."""
+        encoding = self.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding in ("", "identity"):
+            return body
+        if encoding != "gzip":
+            self._answer(415, {"error": f"Content-Encoding {encoding[:40]} is not read here (gzip or none)"})
+            return None
+        cap = self.server.max_body * 8
+        try:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out = inflater.decompress(body, cap + 1)
+        except zlib.error as e:
+            self._answer(400, {"error": f"not a gzip body: {e}"})
+            return None
+        if len(out) > cap:
+            self._answer(413, {"error": f"body inflates past the {cap} byte limit"})
+            return None
+        return out
+
     def do_GET(self):
         if self.path == "/health":
             self._answer(200, b"ok\n", "text/plain")
@@ -273,6 +296,9 @@ class Handler(BaseHTTPRequestHandler):
                                                "only (Content-Type: application/json); configure the exporter "
                                                "with protocol http/json"})
         body = self._read_body()
+        if body is None:
+            return
+        body = self._decode(body)
         if body is None:
             return
         state = self.server.state

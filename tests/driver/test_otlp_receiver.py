@@ -1,6 +1,7 @@
 """The stack's OTLP receiver (scripts/otlp_receiver.py) on its own: what it stores from an OTLP/HTTP
 JSON export, what it refuses and how, its size cap, and the fault control the tracing tests use."""
 
+import gzip
 import json
 import os
 import socket
@@ -96,6 +97,23 @@ class OtlpReceiverTest(unittest.TestCase):
                         headers={"Content-Type": "application/json"})
             self.assertEqual(r.status, 413)
             self.assertEqual(small.spans(), [])
+
+    def test_a_gzip_body_is_read_and_a_gzip_bomb_is_413(self):
+        body = gzip.compress(json.dumps(export("identity", [span("00f067aa0ba902b7")])).encode())
+        r = request(self.rx.url, "POST", "/v1/traces", body,
+                    headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([s["service"] for s in self.rx.spans(TRACE)], ["identity"])
+        bomb = gzip.compress(b"{" + b" " * (80 << 20) + b"}")  # 80 MiB of spaces in about 80 KiB
+        r = request(self.rx.url, "POST", "/v1/traces", bomb,
+                    headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        self.assertEqual(r.status, 413, r.body)
+        r = request(self.rx.url, "POST", "/v1/traces", b"not gzip",
+                    headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        self.assertEqual(r.status, 400, r.body)
+        r = request(self.rx.url, "POST", "/v1/traces", b"{}", headers={"Content-Type": "application/json",
+                                                                      "Content-Encoding": "br"})
+        self.assertEqual(r.status, 415, r.body)
 
     def test_a_body_without_length_is_411(self):
         with socket.create_connection(("127.0.0.1", self.rx.port), timeout=5) as s:

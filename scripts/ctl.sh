@@ -2,7 +2,7 @@
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
 #   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web | prometheus |
-#              alertmanager | pg-exporter | pg-replica-exporter | redis-exporter | redis-cache-exporter
+#              alertmanager | otlp | pg-exporter | pg-replica-exporter | redis-exporter | redis-cache-exporter
 #              (postgres-exporter and postgres-replica-exporter are the same as the pg-… names)
 #   ACTION:    stop | start | restart
 
@@ -17,11 +17,11 @@ cmd_ctl() {
     redis-cache) name=redis-cache ;;
     svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
     web | svc:web) name=web ;;
-    prometheus | alertmanager) name=$spec ;;
+    prometheus | alertmanager | otlp) name=$spec ;;
     pg-exporter | postgres-exporter) name=postgres-exporter ;;
     pg-replica-exporter | postgres-replica-exporter) name=postgres-replica-exporter ;;
     redis-exporter | redis-cache-exporter) name=$spec ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager, pg-exporter, pg-replica-exporter, redis-exporter, redis-cache-exporter)" ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager, otlp, pg-exporter, pg-replica-exporter, redis-exporter, redis-cache-exporter)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

@@ -80,6 +80,7 @@ svc_env() {
       )
       ;;
   esac
+  otlp_svc_env
 }
 
 # Which health path a start waits for. `up` and `test` wait for readiness; `_ctl` waits only for

@@ -4,13 +4,13 @@
 # Components, in start order (stop order is the reverse):
 #   postgres, postgres-replica, redis, redis-cache, their exporters (postgres-exporter,
 #   postgres-replica-exporter, redis-exporter, redis-cache-exporter), alertmanager, prometheus,
-#   identity, catalog, gateway, web
+#   otlp, identity, catalog, gateway, web
 # Their start, stop and pid lookups live in postgres.sh, redis.sh, exporters.sh, prometheus.sh,
-# services.sh and web.sh, behind the component_* dispatchers below, so up/down/status/_ctl treat
-# every component alike.
+# otlp.sh, services.sh and web.sh, behind the component_* dispatchers below, so up/down/status/_ctl
+# treat every component alike.
 
 COMPONENTS=(postgres postgres-replica redis redis-cache postgres-exporter postgres-replica-exporter redis-exporter
-  redis-cache-exporter alertmanager prometheus identity catalog gateway web)
+  redis-cache-exporter alertmanager prometheus otlp identity catalog gateway web)
 SERVICES=(identity catalog gateway)
 
 # Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
@@ -78,6 +78,7 @@ stack_use() {
   PORT_IDENTITY_METRICS=${MERCATO_IDENTITY_METRICS_PORT:-${d[2]}}
   prom_use_ports
   exporter_use_ports
+  otlp_use_ports
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -90,7 +91,7 @@ stack_use() {
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \
     "$PORT_ALERTMANAGER" "$PORT_PG_EXPORTER" "$PORT_PG_REPLICA_EXPORTER" "$PORT_REDIS_EXPORTER" \
-    "$PORT_REDIS_CACHE_EXPORTER"; do
+    "$PORT_REDIS_CACHE_EXPORTER" "$PORT_OTLP"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -102,7 +103,7 @@ stack_save() {
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
       PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER \
-      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PG_REPLICA STACK_BIN_DIR; do
+      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PORT_OTLP PG_REPLICA STACK_BIN_DIR; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -170,6 +171,7 @@ component_port() {
     prometheus) echo "$PORT_PROMETHEUS" ;;
     alertmanager) echo "$PORT_ALERTMANAGER" ;;
     *-exporter) exporter_port "$1" ;;
+    otlp) echo "$PORT_OTLP" ;;
   esac
 }
 
@@ -185,6 +187,7 @@ component_pid() {
     prometheus) prometheus_pid ;;
     alertmanager) alertmanager_pid ;;
     *-exporter) exporter_pid "$1" ;;
+    otlp) otlp_pid ;;
     *) return 1 ;;
   esac
 }
@@ -215,6 +218,7 @@ component_start() {
     prometheus) prometheus_start ;;
     alertmanager) alertmanager_start ;;
     *-exporter) exporter_start "$name" ;;
+    otlp) otlp_start ;;
   esac || return 1
   printf '==> %-25s started  pid %-7s %s:%s\n' "$name" "$(component_pid "$name")" "$(component_host "$name")" \
     "$(component_port "$name")"
@@ -232,6 +236,7 @@ component_stop() {
     prometheus) prometheus_stop ;;
     alertmanager) alertmanager_stop ;;
     *-exporter) exporter_stop "$name" ;;
+    otlp) otlp_stop ;;
   esac
   printf '    %-25s stopped (was pid %s)\n' "$name" "$pid"
 }
@@ -321,6 +326,7 @@ stack_print_urls() {
     "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
   prom_print_urls
   exporters_print_urls
+  otlp_print_urls
   if [[ $PG_DIR != "$STATE/pg" ]]; then printf '  %-10s %s   (the postgres user cannot reach %s)\n' pg-data "$PG_DIR" "$(rel "$STATE")"; fi
   for admin in "$STATE/demo-admin.txt" "$VAR_ROOT/demo-admin.txt"; do
     if [[ -s $admin ]]; then

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -58,6 +59,90 @@ def ctl(*args):
     subprocess.run(CTL.split() + list(args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
 
 
+# Secrets a test run handled -------------------------------------------------------------------
+# "No secrets in any signal": every password, token, refresh token and cookie the tests send or
+# receive is appended to MERCATO_SECRETS_SEEN (set by ./mercato test: .var/test/secrets-seen.txt),
+# and the last step of the run (scripts/secrets_grep.py) looks for each in every log, exported
+# span and metric label of the stack. Recorded at the one place requests pass (request()), so a
+# test does not have to remember; record_secret() is for the few created elsewhere. Shorter
+# values than SECRET_MIN_LENGTH are not recorded: a short one ("wrong") would be found in
+# unrelated text and fail the run for nothing.
+
+SECRETS_SEEN = os.environ.get("MERCATO_SECRETS_SEEN", "")
+SECRET_MIN_LENGTH = 10
+# JSON fields whose name ends so (password, new_password, access_token, client_secret, …); not
+# password_changed_at or token_type, which are not secrets.
+_SECRET_FIELDS = ("password", "token", "secret", "cookie", "authorization", "api_key", "private_key")
+_recorded = set()
+_recorded_lock = threading.Lock()
+
+
+def _test_name():
+    """The test method that is running (for the report: which test made the secret)."""
+    f = sys._getframe(1)
+    while f is not None:
+        if f.f_code.co_name.startswith(("test", "setUp")):
+            return f"{os.path.basename(f.f_code.co_filename)}:{f.f_code.co_name}"
+        f = f.f_back
+    return "?"
+
+
+def record_secret(kind, value):
+    """Records one secret value of `kind` (password, access_token, refresh_token, cookie, …)."""
+    if not SECRETS_SEEN or not isinstance(value, str) or len(value) < SECRET_MIN_LENGTH:
+        return
+    if "\n" in value or "\t" in value:
+        for part in value.replace("\t", "\n").splitlines():
+            record_secret(kind, part.strip())
+        return
+    with _recorded_lock:
+        if value in _recorded:
+            return
+        _recorded.add(value)
+        with open(SECRETS_SEEN, "a", encoding="utf-8") as f:
+            f.write(f"{kind}\t{_test_name()}\t{value}\n")
+
+
+def _record_fields(obj, depth=0):
+    if depth > 8:
+        return
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, str) and isinstance(k, str) and k.lower().endswith(_SECRET_FIELDS):
+                record_secret(k.lower(), v)
+            else:
+                _record_fields(v, depth + 1)
+    elif isinstance(obj, list):
+        for v in obj:
+            _record_fields(v, depth + 1)
+
+
+def record_secrets_of(headers, body):
+    """Records the secrets in one request's or answer's headers (a dict or (name, value) pairs)
+    and JSON body: Authorization bearer tokens, cookie values, and every JSON field whose name
+    says password, token or secret."""
+    if not SECRETS_SEEN:
+        return
+    pairs = headers.items() if isinstance(headers, dict) else (headers or [])
+    for name, value in pairs:
+        n = str(name).lower()
+        if n == "authorization" and isinstance(value, str):
+            record_secret("authorization", value.split(" ", 1)[-1].strip())
+        elif n in ("cookie", "set-cookie") and isinstance(value, str):
+            cookies = value.split(";") if n == "cookie" else value.split(";", 1)[:1]
+            for c in cookies:
+                if "=" in c:
+                    record_secret("cookie", c.split("=", 1)[1].strip().strip('"'))
+    if isinstance(body, (bytes, bytearray)):
+        if len(body) > 1 << 20 or not body[:1] in (b"{", b"["):
+            return
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return
+    _record_fields(body)
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -76,7 +161,9 @@ class Response:
 
 def request(base_url, method, path, body=None, headers=None, timeout=10, source=None):
     """One request on a new connection. `source`: the local address to connect from (a test
-    client that stands for a separate user binds 127.0.0.10 and up; see README, Ports)."""
+    client that stands for a separate user binds 127.0.0.10 and up; see README, Ports).
+    Every password, token and cookie it sends or receives is recorded (record_secrets_of)."""
+    record_secrets_of(headers, body)
     u = urllib.parse.urlsplit(base_url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
                                       source_address=(source, 0) if source else None)
@@ -87,7 +174,9 @@ def request(base_url, method, path, body=None, headers=None, timeout=10, source=
             h["Content-Type"] = "application/json"
         conn.request(method, path, body=data, headers=h)
         r = conn.getresponse()
-        return Response(r.status, r.getheaders(), r.read())
+        res = Response(r.status, r.getheaders(), r.read())
+        record_secrets_of(res.headers, res.body)
+        return res
     finally:
         conn.close()
 
@@ -274,3 +363,72 @@ class prometheus_target:
             os.remove(self.path)
         except FileNotFoundError:
             pass
+
+
+# Traces (scripts/otlp_receiver.py) ---------------------------------------------------------------
+
+OTLP_URL = os.environ.get("MERCATO_OTLP_URL", "http://127.0.0.1:14318")
+OTLP_SPANS = os.environ.get("MERCATO_OTLP_SPANS", os.path.join(REPO, ".var", "test", "otlp", "spans.jsonl"))
+
+
+def read_spans(path, trace_id=None):
+    """The spans a receiver wrote to `path` (and its rotated `.1`), of one trace or all."""
+    out = []
+    for p in (path + ".1", path):
+        try:
+            with open(p, encoding="utf-8") as f:
+                for line in f:
+                    if trace_id is None or trace_id in line:
+                        s = json.loads(line)
+                        if trace_id is None or s["trace_id"] == trace_id:
+                            out.append(s)
+        except FileNotFoundError:
+            pass
+    return out
+
+
+class OtlpReceiver:
+    """The stack's OTLP receiver program on a free port with a spans file of its own, for a
+    test that needs a collector it can stop, slow down or inspect alone; stopped by its pid."""
+
+    def __init__(self, directory, port=None, extra_args=()):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.spans_path = os.path.join(directory, "spans.jsonl")
+        self.proc = subprocess.Popen([sys.executable, os.path.join(REPO, "scripts", "otlp_receiver.py"),
+                                      "--port", str(self.port), "--out", directory, *extra_args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        ok = wait_until(lambda: self.proc.poll() is not None or self._healthy(), timeout=15, interval=0.05)
+        if not ok or self.proc.poll() is not None:
+            raise AssertionError(f"otlp receiver did not start: {self.proc.stderr.read().decode() if self.proc.poll() is not None else 'timeout'}")
+
+    def _healthy(self):
+        try:
+            return request(self.url, "GET", "/health", timeout=1).status == 200
+        except OSError:
+            return False
+
+    def control(self, **settings):
+        r = request(self.url, "POST", "/control", settings)
+        if r.status != 200:
+            raise AssertionError(f"control answered {r.status}: {r.body!r}")
+        return r.json()
+
+    def spans(self, trace_id=None):
+        return read_spans(self.spans_path, trace_id)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -23,8 +23,24 @@
 # Data: bench_catalog_data (bench/_lib.sh) keeps the 1M products between runs; the benchmark's
 # users (identity) and its own store for the writes are added by this script when missing.
 #
+# Tracing is on, as in production: every service exports to the stack's OTLP receiver
+# (scripts/otlp_receiver.py, pinned to core 1 beside wrk) with parentbased_traceidratio at
+# BENCH_MIX_TRACE_RATIO (0.01), the tail rules keeping errors and slow requests.
+#
+# Then the collector phase (observability issue: "with the collector down or answering
+# slowly, the mix throughput changes by < 3 %"): at the connections of the capacity step, the
+# mix runs with the receiver up, stopped (connections refused) and slow (every export held
+# 5 s, longer than the exporters' batches take to fill), alternating, BENCH_ROUNDS rounds:
+#
+#   BENCH mix-collector connections= up_rps= down_rps= slow_rps= ratio_down= ratio_slow=
+#     spans_dropped_down= spans_dropped_slow=
+#
+# ratio_X = median rps with the receiver X / median rps with it up (goal: 0.97 to 1.03);
+# spans_dropped_X = growth of the gateway's tracing_spans_dropped_total over those runs.
+# BENCH_MIX_COLLECTOR=0 skips the phase.
+#
 # Knobs: bench/_lib.sh, and BENCH_PRODUCTS, BENCH_MIX_STEPS, BENCH_MIX_P99_MS, BENCH_MIX_USERS
-# (1000), BENCH_MIX_DEPTH (100000), BENCH_SEED (1).
+# (1000), BENCH_MIX_DEPTH (100000), BENCH_SEED (1), BENCH_MIX_TRACE_RATIO, BENCH_MIX_COLLECTOR.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -40,6 +56,8 @@ P99_GOAL=${BENCH_MIX_P99_MS:-50}
 USERS=${BENCH_MIX_USERS:-1000}
 DEPTH=${BENCH_MIX_DEPTH:-100000}
 SEED=${BENCH_SEED:-1}
+TRACE_RATIO=${BENCH_MIX_TRACE_RATIO:-0.01}
+COLLECTOR_PHASE=${BENCH_MIX_COLLECTOR:-1}
 STORE=00000000-0000-7000-8000-000000000001
 # The benchmark's own store: its writes never change the kept 1M products of STORE.
 WRITE_STORE=00000000-0000-7000-8000-00000000b0b0
@@ -61,10 +79,14 @@ exporters_start_for_running_stores > /dev/null || fail  # every stack watches it
 cat_sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -v ON_ERROR_STOP=1 "$@"; }
 id_sql() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_identity -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
-# ---- the services ---------------------------------------------------------------------------
-component_start identity --cpu 0 HTTP_WORKERS=1 PASSWORD_HASH_WORKERS=1 JWT_ACCESS_TTL=2h LOG_LEVEL=warn || fail
-component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn CATALOG_CURSOR_SECRET="$CURSOR_SECRET" || fail
-component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT LOG_LEVEL=warn || fail
+# ---- the receiver and the services -------------------------------------------------------------
+otlp_on_core_1() { local pid; pid=$(otlp_pid) && taskset -pc 1 "$pid" > /dev/null; }
+component_start otlp || fail
+otlp_on_core_1 || die "cannot pin the OTLP receiver to core 1"
+TRACING=(OTEL_TRACES_SAMPLER=parentbased_traceidratio "OTEL_TRACES_SAMPLER_ARG=$TRACE_RATIO")
+component_start identity --cpu 0 HTTP_WORKERS=1 PASSWORD_HASH_WORKERS=1 JWT_ACCESS_TTL=2h LOG_LEVEL=warn "${TRACING[@]}" || fail
+component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn CATALOG_CURSOR_SECRET="$CURSOR_SECRET" "${TRACING[@]}" || fail
+component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT LOG_LEVEL=warn "${TRACING[@]}" || fail
 GATEWAY_URL=$(service_url gateway)
 ID_URL=$(service_url identity)
 CAT_URL=$(service_url catalog)
@@ -211,6 +233,51 @@ for c in $STEPS; do
     best_rps=$S_RPS best_line="$c $S_RPS $S_P50 $S_P99"
   fi
 done
+
+# ---- the collector phase --------------------------------------------------------------------
+# The gateway's dropped spans (every reason), from its internal /metrics.
+gateway_dropped() {
+  curl -fsS "http://127.0.0.1:$(component_metrics_port gateway)/metrics" |
+    awk '/^tracing_spans_dropped_total/ { s += $NF } END { printf "%.0f\n", s }'
+}
+# up | down | slow
+collector_set() {
+  local url
+  if [[ $1 == down ]]; then
+    component_stop otlp > /dev/null || die "cannot stop the OTLP receiver"
+    return
+  fi
+  otlp_pid > /dev/null || { component_start otlp > /dev/null && otlp_on_core_1; } || die "cannot start the OTLP receiver"
+  url=$(otlp_url)
+  curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
+    --data "{\"delay_ms\": $([[ $1 == slow ]] && echo 5000 || echo 0)}" "$url/control" ||
+    die "cannot set the OTLP receiver $1"
+}
+if [[ $COLLECTOR_PHASE == 1 ]]; then
+  cc=${best_line%% *}
+  [[ -n $cc ]] || cc=${STEPS%% *}
+  step "mix: the collector up, down and slow, alternating at $cc connections, $ROUNDS rounds of ${DURATION}s"
+  declare -A c_rps=() c_dropped=()
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line="    round $r:"
+    for state in up down slow; do
+      collector_set "$state"
+      d0=$(gateway_dropped)
+      mix_step "$cc"
+      c_rps[$state]+=" $S_RPS"
+      c_dropped[$state]=$((${c_dropped[$state]:-0} + $(gateway_dropped) - d0))
+      ((S_BAD == 0)) || NOTES+=("collector $state, round $r: $S_BAD errors")
+      line+=" $state $S_RPS req/s,"
+    done
+    say "${line%,}"
+  done
+  collector_set up
+  # shellcheck disable=SC2086  # space-separated numbers
+  up=$(median ${c_rps[up]}) down=$(median ${c_rps[down]}) slow=$(median ${c_rps[slow]})
+  RESULTS+=("$(printf 'BENCH mix-collector connections=%s up_rps=%s down_rps=%s slow_rps=%s ratio_down=%s ratio_slow=%s spans_dropped_down=%s spans_dropped_slow=%s spans_dropped_up=%s trace_ratio=%s rounds=%s duration_s=%s' \
+    "$cc" "$up" "$down" "$slow" "$(ratio "$down" "$up")" "$(ratio "$slow" "$up")" "${c_dropped[down]}" \
+    "${c_dropped[slow]}" "${c_dropped[up]}" "$TRACE_RATIO" "$ROUNDS" "$DURATION")")
+fi
 
 step "mix: nginx serving one detail's bytes, 64 connections"
 read -r n_rps n_p50 n_p99 _ < <(WRK_C=64 wrk_run "$DURATION" "$NGINX_URL") && [[ -n ${n_rps:-} ]] || die "nginx run failed"

@@ -32,6 +32,18 @@ metrics::Gauge& connections(const std::string& pool, std::string_view state) {
       .with({pool, state});
 }
 
+// A statement's time on its connection, from sending it to its result (the pool wait is in
+// db_pool_wait_seconds), by prepared statement name: the names are the code's, so the series
+// are bounded; SQL text is "text", a pipeline "pipeline".
+metrics::Histogram& statement_duration(const std::string& pool, std::string_view statement) {
+  return metrics::Registry::global()
+      .histogram("db_statement_duration_seconds",
+                 "Time a statement took on its connection, by prepared statement name (text: SQL text, pipeline: "
+                 "a pipeline), in seconds.",
+                 {"pool", "statement"})
+      .with({pool, statement});
+}
+
 metrics::Gauge& pool_gauge(std::string_view name, std::string_view help, const std::string& pool) {
   return metrics::Registry::global().gauge(name, help, {"pool"}).with({pool});
 }
@@ -94,6 +106,8 @@ PoolCore::PoolCore(asio::any_io_executor ex, const config::DbSettings& settings,
                     .histogram("db_query_duration_seconds",
                                "Time from asking the pool to having the result, in seconds.", {"pool"})
                     .with({name_})),
+      text_duration_(statement_duration(name_, "text")),
+      pipeline_duration_(statement_duration(name_, "pipeline")),
       waiters_gauge_(pool_gauge("db_pool_waiters", "Callers queued for a connection of the pool.", name_)),
       wait_(metrics::Registry::global()
                 .histogram("db_pool_wait_seconds",
@@ -270,9 +284,9 @@ void PoolCore::publish_locked() {
 
 void PoolCore::prepare(std::string name, std::string sql) {
   std::lock_guard lock(mu_);
-  auto [it, added] = statements_.try_emplace(std::move(name), std::move(sql));
+  auto [it, added] = statements_.try_emplace(name, Prepared{sql, &statement_duration(name_, name)});
   // Sessions that prepared the old text would keep running it: a name is fixed once registered.
-  if (!added && it->second != sql) log::error("db statement registered twice", {{"pool", name_}, {"statement", it->first}});
+  if (!added && it->second.sql != sql) log::error("db statement registered twice", {{"pool", name_}, {"statement", it->first}});
 }
 
 Status PoolCore::resolve(Statement& st) const {
@@ -285,13 +299,16 @@ Status PoolCore::resolve(Statement& st) const {
     e.reason = "unknown_statement";
     return e;
   }
-  st.sql = it->second;
+  st.sql = it->second.sql;
+  st.duration = it->second.duration;
   return {};
 }
 
 asio::awaitable<Result<QueryResult>> PoolCore::run(Connection& conn, const Statement& st, Clock::time_point started,
                                                    Clock::time_point deadline, std::string comment) {
+  const auto sent = Clock::now();
   auto r = co_await conn.run(st, deadline, comment);
+  (st.duration ? *st.duration : text_duration_).observe(std::chrono::duration<double>(Clock::now() - sent).count());
   record(r ? "ok" : result_label(r.error()), started);
   co_return r;
 }
@@ -301,7 +318,9 @@ asio::awaitable<std::vector<Result<QueryResult>>> PoolCore::run_pipeline(Connect
                                                                          Clock::time_point started,
                                                                          Clock::time_point deadline,
                                                                          std::string comment) {
+  const auto sent = Clock::now();
   auto results = co_await conn.run_pipeline(sts, deadline, comment);
+  pipeline_duration_.observe(std::chrono::duration<double>(Clock::now() - sent).count());
   for (const auto& r : results) counter(r ? "ok" : result_label(r.error())).inc();
   duration_.observe(std::chrono::duration<double>(Clock::now() - started).count());
   co_return results;

@@ -147,7 +147,11 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   std::vector<std::unique_ptr<Connection>> idle_;  // most recently used at the back
   int open_ = 0;                                   // idle + handed out + being opened
   std::deque<std::shared_ptr<Waiter>> waiters_;
-  std::unordered_map<std::string, std::string> statements_;
+  struct Prepared {
+    std::string sql;
+    metrics::Histogram* duration;  // db_statement_duration_seconds{pool, statement=<name>}
+  };
+  std::unordered_map<std::string, Prepared> statements_;
   bool closed_ = false;
   std::function<void()> wait_hook_;
 
@@ -160,6 +164,8 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
   metrics::Counter& error_counter_;
   metrics::Counter& timeout_counter_;
   metrics::Histogram& duration_;
+  metrics::Histogram& text_duration_;      // db_statement_duration_seconds of SQL text
+  metrics::Histogram& pipeline_duration_;  // … and of pipelines (one observation each)
   metrics::Gauge& waiters_gauge_;
   metrics::Histogram& wait_;
 };

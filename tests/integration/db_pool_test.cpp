@@ -286,5 +286,36 @@ TEST_F(DbPool, leaves_no_file_descriptors_or_sessions_behind) {
   EXPECT_EQ(server_sessions("dbtest_fds", 0), 0);
 }
 
+// Capacity questions are about statements ("which query got slow?"), so each prepared
+// statement's execution time has its own series; SQL text and pipelines share one each, so
+// the label stays bounded by the code's statement names.
+TEST(DbPoolStatements, time_each_prepared_statement_by_its_name) {
+  ScratchDatabase db;
+  Loop loop;
+  auto& registry = metrics::Registry::global();
+  auto timed = [&](std::string_view statement) {
+    return registry.histogram("db_statement_duration_seconds", "", {"pool", "statement"})
+        .with({"dbtest_statements", statement})
+        .count();
+  };
+  const auto named_before = timed("two_plus"), text_before = timed("text"), pipeline_before = timed("pipeline");
+
+  Pool pool(loop.io, db.settings(), "dbtest_statements");
+  pool.prepare("two_plus", "SELECT 2 + $1::int");
+  ASSERT_TRUE(loop.wait(pool.execute("two_plus", params(1))));
+  ASSERT_TRUE(loop.wait(pool.execute("two_plus", params(2))));
+  ASSERT_TRUE(loop.wait(pool.query("SELECT 1")));
+  std::vector<Statement> sts;
+  sts.push_back(Statement::prepared("two_plus", params(3)));
+  sts.push_back(Statement::text("SELECT 4"));
+  ASSERT_EQ(loop.wait(pool.pipeline(std::move(sts))).size(), 2u);
+
+  EXPECT_EQ(timed("two_plus") - named_before, 2u);
+  EXPECT_EQ(timed("text") - text_before, 1u);
+  EXPECT_EQ(timed("pipeline") - pipeline_before, 1u);
+  EXPECT_NE(registry.render().find("db_statement_duration_seconds_count{pool=\"dbtest_statements\",statement=\"two_plus\"}"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mercato::db

@@ -97,7 +97,14 @@ PasswordHasher::PasswordHasher(int workers, int capacity, PasswordCost cost)
           metrics::Registry::global().counter("password_hashes_total", "argon2id password hashes computed").with({})),
       rejected_(metrics::Registry::global()
                     .counter("password_queue_rejected_total", "password operations refused because the queue was full")
-                    .with({})) {
+                    .with({})),
+      depth_(metrics::Registry::global()
+                 .gauge("password_queue_depth", "argon2id operations queued or running (PASSWORD_HASH_QUEUE at most)")
+                 .with({})),
+      waited_(metrics::Registry::global()
+                  .histogram("password_queue_wait_seconds",
+                             "Time an argon2id operation waited for a hashing thread, in seconds.")
+                  .with({})) {
   ensure_sodium();
   // Random, never revealed: no password can match it, and verifying against it costs what a
   // real verification costs because it carries the same parameters.
@@ -112,12 +119,15 @@ PasswordHasher::~PasswordHasher() { pool_.join(); }
 template <class T, class F>
 asio::awaitable<Result<T>> PasswordHasher::run(F work, std::string_view span_name, const trace::Scope& scope) {
   const int ahead = pending_.fetch_add(1);
+  depth_.inc();
+  const auto queued = std::chrono::steady_clock::now();
   // From here until a hashing thread picks the work up: the queue is what a login waits on
   // when the pool is busy, and its depth says why.
   trace::Span wait = scope.start("argon2id wait");
   wait.set("mercato.argon2id.queue_depth", ahead);
   if (ahead >= capacity_) {
     pending_.fetch_sub(1);
+    depth_.dec();
     rejected_.inc();
     wait.set("error.type", "queue_full");
     wait.set_error("queue_full");
@@ -133,12 +143,13 @@ asio::awaitable<Result<T>> PasswordHasher::run(F work, std::string_view span_nam
   // so the caller resumes where it was (its strand), never on a hashing thread.
   // (Named locals rather than temporaries inside co_await: g++ 12 destroys some temporaries
   // of a co_await full-expression twice.)
-  auto initiate = [this, work = std::move(work), wait_span, busy_span, in, span_name](auto handler) mutable {
+  auto initiate = [this, work = std::move(work), wait_span, busy_span, in, span_name, queued](auto handler) mutable {
     // Tracked: the caller's io_context must not run out of work (and return from run())
     // while the only thing it waits for is on another thread.
     auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-    asio::post(pool_, [work = std::move(work), handler = std::move(handler), ex, wait_span, busy_span, in,
-                       span_name]() mutable {
+    asio::post(pool_, [this, work = std::move(work), handler = std::move(handler), ex, wait_span, busy_span, in,
+                       span_name, queued]() mutable {
+      waited_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
       wait_span->end();
       *busy_span = in->start(span_name);
       T value = work();
@@ -149,6 +160,7 @@ asio::awaitable<Result<T>> PasswordHasher::run(F work, std::string_view span_nam
   auto result =
       co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(std::move(initiate), asio::use_awaitable);
   pending_.fetch_sub(1);
+  depth_.dec();
   co_return result;
 }
 

@@ -21,6 +21,8 @@
 
 namespace mercato::metrics {
 class Counter;
+class Gauge;
+class Histogram;
 }
 
 namespace mercato::auth {
@@ -85,6 +87,8 @@ class PasswordHasher {
   metrics::Counter& verifications_;
   metrics::Counter& hashes_;
   metrics::Counter& rejected_;
+  metrics::Gauge& depth_;       // password_queue_depth: operations queued or running
+  metrics::Histogram& waited_;  // password_queue_wait_seconds: enqueue → a thread takes it
 };
 
 }  // namespace mercato::auth

@@ -90,6 +90,31 @@ TEST(PasswordHasher, a_full_queue_answers_unavailable_at_once) {
   EXPECT_EQ(hasher.pending(), 0);
 }
 
+// What explains a slow login on a dashboard: how many operations queue for the hashing
+// threads, and how long each waited before one took it.
+TEST(PasswordHasher, exports_its_queue_depth_and_each_operations_wait) {
+  auto& registry = metrics::Registry::global();
+  auto& depth = registry.gauge("password_queue_depth", "").with({});
+  auto& waits = registry.histogram("password_queue_wait_seconds", "").with({});
+  const auto waited_before = waits.count();
+  PasswordHasher hasher(1, 8, PasswordCost::interactive());
+  boost::asio::io_context io;
+  for (int i = 0; i < 3; ++i)
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          (void)co_await hasher.verify_dummy("some password here");
+        },
+        boost::asio::detached);
+  // Three queued on one thread: the gauge counts them while they wait.
+  io.poll();
+  EXPECT_EQ(depth.value(), 3);
+  io.run();
+  EXPECT_EQ(depth.value(), 0);
+  EXPECT_EQ(waits.count() - waited_before, 3u);
+  EXPECT_GT(waits.sum(), 0.0);  // the third waited for two verifications
+}
+
 struct Spans : trace::SpanSink {
   std::mutex m;
   std::vector<trace::SpanData> got;

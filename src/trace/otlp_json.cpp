@@ -8,8 +8,8 @@
 namespace mercato::trace {
 namespace {
 
-void set_attribute(std::vector<Attribute>& attributes, std::string key, AttributeValue value) {
-  auto it = std::find_if(attributes.begin(), attributes.end(), [&](const Attribute& a) { return a.key == key; });
+void set_attribute(std::vector<ResourceAttribute>& attributes, std::string key, AttributeValue value) {
+  auto it = std::find_if(attributes.begin(), attributes.end(), [&](const ResourceAttribute& a) { return a.key == key; });
   if (it != attributes.end()) it->value = std::move(value);
   else attributes.push_back({std::move(key), std::move(value)});
 }
@@ -33,7 +33,8 @@ void write_value(json::Writer& w, const AttributeValue& value) {
   w.end_object();
 }
 
-void write_attributes(json::Writer& w, const std::vector<Attribute>& attributes) {
+template <class A>  // Attribute or ResourceAttribute
+void write_attributes(json::Writer& w, const std::vector<A>& attributes) {
   w.key("attributes").begin_array();
   for (const auto& a : attributes) {
     w.begin_object().key("key").string(a.key).key("value");

@@ -22,7 +22,7 @@ namespace mercato::trace {
 /// The process the spans come from (OpenTelemetry's Resource): service.name,
 /// service.instance.id, … Built once at start (service::Tracing).
 struct Resource {
-  std::vector<Attribute> attributes;
+  std::vector<ResourceAttribute> attributes;
 };
 
 /// The resource of one service process, in the specification's order of precedence (each later

@@ -48,7 +48,8 @@ void put_message(std::string& out, std::uint32_t field, const std::string& messa
 // common.v1.KeyValue { string key = 1; AnyValue value = 2; }
 // common.v1.AnyValue { oneof: string_value = 1; bool_value = 2; int_value = 3; double_value = 4; }
 // A oneof member is written even when it holds its type's zero value.
-void put_attribute(std::string& out, std::uint32_t field, const Attribute& a) {
+template <class A>  // Attribute or ResourceAttribute
+void put_attribute(std::string& out, std::uint32_t field, const A& a) {
   std::string value;
   if (const auto* s = std::get_if<std::string>(&a.value)) put_bytes(value, 1, *s);
   else if (const auto* b = std::get_if<bool>(&a.value)) put_uint(value, 2, *b ? 1 : 0);

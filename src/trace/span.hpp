@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,22 +32,46 @@ class Span {
   /// A span of `trace` under `parent` (invalid: the caller's span, or none).
   Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind);
   ~Span() { end(); }
-  Span(Span&& other) noexcept = default;
+  Span(Span&& other) noexcept;
   Span& operator=(Span&& other) noexcept;
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
 
   /// True while attributes are kept (the trace records and end() was not called yet).
-  bool recording() const { return data_ != nullptr; }
+  bool recording() const { return data_.has_value(); }
 
   /// Renames the span (a server span learns its route template after routing).
   void set_name(std::string_view name);
-  void set(std::string_view key, std::string_view value);
-  void set(std::string_view key, const char* value) { set(key, std::string_view(value)); }
-  void set(std::string_view key, std::int64_t value);
-  void set(std::string_view key, int value) { set(key, std::int64_t{value}); }
-  void set(std::string_view key, double value);
-  void set(std::string_view key, bool value);
+  /// Keys are string literals (the template admits nothing else): the span keeps a view of
+  /// the key, never a copy.
+  template <std::size_t N>
+  void set(const char (&key)[N], std::string_view value) {
+    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), std::string(value)});
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], const char* value) {
+    set(key, std::string_view(value));
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], const std::string& value) {
+    set(key, std::string_view(value));
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], std::int64_t value) {
+    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], int value) {
+    set(key, std::int64_t{value});
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], double value) {
+    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+  }
+  template <std::size_t N>
+  void set(const char (&key)[N], bool value) {
+    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+  }
   /// Marks the span failed (OTel status ERROR) with a short reason, and keeps the trace when
   /// the tracer keeps errors. `message` must not carry secrets or user input verbatim.
   void set_error(std::string_view message);
@@ -63,7 +88,8 @@ class Span {
  private:
   std::shared_ptr<Trace> trace_;
   SpanId id_;
-  std::unique_ptr<SpanData> data_;  // null when not recording
+  // Inline, not on the heap: one allocation less per span. Empty when not recording.
+  std::optional<SpanData> data_;
 };
 
 /// Nanoseconds since the Unix epoch (OTLP's time unit).

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -17,8 +18,17 @@ enum class StatusCode : std::uint8_t { unset = 0, ok = 1, error = 2 };
 
 using AttributeValue = std::variant<std::string, std::int64_t, double, bool>;
 
+/// A span's attribute. The key is a string literal (Span::set takes only those): every span of
+/// every request records several, and a key copied into a std::string would cost an allocation
+/// each, the largest part of recording a span.
 struct Attribute {
-  std::string key;  // OpenTelemetry semantic-convention names where one exists (db.statement.name…)
+  std::string_view key;  // OpenTelemetry semantic-convention names where one exists (db.statement.name…)
+  AttributeValue value;
+};
+
+/// A resource attribute (service.name, OTEL_RESOURCE_ATTRIBUTES…): made once, keys from anywhere.
+struct ResourceAttribute {
+  std::string key;
   AttributeValue value;
 };
 

@@ -48,6 +48,7 @@ void Trace::record(SpanData span) {
     tracer_->over_limit_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  if (spans_.empty()) spans_.reserve(16);  // a request's spans, without regrowing
   if (!first_recorded_ && span.parent_span_id == remote_parent_) {
     span.trace_state = tracestate_;
     first_recorded_ = true;

@@ -108,7 +108,7 @@ void expect_no_secret(const std::vector<SpanData>& spans, const std::vector<std:
   for (const auto& s : spans) {
     std::vector<std::string> texts{s.name, s.status_message, s.trace_state};
     for (const auto& a : s.attributes) {
-      texts.push_back(a.key);
+      texts.emplace_back(a.key);
       if (std::holds_alternative<std::string>(a.value)) texts.push_back(std::get<std::string>(a.value));
     }
     for (const auto& text : texts)

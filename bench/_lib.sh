@@ -116,15 +116,9 @@ bench_catalog_data() {
 
 commit_short() { git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo '?'; }
 
-# Runs wrk once and prints "rps p50_ms p99_ms requests"; fails when any response was not
-# 2xx/3xx or a socket error occurred, because such a run measures something else.
-#   [WRK_C=connections] wrk_run SECONDS URL [wrk args…]
-wrk_run() {
-  local seconds=$1 url=$2 out
-  shift 2
-  out=$(taskset -c 1 wrk -t1 -c"${WRK_C:-$CONNECTIONS}" -d"${seconds}s" --latency "$@" "$url" 2>&1) ||
-    { warn "wrk failed: $out"; return 1; }
-  printf '%s\n' "$out" >> "$LOG_DIR/wrk.log"
+# Reads wrk's --latency output on stdin and prints "rps p50_ms p99_ms requests non2xx
+# socket_errors" (the last two: counts, 0 when none).
+wrk_summary() {
   awk '
     function ms(v) {
       if (v ~ /us$/) return v / 1000
@@ -137,13 +131,24 @@ wrk_run() {
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx responses:/ { bad = $NF }
-    /Socket errors:/ { errors = $0 }
-    END {
-      if (bad > 0) { print "non-2xx responses: " bad > "/dev/stderr"; exit 1 }
-      if (errors != "") { print errors > "/dev/stderr"; exit 1 }
-      if (rps == "") { print "no Requests/sec in wrk output" > "/dev/stderr"; exit 1 }
-      printf "%.0f %.3f %.3f %d\n", rps, p50, p99, requests
-    }' <<< "$out"
+    /Socket errors:/ { n = split($0, f, /[ ,]+/); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+$/) errors += f[i] }
+    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, requests, bad, errors }'
+}
+
+# Runs wrk once and prints "rps p50_ms p99_ms requests"; fails when any response was not
+# 2xx/3xx or a socket error occurred, because such a run measures something else.
+#   [WRK_C=connections] wrk_run SECONDS URL [wrk args…]
+wrk_run() {
+  local seconds=$1 url=$2 out rps p50 p99 requests bad errors
+  shift 2
+  out=$(taskset -c 1 wrk -t1 -c"${WRK_C:-$CONNECTIONS}" -d"${seconds}s" --latency "$@" "$url" 2>&1) ||
+    { warn "wrk failed: $out"; return 1; }
+  printf '%s\n' "$out" >> "$LOG_DIR/wrk.log"
+  read -r rps p50 p99 requests bad errors < <(wrk_summary <<< "$out")
+  if ((bad > 0)); then warn "non-2xx responses: $bad"; return 1; fi
+  if ((errors > 0)); then warn "socket errors: $(grep 'Socket errors:' <<< "$out")"; return 1; fi
+  [[ $out == *"Requests/sec:"* ]] || { warn "no Requests/sec in wrk output"; return 1; }
+  printf '%s %s %s %s\n' "$rps" "$p50" "$p99" "$requests"
 }
 
 median() {

@@ -195,19 +195,9 @@ mix_step() {
     die "wrk failed: $out"
   t1=$(date +%s.%N)
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
-  read -r S_RPS S_P50 S_P99 S_BAD < <(awk '
-    function ms(v) {
-      if (v ~ /us$/) return v / 1000
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /s$/) return v * 1000
-      return v + 0
-    }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { bad += $NF }
-    /Socket errors:/ { n = split($0, f, /[ ,]+/); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+$/) bad += f[i] }
-    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad }' <<< "$out")
+  local non2xx sockets
+  read -r S_RPS S_P50 S_P99 _ non2xx sockets < <(wrk_summary <<< "$out")
+  S_BAD=$((non2xx + sockets))
   S_CPU=""
   for g in "${GROUPS_ORDER[@]}"; do
     S_CPU+=$(awk -v a="${before[$g]}" -v b="$(group_ticks "$g")" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v g="$g" \

@@ -57,6 +57,7 @@ void write_span(json::Writer& w, const SpanData& s) {
   w.key("startTimeUnixNano").string(std::to_string(s.start_unix_nano));
   w.key("endTimeUnixNano").string(std::to_string(s.end_unix_nano));
   write_attributes(w, s.attributes);
+  if (s.dropped_attributes_count > 0) w.key("droppedAttributesCount").integer(s.dropped_attributes_count);
   w.key("status").begin_object();
   if (s.status == StatusCode::error && !s.status_message.empty()) w.key("message").string(s.status_message);
   w.key("code").integer(static_cast<int>(s.status));

@@ -45,6 +45,7 @@ TEST(OtlpJson, WritesTheExportRequestStructureWithHexIdsAndStringNanos) {
                       {"cached", true}};
   child.status = StatusCode::error;
   child.status_message = "pool \"exhausted\"\n";
+  child.dropped_attributes_count = 2;
   SpanData other = span("other trace");
   other.trace_id = *parse_trace_id("0af7651916cd43dd8448eb211c80319c");
   const std::vector<SpanData> spans{root, child, other};
@@ -86,6 +87,8 @@ TEST(OtlpJson, WritesTheExportRequestStructureWithHexIdsAndStringNanos) {
   EXPECT_TRUE(bool(attribute(j1["attributes"], "cached")["boolValue"]));
   EXPECT_EQ(std::int64_t(j1["status"]["code"]), 2);
   EXPECT_EQ(str(j1["status"]["message"]), "pool \"exhausted\"\n");  // escaped, read back whole
+  EXPECT_EQ(std::int64_t(j1["droppedAttributesCount"]), 2);
+  EXPECT_EQ(j0["droppedAttributesCount"].error(), simdjson::NO_SUCH_FIELD);  // none dropped
 
   EXPECT_EQ(str(out.at(2)["traceId"]), "0af7651916cd43dd8448eb211c80319c");
 }

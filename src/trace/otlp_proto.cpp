@@ -74,6 +74,7 @@ std::string span_message(const SpanData& s) {
   put_fixed64(out, 7, static_cast<std::uint64_t>(s.start_unix_nano));
   put_fixed64(out, 8, static_cast<std::uint64_t>(s.end_unix_nano));
   for (const auto& a : s.attributes) put_attribute(out, 9, a);
+  if (s.dropped_attributes_count > 0) put_uint(out, 10, s.dropped_attributes_count);
   if (s.status != StatusCode::unset) {
     std::string status;  // trace.v1.Status { string message = 2; StatusCode code = 3; }
     if (s.status == StatusCode::error && !s.status_message.empty()) put_bytes(status, 2, s.status_message);

@@ -109,6 +109,7 @@ TEST(OtlpProto, WritesTheExportRequestWithTheSchemasFieldNumbers) {
                       {"cached", false}};
   child.status = StatusCode::error;
   child.status_message = "pool exhausted";
+  child.dropped_attributes_count = 2;
   const std::vector<SpanData> spans{root, child};
 
   const std::string body = encode_otlp_proto(make_resource("catalog", "127.0.0.2:8081", "", {}, ""), spans);
@@ -135,6 +136,7 @@ TEST(OtlpProto, WritesTheExportRequestWithTheSchemasFieldNumbers) {
   EXPECT_EQ(one(s0, 7)->value, 1'700'000'000'123'456'789u);
   EXPECT_EQ(one(s0, 8)->value, 1'700'000'000'223'456'789u);
   EXPECT_TRUE(all(s0, 15).empty());  // status unset: left out
+  EXPECT_TRUE(all(s0, 10).empty());  // nothing dropped: left out
 
   const std::string_view s1 = out[1].bytes;
   EXPECT_EQ(hex(one(s1, 4)->bytes), "00f067aa0ba902b7");
@@ -147,6 +149,7 @@ TEST(OtlpProto, WritesTheExportRequestWithTheSchemasFieldNumbers) {
   auto cached = one(value_of(attributes, "cached"), 2);
   ASSERT_TRUE(cached);  // a oneof member is written even when false
   EXPECT_EQ(cached->value, 0u);
+  EXPECT_EQ(one(s1, 10)->value, 2u);  // dropped_attributes_count
   auto status = one(s1, 15);
   ASSERT_TRUE(status);
   EXPECT_EQ(one(status->bytes, 2)->bytes, "pool exhausted");

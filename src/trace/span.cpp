@@ -11,51 +11,36 @@ std::int64_t unix_nanos_now() {
 
 Span::Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind)
     : trace_(std::move(trace)), id_(SpanId::random()) {
-  if (!trace_ || !trace_->recording()) return;
-  data_.emplace();
-  data_->attributes.reserve(8);  // the most any span of Mercato's sets; one allocation
-  data_->trace_id = trace_->id();
-  data_->span_id = id_;
-  data_->parent_span_id = parent.valid() ? parent : trace_->remote_parent();
-  data_->name = name;
-  data_->kind = kind;
-  data_->start_unix_nano = unix_nanos_now();
+  if (trace_) record_ = trace_->open(id_, parent, name, kind);
 }
 
-// A moved-from optional stays engaged: it is reset, or the source would record a second,
-// empty span when it ends.
-Span::Span(Span&& other) noexcept : trace_(std::move(other.trace_)), id_(other.id_), data_(std::move(other.data_)) {
-  other.data_.reset();
-}
+Span::Span(Span&& other) noexcept
+    : trace_(std::move(other.trace_)), id_(other.id_), record_(std::exchange(other.record_, nullptr)) {}
 
 Span& Span::operator=(Span&& other) noexcept {
   if (this != &other) {
     end();
     trace_ = std::move(other.trace_);
     id_ = other.id_;
-    data_ = std::move(other.data_);
-    other.data_.reset();
+    record_ = std::exchange(other.record_, nullptr);
   }
   return *this;
 }
 
 void Span::set_name(std::string_view name) {
-  if (data_) data_->name = name;
+  if (record_) record_->name = trace_->copy(name);
 }
 
-
 void Span::set_error(std::string_view message) {
-  if (!data_) return;
-  data_->status = StatusCode::error;
-  data_->status_message = message.substr(0, 256);
+  if (!record_) return;
+  record_->status = StatusCode::error;
+  record_->status_message = trace_->copy(message.substr(0, 256));
 }
 
 void Span::end() {
-  if (!data_) return;
-  data_->end_unix_nano = unix_nanos_now();
-  SpanData data = std::move(*data_);
-  data_.reset();
-  trace_->record(std::move(data));
+  if (!record_) return;
+  record_->end_unix_nano = unix_nanos_now();
+  trace_->close(*std::exchange(record_, nullptr));
 }
 
 std::string Span::traceparent() const {

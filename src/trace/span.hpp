@@ -10,18 +10,18 @@
 //   else span.set("db.response.rows", std::int64_t(r->rows()));
 //
 // A default-constructed Span (no trace: tracing off, a background job) does nothing, and so
-// does every call on it; attribute values are copied only while the trace records.
+// does every call on it; attribute values are copied (into the trace's arena) only while the
+// trace records.
 // Never put a secret, a token or a whole SQL parameter list in an attribute: spans leave the
 // process (tests/security grep every exported attribute for the secrets a test run made).
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
-#include "trace/span_data.hpp"
+#include "trace/recorded_span.hpp"
 #include "trace/tracer.hpp"
 
 namespace mercato::trace {
@@ -38,7 +38,7 @@ class Span {
   Span& operator=(const Span&) = delete;
 
   /// True while attributes are kept (the trace records and end() was not called yet).
-  bool recording() const { return data_.has_value(); }
+  bool recording() const { return record_ != nullptr; }
 
   /// Renames the span (a server span learns its route template after routing).
   void set_name(std::string_view name);
@@ -46,7 +46,7 @@ class Span {
   /// the key, never a copy.
   template <std::size_t N>
   void set(const char (&key)[N], std::string_view value) {
-    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), std::string(value)});
+    if (record_) record_->add(std::string_view(key, N - 1), trace_->copy(value));
   }
   template <std::size_t N>
   void set(const char (&key)[N], const char* value) {
@@ -58,7 +58,7 @@ class Span {
   }
   template <std::size_t N>
   void set(const char (&key)[N], std::int64_t value) {
-    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+    if (record_) record_->add(std::string_view(key, N - 1), value);
   }
   template <std::size_t N>
   void set(const char (&key)[N], int value) {
@@ -66,11 +66,11 @@ class Span {
   }
   template <std::size_t N>
   void set(const char (&key)[N], double value) {
-    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+    if (record_) record_->add(std::string_view(key, N - 1), value);
   }
   template <std::size_t N>
   void set(const char (&key)[N], bool value) {
-    if (data_) data_->attributes.push_back({std::string_view(key, N - 1), value});
+    if (record_) record_->add(std::string_view(key, N - 1), value);
   }
   /// Marks the span failed (OTel status ERROR) with a short reason, and keeps the trace when
   /// the tracer keeps errors. `message` must not carry secrets or user input verbatim.
@@ -88,8 +88,7 @@ class Span {
  private:
   std::shared_ptr<Trace> trace_;
   SpanId id_;
-  // Inline, not on the heap: one allocation less per span. Empty when not recording.
-  std::optional<SpanData> data_;
+  RecordedSpan* record_ = nullptr;  // in the trace's arena; null when not recording or ended
 };
 
 /// Nanoseconds since the Unix epoch (OTLP's time unit).

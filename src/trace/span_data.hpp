@@ -42,6 +42,7 @@ struct SpanData {
   std::int64_t start_unix_nano = 0;
   std::int64_t end_unix_nano = 0;
   std::vector<Attribute> attributes;
+  std::uint32_t dropped_attributes_count = 0;  // set beyond what a span keeps (RecordedSpan)
   StatusCode status = StatusCode::unset;
   std::string status_message;  // set with StatusCode::error only
 };

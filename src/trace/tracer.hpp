@@ -18,13 +18,15 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trace/context.hpp"
+#include "trace/recorded_span.hpp"
 #include "trace/sampler.hpp"
+#include "trace/span_arena.hpp"
 #include "trace/span_data.hpp"
 
 namespace mercato::trace {
@@ -76,11 +78,13 @@ class Tracer : public std::enable_shared_from_this<Tracer> {
 };
 
 /// One request's spans in this process. Shared by the request's Spans and Scopes; thread-safe
-/// (a request's coroutines may resume on any io thread, and fan out).
+/// (a request's coroutines may resume on any io thread, and fan out). A recording trace is
+/// made by Tracer::begin with an arena of its own; a Trace without one records nothing.
 class Trace {
  public:
-  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled);
-  ~Trace();  // hands the recorded spans to the sink when the trace is kept
+  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled,
+        SpanArena* arena = nullptr);
+  ~Trace() = default;
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
 
@@ -89,7 +93,7 @@ class Trace {
   const std::string& id_hex() const { return id_hex_; }
   /// The head decision (what the traceparent flags tell the next hop).
   bool sampled() const { return sampled_; }
-  bool recording() const { return recording_; }
+  bool recording() const { return arena_ != nullptr; }
   /// The caller's span (invalid when this process started the trace).
   const SpanId& remote_parent() const { return remote_parent_; }
   /// The caller's tracestate, sanitized (empty when none): passed on with every call this
@@ -100,8 +104,19 @@ class Trace {
   void keep() { keep_.store(true, std::memory_order_relaxed); }
   bool kept() const { return sampled_ || keep_.load(std::memory_order_relaxed); }
 
-  /// Called by Span::end().
-  void record(SpanData span);
+  // For Span (span.hpp):
+  /// A new span's record, started now, in this trace's arena; null when the trace does not
+  /// record or already holds max_spans_per_trace spans. `parent` invalid: the caller's span.
+  RecordedSpan* open(SpanId id, SpanId parent, std::string_view name, SpanKind kind);
+  /// A copy of an attribute value or name in the arena (only while recording).
+  std::string_view copy(std::string_view text) { return arena_->copy(text); }
+  /// Applies the tail rules to a span that just ended.
+  void close(const RecordedSpan& span);
+
+ protected:
+  /// Hands the spans to the sink when the trace is kept. Run by the recording trace's
+  /// destructor, while its arena still exists.
+  void finish();
 
  private:
   std::shared_ptr<Tracer> tracer_;
@@ -110,11 +125,10 @@ class Trace {
   SpanId remote_parent_;
   std::string tracestate_;
   bool sampled_;
-  bool recording_;
   std::atomic<bool> keep_{false};
-  std::mutex mutex_;
-  std::vector<SpanData> spans_;
-  bool first_recorded_ = false;  // the tracestate goes on the first span recorded only
+  SpanArena* arena_;                            // null: not recording
+  std::atomic<RecordedSpan*> spans_{nullptr};  // newest first
+  std::atomic<std::size_t> span_count_{0};
 };
 
 }  // namespace mercato::trace

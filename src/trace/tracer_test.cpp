@@ -172,5 +172,63 @@ TEST(Span, SpansEndingOnManyThreadsAreAllRecorded) {
   EXPECT_EQ(f.sink->traces[0].size(), 400u);
 }
 
+
+TEST(Span, NamesAndValuesAreCopiedSoTheCallersStringsMayGo) {
+  Fixture f(kAlways);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    std::string name = "db " + std::string(40, 'n');
+    Span span(trace, SpanId{}, name, SpanKind::client);
+    {
+      std::string value(300, 'v');
+      span.set("db.statement.name", value);
+      std::string error = "refused: " + std::string(20, 'e');
+      span.set_error(error);
+    }
+    name.assign(name.size(), 'x');  // the span must not see the caller's buffer change
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  const SpanData& d = f.sink->traces[0].at(0);
+  EXPECT_EQ(d.name, "db " + std::string(40, 'n'));
+  ASSERT_EQ(d.attributes.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), std::string(300, 'v'));
+  EXPECT_EQ(d.status, StatusCode::error);
+  EXPECT_EQ(d.status_message, "refused: " + std::string(20, 'e'));
+}
+
+TEST(Span, AttributesBeyondWhatASpanKeepsAreCountedAsDropped) {
+  Fixture f(kAlways);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    Span span(trace, SpanId{}, "many", SpanKind::internal);
+    for (int i = 0; i < RecordedSpan::max_attributes + 3; ++i) span.set("n", i);
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  const SpanData& d = f.sink->traces[0].at(0);
+  EXPECT_EQ(d.attributes.size(), std::size_t{RecordedSpan::max_attributes});
+  EXPECT_EQ(d.dropped_attributes_count, 3u);
+  EXPECT_EQ(std::get<std::int64_t>(d.attributes.back().value), RecordedSpan::max_attributes - 1);
+}
+
+TEST(Span, ATraceThatOutgrowsItsInlineArenaKeepsEverySpanIntact) {
+  Fixture f(kAlways);
+  {
+    auto trace = f.tracer->begin(std::nullopt, false);
+    for (int i = 0; i < 50; ++i) {
+      Span span(trace, SpanId{}, "statement " + std::to_string(i), SpanKind::client);
+      span.set("db.statement.name", std::string(100, static_cast<char>('a' + i % 26)));
+      span.set("db.response.returned_rows", i);
+    }
+  }
+  ASSERT_EQ(f.sink->traces.size(), 1u);
+  const auto& spans = f.sink->traces[0];
+  ASSERT_EQ(spans.size(), 50u);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(spans[i].name, "statement " + std::to_string(i));
+    EXPECT_EQ(std::get<std::string>(spans[i].attributes.at(0).value), std::string(100, static_cast<char>('a' + i % 26)));
+    EXPECT_EQ(std::get<std::int64_t>(spans[i].attributes.at(1).value), i);
+  }
+}
+
 }  // namespace
 }  // namespace mercato::trace

@@ -121,7 +121,7 @@ DURATION=$((WARMUP > 0 ? WARMUP * 5 : 0))
 DURATION=$DURATION_SAVED
 
 step "mix: offered load in steps of connections ($STEPS), ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-best_rps=0 best_line=""
+best_rps=0 best_line="" STEP_ROWS=()
 for c in $STEPS; do
   mix_step "$c"
   ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
@@ -132,6 +132,14 @@ for c in $STEPS; do
   if [[ $ok == yes ]] && ((S_RPS > best_rps)); then
     best_rps=$S_RPS best_line="$c $S_RPS $S_P50 $S_P99"
   fi
+  # A row of results.md's table of steps (the capacity step is made bold below).
+  STEP_ROWS+=("$c|$S_RPS|$(printf '| %s | %s | %s | %s | %s | %s |' "$(date +%F)" "$(commit_short)" '%s' '%s' "$S_P50" "$S_P99")$(
+    awk '{ for (i = 1; i <= NF; i++) { split($i, f, "="); printf " %s |", f[2] } }' <<< "$S_CPU")")
+done
+for row in "${STEP_ROWS[@]}"; do
+  IFS='|' read -r c rps rest <<< "$row"
+  # shellcheck disable=SC2059  # the row is the format: its two %s take connections and rps
+  if [[ "$c $rps" == "${best_line% * *}" ]]; then ROWS+=("$(printf "$rest" "**$c**" "**$rps**")"); else ROWS+=("$(printf "$rest" "$c" "$rps")"); fi
 done
 
 # ---- the collector phase --------------------------------------------------------------------
@@ -202,5 +210,5 @@ else
     "$n_rps" "$P99_GOAL" "$PRODUCTS")")
   NOTES+=("no step had p99 < ${P99_GOAL} ms with no error: see the mix-step lines for where the time went")
 fi
-NOTES+=("results.md row columns: date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users")
+NOTES+=("results.md rows: the steps (date | commit | connections | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
 bench_report

@@ -24,6 +24,7 @@
 # and prints one row per minute, then a verdict, then rows for bench/results.md:
 #
 #   BENCH soak-minute minute= target_rps= rps= p50_ms= p99_ms= errors= late= rss_mb_gateway= …
+#     fds_gateway= … pg_conns= pg_conns_<application>= … redis_clients= cache_data_mb= detail= …
 #   BENCH soak verdict=flat|not_flat minutes= target_rps= capacity_rps= errors= …
 #
 # Flat means, comparing the last minute with minute BENCH_SOAK_REF_MINUTE (2; the first minute
@@ -243,7 +244,9 @@ for ((m = 1; m <= MINUTES; m++)); do
     "$m" "$TARGET" "${M_RPS[$m]}" "${M_P50[$m]}" "${M_P99[$m]}" "${M_ERR[$m]}" "${M_LATE[$m]:-0}")
   for p in "${PROCS[@]}"; do line+=" rss_mb_$p=${M_RSS[$m,$p]}"; done
   for p in "${PROCS[@]}"; do line+=" fds_$p=${M_FDS[$m,$p]}"; done
-  line+=" pg_conns=${M_PG_TOTAL[$m]} redis_clients=${M_REDIS[$m]} cache_data_mb=${M_CACHE_USED[$m]}${M_COUNTS[$m]}"
+  line+=" pg_conns=${M_PG_TOTAL[$m]}"
+  for app in "${!PG_APPS[@]}"; do line+=" pg_conns_$app=${M_PG[$m,$app]:-0}"; done
+  line+=" redis_clients=${M_REDIS[$m]} cache_data_mb=${M_CACHE_USED[$m]}${M_COUNTS[$m]}"
   RESULTS+=("$line")
   rss="" fds=""
   for p in "${PROCS[@]}"; do rss+="${M_RSS[$m,$p]} / " fds+="${M_FDS[$m,$p]} / "; done

@@ -1,22 +1,28 @@
-# ./mercato bench [case] runs bench/<case>.sh (every case when none is named); ./mercato seed
-# hands over to bench/seed.sh. A case is a standalone script: it builds, starts what it needs on
-# the bench stack's ports and stops it again.
+# ./mercato bench [case] runs bench/<case>.sh (every case when none is named, except those only
+# run on request); ./mercato seed hands over to bench/seed.sh. A case is a standalone script: it
+# builds, starts what it needs on the bench stack's ports and stops it again.
 
+# Cases a bare `./mercato bench` leaves out: they run only when named (soak: half an hour).
+BENCH_ON_REQUEST=(soak)
+
+# The cases a bare `./mercato bench` runs; `bench_cases all`: every case.
 bench_cases() {
   local f
   for f in "$REPO"/bench/*.sh; do
     [[ -f $f ]] || continue
     f=${f##*/}
     f=${f%.sh}
-    [[ $f == seed || $f == _* ]] || printf '%s\n' "$f"
+    [[ $f == seed || $f == _* ]] && continue
+    [[ ${1:-} != all && " ${BENCH_ON_REQUEST[*]} " == *" $f "* ]] && continue
+    printf '%s\n' "$f"
   done
 }
 
 cmd_bench() {
   local cases=() c rc=0 failed=()
-  if (($# > 1)) || [[ ${1:-} == -* ]]; then usage_error "bench takes at most one case: $(bench_cases | paste -sd " ")"; fi
+  if (($# > 1)) || [[ ${1:-} == -* ]]; then usage_error "bench takes at most one case: $(bench_cases all | paste -sd " ")"; fi
   if (($#)); then
-    [[ -f $REPO/bench/$1.sh && $1 != seed ]] || usage_error "unknown bench case '$1' (cases: $(bench_cases | paste -sd " "))"
+    [[ -f $REPO/bench/$1.sh && $1 != seed ]] || usage_error "unknown bench case '$1' (cases: $(bench_cases all | paste -sd " "))"
     cases=("$1")
   else
     mapfile -t cases < <(bench_cases)

@@ -1,21 +1,36 @@
--- wrk script of bench case "mix" (bench/mix.sh): a model of many users against the gateway.
--- Per 100 requests, drawn at random (fixed seed BENCH_SEED, so runs are reproducible):
---   60 product details, Zipf-like popularity over every product (rank k drawn with density
---      ~1/k, so a few products are hot and the long tail misses the caches)
+-- wrk script of bench cases "mix" and "soak" (bench/mix.sh, bench/soak.sh): a model of many
+-- users against the gateway. Per 100 requests, drawn at random (fixed seed BENCH_SEED, so runs
+-- are reproducible):
+--   60 product details, Zipf-like popularity over every live product (rank k drawn with
+--      density ~1/k over all n of them, so a few products are hot and the long tail misses the
+--      caches)
 --   20 cached list pages (v1 and v2, several categories and sorts)
 --   10 v2 pages deep in the catalog (cursors)
---    5 searches (v1, common and rare terms)
+--    5 searches, v1 (page 1 or 2) or v2, in one of four sorts: half of a common term (a word, two
+--      adjacent words or a four-letter prefix of the catalog's names), half of a rare one (a
+--      whole name, a SKU); tens of thousands of distinct URLs, so most miss the caches
 --    4 GET /api/v1/auth/me, each with the token of one of many users
---    1 write: a create, then a patch, then a delete (each with If-Match) of a product the
---      benchmark owns, in its own store; one write in flight at a time, so none races another
---      (a write due while one is in flight becomes a detail: at many connections writes fall
---      somewhat below 1 %; done() prints how many of each ran).
--- Files (one per line) in BENCH_MIX_DIR: details, lists, deep, searches (paths), tokens (access
--- tokens); BENCH_ADMIN_TOKEN writes. Writes are told apart from reads by their X-Request-ID,
--- which the gateway echoes.
+--    1 write: a create, then a patch, then a delete (each with the If-Match of the answer
+--      before) of a product the benchmark owns, in its own store. Many such chains run at once;
+--      a chain's next step is only queued once its previous answer arrived, so none races another.
+-- Files (one per line) in BENCH_MIX_DIR: details, lists, deep (paths), search_common,
+-- search_rare (URL-encoded terms), tokens (access tokens); BENCH_ADMIN_TOKEN writes. Writes are
+-- told apart from reads by their X-Request-ID ("mix-<op>-<chain>"), which the gateway echoes.
+--
+-- BENCH_MIX_RATE (requests/s), when set, paces the requests instead of sending each as soon as
+-- the previous answer arrived: wrk asks delay() before every request, and every request gets
+-- the next slot of one schedule 1/rate apart, whichever connection sends it. A request that
+-- could not leave within 10 ms of its slot (every connection was busy) is counted as late; the
+-- schedule never runs more than 1 s behind (the requests beyond that are not sent, and the rps
+-- shows it), so a stall is not followed by a burst.
+--
+-- done() prints, on stderr: "mix: sent detail= list= deep= search= me= write= create= patch=
+-- delete= search_distinct=" (create/patch/delete: writes answered 2xx), "mix: schedule late=
+-- max_lag_ms=" when paced, and "mix: N answers STATUS: body" for every non-2xx status.
 local dir = os.getenv("BENCH_MIX_DIR") or error("BENCH_MIX_DIR is not set")
 local admin = os.getenv("BENCH_ADMIN_TOKEN") or error("BENCH_ADMIN_TOKEN is not set")
 local seed = tonumber(os.getenv("BENCH_SEED") or "1")
+local rate = tonumber(os.getenv("BENCH_MIX_RATE") or "")
 
 local function lines(name)
   local t = {}
@@ -26,34 +41,65 @@ local function lines(name)
   return t
 end
 
-local details, lists, deep, searches, tokens = lines("details"), lines("lists"), lines("deep"), lines("searches"),
-  lines("tokens")
-local log_details = math.log(#details)
-local writes, write_in_flight, pending = 0, false, nil
+local details, lists, deep, tokens = lines("details"), lines("lists"), lines("deep"), lines("tokens")
+local search_common, search_rare = lines("search_common"), lines("search_rare")
+-- ln(n + 1): exp(u · ln(n + 1)) for u in [0, 1) lies in [1, n + 1), so its floor is every rank 1..n.
+local log_details = math.log(#details + 1)
+local sorts = { "-created_at", "price", "-price", "name" }
+
+-- Counts printed by done() (read from this thread's state): requests sent by kind, non-2xx
+-- answers by status with one body each, writes answered 2xx by kind, distinct search URLs.
+counts = { detail = 0, list = 0, deep = 0, search = 0, me = 0, write = 0, create = 0, patch = 0, delete = 0,
+  search_distinct = 0, late = 0, max_lag_ms = 0 }
+bad = {}
+local searched = {}
 
 local function pick(t) return t[math.random(#t)] end
 
 local function detail()
-  -- exp(u · ln n) for uniform u: ranks 1..n with density ~1/k (Zipf, s = 1).
+  counts.detail = counts.detail + 1
+  -- Zipf with s = 1: the density of rank k is ~1/k.
   local k = math.floor(math.exp(math.random() * log_details))
+  if k > #details then k = #details end  -- rounding at the very top
   return wrk.format("GET", details[k])
 end
 
-local function write()
-  if write_in_flight then return detail() end
-  write_in_flight = true
-  local h = { ["Authorization"] = "Bearer " .. admin, ["Content-Type"] = "application/json" }
-  if pending and pending.op == "patch" then
-    h["If-Match"], h["X-Request-ID"] = pending.etag, "mix-patch"
-    return wrk.format("PATCH", "/api/v1/products/" .. pending.id, h, '{"price_cents":1234,"stock":7}')
-  elseif pending and pending.op == "delete" then
-    h["If-Match"], h["X-Request-ID"] = pending.etag, "mix-delete"
-    return wrk.format("DELETE", "/api/v1/products/" .. pending.id, h)
+local function search()
+  counts.search = counts.search + 1
+  local term = math.random(2) == 1 and pick(search_common) or pick(search_rare)
+  local sort = sorts[math.random(#sorts)]
+  local path
+  if math.random(2) == 1 then
+    path = "/api/v1/products?q=" .. term .. "&per_page=20&sort=" .. sort .. "&page=" .. math.random(2)
+  else
+    path = "/api/v2/products?limit=20&q=" .. term .. "&sort=" .. sort
   end
-  writes = writes + 1
-  h["X-Request-ID"] = "mix-create"
-  local body = string.format('{"name":"Mix product %d","sku":"mix-%d-%d-%d","price_cents":999,"currency":"EUR","stock":3}', writes,
-    seed, os.time(), writes)
+  if not searched[path] then
+    searched[path] = true
+    counts.search_distinct = counts.search_distinct + 1
+  end
+  return wrk.format("GET", path)
+end
+
+-- Write chains: ready holds the chains whose next step (patch or delete) can be sent, oldest
+-- first; ids maps a chain to its product.
+local ready, ids, chains = {}, {}, 0
+
+local function write()
+  counts.write = counts.write + 1
+  local h = { ["Authorization"] = "Bearer " .. admin, ["Content-Type"] = "application/json" }
+  local c = table.remove(ready, 1)
+  if c then
+    h["If-Match"], h["X-Request-ID"] = c.etag, "mix-" .. c.op .. "-" .. c.chain
+    if c.op == "patch" then
+      return wrk.format("PATCH", "/api/v1/products/" .. ids[c.chain], h, '{"price_cents":1234,"stock":7}')
+    end
+    return wrk.format("DELETE", "/api/v1/products/" .. ids[c.chain], h)
+  end
+  chains = chains + 1
+  h["X-Request-ID"] = "mix-create-" .. chains
+  local body = string.format('{"name":"Mix product %d","sku":"mix-%d-%d-%d","price_cents":999,"currency":"EUR","stock":3}',
+    chains, seed, os.time(), chains)
   return wrk.format("POST", "/api/v1/products", h, body)
 end
 
@@ -68,11 +114,43 @@ function init(args) math.randomseed(seed) end
 function request()
   local r = math.random(100)
   if r <= 60 then return detail() end
-  if r <= 80 then return wrk.format("GET", pick(lists)) end
-  if r <= 90 then return wrk.format("GET", pick(deep)) end
-  if r <= 95 then return wrk.format("GET", pick(searches)) end
-  if r <= 99 then return wrk.format("GET", "/api/v1/auth/me", { ["Authorization"] = "Bearer " .. pick(tokens) }) end
+  if r <= 80 then counts.list = counts.list + 1; return wrk.format("GET", pick(lists)) end
+  if r <= 90 then counts.deep = counts.deep + 1; return wrk.format("GET", pick(deep)) end
+  if r <= 95 then return search() end
+  if r <= 99 then
+    counts.me = counts.me + 1
+    return wrk.format("GET", "/api/v1/auth/me", { ["Authorization"] = "Bearer " .. pick(tokens) })
+  end
   return write()
+end
+
+if rate then
+  if rate <= 0 then error("BENCH_MIX_RATE must be positive") end
+  local ffi = require("ffi")
+  ffi.cdef [[
+    struct mix_timespec { long tv_sec; long tv_nsec; };
+    int clock_gettime(int clock, struct mix_timespec *tp);
+  ]]
+  local ts = ffi.new("struct mix_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local gap, slot = 1000 / rate, nil
+  function delay()
+    local now = now_ms()
+    slot = slot or now
+    local lag = now - slot
+    if lag > 10 then
+      counts.late = counts.late + 1
+      if lag > counts.max_lag_ms then counts.max_lag_ms = math.floor(lag) end
+      if lag > 1000 then slot = now - 1000 end
+    end
+    local wait = slot - now
+    slot = slot + gap
+    if wait <= 0 then return 0 end
+    return math.floor(wait + 0.5)
+  end
 end
 
 local function header(headers, name)
@@ -82,9 +160,6 @@ local function header(headers, name)
   return nil
 end
 
--- Non-2xx answers by status, with the path-free start of one body each, printed by done():
--- the step fails on any, and this says which.
-bad = {}
 function response(status, headers, body)
   if status >= 300 then
     local key = tostring(status)
@@ -93,29 +168,35 @@ function response(status, headers, body)
   end
   local rid = header(headers, "x-request-id")
   if rid == nil or string.sub(rid, 1, 4) ~= "mix-" then return end
-  write_in_flight = false
-  if status < 300 then bad[rid] = (bad[rid] or 0) + 1 end  -- writes done, by kind (printed by done())
-  if rid == "mix-create" and status == 201 then
-    local location = header(headers, "location") or ""
-    pending = { op = "patch", id = string.match(location, "([%x-]+)$"), etag = header(headers, "etag") }
-    if not pending.id or not pending.etag then pending = nil end
-  elseif rid == "mix-patch" and status == 200 and pending then
-    pending = { op = "delete", id = pending.id, etag = header(headers, "etag") }
-    if not pending.etag then pending = nil end
+  local op, chain = string.match(rid, "^mix%-(%a+)%-(%d+)$")
+  if not op or status >= 300 then
+    if chain then ids[tonumber(chain)] = nil end  -- failed: wrk counts the answer, which fails the run
+    return
+  end
+  chain = tonumber(chain)
+  if op ~= "create" and op ~= "patch" and op ~= "delete" then return end
+  counts[op] = counts[op] + 1
+  local etag = header(headers, "etag")
+  if op == "create" then
+    ids[chain] = string.match(header(headers, "location") or "", "([%x-]+)$")
+    if ids[chain] and etag then ready[#ready + 1] = { op = "patch", chain = chain, etag = etag } end
+  elseif op == "patch" and etag then
+    ready[#ready + 1] = { op = "delete", chain = chain, etag = etag }
   else
-    pending = nil  -- deleted, or failed (wrk counts the non-2xx answer, which fails the step)
+    ids[chain] = nil  -- deleted: the chain is over
   end
 end
 
 function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
+    local c = thread:get("counts")
+    io.stderr:write(string.format(
+      "mix: sent detail=%d list=%d deep=%d search=%d me=%d write=%d create=%d patch=%d delete=%d search_distinct=%d\n",
+      c.detail, c.list, c.deep, c.search, c.me, c.write, c.create, c.patch, c.delete, c.search_distinct))
+    if rate then io.stderr:write(string.format("mix: schedule late=%d max_lag_ms=%d\n", c.late, c.max_lag_ms)) end
     local b = thread:get("bad")
     for k, v in pairs(b) do
-      if type(v) == "number" and string.sub(k, 1, 4) == "mix-" then
-        io.stderr:write(string.format("mix: %s writes %s\n", v, string.sub(k, 5)))
-      elseif type(v) == "number" then
-        io.stderr:write(string.format("mix: %s answers %s: %s\n", v, k, b[k .. "_body"]))
-      end
+      if type(v) == "number" then io.stderr:write(string.format("mix: %s answers %s: %s\n", v, k, b[k .. "_body"])) end
     end
   end
 end

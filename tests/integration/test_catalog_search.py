@@ -225,7 +225,7 @@ class CatalogSearch(unittest.TestCase):
     def test_hostile_terms_get_a_page_or_a_422_never_a_500(self):
         # websearch_to_tsquery never raises a syntax error; what the parameter rules refuse
         # (length, control characters, invalid UTF-8) is a 422 before any SQL runs.
-        ok = ['"unclosed quote', "a & b | !c", "<-> :* (x)", "'quoted'", "-", "the and of", "!!!", "---",
+        ok = ['"unclosed quote', "a & b | !c", "<-> :* (x)", "'quoted'", "- -", "the and of", "!!!", "---",
               "or or or", '""""', "\\%_", "Кресло дуб", "椅子です", "😀😀😀", "a" * 100, "SK-' OR 1=1 --",
               "x:*A & y:B", "  spaces  "]
         refused = ["a" * 101, "ab\x00cd", "ab\ncd", "ab\x7fcd", "ab"]

@@ -6,7 +6,7 @@
 --
 -- Regenerate after changing a statement: ./mercato docs sql
 -- Checked by tests/docs/test_sql_listing.py (fails when this file is out of date).
--- 131 statements.
+-- 215 statements.
 
 -- name: categories_page
 -- index: categories_store_name_live
@@ -71,7 +71,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -81,7 +81,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -97,8 +129,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
-         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -119,7 +151,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -129,7 +161,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 AND (created_at, id) > ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -145,13 +209,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4 AND (created_at, id) > ($5::timestamptz, $6::uuid)
-         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -161,7 +225,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
+         ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -177,8 +273,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
-         ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -199,7 +295,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -209,7 +305,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_status_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -225,8 +353,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
-         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -263,7 +391,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -273,7 +401,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -289,8 +449,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -311,7 +471,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -321,7 +481,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 AND (created_at, id) < ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_status_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -337,13 +529,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4 AND (created_at, id) < ($5::timestamptz, $6::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -353,7 +545,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -369,8 +593,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -391,7 +615,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -401,7 +625,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_status_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -417,8 +673,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -455,7 +711,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q
--- index: products_live_category_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -465,7 +721,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 AND (name, id) > ($4::text, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_q_fuzzy_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -481,8 +769,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (name, id) > ($4::text, $5::uuid)
-         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -503,7 +791,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q
--- index: products_live_category_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -513,7 +801,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 AND (name, id) > ($5::text, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -529,13 +849,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4 AND (name, id) > ($5::text, $6::uuid)
-         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q
--- index: products_live_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -545,7 +865,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 AND (name, id) > ($3::text, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
+         ORDER BY name, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_q_fuzzy_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -561,8 +913,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2 AND (name, id) > ($3::text, $4::uuid)
-         ORDER BY name, id LIMIT $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -583,7 +935,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q
--- index: products_live_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -593,7 +945,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 AND (name, id) > ($4::text, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_status_q_fuzzy_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -609,8 +993,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (name, id) > ($4::text, $5::uuid)
-         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -647,7 +1031,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -657,7 +1041,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -673,8 +1089,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
-         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -695,7 +1111,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -705,7 +1121,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 AND (price_cents, id) > ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -721,13 +1169,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4 AND (price_cents, id) > ($5::bigint, $6::uuid)
-         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -737,7 +1185,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
+         ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -753,8 +1233,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
-         ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -775,7 +1255,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -785,7 +1265,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_status_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -801,8 +1313,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
-         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -839,7 +1351,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -849,7 +1361,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -865,8 +1409,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -887,7 +1431,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -897,7 +1441,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 AND (price_cents, id) < ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_status_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -913,13 +1489,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4 AND (price_cents, id) < ($5::bigint, $6::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -929,7 +1505,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -945,8 +1553,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -967,7 +1575,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -977,7 +1585,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_status_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -993,8 +1633,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1007,28 +1647,44 @@ SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1;
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2;
 
 -- name: products_count_cat_q
+-- index: products_live_category_created or products_live_fts and products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+
+-- name: products_count_cat_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) LIMIT 1001) m;
 
 -- name: products_count_cat_status
 -- index: product_counts_pkey
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2 AND status = $3;
 
 -- name: products_count_cat_status_q
+-- index: products_live_category_created or products_live_fts and products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+
+-- name: products_count_cat_status_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) LIMIT 1001) m;
 
 -- name: products_count_q
+-- index: products_live_created or products_live_fts and products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+
+-- name: products_count_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) LIMIT 1001) m;
 
 -- name: products_count_status
 -- index: product_counts_pkey
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND status = $2;
 
 -- name: products_count_status_q
+-- index: products_live_created or products_live_fts and products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+
+-- name: products_count_status_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) LIMIT 1001) m;
 
 -- name: products_page_created_asc
 -- index: products_live_created
@@ -1063,7 +1719,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1073,7 +1729,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -1089,8 +1777,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1111,7 +1799,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1121,7 +1809,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -1137,13 +1857,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4
-         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1153,7 +1873,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -1169,8 +1921,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2
-         ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1191,7 +1943,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1201,7 +1953,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_status_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -1217,8 +2001,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1255,7 +2039,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1265,7 +2049,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -1281,8 +2097,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -1303,7 +2119,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q
--- index: products_live_category_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1313,7 +2129,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_status_q_fuzzy_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -1329,13 +2177,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1345,7 +2193,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -1361,8 +2241,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2
-         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -1383,7 +2263,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q
--- index: products_live_created or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1393,7 +2273,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_status_q_fuzzy_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -1409,8 +2321,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -1447,7 +2359,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q
--- index: products_live_category_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1457,7 +2369,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_q_fuzzy_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1473,8 +2417,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -1495,7 +2439,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q
--- index: products_live_category_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1505,7 +2449,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1521,13 +2497,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4
-         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q
--- index: products_live_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1537,7 +2513,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_q_fuzzy_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1553,8 +2561,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2
-         ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -1575,7 +2583,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q
--- index: products_live_name or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1585,7 +2593,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_status_q_fuzzy_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1601,8 +2641,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -1639,7 +2679,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1649,7 +2689,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1665,8 +2737,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1687,7 +2759,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1697,7 +2769,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_status_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1713,13 +2817,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4
-         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1729,7 +2833,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1745,8 +2881,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2
-         ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1767,7 +2903,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1777,7 +2913,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_status_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1793,8 +2961,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1831,7 +2999,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1841,7 +3009,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1857,8 +3057,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1879,7 +3079,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q
--- index: products_live_category_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1889,7 +3089,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_status_q_fuzzy_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1905,13 +3137,13 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku || '') ILIKE $4
-         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1921,7 +3153,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1937,8 +3201,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku || '') ILIKE $2
-         ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1959,7 +3223,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q
--- index: products_live_price or products_live_search (the planner picks by the term)
+-- index: products_live_fts and products_live_search
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1969,7 +3233,39 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_status_q_fuzzy
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_status_q_fuzzy_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1985,7 +3281,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku || '') ILIKE $3
-         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;

@@ -357,7 +357,8 @@ class CatalogApi(unittest.TestCase):
         self.assertEqual(names("?q=100%25")[0], [])  # LIKE metacharacters are literal
         got, meta = names("?per_page=2&page=2&sort=name")
         self.assertEqual(got, ["Steel Chair"])
-        self.assertEqual(meta, {"page": 2, "per_page": 2, "total_items": 3, "total_pages": 2, "total_exact": True})
+        self.assertEqual(meta, {"page": 2, "per_page": 2, "total_items": 3, "total_pages": 2, "total_exact": True,
+                                "total_is_estimate": False})
         self.assertEqual(names(f"?category_id={cat['id']}&status=active")[1]["total_items"], 1)
         self.assertEqual(names("?q=lamp")[1]["total_items"], 2)
 

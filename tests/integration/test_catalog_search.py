@@ -4,9 +4,12 @@ catalog process (cache off) and the test stack's PostgreSQL.
 A `q` list first counts matches up to kExactCountCap + 1 (1,001). More than 1,000 and the page
 runs the "_walk" statement, which walks the ordering index and filters; otherwise the statement
 the trigram index can serve. These tests compare every page the service returns, id by id and in
-order, with what psql returns for the plain SQL of the search
-(`(name || ' ' || sku) ILIKE '%term%'`, live rows, the sort's ORDER BY), and check the totals:
-a common term reports total_items 1000 with total_exact false, a rarer one its exact count.
+order, with what psql returns for the plain SQL of the search (the term's words in name or
+description through to_tsvector/websearch_to_tsquery('simple'), or
+`(name || ' ' || sku) ILIKE '%term%'`; live rows, the sort's ORDER BY), and check the totals:
+a common term reports total_items 1000 with total_exact false and total_is_estimate true, a
+rarer one its exact count. A misspelling that matches nothing falls back to pg_trgm's `<%`;
+hostile terms get a page or a 422.
 
 The store is filled by the real seeder, twice (3,000 products each). Each seed run gives its SKUs
 a prefix of its own, so the first run's prefix matches about half of the store, interleaved in
@@ -59,9 +62,11 @@ class CatalogSearch(unittest.TestCase):
 
     def where(self, term):
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # What an anonymous reader sees: live and active products (issue 13, finding 5).
+        # What an anonymous reader sees: live and active products (issue 13, finding 5); a match
+        # is the term's words in name or description, or the term inside name or SKU.
         return (f"store_id = {lit(self.store)} AND deleted_at IS NULL AND status = 'active' "
-                f"AND (name || ' ' || sku) ILIKE {lit(pattern)}")
+                f"AND (to_tsvector('simple', name) || to_tsvector('simple', description) "
+                f"@@ websearch_to_tsquery('simple', {lit(term)}) OR (name || ' ' || sku) ILIKE {lit(pattern)})")
 
     def count(self, term):
         return int(psql(f"SELECT count(*) FROM products WHERE {self.where(term)}"))
@@ -92,6 +97,11 @@ class CatalogSearch(unittest.TestCase):
         self.assertTrue(all(m == metas[0] for m in metas), metas)
         return metas[0]
 
+    def get_status(self, path, **params):
+        r = request(self.svc.url, "GET", path + "?" + urllib.parse.urlencode(params),
+                    headers={"X-Store-ID": self.store})
+        return r.status, r.body
+
     def common_terms(self):
         terms = [self.run_prefix, "Mk "]
         total = int(psql(f"SELECT count(*) FROM products WHERE store_id = {lit(self.store)} AND deleted_at IS NULL "
@@ -111,6 +121,7 @@ class CatalogSearch(unittest.TestCase):
                 meta = self.assert_v1_pages(term, [1, 3], sort=sort)
                 self.assertEqual(meta["total_items"], CAP, meta)
                 self.assertIs(meta["total_exact"], False, meta)
+                self.assertIs(meta["total_is_estimate"], True, meta)
                 self.assertEqual(meta["total_pages"], CAP // 20, meta)
             # Past the cap the walk still pages through the real matches.
             self.assert_v1_pages(term, [51])  # rows 1,001–1,020
@@ -167,6 +178,68 @@ class CatalogSearch(unittest.TestCase):
                 break
         self.assertIsNone(cursor)
         self.assertEqual(seen, self.expected(term, "-created_at", CAP + 1, 0))
+
+    def test_words_of_the_description_match(self):
+        # The seeder writes a colour into each description only ("… comes in mustard."): the
+        # tsvector finds it, the name/SKU substring match cannot.
+        term = "mustard"
+        self.assertEqual(int(psql(f"SELECT count(*) FROM products WHERE store_id = {lit(self.store)} "
+                                  f"AND name ILIKE '%mustard%'")), 0)
+        n = self.count(term)
+        self.assertGreater(n, 40)
+        self.assertLessEqual(n, CAP)
+        meta = self.assert_v1_pages(term, [1, 2])
+        self.assertEqual((meta["total_items"], meta["total_is_estimate"]), (n, False), meta)
+
+    def test_a_prefix_matches_as_a_substring(self):
+        # "Walnu" is no word of any product: the trigram substring match finds "Walnut".
+        term = "Walnu"
+        self.assertEqual(psql(f"SELECT count(*) FROM products WHERE store_id = {lit(self.store)} AND "
+                              f"to_tsvector('simple', name || ' ' || description) @@ websearch_to_tsquery('simple', {lit(term)})"), "0")
+        n = self.count(term)
+        self.assertGreater(n, 20)
+        meta = self.assert_v1_pages(term, [1])
+        self.assertEqual(meta["total_items"], min(n, CAP))
+
+    def test_a_misspelling_falls_back_to_similar_words(self):
+        term = "Wallnut"
+        self.assertEqual(self.count(term), 0, "nothing matches as a word or substring")
+        similar = int(psql(f"SELECT count(*) FROM products WHERE store_id = {lit(self.store)} AND deleted_at IS NULL "
+                           f"AND status = 'active' AND {lit(term)} <% (name || ' ' || sku)"))
+        self.assertGreater(similar, 20)
+        ids, meta = self.get("/api/v1/products", q=term, per_page=100)
+        self.assertEqual(meta["total_items"], min(similar, CAP), meta)
+        want = psql(f"SELECT id FROM products WHERE store_id = {lit(self.store)} AND deleted_at IS NULL AND status = 'active' "
+                    f"AND {lit(term)} <% (name || ' ' || sku) ORDER BY created_at DESC, id DESC LIMIT 100").splitlines()
+        self.assertEqual(ids, want)
+        names = psql(f"SELECT DISTINCT lower(name) LIKE '%walnut%' FROM products WHERE id IN ({', '.join(map(lit, ids))})")
+        self.assertEqual(names, "t", "every fallback match holds Walnut")
+        # v2 takes the same fallback, page after page.
+        first_ids, first = self.get("/api/v2/products", q=term, limit=10)
+        second_ids, _ = self.get("/api/v2/products", q=term, limit=10, cursor=first["next_cursor"])
+        self.assertEqual(first_ids + second_ids, want[:20])
+        # A term that resembles nothing stays empty.
+        ids, meta = self.get("/api/v1/products", q="qqxqqzqq")
+        self.assertEqual((ids, meta["total_items"], meta["total_is_estimate"]), ([], 0, False))
+
+    def test_hostile_terms_get_a_page_or_a_422_never_a_500(self):
+        # websearch_to_tsquery never raises a syntax error; what the parameter rules refuse
+        # (length, control characters, invalid UTF-8) is a 422 before any SQL runs.
+        ok = ['"unclosed quote', "a & b | !c", "<-> :* (x)", "'quoted'", "- -", "the and of", "!!!", "---",
+              "or or or", '""""', "\\%_", "Кресло дуб", "椅子です", "😀😀😀", "a" * 100, "SK-' OR 1=1 --",
+              "x:*A & y:B", "  spaces  "]
+        refused = ["a" * 101, "ab\x00cd", "ab\ncd", "ab\x7fcd", "ab"]
+        for term in ok:
+            for path, extra in (("/api/v1/products", {}), ("/api/v2/products", {"limit": 5})):
+                with self.subTest(term=term, path=path):
+                    status, body = self.get_status(path, q=term, **extra)
+                    self.assertEqual(status, 200, body)
+        for term in refused:
+            with self.subTest(term=term):
+                status, body = self.get_status("/api/v1/products", q=term)
+                self.assertEqual(status, 422, body)
+        status, body = self.get_status("/api/v1/products", q=b"ab\xff\xfecd")
+        self.assertEqual(status, 422, body)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ std::string v1_meta(const PageRequest& p, const Total& total) {
       .key("total_items").integer(total.items)
       .key("total_pages").integer(total_pages(total.items, p.per_page))
       .key("total_exact").boolean(total.exact)
+      .key("total_is_estimate").boolean(!total.exact)
       .end_object();
   return out;
 }

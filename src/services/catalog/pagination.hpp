@@ -1,11 +1,13 @@
 #pragma once
 // Page arithmetic and the list `meta` objects.
 //
-// v1 (offset): {"page","per_page","total_items","total_pages","total_exact"}.
+// v1 (offset): {"page","per_page","total_items","total_pages","total_exact","total_is_estimate"}.
 // total_items never costs a scan of the table: lists without
 // `q` read maintained per-(store, category, status) counters, which are exact; a `q` search
 // counts matches exactly up to kExactCountCap and beyond reports the cap with
-// "total_exact": false, meaning "at least this many".
+// "total_exact": false and "total_is_estimate": true, meaning "at least this many" (the two
+// always disagree; total_is_estimate is the name issue #15 asked for, total_exact stays for
+// existing clients).
 //
 // v2 (keyset): {"limit","next_cursor","has_more"}.
 

@@ -29,9 +29,9 @@ TEST(Pagination, a_bounded_count_is_exact_up_to_the_cap_then_a_lower_bound) {
 
 TEST(Pagination, v1_meta_has_the_brief_fields_and_says_whether_the_total_is_exact) {
   EXPECT_EQ(v1_meta({2, 20}, {1234, true}),
-            R"({"page":2,"per_page":20,"total_items":1234,"total_pages":62,"total_exact":true})");
+            R"({"page":2,"per_page":20,"total_items":1234,"total_pages":62,"total_exact":true,"total_is_estimate":false})");
   EXPECT_EQ(v1_meta({1, 100}, {10000, false}),
-            R"({"page":1,"per_page":100,"total_items":10000,"total_pages":100,"total_exact":false})");
+            R"({"page":1,"per_page":100,"total_items":10000,"total_pages":100,"total_exact":false,"total_is_estimate":true})");
 }
 
 TEST(Pagination, v2_meta_has_more_exactly_when_there_is_a_cursor) {

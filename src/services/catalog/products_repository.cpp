@@ -24,11 +24,16 @@ constexpr std::string_view kColumns = R"(p.id, p.store_id, p.category_id, c.name
 
 constexpr std::string_view kFrom = "FROM products p LEFT JOIN categories c ON c.id = p.category_id";
 
-// The search expression, verbatim as in the products_live_search index.
+// The search expressions, verbatim as in the products_live_search (trigram) and
+// products_live_fts (tsvector, 0004_product_search_tsvector.sql) indexes.
 constexpr std::string_view kSearchExpr = "(name || ' ' || sku)";
-// The same text, written so that it does not match the index expression: the planner then
-// cannot use the trigram index and walks the ordering index, filtering (see Shape::walk).
+constexpr std::string_view kSearchTsv = "search_tsv";
+// The same values, written so that they do not match the index expressions: the planner then
+// cannot use either GIN index and walks the ordering index, filtering (see Shape::walk).
 constexpr std::string_view kSearchExprUnindexed = "(name || ' ' || sku || '')";
+constexpr std::string_view kSearchTsvUnindexed = "(search_tsv || ''::tsvector)";
+// The text-search configuration of the tsvector column (see the migration for why 'simple').
+constexpr std::string_view kTsConfig = "'simple'::regconfig";
 
 struct SortSql {
   std::string_view name;     // statement name part
@@ -69,6 +74,12 @@ struct Shape {
   // pattern heuristic shrinks with the pattern's length) when 31,611 match, and the bitmap
   // plan then fetched and sorted all of them (~1 s cold at 1M, bench/results.md).
   bool walk = false;
+  // With q: the misspelling fallback, run when the term matched nothing as words or as a
+  // substring. Matches names and SKUs holding a word whose trigrams resemble the term's
+  // (pg_trgm's `<%`, word_similarity ≥ pg_trgm.word_similarity_threshold, 0.6 by default),
+  // through the same trigram index. Not part of every search: for a term that does match,
+  // its posting lists (every name with " ch" for "chair") would cost more than the match.
+  bool fuzzy = false;
 };
 
 std::string shape_name(const Shape& s) {
@@ -77,8 +88,28 @@ std::string shape_name(const Shape& s) {
   if (s.category) n += "_cat";
   if (s.status) n += "_status";
   if (s.q) n += "_q";
+  if (s.fuzzy) n += "_fuzzy";
   if (s.walk) n += "_walk";
   return n;
+}
+
+/// The `q` condition on parameters $q (the term) and $q+1 (its ILIKE pattern; the fuzzy
+/// fallback has no pattern, see filter_params): the term's
+/// words (websearch_to_tsquery: "quoted phrases", OR, -word; never a syntax error) in the
+/// name or description, or the term as a substring of name or SKU — or, for the fallback,
+/// a name or SKU word resembling the term.
+std::string q_sql(const Shape& s, int q) {
+  const std::string term = "$" + std::to_string(q), pattern = "$" + std::to_string(q + 1);
+  const std::string_view text = s.walk ? kSearchExprUnindexed : kSearchExpr;
+  // The fallback's walk spells `<%` out: PostgreSQL estimates `<%` on an unindexed expression
+  // at a fraction of a percent, and for a deep page (OFFSET 1000 at 100k products) chose a
+  // sequential scan and a sort over walking the index; an inequality is estimated at a third,
+  // and the walk it then picks is what a common misspelling needs. 0.6 is
+  // pg_trgm.word_similarity_threshold's default, which `<%` uses and the catalog never changes.
+  if (s.fuzzy && s.walk) return "word_similarity(" + term + ", " + std::string(text) + ") >= 0.6";
+  if (s.fuzzy) return term + " <% " + std::string(text);
+  return "(" + std::string(s.walk ? kSearchTsvUnindexed : kSearchTsv) + " @@ websearch_to_tsquery(" +
+         std::string(kTsConfig) + ", " + term + ") OR " + std::string(text) + " ILIKE " + pattern + ")";
 }
 
 /// Appends the WHERE conditions of the filters, numbering parameters from `next`.
@@ -87,8 +118,10 @@ std::string filter_sql(const Shape& s, int& next) {
   next = 2;
   if (s.category) w += " AND category_id = $" + std::to_string(next++);
   if (s.status) w += " AND status = $" + std::to_string(next++);
-  if (s.q)
-    w += " AND " + std::string(s.walk ? kSearchExprUnindexed : kSearchExpr) + " ILIKE $" + std::to_string(next++);
+  if (s.q) {
+    w += " AND " + q_sql(s, next);
+    next += s.fuzzy ? 1 : 2;
+  }
   return w;
 }
 
@@ -105,15 +138,27 @@ std::string page_sql(const Shape& s) {
   const auto ss = sort_sql(s.sort);
   int next = 2;
   std::string where = filter_sql(s, next);
+  // A q page that does not walk: the capped count found at most kExactCountCap matches, so
+  // they are collected first and sorted. The subquery with OFFSET 0 is a fence (PostgreSQL
+  // pushes neither the ORDER BY … LIMIT nor the keyset condition into it), so the planner
+  // cannot walk the ordering index hoping to meet the page early: at 1M products, with
+  // "zeppelin" (20 matches) sorted by price, it did, and read the whole store (36 s).
+  const bool collect = s.q && !s.walk;
+  std::string source = "products";
+  if (collect) {
+    source = "(SELECT id, " + std::string(ss.column) + " FROM products WHERE " + where + " OFFSET 0) matches";
+    where = "true";
+  }
   if (s.keyset) {
     const std::string cmp = ss.desc ? " < " : " > ";
     where += " AND (" + std::string(ss.column) + ", id)" + cmp + "($" + std::to_string(next) + "::" +
              std::string(ss.cast) + ", $" + std::to_string(next + 1) + "::uuid)";
     next += 2;
   }
-  std::string sql = "-- index: " + std::string(s.category ? ss.category_index : ss.index) +
-                    (s.q && !s.walk ? " or products_live_search (the planner picks by the term)" : "") + "\n";
-  sql += "SELECT " + std::string(kColumns) + "\n  FROM (SELECT id FROM (SELECT id FROM products WHERE " + where +
+  std::string sql = "-- index: " + (collect ? std::string(s.fuzzy ? "products_live_search" : "products_live_fts and products_live_search")
+                                            : std::string(s.category ? ss.category_index : ss.index)) +
+                    "\n";
+  sql += "SELECT " + std::string(kColumns) + "\n  FROM (SELECT id FROM (SELECT id FROM " + source + " WHERE " + where +
          "\n         ORDER BY " + order_sql(ss, "") + " LIMIT $" + std::to_string(next);
   if (!s.keyset) sql += " OFFSET $" + std::to_string(next + 1);
   // The constant outer LIMIT changes no result (the page is at most kMaxPerPage + 1 rows) but
@@ -131,6 +176,7 @@ std::string count_name(const Shape& s) {
   if (s.category) n += "_cat";
   if (s.status) n += "_status";
   if (s.q) n += "_q";
+  if (s.fuzzy) n += "_fuzzy";
   return n;
 }
 
@@ -144,8 +190,20 @@ std::string count_sql(const Shape& s) {
     if (s.status) sql += " AND status = $" + std::to_string(next++);
     return sql;
   }
-  return "-- index: products_live_search; stops after the cap\nSELECT count(*) FROM (SELECT 1 FROM products WHERE " +
-         filter_sql(s, next) + " LIMIT " + std::to_string(kExactCountCap + 1) + ") m";
+  // Stops after the cap. The ORDER BY (words and substrings; the fuzzy fallback's estimates
+  // already lead to its trigram index, and walking with word_similarity on every row would
+  // cost more) changes no count: it keeps the planner off a sequential
+  // scan. Without it, at 1M products a common word ("oak", whose frequency the tsvector's
+  // statistics know) made `Seq Scan … LIMIT 1001` look cheapest — fine for one store alone,
+  // but it reads every store's rows until the cap, and a rare term the planner overrates would
+  // read the whole table. With it the choice is the page's: walk the store's newest-first index
+  // for a common term, collect a rare term's matches from the GIN indexes
+  // (tests/integration/test_catalog_search_1m.py).
+  const std::string_view index = s.category ? "products_live_category_created" : "products_live_created";
+  return "-- index: " + (s.fuzzy ? std::string("products_live_search")
+                                 : std::string(index) + " or products_live_fts and products_live_search") +
+         "; stops after the cap\nSELECT count(*) FROM (SELECT 1 FROM products WHERE " + filter_sql(s, next) +
+         (s.fuzzy ? "" : " ORDER BY created_at DESC, id DESC") + " LIMIT " + std::to_string(kExactCountCap + 1) + ") m";
 }
 
 Shape shape_of(const ProductFilter& f, bool keyset) {
@@ -162,28 +220,36 @@ std::string like_pattern(std::string_view q) {
   return p;
 }
 
-db::Params filter_params(const ProductFilter& f) {
+/// The filter's parameters, in filter_sql()'s order, for a statement of `shape`.
+db::Params filter_params(const ProductFilter& f, const Shape& shape) {
   db::Params ps = db::params(f.store);
   if (f.category_id) ps.push_back(*f.category_id);
   if (f.status) ps.push_back(*f.status);
-  if (f.q) ps.push_back(like_pattern(*f.q));
+  if (f.q) {
+    ps.push_back(*f.q);
+    if (!shape.fuzzy) ps.push_back(like_pattern(*f.q));
+  }
   return ps;
 }
 
 std::vector<std::pair<std::string, std::string>> list_shapes() {
   std::vector<std::pair<std::string, std::string>> out;
   for (int bits = 0; bits < 8; ++bits) {
-    const Shape base{Sort::created_desc, (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false};
-    out.emplace_back(count_name(base), count_sql(base));
-    for (Sort s : kSorts) {
-      for (bool keyset : {false, true}) {
-        for (bool walk : {false, true}) {
-          if (walk && !base.q) continue;
-          Shape sh = base;
-          sh.sort = s;
-          sh.keyset = keyset;
-          sh.walk = walk;
-          out.emplace_back(shape_name(sh), page_sql(sh));
+    for (bool fuzzy : {false, true}) {
+      if (fuzzy && (bits & 4) == 0) continue;
+      Shape base{Sort::created_desc, (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false};
+      base.fuzzy = fuzzy;
+      out.emplace_back(count_name(base), count_sql(base));
+      for (Sort s : kSorts) {
+        for (bool keyset : {false, true}) {
+          for (bool walk : {false, true}) {
+            if (walk && !base.q) continue;
+            Shape sh = base;
+            sh.sort = s;
+            sh.keyset = keyset;
+            sh.walk = walk;
+            out.emplace_back(shape_name(sh), page_sql(sh));
+          }
         }
       }
     }
@@ -214,11 +280,22 @@ asio::awaitable<Result<db::QueryResult>> run(db::PoolUntil pool, db::Statement s
 }
 
 /// With q: counts matches up to kExactCountCap + 1 and marks the shape to walk its ordering
-/// index when the term is that common (Shape::walk). Returns the count.
+/// index when the term is that common (Shape::walk). When nothing matches, counts the
+/// misspelling fallback the same way and marks the shape fuzzy if that finds anything.
+/// Returns the count. At most two capped counts: no search costs a count of every match.
 asio::awaitable<Result<std::int64_t>> count_and_choose_plan(db::PoolUntil pool, const ProductFilter& f, Shape& shape) {
-  auto counted = co_await run(pool, list_statement(shape, count_name(shape), filter_params(f)));
-  if (!counted) co_return std::move(counted).error();
-  const std::int64_t n = counted->get_int64(0, 0).value_or(0);
+  std::int64_t n = 0;
+  for (bool fuzzy : {false, true}) {
+    Shape tried = shape;
+    tried.fuzzy = fuzzy;
+    auto counted = co_await run(pool, list_statement(tried, count_name(tried), filter_params(f, tried)));
+    if (!counted) co_return std::move(counted).error();
+    n = counted->get_int64(0, 0).value_or(0);
+    if (n > 0 || fuzzy) {
+      shape.fuzzy = fuzzy && n > 0;
+      break;
+    }
+  }
   shape.walk = n > kExactCountCap;
   co_return n;
 }
@@ -317,20 +394,23 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
                                                                    trace::Scope scope) {
   db::PoolUntil pool = pool_.until(scope);
   Shape shape = shape_of(f, false);
-  db::Params page_params = filter_params(f);
-  page_params.push_back(db::to_param(p.per_page));
-  page_params.push_back(db::to_param(p.offset()));
   if (f.q) {
     // The count goes first: it decides the page's plan.
     auto counted = co_await count_and_choose_plan(pool, f, shape);
     if (!counted) co_return std::move(counted).error();
+    db::Params page_params = filter_params(f, shape);
+    page_params.push_back(db::to_param(p.per_page));
+    page_params.push_back(db::to_param(p.offset()));
     auto rows = co_await run(pool, list_statement(shape, shape_name(shape), std::move(page_params)));
     if (!rows) co_return std::move(rows).error();
     co_return ProductPage{read_all(*rows), bounded_total(*counted)};
   }
+  db::Params page_params = filter_params(f, shape);
+  page_params.push_back(db::to_param(p.per_page));
+  page_params.push_back(db::to_param(p.offset()));
   std::vector<db::Statement> sts;
   sts.push_back(list_statement(shape, shape_name(shape), std::move(page_params)));
-  sts.push_back(list_statement(shape, count_name(shape), filter_params(f)));
+  sts.push_back(list_statement(shape, count_name(shape), filter_params(f, shape)));
   auto results = co_await pool.pipeline(std::move(sts));
   for (auto& r : results)
     if (!r) co_return std::move(r).error();
@@ -344,12 +424,12 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
 asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
     const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, trace::Scope scope) {
   db::PoolUntil pool = pool_.until(scope);
-  db::Params ps = filter_params(f);
   Shape shape = shape_of(f, after.has_value());
   if (f.q) {
     auto counted = co_await count_and_choose_plan(pool, f, shape);
     if (!counted) co_return std::move(counted).error();
   }
+  db::Params ps = filter_params(f, shape);
   if (after) {
     ps.push_back(after->key);
     ps.push_back(after->id);

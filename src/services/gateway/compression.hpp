@@ -29,6 +29,8 @@
 
 namespace mercato::gateway {
 
+namespace asio = boost::asio;
+
 /// The coding the client accepts, from all its Accept-Encoding fields (several fields are one
 /// comma-separated list, RFC 9110 §5.3; more than 8 are treated as malformed: identity).
 http::Encoding accepted_encoding(const http::Request& req);

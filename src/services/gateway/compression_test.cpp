@@ -14,7 +14,6 @@
 namespace mercato::gateway {
 namespace {
 
-namespace asio = boost::asio;
 using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
 using http::Encoding;
 

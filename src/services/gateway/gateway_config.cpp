@@ -32,7 +32,7 @@ constexpr config::VarSpec kVars[] = {
     // Below ~1 KiB the gzip framing and the CPU buy little: one TCP segment either way.
     {"COMPRESS_MIN_BYTES", K::byte_size, "1KiB",
      "smallest JSON/text answer the gateway compresses (gzip or br, as the client accepts); 0 turns compression off",
-     {}, 0, config::kGiB},
+     {}, 0, config::units::kGiB},
 };
 
 void load(config::Reader& r, config::Settings& s) {

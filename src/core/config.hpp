@@ -217,6 +217,8 @@ struct Settings {
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;
   std::string openapi_path;  // api/openapi.json, read once at start-up
+  /// COMPRESS_MIN_BYTES: smallest answer body the gateway compresses; 0: compression off.
+  std::size_t compress_min_bytes = 0;
   // ops (src/services/gateway/ops_config.cpp)
   /// PROMETHEUS_URL, checked at load (http://host:port[/prefix]); empty: the operations
   /// endpoints answer 503.

@@ -29,6 +29,10 @@ constexpr config::VarSpec kVars[] = {
     {"API_V2_SUNSET", K::http_date, "",
      "HTTP-date when /api/v2 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
     {"OPENAPI_PATH", K::string, "api/openapi.json", "the OpenAPI document the gateway serves at /api/openapi.json"},
+    // Below ~1 KiB the gzip framing and the CPU buy little: one TCP segment either way.
+    {"COMPRESS_MIN_BYTES", K::byte_size, "1KiB",
+     "smallest JSON/text answer the gateway compresses (gzip or br, as the client accepts); 0 turns compression off",
+     {}, 0, config::units::kGiB},
 };
 
 void load(config::Reader& r, config::Settings& s) {
@@ -40,6 +44,7 @@ void load(config::Reader& r, config::Settings& s) {
   s.api_v1_sunset = r.http_date("API_V1_SUNSET");
   s.api_v2_sunset = r.http_date("API_V2_SUNSET");
   s.openapi_path = r.string("OPENAPI_PATH");
+  s.compress_min_bytes = r.bytes("COMPRESS_MIN_BYTES");
 }
 
 constexpr config::Group kGroup{"gateway", "src/services/gateway/gateway_config.cpp", kVars, load};

@@ -2,8 +2,8 @@
 //
 // A request passes, outermost first: tracing → request id → access log → metrics → recover
 // (every service's standard chain, http::App) → slow-request record → security headers → CORS →
-// API version notices → rate limit → authentication → router → proxy to catalog or identity, or
-// the gateway's own routes (OpenAPI document, RUM, the admins' operations view).
+// API version notices → compression → rate limit → authentication → router → proxy to catalog
+// or identity, or the gateway's own routes (OpenAPI document, RUM, the admins' operations view).
 #include <algorithm>
 
 #include "http/app.hpp"
@@ -17,6 +17,7 @@
 #include "services/gateway/openapi_route.hpp"
 #include "services/gateway/rum.hpp"
 #include "services/gateway/rum_errors.hpp"
+#include "services/gateway/compression.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
 #include "services/gateway/middleware.hpp"
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
   app.use(gateway::security_headers());  // first, so even CORS refusals and 429s carry them
   app.use(gateway::cors(gateway::CorsPolicy(s.cors_origins)));
   app.use(gateway::api_versions(s.api_v1_sunset, s.api_v2_sunset));
+  // gzip or br for JSON answers of COMPRESS_MIN_BYTES or more, coded once here for every route
+  // (inside CORS, so a browser can read a 415 for a compressed request body).
+  app.use(gateway::compression(s.compress_min_bytes));
 
   // Redis: the shared rate-limit counters and the revocation bus; not critical (the limiter
   // falls back to local counters).

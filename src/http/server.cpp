@@ -520,12 +520,14 @@ bool Server::draining() const { return impl_->stopping.load(); }
 void Server::shutdown(std::chrono::milliseconds timeout, std::function<void()> done) {
   auto impl = impl_;
   impl->stopping = true;
+  // The socket file goes first, here rather than with its acceptor (posted below), so it is
+  // gone before `done` runs however the handlers are ordered; a proxy then gets "no such file"
+  // at once, and a new instance can bind the path while this one drains.
+  impl->remove_socket_file();
   asio::post(impl->acceptor.get_executor(), [impl] {
     boost::system::error_code ec;
     impl->acceptor.close(ec);
     impl->unix_acceptor.close(ec);
-    // Gone with the listener: a proxy then gets "no such file" at once, not a refused connect.
-    impl->remove_socket_file();
   });
   asio::co_spawn(
       impl->io,

@@ -147,7 +147,8 @@ class TestStackUsesTheSocket(unittest.TestCase):
         metrics = lambda: request(GATEWAY_METRICS, "GET", "/metrics").body.decode()
         before = upstream_ok(metrics(), "unix:" + CATALOG_SOCKET)
         self.assertEqual(request(GATEWAY, "GET", "/api/v1/products?per_page=1").status, 200)
-        self.assertEqual(upstream_ok(metrics(), "unix:" + CATALOG_SOCKET), before + 1)
+        # At least this request (a readiness probe of the gateway's may add its own).
+        self.assertGreaterEqual(upstream_ok(metrics(), "unix:" + CATALOG_SOCKET), before + 1)
 
 
 if __name__ == "__main__":

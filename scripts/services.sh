@@ -2,11 +2,34 @@
 # environment passes through, the driver adds the stack's addresses for whatever the caller did
 # not set, and always sets what must differ per service (HTTP_HOST, HTTP_PORT, DB_NAME,
 # upstream ports, the proxy trust of the address plan in stack.sh: TRUSTED_PROXIES,
-# UPSTREAM_SOURCE_ADDRESS, and its own credentials: DB_USER/DB_PASSWORD of its PostgreSQL role,
+# UPSTREAM_SOURCE_ADDRESS, the Unix sockets of svc_socket (HTTP_SOCKET, *_SERVICE_SOCKET), and
+# its own credentials: DB_USER/DB_PASSWORD of its PostgreSQL role,
 # REDIS_USER/REDIS_PASSWORD of its Redis ACL user, see secrets.sh — never the caller's, which in
 # tests are the superuser's).
 
 svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$1"; }
+
+# The Unix domain socket service $1 serves its API on besides TCP (HTTP_SOCKET), in the stack's
+# run directory; empty when the path would be too long for a socket address (107 bytes), and the
+# stack then uses TCP only. Every service of a driver's stack runs on this host, so the gateway
+# (and the catalog, for identity's keys) reach catalog and identity over these sockets unless
+# the caller points PRODUCT_SERVICE_HOST / USER_SERVICE_HOST elsewhere or sets
+# PRODUCT_SERVICE_SOCKET= / USER_SERVICE_SOCKET= (empty: TCP).
+svc_socket() {
+  local path=$RUN_DIR/$1.sock
+  ((${#path} <= 107)) && printf '%s' "$path"
+}
+
+# The socket of $1 (catalog, identity) for a client whose host variable ($2's value) the caller
+# left unset; an explicit $3 (the caller's *_SOCKET, maybe empty) wins.
+svc_upstream_socket() {
+  local name=$1 host_override=$2
+  if [[ -n ${3+set} ]]; then
+    printf '%s' "$3"
+  elif [[ -z $host_override ]]; then
+    svc_socket "$name"
+  fi
+}
 
 svc_pid() {
   local pid
@@ -48,7 +71,9 @@ svc_env() {
         "CACHE_REDIS_PORT=${CACHE_REDIS_PORT:-$PORT_REDIS_CACHE}"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
+        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
+        "HTTP_SOCKET=$(svc_socket catalog)"
       )
       ;;
     identity)
@@ -59,6 +84,7 @@ svc_env() {
         REDIS_USER=mercato-identity
         "REDIS_PASSWORD=$(secret redis-mercato-identity)"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
+        "HTTP_SOCKET=$(svc_socket identity)"
       )
       ;;
     gateway)
@@ -70,8 +96,10 @@ svc_env() {
         "REDIS_PASSWORD=$(secret redis-mercato-gateway)"
         "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-$ADDR_CATALOG}"
         "PRODUCT_SERVICE_PORT=$PORT_CATALOG"
+        "PRODUCT_SERVICE_SOCKET=$(svc_upstream_socket catalog "${PRODUCT_SERVICE_HOST:-}" ${PRODUCT_SERVICE_SOCKET+"$PRODUCT_SERVICE_SOCKET"})"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
+        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
         "UPSTREAM_SOURCE_ADDRESS=$ADDR_GATEWAY_EGRESS"
         "TRUSTED_PROXIES=$ADDR_WEB_EGRESS"
         # The stack's own Prometheus, for the admins' operations view; set PROMETHEUS_URL= (empty)

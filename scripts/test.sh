@@ -95,6 +95,9 @@ test_env() {
   MERCATO_GATEWAY_METRICS_URL=$(service_metrics_url gateway)
   MERCATO_CATALOG_METRICS_URL=$(service_metrics_url catalog)
   MERCATO_IDENTITY_METRICS_URL=$(service_metrics_url identity)
+  # The catalog's Unix socket, which the stack's gateway reaches it over (services.sh svc_socket).
+  export MERCATO_CATALOG_SOCKET
+  MERCATO_CATALOG_SOCKET=$(svc_socket catalog)
   # The replica's address, for the stack tests (no service reads from it).
   if [[ $PG_REPLICA == 1 ]]; then export MERCATO_PG_REPLICA_ADDRESS=127.0.0.1:$PORT_PG_REPLICA; fi
   prom_test_env

@@ -23,6 +23,9 @@ constexpr config::VarSpec kIdentityClientVars[] = {
     {"USER_SERVICE_HOST", K::string, "127.0.0.1",
      "identity service host, or host:port,host:port for several instances (then USER_SERVICE_PORT is ignored)"},
     {"USER_SERVICE_PORT", K::port, "8082", "identity service port"},
+    {"USER_SERVICE_SOCKET", K::string, "",
+     "identity's HTTP_SOCKET when it runs on this host: reached over that Unix socket instead of TCP (one "
+     "instance); empty: TCP"},
     {"UPSTREAM_TIMEOUT", K::duration, "5s",
      "time a service waits for another's answer: the gateway's budget per request; the catalog's key and "
      "revocation fetches from identity take at most 2s and 1s of it",
@@ -31,6 +34,7 @@ constexpr config::VarSpec kIdentityClientVars[] = {
 
 void load_identity_client(config::Reader& r, config::Settings& s) {
   s.user_service = r.upstream("USER_SERVICE_HOST", "USER_SERVICE_PORT");
+  r.upstream_socket(s.user_service, "USER_SERVICE_SOCKET", "USER_SERVICE_HOST");
   s.upstream_timeout = r.duration("UPSTREAM_TIMEOUT");
 }
 

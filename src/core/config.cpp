@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <charconv>
@@ -544,6 +545,37 @@ std::vector<HostPort> Reader::upstream(std::string_view host_name, std::string_v
     fail(r, "expected a host, or host:port pairs separated by commas");
   }
   return hosts;
+}
+
+std::string Reader::socket_path(std::string_view name) {
+  Raw r = take(name, K::string);
+  if (failed() || r.text.empty()) return {};
+  const std::string& path = r.text;
+  if (path.front() != '/' || path.find('\0') != std::string::npos) {
+    fail(r, "expected an absolute path such as /run/mercato/catalog.sock");
+  } else if (path.size() > kMaxSocketPath) {
+    fail(r, "expected a socket file path of at most " + std::to_string(kMaxSocketPath) + " bytes");
+  } else if (path.back() == '/') {
+    fail(r, "expected the path of a socket file, not of a directory");
+  } else {
+    // The directory must be there already: the service creates the socket, not its parents
+    // (their ownership and mode decide who may reach it).
+    const std::string dir = path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
+    struct stat st{};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) fail(r, "expected a path in an existing directory");
+  }
+  return path;
+}
+
+void Reader::upstream_socket(std::vector<HostPort>& hosts, std::string_view socket_name, std::string_view host_name) {
+  std::string path = socket_path(socket_name);
+  if (failed() || path.empty() || hosts.empty()) return;
+  if (hosts.size() > 1) {
+    fail_rule(std::string(socket_name) + " is set, but " + std::string(host_name) + " lists " +
+              std::to_string(hosts.size()) + " instances: a socket reaches one instance on this host");
+    return;
+  }
+  hosts.front().socket = std::move(path);
 }
 
 int Reader::at_most(std::string_view lower_name, int value, std::string_view upper_name, int upper) {

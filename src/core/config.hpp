@@ -26,8 +26,14 @@ using Duration = std::chrono::milliseconds;
 struct HostPort {
   std::string host;
   std::uint16_t port = 0;
+  /// An upstream reached over a Unix domain socket (PRODUCT_SERVICE_SOCKET, …): the path, and
+  /// then host and port only name the instance (Host field, span attributes). Empty: TCP.
+  std::string socket = {};
   bool operator==(const HostPort&) const = default;
 };
+
+/// The longest path a Unix domain socket address holds on Linux (sun_path, less its NUL).
+inline constexpr std::size_t kMaxSocketPath = 107;
 
 enum class Kind { string, integer, port, duration, boolean, string_list, byte_size, level, choice, http_date };
 
@@ -140,6 +146,8 @@ struct HttpSettings {
   Duration shutdown_timeout{};
   std::string metrics_host;  // the internal listener: /metrics and /health/*
   std::uint16_t metrics_port = 0;
+  /// HTTP_SOCKET: a Unix domain socket the API is served on as well (empty: none).
+  std::string socket = {};
 };
 
 struct CacheSettings {
@@ -297,6 +305,12 @@ class Reader {
   /// A host (combined with the port variable) or a host:port list (the port is then unused,
   /// but still checked: a bad value anywhere is a mistake worth reporting).
   std::vector<HostPort> upstream(std::string_view host_name, std::string_view port_name);
+  /// Empty, or the path of a Unix domain socket: absolute, at most kMaxSocketPath bytes, in a
+  /// directory that exists.
+  std::string socket_path(std::string_view name);
+  /// `socket_name` (socket_path) set: the one instance of `hosts` is reached over that socket;
+  /// refused when `hosts` lists several (a socket is one local instance).
+  void upstream_socket(std::vector<HostPort>& hosts, std::string_view socket_name, std::string_view host_name);
 
   // Rules across variables of the group.
 

@@ -104,6 +104,7 @@ int App::run() {
   ServerOptions so;
   so.host = hs.host;
   so.port = hs.port;
+  so.socket_path = hs.socket;  // the API only: /metrics stays on the internal listener
   so.max_body = hs.max_body;
   so.max_header = hs.max_header;
   so.max_connections = hs.max_connections;
@@ -119,6 +120,7 @@ int App::run() {
   mo.host = hs.metrics_host;
   mo.port = hs.metrics_port;
   mo.uncapped_addresses.clear();
+  mo.socket_path.clear();
   Server metrics_server(*io_, mo, [&internal_pipeline](Request& req) { return internal_pipeline(req); });
   if (auto st = metrics_server.start(); !st) fail_startup("METRICS_PORT: " + st.error().message);
 
@@ -147,7 +149,8 @@ int App::run() {
     });
   });
 
-  log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"workers", hs.workers},
+  log::info("listening", {{"host", hs.host}, {"port", static_cast<int>(server.port())}, {"socket", hs.socket},
+                          {"workers", hs.workers},
                           {"metrics_host", hs.metrics_host}, {"metrics_port", static_cast<int>(metrics_server.port())}});
   std::vector<std::thread> threads;
   for (int i = 1; i < hs.workers; ++i) threads.emplace_back([this] { io_->run(); });

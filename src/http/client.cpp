@@ -20,6 +20,11 @@ namespace mercato::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+/// TCP or a Unix domain socket (config::HostPort::socket), one type for both: the exchange is
+/// compiled once and its reads and writes are the same non-virtual calls either way.
+using generic_stream = asio::generic::stream_protocol;
+using Stream = beast::basic_stream<generic_stream>;
 using Clock = std::chrono::steady_clock;
 using asio::redirect_error;
 using asio::use_awaitable;
@@ -33,8 +38,8 @@ std::optional<std::string_view> ClientResponse::header(std::string_view name) co
 namespace {
 
 struct Connection {
-  explicit Connection(beast::tcp_stream s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  explicit Connection(Stream s) : stream(std::move(s)) {}
+  Stream stream;
   beast::flat_buffer buffer;
   Clock::time_point idle_since{};
 };
@@ -89,14 +94,14 @@ bool looks_alive(Connection& c) {
 // Opens `sock` for `to`'s family, bound to `source` before it connects. The port is left to
 // connect() (IP_BIND_ADDRESS_NO_PORT, Linux 4.2+), which picks one per destination, instead of
 // bind() reserving one of the source address's ephemeral ports for good.
-void open_bound(tcp::socket& sock, const tcp::endpoint& to, const asio::ip::address& source,
+void open_bound(generic_stream::socket& sock, const tcp::endpoint& to, const asio::ip::address& source,
                 boost::system::error_code& ec) {
   sock.close(ec);
-  sock.open(to.protocol(), ec);
+  sock.open(generic_stream(to.protocol()), ec);
   if (ec) return;
   const int one = 1;
   ::setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);  // a hint only
-  sock.bind(tcp::endpoint(source, 0), ec);
+  sock.bind(generic_stream::endpoint(tcp::endpoint(source, 0)), ec);
 }
 
 }  // namespace
@@ -106,11 +111,15 @@ std::string host_port(const config::HostPort& a) {
   return (v6 ? "[" + a.host + "]" : a.host) + ":" + std::to_string(a.port);
 }
 
+std::string upstream_label(const config::HostPort& a) {
+  return a.socket.empty() ? host_port(a) : "unix:" + a.socket;
+}
+
 class Upstream {
  public:
   Upstream(const config::HostPort& a, metrics::CounterFamily& requests, metrics::HistogramFamily& durations,
            metrics::GaugeFamily& idle_family)
-      : address(a), label(host_port(a)) {
+      : address(a), label(upstream_label(a)), host_field(host_port(a)) {
     boost::system::error_code ec;
     auto ip = asio::ip::make_address(a.host, ec);
     if (!ec) literal = tcp::endpoint(ip, a.port);
@@ -131,7 +140,8 @@ class Upstream {
   }
 
   config::HostPort address;
-  std::string label;
+  std::string label;       // upstream_label(): logs, metrics, errors
+  std::string host_field;  // the Host field sent: host:port, even over a Unix socket
   std::optional<tcp::endpoint> literal;  // host is an IP address: no resolver needed
 
   mutable std::mutex mu;
@@ -215,7 +225,7 @@ struct Client::Impl {
     if (!valid_target(r.target))
       return failure(ErrorCode::internal, "request target must be an absolute path without spaces",
                      upstream_failure::invalid);
-    std::size_t size = method.size() + r.target.size() + to.label.size() + 64;
+    std::size_t size = method.size() + r.target.size() + to.host_field.size() + 64;
     for (const auto& [k, v] : r.headers) size += k.size() + v.size() + 4;
     head.reserve(size);
     head.append(method).append(" ").append(r.target).append(" HTTP/1.1\r\n");
@@ -230,7 +240,7 @@ struct Client::Impl {
       has_host = has_host || iequals(k, "host");
       head.append(k).append(": ").append(v).append("\r\n");
     }
-    if (!has_host) head.append("Host: ").append(to.label).append("\r\n");
+    if (!has_host) head.append("Host: ").append(to.host_field).append("\r\n");
     if (sends_body(r.method, r.body)) head.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
     head.append("\r\n");
     return std::nullopt;
@@ -242,6 +252,7 @@ struct Client::Impl {
       return failure(ErrorCode::gateway_timeout, "upstream " + to.label + ": connect timed out", upstream_failure::connect);
     };
     boost::system::error_code ec;
+    if (!to.address.socket.empty()) co_return co_await connect_unix(to, connect_deadline);
     std::vector<tcp::endpoint> endpoints;
     if (to.literal) {
       endpoints.push_back(*to.literal);
@@ -266,10 +277,11 @@ struct Client::Impl {
                           upstream_failure::connect);
       for (const auto& entry : found) endpoints.push_back(entry.endpoint());
     }
-    beast::tcp_stream stream(io.get_executor());
+    Stream stream(io.get_executor());
     stream.expires_at(connect_deadline);
     if (options.source_address.empty()) {
-      co_await stream.async_connect(endpoints, redirect_error(use_awaitable, ec));
+      const std::vector<generic_stream::endpoint> any(endpoints.begin(), endpoints.end());
+      co_await stream.async_connect(any, redirect_error(use_awaitable, ec));
     } else {
       // Asio's range connect opens a new socket for each endpoint, which would lose the bind:
       // each endpoint of the source's family gets a socket bound here instead, in turn.
@@ -277,7 +289,7 @@ struct Client::Impl {
       for (const auto& ep : endpoints) {
         if (source_error || ep.address().is_v4() != source->is_v4()) continue;
         open_bound(stream.socket(), ep, *source, ec);
-        if (!ec) co_await stream.async_connect(ep, redirect_error(use_awaitable, ec));
+        if (!ec) co_await stream.async_connect(generic_stream::endpoint(ep), redirect_error(use_awaitable, ec));
         if (!ec || ec == beast::error::timeout) break;
       }
     }
@@ -289,6 +301,23 @@ struct Client::Impl {
                             ec.message(),
                         upstream_failure::connect);
     stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return std::make_unique<Connection>(std::move(stream));
+  }
+
+  /// The upstream's Unix domain socket: no resolver, no source address (the socket file's
+  /// permissions, not an address, say who may connect), no Nagle to turn off.
+  asio::awaitable<Result<ConnectionPtr>> connect_unix(Upstream& to, Clock::time_point connect_deadline) {
+    boost::system::error_code ec;
+    Stream stream(io.get_executor());
+    stream.expires_at(connect_deadline);
+    co_await stream.async_connect(generic_stream::endpoint(local::endpoint(to.address.socket)),
+                                  redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout)
+      co_return failure(ErrorCode::gateway_timeout, "upstream " + to.label + ": connect timed out",
+                        upstream_failure::connect);
+    if (ec)
+      co_return failure(ErrorCode::bad_gateway, "upstream " + to.label + ": cannot connect: " + ec.message(),
+                        upstream_failure::connect);
     co_return std::make_unique<Connection>(std::move(stream));
   }
 
@@ -381,7 +410,7 @@ Client::~Client() { close_idle(); }
 
 Upstream& Client::upstream(const config::HostPort& address) {
   std::lock_guard lock(impl_->mu);
-  auto& slot = impl_->upstreams[host_port(address)];
+  auto& slot = impl_->upstreams[upstream_label(address)];
   if (!slot) slot = std::make_unique<Upstream>(address, impl_->requests, impl_->durations, impl_->idle_family);
   return *slot;
 }

@@ -85,16 +85,19 @@ inline constexpr std::string_view protocol = "protocol";
 inline constexpr std::string_view invalid = "invalid_request";
 }  // namespace upstream_failure
 
-/// "host:port", an IPv6 host in brackets: the default Host field and the `upstream` label of
-/// the client's metrics.
+/// "host:port", an IPv6 host in brackets: the default Host field, and the `upstream` label of
+/// the client's metrics for a TCP upstream.
 std::string host_port(const config::HostPort& address);
+/// How an upstream instance is named in logs, errors and the `upstream` metric label:
+/// host_port(), or "unix:<path>" for one reached over a Unix domain socket.
+std::string upstream_label(const config::HostPort& address);
 
 /// True when the failed request provably never reached the upstream.
 inline bool never_sent(const Error& e) {
   return e.reason == upstream_failure::connect || e.reason == upstream_failure::invalid;
 }
 
-/// One upstream instance (host:port) with its pool of idle connections; opaque. Obtained from
+/// One upstream instance (host:port, or a Unix socket path) with its pool of idle connections; opaque. Obtained from
 /// Client::upstream() and valid as long as the Client.
 class Upstream;
 
@@ -106,8 +109,9 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  /// The pool for one instance, created on the first call for that host:port (later calls
-  /// return the same one). Keep the reference: send() then does no lookup. Thread-safe.
+  /// The pool for one instance, created on the first call for that host:port or socket path
+  /// (later calls return the same one): over the Unix socket when address.socket is set, TCP
+  /// otherwise. Keep the reference: send() then does no lookup. Thread-safe.
   Upstream& upstream(const config::HostPort& address);
 
   /// One request/response exchange, all of it (connect included) finished by `deadline`.

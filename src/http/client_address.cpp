@@ -46,6 +46,7 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& ips) {
 }
 
 bool TrustedProxies::contains(std::string_view ip) const {
+  if (ip == kUnixSocketPeer) return true;
   if (ips_.empty()) return false;
   // Entries are canonical, so the usual spelling (a socket peer's IPv4 text) matches as it is;
   // and text of digits and dots is an IPv4 address only in its canonical form (canonical_ip),
@@ -57,9 +58,10 @@ bool TrustedProxies::contains(std::string_view ip) const {
 }
 
 std::string client_address(const Request& req, const TrustedProxies& trusted) {
-  std::string hop = canonical_ip(req.remote_addr);
+  const bool unix_peer = req.remote_addr == kUnixSocketPeer;
+  std::string hop = unix_peer ? req.remote_addr : canonical_ip(req.remote_addr);
   if (hop.empty()) return req.remote_addr;  // e.g. a link-local peer with its zone id
-  if (!trusted.contains(hop)) return hop;
+  if (!unix_peer && !trusted.contains(hop)) return hop;
 
   std::vector<std::string_view> chain;
   for (const auto& [name, value] : req.headers) {

@@ -10,6 +10,12 @@
 // X-Forwarded-For; identity trusts 127.0.0.4 only, and the gateway tells it "198.51.100.7".
 // A client that writes its own X-Forwarded-For changes nothing: its entries sit left of the
 // first untrusted hop, where nobody vouches for them.
+//
+// A peer on the Unix domain socket (HTTP_SOCKET; remote_addr kUnixSocketPeer) is a trusted
+// proxy, always: the socket file is mode 0660, so only a process running as the service's user
+// or group can connect — the gateway on the same host, which could as well read the service's
+// own credentials. Nothing a TCP peer sends can make it one: its remote_addr is its IP address,
+// and X-Forwarded-For entries are believed only when they are IP addresses.
 
 #include <string>
 #include <string_view>
@@ -32,7 +38,8 @@ class TrustedProxies {
   /// Any spelling config accepts; kept canonical (see canonical_ip). Entries that are not IP
   /// addresses are ignored (config refuses them before this point).
   explicit TrustedProxies(const std::vector<std::string>& ips);
-  /// `ip` in any spelling of an address.
+  /// `ip` in any spelling of an address; or kUnixSocketPeer (a socket's peer, never a
+  /// forwarded entry), which is always trusted.
   bool contains(std::string_view ip) const;
   bool empty() const { return ips_.empty(); }
 

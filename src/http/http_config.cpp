@@ -12,6 +12,11 @@ using namespace config::units;
 constexpr config::VarSpec kServerVars[] = {
     {"HTTP_HOST", K::string, "127.0.0.1", "address the HTTP server listens on"},
     {"HTTP_PORT", K::port, "gateway=8080,catalog=8081,identity=8082,*=8080", "port the HTTP server listens on"},
+    // The file is created mode 0660: whoever may connect (the service's user and group) is
+    // trusted like TRUSTED_PROXIES (src/http/client_address.hpp).
+    {"HTTP_SOCKET", K::string, "",
+     "Unix domain socket (absolute path) the API is served on besides HTTP_PORT, for a proxy on the same host; "
+     "its peers are trusted proxies; empty: none"},
     {"HTTP_WORKERS", K::integer, "0", "event-loop threads; 0 means one per CPU core", {}, 0, 256},
     {"HTTP_MAX_BODY", K::byte_size, "1MiB", "largest request body accepted (larger: 413)", {}, 1, kGiB},
     {"HTTP_MAX_HEADER", K::byte_size, "16KiB", "largest request header block accepted (larger: 431)", {}, kKiB,
@@ -44,6 +49,7 @@ void load_server(config::Reader& r, config::Settings& s) {
   auto& h = s.http;
   h.host = r.string("HTTP_HOST");
   h.port = r.port("HTTP_PORT");
+  h.socket = r.socket_path("HTTP_SOCKET");
   h.workers = r.integer("HTTP_WORKERS");
   if (h.workers == 0) h.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   h.max_body = r.bytes("HTTP_MAX_BODY");

@@ -36,12 +36,17 @@ struct Principal {
   std::int64_t issued_at = 0;
 };
 
+/// Request::remote_addr of a connection accepted on the Unix domain socket (HTTP_SOCKET): no
+/// IP address, and no text a TCP peer's address (always an IP address) could ever equal.
+inline constexpr std::string_view kUnixSocketPeer = "unix";
+
 struct Request {
   Method method = Method::GET;
   std::string target;  // as received: path plus optional query
   /// Header views point into the connection's parse buffer: valid for the request's lifetime.
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string body;
+  /// The socket's peer: canonical IP text for TCP, kUnixSocketPeer for the Unix socket.
   std::string remote_addr;
   /// 10 or 11 (HTTP/1.0, HTTP/1.1), as the server parsed it.
   int version = 11;

@@ -1,8 +1,15 @@
 #include "http/server.hpp"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <memory_resource>
 #include <mutex>
 #include <optional>
@@ -25,6 +32,10 @@ namespace mercato::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+/// A connection's socket, TCP or Unix: one type, so the session is compiled once. Its reads
+/// and writes are the same non-virtual reactor calls as tcp::socket's; only endpoints differ.
+using stream_socket = asio::generic::stream_protocol::socket;
 using asio::redirect_error;
 using asio::use_awaitable;
 
@@ -43,8 +54,8 @@ using Clock = std::chrono::steady_clock;
 /// the timer never needs moving earlier: it fires at or before each deadline, never after.
 /// Only the connection's executor touches `deadline`, `finished`, `socket` and `timer`.
 struct Connection {
-  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
-  tcp::socket socket;
+  explicit Connection(stream_socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  stream_socket socket;
   asio::steady_timer timer;  // the watchdog's
   std::string peer;          // the peer's address, as counted in Impl::per_address ("" if uncapped)
   Clock::time_point deadline = Clock::time_point::max();  // max: none (the handler runs)
@@ -142,12 +153,19 @@ ParseOutcome parse_request(std::string_view bytes, const ServerOptions& options,
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, ServerOptions o, Handler h)
-      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(asio::make_strand(io)) {}
+      : io(io),
+        options(std::move(o)),
+        handler(std::move(h)),
+        acceptor(asio::make_strand(io)),
+        unix_acceptor(acceptor.get_executor()) {}
+  ~Impl() { remove_socket_file(); }
 
   asio::io_context& io;
   ServerOptions options;
   Handler handler;
   tcp::acceptor acceptor;
+  local::acceptor unix_acceptor;  // open only with options.socket_path; on the acceptor's strand
+  std::atomic<bool> created_socket{false};  // the file at socket_path is ours to remove
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> active{0};
@@ -216,7 +234,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     c.finished = true;
     c.timer.cancel();
     boost::system::error_code ec;
-    c.socket.shutdown(tcp::socket::shutdown_send, ec);
+    c.socket.shutdown(stream_socket::shutdown_send, ec);
     c.socket.close(ec);
   }
 
@@ -252,25 +270,102 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      auto conn = std::make_shared<Connection>(std::move(socket));
-      if (capped) conn->peer = peer;
-      {
-        std::lock_guard lock(mu);
-        connections.emplace(conn.get(), conn);
-      }
-      ++active;
-      auto exec = conn->socket.get_executor();
-      conn->deadline = Clock::now() + options.request_start_timeout;
-      conn->timer.expires_at(Clock::now() + check_period);
-      watch(conn);
-      asio::co_spawn(exec, session(conn, std::move(peer)), [self, conn](std::exception_ptr) {
-        finish(*conn);
-        if (!conn->peer.empty()) self->release(conn->peer);
-        std::lock_guard lock(self->mu);
-        self->connections.erase(conn.get());
-        --self->active;
-      });
+      std::string capped_peer = capped ? peer : std::string();
+      launch(stream_socket(std::move(socket)), std::move(capped_peer), std::move(peer));
     }
+  }
+
+  /// Accepts on the Unix socket. No per-address cap (every peer is the same local proxy, whose
+  /// pool carries many clients), but the same max_connections.
+  asio::awaitable<void> accept_unix_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      boost::system::error_code ec;
+      local::socket socket = co_await unix_acceptor.async_accept(connection_executor(), redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        log::warn("accept failed", {{"error", ec.message()}, {"socket", options.socket_path}});
+        asio::steady_timer t(unix_acceptor.get_executor(), std::chrono::milliseconds(50));
+        co_await t.async_wait(redirect_error(use_awaitable, ec));
+        continue;
+      }
+      if (active.load() >= static_cast<std::size_t>(options.max_connections)) {
+        socket.close(ec);
+        continue;
+      }
+      launch(stream_socket(std::move(socket)), std::string(), std::string(kUnixSocketPeer));
+    }
+  }
+
+  /// Registers an accepted connection and starts its watchdog and session. `capped_peer`: the
+  /// address admit() counted it under ("" if uncapped); `remote`: Request::remote_addr.
+  void launch(stream_socket socket, std::string capped_peer, std::string remote) {
+    auto self = shared_from_this();
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    conn->peer = std::move(capped_peer);
+    {
+      std::lock_guard lock(mu);
+      connections.emplace(conn.get(), conn);
+    }
+    ++active;
+    auto exec = conn->socket.get_executor();
+    conn->deadline = Clock::now() + options.request_start_timeout;
+    conn->timer.expires_at(Clock::now() + check_period);
+    watch(conn);
+    asio::co_spawn(exec, session(conn, std::move(remote)), [self, conn](std::exception_ptr) {
+      finish(*conn);
+      if (!conn->peer.empty()) self->release(conn->peer);
+      std::lock_guard lock(self->mu);
+      self->connections.erase(conn.get());
+      --self->active;
+    });
+  }
+
+  /// Binds the Unix socket (see ServerOptions::socket_path). A file left by a process that
+  /// died is replaced only once a connect to it is refused: a live server's socket is never
+  /// taken over, and a path that is no socket is never deleted.
+  Status listen_unix() {
+    const std::string& path = options.socket_path;
+    const auto failed = [&](const std::string& why) {
+      boost::system::error_code ignored;
+      unix_acceptor.close(ignored);
+      return Status(Error{ErrorCode::internal, "cannot listen on HTTP_SOCKET " + path + ": " + why});
+    };
+    if (path.size() >= sizeof(sockaddr_un::sun_path)) return failed("path too long");
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) return failed("the file exists and is not a socket");
+      boost::system::error_code ec;
+      local::socket probe(io);
+      probe.connect(local::endpoint(path), ec);  // a local connect does not wait: it is accepted or refused
+      if (!ec) return failed("another process listens on it");
+      if (ec != asio::error::connection_refused) return failed(ec.message());
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) return failed(std::string("removing the stale socket: ") + std::strerror(errno));
+      log::info("removed a stale socket file", {{"socket", path}});
+    }
+    boost::system::error_code ec;
+    unix_acceptor.open(local(), ec);
+    if (!ec) unix_acceptor.bind(local::endpoint(path), ec);
+    if (ec) return failed(ec.message());
+    created_socket = true;
+    // Before listen(): until then a connect is refused, so no one gets in under the umask's mode.
+    if (::chmod(path.c_str(), 0660) != 0) {
+      const std::string why = std::string("chmod: ") + std::strerror(errno);
+      remove_socket_file();
+      return failed(why);
+    }
+    unix_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      remove_socket_file();
+      return failed(ec.message());
+    }
+    return {};
+  }
+
+  /// The file this server bound, once (at shutdown, or when start() fails after binding it).
+  void remove_socket_file() {
+    if (!created_socket.exchange(false)) return;
+    ::unlink(options.socket_path.c_str());
   }
 
   asio::awaitable<void> write_error(Connection& c, std::string& head, const Error& e) {
@@ -406,6 +501,14 @@ Status Server::start() {
                  "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message()};
   }
   impl_->bound_port = a.local_endpoint().port();
+  if (!impl_->options.socket_path.empty()) {
+    if (auto st = impl_->listen_unix(); !st) {
+      boost::system::error_code ignored;
+      a.close(ignored);
+      return st;
+    }
+    asio::co_spawn(a.get_executor(), impl_->accept_unix_loop(), asio::detached);
+  }
   asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
   return {};
 }
@@ -417,9 +520,14 @@ bool Server::draining() const { return impl_->stopping.load(); }
 void Server::shutdown(std::chrono::milliseconds timeout, std::function<void()> done) {
   auto impl = impl_;
   impl->stopping = true;
+  // The socket file goes first, here rather than with its acceptor (posted below), so it is
+  // gone before `done` runs however the handlers are ordered; a proxy then gets "no such file"
+  // at once, and a new instance can bind the path while this one drains.
+  impl->remove_socket_file();
   asio::post(impl->acceptor.get_executor(), [impl] {
     boost::system::error_code ec;
     impl->acceptor.close(ec);
+    impl->unix_acceptor.close(ec);
   });
   asio::co_spawn(
       impl->io,

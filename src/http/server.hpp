@@ -31,6 +31,11 @@ namespace mercato::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (tests)
+  /// A Unix domain socket to serve on as well (HTTP_SOCKET), for a proxy on the same host;
+  /// empty: TCP only. Created mode 0660 (its peers are trusted proxies, http/client_address.hpp),
+  /// a stale file nobody listens on replaced, the file removed at shutdown. Its connections get
+  /// remote_addr kUnixSocketPeer and no per-address cap; they count towards max_connections.
+  std::string socket_path;
   std::size_t max_body = 1 << 20;
   std::size_t max_header = 16 << 10;
   int max_connections = 10000;
@@ -83,7 +88,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds, listens and starts accepting. Error when the address cannot be used.
+  /// Binds, listens and starts accepting (on the socket path too, when set). Error when the
+  /// address or the path cannot be used (a live process listens on the path; it is no socket).
   Status start();
   std::uint16_t port() const;
 

@@ -286,6 +286,65 @@ TEST(ConfigValues, upstream_source_address_is_one_ip_address_in_canonical_form) 
   }
 }
 
+// ---- Unix domain sockets: HTTP_SOCKET, PRODUCT_SERVICE_SOCKET, USER_SERVICE_SOCKET ----
+
+TEST(ConfigDefaults, no_unix_socket_unless_told) {
+  for (const char* svc : {"catalog", "identity", "gateway"}) {
+    auto r = load_with(svc, {});
+    ASSERT_TRUE(r.ok()) << svc << ": " << r.error().message;
+    EXPECT_EQ(r->http.socket, "") << svc;
+    for (const auto& u : r->user_service) EXPECT_EQ(u.socket, "") << svc;
+    for (const auto& u : r->product_service) EXPECT_EQ(u.socket, "") << svc;
+  }
+}
+
+TEST(ConfigValues, a_socket_path_is_kept_and_names_the_one_upstream_instance) {
+  auto r = load_with("gateway", {{"HTTP_SOCKET", "/tmp/gateway.sock"},
+                                 {"PRODUCT_SERVICE_SOCKET", "/tmp/catalog.sock"},
+                                 {"PRODUCT_SERVICE_HOST", "127.0.0.2"},
+                                 {"USER_SERVICE_SOCKET", "/tmp/identity.sock"}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->http.socket, "/tmp/gateway.sock");
+  ASSERT_EQ(r->product_service.size(), 1u);
+  EXPECT_EQ(r->product_service[0].socket, "/tmp/catalog.sock");
+  EXPECT_EQ(r->product_service[0].host, "127.0.0.2");  // still names the instance (Host, spans)
+  ASSERT_EQ(r->user_service.size(), 1u);
+  EXPECT_EQ(r->user_service[0].socket, "/tmp/identity.sock");
+  // The catalog fetches identity's keys: it reads USER_SERVICE_SOCKET too.
+  auto c = load_with("catalog", {{"USER_SERVICE_SOCKET", "/tmp/identity.sock"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->user_service[0].socket, "/tmp/identity.sock");
+}
+
+TEST(ConfigErrors, a_bad_socket_path_names_the_variable) {
+  const std::string longest = "/tmp/" + std::string(kMaxSocketPath - 5, 'a');
+  ASSERT_EQ(longest.size(), kMaxSocketPath);
+  EXPECT_EQ(error_of({{"HTTP_SOCKET", longest}}), "(loaded)");  // 107 bytes fit sun_path with its NUL
+  for (const char* var : {"HTTP_SOCKET", "PRODUCT_SERVICE_SOCKET", "USER_SERVICE_SOCKET"}) {
+    const std::string svc = first_reader(var);
+    EXPECT_EQ(error_of({{var, "run/catalog.sock"}}, svc),
+              std::string("config: ") + var + R"(="run/catalog.sock": expected an absolute path such as /run/mercato/catalog.sock)");
+    EXPECT_EQ(error_of({{var, longest + "b"}}, svc).find(std::string("config: ") + var + "=\"/tmp/aaa"), 0u);
+    EXPECT_NE(error_of({{var, longest + "b"}}, svc).find("expected a socket file path of at most 107 bytes"),
+              std::string::npos);
+    EXPECT_EQ(error_of({{var, "/nonexistent-dir-of-mercato/catalog.sock"}}, svc),
+              std::string("config: ") + var +
+                  R"(="/nonexistent-dir-of-mercato/catalog.sock": expected a path in an existing directory)");
+    EXPECT_EQ(error_of({{var, "/tmp/"}}, svc),
+              std::string("config: ") + var + R"(="/tmp/": expected the path of a socket file, not of a directory)");
+  }
+}
+
+TEST(ConfigErrors, an_upstream_socket_with_several_instances_is_refused) {
+  EXPECT_EQ(error_of({{"PRODUCT_SERVICE_HOST", "127.0.0.2:8081,127.0.0.3:8081"}, {"PRODUCT_SERVICE_SOCKET", "/tmp/c.sock"}},
+                     "gateway"),
+            "config: PRODUCT_SERVICE_SOCKET is set, but PRODUCT_SERVICE_HOST lists 2 instances: a socket reaches one "
+            "instance on this host");
+  EXPECT_EQ(error_of({{"USER_SERVICE_HOST", "a:1,b:2"}, {"USER_SERVICE_SOCKET", "/tmp/i.sock"}}, "catalog"),
+            "config: USER_SERVICE_SOCKET is set, but USER_SERVICE_HOST lists 2 instances: a socket reaches one "
+            "instance on this host");
+}
+
 TEST(ConfigDefaults, port_and_database_depend_on_the_service) {
   const std::map<std::string, std::pair<int, std::string>> expected = {
       {"catalog", {8081, "mercato_catalog"}},

@@ -15,6 +15,9 @@ constexpr config::VarSpec kVars[] = {
     {"PRODUCT_SERVICE_HOST", K::string, "127.0.0.1",
      "catalog service host, or host:port,host:port for several instances (then PRODUCT_SERVICE_PORT is ignored)"},
     {"PRODUCT_SERVICE_PORT", K::port, "8081", "catalog service port"},
+    {"PRODUCT_SERVICE_SOCKET", K::string, "",
+     "the catalog's HTTP_SOCKET when it runs on this host: reached over that Unix socket instead of TCP (one "
+     "instance); empty: TCP"},
     // The services behind the gateway trust exactly this address (their TRUSTED_PROXIES), so
     // no other local process can speak for a client there.
     {"UPSTREAM_SOURCE_ADDRESS", K::string, "",
@@ -37,6 +40,7 @@ constexpr config::VarSpec kVars[] = {
 
 void load(config::Reader& r, config::Settings& s) {
   s.product_service = r.upstream("PRODUCT_SERVICE_HOST", "PRODUCT_SERVICE_PORT");
+  r.upstream_socket(s.product_service, "PRODUCT_SERVICE_SOCKET", "PRODUCT_SERVICE_HOST");
   s.upstream_source_address = r.optional_ip("UPSTREAM_SOURCE_ADDRESS");
   s.rate_limit_per_minute = r.integer("RATE_LIMIT_PER_MINUTE");
   s.rate_limit_local_fallback = r.integer("RATE_LIMIT_LOCAL_FALLBACK");

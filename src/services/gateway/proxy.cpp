@@ -96,8 +96,14 @@ asio::awaitable<Result<http::ClientResponse>> Proxy::attempt(UpstreamGroup& grou
                                                              std::string& traceparent, int resend,
                                                              Clock::time_point deadline) {
   trace::Span span = client_span(req, group, out.method);
-  span.set("server.address", inst.address.host);
-  span.set("server.port", int{inst.address.port});
+  if (inst.address.socket.empty()) {
+    span.set("server.address", inst.address.host);
+    span.set("server.port", int{inst.address.port});
+  } else {
+    // OpenTelemetry's convention for a Unix domain socket: its path is the server's address.
+    span.set("network.transport", "unix");
+    span.set("server.address", inst.address.socket);
+  }
   if (resend > 0) span.set("http.request.resend_count", resend);
   // The service continues this span's trace (it trusts the gateway's sampled flag): each
   // attempt is a span of its own, so a retry's server span hangs under its own attempt.

@@ -2,6 +2,8 @@
 // upstream, what comes back, and how failures, retries and breakers are answered.
 #include "services/gateway/proxy.hpp"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -26,7 +28,8 @@ using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
 
 /// An http::Server upstream on its own thread that answers with what it received.
 struct Upstream {
-  Upstream() {
+  /// `socket_path`: served on that Unix socket as well (HTTP_SOCKET).
+  explicit Upstream(std::string socket_path = {}) {
     http::Handler h = [this](http::Request& req) -> asio::awaitable<http::Response> {
       ++requests;
       if (auto ms = req.query_param("sleep_ms")) {
@@ -43,7 +46,9 @@ struct Upstream {
       r.set_header("ETag", "\"v1\"");
       co_return r;
     };
-    server = std::make_unique<http::Server>(io, http::ServerOptions{}, std::move(h));
+    http::ServerOptions o;
+    o.socket_path = std::move(socket_path);
+    server = std::make_unique<http::Server>(io, o, std::move(h));
     EXPECT_TRUE(server->start().ok());
     work.emplace(io.get_executor());
     thread = std::thread([this] { io.run(); });
@@ -359,6 +364,37 @@ TEST(ProxyTracing, the_upstream_gets_the_client_spans_traceparent_never_the_call
   EXPECT_EQ(text(s, "mercato.upstream"), "catalog");
   EXPECT_EQ(number(s, "http.response.status_code"), 200);
   EXPECT_EQ(s.status, trace::StatusCode::unset);
+}
+
+TEST(ProxyUnixSocket, an_instance_with_a_socket_is_reached_over_it_with_the_same_relaying_and_spans) {
+  const std::string path = ::testing::TempDir() + "mercato-proxy-test-" + std::to_string(::getpid()) + ".sock";
+  Upstream up(path);
+  // The TCP address is refused: an answer can only have come over the socket.
+  config::HostPort instance = refused_address();
+  instance.socket = path;
+  Gateway gw({instance});
+  auto t = traces();
+  auto r = gw.call(http::Method::GET, "/api/v1/products/" + std::string(36, 'a'), {}, {}, "198.51.100.20",
+                   t->begin(kClientTraceparent));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(seen_field(r.body, "X-Forwarded-For"), "198.51.100.20");
+  EXPECT_EQ(seen_field(r.body, "Host"), http::host_port(instance));
+  auto spans = t->client_spans();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(text(spans[0], "network.transport"), "unix");
+  EXPECT_EQ(text(spans[0], "server.address"), path);
+  EXPECT_EQ(number(spans[0], "server.port"), -1);
+  EXPECT_EQ(gw.catalog.instances()[0]->label, "unix:" + path);
+}
+
+TEST(ProxyUnixSocket, a_socket_nobody_listens_on_is_a_502_and_counts_against_the_breaker) {
+  const std::string path = ::testing::TempDir() + "mercato-proxy-test-absent-" + std::to_string(::getpid()) + ".sock";
+  config::HostPort instance{"127.0.0.1", 8081, path};
+  Gateway gw({instance});
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(gw.call(http::Method::GET, "/api/v1/products").status, 502);
+  auto r = gw.call(http::Method::GET, "/api/v1/products");
+  EXPECT_EQ(r.status, 503);  // five failures opened the instance's breaker
+  EXPECT_EQ(code_of(r), "service_unavailable");
 }
 
 TEST(ProxyTracing, a_request_without_trace_sends_no_traceparent) {

@@ -19,7 +19,7 @@ UpstreamGroup::UpstreamGroup(std::string service, const std::vector<config::Host
     : service_(std::move(service)) {
   auto& family = circuit_open_family();
   for (const auto& a : addresses) {
-    std::string label = http::host_port(a);
+    std::string label = http::upstream_label(a);
     auto& gauge = family.with({service_, label});
     instances_.push_back(std::make_unique<Instance>(a, std::move(label), client.upstream(a), breaker, gauge));
   }

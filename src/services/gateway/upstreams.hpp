@@ -28,7 +28,7 @@ struct Instance {
       : address(std::move(a)), label(std::move(l)), pool(p), breaker(b), open_gauge(g) {}
 
   config::HostPort address;  // for the client span's server.address and server.port
-  std::string label;  // host:port, for logs and metrics
+  std::string label;  // host:port or unix:<path> (http::upstream_label), for logs and metrics
   http::Upstream& pool;
   CircuitBreaker breaker;
   metrics::Gauge& open_gauge;  // gateway_upstream_circuit_open{service,instance}: 1 while open

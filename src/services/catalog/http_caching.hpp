@@ -27,6 +27,8 @@
 
 namespace mercato::catalog {
 
+namespace asio = boost::asio;
+
 /// Shared caching of public answers: `s_maxage` 0 marks every answer private (CACHE_HTTP_MAX_AGE
 /// 0, or the catalog's cache off: no invalidations are published, so no tag would ever be purged).
 struct HttpCaching {

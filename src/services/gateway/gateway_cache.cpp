@@ -20,6 +20,11 @@ metrics::Counter& counter(std::string_view name, std::string_view help) {
   return metrics::Registry::global().counter(name, help).with({});
 }
 
+// PUBLISH of an acknowledgement; its reply is of no use (a lost one costs the writer its ack timeout).
+asio::awaitable<void> publish(cache::RedisClient& redis, std::vector<std::string> args) {
+  co_await redis.command(std::move(args));
+}
+
 constexpr std::string_view kGauges[] = {"gateway_cache_bytes", "gateway_cache_entries", "gateway_cache_max_bytes"};
 
 }  // namespace
@@ -95,7 +100,7 @@ void GatewayCache::on_invalidation(std::string_view message) {
   // Applied, so the writer may answer: it waits for as many acknowledgements as its PUBLISH
   // counted receivers, this gateway's subscription among them.
   if (!inv->reply_to.empty() && !inv->id.empty())
-    asio::co_spawn(app_.io(), publisher_.command(cache::cmd("PUBLISH", inv->reply_to, inv->id)), asio::detached);
+    asio::co_spawn(app_.io(), publish(publisher_, cache::cmd("PUBLISH", inv->reply_to, inv->id)), asio::detached);
 }
 
 http::Handler GatewayCache::wrap(http::Handler inner) {

@@ -155,6 +155,7 @@ struct CacheSettings {
   Duration ttl_product_detail{};
   Duration ttl_product_list{};
   Duration ttl_category_list{};
+  Duration http_max_age{};  // CACHE_HTTP_MAX_AGE: s-maxage of public GET answers (0: all private)
   std::size_t l1_max_bytes = 0;
   Duration l1_ttl{};        // CACHE_L1_TTL: L1 lifetime of any entry (at most 30 s)
   Duration ttl_negative{};  // CACHE_TTL_NEGATIVE: lifetime of "this id does not exist"
@@ -227,6 +228,8 @@ struct Settings {
   std::string openapi_path;  // api/openapi.json, read once at start-up
   /// COMPRESS_MIN_BYTES: smallest answer body the gateway compresses; 0: compression off.
   std::size_t compress_min_bytes = 0;
+  std::size_t gateway_cache_max_bytes = 0;  // GATEWAY_CACHE_MAX_BYTES; 0: no response cache
+  Duration gateway_cache_max_ttl{};         // GATEWAY_CACHE_MAX_TTL: cap on an answer's s-maxage
   // ops (src/services/gateway/ops_config.cpp)
   /// PROMETHEUS_URL, checked at load (http://host:port[/prefix]); empty: the operations
   /// endpoints answer 503.

@@ -20,6 +20,10 @@ constexpr config::VarSpec kVars[] = {
     {"CACHE_TTL_PRODUCT_DETAIL", K::duration, "1h", "cache lifetime of one product", {}, 0, 1000 * kHour},
     {"CACHE_TTL_PRODUCT_LIST", K::duration, "5m", "cache lifetime of a product list page", {}, 0, 1000 * kHour},
     {"CACHE_TTL_CATEGORY_LIST", K::duration, "24h", "cache lifetime of the category list", {}, 0, 1000 * kHour},
+    {"CACHE_HTTP_MAX_AGE", K::duration, "60s",
+     "s-maxage of the public's GET answers, for the gateway's response cache and a CDN (purged by Cache-Tag on every "
+     "write); 0 marks every answer private",
+     {}, 0, 24 * kHour},
     {"CATALOG_CURSOR_SECRET", K::string, "",
      "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
 };
@@ -31,6 +35,7 @@ void load(config::Reader& r, config::Settings& s) {
   s.cache.ttl_product_detail = r.duration("CACHE_TTL_PRODUCT_DETAIL");
   s.cache.ttl_product_list = r.duration("CACHE_TTL_PRODUCT_LIST");
   s.cache.ttl_category_list = r.duration("CACHE_TTL_CATEGORY_LIST");
+  s.cache.http_max_age = r.duration("CACHE_HTTP_MAX_AGE");
   s.catalog_cursor_secret = r.string("CATALOG_CURSOR_SECRET");
   r.require_in_production(s, "CATALOG_CURSOR_SECRET", s.catalog_cursor_secret, "the key signing v2 list cursors");
 }

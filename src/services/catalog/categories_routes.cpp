@@ -25,7 +25,9 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
     auto r = co_await ctx.reads.categories(*store, p, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(req, *r);
+    auto res = rendered(req, *r);
+    mark_cacheable(res, ctx.http_caching, audience == Audience::public_reader, category_list_tags(*store));
+    co_return res;
   });
 
   router.get("/api/v1/categories/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -35,7 +37,9 @@ void install_category_routes(http::Router& router, CatalogContext& ctx) {
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
     auto r = co_await ctx.reads.category(*store, id, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(req, *r);
+    auto res = rendered(req, *r);
+    mark_cacheable(res, ctx.http_caching, audience == Audience::public_reader, category_tags(*store, id));
+    co_return res;
   });
 
   // ---- writes: editor or admin (the use-cases: categories_service.hpp) ----

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   // request without a token passes anonymously (public reads); writes check the role in
   // their handler.
   service::TokenCheck tokens(app, settings, bus);
+  app.use(catalog::no_store_by_default());  // errors and writes: never kept by any cache
   app.use(tokens.authenticate());
 
   // Reads go through the cache, which also hears of every committed write.
@@ -125,7 +126,12 @@ int main(int argc, char** argv) {
   catalog::CategoriesService category_writes(category_transactions, changes);
 
   // Routes: parse, authorize, call a use-case or CatalogReads, answer.
-  catalog::CatalogContext ctx{reads, product_writes, category_writes, cursors};
+  // Public answers may be kept by shared caches only while the catalog publishes its writes'
+  // invalidations (the cache on), which is what purges them (http_caching.hpp).
+  const catalog::HttpCaching http_caching{settings.cache.enabled
+                                              ? std::chrono::duration_cast<std::chrono::seconds>(settings.cache.http_max_age)
+                                              : std::chrono::seconds(0)};
+  catalog::CatalogContext ctx{reads, product_writes, category_writes, cursors, http_caching};
   catalog::install_product_routes(app.router(), ctx);
   catalog::install_category_routes(app.router(), ctx);
   return app.run();

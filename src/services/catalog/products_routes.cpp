@@ -121,7 +121,9 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     if (!q) co_return http::error_response(q.error());
     auto r = co_await ctx.reads.products_v1(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(req, *r);
+    auto res = rendered(req, *r);
+    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader, product_list_tags(q->filter.store));
+    co_return res;
   });
 
   router.get("/api/v2/products", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -138,7 +140,9 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     }
     auto r = co_await ctx.reads.products_v2(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(req, *r);
+    auto res = rendered(req, *r);
+    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader, product_list_tags(q->filter.store));
+    co_return res;
   });
 
   router.get("/api/v1/products/{id:uuid}", [&ctx](Request& req) -> asio::awaitable<Response> {
@@ -150,7 +154,9 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     const Audience audience = is_member(req, *store) ? Audience::member : Audience::public_reader;
     auto r = co_await ctx.reads.product(*store, id, audience, req.context.scope());
     if (!r) co_return http::error_response(r.error());
-    co_return rendered(req, *r);
+    auto res = rendered(req, *r);
+    mark_cacheable(res, ctx.http_caching, audience == Audience::public_reader, product_tags(*store, id));
+    co_return res;
   });
 
   // ---- writes: editor or admin (the use-cases: products_service.hpp) ----

@@ -8,6 +8,7 @@
 
 #include "http/router.hpp"
 #include "services/catalog/catalog_reads.hpp"
+#include "services/catalog/http_caching.hpp"
 #include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/etag.hpp"
@@ -22,6 +23,7 @@ struct CatalogContext {
   ProductsService& products;
   CategoriesService& categories;
   const CursorSigner& cursors;
+  HttpCaching http_caching;  // what GET answers tell shared caches (http_caching.hpp)
 };
 
 /// /api/v1/products…, /api/v2/products

@@ -10,6 +10,7 @@ namespace mercato::gateway {
 namespace {
 
 using K = config::Kind;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"PRODUCT_SERVICE_HOST", K::string, "127.0.0.1",
@@ -31,11 +32,17 @@ constexpr config::VarSpec kVars[] = {
      "HTTP-date when /api/v1 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
     {"API_V2_SUNSET", K::http_date, "",
      "HTTP-date when /api/v2 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
+    {"GATEWAY_CACHE_MAX_BYTES", K::byte_size, "64MiB",
+     "the gateway's response cache of the catalog's public answers (purged by the catalog's invalidation bus); 0 "
+     "turns it off",
+     {}, 0, 64 * kGiB},
+    {"GATEWAY_CACHE_MAX_TTL", K::duration, "60s",
+     "longest the gateway keeps a public answer, whatever its s-maxage says; 0 stores nothing", {}, 0, 24 * kHour},
     {"OPENAPI_PATH", K::string, "api/openapi.json", "the OpenAPI document the gateway serves at /api/openapi.json"},
     // Below ~1 KiB the gzip framing and the CPU buy little: one TCP segment either way.
     {"COMPRESS_MIN_BYTES", K::byte_size, "1KiB",
      "smallest JSON/text answer the gateway compresses (gzip or br, as the client accepts); 0 turns compression off",
-     {}, 0, config::units::kGiB},
+     {}, 0, kGiB},
 };
 
 void load(config::Reader& r, config::Settings& s) {
@@ -49,6 +56,8 @@ void load(config::Reader& r, config::Settings& s) {
   s.api_v2_sunset = r.http_date("API_V2_SUNSET");
   s.openapi_path = r.string("OPENAPI_PATH");
   s.compress_min_bytes = r.bytes("COMPRESS_MIN_BYTES");
+  s.gateway_cache_max_bytes = r.bytes("GATEWAY_CACHE_MAX_BYTES");
+  s.gateway_cache_max_ttl = r.duration("GATEWAY_CACHE_MAX_TTL");
 }
 
 constexpr config::Group kGroup{"gateway", "src/services/gateway/gateway_config.cpp", kVars, load};

@@ -2,8 +2,9 @@
 //
 // A request passes, outermost first: tracing → request id → access log → metrics → recover
 // (every service's standard chain, http::App) → slow-request record → security headers → CORS →
-// API version notices → compression → rate limit → authentication → router → proxy to catalog
-// or identity, or the gateway's own routes (OpenAPI document, RUM, the admins' operations view).
+// API version notices → compression → rate limit → authentication → router → (the catalog's
+// GETs: response cache →) proxy to catalog or identity, or the gateway's own routes (OpenAPI
+// document, RUM, the admins' operations view).
 #include <algorithm>
 
 #include "http/app.hpp"
@@ -20,6 +21,7 @@
 #include "services/gateway/compression.hpp"
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
+#include "services/gateway/gateway_cache.hpp"
 #include "services/gateway/middleware.hpp"
 #include "services/gateway/ops_config.hpp"
 #include "services/gateway/ops_routes.hpp"
@@ -80,7 +82,10 @@ int main(int argc, char** argv) {
 
   // The API description, served as a document at /api/openapi.json.
   if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
-  gateway::add_routes(app.router(), proxy, catalog, identity);
+  // The catalog's public answers, kept here and purged by its invalidation bus (GATEWAY_CACHE_*),
+  // behind the rate limit and authentication like every route.
+  gateway::GatewayCache response_cache(app, s, bus.subscriber(), redis.client());
+  gateway::add_routes(app.router(), proxy, catalog, identity, &response_cache);
   gateway::install_rum_route(app.router());  // Web Vitals from the dashboard, answered here
   gateway::install_rum_errors_route(app.router());  // and its browser errors
   gateway::install_ops_routes(app.router(), ops);  // admins only

@@ -40,8 +40,15 @@ constexpr PublicRoute kRoutes[] = {
 
 std::span<const PublicRoute> public_routes() { return kRoutes; }
 
-void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity) {
-  for (const auto& r : kRoutes) router.add(r.method, r.path, proxy.to(r.service == S::catalog ? catalog : identity));
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity,
+                GatewayCache* cache) {
+  for (const auto& r : kRoutes) {
+    http::Handler relay = proxy.to(r.service == S::catalog ? catalog : identity);
+    // Only the catalog marks answers public with the tags its writes publish; identity's
+    // answers are about a caller and never shared.
+    if (cache && r.service == S::catalog && r.method == M::GET) relay = cache->wrap(std::move(relay));
+    router.add(r.method, r.path, std::move(relay));
+  }
 }
 
 }  // namespace mercato::gateway

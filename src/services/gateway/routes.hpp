@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "http/router.hpp"
+#include "services/gateway/gateway_cache.hpp"
 #include "services/gateway/proxy.hpp"
 
 namespace mercato::gateway {
@@ -22,7 +23,9 @@ std::span<const PublicRoute> public_routes();
 
 /// Registers every public route with `router`, each relaying to its service's group. Paths
 /// outside the table get the router's 404 envelope from the gateway itself, and a method
-/// the table does not list at a known path its 405.
-void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity);
+/// the table does not list at a known path its 405. With `cache`, the catalog's GET routes
+/// go through it (gateway_cache.hpp).
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity,
+                GatewayCache* cache = nullptr);
 
 }  // namespace mercato::gateway

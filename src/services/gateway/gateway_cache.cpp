@@ -1,0 +1,136 @@
+#include "services/gateway/gateway_cache.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "cache/keys.hpp"
+#include "cache/tiered_cache.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/app.hpp"
+#include "services/gateway/openapi_route.hpp"
+
+namespace mercato::gateway {
+
+namespace {
+
+metrics::Counter& counter(std::string_view name, std::string_view help) {
+  return metrics::Registry::global().counter(name, help).with({});
+}
+
+// PUBLISH of an acknowledgement; its reply is of no use (a lost one costs the writer its ack timeout).
+asio::awaitable<void> publish(cache::RedisClient& redis, std::vector<std::string> args) {
+  co_await redis.command(std::move(args));
+}
+
+constexpr std::string_view kGauges[] = {"gateway_cache_bytes", "gateway_cache_entries", "gateway_cache_max_bytes"};
+
+}  // namespace
+
+http::Response from_cache(const CachedResponse& v, const http::Request& req, std::chrono::system_clock::time_point now) {
+  http::Response res;
+  res.status = v.status;
+  res.content_type = v.content_type;
+  res.headers = v.headers;
+  const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - v.stored_at).count();
+  res.set_header("Age", std::to_string(std::max<std::int64_t>(0, age)));
+  res.set_header("X-Cache", "hit");
+  if (!v.etag.empty())
+    if (auto inm = req.header("If-None-Match"); inm && if_none_match_matches(*inm, v.etag)) {
+      res.status = 304;
+      res.content_type.clear();
+      return res;
+    }
+  res.body = v.body;
+  return res;
+}
+
+GatewayCache::GatewayCache(http::App& app, const config::Settings& s, cache::RedisSubscriber& bus,
+                           cache::RedisClient& publisher)
+    : app_(app),
+      publisher_(publisher),
+      cache_(s.gateway_cache_max_bytes, std::chrono::duration_cast<std::chrono::seconds>(s.gateway_cache_max_ttl),
+             [&bus] { return bus.connected(); }),
+      hits_(counter("gateway_cache_hits_total", "Requests answered from the gateway's response cache")),
+      misses_(counter("gateway_cache_misses_total", "Cacheable requests the gateway's response cache sent to the catalog")),
+      stores_(counter("gateway_cache_stores_total", "Answers stored in the gateway's response cache")),
+      invalidations_(counter("gateway_cache_invalidations_total",
+                             "Catalog invalidations applied to the gateway's response cache")),
+      flushes_(counter("gateway_cache_flushes_total",
+                       "Times the gateway's response cache was emptied because the invalidation bus was lost")) {
+  auto& reg = metrics::Registry::global();
+  reg.gauge_callback(kGauges[0], "Bytes held by the gateway's response cache (estimate incl. overhead)",
+                     [this] { return static_cast<double>(cache_.bytes()); });
+  reg.gauge_callback(kGauges[1], "Entries in the gateway's response cache",
+                     [this] { return static_cast<double>(cache_.entries()); });
+  reg.gauge_callback(kGauges[2], "GATEWAY_CACHE_MAX_BYTES", [this] { return static_cast<double>(cache_.max_bytes()); });
+  if (!cache_.enabled()) return;
+  bus.subscribe(cache::keys::invalidation_channel(),
+                [this](std::string_view, std::string_view message) { on_invalidation(message); });
+  // Pub/sub has no replay: whatever was published while the subscription was down is lost,
+  // so nothing kept can be trusted. usable() is false meanwhile (bus.connected()), and a
+  // flush on each side of the outage drops what was stored before it.
+  bus.on_disconnect([this] {
+    cache_.flush();
+    flushes_.inc();
+  });
+  bus.on_reconnect([this] {
+    log::info("gateway cache: invalidation bus back, dropping the response cache");
+    cache_.flush();
+    flushes_.inc();
+  });
+}
+
+GatewayCache::~GatewayCache() {
+  for (auto name : kGauges) metrics::Registry::global().remove_gauge_callback(name);
+}
+
+void GatewayCache::on_invalidation(std::string_view message) {
+  auto inv = cache::decode_invalidation(message);
+  if (!inv) {
+    log::warn("gateway cache: malformed invalidation ignored");
+    return;
+  }
+  std::vector<std::string> tags = std::move(inv->bump);
+  tags.insert(tags.end(), std::make_move_iterator(inv->drop.begin()), std::make_move_iterator(inv->drop.end()));
+  cache_.invalidate(tags);
+  invalidations_.inc();
+  // Applied, so the writer may answer: it waits for as many acknowledgements as its PUBLISH
+  // counted receivers, this gateway's subscription among them.
+  if (!inv->reply_to.empty() && !inv->id.empty())
+    asio::co_spawn(app_.io(), publish(publisher_, cache::cmd("PUBLISH", inv->reply_to, inv->id)), asio::detached);
+}
+
+http::Handler GatewayCache::wrap(http::Handler inner) {
+  if (!cache_.enabled()) return inner;
+  return [this, inner = std::move(inner)](http::Request& req) -> asio::awaitable<http::Response> {
+    if (!request_cacheable(req) || !cache_.usable()) co_return co_await inner(req);
+    auto key = response_cache_key(req);
+    if (!key) co_return co_await inner(req);
+    if (auto hit = cache_.lookup(*key)) {
+      hits_.inc();
+      co_return from_cache(*hit, req);
+    }
+    misses_.inc();
+    // The catalog is asked unconditionally, so its 200 can be stored; the condition is
+    // answered here against what it sent.
+    std::optional<std::string> if_none_match;
+    if (auto h = req.header("If-None-Match")) if_none_match.emplace(*h);
+    std::erase_if(req.headers, [](const auto& h) { return http::iequals(h.first, "If-None-Match"); });
+    const auto ticket = cache_.begin();
+    http::Response res = co_await inner(req);
+    if (auto plan = storable(res, cache_.max_ttl()); plan && cache_.store(*key, ticket, res, *plan)) stores_.inc();
+    res.set_header("X-Cache", "miss");
+    if (auto etag = res.header("ETag"); if_none_match && res.status == 200 && etag &&
+                                        if_none_match_matches(*if_none_match, *etag)) {
+      res.status = 304;
+      res.content_type.clear();
+      res.body.clear();
+    }
+    co_return res;
+  };
+}
+
+}  // namespace mercato::gateway

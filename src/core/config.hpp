@@ -217,6 +217,8 @@ struct Settings {
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;
   std::string openapi_path;  // api/openapi.json, read once at start-up
+  std::size_t principal_cache_max_bytes = 0;  // 0: GET /auth/me always asks identity
+  Duration principal_cache_ttl{};             // safety net; changes drop entries at once
   // ops (src/services/gateway/ops_config.cpp)
   /// PROMETHEUS_URL, checked at load (http://host:port[/prefix]); empty: the operations
   /// endpoints answer 503.

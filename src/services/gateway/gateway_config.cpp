@@ -10,6 +10,7 @@ namespace mercato::gateway {
 namespace {
 
 using K = config::Kind;
+using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
     {"PRODUCT_SERVICE_HOST", K::string, "127.0.0.1",
@@ -29,6 +30,10 @@ constexpr config::VarSpec kVars[] = {
     {"API_V2_SUNSET", K::http_date, "",
      "HTTP-date when /api/v2 goes away, announced on its responses by Deprecation and Sunset headers (empty: none)"},
     {"OPENAPI_PATH", K::string, "api/openapi.json", "the OpenAPI document the gateway serves at /api/openapi.json"},
+    {"PRINCIPAL_CACHE_MAX_BYTES", K::byte_size, "4MiB",
+     "size of the gateway's copy of identity's GET /auth/me answers, by user; 0 turns it off", {}, 0, kGiB},
+    {"PRINCIPAL_CACHE_TTL", K::duration, "60s",
+     "lifetime of such a copy: a safety net only, every change to the user drops it at once", {}, kSecond, kHour},
 };
 
 void load(config::Reader& r, config::Settings& s) {
@@ -40,6 +45,8 @@ void load(config::Reader& r, config::Settings& s) {
   s.api_v1_sunset = r.http_date("API_V1_SUNSET");
   s.api_v2_sunset = r.http_date("API_V2_SUNSET");
   s.openapi_path = r.string("OPENAPI_PATH");
+  s.principal_cache_max_bytes = r.bytes("PRINCIPAL_CACHE_MAX_BYTES");
+  s.principal_cache_ttl = r.duration("PRINCIPAL_CACHE_TTL");
 }
 
 constexpr config::Group kGroup{"gateway", "src/services/gateway/gateway_config.cpp", kVars, load};

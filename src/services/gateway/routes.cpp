@@ -40,8 +40,15 @@ constexpr PublicRoute kRoutes[] = {
 
 std::span<const PublicRoute> public_routes() { return kRoutes; }
 
-void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity) {
-  for (const auto& r : kRoutes) router.add(r.method, r.path, proxy.to(r.service == S::catalog ? catalog : identity));
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity,
+                http::Handler me) {
+  for (const auto& r : kRoutes) {
+    if (me && r.method == M::GET && r.path == "/api/v1/auth/me") {
+      router.add(r.method, r.path, std::move(me));
+      continue;
+    }
+    router.add(r.method, r.path, proxy.to(r.service == S::catalog ? catalog : identity));
+  }
 }
 
 }  // namespace mercato::gateway

@@ -22,7 +22,9 @@ std::span<const PublicRoute> public_routes();
 
 /// Registers every public route with `router`, each relaying to its service's group. Paths
 /// outside the table get the router's 404 envelope from the gateway itself, and a method
-/// the table does not list at a known path its 405.
-void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity);
+/// the table does not list at a known path its 405. `me`, when given, answers GET
+/// /api/v1/auth/me instead of the plain relay (me_route.hpp).
+void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity,
+                http::Handler me = {});
 
 }  // namespace mercato::gateway

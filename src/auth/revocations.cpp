@@ -34,6 +34,11 @@ std::optional<Revocation> parse_revocation(std::string_view m) {
   return Revocation{std::string(user), nbf};
 }
 
+std::optional<std::string> parse_user_changed(std::string_view m) {
+  if (!plausible_user(m)) return std::nullopt;
+  return std::string(m);
+}
+
 std::string render_revocations(const RevocationSnapshot& s) {
   std::string out;
   json::Writer w(out);
@@ -89,7 +94,7 @@ void RevocationList::add(const Revocation& r) {
     map_.store(std::move(next), std::memory_order_release);  // before the count: see merge()
     entries_.store(size, std::memory_order_release);
   }
-  if (listener_) listener_(r);
+  for (const auto& l : listeners_) l(r);
 }
 
 void RevocationList::merge(const RevocationSnapshot& s, std::int64_t now) {
@@ -110,8 +115,8 @@ void RevocationList::merge(const RevocationSnapshot& s, std::int64_t now) {
     map_.store(next, std::memory_order_release);
     entries_.store(next->size(), std::memory_order_release);
   }
-  if (listener_)
-    for (const auto& r : fresh) listener_(r);
+  for (const auto& r : fresh)
+    for (const auto& l : listeners_) l(r);
 }
 
 std::size_t RevocationList::size() const { return map_.load()->size(); }

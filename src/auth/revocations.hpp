@@ -47,6 +47,15 @@ std::string format_revocation(const Revocation& r);
 /// nullopt for anything that is not exactly that (a bounded user id, a positive number).
 std::optional<Revocation> parse_revocation(std::string_view message);
 
+/// The Redis pub/sub channel of "this user's row changed": identity publishes the user id
+/// after every committed change to a user, including those that revoke nothing (a new name).
+/// Whoever keeps a copy of a user's details (the gateway's principal cache) drops it. Unlike
+/// revocations this is not listed by identity: a listener that was off the bus must assume it
+/// missed some and drop everything.
+inline constexpr std::string_view kUserChangedChannel = "mc1:auth:users-changed";
+/// The user id of a kUserChangedChannel message; nullopt for anything but a bounded user id.
+std::optional<std::string> parse_user_changed(std::string_view message);
+
 /// Identity's GET /internal/v1/revocations body:
 ///   {"revocations":[{"sub":"…","not_before":1796400000},…],"horizon_seconds":931}
 /// where horizon_seconds is how long a revocation matters (access-token lifetime + leeway).
@@ -66,17 +75,18 @@ class RevocationList {
   /// False when a token of `user` issued at `iat` (Unix seconds) is revoked.
   bool allows(std::string_view user, std::int64_t iat) const;
 
-  /// Records one revocation (a user's later not-before wins) and tells the listener.
+  /// Records one revocation (a user's later not-before wins) and tells the listeners.
   void add(const Revocation& r);
-  /// Merges identity's full list: adds every entry (telling the listener of new ones) and
+  /// Merges identity's full list: adds every entry (telling the listeners of new ones) and
   /// forgets entries older than `now - horizon_seconds` (every token they revoked expired).
   /// Never forgets an entry younger than that, so a bus message that raced the fetch stays.
   void merge(const RevocationSnapshot& s, std::int64_t now);
   std::size_t size() const;
 
-  /// Called with each revocation that is new or later than what was known (the verifier
-  /// drops that user's cached tokens). Set once, before the list is shared.
-  void on_revoked(std::function<void(const Revocation&)> listener) { listener_ = std::move(listener); }
+  /// Adds a listener called with each revocation that is new or later than what was known
+  /// (the verifier drops that user's cached tokens, the gateway's principal cache the user).
+  /// Add them all before the list is shared; they run in the order added.
+  void on_revoked(std::function<void(const Revocation&)> listener) { listeners_.push_back(std::move(listener)); }
 
   // ---- whether the list can be trusted to be complete ----
 
@@ -103,7 +113,7 @@ class RevocationList {
   std::atomic<std::size_t> entries_{0};  // map_'s size, for the lock-free "nothing revoked"
   std::mutex write_mu_;
   std::atomic<bool> current_{false};
-  std::function<void(const Revocation&)> listener_;
+  std::vector<std::function<void(const Revocation&)>> listeners_;
   Resync resync_;
 };
 

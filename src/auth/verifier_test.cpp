@@ -149,5 +149,23 @@ TEST(RevocationWire, messages_and_lists_round_trip_and_garbage_is_refused) {
   EXPECT_FALSE(parse_revocations(R"({"revocations":[],"horizon_seconds":0})"));
 }
 
+TEST(RevocationWire, a_user_changed_message_is_a_bounded_user_id) {
+  EXPECT_EQ(parse_user_changed("0190-ab"), "0190-ab");
+  const std::vector<std::string_view> garbage = {"", "a b", "a\n", std::string(65, 'a'), std::string_view("u\0x", 3)};
+  for (auto bad : garbage)
+    EXPECT_FALSE(parse_user_changed(bad)) << bad;
+}
+
+TEST(RevocationList, every_listener_hears_each_new_revocation_in_order) {
+  RevocationList list;
+  std::vector<std::string> heard;
+  list.on_revoked([&](const Revocation& r) { heard.push_back("verifier:" + r.user); });
+  list.on_revoked([&](const Revocation& r) { heard.push_back("principals:" + r.user); });
+  list.add({"u", 100});
+  list.add({"u", 100});  // not new: nobody is told again
+  list.merge({{{"v", 500}}, 60}, 520);
+  EXPECT_EQ(heard, (std::vector<std::string>{"verifier:u", "principals:u", "verifier:v", "principals:v"}));
+}
+
 }  // namespace
 }  // namespace mercato::auth

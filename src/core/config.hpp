@@ -230,6 +230,8 @@ struct Settings {
   std::size_t compress_min_bytes = 0;
   std::size_t gateway_cache_max_bytes = 0;  // GATEWAY_CACHE_MAX_BYTES; 0: no response cache
   Duration gateway_cache_max_ttl{};         // GATEWAY_CACHE_MAX_TTL: cap on an answer's s-maxage
+  std::size_t principal_cache_max_bytes = 0;  // 0: GET /auth/me always asks identity
+  Duration principal_cache_ttl{};             // safety net; changes drop entries at once
   // ops (src/services/gateway/ops_config.cpp)
   /// PROMETHEUS_URL, checked at load (http://host:port[/prefix]); empty: the operations
   /// endpoints answer 503.

@@ -43,6 +43,10 @@ constexpr config::VarSpec kVars[] = {
     {"COMPRESS_MIN_BYTES", K::byte_size, "1KiB",
      "smallest JSON/text answer the gateway compresses (gzip or br, as the client accepts); 0 turns compression off",
      {}, 0, kGiB},
+    {"PRINCIPAL_CACHE_MAX_BYTES", K::byte_size, "4MiB",
+     "size of the gateway's copy of identity's GET /auth/me answers, by user; 0 turns it off", {}, 0, kGiB},
+    {"PRINCIPAL_CACHE_TTL", K::duration, "60s",
+     "lifetime of such a copy: a safety net only, every change to the user drops it at once", {}, kSecond, kHour},
 };
 
 void load(config::Reader& r, config::Settings& s) {
@@ -58,6 +62,8 @@ void load(config::Reader& r, config::Settings& s) {
   s.compress_min_bytes = r.bytes("COMPRESS_MIN_BYTES");
   s.gateway_cache_max_bytes = r.bytes("GATEWAY_CACHE_MAX_BYTES");
   s.gateway_cache_max_ttl = r.duration("GATEWAY_CACHE_MAX_TTL");
+  s.principal_cache_max_bytes = r.bytes("PRINCIPAL_CACHE_MAX_BYTES");
+  s.principal_cache_ttl = r.duration("PRINCIPAL_CACHE_TTL");
 }
 
 constexpr config::Group kGroup{"gateway", "src/services/gateway/gateway_config.cpp", kVars, load};

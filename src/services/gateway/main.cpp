@@ -4,7 +4,8 @@
 // (every service's standard chain, http::App) → slow-request record → security headers → CORS →
 // API version notices → compression → rate limit → authentication → router → (the catalog's
 // GETs: response cache →) proxy to catalog or identity, or the gateway's own routes (OpenAPI
-// document, RUM, the admins' operations view).
+// document, RUM, the admins' operations view, and GET /auth/me from its copy of identity's
+// answers).
 #include <algorithm>
 
 #include "http/app.hpp"
@@ -22,9 +23,11 @@
 #include "services/gateway/cors.hpp"
 #include "services/gateway/forwarding.hpp"
 #include "services/gateway/gateway_cache.hpp"
+#include "services/gateway/me_route.hpp"
 #include "services/gateway/middleware.hpp"
 #include "services/gateway/ops_config.hpp"
 #include "services/gateway/ops_routes.hpp"
+#include "services/gateway/principal_cache.hpp"
 #include "services/gateway/proxy.hpp"
 #include "services/gateway/routes.hpp"
 #include "services/gateway/upstream_client.hpp"
@@ -80,12 +83,21 @@ int main(int argc, char** argv) {
   app.use(ratelimit::middleware(limiter, gateway::rate_limit_client(tokens.verifier())));
   app.use(tokens.authenticate());
 
+  // GET /auth/me from a copy of identity's answers (PRINCIPAL_CACHE_*), dropped per user by
+  // every revocation and "user changed" event, emptied after a time off the bus, and unused
+  // while events may be missed (principal_cache.hpp).
+  gateway::PrincipalCache principals(s.principal_cache_max_bytes, s.principal_cache_ttl);
+  tokens.on_user_changed([&principals](std::string_view user) { principals.forget(user); },
+                         [&principals] { principals.forget_all(); });
+  principals.trust_while([&tokens] { return tokens.events_current(); });
+
   // The API description, served as a document at /api/openapi.json.
   if (auto st = gateway::install_openapi_route(app.router(), s.openapi_path); !st) http::fail_startup(st.error().message);
   // The catalog's public answers, kept here and purged by its invalidation bus (GATEWAY_CACHE_*),
   // behind the rate limit and authentication like every route.
   gateway::GatewayCache response_cache(app, s, bus.subscriber(), redis.client());
-  gateway::add_routes(app.router(), proxy, catalog, identity, &response_cache);
+  gateway::add_routes(app.router(), proxy, catalog, identity, &response_cache,
+                      gateway::me_route(principals, proxy, identity));
   gateway::install_rum_route(app.router());  // Web Vitals from the dashboard, answered here
   gateway::install_rum_errors_route(app.router());  // and its browser errors
   gateway::install_ops_routes(app.router(), ops);  // admins only

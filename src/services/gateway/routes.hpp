@@ -24,8 +24,9 @@ std::span<const PublicRoute> public_routes();
 /// Registers every public route with `router`, each relaying to its service's group. Paths
 /// outside the table get the router's 404 envelope from the gateway itself, and a method
 /// the table does not list at a known path its 405. With `cache`, the catalog's GET routes
-/// go through it (gateway_cache.hpp).
+/// go through it (gateway_cache.hpp); `me`, when given, answers GET /api/v1/auth/me instead
+/// of the plain relay (me_route.hpp).
 void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, UpstreamGroup& identity,
-                GatewayCache* cache = nullptr);
+                GatewayCache* cache = nullptr, http::Handler me = {});
 
 }  // namespace mercato::gateway

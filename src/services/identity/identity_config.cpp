@@ -29,7 +29,7 @@ constexpr config::VarSpec kVars[] = {
 // /auth/me reads the user's row on every call, so a deactivation or role change made by any
 // writer shows at once: docs/architecture.md#cache.
 constexpr config::RetiredVar kRetired[] = {
-    {"CACHE_TTL_USER_DATA", "removed: nothing caches user data (/auth/me reads the user's row on every call)"},
+    {"CACHE_TTL_USER_DATA", "removed: no lifetime decides when user data is fresh (the gateway's copy of /auth/me is dropped by every change: PRINCIPAL_CACHE_*)"},
 };
 
 void load(config::Reader& r, config::Settings& s) {

@@ -153,8 +153,13 @@ class MemoryStore final : public UserStore {
 class RecordedRevocations final : public RevocationSink {
  public:
   std::vector<auth::Revocation> published;
+  std::vector<std::string> changed;  // user ids, in order
   asio::awaitable<void> publish(auth::Revocation r) override {
     published.push_back(std::move(r));
+    co_return;
+  }
+  asio::awaitable<void> user_changed(std::string user) override {
+    changed.push_back(std::move(user));
     co_return;
   }
 };

@@ -22,17 +22,27 @@ namespace mercato::identity {
 
 namespace {
 
-asio::awaitable<void> retry_publish(cache::RedisClient& redis, std::string message) {
+asio::awaitable<void> retry_publish(cache::RedisClient& redis, std::string_view channel, std::string message) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (int attempt = 0; attempt < 20; ++attempt) {
     timer.expires_after(std::chrono::milliseconds(500));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    auto args = cache::cmd("PUBLISH", auth::kRevocationChannel, message);
+    auto args = cache::cmd("PUBLISH", channel, message);
     auto r = co_await redis.command(std::move(args));
     if (r && !r->is_error()) co_return;
   }
-  log::warn("revocation not published (Redis unreachable for 10 s); verifiers pick it up from identity's list");
+  log::warn("not published (Redis unreachable for 10 s)", {{"channel", channel}});
+}
+
+// PUBLISH, awaited; on failure retried in the background (retry_publish).
+asio::awaitable<void> publish_now_or_later(asio::io_context& io, cache::RedisClient& redis, std::string_view channel,
+                                           std::string message, std::string_view user) {
+  auto args = cache::cmd("PUBLISH", channel, message);
+  auto reply = co_await redis.command(std::move(args));
+  if (reply && !reply->is_error()) co_return;
+  log::warn("cannot publish now; retrying", {{"channel", channel}, {"user", user}});
+  asio::co_spawn(io, retry_publish(redis, channel, std::move(message)), asio::detached);
 }
 
 }  // namespace
@@ -46,15 +56,15 @@ std::int64_t revocation_horizon_seconds(const config::Settings& s) {
 }
 
 asio::awaitable<void> RevocationPublisher::publish(auth::Revocation r) {
-  const std::string message = auth::format_revocation(r);
-  auto args = cache::cmd("PUBLISH", auth::kRevocationChannel, message);
-  auto reply = co_await redis_.command(std::move(args));
-  if (reply && !reply->is_error()) co_return;
-  log::warn("cannot publish a revocation now; retrying", {{"user", r.user}});
-  asio::co_spawn(io_, retry_publish(redis_, message), asio::detached);
+  // Verifiers that miss it read identity's list.
+  co_await publish_now_or_later(io_, redis_, auth::kRevocationChannel, auth::format_revocation(r), r.user);
 }
 
-bool publish_revocation_blocking(const config::RedisSettings& s, const auth::Revocation& r) {
+asio::awaitable<void> RevocationPublisher::user_changed(std::string user) {
+  co_await publish_now_or_later(io_, redis_, auth::kUserChangedChannel, user, user);
+}
+
+bool publish_blocking(const config::RedisSettings& s, std::string_view channel, const std::string& message) {
   timeval timeout{2, 0};
   redisContext* c = redisConnectWithTimeout(s.host.c_str(), s.port, timeout);
   if (c == nullptr) return false;
@@ -74,13 +84,18 @@ bool publish_revocation_blocking(const config::RedisSettings& s, const auth::Rev
   if (ok && !s.password.empty())
     ok = s.user.empty() ? command({"AUTH", s.password}) : command({"AUTH", s.user, s.password});
   if (ok && s.db != 0) ok = command({"SELECT", std::to_string(s.db)});
-  if (ok) ok = command({"PUBLISH", std::string(auth::kRevocationChannel), auth::format_revocation(r)});
+  if (ok) ok = command({"PUBLISH", std::string(channel), message});
   redisFree(c);
   return ok;
 }
 
 asio::awaitable<void> BlockingRevocationSink::publish(auth::Revocation r) {
-  if (!publish_revocation_blocking(redis_, r)) missed_ = true;
+  if (!publish_blocking(redis_, auth::kRevocationChannel, auth::format_revocation(r))) missed_ = true;
+  co_return;
+}
+
+asio::awaitable<void> BlockingRevocationSink::user_changed(std::string user) {
+  if (!publish_blocking(redis_, auth::kUserChangedChannel, user)) missed_ = true;
   co_return;
 }
 

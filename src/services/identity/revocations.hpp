@@ -41,21 +41,25 @@ class RevocationPublisher final : public RevocationSink {
   /// millisecond, before the change is answered); when Redis cannot take it, keeps retrying
   /// in the background for 10 s. Verifiers that missed it read identity's list anyway.
   asio::awaitable<void> publish(auth::Revocation r) override;
+  /// The same on auth::kUserChangedChannel. One that is never delivered leaves a gateway's
+  /// copy of the user until its PRINCIPAL_CACHE_TTL (a gateway that lost the bus drops all).
+  asio::awaitable<void> user_changed(std::string user) override;
 
  private:
   asio::io_context& io_;
   cache::RedisClient& redis_;
 };
 
-/// Best effort, for the command line (`user add` resetting a user): one blocking PUBLISH with
-/// a 2 s timeout. False when Redis could not be reached.
-bool publish_revocation_blocking(const config::RedisSettings& redis, const auth::Revocation& r);
+/// Best effort, for the command line (`user add` resetting a user): one blocking PUBLISH of
+/// `message` on `channel` with a 2 s timeout. False when Redis could not be reached.
+bool publish_blocking(const config::RedisSettings& redis, std::string_view channel, const std::string& message);
 
-/// The command line's sink: publish_revocation_blocking(); `missed()` says whether one failed.
+/// The command line's sink: publish_blocking(); `missed()` says whether one failed.
 class BlockingRevocationSink final : public RevocationSink {
  public:
   explicit BlockingRevocationSink(const config::RedisSettings& redis) : redis_(redis) {}
   asio::awaitable<void> publish(auth::Revocation r) override;
+  asio::awaitable<void> user_changed(std::string user) override;
   bool missed() const { return missed_; }
 
  private:

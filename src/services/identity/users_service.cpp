@@ -110,6 +110,8 @@ asio::awaitable<Result<User>> UsersService::update(std::string id, UserChange ch
     auth::Revocation revoked{after->id, not_before};  // named: docs/toolchain.md#coroutine-pitfalls
     co_await revocations_.publish(std::move(revoked));
   }
+  // Every update changes what /auth/me answers (updated_at at least), revoking or not.
+  co_await revocations_.user_changed(after->id);
   co_return std::move(*after);
 }
 
@@ -127,8 +129,9 @@ asio::awaitable<Status> UsersService::remove(std::string id, std::optional<std::
   };
   auto st = co_await store_.write(scope, work);
   if (!st) co_return st;
-  auth::Revocation revoked{std::move(id), not_before};
+  auth::Revocation revoked{id, not_before};
   co_await revocations_.publish(std::move(revoked));
+  co_await revocations_.user_changed(std::move(id));
   co_return Status{};
 }
 
@@ -159,6 +162,7 @@ asio::awaitable<Result<UsersService::Upserted>> UsersService::upsert(NewUser u, 
   if (!out.created) {
     auth::Revocation revoked{out.user.id, not_before};
     co_await revocations_.publish(std::move(revoked));
+    co_await revocations_.user_changed(out.user.id);
   }
   co_return out;
 }

@@ -2,7 +2,8 @@
 // The user use-cases: create, change, delete, list, and the command line's `user add`. Each
 // change runs in one transaction (UserStore::write) that applies the rules below, revokes the
 // refresh-token families the change makes stale, and writes its audit_log row; once it has
-// committed, the revocation of the user's access tokens goes to every verifier.
+// committed, the revocation of the user's access tokens goes to every verifier, and word that
+// the user changed goes to whoever keeps a copy of the user (the gateway's principal cache).
 //
 // Rules:
 // - The last active admin cannot be demoted, deactivated or deleted (last_admin_error(), 409).
@@ -26,13 +27,16 @@
 
 namespace mercato::identity {
 
-/// Where committed revocations go (revocations.hpp: the Redis bus for the service, one
-/// blocking PUBLISH for the command line). Publishing never undoes or fails the change:
-/// verifiers that miss it read identity's list of recent revocations.
+/// Where committed revocations and user changes go (revocations.hpp: the Redis bus for the
+/// service, one blocking PUBLISH for the command line). Publishing never undoes or fails the
+/// change: verifiers that miss a revocation read identity's list of recent revocations.
 class RevocationSink {
  public:
   virtual ~RevocationSink() = default;
   virtual asio::awaitable<void> publish(auth::Revocation r) = 0;
+  /// Any committed change to the user's row (auth::kUserChangedChannel), after its
+  /// revocation if it made one: a rename revokes nothing, yet /auth/me must show it at once.
+  virtual asio::awaitable<void> user_changed(std::string user) = 0;
 };
 
 /// 409 conflict: the change would leave no active admin.

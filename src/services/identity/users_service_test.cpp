@@ -110,6 +110,8 @@ TEST_F(UsersRules, role_password_and_active_changes_revoke_sessions_and_a_name_c
   EXPECT_EQ(renamed->tokens_not_before, 0);
   EXPECT_TRUE(store.revoked_families.empty());
   EXPECT_TRUE(revocations.published.empty());
+  // Nothing revoked, but the gateway's copy of the user must go (/auth/me shows the name).
+  EXPECT_EQ(revocations.changed, std::vector<std::string>{u});
 
   auto promoted = change(u, role("editor"));
   ASSERT_TRUE(promoted);
@@ -134,6 +136,11 @@ TEST_F(UsersRules, role_password_and_active_changes_revoke_sessions_and_a_name_c
   ASSERT_TRUE(repassworded);
   EXPECT_EQ(store.revoked_families.back().second, "user_changed");
   EXPECT_EQ(revocations.published.size(), 4u);
+  EXPECT_EQ(revocations.changed.size(), 5u);  // every committed update, revoking or not
+
+  ASSERT_TRUE(remove(u));
+  EXPECT_EQ(revocations.published.size(), 5u);
+  EXPECT_EQ(revocations.changed, std::vector<std::string>(6, u));
 }
 
 TEST_F(UsersRules, every_change_is_audited_with_its_actor) {

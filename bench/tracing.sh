@@ -14,6 +14,13 @@
 # the run at that ratio: 0 means no request recorded spans, and the ratios then measure the
 # exporter's idle presence only.
 #
+# Throughput on this shared 2-core VM drifts by ±10 % between runs of a few seconds, more than
+# the 3 % to be measured, so each case also reports what a request costs the servers' core:
+# cpu_us_X = CPU microseconds (user + system, catalog + gateway, from /proc/<pid>/stat) spent
+# during the measured runs at X, divided by the requests served, and cpu_ratio_001 / cpu_ratio_1 =
+# cpu_us_off / cpu_us_X (below 1: tracing costs CPU; comparable with the rps ratios, and
+# steadier, because a slow or stolen second lowers both the CPU used and the requests served).
+#
 # Setup: as in bench/http.sh and bench/gateway.sh (catalog and gateway HTTP_WORKERS=1 under
 # `taskset -c 0`, wrk on core 1). The sink is nginx answering `POST /v1/traces` with 200 and
 # `{}` (OTLP/JSON's empty ExportTraceServiceResponse), discarding the body: one worker pinned
@@ -120,6 +127,19 @@ start_services() {
   [[ -s $WORK/warm-errors ]] && die "warming through the gateway ($mode) got non-200 answers: $(tr '\n' ' ' < "$WORK/warm-errors")"
 }
 
+# CPU clock ticks (user + system) used so far by catalog and gateway together.
+server_ticks() {
+  local name pid total=0 f
+  for name in catalog gateway; do
+    pid=$(component_pid "$name") || die "$name is not running"
+    read -r -a f < "/proc/$pid/stat"
+    # Fields 14 and 15 (utime, stime); the command name (field 2) holds no space here.
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
 # tracing_spans_exported_total of one service (0 when absent).
 exported_by() {
   curl -fsS "http://127.0.0.1:$(component_metrics_port "$1")/metrics" 2> /dev/null |
@@ -144,7 +164,7 @@ WRK_ARGS[gateway-detail]="-s $REPO/bench/wrk/paths.lua"
 WRK_ENV[gateway-detail]="BENCH_PATHS=$WORK/paths"
 
 step "tracing: http and gateway-detail with tracing off / at 0.01 / at 1.0, $ROUNDS rounds of ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-declare -A ALL_RPS=() ALL_P50=() ALL_P99=() EXPORTED=() SINK_POSTS=()
+declare -A ALL_RPS=() ALL_P50=() ALL_P99=() EXPORTED=() SINK_POSTS=() TICKS=() REQUESTS=()
 for ((r = 1; r <= ROUNDS; r++)); do
   for mode in "${MODES[@]}"; do
     start_services "$mode"
@@ -153,8 +173,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for t in http gateway-detail; do
       if ((WARMUP > 0)); then _bench_wrk "$t" "$WARMUP" > /dev/null || die "warm-up of $t ($mode) failed"; fi
       rps=
-      read -r rps p50 p99 _ < <(_bench_wrk "$t" "$DURATION")
+      ticks0=$(server_ticks)
+      read -r rps p50 p99 requests _ < <(_bench_wrk "$t" "$DURATION")
       [[ -n $rps ]] || die "round $r of $t ($mode) failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+      TICKS[$t/$mode]=$((${TICKS[$t/$mode]:-0} + $(server_ticks) - ticks0))
+      REQUESTS[$t/$mode]=$((${REQUESTS[$t/$mode]:-0} + requests))
       ALL_RPS[$t/$mode]+=" $rps" ALL_P50[$t/$mode]+=" $p50" ALL_P99[$t/$mode]+=" $p99"
       line+=" $t $rps req/s,"
     done
@@ -173,15 +196,23 @@ for t in http gateway-detail; do
   done
   r001=$(ratio "${M_RPS[0.01]}" "${M_RPS[off]}")
   r1=$(ratio "${M_RPS[1.0]}" "${M_RPS[off]}")
-  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s protocol=%s rounds=%s duration_s=%s' \
+  declare -A CPU_US=()
+  for mode in "${MODES[@]}"; do
+    CPU_US[$mode]=$(awk -v t="${TICKS[$t/$mode]}" -v hz="$TICKS_PER_SECOND" -v n="${REQUESTS[$t/$mode]}" \
+      'BEGIN { printf "%.2f", n > 0 ? t / hz * 1e6 / n : 0 }')
+  done
+  c001=$(ratio "${CPU_US[off]}" "${CPU_US[0.01]}")
+  c1=$(ratio "${CPU_US[off]}" "${CPU_US[1.0]}")
+  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f cpu_us_off=%s cpu_us_001=%s cpu_us_1=%s cpu_ratio_001=%s cpu_ratio_1=%s spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s protocol=%s rounds=%s duration_s=%s' \
     "$t" "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" \
     "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" "${M_P99[off]}" "${M_P99[0.01]}" "${M_P99[1.0]}" \
+    "${CPU_US[off]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1" \
     "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${SINK_POSTS[0.01]}" "${SINK_POSTS[1.0]}" "$PROTOCOL" "$ROUNDS" "$DURATION")")
-  ROWS+=("$(printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.3f / %.3f / %.3f | %s / %s |' "$(date +%F)" "$(commit_short)" "$t" \
+  ROWS+=("$(printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.3f / %.3f / %.3f | %s / %s | %s / %s / %s | %s | %s |' "$(date +%F)" "$(commit_short)" "$t" \
     "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" \
-    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}")")
-  unset M_RPS M_P50 M_P99
+    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${CPU_US[off]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1")")
+  unset M_RPS M_P50 M_P99 CPU_US
 done
-NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds)")
+NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
 NOTES+=("spans exported 0 means no request recorded spans (the services' tracing middleware is missing): the ratios then measure only an idle exporter")
 bench_report

@@ -25,16 +25,19 @@ redis_acl_rules() {
   local always='-@all +ping +client|setname'
   case $2:$1 in
     # Rate limit (src/ratelimit/limiter.cpp): a GCRA script over mercato:rl:<client>; listens
-    # for token revocations (src/auth/revocations.hpp).
+    # for token revocations and user changes (src/auth/revocations.hpp), and for the catalog's
+    # invalidations, which its response cache acknowledges on the writer's reply channel
+    # (src/services/gateway/gateway_cache.cpp).
     redis:mercato-gateway)
       echo "$always +evalsha +eval +script|load +time +get +set ~mercato:rl:*" \
-        "+subscribe +unsubscribe &mc1:auth:revocations"
+        "+subscribe +unsubscribe +publish &mc1:auth:revocations &mc1:auth:users-changed" \
+        "&mc1:invalidate &mc1:invalidate-ack:*"
       ;;
     # Login throttle (src/services/identity/throttle.cpp): two scripts over identity:login:*;
-    # publishes token revocations.
+    # publishes token revocations and user changes.
     redis:mercato-identity)
       echo "$always +evalsha +eval +script|load +get +set +incr +decr +pttl +pexpire +del +sismember +scard +sadd" \
-        "+publish ~identity:* &mc1:auth:revocations"
+        "+publish ~identity:* &mc1:auth:revocations &mc1:auth:users-changed"
       ;;
     # The catalog's invalidation bus with its acknowledgement channels, and token revocations;
     # no keys.

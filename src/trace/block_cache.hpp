@@ -13,6 +13,9 @@ namespace mercato::trace {
 
 template <typename T>
 class BlockCacheAllocator {
+  // Plain operator new aligns this much; a type asking more would need the aligned forms.
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+
  public:
   using value_type = T;
   static constexpr std::size_t max_cached = 64;  // per thread: a burst of concurrent requests
@@ -28,7 +31,7 @@ class BlockCacheAllocator {
       cache.free.pop_back();
       return static_cast<T*>(p);
     }
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{alignof(T)}));
+    return static_cast<T*>(::operator new(n * sizeof(T)));
   }
 
   void deallocate(T* p, std::size_t n) noexcept {
@@ -37,7 +40,7 @@ class BlockCacheAllocator {
       cache.free.push_back(p);  // capacity reserved up front: never throws
       return;
     }
-    ::operator delete(p, n * sizeof(T), std::align_val_t{alignof(T)});
+    ::operator delete(p);
   }
 
   template <typename U>
@@ -50,7 +53,7 @@ class BlockCacheAllocator {
     std::vector<void*> free;
     Cache() { free.reserve(max_cached); }
     ~Cache() {
-      for (void* p : free) ::operator delete(p, sizeof(T), std::align_val_t{alignof(T)});
+      for (void* p : free) ::operator delete(p);
     }
   };
   static Cache& blocks() {

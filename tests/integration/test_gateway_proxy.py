@@ -127,6 +127,8 @@ def gateway(catalog_hosts, identity_hosts=None, **env):
         "PRODUCT_SERVICE_HOST": ",".join(f"127.0.0.1:{p}" for p in catalog_hosts),
         "USER_SERVICE_HOST": ",".join(f"127.0.0.1:{p}" for p in identity_hosts),
         "CORS_ORIGINS": ALLOWED_ORIGIN,
+        # These tests count what reaches each instance: no answer from the response cache.
+        "GATEWAY_CACHE_MAX_BYTES": "0",
     }
     full.update(env)
     return Service("gateway", env=full)

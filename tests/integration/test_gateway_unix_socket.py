@@ -72,6 +72,8 @@ class GatewayOverUnixSocket(unittest.TestCase):
             "TRUSTED_PROXIES": "127.0.0.1",
             # Other tests' gateways count 127.0.0.1 in the same Redis; this one must never refuse.
             "RATE_LIMIT_PER_MINUTE": "1000000",
+            # Every request must make the hop: no answer from the gateway's response cache.
+            "GATEWAY_CACHE_MAX_BYTES": "0",
         })
         self.addCleanup(self.dir.cleanup)
         self.addCleanup(self.gw.stop)

@@ -28,6 +28,12 @@ GATEWAY_EGRESS = "127.0.0.4"  # trusted by catalog and identity
 # The stack's gateway reaches the catalog over its Unix socket when the driver made one; the
 # catalog then logs the peer as "unix".
 CATALOG_PEER = "unix" if os.environ.get("MERCATO_CATALOG_SOCKET") else GATEWAY_EGRESS
+
+
+def fresh_list_path(per_page=1):
+    """A list page nobody asked for yet: the gateway's response cache cannot answer it, so the
+    request reaches the catalog (and its access log)."""
+    return f"/api/v1/products?per_page={per_page}&page={random.randint(1000, 10**6)}"
 CLIENT = "127.0.0.50"  # an ordinary client with a rate-limit budget of its own
 STRANGER = "127.0.0.51"  # trusted by nobody
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$")
@@ -72,7 +78,7 @@ def sampled(r):
 
 class AnswersNameTheirTrace(unittest.TestCase):
     def test_an_answer_through_the_gateway_carries_its_traceparent_and_the_trace_id_as_request_id(self):
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", source=CLIENT)
+        r = request(GATEWAY, "GET", fresh_list_path(), source=CLIENT)
         self.assertEqual(r.status, 200)
         tp = r.header("traceparent")
         self.assertIsNotNone(tp)
@@ -92,7 +98,7 @@ class AnswersNameTheirTrace(unittest.TestCase):
 
     def test_a_clients_request_id_is_echoed_and_the_trace_goes_on_beside_it(self):
         tp, trace_id, _ = new_traceparent()
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"X-Request-ID": "client-7", "traceparent": tp},
+        r = request(GATEWAY, "GET", fresh_list_path(), headers={"X-Request-ID": "client-7", "traceparent": tp},
                     source=CLIENT)
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("X-Request-ID"), "client-7")
@@ -104,7 +110,7 @@ class AnswersNameTheirTrace(unittest.TestCase):
 
     def test_a_malformed_traceparent_starts_a_new_trace(self):
         bad = "00-" + "A" * 32 + "-00f067aa0ba902b7-01"
-        r = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": bad}, source=CLIENT)
+        r = request(GATEWAY, "GET", fresh_list_path(), headers={"traceparent": bad}, source=CLIENT)
         self.assertEqual(r.status, 200)
         m = TRACEPARENT.match(r.header("traceparent"))
         self.assertNotEqual(m.group(1), "a" * 32)
@@ -114,11 +120,8 @@ class AnswersNameTheirTrace(unittest.TestCase):
 class OneTraceAcrossServices(unittest.TestCase):
     def test_a_client_trace_id_is_kept_and_the_gateway_and_catalog_log_it(self):
         tp, trace_id, client_span = new_traceparent()
-        # An untrusted client of the gateway. A page nobody asked for: the gateway's response
-        # cache cannot answer it, so the request reaches the catalog.
-        page = random.randint(1000, 10**6)
-        r = request(GATEWAY, "GET", f"/api/v1/products?per_page=2&page={page}", headers={"traceparent": tp},
-                    source=CLIENT)
+        # An untrusted client of the gateway.
+        r = request(GATEWAY, "GET", fresh_list_path(2), headers={"traceparent": tp}, source=CLIENT)
         self.assertEqual(r.status, 200)
         m = TRACEPARENT.match(r.header("traceparent"))
         self.assertEqual(m.group(1), trace_id)
@@ -159,7 +162,7 @@ class OnlyATrustedPeerDecidesSampling(unittest.TestCase):
             self.assertEqual(TRACEPARENT.match(r.header("traceparent")).group(1), trace_id)
 
     def test_the_gateway_follows_the_dashboard_only(self):
-        self.check(GATEWAY, "/api/v1/products?per_page=1", DASHBOARD_EGRESS)
+        self.check(GATEWAY, fresh_list_path(), DASHBOARD_EGRESS)
 
     def test_the_catalog_follows_the_gateway_only(self):
         self.check(CATALOG, "/api/v1/products?per_page=1", GATEWAY_EGRESS)
@@ -169,8 +172,8 @@ class OnlyATrustedPeerDecidesSampling(unittest.TestCase):
         # share: only the answer's traceparent counts here, which a 429 carries too.
         tp_on, trace_id, span = new_traceparent("01")
         tp_off = f"00-{trace_id}-{span}-00"
-        a = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": tp_on})
-        b = request(GATEWAY, "GET", "/api/v1/products?per_page=1", headers={"traceparent": tp_off})
+        a = request(GATEWAY, "GET", fresh_list_path(), headers={"traceparent": tp_on})
+        b = request(GATEWAY, "GET", fresh_list_path(), headers={"traceparent": tp_off})
         self.assertEqual(sampled(a), sampled(b))
 
 

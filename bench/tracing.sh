@@ -199,7 +199,7 @@ for t in http gateway-detail; do
   declare -A CPU_US=()
   for mode in "${MODES[@]}"; do
     CPU_US[$mode]=$(awk -v t="${TICKS[$t/$mode]}" -v hz="$TICKS_PER_SECOND" -v n="${REQUESTS[$t/$mode]}" \
-      'BEGIN { printf "%.2f", n > 0 ? t / hz * 1e6 / n : 0 }')
+      'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }')
   done
   c001=$(ratio "${CPU_US[off]}" "${CPU_US[0.01]}")
   c1=$(ratio "${CPU_US[off]}" "${CPU_US[1.0]}")

@@ -93,11 +93,17 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::read(cache::Lookup q, Load
 
 asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string& store, const std::string& id,
                                                               Audience audience, trace::Scope scope) {
-  if (audience == Audience::member) co_return co_await db_.product(store, id, audience, scope);
   cache::Lookup q{"product", keys::product(store, id), keys::gen_category_names(store),
                   ttl_.ttl_product_detail};
   Load load = [this, &store, &id](const trace::Scope& s) { return db_.product(store, id, Audience::public_reader, s); };
-  co_return co_await read(std::move(q), std::move(load), "product not found", scope);
+  auto pub = co_await read(std::move(q), std::move(load), "product not found", scope);
+  // A member's view of an active product is byte for byte the public one (product_json does
+  // not depend on the audience), so staff reads share the public entry and its invalidation.
+  // Only what the public may not see (a draft, an archived product: cached as absent) goes to
+  // the database for a member, so no cached value ever holds a draft.
+  if (audience == Audience::member && !pub && pub.error().code == ErrorCode::not_found)
+    co_return co_await db_.product(store, id, audience, scope);
+  co_return pub;
 }
 
 namespace {

@@ -53,9 +53,10 @@ cache::CachedValue seal(const Rendered& r);
 /// Who reads, which decides whether drafts and archived products are visible (store_scope.hpp,
 /// is_member), and whether a category's product_count counts them. A public list's filter always carries status "active" (the route sets it), so
 /// its cache key says what it holds; a public detail of a product that is not active is
-/// not_found. Only public answers are ever cached: CachedCatalogReads sends members' reads
-/// (a store's staff, few) straight to the database, so no cached value can hold a draft, and
-/// no key spelling can ever hand a member's answer to the public.
+/// not_found. Only public answers are ever cached: a member's detail of an active product is
+/// the public entry (the same bytes); every other member read (drafts, archived, lists and
+/// counts that include them) goes straight to the database, so no cached value can hold a
+/// draft, and no key spelling can ever hand a member's answer to the public.
 enum class Audience { public_reader, member };
 
 struct ProductListQuery {

@@ -85,5 +85,79 @@ TEST(CachedCatalogReads, a_joiner_with_time_left_is_not_answered_504_for_the_lea
   EXPECT_EQ(db.loads, 2);
 }
 
+/// Counts loads by audience. `draft_id` is a draft: only members see it.
+class CountingReads final : public CatalogReads {
+ public:
+  std::string draft_id;
+  int public_loads = 0, member_loads = 0;
+
+  asio::awaitable<Result<Rendered>> product(const std::string&, const std::string& id, Audience audience,
+                                            trace::Scope) override {
+    ++(audience == Audience::member ? member_loads : public_loads);
+    if (id == draft_id && audience == Audience::public_reader) co_return not_found("product not found");
+    co_return Rendered{"{\"id\":\"" + id + "\"}", {}, make_etag(id, 1), nullptr};
+  }
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, trace::Scope) override {
+    co_return not_found();
+  }
+  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, trace::Scope) override {
+    co_return not_found();
+  }
+};
+
+Result<Rendered> run_read(asio::io_context& io, CatalogReads& reads, const std::string& id, Audience audience) {
+  std::optional<Result<Rendered>> out;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { out.emplace(co_await reads.product("s1", id, audience, trace::Scope())); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+  io.restart();
+  return std::move(*out);
+}
+
+std::string body_of(const Rendered& r) { return r.sealed ? r.sealed->body : seal(r).body; }
+
+// A store's staff read an active product's detail with a token: the answer is byte for byte the
+// public one, so it comes from the cache the public fills, and a gateway forwarding staff reads
+// does not send each of them to PostgreSQL. Drafts stay out of every cache.
+TEST(CachedCatalogReads, a_members_read_of_an_active_product_is_served_from_the_cache) {
+  asio::io_context io;
+  cache::TieredOptions options;
+  options.l1_max_bytes = 1 << 20;
+  cache::TieredCache tiered(io, options, nullptr, nullptr);
+  config::CacheSettings ttl;
+  ttl.ttl_product_detail = 60s;
+  CountingReads db;
+  db.draft_id = "0190a0b0-0000-7000-8000-0000000000d1";
+  CachedCatalogReads reads(db, tiered, ttl, "k1");
+  const std::string active = "0190a0b0-0000-7000-8000-000000000001";
+
+  auto first = run_read(io, reads, active, Audience::member);
+  auto second = run_read(io, reads, active, Audience::member);
+  auto pub = run_read(io, reads, active, Audience::public_reader);
+  ASSERT_TRUE(first.ok() && second.ok() && pub.ok());
+  EXPECT_EQ(body_of(*first), body_of(*pub));
+  EXPECT_EQ(body_of(*second), body_of(*pub));
+  EXPECT_EQ(db.public_loads, 1) << "one load fills the cache for members and the public";
+  EXPECT_EQ(db.member_loads, 0);
+
+  // A draft: the public is told it does not exist (and that is what the cache holds); a member
+  // reads it from the database, every time.
+  for (int i = 0; i < 2; ++i) {
+    auto draft = run_read(io, reads, db.draft_id, Audience::member);
+    ASSERT_TRUE(draft.ok()) << draft.error().message;
+    EXPECT_NE(body_of(*draft).find(db.draft_id), std::string::npos);
+    auto hidden = run_read(io, reads, db.draft_id, Audience::public_reader);
+    ASSERT_FALSE(hidden.ok());
+    EXPECT_EQ(hidden.error().code, ErrorCode::not_found);
+  }
+  EXPECT_EQ(db.member_loads, 2);
+  EXPECT_EQ(db.public_loads, 2) << "the draft's absence is cached for the public after one load";
+}
+
 }  // namespace
 }  // namespace mercato::catalog

@@ -30,24 +30,23 @@
 //     go when the lookup finds it stale or LRU eviction reaches it;
 //   - while the bus is not connected nothing is served from or stored into the cache, and a
 //     lost connection (messages may have been missed) flushes it (flush()).
-// A stripe collision only costs a miss. Thread-safe: lookups and stores from any worker, the
+// A stripe collision only costs a miss. The entries live in a cache::ShardedLru (sharded,
+// bounded by bytes, LRU, per-entry expiry); the stripes, tickets and epochs are this file's.
+// Thread-safe: lookups and stores from any worker, the
 // bus's callbacks from its strand.
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "cache/sharded_lru.hpp"
 #include "http/message.hpp"
 
 namespace mercato::gateway {
@@ -95,7 +94,7 @@ class ResponseCache {
   /// `max_bytes` 0: disabled. `bus_connected`: whether invalidations are being received now.
   ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected);
 
-  bool enabled() const { return max_bytes_ > 0; }
+  bool enabled() const { return lru_.enabled(); }
   /// Enabled and the bus connected: only then is anything served or stored.
   bool usable() const { return enabled() && bus_connected_(); }
   std::chrono::seconds max_ttl() const { return max_ttl_; }
@@ -120,28 +119,15 @@ class ResponseCache {
   /// Drops everything (a lost bus connection: messages may have been missed).
   void flush();
 
-  std::size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  std::size_t entries() const { return entries_.load(std::memory_order_relaxed); }
-  std::size_t max_bytes() const { return max_bytes_; }
+  std::size_t bytes() const { return lru_.bytes(); }
+  std::size_t entries() const { return lru_.entries(); }
+  std::size_t max_bytes() const { return lru_.max_bytes(); }
 
  private:
-  struct Node {
-    std::string key;
+  struct Entry {
     CachedResponsePtr value;
-    std::uint64_t seq;    // the ticket's: valid while no stripe of its tags is stamped later
-    std::uint64_t epoch;  // the ticket's: valid while no flush happened since
-    Clock::time_point expires;
-    std::size_t cost;
-  };
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct Shard {
-    std::mutex mu;
-    std::list<Node> lru;  // front: most recently used
-    std::unordered_map<std::string_view, std::list<Node>::iterator, Hash, std::equal_to<>> index;
-    std::size_t bytes = 0;
+    std::uint64_t seq = 0;    // the ticket's: valid while no stripe of its tags is stamped later
+    std::uint64_t epoch = 0;  // the ticket's: valid while no flush happened since
   };
   struct Stripe {
     std::atomic<std::uint64_t> seq{0};
@@ -150,20 +136,14 @@ class ResponseCache {
 
   static std::size_t stripe_of(std::string_view tag);
   bool still_valid(const CachedResponse& v, std::uint64_t seq, std::uint64_t epoch) const;
-  Shard& shard_for(std::string_view key);
-  void remove(Shard& s, std::list<Node>::iterator it);
   void erase_if_same(std::string_view key, const CachedResponsePtr& value);
 
-  std::size_t max_bytes_;
-  std::size_t shard_budget_;
   std::chrono::seconds max_ttl_;
   std::function<bool()> bus_connected_;
-  std::array<Shard, kShards> shards_;
+  cache::ShardedLru<Entry> lru_;
   std::unique_ptr<Stripe[]> stripes_;
   std::atomic<std::uint64_t> seq_{0};
   std::atomic<std::uint64_t> epoch_{0};
-  std::atomic<std::size_t> bytes_{0};
-  std::atomic<std::size_t> entries_{0};
 };
 
 }  // namespace mercato::gateway

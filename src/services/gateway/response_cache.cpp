@@ -135,9 +135,11 @@ std::optional<StorePlan> storable(const http::Response& res, std::chrono::second
   return plan;
 }
 
-ResponseCache::ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected)
+ResponseCache::ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected,
+                             Coder coder)
     : max_ttl_(max_ttl),
       bus_connected_(std::move(bus_connected)),
+      coder_(std::move(coder)),
       lru_(max_bytes, kShards),
       stripes_(std::make_unique<Stripe[]>(kStripes)) {}
 
@@ -167,14 +169,14 @@ CachedResponsePtr ResponseCache::lookup(std::string_view key, Clock::time_point 
   return nullptr;
 }
 
-bool ResponseCache::store(std::string_view key, const Ticket& t, const http::Response& res, const StorePlan& plan,
-                          Clock::time_point now) {
-  if (!usable()) return false;
+CachedResponsePtr ResponseCache::store(std::string_view key, const Ticket& t, const http::Response& res,
+                                       const StorePlan& plan, Clock::time_point now) {
+  if (!usable()) return nullptr;
   // Refused when an invalidation of its tags came shortly before the fetch started: another
   // catalog instance may still have served the old value from its L1.
   const auto settled_since = (t.started - kSettle).time_since_epoch().count();
   for (const auto& tag : plan.tags)
-    if (stripes_[stripe_of(tag)].at.load() > settled_since) return false;
+    if (stripes_[stripe_of(tag)].at.load() > settled_since) return nullptr;
 
   auto v = std::make_shared<CachedResponse>();
   v->status = res.status;
@@ -185,21 +187,25 @@ bool ResponseCache::store(std::string_view key, const Ticket& t, const http::Res
   if (auto etag = res.header("ETag")) v->etag = *etag;
   v->tags = plan.tags;
   v->stored_at = std::chrono::system_clock::now();
-  if (!still_valid(*v, t.seq, t.epoch)) return false;
+  if (!still_valid(*v, t.seq, t.epoch)) return nullptr;
 
   std::size_t cost = key.size() + v->body.size() + v->content_type.size() + v->etag.size() + kEntryOverhead;
   for (const auto& [n, val] : v->headers) cost += n.size() + val.size() + 32;
   for (const auto& tag : v->tags) cost += tag.size() + 32;
-  if (cost > lru_.shard_budget()) return false;
+  if (cost > lru_.shard_budget()) return nullptr;  // before coding: no work for what cannot be kept
+  // Coded here, once for the entry's life (see the header: why not lazily).
+  if (plan.code && coder_) v->coded = coder_(v->body);
+  for (const auto& c : v->coded) cost += c.bytes.size() + 32;
+  if (cost > lru_.shard_budget()) return nullptr;
   CachedResponsePtr value = std::move(v);
-  if (!lru_.put(key, Entry{value, t.seq, t.epoch}, cost, now + plan.ttl)) return false;
+  if (!lru_.put(key, Entry{value, t.seq, t.epoch}, cost, now + plan.ttl)) return nullptr;
   // An invalidation that ran between the check and the put: take it back out (a lookup would
   // refuse it anyway; this frees the bytes and reports honestly).
   if (!still_valid(*value, t.seq, t.epoch)) {
     erase_if_same(key, value);
-    return false;
+    return nullptr;
   }
-  return true;
+  return value;
 }
 
 void ResponseCache::invalidate(const std::vector<std::string>& tags, Clock::time_point now) {

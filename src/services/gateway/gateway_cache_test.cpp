@@ -5,7 +5,6 @@
 #include "services/gateway/gateway_cache.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <functional>
 #include <optional>
@@ -16,6 +15,7 @@
 
 #include "core/metrics.hpp"
 #include "services/gateway/compression.hpp"
+#include "services/gateway/compression_test_support.hpp"
 
 namespace mercato::gateway {
 namespace {
@@ -27,25 +27,8 @@ using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
 
 constexpr std::size_t kMinBytes = 1024;
 
-std::string gunzip(std::string_view in) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
-}
-
-std::string list_body() {
-  std::string s = R"({"success":true,"data":[)";
-  for (int i = 0; i < 40; ++i) s += std::string(i ? "," : "") + R"({"id":)" + std::to_string(i) + R"(,"name":"Kettle"})";
-  return s + "]}";
-}
+using test_support::gunzip;
+using test_support::list_body;
 
 http::Response list_answer(std::string body = list_body()) {
   http::Response r;

@@ -40,8 +40,7 @@
 //     lost connection (messages may have been missed) flushes it (flush()).
 // A stripe collision only costs a miss. The entries live in a cache::ShardedLru (sharded,
 // bounded by bytes, LRU, per-entry expiry); the stripes, tickets and epochs are this file's.
-// Thread-safe: lookups and stores from any worker, the
-// bus's callbacks from its strand.
+// Thread-safe: lookups and stores from any worker, the bus's callbacks from its strand.
 
 #include <atomic>
 #include <chrono>

@@ -2,19 +2,24 @@
 gateway in front of a real catalog and identity: a list page comes back gzip- or br-coded when
 the client accepts it and decodes to the plain answer's JSON, with Vary and a coded ETag that
 conditional requests (If-None-Match on a GET, If-Match on a PATCH) still understand; token
-answers are never compressed (BREACH); a compressed request body is refused."""
+answers are never compressed (BREACH); a compressed request body is refused. A page in the
+gateway's response cache is answered to gzip and br clients from bytes coded once when it was
+stored: hits code nothing (gateway_compressions_total stays flat), and a write's purge drops
+every coding."""
 
 import gzip
 import json
 import unittest
 import uuid
 
-from testkit import request
-from .test_catalog_support import CatalogBehindGateway
+from testkit import request, wait_until
+from .test_catalog_support import CatalogBehindGateway, metric
 
 # Low enough that a product's answer is coded too, and that the login answer (~1 KiB of
 # tokens) is above it: its being plain is then the secrets rule, not its size.
 MIN_BYTES = 512
+# A list page no other test reads, for the response cache's coded bodies.
+CACHED_PAGE = "/api/v1/products?per_page=50"
 
 
 class GatewayCompression(unittest.TestCase):
@@ -138,6 +143,82 @@ class GatewayCompression(unittest.TestCase):
         self.assertEqual(r.json()["error"]["code"], "unsupported_media_type")
         self.assertEqual(r.header("Accept-Encoding"), "identity")
         self.assertEqual(self.call("GET", "/api/v1/products?per_page=100").json()["meta"], before)
+
+    # ---- coded bodies from the gateway's response cache (docs/http-caching.md) ----
+
+    def get(self, accept=None):
+        return self.call("GET", CACHED_PAGE, headers={"Accept-Encoding": accept} if accept else None)
+
+    def warm(self, accept=None):
+        """Reads the page until the gateway answers it from its cache (a write's first second
+        is never stored), and returns that hit."""
+        hits = []
+        wait_until(lambda: hits.append(self.get(accept)) or hits[-1].header("X-Cache") == "hit", timeout=30)
+        return hits[-1]
+
+    def codings(self):
+        return {(c, by): metric(self.gw, "gateway_compressions_total", {"coding": c, "by": by})
+                for c in ("gzip", "br") for by in ("middleware", "cache")}
+
+    def test_a_cache_hit_is_the_coded_page_stored_with_it_and_codes_nothing(self):
+        plain = self.warm()
+        self.assertGreater(len(plain.body), MIN_BYTES)
+        self.assertIsNone(plain.header("Content-Encoding"))
+        before = self.codings()
+        hits_before = metric(self.gw, "gateway_cache_hits_total", {})
+        answers = [self.get("gzip") for _ in range(5)]
+        br = [self.get("gzip;q=0.5, br") for _ in range(3)]
+        self.assertEqual(metric(self.gw, "gateway_cache_hits_total", {}) - hits_before, 8)
+        self.assertEqual(self.codings(), before, "a cache hit coded the page again")
+        for r in answers:
+            self.assertEqual((r.status, r.header("X-Cache"), r.header("Content-Encoding")), (200, "hit", "gzip"))
+            self.assertEqual(r.body, answers[0].body)  # the same stored bytes every time
+            self.assertEqual(gzip.decompress(r.body), plain.body)
+            self.assertEqual(int(r.header("Content-Length")), len(r.body))
+            self.assertEqual(r.header("ETag"), plain.header("ETag")[:-1] + '-gzip"')
+            self.assertIn("accept-encoding", self.vary(r))
+        self.assertEqual(json.loads(gzip.decompress(answers[0].body)), plain.json())
+        for r in br:
+            self.assertEqual((r.status, r.header("X-Cache"), r.header("Content-Encoding")), (200, "hit", "br"))
+            self.assertEqual(r.body, br[0].body)
+            self.assertLess(len(r.body), len(plain.body) // 2)
+            self.assertEqual(r.header("ETag"), plain.header("ETag")[:-1] + '-br"')
+        self.assertIn("accept-encoding", self.vary(plain))
+        # The coded tag revalidates from the entry: a 304 that gives the coded tag back.
+        nm = self.call("GET", CACHED_PAGE, headers={"Accept-Encoding": "gzip", "If-None-Match": answers[0].header("ETag")})
+        self.assertEqual((nm.status, nm.header("X-Cache"), nm.body), (304, "hit", b""))
+        self.assertEqual(nm.header("ETag"), answers[0].header("ETag"))
+        # HEAD from the entry: the plain representation's headers, as the middleware answers one.
+        head = request(self.gw.url, "HEAD", CACHED_PAGE, headers={"X-Store-ID": self.store, "Accept-Encoding": "gzip"})
+        self.assertEqual((head.status, head.header("X-Cache"), head.header("Content-Encoding")), (200, "hit", None))
+
+    def test_a_write_purges_the_cached_page_in_every_coding(self):
+        self.warm()
+        old_gzip = self.warm("gzip")
+        old_br = self.warm("br")
+        self.assertEqual(old_gzip.header("Content-Encoding"), "gzip")
+        self.assertEqual(old_br.header("Content-Encoding"), "br")
+        renamed = "Coded Kettle Renamed " + uuid.uuid4().hex[:6]
+        r = self.call("PATCH", f"/api/v1/products/{self.ids[-1]}", {"name": renamed}, token=True)
+        self.assertEqual(r.status, 200, r.body)
+        # Right after the write: no variant is served from the cache, and each shows the write.
+        gz = self.get("gzip")
+        self.assertNotEqual(gz.header("X-Cache"), "hit")
+        self.assertEqual(gz.header("Content-Encoding"), "gzip")
+        self.assertIn(renamed, [p["name"] for p in json.loads(gzip.decompress(gz.body))["data"]])
+        brr = self.get("br")
+        self.assertNotEqual(brr.header("X-Cache"), "hit")
+        self.assertEqual(brr.header("Content-Encoding"), "br")
+        self.assertNotEqual(brr.body, old_br.body)
+        plain = self.get()
+        self.assertNotEqual(plain.header("X-Cache"), "hit")
+        self.assertIn(renamed, [p["name"] for p in plain.json()["data"]])
+        # Stored again once settled: the new gzip variant decodes to the new plain page.
+        new_plain = self.warm()
+        new_gzip = self.warm("gzip")
+        self.assertEqual(gzip.decompress(new_gzip.body), new_plain.body)
+        self.assertIn(renamed, [p["name"] for p in new_plain.json()["data"]])
+
 
 
 if __name__ == "__main__":

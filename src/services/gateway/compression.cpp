@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "core/metrics.hpp"
 #include "http/envelope.hpp"
 
 namespace mercato::gateway {
@@ -56,7 +57,32 @@ http::Response unsupported_coding() {
   return res;
 }
 
+// Looked up once per (coding, by): the middleware counts on its per-request path.
+metrics::Counter& compressions(http::Encoding e, std::string_view by) {
+  static auto& family = metrics::Registry::global().counter(
+      "gateway_compressions_total", "Bodies the gateway coded, by coding and by whom (middleware or cache)",
+      {"coding", "by"});
+  static metrics::Counter* const table[2][2] = {
+      {&family.with({"gzip", "middleware"}), &family.with({"gzip", "cache"})},
+      {&family.with({"br", "middleware"}), &family.with({"br", "cache"})},
+  };
+  return *table[e == http::Encoding::br ? 1 : 0][by == "cache" ? 1 : 0];
+}
+
 }  // namespace
+
+std::optional<std::string> counted_compress(http::Encoding e, std::string_view body, std::string_view by) {
+  if (e == http::Encoding::identity) return std::nullopt;
+  compressions(e, by).inc();
+  return http::compress(e, body);
+}
+
+std::vector<http::Encoded> code_for_cache(std::string_view body) {
+  std::vector<http::Encoded> out;
+  for (auto e : {http::Encoding::gzip, http::Encoding::br})
+    if (auto bytes = counted_compress(e, body, "cache")) out.push_back({e, std::move(*bytes)});
+  return out;
+}
 
 http::Encoding accepted_encoding(const http::Request& req) {
   std::optional<std::string_view> first;
@@ -144,7 +170,7 @@ http::Middleware compression(std::size_t min_bytes) {
     if (!compressible(req, res, min_bytes)) co_return res;
     vary_on_accept_encoding(res);  // this answer varies, whatever this client accepts
     if (enc == http::Encoding::identity) co_return res;
-    if (auto coded = http::compress(enc, res.body)) set_coded_body(res, enc, std::move(*coded));
+    if (auto coded = counted_compress(enc, res.body, "middleware")) set_coded_body(res, enc, std::move(*coded));
     co_return res;
   };
 }

@@ -17,12 +17,20 @@
 // a PATCH's If-Match is compared as if it had read the plain one), and a 304 answering an
 // If-None-Match that named the coded tag carries that tag back.
 //
+// Every coding of a body is counted in gateway_compressions_total{coding, by}: `by` is
+// "middleware" for an answer coded as it passes, "cache" for the variants the response cache
+// codes once when it stores an answer (response_cache.hpp). A cache hit codes nothing: the
+// two stay flat however many hits are served.
+//
 // A request body with a Content-Encoding other than identity is refused with 415 and
 // `Accept-Encoding: identity` (RFC 9110 §15.5.16): no service decodes one, and nothing here
 // decompresses anything, so there is no decompression bomb to defuse.
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/compression.hpp"
 #include "http/handler.hpp"
@@ -54,6 +62,14 @@ void vary_on_accept_encoding(http::Response& res);
 /// `e`), Content-Encoding `e`, its ETag suffixed (http::coded_etag), Vary. For a cache that
 /// keeps coded bodies: serve a stored one through this, and the middleware leaves it as it is.
 void set_coded_body(http::Response& res, http::Encoding e, std::string bytes);
+
+/// http::compress, counted in gateway_compressions_total{coding=encoding_name(e), by=`by`};
+/// `by` is "middleware" or "cache" (anything else counts as "middleware").
+std::optional<std::string> counted_compress(http::Encoding e, std::string_view body, std::string_view by);
+
+/// The variants the response cache keeps beside a stored body it may serve coded: gzip and br,
+/// each only if smaller than `body` (http::compress), counted with by="cache".
+std::vector<http::Encoded> code_for_cache(std::string_view body);
 
 /// The middleware (see the file's comment); `min_bytes` 0: nothing is compressed, and the
 /// rest (415 for coded request bodies, suffixes off conditional requests) still holds.

@@ -1,9 +1,9 @@
 // The compression middleware in front of a stand-in for the rest of the chain: which answers
 // are coded, their headers and ETags, the conditional requests passed on, and the refusals.
 #include "services/gateway/compression.hpp"
+#include "services/gateway/compression_test_support.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <optional>
 
@@ -17,25 +17,8 @@ namespace {
 using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
 using http::Encoding;
 
-std::string gunzip(std::string_view in) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
-}
-
-std::string list_body() {
-  std::string s = R"({"success":true,"data":[)";
-  for (int i = 0; i < 40; ++i) s += std::string(i ? "," : "") + R"({"id":)" + std::to_string(i) + R"(,"name":"Kettle"})";
-  return s + "]}";
-}
+using test_support::gunzip;
+using test_support::list_body;
 
 struct Run {
   http::Response response;

@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/app.hpp"
+#include "services/gateway/compression.hpp"
 #include "services/gateway/openapi_route.hpp"
 
 namespace mercato::gateway {
@@ -27,6 +28,14 @@ asio::awaitable<void> publish(cache::RedisClient& redis, std::vector<std::string
 
 constexpr std::string_view kGauges[] = {"gateway_cache_bytes", "gateway_cache_entries", "gateway_cache_max_bytes"};
 
+// The coded bytes of `v` a GET from this client gets (its coding in `enc`), or null.
+const std::string* coded_for(const CachedResponse& v, const http::Request& req, http::Encoding& enc) {
+  // HEAD: the middleware never codes one (its Content-Length is the plain body's).
+  if (v.coded.empty() || v.status != 200 || req.method == http::Method::HEAD) return nullptr;
+  enc = accepted_encoding(req);
+  return enc == http::Encoding::identity ? nullptr : v.coded_body(enc);
+}
+
 }  // namespace
 
 http::Response from_cache(const CachedResponse& v, const http::Request& req, std::chrono::system_clock::time_point now) {
@@ -43,7 +52,11 @@ http::Response from_cache(const CachedResponse& v, const http::Request& req, std
       res.content_type.clear();
       return res;
     }
-  res.body = v.body;
+  // The stored coded bytes for a client that accepts them, exactly as the compression
+  // middleware would code the plain answer now; it leaves a coded answer as it is.
+  http::Encoding enc = http::Encoding::identity;
+  if (const std::string* coded = coded_for(v, req, enc)) set_coded_body(res, enc, *coded);
+  else res.body = v.body;
   return res;
 }
 
@@ -51,8 +64,10 @@ GatewayCache::GatewayCache(http::App& app, const config::Settings& s, cache::Red
                            cache::RedisClient& publisher)
     : app_(app),
       publisher_(publisher),
+      compress_min_bytes_(s.compress_min_bytes),
       cache_(s.gateway_cache_max_bytes, std::chrono::duration_cast<std::chrono::seconds>(s.gateway_cache_max_ttl),
-             [&bus] { return bus.connected(); }),
+             [&bus] { return bus.connected(); },
+             s.compress_min_bytes > 0 ? ResponseCache::Coder(code_for_cache) : ResponseCache::Coder()),
       hits_(counter("gateway_cache_hits_total", "Requests answered from the gateway's response cache")),
       misses_(counter("gateway_cache_misses_total", "Cacheable requests the gateway's response cache sent to the catalog")),
       stores_(counter("gateway_cache_stores_total", "Answers stored in the gateway's response cache")),
@@ -103,6 +118,15 @@ void GatewayCache::on_invalidation(std::string_view message) {
     asio::co_spawn(app_.io(), publish(publisher_, cache::cmd("PUBLISH", inv->reply_to, inv->id)), asio::detached);
 }
 
+bool GatewayCache::codable(const http::Request& req, const http::Response& res) const {
+  // Judged for the GET the entry answers (a HEAD's fetch is a GET upstream, proxy.cpp), so
+  // that a HEAD filling the entry does not leave later GETs without the coded variants.
+  http::Request get;
+  get.method = http::Method::GET;
+  get.target = req.target;
+  return compressible(get, res, compress_min_bytes_);
+}
+
 http::Handler GatewayCache::wrap(http::Handler inner) {
   if (!cache_.enabled()) return inner;
   return [this, inner = std::move(inner)](http::Request& req) -> asio::awaitable<http::Response> {
@@ -121,14 +145,24 @@ http::Handler GatewayCache::wrap(http::Handler inner) {
     std::erase_if(req.headers, [](const auto& h) { return http::iequals(h.first, "If-None-Match"); });
     const auto ticket = cache_.begin();
     http::Response res = co_await inner(req);
-    if (auto plan = storable(res, cache_.max_ttl()); plan && cache_.store(*key, ticket, res, *plan)) stores_.inc();
+    CachedResponsePtr stored;
+    if (auto plan = storable(res, cache_.max_ttl())) {
+      plan->code = codable(req, res);
+      if ((stored = cache_.store(*key, ticket, res, *plan))) stores_.inc();
+    }
     res.set_header("X-Cache", "miss");
     if (auto etag = res.header("ETag"); if_none_match && res.status == 200 && etag &&
                                         if_none_match_matches(*if_none_match, *etag)) {
       res.status = 304;
       res.content_type.clear();
       res.body.clear();
+      co_return res;
     }
+    // This answer too from the bytes just coded for the entry, not coded a second time by the
+    // middleware.
+    http::Encoding enc = http::Encoding::identity;
+    if (stored)
+      if (const std::string* coded = coded_for(*stored, req, enc)) set_coded_body(res, enc, *coded);
     co_return res;
   };
 }

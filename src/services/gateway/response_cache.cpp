@@ -135,11 +135,12 @@ std::optional<StorePlan> storable(const http::Response& res, std::chrono::second
   return plan;
 }
 
-ResponseCache::ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected)
-    : max_bytes_(max_bytes),
-      shard_budget_(max_bytes / kShards),
-      max_ttl_(max_ttl),
+ResponseCache::ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected,
+                             Coder coder)
+    : max_ttl_(max_ttl),
       bus_connected_(std::move(bus_connected)),
+      coder_(std::move(coder)),
+      lru_(max_bytes, kShards),
       stripes_(std::make_unique<Stripe[]>(kStripes)) {}
 
 std::size_t ResponseCache::stripe_of(std::string_view tag) { return std::hash<std::string_view>{}(tag) % kStripes; }
@@ -155,56 +156,27 @@ bool ResponseCache::still_valid(const CachedResponse& v, std::uint64_t seq, std:
   return true;
 }
 
-ResponseCache::Shard& ResponseCache::shard_for(std::string_view key) {
-  return shards_[(std::hash<std::string_view>{}(key) >> 48) % kShards];
-}
-
-void ResponseCache::remove(Shard& s, std::list<Node>::iterator it) {
-  s.bytes -= it->cost;
-  bytes_.fetch_sub(it->cost, std::memory_order_relaxed);
-  entries_.fetch_sub(1, std::memory_order_relaxed);
-  s.index.erase(std::string_view(it->key));
-  s.lru.erase(it);
-}
-
 void ResponseCache::erase_if_same(std::string_view key, const CachedResponsePtr& value) {
-  Shard& s = shard_for(key);
-  std::lock_guard lock(s.mu);
-  if (auto found = s.index.find(key); found != s.index.end() && found->second->value == value) remove(s, found->second);
+  lru_.erase_if(key, [&value](const Entry& e) { return e.value == value; });
 }
 
 CachedResponsePtr ResponseCache::lookup(std::string_view key, Clock::time_point now) {
   if (!usable()) return nullptr;
-  CachedResponsePtr value;
-  std::uint64_t seq = 0, epoch = 0;
-  {
-    Shard& s = shard_for(key);
-    std::lock_guard lock(s.mu);
-    auto found = s.index.find(key);
-    if (found == s.index.end()) return nullptr;
-    auto it = found->second;
-    if (it->expires <= now) {
-      remove(s, it);
-      return nullptr;
-    }
-    s.lru.splice(s.lru.begin(), s.lru, it);
-    value = it->value;
-    seq = it->seq;
-    epoch = it->epoch;
-  }
-  if (still_valid(*value, seq, epoch)) return value;
-  erase_if_same(key, value);
+  Entry found;
+  if (lru_.get(key, found, now) != cache::LruOutcome::hit) return nullptr;
+  if (still_valid(*found.value, found.seq, found.epoch)) return std::move(found.value);
+  erase_if_same(key, found.value);
   return nullptr;
 }
 
-bool ResponseCache::store(std::string_view key, const Ticket& t, const http::Response& res, const StorePlan& plan,
-                          Clock::time_point now) {
-  if (!usable()) return false;
+CachedResponsePtr ResponseCache::store(std::string_view key, const Ticket& t, const http::Response& res,
+                                       const StorePlan& plan, Clock::time_point now) {
+  if (!usable()) return nullptr;
   // Refused when an invalidation of its tags came shortly before the fetch started: another
   // catalog instance may still have served the old value from its L1.
   const auto settled_since = (t.started - kSettle).time_since_epoch().count();
   for (const auto& tag : plan.tags)
-    if (stripes_[stripe_of(tag)].at.load() > settled_since) return false;
+    if (stripes_[stripe_of(tag)].at.load() > settled_since) return nullptr;
 
   auto v = std::make_shared<CachedResponse>();
   v->status = res.status;
@@ -215,31 +187,25 @@ bool ResponseCache::store(std::string_view key, const Ticket& t, const http::Res
   if (auto etag = res.header("ETag")) v->etag = *etag;
   v->tags = plan.tags;
   v->stored_at = std::chrono::system_clock::now();
-  if (!still_valid(*v, t.seq, t.epoch)) return false;
+  if (!still_valid(*v, t.seq, t.epoch)) return nullptr;
 
   std::size_t cost = key.size() + v->body.size() + v->content_type.size() + v->etag.size() + kEntryOverhead;
   for (const auto& [n, val] : v->headers) cost += n.size() + val.size() + 32;
   for (const auto& tag : v->tags) cost += tag.size() + 32;
-  if (cost > shard_budget_) return false;
+  if (cost > lru_.shard_budget()) return nullptr;  // before coding: no work for what cannot be kept
+  // Coded here, once for the entry's life (see the header: why not lazily).
+  if (plan.code && coder_) v->coded = coder_(v->body);
+  for (const auto& c : v->coded) cost += c.bytes.size() + 32;
+  if (cost > lru_.shard_budget()) return nullptr;
   CachedResponsePtr value = std::move(v);
-  {
-    Shard& s = shard_for(key);
-    std::lock_guard lock(s.mu);
-    if (auto found = s.index.find(key); found != s.index.end()) remove(s, found->second);
-    while (!s.lru.empty() && s.bytes + cost > shard_budget_) remove(s, std::prev(s.lru.end()));
-    s.lru.push_front(Node{std::string(key), value, t.seq, t.epoch, now + plan.ttl, cost});
-    s.index.emplace(std::string_view(s.lru.front().key), s.lru.begin());
-    s.bytes += cost;
-  }
-  bytes_.fetch_add(cost, std::memory_order_relaxed);
-  entries_.fetch_add(1, std::memory_order_relaxed);
+  if (!lru_.put(key, Entry{value, t.seq, t.epoch}, cost, now + plan.ttl)) return nullptr;
   // An invalidation that ran between the check and the put: take it back out (a lookup would
   // refuse it anyway; this frees the bytes and reports honestly).
   if (!still_valid(*value, t.seq, t.epoch)) {
     erase_if_same(key, value);
-    return false;
+    return nullptr;
   }
-  return true;
+  return value;
 }
 
 void ResponseCache::invalidate(const std::vector<std::string>& tags, Clock::time_point now) {
@@ -256,10 +222,7 @@ void ResponseCache::invalidate(const std::vector<std::string>& tags, Clock::time
 
 void ResponseCache::flush() {
   epoch_.fetch_add(1);
-  for (auto& s : shards_) {
-    std::lock_guard lock(s.mu);
-    while (!s.lru.empty()) remove(s, s.lru.begin());
-  }
+  lru_.clear();
 }
 
 }  // namespace mercato::gateway

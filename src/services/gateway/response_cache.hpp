@@ -9,13 +9,21 @@
 //   - the answer: 200, Cache-Control `public` with a positive s-maxage (or max-age), none of
 //     private/no-store/no-cache, a Cache-Tag, no Set-Cookie, and a Vary naming nothing but
 //     X-Store-ID, Authorization and Accept-Encoding (the key covers the first, the second is
-//     always absent here, and the cache keeps the identity encoding only: the compression
-//     middleware sits outside it);
+//     always absent here, and the third is answered from the entry: see "coded variants");
 //   - the key: "GET" (HEAD is answered from the GET's answer, as the proxy forwards it),
 //     the path, the query with its parameters sorted by name (stably: a repeated name keeps
 //     its order), and X-Store-ID lower-cased. A request the catalog reads differently never
 //     shares a key; two spellings of one request may miss, which costs a fetch, never a wrong answer.
 //   - the lifetime: the answer's s-maxage (else max-age), at most GATEWAY_CACHE_MAX_TTL.
+//   - coded variants: an answer the compression middleware would code (compressible(), at
+//     least COMPRESS_MIN_BYTES) is kept in gzip and br too, coded once when it is stored (the
+//     Coder given to the constructor), and its cost counts them. A hit for a client accepting
+//     one of them is answered with those bytes (gateway_cache.hpp, from_cache), never coded
+//     again. Why at store time rather than lazily on the first request for a coding: the
+//     entry stays immutable once shared, so a hit reads it without any lock or once-flag of
+//     its own, and its cost is known when the LRU places it; the price is one gzip and one br
+//     per store (tens of µs, once per key per lifetime), br bytes kept for clients that may
+//     not ask for them, both counted in the byte budget.
 //
 // Invalidation, ordered so that no answer older than a finished write is ever served:
 //   - every tag is hashed to one of kStripes stripes; an invalidation bumps a global sequence
@@ -30,35 +38,43 @@
 //     go when the lookup finds it stale or LRU eviction reaches it;
 //   - while the bus is not connected nothing is served from or stored into the cache, and a
 //     lost connection (messages may have been missed) flushes it (flush()).
-// A stripe collision only costs a miss. Thread-safe: lookups and stores from any worker, the
-// bus's callbacks from its strand.
+// A stripe collision only costs a miss. The entries live in a cache::ShardedLru (sharded,
+// bounded by bytes, LRU, per-entry expiry); the stripes, tickets and epochs are this file's.
+// Thread-safe: lookups and stores from any worker, the bus's callbacks from its strand.
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "cache/sharded_lru.hpp"
+#include "http/compression.hpp"
 #include "http/message.hpp"
 
 namespace mercato::gateway {
 
-/// One cached answer, as the origin sent it less the per-request headers. A struct, so a
-/// compressed variant of the body can be kept beside it later.
+/// One cached answer, as the origin sent it less the per-request headers, with its body's
+/// coded variants.
 struct CachedResponse {
   int status = 200;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;  // ETag, Cache-Control, Vary, Cache-Tag…
   std::string body;
+  /// `body` coded once when stored (gzip, br: those the coder made smaller than it); empty
+  /// when the answer is not one the gateway codes.
+  std::vector<http::Encoded> coded;
+  /// The stored bytes for coding `e`, or null.
+  const std::string* coded_body(http::Encoding e) const {
+    for (const auto& c : coded)
+      if (c.enc == e) return &c.bytes;
+    return nullptr;
+  }
   std::string etag;               // for If-None-Match; empty when the answer had none
   std::vector<std::string> tags;  // the Cache-Tag values
   std::chrono::system_clock::time_point stored_at;  // for Age
@@ -78,6 +94,9 @@ std::vector<std::string> parse_cache_tags(std::string_view header);
 struct StorePlan {
   std::chrono::seconds ttl{0};
   std::vector<std::string> tags;
+  /// The compression middleware would code this answer (compressible(), decided by the
+  /// caller, which knows the request and COMPRESS_MIN_BYTES): keep its coded variants.
+  bool code = false;
 };
 std::optional<StorePlan> storable(const http::Response& res, std::chrono::seconds max_ttl);
 
@@ -92,10 +111,16 @@ class ResponseCache {
   /// How long after an invalidation of a tag no answer fetched for it is stored (see above).
   static constexpr Clock::duration kSettle = std::chrono::seconds(1);
 
-  /// `max_bytes` 0: disabled. `bus_connected`: whether invalidations are being received now.
-  ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected);
+  /// Codes a stored body into the variants kept beside it (gzip, br); called once per store of
+  /// an answer whose plan says `code`.
+  using Coder = std::function<std::vector<http::Encoded>(std::string_view body)>;
 
-  bool enabled() const { return max_bytes_ > 0; }
+  /// `max_bytes` 0: disabled. `bus_connected`: whether invalidations are being received now.
+  /// `coder` empty: no coded variants are kept.
+  ResponseCache(std::size_t max_bytes, std::chrono::seconds max_ttl, std::function<bool()> bus_connected,
+                Coder coder = {});
+
+  bool enabled() const { return lru_.enabled(); }
   /// Enabled and the bus connected: only then is anything served or stored.
   bool usable() const { return enabled() && bus_connected_(); }
   std::chrono::seconds max_ttl() const { return max_ttl_; }
@@ -110,9 +135,9 @@ class ResponseCache {
 
   /// The fresh, still valid entry for `key`, or null (a stale or expired one is removed).
   CachedResponsePtr lookup(std::string_view key, Clock::time_point now = Clock::now());
-  /// Stores `res` under `key` if nothing invalidated its tags since (or shortly before) `t`.
-  /// True when it was stored.
-  bool store(std::string_view key, const Ticket& t, const http::Response& res, const StorePlan& plan,
+  /// Stores `res` under `key` (with its coded variants when `plan.code`) if nothing invalidated
+  /// its tags since (or shortly before) `t`. The stored entry, or null when it was not stored.
+  CachedResponsePtr store(std::string_view key, const Ticket& t, const http::Response& res, const StorePlan& plan,
              Clock::time_point now = Clock::now());
 
   /// The bus announced a write to these keys.
@@ -120,28 +145,15 @@ class ResponseCache {
   /// Drops everything (a lost bus connection: messages may have been missed).
   void flush();
 
-  std::size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  std::size_t entries() const { return entries_.load(std::memory_order_relaxed); }
-  std::size_t max_bytes() const { return max_bytes_; }
+  std::size_t bytes() const { return lru_.bytes(); }
+  std::size_t entries() const { return lru_.entries(); }
+  std::size_t max_bytes() const { return lru_.max_bytes(); }
 
  private:
-  struct Node {
-    std::string key;
+  struct Entry {
     CachedResponsePtr value;
-    std::uint64_t seq;    // the ticket's: valid while no stripe of its tags is stamped later
-    std::uint64_t epoch;  // the ticket's: valid while no flush happened since
-    Clock::time_point expires;
-    std::size_t cost;
-  };
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct Shard {
-    std::mutex mu;
-    std::list<Node> lru;  // front: most recently used
-    std::unordered_map<std::string_view, std::list<Node>::iterator, Hash, std::equal_to<>> index;
-    std::size_t bytes = 0;
+    std::uint64_t seq = 0;    // the ticket's: valid while no stripe of its tags is stamped later
+    std::uint64_t epoch = 0;  // the ticket's: valid while no flush happened since
   };
   struct Stripe {
     std::atomic<std::uint64_t> seq{0};
@@ -150,20 +162,15 @@ class ResponseCache {
 
   static std::size_t stripe_of(std::string_view tag);
   bool still_valid(const CachedResponse& v, std::uint64_t seq, std::uint64_t epoch) const;
-  Shard& shard_for(std::string_view key);
-  void remove(Shard& s, std::list<Node>::iterator it);
   void erase_if_same(std::string_view key, const CachedResponsePtr& value);
 
-  std::size_t max_bytes_;
-  std::size_t shard_budget_;
   std::chrono::seconds max_ttl_;
   std::function<bool()> bus_connected_;
-  std::array<Shard, kShards> shards_;
+  Coder coder_;
+  cache::ShardedLru<Entry> lru_;
   std::unique_ptr<Stripe[]> stripes_;
   std::atomic<std::uint64_t> seq_{0};
   std::atomic<std::uint64_t> epoch_{0};
-  std::atomic<std::size_t> bytes_{0};
-  std::atomic<std::size_t> entries_{0};
 };
 
 }  // namespace mercato::gateway

@@ -118,7 +118,7 @@ struct Store : ::testing::Test {
   bool put(std::string key, const ResponseCache::Ticket& t, http::Response res = public_answer(),
            Clock::time_point now = {}) {
     auto plan = storable(res, 60s);
-    return cache.store(key, t, res, *plan, now == Clock::time_point{} ? t.started : now);
+    return cache.store(key, t, res, *plan, now == Clock::time_point{} ? t.started : now) != nullptr;
   }
 };
 

@@ -7,6 +7,7 @@ SYSTEM_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libboost-dev libboost-system-dev libpq-dev libhiredis-dev libspdlog-dev libfmt-dev
   libsimdjson-dev rapidjson-dev libsodium-dev libssl-dev zlib1g-dev libbrotli-dev
+  libjemalloc-dev  # the services' allocator (CMakeLists.txt, MERCATO_JEMALLOC)
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
   python3 curl
   prometheus prometheus-alertmanager  # every stack's monitoring (scripts/prometheus.sh); promtool, amtool

@@ -4,18 +4,25 @@ namespace mercato::http {
 
 Pipeline& Pipeline::use(Middleware m) {
   middleware_.push_back(std::move(m));
+  link();
   return *this;
 }
 
 Pipeline& Pipeline::terminal(Handler h) {
   terminal_ = std::move(h);
+  link();
   return *this;
 }
 
-asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
-  if (i == middleware_.size()) co_return co_await terminal_(req);
-  Next next = [this, i](Request& r) { return run(i + 1, r); };
-  co_return co_await middleware_[i](req, next);
+void Pipeline::link() {
+  // Sized first, so the addresses taken below stay valid: nothing reallocates afterwards.
+  links_.assign(middleware_.size() + 1, Next{});
+  links_.back() = [this](Request& r) { return terminal_(r); };
+  for (std::size_t i = 0; i < middleware_.size(); ++i) {
+    const Middleware* m = &middleware_[i];
+    const Next* next = &links_[i + 1];
+    links_[i] = [m, next](Request& r) { return (*m)(r, *next); };
+  }
 }
 
 }  // namespace mercato::http

@@ -13,6 +13,10 @@
 # Usage in a case (after REPO is set and scripts/lib/load.sh is sourced):
 #   bench_init NAME [tools…]    knobs, tool check, lock, clean-up on exit, a wiped bench stack
 #   bench_build                 the release build (binaries, auth_bench)
+#   bench_stores [--no-cache]   PostgreSQL, Redis, the cache Redis and their exporters
+#   bench_hot_paths HOT STORE   seeded products, HOT detail paths in $WORK/paths
+#   bench_warm_paths URL WHAT   every path read twice through the gateway at URL
+#   bench_user EMAIL ROLE URL   a user of identity, logged in: PASSWORD, LOGIN_BODY, TOKEN
 #   nginx_serve FILE [TYPE]     (re)start nginx answering every request with FILE's bytes
 #   nginx_proxy                 a second nginx, a keep-alive reverse proxy in front of the first
 #   nginx_conf_head, nginx_launch, nginx_stop
@@ -78,6 +82,57 @@ bench_init() {
 
 bench_build() {
   run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" || fail
+}
+
+# The data stores a case's services need, and their exporters (every stack watches its data
+# stores): PostgreSQL, Redis and, unless --no-cache, the cache Redis.
+#   bench_stores [--no-cache]
+bench_stores() {
+  component_start postgres || fail
+  component_start redis || fail
+  [[ ${1:-} == --no-cache ]] || component_start redis-cache || fail
+  exporters_start_for_running_stores > /dev/null || fail
+}
+
+# Seeds STORE with enough products that HOT of them are live and active (the seeder
+# soft-deletes about 5 % and makes a fifth drafts or archived), and writes their detail paths,
+# /api/v1/products/<id> in id order, to $WORK/paths (what bench/wrk/paths.lua cycles over).
+#   bench_hot_paths HOT STORE
+bench_hot_paths() {
+  local hot=$1 store=$2
+  stack_seed --products "$((hot * 3 / 2 + 20))" --store "$store" \
+    > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
+  psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -c \
+    "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$store' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $hot" \
+    > "$WORK/paths" || die "cannot read product ids"
+  (($(wc -l < "$WORK/paths") > 0)) || die "no live products in the bench store"
+}
+
+# Reads every path of $WORK/paths twice through the gateway at BASE_URL (fills Redis, then the
+# catalog's L1; checks the route); any answer but 200 stops the case, naming WHAT was warmed.
+#   bench_warm_paths BASE_URL WHAT
+bench_warm_paths() {
+  local base=$1 what=$2 p
+  for _ in 1 2; do
+    while read -r p; do printf 'url = "%s%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' "$base" "$p"; done < "$WORK/paths"
+  done | curl -s --no-progress-meter --parallel --parallel-max 16 -K - | grep -v '^200$' | sort | uniq -c > "$WORK/warm-errors"
+  [[ -s $WORK/warm-errors ]] && die "warming through $what got non-200 answers: $(tr '\n' ' ' < "$WORK/warm-errors")"
+  return 0
+}
+
+# Adds the user EMAIL with ROLE to identity (its CLI, a random password) and logs it in through
+# BASE_URL's POST /api/v1/auth/login. Sets PASSWORD, LOGIN_BODY (the login's JSON) and TOKEN
+# (the access token).
+#   bench_user EMAIL ROLE BASE_URL
+bench_user() {
+  local email=$1 role=$2 base=$3
+  PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')bench
+  svc_env identity
+  printf '%s\n' "$PASSWORD" | env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin identity)" user add --email "$email" --role "$role" \
+    >> "$LOG_DIR/identity-user.log" 2>&1 || die "creating the bench user failed: $(rel "$LOG_DIR/identity-user.log")"
+  LOGIN_BODY=$(jq -cn --arg e "$email" --arg p "$PASSWORD" '{email: $e, password: $p}')
+  TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$LOGIN_BODY" "$base/api/v1/auth/login" |
+    jq -er '.data.access_token') || die "login as $email failed"
 }
 
 #   bench_catalog_data PRODUCTS STORE

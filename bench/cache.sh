@@ -24,10 +24,7 @@ STORE=00000000-0000-7000-8000-000000000001
 
 bench_init cache psql
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 component_start identity LOG_LEVEL=warn || fail
 
 PG_PORT=$(component_port postgres)

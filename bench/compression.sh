@@ -31,10 +31,7 @@ PAGE=/api/v1/products?per_page=20
 
 bench_init compression
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 
 stack_seed --products 200 --store "$STORE" > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
 

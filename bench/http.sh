@@ -15,10 +15,7 @@ ROUTE=/health/live
 
 bench_init http
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 component_start identity LOG_LEVEL=warn || fail
 component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn || fail
 component_start gateway LOG_LEVEL=warn || fail

@@ -99,12 +99,7 @@ start_services() {
   component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn "${env[@]}" > /dev/null || fail
   component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT LOG_LEVEL=warn "${env[@]}" \
     > /dev/null || fail
-  local gw
-  gw=$(service_url gateway)
-  for _ in 1 2; do
-    while read -r p; do printf 'url = "%s%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' "$gw" "$p"; done < "$WORK/paths"
-  done | curl -s --no-progress-meter --parallel --parallel-max 16 -K - | grep -v '^200$' | sort | uniq -c > "$WORK/warm-errors"
-  [[ -s $WORK/warm-errors ]] && die "warming through the gateway ($mode) got non-200 answers: $(tr '\n' ' ' < "$WORK/warm-errors")"
+  bench_warm_paths "$(service_url gateway)" "the gateway ($mode)"
 }
 
 # CPU clock ticks (user + system) used so far by catalog and gateway together.
@@ -130,12 +125,7 @@ bench_build
 component_start postgres || fail
 component_start redis || fail
 component_start redis-cache || fail
-stack_seed --products "$((HOT * 3 / 2 + 20))" --store "$STORE" \
-  > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
-psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -c \
-  "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $HOT" \
-  > "$WORK/paths" || die "cannot read product ids"
-(($(wc -l < "$WORK/paths") > 0)) || die "no live products in the bench store"
+bench_hot_paths "$HOT" "$STORE"
 sink_start
 
 URL[http]=$(service_url catalog)/health/live

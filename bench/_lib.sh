@@ -10,7 +10,8 @@
 # Knobs (environment): BENCH_DURATION (s, 10), BENCH_ROUNDS (3), BENCH_WARMUP (s, 2),
 # BENCH_CONNECTIONS (64), BENCH_NGINX_PORT (28090), BENCH_NGINX_PROXY_PORT (28091).
 #
-# Usage in a case (after REPO is set and scripts/lib/load.sh is sourced):
+# Usage in a case: `source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"` (it sets
+# REPO, changes to it and loads the driver's functions, scripts/lib/load.sh), then
 #   bench_init NAME [tools…]    knobs, tool check, lock, clean-up on exit, a wiped bench stack
 #   bench_build                 the release build (binaries, auth_bench)
 #   bench_stores [--no-cache]   PostgreSQL, Redis, the cache Redis and their exporters
@@ -23,6 +24,13 @@
 #                               the parts of those two a case's own nginx (tracing's sink) reuses
 #   bench_alternate CASE T…     measure targets T (URL[T], WRK_ARGS[T]) alternately; medians
 #                               in MED_RPS[T], MED_P50[T], MED_P99[T]
+
+# The repository, from this file's place in it: every case runs from there with the driver's
+# functions (./mercato bench starts a case as a plain `bash bench/<case>.sh`).
+REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$REPO" || exit 1
+# shellcheck source=../scripts/lib/load.sh
+source "$REPO/scripts/lib/load.sh"
 
 DURATION=${BENCH_DURATION:-10}
 DURATION=${DURATION%s}

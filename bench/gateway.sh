@@ -41,12 +41,8 @@
 # BENCH_GATEWAY_TCP_METRICS_PORT (28093), the second gateway's listeners.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 HOT=${BENCH_HOT_IDS:-1000}
 GATEWAY_TCP_PORT=${BENCH_GATEWAY_TCP_PORT:-28092}

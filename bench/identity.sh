@@ -23,12 +23,8 @@
 # BENCH_LOGIN_DURATION (s, 5), BENCH_LOGIN_CONNECTIONS (4).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 LOGIN_DURATION=${BENCH_LOGIN_DURATION:-5}
 LOGIN_DURATION=${LOGIN_DURATION%s}

@@ -34,12 +34,8 @@
 # BENCH_OTLP_PROTOCOL (http/json; http/protobuf encodes a span in a third of the time).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 HOT=${BENCH_HOT_IDS:-1000}
 SINK_PORT=${BENCH_OTLP_PORT:-28091}

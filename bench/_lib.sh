@@ -10,13 +10,27 @@
 # Knobs (environment): BENCH_DURATION (s, 10), BENCH_ROUNDS (3), BENCH_WARMUP (s, 2),
 # BENCH_CONNECTIONS (64), BENCH_NGINX_PORT (28090), BENCH_NGINX_PROXY_PORT (28091).
 #
-# Usage in a case (after REPO is set and scripts/lib/load.sh is sourced):
+# Usage in a case: `source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"` (it sets
+# REPO, changes to it and loads the driver's functions, scripts/lib/load.sh), then
 #   bench_init NAME [tools…]    knobs, tool check, lock, clean-up on exit, a wiped bench stack
 #   bench_build                 the release build (binaries, auth_bench)
+#   bench_stores [--no-cache]   PostgreSQL, Redis, the cache Redis and their exporters
+#   bench_hot_paths HOT STORE   seeded products, HOT detail paths in $WORK/paths
+#   bench_warm_paths URL WHAT   every path read twice through the gateway at URL
+#   bench_user EMAIL ROLE URL   a user of identity, logged in: PASSWORD, LOGIN_BODY, TOKEN
 #   nginx_serve FILE [TYPE]     (re)start nginx answering every request with FILE's bytes
 #   nginx_proxy                 a second nginx, a keep-alive reverse proxy in front of the first
+#   nginx_conf_head, nginx_launch, nginx_stop
+#                               the parts of those two a case's own nginx (tracing's sink) reuses
 #   bench_alternate CASE T…     measure targets T (URL[T], WRK_ARGS[T]) alternately; medians
 #                               in MED_RPS[T], MED_P50[T], MED_P99[T]
+
+# The repository, from this file's place in it: every case runs from there with the driver's
+# functions (./mercato bench starts a case as a plain `bash bench/<case>.sh`).
+REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$REPO" || exit 1
+# shellcheck source=../scripts/lib/load.sh
+source "$REPO/scripts/lib/load.sh"
 
 DURATION=${BENCH_DURATION:-10}
 DURATION=${DURATION%s}
@@ -33,11 +47,8 @@ fail() {
 }
 
 bench_cleanup() {
-  local pid
-  local f
-  for f in nginx nginx-proxy; do
-    if pid=$(read_pidfile "$RUN_DIR/$f.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
-  done
+  nginx_stop nginx
+  nginx_stop nginx-proxy
   stack_stop_started > /dev/null
 }
 
@@ -79,6 +90,57 @@ bench_init() {
 
 bench_build() {
   run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" || fail
+}
+
+# The data stores a case's services need, and their exporters (every stack watches its data
+# stores): PostgreSQL, Redis and, unless --no-cache, the cache Redis.
+#   bench_stores [--no-cache]
+bench_stores() {
+  component_start postgres || fail
+  component_start redis || fail
+  [[ ${1:-} == --no-cache ]] || component_start redis-cache || fail
+  exporters_start_for_running_stores > /dev/null || fail
+}
+
+# Seeds STORE with enough products that HOT of them are live and active (the seeder
+# soft-deletes about 5 % and makes a fifth drafts or archived), and writes their detail paths,
+# /api/v1/products/<id> in id order, to $WORK/paths (what bench/wrk/paths.lua cycles over).
+#   bench_hot_paths HOT STORE
+bench_hot_paths() {
+  local hot=$1 store=$2
+  stack_seed --products "$((hot * 3 / 2 + 20))" --store "$store" \
+    > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
+  psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -c \
+    "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$store' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $hot" \
+    > "$WORK/paths" || die "cannot read product ids"
+  (($(wc -l < "$WORK/paths") > 0)) || die "no live products in the bench store"
+}
+
+# Reads every path of $WORK/paths twice through the gateway at BASE_URL (fills Redis, then the
+# catalog's L1; checks the route); any answer but 200 stops the case, naming WHAT was warmed.
+#   bench_warm_paths BASE_URL WHAT
+bench_warm_paths() {
+  local base=$1 what=$2 p
+  for _ in 1 2; do
+    while read -r p; do printf 'url = "%s%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' "$base" "$p"; done < "$WORK/paths"
+  done | curl -s --no-progress-meter --parallel --parallel-max 16 -K - | grep -v '^200$' | sort | uniq -c > "$WORK/warm-errors"
+  [[ -s $WORK/warm-errors ]] && die "warming through $what got non-200 answers: $(tr '\n' ' ' < "$WORK/warm-errors")"
+  return 0
+}
+
+# Adds the user EMAIL with ROLE to identity (its CLI, a random password) and logs it in through
+# BASE_URL's POST /api/v1/auth/login. Sets PASSWORD, LOGIN_BODY (the login's JSON) and TOKEN
+# (the access token).
+#   bench_user EMAIL ROLE BASE_URL
+bench_user() {
+  local email=$1 role=$2 base=$3
+  PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')bench
+  svc_env identity
+  printf '%s\n' "$PASSWORD" | env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin identity)" user add --email "$email" --role "$role" \
+    >> "$LOG_DIR/identity-user.log" 2>&1 || die "creating the bench user failed: $(rel "$LOG_DIR/identity-user.log")"
+  LOGIN_BODY=$(jq -cn --arg e "$email" --arg p "$PASSWORD" '{email: $e, password: $p}')
+  TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$LOGIN_BODY" "$base/api/v1/auth/login" |
+    jq -er '.data.access_token') || die "login as $email failed"
 }
 
 #   bench_catalog_data PRODUCTS STORE
@@ -160,14 +222,64 @@ median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# Stops the bench nginx whose pid file is $RUN_DIR/NAME.pid, when it runs.
+#   nginx_stop NAME
+nginx_stop() {
+  local pid
+  if pid=$(read_pidfile "$RUN_DIR/$1.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
+}
+
+# Prints the part every bench nginx.conf shares, up to the open `http {` block: a comment
+# naming the case and WHAT the server is, one worker pinned to CORE (0 or 1), pid file
+# $RUN_DIR/NAME.pid, error log $LOG_DIR/NAME-error.log, temporary files under DIR/tmp, ACCESS_LOG
+# ("off" or a path) and keep-alive connections that are never recycled.
+#   nginx_conf_head NAME DIR CORE WORKER_CONNECTIONS ACCESS_LOG WHAT
+nginx_conf_head() {
+  local name=$1 dir=$2 core=$3 connections=$4 access=$5 what=$6
+  # worker_cpu_affinity is a bit mask written in binary: "1" is core 0, "10" core 1.
+  local mask=1
+  ((core == 1)) && mask=10
+  cat << CONF
+# Generated by bench/$BENCH_NAME.sh: $what
+worker_processes 1;
+worker_cpu_affinity $mask;
+daemon on;
+pid $RUN_DIR/$name.pid;
+error_log $LOG_DIR/$name-error.log warn;
+events { worker_connections $connections; }
+http {
+  access_log $access;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  # nginx's best case: wrk's connections are never recycled.
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+CONF
+}
+
+# Starts nginx on DIR/nginx.conf pinned to CORE, after checking that PORT is free; on failure
+# reports the step NAME with its error log and exits (fail), saying "WHAT did not start".
+#   nginx_launch NAME DIR CORE PORT WHAT
+nginx_launch() {
+  local name=$1 dir=$2 core=$3 port=$4 what=$5
+  FAILED_STEP=$name FAILED_LOG=$LOG_DIR/$name-error.log FAILED_WHY=
+  port_free "$port" || fail
+  # shellcheck disable=SC2094  # nginx only reads its configuration; the log is appended to
+  taskset -c "$core" nginx -p "$dir" -c "$dir/nginx.conf" -e "$LOG_DIR/$name-error.log" < /dev/null \
+    >> "$LOG_DIR/$name-error.log" 2>&1 8>&- 9>&- || { FAILED_WHY="$what did not start"; fail; }
+}
+
 # nginx, one worker on core 0, answering every request with the bytes of FILE (`return 200`, or
 # the file itself when `return` cannot hold the text). With ENCODING, FILE holds coded bytes,
 # served from the file with `Content-Encoding: ENCODING` and `Vary: Accept-Encoding` (what
 # gzip_static would send, without its per-request stat of the .gz file).
 #   nginx_serve FILE [CONTENT_TYPE] [ENCODING]
 nginx_serve() {
-  local file=$1 type=${2:-application/json} encoding=${3:-} body esc pid
-  if pid=$(read_pidfile "$RUN_DIR/nginx.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
+  local file=$1 type=${2:-application/json} encoding=${3:-} body esc
+  nginx_stop nginx
   body= esc=
   if [[ -z $encoding ]]; then  # coded bytes are binary: never through a shell variable
     body=$(cat "$file"; printf x)
@@ -176,24 +288,9 @@ nginx_serve() {
     esc=${esc//\'/\\\'}
   fi
   {
+    nginx_conf_head nginx "$NGINX_DIR" 0 4096 off \
+      "one worker on core 0 answering every request with the same bytes."
     cat << CONF
-# Generated by bench/$BENCH_NAME.sh: one worker on core 0 answering every request with the same bytes.
-worker_processes 1;
-worker_cpu_affinity 1;
-daemon on;
-pid $RUN_DIR/nginx.pid;
-error_log $LOG_DIR/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $NGINX_DIR/tmp/body;
-  proxy_temp_path $NGINX_DIR/tmp/proxy;
-  fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
-  uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
-  scgi_temp_path $NGINX_DIR/tmp/scgi;
-  # nginx's best case: wrk's connections are never recycled.
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location / {
@@ -213,10 +310,7 @@ CONF
     fi
     printf '    }\n  }\n}\n'
   } > "$NGINX_DIR/nginx.conf"
-  FAILED_STEP=nginx FAILED_LOG=$LOG_DIR/nginx-error.log FAILED_WHY=
-  port_free "$NGINX_PORT" || fail
-  taskset -c 0 nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" < /dev/null \
-    >> "$LOG_DIR/nginx-error.log" 2>&1 8>&- 9>&- || { FAILED_WHY="nginx did not start"; fail; }
+  nginx_launch nginx "$NGINX_DIR" 0 "$NGINX_PORT" nginx
   NGINX_URL=http://127.0.0.1:$NGINX_PORT/
   wait_http "$NGINX_URL" 10 || fail
   curl -fsS -o "$NGINX_DIR/body.nginx" "$NGINX_URL" && cmp -s "$file" "$NGINX_DIR/body.nginx" ||
@@ -228,26 +322,13 @@ CONF
 # `keepalive` in the upstream block), which is as cheap as one hop gets. Call after nginx_serve;
 # sets NGINX_PROXY_URL.
 nginx_proxy() {
-  local dir=$NGINX_DIR/proxy pid
-  if pid=$(read_pidfile "$RUN_DIR/nginx-proxy.pid") && pid_is "$pid" nginx; then terminate "$pid" 10; fi
+  local dir=$NGINX_DIR/proxy
+  nginx_stop nginx-proxy
   mkdir -p "$dir/tmp"
-  cat > "$dir/nginx.conf" << CONF
-# Generated by bench/$BENCH_NAME.sh: one worker on core 0, a keep-alive reverse proxy to 127.0.0.1:$NGINX_PORT.
-worker_processes 1;
-worker_cpu_affinity 1;
-daemon on;
-pid $RUN_DIR/nginx-proxy.pid;
-error_log $LOG_DIR/nginx-proxy-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
+  {
+    nginx_conf_head nginx-proxy "$dir" 0 4096 off \
+      "one worker on core 0, a keep-alive reverse proxy to 127.0.0.1:$NGINX_PORT."
+    cat << CONF
   upstream origin {
     server 127.0.0.1:$NGINX_PORT;
     keepalive 128;
@@ -265,10 +346,8 @@ http {
   }
 }
 CONF
-  FAILED_STEP=nginx-proxy FAILED_LOG=$LOG_DIR/nginx-proxy-error.log FAILED_WHY=
-  port_free "$NGINX_PROXY_PORT" || fail
-  taskset -c 0 nginx -p "$dir" -c "$dir/nginx.conf" -e "$LOG_DIR/nginx-proxy-error.log" < /dev/null \
-    >> "$LOG_DIR/nginx-proxy-error.log" 2>&1 8>&- 9>&- || { FAILED_WHY="nginx (proxy) did not start"; fail; }
+  } > "$dir/nginx.conf"
+  nginx_launch nginx-proxy "$dir" 0 "$NGINX_PROXY_PORT" "nginx (proxy)"
   NGINX_PROXY_URL=http://127.0.0.1:$NGINX_PROXY_PORT/
   wait_http "$NGINX_PROXY_URL" 10 || fail
   curl -fsS -o "$dir/body.proxy" "$NGINX_PROXY_URL" && cmp -s "$NGINX_DIR/body.nginx" "$dir/body.proxy" ||

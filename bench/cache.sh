@@ -12,22 +12,15 @@
 # also BENCH_HOT_IDS (1000).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 HOT=${BENCH_HOT_IDS:-1000}
 STORE=00000000-0000-7000-8000-000000000001
 
 bench_init cache psql
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 component_start identity LOG_LEVEL=warn || fail
 
 PG_PORT=$(component_port postgres)

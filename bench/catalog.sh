@@ -48,12 +48,8 @@
 # the deep page and the v2 depth are clamped to half the store and printed (page=, depth=).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 PRODUCTS=${BENCH_PRODUCTS:-1000000}
 DETAIL_IDS=${BENCH_DETAIL_IDS:-10000}

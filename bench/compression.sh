@@ -21,12 +21,8 @@
 # Method and knobs: bench/_lib.sh.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 STORE=00000000-0000-7000-8000-000000000001
 RATE_LIMIT=100000000
@@ -34,10 +30,7 @@ PAGE=/api/v1/products?per_page=20
 
 bench_init compression
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 
 stack_seed --products 200 --store "$STORE" > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
 

@@ -22,21 +22,15 @@
 # Method and knobs: bench/_lib.sh.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 EMAIL=bench-me@mercato.test
 RATE_LIMIT=100000000
 
 bench_init gateway-me jq
 bench_build
-component_start postgres || fail
-component_start redis || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores --no-cache
 
 # JWT_ACCESS_TTL=1h: the one token must outlive the longest run.
 component_start identity --cpu 0 HTTP_WORKERS=1 JWT_ACCESS_TTL=1h LOG_LEVEL=warn || fail
@@ -44,13 +38,7 @@ component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT
 ID_URL=$(service_url identity)
 GATEWAY_URL=$(service_url gateway)
 
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')bench
-svc_env identity
-printf '%s\n' "$PASSWORD" | env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin identity)" user add --email "$EMAIL" --role viewer \
-  >> "$LOG_DIR/identity-user.log" 2>&1 || die "creating the bench user failed: $(rel "$LOG_DIR/identity-user.log")"
-LOGIN_BODY=$(jq -cn --arg e "$EMAIL" --arg p "$PASSWORD" '{email: $e, password: $p}')
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$LOGIN_BODY" "$GATEWAY_URL/api/v1/auth/login" |
-  jq -er '.data.access_token') || die "login as $EMAIL failed"
+bench_user "$EMAIL" viewer "$GATEWAY_URL"
 
 # The gateway's answer (the first fills its copy, the second comes from it) must be identity's bytes.
 curl -fsS -H "Authorization: Bearer $TOKEN" -o "$WORK/me.json" "$ID_URL/api/v1/auth/me" || die "GET /api/v1/auth/me from identity failed"

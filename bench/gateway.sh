@@ -41,12 +41,8 @@
 # BENCH_GATEWAY_TCP_METRICS_PORT (28093), the second gateway's listeners.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 HOT=${BENCH_HOT_IDS:-1000}
 GATEWAY_TCP_PORT=${BENCH_GATEWAY_TCP_PORT:-28092}
@@ -57,17 +53,8 @@ RATE_LIMIT=100000000
 
 bench_init gateway psql
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
-
-stack_seed --products "$((HOT * 3 / 2 + 20))" --store "$STORE" \
-  > "$LOG_DIR/seed.log" 2>&1 || die "seeding failed: $(rel "$LOG_DIR/seed.log")"
-psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d mercato_catalog -XAtq -c \
-  "SELECT '/api/v1/products/' || id FROM products WHERE store_id = '$STORE' AND deleted_at IS NULL AND status = 'active' ORDER BY id LIMIT $HOT" \
-  > "$WORK/paths" || die "cannot read product ids"
-(($(wc -l < "$WORK/paths") > 0)) || die "no live products in the bench store"
+bench_stores
+bench_hot_paths "$HOT" "$STORE"
 
 # JWT_ACCESS_TTL=1h: the forwarded case's token must outlive the run.
 component_start identity JWT_ACCESS_TTL=1h LOG_LEVEL=warn || fail
@@ -76,11 +63,7 @@ component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT
 CATALOG_URL=$(service_url catalog)
 GATEWAY_URL=$(service_url gateway)
 
-# Every id read twice through the gateway (fills Redis, then the catalog's L1; checks the route).
-for _ in 1 2; do
-  while read -r p; do printf 'url = "%s%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' "$GATEWAY_URL" "$p"; done < "$WORK/paths"
-done | curl -s --no-progress-meter --parallel --parallel-max 16 -K - | grep -v '^200$' | sort | uniq -c > "$WORK/warm-errors"
-[[ -s $WORK/warm-errors ]] && die "warming through the gateway got non-200 answers: $(tr '\n' ' ' < "$WORK/warm-errors")"
+bench_warm_paths "$GATEWAY_URL" "the gateway"
 
 first=$(head -n 1 "$WORK/paths")
 curl -fsS -o "$WORK/detail.json" "$CATALOG_URL$first" || die "GET $first from the catalog failed"
@@ -130,13 +113,7 @@ GATEWAY_TCP_URL=http://$(component_host gateway):$GATEWAY_TCP_PORT
 wait_http "$GATEWAY_TCP_URL/health/ready" 30 "$(read_pidfile "$RUN_DIR/gateway-tcp.pid")" ||
   die "the TCP gateway is not ready: $(rel "$LOG_DIR/gateway-tcp.log")"
 
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')bench
-svc_env identity
-printf '%s\n' "$PASSWORD" | env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin identity)" user add --email "$VIEWER" --role viewer \
-  >> "$LOG_DIR/identity-user.log" 2>&1 || die "creating the bench user failed: $(rel "$LOG_DIR/identity-user.log")"
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  --data "$(jq -cn --arg e "$VIEWER" --arg p "$PASSWORD" '{email: $e, password: $p}')" \
-  "$(service_url identity)/api/v1/auth/login" | jq -er '.data.access_token') || die "login as $VIEWER failed"
+bench_user "$VIEWER" viewer "$(service_url identity)"
 
 # Each target must answer the token's request with the bytes nginx serves (the same detail).
 for u in "$GATEWAY_URL" "$GATEWAY_TCP_URL"; do

@@ -4,21 +4,14 @@
 # RSS of every service. Method and knobs: bench/_lib.sh.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 ROUTE=/health/live
 
 bench_init http
 bench_build
-component_start postgres || fail
-component_start redis || fail
-component_start redis-cache || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores
 component_start identity LOG_LEVEL=warn || fail
 component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn || fail
 component_start gateway LOG_LEVEL=warn || fail

@@ -23,12 +23,8 @@
 # BENCH_LOGIN_DURATION (s, 5), BENCH_LOGIN_CONNECTIONS (4).
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 
 LOGIN_DURATION=${BENCH_LOGIN_DURATION:-5}
 LOGIN_DURATION=${LOGIN_DURATION%s}
@@ -61,20 +57,12 @@ RESULTS+=("$(printf 'BENCH identity-verify verifications_per_s=%s ns_per_verify=
   "$verify_per_s" "$verify_ns" "$hit_per_s" "$hit_ns" "$ROUNDS")")
 
 # ---- the service ---------------------------------------------------------------------------
-component_start postgres || fail
-component_start redis || fail
-exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
+bench_stores --no-cache
 # JWT_ACCESS_TTL=1h: the token used by the /me runs must outlive the longest run.
 component_start identity --cpu 0 HTTP_WORKERS=1 PASSWORD_HASH_WORKERS=1 JWT_ACCESS_TTL=1h LOG_LEVEL=warn || fail
 ID_URL=$(service_url identity)
 
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')bench
-svc_env identity
-printf '%s\n' "$PASSWORD" | env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin identity)" user add --email "$EMAIL" --role admin \
-  >> "$LOG_DIR/identity-user.log" 2>&1 || die "creating the bench user failed: $(rel "$LOG_DIR/identity-user.log")"
-LOGIN_BODY=$(jq -cn --arg e "$EMAIL" --arg p "$PASSWORD" '{email: $e, password: $p}')
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$LOGIN_BODY" "$ID_URL/api/v1/auth/login" |
-  jq -er '.data.access_token') || die "login as $EMAIL failed"
+bench_user "$EMAIL" admin "$ID_URL"
 
 # ---- GET /auth/me beside nginx ---------------------------------------------------------------
 step "identity: GET /api/v1/auth/me, $ROUNDS rounds of ${DURATION}s, alternating with nginx (wrk log: $(rel "$LOG_DIR/wrk.log"))"

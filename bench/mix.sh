@@ -45,17 +45,16 @@
 # spans_dropped_X = growth of the gateway's tracing_spans_dropped_total over those runs.
 # BENCH_MIX_COLLECTOR=0 skips the phase.
 #
+# When no step meets the goal there is no capacity: the case still prints every line it
+# measured, then says so in one line and exits 1, so a script can tell (as bench/soak.sh does
+# for a soak that is not flat).
+#
 # Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
 # BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-cd "$REPO" || exit 1
-# shellcheck source=../scripts/lib/load.sh
-source "$REPO/scripts/lib/load.sh"
 # shellcheck source=_lib.sh
-source "$REPO/bench/_lib.sh"
-
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 # shellcheck source=_mix.sh
 source "$REPO/bench/_mix.sh"
 
@@ -212,3 +211,7 @@ else
 fi
 NOTES+=("results.md rows: the steps (date | commit | connections | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
 bench_report
+if [[ -z $best_line ]]; then
+  warn "bench mix: no step met the goal (p99 < ${P99_GOAL} ms, zero errors, zero 429s): no capacity measured"
+  exit 1
+fi

@@ -63,12 +63,7 @@ exporter_job() { case $1 in postgres*) echo postgres ;; redis*) echo redis ;; es
 exporter_program() { printf 'prometheus-%s-exporter' "$(exporter_job "$1")"; }
 exporter_url() { printf 'http://127.0.0.1:%s' "$(exporter_port "$1")"; }
 
-exporter_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/$1.pid") || return 1
-  pid_is "$pid" "$(exporter_program "$1") --web.listen-address=127.0.0.1:$(exporter_port "$1")" || return 1
-  printf '%s' "$pid"
-}
+exporter_pid() { pidfile_pid "$1" "$(exporter_program "$1") --web.listen-address=127.0.0.1:$(exporter_port "$1")"; }
 
 # The targets file of one exporter: its target while it runs, none while it is stopped.
 # Written to a temporary name and renamed, so Prometheus never reads half a file.

@@ -29,12 +29,7 @@ otlp_url() { printf 'http://127.0.0.1:%s' "$PORT_OTLP"; }
 # at most twice it on disk.
 OTLP_MAX_FILE_BYTES=$((64 << 20))
 
-otlp_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/otlp.pid") || return 1
-  pid_is "$pid" "otlp_receiver.py" || return 1
-  printf '%s' "$pid"
-}
+otlp_pid() { pidfile_pid otlp otlp_receiver.py; }
 
 otlp_start() {
   local dir pid
@@ -47,12 +42,7 @@ otlp_start() {
   wait_http "$(otlp_url)/health" 15 "$pid"
 }
 
-otlp_stop() {
-  local pid
-  pid=$(otlp_pid) || return 0
-  terminate "$pid" 10
-  rm -f "$RUN_DIR/otlp.pid"
-}
+otlp_stop() { pidfile_stop otlp 10 otlp_pid; }
 
 # The tracing variables of a service (appended to SVC_ENV by svc_env). The endpoint is the
 # stack's receiver while it runs, else none (a bench that runs no receiver measures without

@@ -85,19 +85,8 @@ prom_sd_write() {
   fi > "$file.tmp" && mv "$file.tmp" "$file"
 }
 
-prometheus_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/prometheus.pid") || return 1
-  pid_is "$pid" "prometheus --config.file" || return 1
-  printf '%s' "$pid"
-}
-
-alertmanager_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/alertmanager.pid") || return 1
-  pid_is "$pid" "prometheus-alertmanager --config.file" || return 1
-  printf '%s' "$pid"
-}
+prometheus_pid() { pidfile_pid prometheus "prometheus --config.file"; }
+alertmanager_pid() { pidfile_pid alertmanager "prometheus-alertmanager --config.file"; }
 
 prometheus_start() {
   local dir s pid
@@ -137,19 +126,8 @@ alertmanager_start() {
   wait_http "$(alertmanager_url)/-/ready" 30 "$pid"
 }
 
-prometheus_stop() {
-  local pid
-  pid=$(prometheus_pid) || return 0
-  terminate "$pid" 30
-  rm -f "$RUN_DIR/prometheus.pid"
-}
-
-alertmanager_stop() {
-  local pid
-  pid=$(alertmanager_pid) || return 0
-  terminate "$pid" 15
-  rm -f "$RUN_DIR/alertmanager.pid"
-}
+prometheus_stop() { pidfile_stop prometheus 30 prometheus_pid; }
+alertmanager_stop() { pidfile_stop alertmanager 15 alertmanager_pid; }
 
 # The "prometheus rules" suite of ./mercato test: the generated configuration of every stack
 # kind passes `promtool check config`, the rules `promtool check rules`, their unit tests

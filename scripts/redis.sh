@@ -105,12 +105,7 @@ redis_conf() {
   printf '%s' "$conf"
 }
 
-redis_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/$1.pid") || return 1
-  pid_is "$pid" redis-server || return 1
-  printf '%s' "$pid"
-}
+redis_pid() { pidfile_pid "$1" redis-server; }
 
 #   redis_start redis|redis-cache
 redis_start() {

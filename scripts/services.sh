@@ -31,12 +31,7 @@ svc_upstream_socket() {
   fi
 }
 
-svc_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/$1.pid") || return 1
-  pid_is "$pid" "mercato-$1" || return 1
-  printf '%s' "$pid"
-}
+svc_pid() { pidfile_pid "$1" "mercato-$1"; }
 
 # Fills SVC_ENV with NAME=value pairs for service $1.
 svc_env() {
@@ -145,12 +140,7 @@ svc_start() {
 }
 
 # SIGTERM is the services' graceful shutdown (finish in-flight requests, exit 0).
-svc_stop() {
-  local pid
-  pid=$(svc_pid "$1") || return 0
-  terminate "$pid" "${MERCATO_STOP_TIMEOUT:-20}"
-  rm -f "$RUN_DIR/$1.pid"
-}
+svc_stop() { pidfile_stop "$1" "${MERCATO_STOP_TIMEOUT:-20}" svc_pid "$1"; }
 
 # Runs bench/seed.sh (`mercato-catalog seed`) against the selected stack as the catalog's own
 # PostgreSQL role, like the service itself: when it is the first to migrate the database, the

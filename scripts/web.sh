@@ -9,12 +9,7 @@ WEB_DIR=$REPO/web
 
 web_enabled() { [[ -f $WEB_DIR/package.json ]]; }
 
-web_pid() {
-  local pid
-  pid=$(read_pidfile "$RUN_DIR/web.pid") || return 1
-  pid_is "$pid" web/server.mjs || return 1
-  printf '%s' "$pid"
-}
+web_pid() { pidfile_pid web web/server.mjs; }
 
 # The dashboard's server (web/server.mjs) proxies /api/* to the gateway from its own source
 # address, the one the gateway trusts X-Forwarded-For from (TRUSTED_PROXIES), and sends the
@@ -91,9 +86,4 @@ web_start() {
   wait_http_any "$(service_url web)/" "${MERCATO_READY_TIMEOUT:-60}" "$pid"
 }
 
-web_stop() {
-  local pid
-  pid=$(web_pid) || return 0
-  terminate "$pid" 15
-  rm -f "$RUN_DIR/web.pid"
-}
+web_stop() { pidfile_stop web 15 web_pid; }

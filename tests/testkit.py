@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from collections import Counter
 
 REPO = os.environ.get("MERCATO_REPO", os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
@@ -270,6 +271,28 @@ def run_binary(name, env, args=(), timeout=15):
     full_env.update(env)
     return subprocess.run([os.path.join(BIN_DIR, f"mercato-{name}")] + list(args), env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def add_identity_user(prefix, role, password, env=None):
+    """A user made with identity's real CLI (`mercato-identity user add`), email
+    <prefix>-<role>-<random>@test.dev, in the stack's mercato_identity database (env, extra
+    variables for the CLI, may name another DB_NAME): returns (email, the user's id)."""
+    email = f"{prefix}-{role}-{uuid.uuid4().hex[:10]}@test.dev"
+    full = {**os.environ, **stack_env(), "DB_NAME": "mercato_identity", "LOG_LEVEL": "warn", **(env or {})}
+    r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role", role],
+                       input=password + "\n", env=full, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return email, r.stdout.split()[1]
+
+
+def read_until_closed(sock):
+    """Every byte sock receives until the peer closes it (each wait bounded by sock's timeout)."""
+    out = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return out
+        out += chunk
 
 
 def wait_until(predicate, timeout=30, interval=0.1):

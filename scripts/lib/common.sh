@@ -71,6 +71,25 @@ pid_is() {
   [[ $cmd == *"$pattern"* ]]
 }
 
+# The pid of $RUN_DIR/NAME.pid while its process's command line still holds PATTERN (pid_is).
+#   pidfile_pid NAME PATTERN
+pidfile_pid() {
+  local pid
+  pid=$(read_pidfile "$RUN_DIR/$1.pid") || return 1
+  pid_is "$pid" "$2" || return 1
+  printf '%s' "$pid"
+}
+
+# Stops the process of $RUN_DIR/NAME.pid, as PID_COMMAND finds it (nothing when it does not
+# run), giving it SECONDS to exit (terminate), and removes the pid file.
+#   pidfile_stop NAME SECONDS PID_COMMAND [ARG…]
+pidfile_stop() {
+  local pid
+  pid=$("${@:3}") || return 0
+  terminate "$pid" "$2"
+  rm -f "$RUN_DIR/$1.pid"
+}
+
 # Prints the pid stored on the first line of a pid file.
 read_pidfile() {
   local pid

@@ -1,4 +1,4 @@
-# Loads every driver function. ./mercato and the bench cases source this with REPO set.
+# Loads every driver function. ./mercato and bench/_lib.sh (for the bench cases) source this with REPO set.
 # shellcheck source-path=SCRIPTDIR/..
 for _f in "$REPO"/scripts/lib/common.sh "$REPO"/scripts/*.sh; do
   # shellcheck disable=SC1090

@@ -9,6 +9,7 @@
 #include "auth/test_support.hpp"
 #include "core/metrics.hpp"
 #include "trace/span.hpp"
+#include "trace/test_support.hpp"
 
 namespace mercato::auth {
 namespace {
@@ -115,19 +116,7 @@ TEST(PasswordHasher, exports_its_queue_depth_and_each_operations_wait) {
   EXPECT_GT(waits.sum(), 0.0);  // the third waited for two verifications
 }
 
-struct Spans : trace::SpanSink {
-  std::mutex m;
-  std::vector<trace::SpanData> got;
-  void submit(std::vector<trace::SpanData> batch) override {
-    std::lock_guard lock(m);
-    for (auto& s : batch) got.push_back(std::move(s));
-  }
-  const trace::SpanData* named(std::string_view name, std::size_t nth = 0) {
-    for (const auto& s : got)
-      if (s.name == name && nth-- == 0) return &s;
-    return nullptr;
-  }
-};
+using Spans = trace::testing::SpanList;
 
 std::shared_ptr<trace::Tracer> recording(const std::shared_ptr<Spans>& sink) {
   trace::TracerSettings s;
@@ -158,7 +147,7 @@ TEST(PasswordHasherTracing, the_queue_wait_and_the_work_are_spans_under_the_call
     ASSERT_TRUE(testing::run(io, hasher.verify(stored, password, scope)));
     ASSERT_TRUE(testing::run(io, hasher.verify_dummy(password, scope)));
   }
-  ASSERT_EQ(sink->got.size(), 6u);
+  ASSERT_EQ(sink->spans.size(), 6u);
   const auto* wait = sink->named("argon2id wait");
   const auto* hash = sink->named("argon2id hash");
   ASSERT_TRUE(wait && hash);
@@ -167,7 +156,7 @@ TEST(PasswordHasherTracing, the_queue_wait_and_the_work_are_spans_under_the_call
   EXPECT_EQ(hash->parent_span_id, parent);
   EXPECT_EQ(queue_depth(*wait), 0);
   EXPECT_LE(wait->end_unix_nano, hash->start_unix_nano);  // the wait ends where the work begins
-  for (const auto& s : sink->got)
+  for (const auto& s : sink->spans)
     for (const auto& a : s.attributes)
       if (auto* text = std::get_if<std::string>(&a.value)) {
         EXPECT_EQ(text->find(password), std::string::npos) << a.key;
@@ -190,7 +179,7 @@ TEST(PasswordHasherTracing, a_refusal_is_a_failed_wait_with_the_depth_that_cause
     io.run();
   }
   int refused = 0;
-  for (const auto& s : sink->got)
+  for (const auto& s : sink->spans)
     if (s.name == "argon2id wait" && s.status == trace::StatusCode::error) {
       ++refused;
       EXPECT_EQ(s.status_message, "queue_full");

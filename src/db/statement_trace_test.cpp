@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include "trace/test_support.hpp"
+
 namespace mercato::db {
 namespace {
 
@@ -40,12 +42,7 @@ TEST(QuerySummary, NeverCopiesALiteral) {
   EXPECT_EQ(query_summary("SELECT 'unterminated FROM x"), "SELECT");
 }
 
-struct Sink : trace::SpanSink {
-  std::vector<trace::SpanData> spans;
-  void submit(std::vector<trace::SpanData> s) override {
-    for (auto& d : s) spans.push_back(std::move(d));
-  }
-};
+using Sink = trace::testing::SpanList;
 
 std::shared_ptr<trace::Trace> begin_trace(bool recording, bool sampled, std::shared_ptr<Sink> sink) {
   trace::TracerSettings s;

@@ -18,6 +18,7 @@
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
 #include "trace/span_data.hpp"
+#include "trace/test_support.hpp"
 
 namespace mercato::http {
 namespace {
@@ -25,14 +26,7 @@ namespace {
 using trace::Sampler;
 using trace::SpanData;
 
-struct ListSink : trace::SpanSink {
-  std::mutex m;
-  std::vector<SpanData> spans;
-  void submit(std::vector<SpanData> batch) override {
-    std::lock_guard lock(m);
-    for (auto& s : batch) spans.push_back(std::move(s));
-  }
-};
+using ListSink = trace::testing::SpanList;
 
 constexpr std::string_view kIncoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 constexpr std::string_view kIncomingUnsampled = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";

@@ -7,18 +7,12 @@
 
 #include "trace/scope.hpp"
 #include "trace/span.hpp"
+#include "trace/test_support.hpp"
 
 namespace mercato::trace {
 namespace {
 
-struct ListSink : SpanSink {
-  std::mutex m;
-  std::vector<std::vector<SpanData>> traces;
-  void submit(std::vector<SpanData> spans) override {
-    std::lock_guard lock(m);
-    traces.push_back(std::move(spans));
-  }
-};
+using ListSink = testing::TraceList;
 
 struct Fixture {
   std::shared_ptr<ListSink> sink = std::make_shared<ListSink>();

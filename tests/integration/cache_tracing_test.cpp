@@ -28,6 +28,7 @@
 #include "ratelimit/limiter.hpp"
 #include "redis_test_support.hpp"
 #include "trace/scope.hpp"
+#include "trace/test_support.hpp"
 #include "trace/tracer.hpp"
 
 namespace mercato::cache {
@@ -38,18 +39,7 @@ using Clock = std::chrono::steady_clock;
 using test::wait_until;
 using trace::SpanData;
 
-struct ListSink : trace::SpanSink {
-  std::mutex m;
-  std::vector<std::vector<SpanData>> traces;
-  void submit(std::vector<SpanData> spans) override {
-    std::lock_guard lock(m);
-    traces.push_back(std::move(spans));
-  }
-  std::size_t size() {
-    std::lock_guard lock(m);
-    return traces.size();
-  }
-};
+using ListSink = trace::testing::TraceList;
 
 /// One incoming request of a process whose tracer samples everything: its trace and server span.
 struct Request {

@@ -12,6 +12,7 @@
 #include "db/errors.hpp"
 #include "trace/scope.hpp"
 #include "trace/span.hpp"
+#include "trace/test_support.hpp"
 #include "trace/tracer.hpp"
 
 namespace mercato::db {
@@ -19,14 +20,7 @@ namespace {
 
 using namespace testing;
 
-struct ListSink : trace::SpanSink {
-  std::mutex m;
-  std::vector<trace::SpanData> spans;
-  void submit(std::vector<trace::SpanData> s) override {
-    std::lock_guard lock(m);
-    for (auto& d : s) spans.push_back(std::move(d));
-  }
-};
+using ListSink = trace::testing::SpanList;
 
 std::optional<trace::AttributeValue> attribute(const trace::SpanData& s, std::string_view key) {
   for (const auto& a : s.attributes)

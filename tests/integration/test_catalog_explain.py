@@ -7,34 +7,14 @@ keyset page reads no more rows than a first page.
 Seeds a scratch database with the real seeder, once for the module, and drops it afterwards."""
 
 import json
-import os
-import subprocess
 import unittest
 
-from testkit import run_binary, stack_env
+from .test_catalog_support import create_scratch_database, drop_scratch_database, lit, plan_nodes, psql_db
+from testkit import run_binary
 
 STORE = "00000000-0000-7000-8000-0000000000e1"
 PRODUCTS = 100_000
 LIMIT = 20
-
-
-def psql(db, sql, check=True):
-    env = stack_env()
-    r = subprocess.run(["psql", "-h", env["DB_HOST"], "-p", env["DB_PORT"], "-U", env["DB_USER"], "-d", db,
-                        "-XAtq", "-v", "ON_ERROR_STOP=1"], input=sql, capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise AssertionError(f"psql failed: {r.stderr}\n{sql}")
-    return r.stdout
-
-
-def lit(v):
-    return "'" + str(v).replace("'", "''") + "'"
-
-
-def nodes(plan):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
 
 
 def shape(name):
@@ -50,8 +30,7 @@ def shape(name):
 class ListQueryPlans(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.db = f"mercato_catalog_explain_{os.getpid()}"
-        psql("postgres", f"DROP DATABASE IF EXISTS {cls.db} WITH (FORCE); CREATE DATABASE {cls.db};")
+        cls.db = create_scratch_database("mercato_catalog_explain")
         env = {"DB_NAME": cls.db, "LOG_LEVEL": "warn"}
         r = run_binary("catalog", env, ["seed", "--products", str(PRODUCTS), "--store", STORE], timeout=600)
         if r.returncode != 0:
@@ -59,25 +38,25 @@ class ListQueryPlans(unittest.TestCase):
         r = run_binary("catalog", env, ["sql"])
         assert r.returncode == 0, r.stderr
         cls.statements = json.loads(r.stdout)
-        cls.category = psql(cls.db, f"SELECT category_id FROM products WHERE store_id = {lit(STORE)} AND "
-                                    "category_id IS NOT NULL LIMIT 1").strip()
+        cls.category = psql_db(cls.db, f"SELECT category_id FROM products WHERE store_id = {lit(STORE)} AND "
+                                       "category_id IS NOT NULL LIMIT 1").strip()
         # Deep in every order: the row 90% of the way through the store's live products.
         cls.deep = {}
         for sort, col, direction in [("created_desc", "created_at", "DESC"), ("created_asc", "created_at", "ASC"),
                                      ("price_asc", "price_cents", "ASC"), ("price_desc", "price_cents", "DESC"),
                                      ("name_asc", "name", "ASC")]:
             key = f"to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" if col == "created_at" else col
-            row = psql(cls.db, f"SELECT {key}, id FROM products WHERE store_id = {lit(STORE)} AND deleted_at IS NULL "
-                               f"ORDER BY {col} {direction}, id {direction} OFFSET {PRODUCTS * 85 // 100} LIMIT 1")
+            row = psql_db(cls.db, f"SELECT {key}, id FROM products WHERE store_id = {lit(STORE)} AND deleted_at IS NULL "
+                                  f"ORDER BY {col} {direction}, id {direction} OFFSET {PRODUCTS * 85 // 100} LIMIT 1")
             cls.deep[sort] = row.strip().split("|")
 
     @classmethod
     def tearDownClass(cls):
-        psql("postgres", f"DROP DATABASE IF EXISTS {cls.db} WITH (FORCE)", check=False)
+        drop_scratch_database(cls.db)
 
     def params(self, name):
         if name == "product_by_id":
-            pid = psql(self.db, f"SELECT id FROM products WHERE store_id = {lit(STORE)} LIMIT 1").strip()
+            pid = psql_db(self.db, f"SELECT id FROM products WHERE store_id = {lit(STORE)} LIMIT 1").strip()
             return [pid, STORE]
         if name.startswith("categor"):
             # The last parameter: public_only (product_count counts active products only).
@@ -101,8 +80,8 @@ class ListQueryPlans(unittest.TestCase):
     def explain(self, name, sql, params, generic, analyze=False):
         mode = "force_generic_plan" if generic else "force_custom_plan"
         opts = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
-        out = psql(self.db, f"SET plan_cache_mode = {mode};\nPREPARE s AS {sql};\n"
-                            f"EXPLAIN ({opts}) EXECUTE s({', '.join(lit(v) for v in params)});")
+        out = psql_db(self.db, f"SET plan_cache_mode = {mode};\nPREPARE s AS {sql};\n"
+                               f"EXPLAIN ({opts}) EXECUTE s({', '.join(lit(v) for v in params)});")
         return json.loads(out)[0]["Plan"]
 
     def test_every_list_statement_walks_its_index_without_seq_scan_or_big_sort(self):
@@ -114,7 +93,7 @@ class ListQueryPlans(unittest.TestCase):
             for generic in (False, True):
                 with self.subTest(statement=name, generic=generic):
                     plan = self.explain(name, sql, self.params(name), generic)
-                    all_nodes = list(nodes(plan))
+                    all_nodes = list(plan_nodes(plan))
                     scans = [n for n in all_nodes if n.get("Relation Name") == "products"]
                     self.assertFalse([n for n in scans if n["Node Type"] == "Seq Scan"],
                                      f"{name}: sequential scan of products\n{json.dumps(plan, indent=1)}")
@@ -156,7 +135,7 @@ class ListQueryPlans(unittest.TestCase):
                 name = f"products_after_{sort}{cat}"
                 with self.subTest(statement=name):
                     plan = self.explain(name, self.statements[name], self.params(name), False, analyze=True)
-                    scans = [n for n in nodes(plan) if n.get("Relation Name") == "products" and "Index" in n["Node Type"]]
+                    scans = [n for n in plan_nodes(plan) if n.get("Relation Name") == "products" and "Index" in n["Node Type"]]
                     inner = [n for n in scans if n.get("Index Name", "").startswith("products_live_")]
                     self.assertTrue(inner, json.dumps(plan, indent=1))
                     for n in inner:
@@ -165,10 +144,10 @@ class ListQueryPlans(unittest.TestCase):
     def test_counts_without_q_come_from_maintained_counters_and_are_exact(self):
         for where in ("", f" AND category_id = {lit(self.category)}", " AND status = 'draft'"):
             with self.subTest(where=where):
-                exact = psql(self.db, f"SELECT count(*) FROM products WHERE store_id = {lit(STORE)} "
-                                      f"AND deleted_at IS NULL{where}").strip()
+                exact = psql_db(self.db, f"SELECT count(*) FROM products WHERE store_id = {lit(STORE)} "
+                                         f"AND deleted_at IS NULL{where}").strip()
                 key = where.replace("category_id", "category_key")
-                kept = psql(self.db, f"SELECT coalesce(sum(live), 0) FROM product_counts WHERE store_id = {lit(STORE)}{key}").strip()
+                kept = psql_db(self.db, f"SELECT coalesce(sum(live), 0) FROM product_counts WHERE store_id = {lit(STORE)}{key}").strip()
                 self.assertEqual(kept, exact)
 
 

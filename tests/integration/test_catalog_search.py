@@ -22,15 +22,11 @@ import urllib.parse
 import unittest
 import uuid
 
-from .test_catalog_support import psql
+from .test_catalog_support import lit, psql
 from testkit import Service, request, run_binary
 
 CAP = 1000
 ORDER = {"-created_at": "created_at DESC, id DESC", "price": "price_cents, id"}
-
-
-def lit(v):
-    return "'" + str(v).replace("'", "''") + "'"
 
 
 class CatalogSearch(unittest.TestCase):

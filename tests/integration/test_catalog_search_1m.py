@@ -16,13 +16,13 @@ belong to (totals, total_is_estimate, the rows found for each kind of term)."""
 
 import json
 import os
-import subprocess
 import sys
 import time
 import unittest
 import urllib.parse
 
-from testkit import REPO, Service, request, run_binary, stack_env
+from .test_catalog_support import create_scratch_database, drop_scratch_database, lit, plan_nodes, psql_db
+from testkit import REPO, Service, request, run_binary
 
 STORE = "00000000-0000-7000-8000-0000000001e6"
 CAP = 1000
@@ -41,28 +41,6 @@ TERMS = {
 SORTS = ("created_desc", "price_asc", "name_asc")
 
 
-def psql(db, sql, variables=None, timeout=600):
-    env = stack_env()
-    args = ["psql", "-h", env["DB_HOST"], "-p", env["DB_PORT"], "-U", env["DB_USER"], "-d", db, "-XAtq",
-            "-v", "ON_ERROR_STOP=1"]
-    for k, v in (variables or {}).items():
-        args += ["-v", f"{k}={v}"]
-    r = subprocess.run(args, input=sql, capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise AssertionError(f"psql failed: {r.stderr}\n{sql[:2000]}")
-    return r.stdout
-
-
-def lit(v):
-    return "'" + str(v).replace("'", "''") + "'"
-
-
-def nodes(plan):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
-
-
 def like_pattern(term):
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -70,15 +48,14 @@ def like_pattern(term):
 class SearchPlansAt1M(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.db = f"mercato_catalog_search_1m_{os.getpid()}"
-        psql("postgres", f"DROP DATABASE IF EXISTS {cls.db} WITH (FORCE); CREATE DATABASE {cls.db};")
+        cls.db = create_scratch_database("mercato_catalog_search_1m")
         env = {"DB_NAME": cls.db, "LOG_LEVEL": "warn"}
         # Migrates the scratch database and creates the store; the rows come from the fixture.
         r = run_binary("catalog", env, ["seed", "--products", "0", "--store", STORE], timeout=120)
         assert r.returncode == 0, r.stderr
         started = time.monotonic()
         with open(FIXTURE, encoding="utf-8") as f:
-            psql(cls.db, f.read(), {"store": STORE}, timeout=1200)
+            psql_db(cls.db, f.read(), {"store": STORE}, timeout=1200)
         # Reported, never asserted: CI's budget for this suite is watched by eye.
         print(f"\n  search 1M fixture loaded in {time.monotonic() - started:.1f} s", file=sys.stderr)
         r = run_binary("catalog", env, ["sql"])
@@ -87,18 +64,15 @@ class SearchPlansAt1M(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            psql("postgres", f"DROP DATABASE IF EXISTS {cls.db} WITH (FORCE)")
-        except AssertionError:
-            pass
+        drop_scratch_database(cls.db)
 
     # ---- the repository's steps, in SQL ----
 
     def explain(self, name, params, analyze=True):
         sql = self.statements[name]
         opts = "ANALYZE, BUFFERS OFF, TIMING OFF, FORMAT JSON" if analyze else "FORMAT JSON"
-        out = psql(self.db, f"SET plan_cache_mode = force_custom_plan;\nPREPARE s AS {sql};\n"
-                            f"EXPLAIN ({opts}) EXECUTE s({', '.join(lit(v) for v in params)});")
+        out = psql_db(self.db, f"SET plan_cache_mode = force_custom_plan;\nPREPARE s AS {sql};\n"
+                               f"EXPLAIN ({opts}) EXECUTE s({', '.join(lit(v) for v in params)});")
         return json.loads(out)[0]["Plan"]
 
     def filter_params(self, term, status, fuzzy):
@@ -110,8 +84,8 @@ class SearchPlansAt1M(unittest.TestCase):
         name = "products_count" + ("_status" if status else "") + "_q" + ("_fuzzy" if fuzzy else "")
         params = self.filter_params(term, status, fuzzy)
         plan = self.explain(name, params)
-        n = int(psql(self.db, f"PREPARE s AS {self.statements[name]};\n"
-                              f"EXECUTE s({', '.join(lit(v) for v in params)});").strip())
+        n = int(psql_db(self.db, f"PREPARE s AS {self.statements[name]};\n"
+                                 f"EXECUTE s({', '.join(lit(v) for v in params)});").strip())
         return n, plan
 
     def choose(self, term, status):
@@ -126,7 +100,7 @@ class SearchPlansAt1M(unittest.TestCase):
         return n, fuzzy, n > CAP, plans
 
     def assert_no_seq_scan(self, what, plan):
-        seq = [n for n in nodes(plan) if n.get("Relation Name") == "products" and n["Node Type"] == "Seq Scan"]
+        seq = [n for n in plan_nodes(plan) if n.get("Relation Name") == "products" and n["Node Type"] == "Seq Scan"]
         self.assertFalse(seq, f"{what}: sequential scan of products\n{json.dumps(plan, indent=1)}")
 
     # ---- tests ----
@@ -143,7 +117,7 @@ class SearchPlansAt1M(unittest.TestCase):
                     self.assertEqual(fuzzy, "misspelling" in kind, f"{term}: fuzzy={fuzzy}")
                     for what, counted, plan in plans:
                         self.assert_no_seq_scan(f"{term} {what}", plan)
-                        indexes = {x.get("Index Name") for x in nodes(plan)}
+                        indexes = {x.get("Index Name") for x in plan_nodes(plan)}
                         if what == "fuzzy count":
                             want = {"products_live_search"}  # trigram word similarity (`<%`)
                         elif counted > CAP:
@@ -155,7 +129,7 @@ class SearchPlansAt1M(unittest.TestCase):
                             want = {"products_live_fts", "products_live_search"}
                         self.assertTrue(want <= indexes, f"{term} {what}: {indexes}\n{json.dumps(plan, indent=1)}")
                         # No full count: the Limit under the aggregate passes at most cap + 1 rows.
-                        limits = [x for x in nodes(plan) if x["Node Type"] == "Limit"]
+                        limits = [x for x in plan_nodes(plan) if x["Node Type"] == "Limit"]
                         self.assertTrue(limits, f"{term} {what}: no Limit\n{json.dumps(plan, indent=1)}")
                         self.assertLessEqual(limits[0]["Actual Rows"], CAP + 1)
 
@@ -181,7 +155,7 @@ class SearchPlansAt1M(unittest.TestCase):
                                 params += [LIMIT, 0]
                             plan = self.explain(name, params)
                             self.assert_no_seq_scan(name, plan)
-                            all_nodes = list(nodes(plan))
+                            all_nodes = list(plan_nodes(plan))
                             indexes = {x.get("Index Name") for x in all_nodes}
                             ordering = {"created_desc": "products_live_created", "price_asc": "products_live_price",
                                         "name_asc": "products_live_name"}[sort]

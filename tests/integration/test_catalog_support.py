@@ -86,6 +86,47 @@ def psql(sql, db="mercato_catalog"):
     return r.stdout.strip()
 
 
+def psql_db(db, sql, variables=None, timeout=600, check=True):
+    """psql as the stack's superuser on db (a scratch database of a test's own), `-v NAME=value`
+    for each of variables: the output as psql printed it. A failure raises unless check is
+    False (then the output is whatever psql printed)."""
+    env = stack_env()
+    args = ["psql", "-h", env["DB_HOST"], "-p", env["DB_PORT"], "-U", env["DB_USER"], "-d", db, "-XAtq",
+            "-v", "ON_ERROR_STOP=1"]
+    for k, v in (variables or {}).items():
+        args += ["-v", f"{k}={v}"]
+    r = subprocess.run(args, input=sql, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise AssertionError(f"psql failed: {r.stderr}\n{sql[:2000]}")
+    return r.stdout
+
+
+def create_scratch_database(prefix):
+    """An empty database named prefix_<this process's pid> (one left by an earlier run of the
+    same pid is dropped first), for tests whose data no other test may see."""
+    db = f"{prefix}_{os.getpid()}"
+    psql_db("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE); CREATE DATABASE {db};")
+    return db
+
+
+def drop_scratch_database(db):
+    """Drops a create_scratch_database database; never raises (a tearDown must not hide the
+    test's own failure)."""
+    psql_db("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", check=False)
+
+
+def lit(v):
+    """v as an SQL string literal."""
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def plan_nodes(plan):
+    """Every node of an EXPLAIN (FORMAT JSON) plan, the root first."""
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
 class PsqlSession:
     """One long-lived psql process for tests that query after every request: a new psql per
     statement costs tens of milliseconds, this about one. Each call sends the SQL followed by

@@ -10,11 +10,10 @@ stack does — a 429, a rate-limit budget, an audit row — never through a log 
 
 import os
 import random
-import subprocess
 import unittest
 import uuid
 
-from testkit import BIN_DIR, request, stack_env
+from testkit import add_identity_user, request
 from .test_catalog_support import new_store, psql
 
 GATEWAY = os.environ.get("MERCATO_GATEWAY_URL", "http://127.0.0.1:18080")
@@ -33,13 +32,8 @@ LOGIN = "/api/v1/auth/login"
 
 
 def add_user(role):
-    """A user of the stack's identity database, made with the real CLI."""
-    email = f"trust-{role}-{uuid.uuid4().hex[:10]}@test.dev"
-    env = {**os.environ, **stack_env(), "DB_NAME": "mercato_identity", "LOG_LEVEL": "warn"}
-    r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role", role],
-                       input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return email
+    """A user of the stack's identity database, made with the real CLI; returns its email."""
+    return add_identity_user("trust", role, PASSWORD)[0]
 
 
 def login_body(email, password=PASSWORD):

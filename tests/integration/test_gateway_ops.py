@@ -6,13 +6,12 @@ listed with the X-Request-ID they were answered with, and a stopped Prometheus i
 (never a hang) that heals when it is back."""
 
 import os
-import subprocess
 import time
 import unittest
 import urllib.parse
 import uuid
 
-from testkit import BIN_DIR, CTL, Service, ctl, prometheus_target, request, stack_env, wait_until
+from testkit import CTL, Service, add_identity_user, ctl, prometheus_target, request, wait_until
 
 GATEWAY = os.environ.get("MERCATO_GATEWAY_URL", "http://127.0.0.1:18080")
 CATALOG = os.environ.get("MERCATO_CATALOG_URL", "http://127.0.0.2:18081")
@@ -29,13 +28,8 @@ LOAD_SOURCES = [f"127.0.0.{n}" for n in range(150, 158)]  # no other test uses t
 
 
 def add_user(role):
-    """A user of the stack's identity database, made with the real CLI; returns a fresh token."""
-    email = f"ops-{role}-{uuid.uuid4().hex[:10]}@test.dev"
-    env = {**os.environ, **stack_env(), "DB_NAME": "mercato_identity", "LOG_LEVEL": "warn"}
-    r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role", role],
-                       input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return email
+    """A user of the stack's identity database, made with the real CLI; returns its email."""
+    return add_identity_user("ops", role, PASSWORD)[0]
 
 
 def login(email, source=None, request_id=None):

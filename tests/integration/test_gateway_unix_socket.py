@@ -14,7 +14,7 @@ import socket
 import tempfile
 import unittest
 
-from testkit import Service, free_port, request, wait_until
+from testkit import Service, free_port, read_until_closed, request, wait_until
 
 GATEWAY_METRICS = os.environ.get("MERCATO_GATEWAY_METRICS_URL", "")
 CATALOG_SOCKET = os.environ.get("MERCATO_CATALOG_SOCKET", "")
@@ -28,12 +28,7 @@ def unix_exchange(path, raw, timeout=5):
         s.settimeout(timeout)
         s.connect(path)
         s.sendall(raw)
-        out = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
+        out = read_until_closed(s)
     head, _, body = out.partition(b"\r\n\r\n")
     return int(head.split(b" ", 2)[1]), body
 

@@ -10,7 +10,7 @@ import socket
 import time
 import unittest
 
-from testkit import Service, free_port, request, wait_until
+from testkit import Service, free_port, read_until_closed, request, wait_until
 
 ATTACKER = "127.0.0.10"
 CLIENT = "127.0.0.11"
@@ -24,12 +24,7 @@ def probe(port, timeout=2.0):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(CLIENT, 0)) as s:
             s.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            out = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
+            out = read_until_closed(s)
         status = int(out.split(b" ", 2)[1]) if out.startswith(b"HTTP/1.1 ") else "error"
     except OSError:
         status = "error"

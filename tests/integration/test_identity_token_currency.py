@@ -4,11 +4,10 @@ above the user's current one. Called on identity directly (MERCATO_IDENTITY_URL)
 the gateway, which already refuses such tokens; a refused write changes nothing."""
 
 import os
-import subprocess
 import unittest
 import uuid
 
-from testkit import BIN_DIR, request, stack_env
+from testkit import add_identity_user, request
 from test_identity_support import PASSWORD, error_code, psql
 
 IDENTITY = os.environ.get("MERCATO_IDENTITY_URL", "http://127.0.0.3:18082")
@@ -16,12 +15,7 @@ DB = "mercato_identity"
 
 
 def add_user(role):
-    email = f"currency-{role}-{uuid.uuid4().hex[:10]}@test.dev"
-    env = {**os.environ, **stack_env(), "DB_NAME": DB}
-    r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role", role],
-                       input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return email, r.stdout.split()[1]
+    return add_identity_user("currency", role, PASSWORD, {"DB_NAME": DB})
 
 
 def call(method, path, token, body=None):

@@ -6,13 +6,12 @@ identity instead). A refused write leaves the database untouched; a token issued
 change works."""
 
 import os
-import subprocess
 import tempfile
 import time
 import unittest
 import uuid
 
-from testkit import BIN_DIR, Service, request, stack_env, wait_until
+from testkit import Service, add_identity_user, request, wait_until
 from test_catalog_support import DEFAULT_STORE, psql
 
 PASSWORD = "revocation test password"
@@ -56,12 +55,7 @@ class RevocationStack(unittest.TestCase):
 
     @classmethod
     def add_user(cls, role):
-        email = f"revoke-{role}-{uuid.uuid4().hex[:10]}@test.dev"
-        env = {**os.environ, **stack_env(), **cls.identity_env}
-        r = subprocess.run([os.path.join(BIN_DIR, "mercato-identity"), "user", "add", "--email", email, "--role", role],
-                           input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
-        return email, r.stdout.split()[1]
+        return add_identity_user("revoke", role, PASSWORD, cls.identity_env)
 
     @classmethod
     def login(cls, email):

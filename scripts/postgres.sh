@@ -95,10 +95,20 @@ pg_socket_dir() {
 # a burst of checkpoints (every CREATE DATABASE forces one) recycled the segment the reconnecting
 # replica needed and it never streamed again (tests/integration/test_exporters.py). Longer
 # absences are PostgresReplicaNotStreaming; the runbook rebuilds the replica.
+# shared_buffers: PostgreSQL's own page cache. The bench stack holds a million products (about
+# 1.6 GB with their indexes); at the default 128 MB a search's pages came from the kernel's
+# cache one read() at a time, ~60 µs each in this VM, so a capped count of a common term took
+# 150–500 ms. MERCATO_PG_SHARED_BUFFERS overrides it (PostgreSQL's units: 512MB, 4GB).
+pg_shared_buffers() {
+  local d=128MB
+  [[ $STACK == bench ]] && d=2GB
+  printf '%s' "${MERCATO_PG_SHARED_BUFFERS:-$d}"
+}
+
 pg_options() {
   local port=$1
-  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=200 -c wal_keep_size=256MB" "$port" \
-    "$(pg_socket_dir)"
+  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=200 -c wal_keep_size=256MB -c shared_buffers=%s" \
+    "$port" "$(pg_socket_dir)" "$(pg_shared_buffers)"
   # The test stack's data is thrown away after each run: durability only costs time there.
   [[ $STACK == dev ]] || printf -- ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
 }

@@ -17,9 +17,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// Product detail only. The first load waits until the test releases it and then fails as a
+/// Product detail only: every other read answers not_found.
+class ProductOnlyReads : public CatalogReads {
+ public:
+  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
+  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, trace::Scope) override {
+    co_return not_found();
+  }
+  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, trace::Scope) override {
+    co_return not_found();
+  }
+};
+
+/// The first load waits until the test releases it and then fails as a
 /// load whose request ran out of time does; later loads answer.
-class SlowThenSpentReads final : public CatalogReads {
+class SlowThenSpentReads final : public ProductOnlyReads {
  public:
   explicit SlowThenSpentReads(asio::io_context& io) : release(io) { release.expires_at(asio::steady_timer::time_point::max()); }
   asio::steady_timer release;
@@ -34,25 +47,30 @@ class SlowThenSpentReads final : public CatalogReads {
     }
     co_return Rendered{"{\"id\":\"" + id + "\"}", {}, make_etag(id, 1), nullptr};
   }
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, trace::Scope) override {
-    co_return not_found();
+};
+
+/// The tiered cache without Redis (L1 and single flight), product details kept 60 s.
+struct WithoutRedis {
+  static cache::TieredOptions options() {
+    cache::TieredOptions o;
+    o.l1_max_bytes = 1 << 20;
+    return o;
   }
-  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, trace::Scope) override {
-    co_return not_found();
+  static config::CacheSettings ttls() {
+    config::CacheSettings t;
+    t.ttl_product_detail = 60s;
+    return t;
   }
+  asio::io_context io;
+  cache::TieredCache tiered{io, options(), nullptr, nullptr};
+  config::CacheSettings ttl = ttls();
 };
 
 TEST(CachedCatalogReads, a_joiner_with_time_left_is_not_answered_504_for_the_leaders_spent_budget) {
-  asio::io_context io;
-  cache::TieredOptions options;
-  options.l1_max_bytes = 1 << 20;
-  cache::TieredCache tiered(io, options, nullptr, nullptr);
-  config::CacheSettings ttl;
-  ttl.ttl_product_detail = 60s;
+  WithoutRedis c;
+  auto& io = c.io;
   SlowThenSpentReads db(io);
-  CachedCatalogReads reads(db, tiered, ttl, "k1");
+  CachedCatalogReads reads(db, c.tiered, c.ttl, "k1");
   const std::string store = "s1", id = "0190a0b0-0000-7000-8000-000000000001";
 
   std::optional<Result<Rendered>> leader, joiner;
@@ -86,7 +104,7 @@ TEST(CachedCatalogReads, a_joiner_with_time_left_is_not_answered_504_for_the_lea
 }
 
 /// Counts loads by audience. `draft_id` is a draft: only members see it.
-class CountingReads final : public CatalogReads {
+class CountingReads final : public ProductOnlyReads {
  public:
   std::string draft_id;
   int public_loads = 0, member_loads = 0;
@@ -96,14 +114,6 @@ class CountingReads final : public CatalogReads {
     ++(audience == Audience::member ? member_loads : public_loads);
     if (id == draft_id && audience == Audience::public_reader) co_return not_found("product not found");
     co_return Rendered{"{\"id\":\"" + id + "\"}", {}, make_etag(id, 1), nullptr};
-  }
-  asio::awaitable<Result<Rendered>> products_v1(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> products_v2(const ProductListQuery&, trace::Scope) override { co_return not_found(); }
-  asio::awaitable<Result<Rendered>> category(const std::string&, const std::string&, Audience, trace::Scope) override {
-    co_return not_found();
-  }
-  asio::awaitable<Result<Rendered>> categories(const std::string&, const PageRequest&, Audience, trace::Scope) override {
-    co_return not_found();
   }
 };
 
@@ -125,15 +135,11 @@ std::string body_of(const Rendered& r) { return r.sealed ? r.sealed->body : seal
 // public one, so it comes from the cache the public fills, and a gateway forwarding staff reads
 // does not send each of them to PostgreSQL. Drafts stay out of every cache.
 TEST(CachedCatalogReads, a_members_read_of_an_active_product_is_served_from_the_cache) {
-  asio::io_context io;
-  cache::TieredOptions options;
-  options.l1_max_bytes = 1 << 20;
-  cache::TieredCache tiered(io, options, nullptr, nullptr);
-  config::CacheSettings ttl;
-  ttl.ttl_product_detail = 60s;
+  WithoutRedis c;
+  auto& io = c.io;
   CountingReads db;
   db.draft_id = "0190a0b0-0000-7000-8000-0000000000d1";
-  CachedCatalogReads reads(db, tiered, ttl, "k1");
+  CachedCatalogReads reads(db, c.tiered, c.ttl, "k1");
   const std::string active = "0190a0b0-0000-7000-8000-000000000001";
 
   auto first = run_read(io, reads, active, Audience::member);

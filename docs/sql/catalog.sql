@@ -6,7 +6,7 @@
 --
 -- Regenerate after changing a statement: ./mercato docs sql
 -- Checked by tests/docs/test_sql_listing.py (fails when this file is out of date).
--- 215 statements.
+-- 304 statements.
 
 -- name: categories_page
 -- index: categories_store_name_live
@@ -71,7 +71,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -81,8 +81,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
-         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -113,8 +113,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -129,8 +163,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) > ($5::timestamptz, $6::uuid)
-         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) walked WHERE m
+         ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -151,7 +186,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -161,8 +196,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
-         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) > ($7::timestamptz, $8::uuid)
+         ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -193,8 +228,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) walked WHERE m
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_cat_status_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) walked WHERE m
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -209,13 +278,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (created_at, id) > ($6::timestamptz, $7::uuid)
-         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($7::timestamptz, $8::uuid)
+         ORDER BY created_at, id LIMIT $9) walked WHERE m
+         ORDER BY created_at, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -225,8 +295,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
-         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -257,8 +327,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($3::timestamptz, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
+         ORDER BY created_at, id LIMIT $5) walked WHERE m
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
+         ORDER BY created_at, id LIMIT $5) walked WHERE m
+         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -273,8 +377,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (created_at, id) > ($4::timestamptz, $5::uuid)
-         ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($5::timestamptz, $6::uuid)
+         ORDER BY created_at, id LIMIT $7) walked WHERE m
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -295,7 +400,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -305,8 +410,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
-         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -337,8 +442,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_after_created_asc_status_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -353,8 +492,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) > ($5::timestamptz, $6::uuid)
-         ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
+         ORDER BY created_at, id LIMIT $8) walked WHERE m
+         ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -391,7 +531,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -401,8 +541,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -433,8 +573,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -449,8 +623,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) < ($5::timestamptz, $6::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -471,7 +646,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -481,8 +656,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) < ($7::timestamptz, $8::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -513,8 +688,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_cat_status_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -529,13 +738,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (created_at, id) < ($6::timestamptz, $7::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($7::timestamptz, $8::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $9) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -545,8 +755,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -577,8 +787,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($3::timestamptz, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -593,8 +837,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (created_at, id) < ($4::timestamptz, $5::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($5::timestamptz, $6::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -615,7 +860,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -625,8 +870,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -657,8 +902,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_after_created_desc_status_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -673,8 +952,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (created_at, id) < ($5::timestamptz, $6::uuid)
-         ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
+         ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -711,7 +991,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -721,8 +1001,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
-         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -753,8 +1033,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($4::text, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_q_sub_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -769,8 +1083,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (name, id) > ($5::text, $6::uuid)
-         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) walked WHERE m
+         ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -791,7 +1106,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -801,8 +1116,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
-         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (name, id) > ($7::text, $8::uuid)
+         ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -833,8 +1148,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($5::text, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) walked WHERE m
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_cat_status_q_sub_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) walked WHERE m
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -849,13 +1198,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (name, id) > ($6::text, $7::uuid)
-         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($7::text, $8::uuid)
+         ORDER BY name, id LIMIT $9) walked WHERE m
+         ORDER BY name, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -865,8 +1215,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
-         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -897,8 +1247,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($3::text, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
+         ORDER BY name, id LIMIT $5) walked WHERE m
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_q_sub_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
+         ORDER BY name, id LIMIT $5) walked WHERE m
+         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -913,8 +1297,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (name, id) > ($4::text, $5::uuid)
-         ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($5::text, $6::uuid)
+         ORDER BY name, id LIMIT $7) walked WHERE m
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -935,7 +1320,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -945,8 +1330,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
-         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -977,8 +1362,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (name, id) > ($4::text, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_after_name_asc_status_q_sub_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -993,8 +1412,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (name, id) > ($5::text, $6::uuid)
-         ORDER BY name, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($6::text, $7::uuid)
+         ORDER BY name, id LIMIT $8) walked WHERE m
+         ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -1031,7 +1451,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1041,8 +1461,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
-         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1073,8 +1493,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1089,8 +1543,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) > ($5::bigint, $6::uuid)
-         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) walked WHERE m
+         ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1111,7 +1566,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1121,8 +1576,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
-         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($7::bigint, $8::uuid)
+         ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1153,8 +1608,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) walked WHERE m
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_cat_status_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) walked WHERE m
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1169,13 +1658,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (price_cents, id) > ($6::bigint, $7::uuid)
-         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($7::bigint, $8::uuid)
+         ORDER BY price_cents, id LIMIT $9) walked WHERE m
+         ORDER BY price_cents, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1185,8 +1675,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
-         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1217,8 +1707,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($3::bigint, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
+         ORDER BY price_cents, id LIMIT $5) walked WHERE m
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
+         ORDER BY price_cents, id LIMIT $5) walked WHERE m
+         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1233,8 +1757,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (price_cents, id) > ($4::bigint, $5::uuid)
-         ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($5::bigint, $6::uuid)
+         ORDER BY price_cents, id LIMIT $7) walked WHERE m
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1255,7 +1780,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1265,8 +1790,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
-         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1297,8 +1822,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) > ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_after_price_asc_status_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1313,8 +1872,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) > ($5::bigint, $6::uuid)
-         ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
+         ORDER BY price_cents, id LIMIT $8) walked WHERE m
+         ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -1351,7 +1911,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1361,8 +1921,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1393,8 +1953,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1409,8 +2003,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) < ($5::bigint, $6::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1431,7 +2026,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1441,8 +2036,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($7::bigint, $8::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1473,8 +2068,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_cat_status_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1489,13 +2118,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5) AND (price_cents, id) < ($6::bigint, $7::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($7::bigint, $8::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $9) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1505,8 +2135,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1537,8 +2167,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($3::bigint, $4::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1553,8 +2217,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3) AND (price_cents, id) < ($4::bigint, $5::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($5::bigint, $6::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1575,7 +2240,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1585,8 +2250,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1617,8 +2282,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6 AND (price_cents, id) < ($4::bigint, $5::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_after_price_desc_status_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1633,8 +2332,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4) AND (price_cents, id) < ($5::bigint, $6::uuid)
-         ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
+         ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -1647,44 +2347,60 @@ SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1;
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2;
 
 -- name: products_count_cat_q
--- index: products_live_category_created or products_live_fts and products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+-- index: products_live_fts and products_live_sku_prefix; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_cat_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches LIMIT 1001) m;
+
+-- name: products_count_cat_q_sub
+-- index: products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_cat_status
 -- index: product_counts_pkey
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2 AND status = $3;
 
 -- name: products_count_cat_status_q
--- index: products_live_category_created or products_live_fts and products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+-- index: products_live_fts and products_live_sku_prefix; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_cat_status_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches LIMIT 1001) m;
+
+-- name: products_count_cat_status_q_sub
+-- index: products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_q
--- index: products_live_created or products_live_fts and products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+-- index: products_live_fts and products_live_sku_prefix; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches LIMIT 1001) m;
+
+-- name: products_count_q_sub
+-- index: products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_status
 -- index: product_counts_pkey
 SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND status = $2;
 
 -- name: products_count_status_q
--- index: products_live_created or products_live_fts and products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) ORDER BY created_at DESC, id DESC LIMIT 1001) m;
+-- index: products_live_fts and products_live_sku_prefix; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_count_status_q_fuzzy
 -- index: products_live_search; stops after the cap
-SELECT count(*) FROM (SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) LIMIT 1001) m;
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches LIMIT 1001) m;
+
+-- name: products_count_status_q_sub
+-- index: products_live_search; stops after the cap
+SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches LIMIT 1001) m;
 
 -- name: products_page_created_asc
 -- index: products_live_created
@@ -1719,7 +2435,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1729,8 +2445,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1761,8 +2477,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at, id LIMIT $4) walked WHERE m
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at, id LIMIT $4) walked WHERE m
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1777,8 +2527,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1799,7 +2550,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1809,8 +2560,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
-         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1841,8 +2592,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at, id LIMIT $5) walked WHERE m
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_cat_status_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at, id LIMIT $5) walked WHERE m
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1857,13 +2642,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
-         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at, id LIMIT $7) walked WHERE m
+         ORDER BY created_at, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1873,8 +2659,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
-         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1905,8 +2691,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT $3) walked WHERE m
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT $3) walked WHERE m
+         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1921,8 +2741,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
-         ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT $5) walked WHERE m
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1943,7 +2764,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -1953,8 +2774,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -1985,8 +2806,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at, id LIMIT $4) walked WHERE m
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at, p.id;
+
+-- name: products_page_created_asc_status_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at, id LIMIT $4) walked WHERE m
+         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -2001,8 +2856,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at, id LIMIT $6) walked WHERE m
+         ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
@@ -2039,7 +2895,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2049,8 +2905,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2081,8 +2937,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2097,8 +2987,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2119,7 +3010,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2129,8 +3020,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
-         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2161,8 +3052,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_cat_status_q_sub_walk
+-- index: products_live_category_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2177,13 +3102,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
-         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2193,8 +3119,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2225,8 +3151,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2241,8 +3201,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2263,7 +3224,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2273,8 +3234,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2305,8 +3266,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.created_at DESC, p.id DESC;
+
+-- name: products_page_created_desc_status_q_sub_walk
+-- index: products_live_created
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2321,8 +3316,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
@@ -2359,7 +3355,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2369,8 +3365,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2401,8 +3397,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY name, id LIMIT $4) walked WHERE m
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_q_sub_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY name, id LIMIT $4) walked WHERE m
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2417,8 +3447,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2439,7 +3470,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2449,8 +3480,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
-         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2481,8 +3512,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY name, id LIMIT $5) walked WHERE m
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_cat_status_q_sub_walk
+-- index: products_live_category_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY name, id LIMIT $5) walked WHERE m
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2497,13 +3562,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
-         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY name, id LIMIT $7) walked WHERE m
+         ORDER BY name, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2513,8 +3579,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
-         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2545,8 +3611,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY name, id LIMIT $3) walked WHERE m
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_q_sub_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY name, id LIMIT $3) walked WHERE m
+         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2561,8 +3661,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
-         ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY name, id LIMIT $5) walked WHERE m
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2583,7 +3684,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2593,8 +3694,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2625,8 +3726,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY name, id LIMIT $4) walked WHERE m
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.name, p.id;
+
+-- name: products_page_name_asc_status_q_sub_walk
+-- index: products_live_name
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY name, id LIMIT $4) walked WHERE m
+         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2641,8 +3776,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY name, id LIMIT $6) walked WHERE m
+         ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
 
@@ -2679,7 +3815,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2689,8 +3825,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2721,8 +3857,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents, id LIMIT $4) walked WHERE m
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents, id LIMIT $4) walked WHERE m
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2737,8 +3907,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2759,7 +3930,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2769,8 +3940,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
-         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2801,8 +3972,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents, id LIMIT $5) walked WHERE m
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_cat_status_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents, id LIMIT $5) walked WHERE m
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2817,13 +4022,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
-         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents, id LIMIT $7) walked WHERE m
+         ORDER BY price_cents, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2833,8 +4039,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
-         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2865,8 +4071,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents, id LIMIT $3) walked WHERE m
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents, id LIMIT $3) walked WHERE m
+         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2881,8 +4121,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
-         ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents, id LIMIT $5) walked WHERE m
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2903,7 +4144,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -2913,8 +4154,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2945,8 +4186,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents, id LIMIT $4) walked WHERE m
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents, p.id;
+
+-- name: products_page_price_asc_status_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents, id LIMIT $4) walked WHERE m
+         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2961,8 +4236,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents, id LIMIT $6) walked WHERE m
+         ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
@@ -2999,7 +4275,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -3009,8 +4285,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3041,8 +4317,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3057,8 +4367,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3079,7 +4390,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -3089,8 +4400,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku) ILIKE $5) OFFSET 0) matches WHERE true
-         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3121,8 +4432,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND word_similarity($4, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_cat_status_q_sub_walk
+-- index: products_live_category_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3137,13 +4482,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $4) OR (name || ' ' || sku || '') ILIKE $5)
-         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+         ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -3153,8 +4499,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku) ILIKE $3) OFFSET 0) matches WHERE true
-         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3185,8 +4531,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND word_similarity($2, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3201,8 +4581,9 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $2) OR (name || ' ' || sku || '') ILIKE $3)
-         ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+         ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3223,7 +4604,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q
--- index: products_live_fts and products_live_search
+-- index: products_live_fts and products_live_sku_prefix
 SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
@@ -3233,8 +4614,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku) ILIKE $4) OFFSET 0) matches WHERE true
-         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+         ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3265,8 +4646,42 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND word_similarity($3, (name || ' ' || sku || '')) >= 0.6
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_status_q_sub
+-- index: products_live_search
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
+  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+ ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_page_price_desc_status_q_sub_walk
+-- index: products_live_price
+SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
+       p.price_cents, p.currency, p.status, p.stock, p.attributes,
+       (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
+                                                   'position', i.position) ORDER BY i.position), '[]')
+          FROM product_images i WHERE i.product_id = p.id),
+       to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       p.version
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
@@ -3281,7 +4696,28 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND ((search_tsv || ''::tsvector) @@ websearch_to_tsquery('simple'::regconfig, $3) OR (name || ' ' || sku || '') ILIKE $4)
-         ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+         ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
+         ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
+
+-- name: products_q_estimate
+-- index: none (planned, not run: EXPLAIN)
+SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ product_search_tsquery($2) OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4));
+
+-- name: products_q_estimate_cat
+-- index: none (planned, not run: EXPLAIN)
+SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ product_search_tsquery($3) OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5));
+
+-- name: products_q_estimate_cat_status
+-- index: none (planned, not run: EXPLAIN)
+SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ product_search_tsquery($4) OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6));
+
+-- name: products_q_estimate_status
+-- index: none (planned, not run: EXPLAIN)
+SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ product_search_tsquery($3) OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5));
+
+-- name: products_q_tsquery
+-- index: none
+SELECT product_search_tsquery($1)::text;

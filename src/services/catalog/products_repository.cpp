@@ -1,10 +1,14 @@
 #include "services/catalog/products_repository.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <unordered_map>
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "db/errors.hpp"
+#include "services/catalog/validate.hpp"
 
 namespace mercato::catalog {
 namespace {
@@ -24,16 +28,7 @@ constexpr std::string_view kColumns = R"(p.id, p.store_id, p.category_id, c.name
 
 constexpr std::string_view kFrom = "FROM products p LEFT JOIN categories c ON c.id = p.category_id";
 
-// The search expressions, verbatim as in the products_live_search (trigram) and
-// products_live_fts (tsvector, 0004_product_search_tsvector.sql) indexes.
-constexpr std::string_view kSearchExpr = "(name || ' ' || sku)";
-constexpr std::string_view kSearchTsv = "search_tsv";
-// The same values, written so that they do not match the index expressions: the planner then
-// cannot use either GIN index and walks the ordering index, filtering (see Shape::walk).
-constexpr std::string_view kSearchExprUnindexed = "(name || ' ' || sku || '')";
-constexpr std::string_view kSearchTsvUnindexed = "(search_tsv || ''::tsvector)";
-// The text-search configuration of the tsvector column (see the migration for why 'simple').
-constexpr std::string_view kTsConfig = "'simple'::regconfig";
+// ---- list statements ----
 
 struct SortSql {
   std::string_view name;     // statement name part
@@ -62,66 +57,83 @@ SortSql sort_sql(Sort s) {
 
 constexpr Sort kSorts[] = {Sort::created_desc, Sort::created_asc, Sort::price_asc, Sort::price_desc, Sort::name_asc};
 
+/// How a `q` term matches. The tiers are tried in this order, and a tier runs only when the
+/// one before it matched nothing at all in the list (store and filters): a shopper typing a
+/// word gets the products holding it, not every name that happens to contain its letters.
+enum class Tier {
+  // The term's words in name or description (tsvector, 0004), its last word as a prefix
+  // (product_search_tsquery, 0005), or a SKU beginning with the term, in any case
+  // (products_live_sku_prefix, 0005). Both through indexes whose cost follows the matches.
+  words,
+  // The term inside a name or SKU ("alnu" in "Walnut", the middle of a SKU), through the
+  // trigram index (0002), whose posting lists follow the letters, not the matches.
+  substring,
+  // A name or SKU word resembling the term (a misspelling): pg_trgm's `<%`, word_similarity
+  // ≥ pg_trgm.word_similarity_threshold (0.6 by default, never changed by the catalog).
+  similar,
+};
+constexpr Tier kTiers[] = {Tier::words, Tier::substring, Tier::similar};
+
 /// One list statement shape: which optional filters are present and how the page starts.
 struct Shape {
   Sort sort = Sort::created_desc;
   bool category = false, status = false, q = false;
   bool keyset = false;  // false: LIMIT/OFFSET
-  // With q: walk the ordering index and filter, instead of collecting every match through the
-  // trigram index and sorting them. Chosen when the capped count shows the term is common
-  // (more than kExactCountCap matches), where the walk meets a page of matches early. The
-  // planner cannot tell by itself: it estimates `ILIKE '%cashmere%'` at 95 of 1M rows (its
-  // pattern heuristic shrinks with the pattern's length) when 31,611 match, and the bitmap
-  // plan then fetched and sorted all of them (~1 s cold at 1M, bench/results.md).
+  Tier tier = Tier::words;
+  // With q: walk the ordering index, testing each row, and stop at the page — instead of
+  // collecting every match from the GIN indexes and sorting them. Chosen when the term is so
+  // common that the walk meets a page of matches sooner than the collection would finish
+  // (search(), below). The walk is bounded by a row budget, so a term rarer than PostgreSQL's
+  // statistics said, or absent from the start of the sort's order, costs a bounded walk and
+  // then the collection.
   bool walk = false;
-  // With q: the misspelling fallback, run when the term matched nothing as words or as a
-  // substring. Matches names and SKUs holding a word whose trigrams resemble the term's
-  // (pg_trgm's `<%`, word_similarity ≥ pg_trgm.word_similarity_threshold, 0.6 by default),
-  // through the same trigram index. Not part of every search: for a term that does match,
-  // its posting lists (every name with " ch" for "chair") would cost more than the match.
-  bool fuzzy = false;
 };
+
+std::string_view tier_suffix(Tier t) {
+  switch (t) {
+    case Tier::words: return "";
+    case Tier::substring: return "_sub";
+    case Tier::similar: return "_fuzzy";
+  }
+  return "";
+}
 
 std::string shape_name(const Shape& s) {
   std::string n = s.keyset ? "products_after_" : "products_page_";
   n += sort_sql(s.sort).name;
   if (s.category) n += "_cat";
   if (s.status) n += "_status";
-  if (s.q) n += "_q";
-  if (s.fuzzy) n += "_fuzzy";
+  if (s.q) (n += "_q") += tier_suffix(s.tier);
   if (s.walk) n += "_walk";
   return n;
 }
 
-/// The `q` condition on parameters $q (the term) and $q+1 (its ILIKE pattern; the fuzzy
-/// fallback has no pattern, see filter_params): the term's
-/// words (websearch_to_tsquery: "quoted phrases", OR, -word; never a syntax error) in the
-/// name or description, or the term as a substring of name or SKU — or, for the fallback,
-/// a name or SKU word resembling the term.
-std::string q_sql(const Shape& s, int q) {
-  const std::string term = "$" + std::to_string(q), pattern = "$" + std::to_string(q + 1);
-  const std::string_view text = s.walk ? kSearchExprUnindexed : kSearchExpr;
-  // The fallback's walk spells `<%` out: PostgreSQL estimates `<%` on an unindexed expression
-  // at a fraction of a percent, and for a deep page (OFFSET 1000 at 100k products) chose a
-  // sequential scan and a sort over walking the index; an inequality is estimated at a third,
-  // and the walk it then picks is what a common misspelling needs. 0.6 is
-  // pg_trgm.word_similarity_threshold's default, which `<%` uses and the catalog never changes.
-  if (s.fuzzy && s.walk) return "word_similarity(" + term + ", " + std::string(text) + ") >= 0.6";
-  if (s.fuzzy) return term + " <% " + std::string(text);
-  return "(" + std::string(s.walk ? kSearchTsvUnindexed : kSearchTsv) + " @@ websearch_to_tsquery(" +
-         std::string(kTsConfig) + ", " + term + ") OR " + std::string(text) + " ILIKE " + pattern + ")";
+/// Parameters of a tier's condition: words take the tsquery, and the SKU range's two bounds.
+int q_param_count(Tier t) { return t == Tier::words ? 3 : 1; }
+
+/// The tier's condition on parameters from $q, written as its index's expression so that the
+/// planner can use the index (the walk evaluates the same text per row, outside any WHERE).
+std::string match_sql(Tier t, int q) {
+  const auto p = [](int n) {
+    std::string s = "$";
+    return s += std::to_string(n);
+  };
+  switch (t) {
+    case Tier::words:
+      return "(search_tsv @@ " + p(q) + "::tsquery OR (lower(sku) COLLATE \"C\" >= " + p(q + 1) +
+             " AND lower(sku) COLLATE \"C\" < " + p(q + 2) + "))";
+    case Tier::substring: return "(name || ' ' || sku) ILIKE " + p(q);
+    case Tier::similar: return p(q) + " <% (name || ' ' || sku)";
+  }
+  return "false";
 }
 
-/// Appends the WHERE conditions of the filters, numbering parameters from `next`.
-std::string filter_sql(const Shape& s, int& next) {
+/// The filters every list has, numbering parameters from $1; `next` is the next free number.
+std::string base_filter_sql(const Shape& s, int& next) {
   std::string w = "store_id = $1 AND deleted_at IS NULL";
   next = 2;
   if (s.category) w += " AND category_id = $" + std::to_string(next++);
   if (s.status) w += " AND status = $" + std::to_string(next++);
-  if (s.q) {
-    w += " AND " + q_sql(s, next);
-    next += s.fuzzy ? 1 : 2;
-  }
   return w;
 }
 
@@ -130,34 +142,56 @@ std::string order_sql(const SortSql& ss, std::string_view alias) {
   return std::string(alias) + std::string(ss.column) + dir + ", " + std::string(alias) + "id" + dir;
 }
 
+std::string keyset_sql(const SortSql& ss, int& next) {
+  const std::string cmp = ss.desc ? " < " : " > ";
+  std::string sql = " AND (" + std::string(ss.column) + ", id)" + cmp + "($" + std::to_string(next) + "::" +
+                    std::string(ss.cast) + ", $" + std::to_string(next + 1) + "::uuid)";
+  next += 2;
+  return sql;
+}
+
+std::string_view collect_index(Tier t) {
+  return t == Tier::words ? "products_live_fts and products_live_sku_prefix" : "products_live_search";
+}
+
 // Deferred join: the inner query finds the page's ids by walking the ordering index alone
 // (index-only once the visibility map is set), so an OFFSET skips index entries, not heap
 // rows; only the page's rows are then fetched, joined and given their images. The outer sort
 // orders at most `limit` rows.
+//
+// Parameters: the filters, the tier's, [the cursor's key and id], [the walk's budget], the
+// limit, [the offset].
 std::string page_sql(const Shape& s) {
   const auto ss = sort_sql(s.sort);
   int next = 2;
-  std::string where = filter_sql(s, next);
-  // A q page that does not walk: the capped count found at most kExactCountCap matches, so
-  // they are collected first and sorted. The subquery with OFFSET 0 is a fence (PostgreSQL
-  // pushes neither the ORDER BY … LIMIT nor the keyset condition into it), so the planner
-  // cannot walk the ordering index hoping to meet the page early: at 1M products, with
-  // "zeppelin" (20 matches) sorted by price, it did, and read the whole store (36 s).
-  const bool collect = s.q && !s.walk;
+  std::string where = base_filter_sql(s, next);
   std::string source = "products";
-  if (collect) {
+  if (s.q && s.walk) {
+    // The walk: the ordering index's first `budget` rows (a LIMIT in a subquery, which
+    // PostgreSQL never pushes the outer condition into), each tested by the tier's condition
+    // in the select list, where no index can take it over; the outer query keeps the matches.
+    const std::string match = match_sql(s.tier, next);
+    next += q_param_count(s.tier);
+    if (s.keyset) where += keyset_sql(ss, next);
+    source = "(SELECT id, " + std::string(ss.column) + ", " + match + " AS m FROM products WHERE " + where +
+             "\n         ORDER BY " + order_sql(ss, "") + " LIMIT $" + std::to_string(next++) + ") walked";
+    where = "m";
+  } else if (s.q) {
+    // The collection: every match from the tier's index, behind an `OFFSET 0` fence
+    // (PostgreSQL pushes neither the ORDER BY … LIMIT nor the keyset condition into it), then
+    // sorted. Without the fence the planner may walk an ordering index hoping to meet the
+    // page early: at 1M products, "zeppelin" (20 matches) sorted by price read the whole
+    // store (36 s).
+    where += " AND " + match_sql(s.tier, next);
+    next += q_param_count(s.tier);
     source = "(SELECT id, " + std::string(ss.column) + " FROM products WHERE " + where + " OFFSET 0) matches";
     where = "true";
+    if (s.keyset) where += keyset_sql(ss, next);
+  } else if (s.keyset) {
+    where += keyset_sql(ss, next);
   }
-  if (s.keyset) {
-    const std::string cmp = ss.desc ? " < " : " > ";
-    where += " AND (" + std::string(ss.column) + ", id)" + cmp + "($" + std::to_string(next) + "::" +
-             std::string(ss.cast) + ", $" + std::to_string(next + 1) + "::uuid)";
-    next += 2;
-  }
-  std::string sql = "-- index: " + (collect ? std::string(s.fuzzy ? "products_live_search" : "products_live_fts and products_live_search")
-                                            : std::string(s.category ? ss.category_index : ss.index)) +
-                    "\n";
+  const bool collect = s.q && !s.walk;
+  std::string sql = "-- index: " + std::string(collect ? collect_index(s.tier) : s.category ? ss.category_index : ss.index) + "\n";
   sql += "SELECT " + std::string(kColumns) + "\n  FROM (SELECT id FROM (SELECT id FROM " + source + " WHERE " + where +
          "\n         ORDER BY " + order_sql(ss, "") + " LIMIT $" + std::to_string(next);
   if (!s.keyset) sql += " OFFSET $" + std::to_string(next + 1);
@@ -175,8 +209,7 @@ std::string count_name(const Shape& s) {
   std::string n = "products_count";
   if (s.category) n += "_cat";
   if (s.status) n += "_status";
-  if (s.q) n += "_q";
-  if (s.fuzzy) n += "_fuzzy";
+  if (s.q) (n += "_q") += tier_suffix(s.tier);
   return n;
 }
 
@@ -190,21 +223,37 @@ std::string count_sql(const Shape& s) {
     if (s.status) sql += " AND status = $" + std::to_string(next++);
     return sql;
   }
-  // Stops after the cap. The ORDER BY (words and substrings; the fuzzy fallback's estimates
-  // already lead to its trigram index, and walking with word_similarity on every row would
-  // cost more) changes no count: it keeps the planner off a sequential
-  // scan. Without it, at 1M products a common word ("oak", whose frequency the tsvector's
-  // statistics know) made `Seq Scan … LIMIT 1001` look cheapest — fine for one store alone,
-  // but it reads every store's rows until the cap, and a rare term the planner overrates would
-  // read the whole table. With it the choice is the page's: walk the store's newest-first index
-  // for a common term, collect a rare term's matches from the GIN indexes
-  // (tests/integration/test_catalog_search_1m.py).
-  const std::string_view index = s.category ? "products_live_category_created" : "products_live_created";
-  return "-- index: " + (s.fuzzy ? std::string("products_live_search")
-                                 : std::string(index) + " or products_live_fts and products_live_search") +
-         "; stops after the cap\nSELECT count(*) FROM (SELECT 1 FROM products WHERE " + filter_sql(s, next) +
-         (s.fuzzy ? "" : " ORDER BY created_at DESC, id DESC") + " LIMIT " + std::to_string(kExactCountCap + 1) + ") m";
+  // The tier's matches from its index, behind the same fence as a collected page (so the
+  // planner cannot walk an ordering index for the LIMIT's sake), stopping after the cap.
+  std::string where = base_filter_sql(s, next);
+  where += " AND " + match_sql(s.tier, next);
+  return "-- index: " + std::string(collect_index(s.tier)) + "; stops after the cap\n" +
+         "SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM products WHERE " + where + " OFFSET 0) matches LIMIT " +
+         std::to_string(kExactCountCap + 1) + ") m";
 }
+
+std::string estimate_name(const Shape& s) {
+  std::string n = "products_q_estimate";
+  if (s.category) n += "_cat";
+  if (s.status) n += "_status";
+  return n;
+}
+
+/// What PostgreSQL's statistics expect the words tier to match, read from the plan of this
+/// statement (`EXPLAIN (FORMAT JSON)`, which plans with the parameters' values: the term's
+/// lexemes against the tsvector's most common elements, the SKU range against the prefix
+/// index's histogram). Parameters: the filters, the term, the SKU range.
+std::string estimate_sql(const Shape& s) {
+  int next = 2;
+  std::string where = base_filter_sql(s, next);
+  const std::string q = "$" + std::to_string(next);
+  return "-- index: none (planned, not run: EXPLAIN)\nSELECT 1 FROM products WHERE " + where +
+         " AND (search_tsv @@ product_search_tsquery(" + q + ") OR (lower(sku) COLLATE \"C\" >= $" +
+         std::to_string(next + 1) + " AND lower(sku) COLLATE \"C\" < $" + std::to_string(next + 2) + "))";
+}
+
+constexpr std::string_view kTsqueryName = "products_q_tsquery";
+constexpr std::string_view kTsquerySql = "-- index: none\nSELECT product_search_tsquery($1)::text";
 
 Shape shape_of(const ProductFilter& f, bool keyset) {
   return {f.sort, f.category_id.has_value(), f.status.has_value(), f.q.has_value(), keyset};
@@ -220,31 +269,57 @@ std::string like_pattern(std::string_view q) {
   return p;
 }
 
-/// The filter's parameters, in filter_sql()'s order, for a statement of `shape`.
-db::Params filter_params(const ProductFilter& f, const Shape& shape) {
+/// The SKUs beginning with the term, in any case: [lower(term), the next string of that
+/// length) in byte order, when the term could begin a SKU (validate.cpp's SKU characters, all
+/// ASCII below 0x7f, so the last byte + 1 is still one character); otherwise an empty range.
+std::pair<std::string, std::string> sku_range(std::string_view q) {
+  if (!valid_sku(q)) return {"", ""};
+  std::string lo(q);
+  for (char& c : lo) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string hi = lo;
+  hi.back() = static_cast<char>(hi.back() + 1);
+  return {lo, hi};
+}
+
+/// The filters' parameters, in base_filter_sql()'s order.
+db::Params base_params(const ProductFilter& f) {
   db::Params ps = db::params(f.store);
   if (f.category_id) ps.push_back(*f.category_id);
   if (f.status) ps.push_back(*f.status);
-  if (f.q) {
-    ps.push_back(*f.q);
-    if (!shape.fuzzy) ps.push_back(like_pattern(*f.q));
-  }
   return ps;
+}
+
+/// The tier's parameters, in match_sql()'s order. `tsquery`: the term as product_search_tsquery
+/// wrote it (the words tier's).
+void append_q_params(db::Params& ps, const ProductFilter& f, Tier t, const std::string& tsquery) {
+  switch (t) {
+    case Tier::words: {
+      auto [lo, hi] = sku_range(*f.q);
+      ps.push_back(tsquery);
+      ps.push_back(std::move(lo));
+      ps.push_back(std::move(hi));
+      return;
+    }
+    case Tier::substring: ps.push_back(like_pattern(*f.q)); return;
+    case Tier::similar: ps.push_back(*f.q); return;
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> list_shapes() {
   std::vector<std::pair<std::string, std::string>> out;
   for (int bits = 0; bits < 8; ++bits) {
-    for (bool fuzzy : {false, true}) {
-      if (fuzzy && (bits & 4) == 0) continue;
-      Shape base{Sort::created_desc, (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false};
-      base.fuzzy = fuzzy;
-      out.emplace_back(count_name(base), count_sql(base));
+    const Shape base{Sort::created_desc, (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false};
+    if (base.q) out.emplace_back(estimate_name(base), estimate_sql(base));
+    for (Tier tier : kTiers) {
+      if (!base.q && tier != Tier::words) continue;
+      Shape tiered = base;
+      tiered.tier = tier;
+      out.emplace_back(count_name(tiered), count_sql(tiered));
       for (Sort s : kSorts) {
         for (bool keyset : {false, true}) {
           for (bool walk : {false, true}) {
             if (walk && !base.q) continue;
-            Shape sh = base;
+            Shape sh = tiered;
             sh.sort = s;
             sh.keyset = keyset;
             sh.walk = walk;
@@ -254,15 +329,14 @@ std::vector<std::pair<std::string, std::string>> list_shapes() {
       }
     }
   }
+  out.emplace_back(kTsqueryName, kTsquerySql);
   return out;
 }
 
 /// A list statement to run. Without `q` it is the prepared statement of its shape. With `q`
-/// it is the same SQL sent unnamed, so PostgreSQL plans it with the term each time: how common
-/// the term is decides the plan (a rare word: the trigram index; a common one: walk the
-/// ordering index and stop at the page), and a prepared statement's generic plan, chosen
-/// after five executions without looking at the term, bitmap-scanned all 31,603 matches of
-/// "oak" and sorted them: 153 ms at 1M products instead of 1.5 ms (bench/results.md).
+/// it is the same SQL sent unnamed: its plan is generic either way (the catalog's sessions
+/// force generic plans), and the shapes above fix what matters (walk or collect), but an
+/// unnamed statement holds no server memory per term-dependent shape and connection.
 db::Statement list_statement(const Shape& shape, std::string name, db::Params params) {
   if (!shape.q) return db::Statement::prepared(std::move(name), std::move(params));
   static const std::unordered_map<std::string, std::string> sql_by_name = [] {
@@ -279,25 +353,191 @@ asio::awaitable<Result<db::QueryResult>> run(db::PoolUntil pool, db::Statement s
   co_return co_await pool.execute(st.prepared_name, std::move(st.params));
 }
 
-/// With q: counts matches up to kExactCountCap + 1 and marks the shape to walk its ordering
-/// index when the term is that common (Shape::walk). When nothing matches, counts the
-/// misspelling fallback the same way and marks the shape fuzzy if that finds anything.
-/// Returns the count. At most two capped counts: no search costs a count of every match.
-asio::awaitable<Result<std::int64_t>> count_and_choose_plan(db::PoolUntil pool, const ProductFilter& f, Shape& shape) {
-  std::int64_t n = 0;
-  for (bool fuzzy : {false, true}) {
-    Shape tried = shape;
-    tried.fuzzy = fuzzy;
-    auto counted = co_await run(pool, list_statement(tried, count_name(tried), filter_params(f, tried)));
-    if (!counted) co_return std::move(counted).error();
-    n = counted->get_int64(0, 0).value_or(0);
-    if (n > 0 || fuzzy) {
-      shape.fuzzy = fuzzy && n > 0;
-      break;
-    }
+// ---- search ----
+
+/// Which rows of the filtered order a search wants: after a cursor (v2) or at an offset (v1).
+struct Window {
+  std::optional<CursorPosition> after;
+  std::int64_t limit = 0;
+  std::int64_t offset = 0;
+};
+
+/// What one round trip learns before a search picks its plan.
+struct Probe {
+  std::string tsquery;    // product_search_tsquery(term), the words tier's parameter
+  double estimate = 0;    // PostgreSQL's estimate of the words tier's matches
+  std::int64_t live = 0;  // the list's rows without q (maintained counters)
+};
+
+/// "Plan Rows" of the top node of `EXPLAIN (FORMAT JSON)`; 0 (collect, always right) when the
+/// output is not what PostgreSQL writes.
+double plan_rows(std::string_view explain_json) {
+  auto doc = json::Document::parse(explain_json);
+  if (!doc) return 0;
+  double rows = 0;
+  if ((*doc)->root().at(0)["Plan"]["Plan Rows"].get_double().get(rows) != simdjson::SUCCESS) return 0;
+  return rows;
+}
+
+asio::awaitable<Result<Probe>> probe(db::PoolUntil pool, const ProductFilter& f, const Shape& shape) {
+  Shape plain = shape;
+  plain.q = false;
+  db::Params estimate = base_params(f);
+  auto [lo, hi] = sku_range(*f.q);
+  estimate.push_back(*f.q);
+  estimate.push_back(std::move(lo));
+  estimate.push_back(std::move(hi));
+  std::vector<db::Statement> sts;
+  sts.push_back(db::Statement::text(std::string(kTsquerySql), db::params(*f.q)));
+  sts.push_back(db::Statement::text("EXPLAIN (FORMAT JSON) " + estimate_sql(shape), std::move(estimate)));
+  sts.push_back(list_statement(plain, count_name(plain), base_params(f)));
+  auto results = co_await pool.pipeline(std::move(sts));
+  for (auto& r : results)
+    if (!r) co_return std::move(r).error();
+  Probe p;
+  p.tsquery = std::string(results[0]->get(0, 0));
+  p.estimate = plan_rows(results[1]->get(0, 0));
+  p.live = results[2]->get_int64(0, 0).value_or(0);
+  co_return p;
+}
+
+std::vector<ProductRow> read_all(const db::QueryResult& r) {
+  std::vector<ProductRow> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) rows.push_back(read_product(r, i));
+  return rows;
+}
+
+/// The page statement of `shape`; `budget` is the walk's row budget (walk shapes only).
+db::Statement page_statement(const ProductFilter& f, const Shape& shape, const std::string& tsquery, const Window& w,
+                             std::int64_t budget) {
+  db::Params ps = base_params(f);
+  if (shape.q) append_q_params(ps, f, shape.tier, tsquery);
+  if (shape.keyset) {
+    ps.push_back(w.after->key);
+    ps.push_back(w.after->id);
   }
-  shape.walk = n > kExactCountCap;
-  co_return n;
+  if (shape.walk) ps.push_back(db::to_param(budget));
+  ps.push_back(db::to_param(w.limit));
+  if (!shape.keyset) ps.push_back(db::to_param(w.offset));
+  return list_statement(shape, shape_name(shape), std::move(ps));
+}
+
+/// A page statement's rows, or its error.
+Result<std::vector<ProductRow>> page_rows(Result<db::QueryResult> r) {
+  if (!r) {
+    // A cursor is signed, so its key parses; this only guards against a key type change.
+    if (r.error().reason == "22007" || r.error().reason == "22P02" || r.error().reason == "22008")
+      return bad_request("cursor is invalid: pass next_cursor from a previous page unchanged");
+    return std::move(r).error();
+  }
+  return read_all(*r);
+}
+
+asio::awaitable<Result<std::vector<ProductRow>>> run_page(db::PoolUntil pool, const ProductFilter& f,
+                                                          const Shape& shape, const std::string& tsquery,
+                                                          const Window& w, std::int64_t budget) {
+  co_return page_rows(co_await run(pool, page_statement(f, shape, tsquery, w, budget)));
+}
+
+/// Rows a walk may test before it gives up and the matches are collected instead: four times
+/// what the estimate says it needs (rows wanted × rows per match), at least four pages' worth,
+/// at most the whole list.
+std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
+  const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
+  const double budget = std::max(4 * expected, 4 * wanted);
+  return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
+}
+
+struct Found {
+  std::vector<ProductRow> rows;
+  Total total;
+};
+
+/// Above this estimate a search does not count its words tier's matches: a count capped at
+/// kExactCountCap + 1 would only confirm that there are more than the cap, at the cost of
+/// building the bitmap of every match. Below it the count is cheap and makes the total exact
+/// whenever the matches are at most the cap — the same total on every page of the term, since
+/// the choice depends on the estimate only.
+constexpr double kCountBelowEstimate = 4.0 * kExactCountCap;
+
+/// The v1 total of the words tier: exact from a count at most the cap, else PostgreSQL's
+/// estimate, at least the cap (a count over it, or an estimate that high) and at least the
+/// rows already paged through.
+Total words_total(std::optional<std::int64_t> counted, double estimate, const Window& w, std::size_t rows) {
+  if (counted && *counted <= kExactCountCap) return Total{*counted, true};
+  const auto seen = w.offset + static_cast<std::int64_t>(rows);
+  return Total{std::max({static_cast<std::int64_t>(std::llround(estimate)), kExactCountCap, seen}), false};
+}
+
+/// A `q` list. Cost follows the page, not the number of matches:
+///
+/// 1. One round trip: the term as a tsquery, PostgreSQL's estimate E of the words tier's
+///    matches, and the list's row count N (counters). Walking costs about wanted × N / E rows
+///    (wanted = offset + limit); collecting costs E. So the walk is chosen when E² ≥ wanted × N:
+///    at 1M products, a word in 3 % of them ("oak") walks ~700 index entries for a first page
+///    instead of collecting 31,000 matches. When E is at most kCountBelowEstimate, the matches
+///    are also counted, in the same round trip as the page.
+/// 2. Otherwise, or when the walk's budget ran out before a page, the words tier's matches are
+///    collected (and counted, in the same pipeline).
+/// 3. Only when the words tier matched nothing: the substring tier, then the similar one, each
+///    counted first (up to the cap), then walked (over the cap) or collected.
+asio::awaitable<Result<Found>> search(db::PoolUntil pool, const ProductFilter& f, Shape shape, const Window& w) {
+  auto probed = co_await probe(pool, f, shape);
+  if (!probed) co_return std::move(probed).error();
+  const Probe& pr = *probed;
+  if (pr.live == 0) co_return Found{{}, Total{0, true}};
+  const double wanted = static_cast<double>(w.offset + w.limit);
+  shape.tier = Tier::words;
+  std::optional<std::int64_t> counted;
+  const auto count_statement = [&] {
+    db::Params ps = base_params(f);
+    append_q_params(ps, f, Tier::words, pr.tsquery);
+    return list_statement(shape, count_name(shape), std::move(ps));
+  };
+  // One pipeline: the count when it is wanted and not yet known, then the page.
+  const auto count_and_page = [&](std::int64_t budget) -> asio::awaitable<Result<std::vector<ProductRow>>> {
+    std::vector<db::Statement> sts;
+    const bool count = !counted && (!shape.walk || pr.estimate <= kCountBelowEstimate);
+    if (count) sts.push_back(count_statement());
+    sts.push_back(page_statement(f, shape, pr.tsquery, w, budget));
+    auto results = co_await pool.pipeline(std::move(sts));
+    if (count) {
+      if (!results.front()) co_return std::move(results.front()).error();
+      counted = results.front()->get_int64(0, 0).value_or(0);
+    }
+    co_return page_rows(std::move(results.back()));
+  };
+  if (pr.estimate * pr.estimate >= wanted * static_cast<double>(pr.live)) {
+    shape.walk = true;
+    auto rows = co_await count_and_page(walk_budget(wanted, pr.estimate, pr.live));
+    if (!rows) co_return std::move(rows).error();
+    if (static_cast<std::int64_t>(rows->size()) == w.limit)
+      co_return Found{std::move(*rows), words_total(counted, pr.estimate, w, rows->size())};
+    shape.walk = false;  // fewer matches than a page within the budget: collect them
+  }
+  if (!counted || *counted > 0) {
+    auto rows = co_await count_and_page(0);
+    if (!rows) co_return std::move(rows).error();
+    if (*counted > 0) co_return Found{std::move(*rows), words_total(counted, pr.estimate, w, rows->size())};
+  }
+  for (Tier tier : {Tier::substring, Tier::similar}) {
+    shape.tier = tier;
+    shape.walk = false;
+    db::Params count = base_params(f);
+    append_q_params(count, f, tier, pr.tsquery);
+    auto n = co_await run(pool, list_statement(shape, count_name(shape), std::move(count)));
+    if (!n) co_return std::move(n).error();
+    const auto matches = n->get_int64(0, 0).value_or(0);
+    if (matches == 0) continue;
+    // Over the cap: the substring's or misspelling's matches are common enough to meet a page
+    // early in any order (the walk's budget is the whole list, as the count says they exist).
+    shape.walk = matches > kExactCountCap;
+    auto rows = co_await run_page(pool, f, shape, pr.tsquery, w, pr.live);
+    if (!rows) co_return std::move(rows).error();
+    co_return Found{std::move(*rows), bounded_total(matches)};
+  }
+  co_return Found{{}, Total{0, true}};
 }
 
 const std::string kById = "SELECT " + std::string(kColumns) + "\n  " + std::string(kFrom) +
@@ -372,15 +612,6 @@ ProductRow read_product(const db::QueryResult& r, int i) {
   return p;
 }
 
-namespace {
-std::vector<ProductRow> read_all(const db::QueryResult& r) {
-  std::vector<ProductRow> rows;
-  rows.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) rows.push_back(read_product(r, i));
-  return rows;
-}
-}  // namespace
-
 asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(const std::string& store,
                                                                                 const std::string& id,
                                                                                 trace::Scope scope) {
@@ -390,60 +621,39 @@ asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(
   co_return std::optional<ProductRow>(read_product(*r, 0));
 }
 
+
 asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const ProductFilter& f, const PageRequest& p,
                                                                    trace::Scope scope) {
   db::PoolUntil pool = pool_.until(scope);
   Shape shape = shape_of(f, false);
   if (f.q) {
-    // The count goes first: it decides the page's plan.
-    auto counted = co_await count_and_choose_plan(pool, f, shape);
-    if (!counted) co_return std::move(counted).error();
-    db::Params page_params = filter_params(f, shape);
-    page_params.push_back(db::to_param(p.per_page));
-    page_params.push_back(db::to_param(p.offset()));
-    auto rows = co_await run(pool, list_statement(shape, shape_name(shape), std::move(page_params)));
-    if (!rows) co_return std::move(rows).error();
-    co_return ProductPage{read_all(*rows), bounded_total(*counted)};
+    auto found = co_await search(pool, f, shape, Window{std::nullopt, p.per_page, p.offset()});
+    if (!found) co_return std::move(found).error();
+    co_return ProductPage{std::move(found->rows), found->total};
   }
-  db::Params page_params = filter_params(f, shape);
-  page_params.push_back(db::to_param(p.per_page));
-  page_params.push_back(db::to_param(p.offset()));
   std::vector<db::Statement> sts;
-  sts.push_back(list_statement(shape, shape_name(shape), std::move(page_params)));
-  sts.push_back(list_statement(shape, count_name(shape), filter_params(f, shape)));
+  sts.push_back(page_statement(f, shape, {}, Window{std::nullopt, p.per_page, p.offset()}, 0));
+  sts.push_back(list_statement(shape, count_name(shape), base_params(f)));
   auto results = co_await pool.pipeline(std::move(sts));
   for (auto& r : results)
     if (!r) co_return std::move(r).error();
   ProductPage page;
   page.rows = read_all(*results[0]);
-  const auto counted = results[1]->get_int64(0, 0).value_or(0);
-  page.total = Total{counted, true};
+  page.total = Total{results[1]->get_int64(0, 0).value_or(0), true};
   co_return page;
 }
 
 asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
     const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, trace::Scope scope) {
   db::PoolUntil pool = pool_.until(scope);
-  Shape shape = shape_of(f, after.has_value());
+  const Shape shape = shape_of(f, after.has_value());
+  const Window w{after, limit, 0};
   if (f.q) {
-    auto counted = co_await count_and_choose_plan(pool, f, shape);
-    if (!counted) co_return std::move(counted).error();
+    auto found = co_await search(pool, f, shape, w);
+    if (!found) co_return std::move(found).error();
+    co_return std::move(found->rows);
   }
-  db::Params ps = filter_params(f, shape);
-  if (after) {
-    ps.push_back(after->key);
-    ps.push_back(after->id);
-  }
-  ps.push_back(db::to_param(limit));
-  if (!after) ps.push_back(db::to_param(0));
-  auto r = co_await run(pool, list_statement(shape, shape_name(shape), std::move(ps)));
-  if (!r) {
-    // A cursor is signed, so its key parses; this only guards against a key type change.
-    if (r.error().reason == "22007" || r.error().reason == "22P02" || r.error().reason == "22008")
-      co_return bad_request("cursor is invalid: pass next_cursor from a previous page unchanged");
-    co_return std::move(r).error();
-  }
-  co_return read_all(*r);
+  co_return co_await run_page(pool, f, shape, {}, w, 0);
 }
 
 CursorPosition ProductRepository::position_of(const ProductRow& row, Sort sort) {

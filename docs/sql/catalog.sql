@@ -6,7 +6,7 @@
 --
 -- Regenerate after changing a statement: ./mercato docs sql
 -- Checked by tests/docs/test_sql_listing.py (fails when this file is out of date).
--- 304 statements.
+-- 303 statements.
 
 -- name: categories_page
 -- index: categories_store_name_live
@@ -80,8 +80,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -96,8 +96,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -129,8 +129,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -195,8 +195,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) > ($7::timestamptz, $8::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -211,8 +211,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -244,8 +244,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -294,8 +294,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -310,8 +310,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -343,8 +343,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -409,8 +409,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -425,8 +425,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -458,8 +458,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -540,8 +540,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -556,8 +556,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -589,8 +589,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -655,8 +655,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) < ($7::timestamptz, $8::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -671,8 +671,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -704,8 +704,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -754,8 +754,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -770,8 +770,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -803,8 +803,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -869,8 +869,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -885,8 +885,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -918,8 +918,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -1000,8 +1000,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1016,8 +1016,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1049,8 +1049,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1115,8 +1115,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (name, id) > ($7::text, $8::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1131,8 +1131,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1164,8 +1164,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1214,8 +1214,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1230,8 +1230,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1263,8 +1263,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1329,8 +1329,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1345,8 +1345,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1378,8 +1378,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -1460,8 +1460,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1476,8 +1476,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1509,8 +1509,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1575,8 +1575,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($7::bigint, $8::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1591,8 +1591,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1624,8 +1624,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1674,8 +1674,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1690,8 +1690,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1723,8 +1723,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1789,8 +1789,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1805,8 +1805,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1838,8 +1838,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -1920,8 +1920,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1936,8 +1936,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -1969,8 +1969,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2035,8 +2035,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($7::bigint, $8::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2051,8 +2051,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2084,8 +2084,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2134,8 +2134,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2150,8 +2150,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2183,8 +2183,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2249,8 +2249,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2265,8 +2265,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2298,8 +2298,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -2444,8 +2444,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2460,8 +2460,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2493,8 +2493,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2559,8 +2559,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2575,8 +2575,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2608,8 +2608,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2658,8 +2658,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2674,8 +2674,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2707,8 +2707,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2773,8 +2773,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2789,8 +2789,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2822,8 +2822,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at, p.id;
@@ -2904,8 +2904,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -2920,8 +2920,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -2953,8 +2953,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3019,8 +3019,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3035,8 +3035,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3068,8 +3068,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3118,8 +3118,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3134,8 +3134,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3167,8 +3167,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3233,8 +3233,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3249,8 +3249,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3282,8 +3282,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
@@ -3364,8 +3364,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3380,8 +3380,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3413,8 +3413,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3479,8 +3479,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3495,8 +3495,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3528,8 +3528,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3578,8 +3578,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3594,8 +3594,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3627,8 +3627,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3693,8 +3693,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3709,8 +3709,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3742,8 +3742,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.name, p.id;
@@ -3824,8 +3824,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -3840,8 +3840,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -3873,8 +3873,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -3939,8 +3939,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -3955,8 +3955,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -3988,8 +3988,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4038,8 +4038,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4054,8 +4054,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4087,8 +4087,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4153,8 +4153,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4169,8 +4169,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4202,8 +4202,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents, p.id;
@@ -4284,8 +4284,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4300,8 +4300,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4333,8 +4333,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4399,8 +4399,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4415,8 +4415,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4448,8 +4448,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4498,8 +4498,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4514,8 +4514,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4547,8 +4547,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4613,8 +4613,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4629,8 +4629,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4662,8 +4662,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
+       p.version, page.matched
+  FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
@@ -4702,22 +4702,46 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
--- name: products_q_estimate
--- index: none (planned, not run: EXPLAIN)
-SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ product_search_tsquery($2) OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4));
+-- name: products_q_probe
+-- index: product_counts_pkey (and pg_stats: one row)
+SELECT q::text, common, CASE WHEN common THEN product_search_estimate($1, NULL, NULL, q, $3, $4) END,
+       (SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1)
+  FROM product_search_tsquery($2) q,
+       LATERAL (SELECT CASE WHEN querytree(q) = 'T' THEN true ELSE coalesce(
+         (SELECT array_to_tsvector(most_common_elems::text::text[]) @@
+                 regexp_replace(querytree(q), '<(-|[0-9]+)>', '&', 'g')::tsquery
+            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'products'
+             AND attname = 'search_tsv'), false) END) k(common);
 
--- name: products_q_estimate_cat
--- index: none (planned, not run: EXPLAIN)
-SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ product_search_tsquery($3) OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5));
+-- name: products_q_probe_cat
+-- index: product_counts_pkey (and pg_stats: one row)
+SELECT q::text, common, CASE WHEN common THEN product_search_estimate($1, $2, NULL, q, $4, $5) END,
+       (SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2)
+  FROM product_search_tsquery($3) q,
+       LATERAL (SELECT CASE WHEN querytree(q) = 'T' THEN true ELSE coalesce(
+         (SELECT array_to_tsvector(most_common_elems::text::text[]) @@
+                 regexp_replace(querytree(q), '<(-|[0-9]+)>', '&', 'g')::tsquery
+            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'products'
+             AND attname = 'search_tsv'), false) END) k(common);
 
--- name: products_q_estimate_cat_status
--- index: none (planned, not run: EXPLAIN)
-SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ product_search_tsquery($4) OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6));
+-- name: products_q_probe_cat_status
+-- index: product_counts_pkey (and pg_stats: one row)
+SELECT q::text, common, CASE WHEN common THEN product_search_estimate($1, $2, $3, q, $5, $6) END,
+       (SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND category_key = $2 AND status = $3)
+  FROM product_search_tsquery($4) q,
+       LATERAL (SELECT CASE WHEN querytree(q) = 'T' THEN true ELSE coalesce(
+         (SELECT array_to_tsvector(most_common_elems::text::text[]) @@
+                 regexp_replace(querytree(q), '<(-|[0-9]+)>', '&', 'g')::tsquery
+            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'products'
+             AND attname = 'search_tsv'), false) END) k(common);
 
--- name: products_q_estimate_status
--- index: none (planned, not run: EXPLAIN)
-SELECT 1 FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ product_search_tsquery($3) OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5));
-
--- name: products_q_tsquery
--- index: none
-SELECT product_search_tsquery($1)::text;
+-- name: products_q_probe_status
+-- index: product_counts_pkey (and pg_stats: one row)
+SELECT q::text, common, CASE WHEN common THEN product_search_estimate($1, NULL, $2, q, $4, $5) END,
+       (SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1 AND status = $2)
+  FROM product_search_tsquery($3) q,
+       LATERAL (SELECT CASE WHEN querytree(q) = 'T' THEN true ELSE coalesce(
+         (SELECT array_to_tsvector(most_common_elems::text::text[]) @@
+                 regexp_replace(querytree(q), '<(-|[0-9]+)>', '&', 'g')::tsquery
+            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'products'
+             AND attname = 'search_tsv'), false) END) k(common);

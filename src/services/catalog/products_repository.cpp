@@ -1,9 +1,9 @@
 #include "services/catalog/products_repository.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
-#include <unordered_map>
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -182,17 +182,22 @@ std::string page_sql(const Shape& s) {
     // sorted. Without the fence the planner may walk an ordering index hoping to meet the
     // page early: at 1M products, "zeppelin" (20 matches) sorted by price read the whole
     // store (36 s).
+    // Every match is read to be sorted anyway, so the window counts them for nothing: the
+    // page's rows carry the exact number of matches (`matched`, before the cursor).
     where += " AND " + match_sql(s.tier, next);
     next += q_param_count(s.tier);
-    source = "(SELECT id, " + std::string(ss.column) + " FROM products WHERE " + where + " OFFSET 0) matches";
+    source = "(SELECT id, " + std::string(ss.column) + ", count(*) OVER () AS matched FROM products WHERE " + where +
+             " OFFSET 0) matches";
     where = "true";
     if (s.keyset) where += keyset_sql(ss, next);
   } else if (s.keyset) {
     where += keyset_sql(ss, next);
   }
   const bool collect = s.q && !s.walk;
+  const std::string_view carried = collect ? "id, matched" : "id";
   std::string sql = "-- index: " + std::string(collect ? collect_index(s.tier) : s.category ? ss.category_index : ss.index) + "\n";
-  sql += "SELECT " + std::string(kColumns) + "\n  FROM (SELECT id FROM (SELECT id FROM " + source + " WHERE " + where +
+  sql += "SELECT " + std::string(kColumns) + (collect ? ", page.matched" : "") + "\n  FROM (SELECT " +
+         std::string(carried) + " FROM (SELECT " + std::string(carried) + " FROM " + source + " WHERE " + where +
          "\n         ORDER BY " + order_sql(ss, "") + " LIMIT $" + std::to_string(next);
   if (!s.keyset) sql += " OFFSET $" + std::to_string(next + 1);
   // The constant outer LIMIT changes no result (the page is at most kMaxPerPage + 1 rows) but
@@ -232,28 +237,46 @@ std::string count_sql(const Shape& s) {
          std::to_string(kExactCountCap + 1) + ") m";
 }
 
-std::string estimate_name(const Shape& s) {
-  std::string n = "products_q_estimate";
+std::string probe_name(const Shape& s) {
+  std::string n = "products_q_probe";
   if (s.category) n += "_cat";
   if (s.status) n += "_status";
   return n;
 }
 
-/// What PostgreSQL's statistics expect the words tier to match, read from the plan of this
-/// statement (`EXPLAIN (FORMAT JSON)`, which plans with the parameters' values: the term's
-/// lexemes against the tsvector's most common elements, the SKU range against the prefix
-/// index's histogram). Parameters: the filters, the term, the SKU range.
-std::string estimate_sql(const Shape& s) {
+/// A search's probe, one statement (search(), below): the term as a tsquery; whether every
+/// word it needs (querytree(): the positive ones; phrases read as AND) is among the tsvector's
+/// most common elements, which ANALYZE keeps in pg_stats; PostgreSQL's estimate of the words
+/// tier's matches (product_search_estimate, migration 0005), only when they are; and the
+/// list's row count (the counters). A word outside the most common elements is rarer than the
+/// rarest of them, so PostgreSQL's estimate for it is only a default (0.5 % of the rows) and
+/// the term is rare, whatever that says. A query of negations only (querytree 'T') matches
+/// most rows. No statistics yet (a table never analyzed): not common, so searches collect,
+/// which is exact at any size. Parameters: the filters, the term, the SKU range.
+std::string probe_sql(const Shape& s) {
   int next = 2;
-  std::string where = base_filter_sql(s, next);
-  const std::string q = "$" + std::to_string(next);
-  return "-- index: none (planned, not run: EXPLAIN)\nSELECT 1 FROM products WHERE " + where +
-         " AND (search_tsv @@ product_search_tsquery(" + q + ") OR (lower(sku) COLLATE \"C\" >= $" +
-         std::to_string(next + 1) + " AND lower(sku) COLLATE \"C\" < $" + std::to_string(next + 2) + "))";
+  std::string counters = "SELECT coalesce(sum(live), 0)::bigint FROM product_counts WHERE store_id = $1";
+  std::string category = "NULL", status = "NULL";
+  if (s.category) {
+    category = "$" + std::to_string(next++);
+    counters += " AND category_key = " + category;
+  }
+  if (s.status) {
+    status = "$" + std::to_string(next++);
+    counters += " AND status = " + status;
+  }
+  const std::string term = "$" + std::to_string(next), lo = "$" + std::to_string(next + 1),
+                    hi = "$" + std::to_string(next + 2);
+  return "-- index: product_counts_pkey (and pg_stats: one row)\n"
+         "SELECT q::text, common, CASE WHEN common THEN product_search_estimate($1, " + category + ", " + status +
+         ", q, " + lo + ", " + hi + ") END,\n       (" + counters + ")\n"
+         "  FROM product_search_tsquery(" + term + ") q,\n"
+         "       LATERAL (SELECT CASE WHEN querytree(q) = 'T' THEN true ELSE coalesce(\n"
+         "         (SELECT array_to_tsvector(most_common_elems::text::text[]) @@\n"
+         "                 regexp_replace(querytree(q), '<(-|[0-9]+)>', '&', 'g')::tsquery\n"
+         "            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'products'\n"
+         "             AND attname = 'search_tsv'), false) END) k(common)";
 }
-
-constexpr std::string_view kTsqueryName = "products_q_tsquery";
-constexpr std::string_view kTsquerySql = "-- index: none\nSELECT product_search_tsquery($1)::text";
 
 Shape shape_of(const ProductFilter& f, bool keyset) {
   return {f.sort, f.category_id.has_value(), f.status.has_value(), f.q.has_value(), keyset};
@@ -309,7 +332,7 @@ std::vector<std::pair<std::string, std::string>> list_shapes() {
   std::vector<std::pair<std::string, std::string>> out;
   for (int bits = 0; bits < 8; ++bits) {
     const Shape base{Sort::created_desc, (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false};
-    if (base.q) out.emplace_back(estimate_name(base), estimate_sql(base));
+    if (base.q) out.emplace_back(probe_name(base), probe_sql(base));
     for (Tier tier : kTiers) {
       if (!base.q && tier != Tier::words) continue;
       Shape tiered = base;
@@ -329,22 +352,15 @@ std::vector<std::pair<std::string, std::string>> list_shapes() {
       }
     }
   }
-  out.emplace_back(kTsqueryName, kTsquerySql);
   return out;
 }
 
-/// A list statement to run. Without `q` it is the prepared statement of its shape. With `q`
-/// it is the same SQL sent unnamed: its plan is generic either way (the catalog's sessions
-/// force generic plans), and the shapes above fix what matters (walk or collect), but an
-/// unnamed statement holds no server memory per term-dependent shape and connection.
-db::Statement list_statement(const Shape& shape, std::string name, db::Params params) {
-  if (!shape.q) return db::Statement::prepared(std::move(name), std::move(params));
-  static const std::unordered_map<std::string, std::string> sql_by_name = [] {
-    std::unordered_map<std::string, std::string> m;
-    for (auto& [n, sql] : list_shapes()) m.emplace(std::move(n), std::move(sql));
-    return m;
-  }();
-  return db::Statement::text(sql_by_name.at(name), std::move(params));
+/// A list statement to run: the prepared statement of its shape. A search's statements too:
+/// the catalog's sessions force generic plans (an unnamed statement gets one as well), and a
+/// search's choices are in its shapes (walk or collect, from the probe's estimate), so
+/// re-planning a search statement per request would cost ~0.5–0.7 ms and change nothing.
+db::Statement list_statement(std::string name, db::Params params) {
+  return db::Statement::prepared(std::move(name), std::move(params));
 }
 
 /// Runs a statement from list_statement(), prepared or unnamed.
@@ -362,42 +378,30 @@ struct Window {
   std::int64_t offset = 0;
 };
 
-/// What one round trip learns before a search picks its plan.
+/// What the probe (probe_sql) learns before a search picks its plan.
 struct Probe {
   std::string tsquery;    // product_search_tsquery(term), the words tier's parameter
-  double estimate = 0;    // PostgreSQL's estimate of the words tier's matches
+  bool common = false;    // every word it needs is among the tsvector's most common elements
+  double estimate = 0;    // PostgreSQL's estimate of the words tier's matches (when common)
   std::int64_t live = 0;  // the list's rows without q (maintained counters)
 };
 
-/// "Plan Rows" of the top node of `EXPLAIN (FORMAT JSON)`; 0 (collect, always right) when the
-/// output is not what PostgreSQL writes.
-double plan_rows(std::string_view explain_json) {
-  auto doc = json::Document::parse(explain_json);
-  if (!doc) return 0;
-  double rows = 0;
-  if ((*doc)->root().at(0)["Plan"]["Plan Rows"].get_double().get(rows) != simdjson::SUCCESS) return 0;
-  return rows;
-}
-
 asio::awaitable<Result<Probe>> probe(db::PoolUntil pool, const ProductFilter& f, const Shape& shape) {
-  Shape plain = shape;
-  plain.q = false;
-  db::Params estimate = base_params(f);
+  db::Params ps = base_params(f);
   auto [lo, hi] = sku_range(*f.q);
-  estimate.push_back(*f.q);
-  estimate.push_back(std::move(lo));
-  estimate.push_back(std::move(hi));
-  std::vector<db::Statement> sts;
-  sts.push_back(db::Statement::text(std::string(kTsquerySql), db::params(*f.q)));
-  sts.push_back(db::Statement::text("EXPLAIN (FORMAT JSON) " + estimate_sql(shape), std::move(estimate)));
-  sts.push_back(list_statement(plain, count_name(plain), base_params(f)));
-  auto results = co_await pool.pipeline(std::move(sts));
-  for (auto& r : results)
-    if (!r) co_return std::move(r).error();
+  ps.push_back(*f.q);
+  ps.push_back(std::move(lo));
+  ps.push_back(std::move(hi));
+  auto r = co_await pool.execute(probe_name(shape), std::move(ps));
+  if (!r) co_return std::move(r).error();
   Probe p;
-  p.tsquery = std::string(results[0]->get(0, 0));
-  p.estimate = plan_rows(results[1]->get(0, 0));
-  p.live = results[2]->get_int64(0, 0).value_or(0);
+  p.tsquery = std::string(r->get(0, 0));
+  p.common = r->get(0, 1) == "t";
+  if (const auto e = r->get_optional(0, 2)) {
+    // A float8's text; a value that does not parse leaves 0 (collect: right at any size).
+    std::from_chars(e->data(), e->data() + e->size(), p.estimate);
+  }
+  p.live = r->get_int64(0, 3).value_or(0);
   co_return p;
 }
 
@@ -420,16 +424,16 @@ db::Statement page_statement(const ProductFilter& f, const Shape& shape, const s
   if (shape.walk) ps.push_back(db::to_param(budget));
   ps.push_back(db::to_param(w.limit));
   if (!shape.keyset) ps.push_back(db::to_param(w.offset));
-  return list_statement(shape, shape_name(shape), std::move(ps));
+  return list_statement(shape_name(shape), std::move(ps));
 }
 
 /// A page statement's rows, or its error.
-Result<std::vector<ProductRow>> page_rows(Result<db::QueryResult> r) {
+Result<std::vector<ProductRow>> page_rows(const Result<db::QueryResult>& r) {
   if (!r) {
     // A cursor is signed, so its key parses; this only guards against a key type change.
     if (r.error().reason == "22007" || r.error().reason == "22P02" || r.error().reason == "22008")
       return bad_request("cursor is invalid: pass next_cursor from a previous page unchanged");
-    return std::move(r).error();
+    return r.error();
   }
   return read_all(*r);
 }
@@ -449,17 +453,25 @@ std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
   return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
 }
 
+/// How much cheaper a walked row is than a collected match, squared into the walk-or-collect
+/// rule (E² × bias ≥ wanted × N). A collection costs more per match than its estimate says
+/// when the index only finds candidates: a phrase ("heavy-duty" is 'heavy-duty' <-> 'heavy'
+/// <-> 'duty') rechecks every row holding all its words (30,000 at 1M, 200 ms, for an
+/// estimate of 3,825), a prefix merges every word it begins. Measured at 1M products
+/// (bench/results.md): with 4, those walk ~700 rows instead.
+constexpr double kWalkBias = 4.0;
+
 struct Found {
   std::vector<ProductRow> rows;
   Total total;
 };
 
-/// Above this estimate a search does not count its words tier's matches: a count capped at
-/// kExactCountCap + 1 would only confirm that there are more than the cap, at the cost of
-/// building the bitmap of every match. Below it the count is cheap and makes the total exact
-/// whenever the matches are at most the cap — the same total on every page of the term, since
-/// the choice depends on the estimate only.
-constexpr double kCountBelowEstimate = 4.0 * kExactCountCap;
+/// Above this estimate a walked search does not count its words tier's matches: a count capped
+/// at kExactCountCap + 1 would most likely only confirm that there are more than the cap, at
+/// the cost of the bitmap of every candidate (for "heavy-duty", a phrase, 52 ms at 1M). At or
+/// below it the count makes the total exact when the matches are at most the cap — the same
+/// total on every page of the term, since the choice depends on the estimate only.
+constexpr double kCountBelowEstimate = kExactCountCap;
 
 /// The v1 total of the words tier: exact from a count at most the cap, else PostgreSQL's
 /// estimate, at least the cap (a count over it, or an estimate that high) and at least the
@@ -474,10 +486,12 @@ Total words_total(std::optional<std::int64_t> counted, double estimate, const Wi
 ///
 /// 1. One round trip: the term as a tsquery, PostgreSQL's estimate E of the words tier's
 ///    matches, and the list's row count N (counters). Walking costs about wanted × N / E rows
-///    (wanted = offset + limit); collecting costs E. So the walk is chosen when E² ≥ wanted × N:
+///    (wanted = offset + limit); collecting costs E, or more (kWalkBias). So the walk is chosen
+///    when E² × kWalkBias ≥ wanted × N:
 ///    at 1M products, a word in 3 % of them ("oak") walks ~700 index entries for a first page
-///    instead of collecting 31,000 matches. When E is at most kCountBelowEstimate, the matches
-///    are also counted, in the same round trip as the page.
+///    instead of collecting 31,000 matches. Only for a term whose words are all common (Probe):
+///    for any other, E is a default, not a measure. When E is at most kCountBelowEstimate, the
+///    matches are also counted, in the same round trip as the page.
 /// 2. Otherwise, or when the walk's budget ran out before a page, the words tier's matches are
 ///    collected (and counted, in the same pipeline).
 /// 3. Only when the words tier matched nothing: the substring tier, then the similar one, each
@@ -493,40 +507,49 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, const ProductFilter& f
   const auto count_statement = [&] {
     db::Params ps = base_params(f);
     append_q_params(ps, f, Tier::words, pr.tsquery);
-    return list_statement(shape, count_name(shape), std::move(ps));
+    return list_statement(count_name(shape), std::move(ps));
   };
-  // One pipeline: the count when it is wanted and not yet known, then the page.
-  const auto count_and_page = [&](std::int64_t budget) -> asio::awaitable<Result<std::vector<ProductRow>>> {
+  if (pr.common && kWalkBias * pr.estimate * pr.estimate >= wanted * static_cast<double>(pr.live)) {
+    // The walk, and in the same pipeline the count when the estimate is at most the cap.
+    shape.walk = true;
     std::vector<db::Statement> sts;
-    const bool count = !counted && (!shape.walk || pr.estimate <= kCountBelowEstimate);
+    const bool count = pr.estimate <= kCountBelowEstimate;
     if (count) sts.push_back(count_statement());
-    sts.push_back(page_statement(f, shape, pr.tsquery, w, budget));
+    sts.push_back(page_statement(f, shape, pr.tsquery, w, walk_budget(wanted, pr.estimate, pr.live)));
     auto results = co_await pool.pipeline(std::move(sts));
     if (count) {
       if (!results.front()) co_return std::move(results.front()).error();
       counted = results.front()->get_int64(0, 0).value_or(0);
     }
-    co_return page_rows(std::move(results.back()));
-  };
-  if (pr.estimate * pr.estimate >= wanted * static_cast<double>(pr.live)) {
-    shape.walk = true;
-    auto rows = co_await count_and_page(walk_budget(wanted, pr.estimate, pr.live));
+    auto rows = page_rows(results.back());
     if (!rows) co_return std::move(rows).error();
     if (static_cast<std::int64_t>(rows->size()) == w.limit)
       co_return Found{std::move(*rows), words_total(counted, pr.estimate, w, rows->size())};
-    shape.walk = false;  // fewer matches than a page within the budget: collect them
+    // Fewer matches than a page within the budget: collect them.
   }
   if (!counted || *counted > 0) {
-    auto rows = co_await count_and_page(0);
+    // Collected: the page's rows carry the exact number of matches (page_sql, `matched`).
+    shape.walk = false;
+    auto r = co_await run(pool, page_statement(f, shape, pr.tsquery, w, 0));
+    auto rows = page_rows(r);
     if (!rows) co_return std::move(rows).error();
-    if (*counted > 0) co_return Found{std::move(*rows), words_total(counted, pr.estimate, w, rows->size())};
+    if (!rows->empty()) co_return Found{std::move(*rows), Total{r->get_int64(0, r->column("matched")).value_or(0), true}};
+    if (w.offset > 0 || w.after) {
+      // Past the last match, or none at all: only a count tells which.
+      if (!counted) {
+        auto n = co_await run(pool, count_statement());
+        if (!n) co_return std::move(n).error();
+        counted = n->get_int64(0, 0).value_or(0);
+      }
+      if (*counted > 0) co_return Found{{}, words_total(counted, pr.estimate, w, 0)};
+    }
   }
   for (Tier tier : {Tier::substring, Tier::similar}) {
     shape.tier = tier;
     shape.walk = false;
     db::Params count = base_params(f);
     append_q_params(count, f, tier, pr.tsquery);
-    auto n = co_await run(pool, list_statement(shape, count_name(shape), std::move(count)));
+    auto n = co_await run(pool, list_statement(count_name(shape), std::move(count)));
     if (!n) co_return std::move(n).error();
     const auto matches = n->get_int64(0, 0).value_or(0);
     if (matches == 0) continue;
@@ -633,7 +656,7 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
   }
   std::vector<db::Statement> sts;
   sts.push_back(page_statement(f, shape, {}, Window{std::nullopt, p.per_page, p.offset()}, 0));
-  sts.push_back(list_statement(shape, count_name(shape), base_params(f)));
+  sts.push_back(list_statement(count_name(shape), base_params(f)));
   auto results = co_await pool.pipeline(std::move(sts));
   for (auto& r : results)
     if (!r) co_return std::move(r).error();

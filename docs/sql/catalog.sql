@@ -163,7 +163,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -278,7 +278,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($7::timestamptz, $8::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) walked WHERE m
          ORDER BY created_at, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -377,7 +377,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -492,7 +492,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -623,7 +623,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -738,7 +738,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($7::timestamptz, $8::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -837,7 +837,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($5::timestamptz, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -952,7 +952,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1083,7 +1083,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($6::text, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1198,7 +1198,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($7::text, $8::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) walked WHERE m
          ORDER BY name, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1297,7 +1297,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($5::text, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1412,7 +1412,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($6::text, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1543,7 +1543,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1658,7 +1658,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($7::bigint, $8::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) walked WHERE m
          ORDER BY price_cents, id LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1757,7 +1757,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -1872,7 +1872,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2003,7 +2003,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2118,7 +2118,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($7::bigint, $8::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $10) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2217,7 +2217,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($5::bigint, $6::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2332,7 +2332,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2527,7 +2527,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2642,7 +2642,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2741,7 +2741,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2856,7 +2856,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -2987,7 +2987,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3102,7 +3102,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3201,7 +3201,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3316,7 +3316,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3447,7 +3447,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3562,7 +3562,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3661,7 +3661,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3776,7 +3776,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -3907,7 +3907,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4022,7 +4022,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4121,7 +4121,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4236,7 +4236,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4367,7 +4367,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4482,7 +4482,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4581,7 +4581,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
@@ -4696,7 +4696,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
+  FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
   JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id

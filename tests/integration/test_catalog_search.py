@@ -275,6 +275,28 @@ class CatalogSearch(unittest.TestCase):
         ids, meta = self.get("/api/v1/products", q="qqxqqzqq")
         self.assertEqual((ids, meta["total_items"], meta["total_is_estimate"]), ([], 0, False))
 
+    def test_a_search_of_an_empty_store_finds_the_first_product_added(self):
+        # The catalog reuses a search's probe (estimate and list count) for a minute, but never
+        # an empty list's: "no products" must not outlive the first product added.
+        store = str(uuid.uuid4())
+        r = run_binary("catalog", {"LOG_LEVEL": "warn"}, ["seed", "--products", "0", "--store", store], timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        try:
+            path = "/api/v1/products?" + urllib.parse.urlencode({"q": "lantern"})
+            r = request(self.svc.url, "GET", path, headers={"X-Store-ID": store})
+            self.assertEqual((r.status, r.json()["data"]), (200, []), r.body)
+            pid = str(uuid.uuid4())
+            psql(f"INSERT INTO products (id, store_id, name, slug, sku, description, price_cents, currency, status) "
+                 f"VALUES ({lit(pid)}, {lit(store)}, 'Brass Lantern', 'brass-lantern', 'BL-1', 'Warm light.', 4999, "
+                 f"'EUR', 'active')")
+            r = request(self.svc.url, "GET", path, headers={"X-Store-ID": store})
+            self.assertEqual(r.status, 200, r.body)
+            self.assertEqual([p["id"] for p in r.json()["data"]], [pid])
+        finally:
+            s = lit(store)
+            psql(f"BEGIN; DELETE FROM products WHERE store_id = {s}; DELETE FROM product_counts WHERE store_id = {s}; "
+                 f"DELETE FROM categories WHERE store_id = {s}; DELETE FROM stores WHERE id = {s}; COMMIT;")
+
     def test_the_search_indexes_keep_no_pending_list(self):
         # A GIN index's pending list (fastupdate) is read linearly by every search until vacuum
         # merges it: after a write benchmark a one-SKU search took 5 times as long (migration

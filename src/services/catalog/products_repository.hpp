@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/pagination.hpp"
 #include "services/catalog/products_json.hpp"
+
+namespace mercato::cache {
+template <class Entry>
+class ShardedLru;
+}
 
 namespace mercato::catalog {
 
@@ -55,10 +61,14 @@ struct ProductPage {
 /// `product_by_id` etc. for the `sql` command and the EXPLAIN tests: name → SQL.
 std::vector<std::pair<std::string, std::string>> product_statements();
 
+/// What a search learns from its probe statement (products_repository.cpp, search()).
+struct SearchProbe;
+
 class ProductRepository {
  public:
   /// Registers every statement on `pool` (the pool prepares each lazily per connection).
   explicit ProductRepository(db::Pool& pool);
+  ~ProductRepository();
 
   // ---- reads, each bounded by the request's deadline and traced in its scope ----
   asio::awaitable<Result<std::optional<ProductRow>>> find_live(const std::string& store, const std::string& id,
@@ -79,6 +89,9 @@ class ProductRepository {
 
  private:
   db::Pool& pool_;
+  // Recent searches' probes, by list and term: PostgreSQL's estimate and the list's count
+  // decide a search's plan, never its rows, so they may be a minute old (search()).
+  std::unique_ptr<cache::ShardedLru<SearchProbe>> probes_;
 };
 
 /// The statements of one write transaction, as the product use-cases need them

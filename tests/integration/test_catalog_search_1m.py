@@ -152,8 +152,10 @@ class SearchPlansAt1M(unittest.TestCase):
         plans = []
         counted = None
         if common and WALK_BIAS * estimate * estimate >= LIMIT * live:
-            budget = min(live, max(4 * LIMIT * live / max(estimate, 1), 4 * LIMIT))
-            budget = int(-(-budget // 1))
+            # products_repository.cpp, walk_budget(): 4 × the rows the estimate says a page needs,
+            # at least 4 pages, at most max(2,000, 50 per row wanted) and the list.
+            ceiling = max(2000, 50 * LIMIT)
+            budget = min(live, int(-(-min(max(4 * LIMIT * live / max(estimate, 1), 4 * LIMIT), ceiling) // 1)))
             params = base + self.tier_params(term, "words", tsquery) + (keyset or []) + [budget, LIMIT] + ([] if keyset else [0])
             plan = self.run_sql(page + "_walk", params, explain=True)
             plans.append((page + "_walk", plan))

@@ -482,22 +482,33 @@ asio::awaitable<Result<std::vector<ProductRow>>> run_page(db::PoolUntil pool, co
   co_return page_rows(co_await run(pool, page_statement(f, shape, tsquery, w, budget)));
 }
 
-/// Rows a walk may test before it gives up and the matches are collected instead: four times
-/// what the estimate says it needs (rows wanted × rows per match), at least four pages' worth,
-/// at most the whole list.
-std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
-  const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
-  const double budget = std::max(4 * expected, 4 * wanted);
-  return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
-}
-
 /// How much cheaper a walked row is than a collected match, squared into the walk-or-collect
 /// rule (E² × bias ≥ wanted × N). A collection costs more per match than its estimate says
 /// when the index only finds candidates: a phrase ("heavy-duty" is 'heavy-duty' <-> 'heavy'
-/// <-> 'duty') rechecks every row holding all its words (30,000 at 1M, 200 ms, for an
-/// estimate of 3,825), a prefix merges every word it begins. Measured at 1M products
-/// (bench/results.md): with 4, those walk ~700 rows instead.
+/// <-> 'duty') rechecks every row holding all its words (27,000 at 1M, 52 ms, for an estimate
+/// of 3,825), a prefix merges every word it begins. With 4, those walk ~700 rows instead.
 constexpr double kWalkBias = 4.0;
+
+/// The walk's row ceiling (walk_budget): 2,000 rows for a first page, 50 per row wanted
+/// deeper, so a walk gives up within a few milliseconds (in price or name order each row is a
+/// heap page of its own: ~2 µs); a word in 1 % of a list still fills a first page within it.
+/// PostgreSQL estimates an AND of common words at no less than ~0.5 % of the rows, so such a
+/// term ("compact aluminium rug", 21 matches) walks: this ceiling is what that costs.
+constexpr double kWalkRowsFloor = 2'000;
+constexpr double kWalkRowsPerWanted = 50;
+
+/// Rows a walk may test before it gives up and the matches are collected instead: four times
+/// what the estimate says it needs (rows wanted × rows per match), at least four pages' worth,
+/// at most kWalkRowsPerWanted per row wanted (and kWalkRowsFloor for a first page), at most
+/// the list. The ceiling matters because an estimate can be far off: PostgreSQL does not
+/// estimate an AND of words much below 0.5 % of the rows ("compact aluminium rug": 3,842, for
+/// 21 matches), and without it that term walked 31,627 rows (65 ms) before collecting its 21.
+std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
+  const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
+  const double ceiling = std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted);
+  const double budget = std::min(std::max(4 * expected, 4 * wanted), ceiling);
+  return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
+}
 
 struct Found {
   std::vector<ProductRow> rows;

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cctype>
 #include <cmath>
 
 #include "cache/sharded_lru.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "db/errors.hpp"
-#include "services/catalog/validate.hpp"
+#include "services/catalog/search_plan.hpp"
 
 namespace mercato::catalog {
 
@@ -304,17 +303,6 @@ std::string like_pattern(std::string_view q) {
   return p;
 }
 
-/// The SKUs beginning with the term, in any case: [lower(term), the next string of that
-/// length) in byte order, when the term could begin a SKU (validate.cpp's SKU characters, all
-/// ASCII below 0x7f, so the last byte + 1 is still one character); otherwise an empty range.
-std::pair<std::string, std::string> sku_range(std::string_view q) {
-  if (!valid_sku(q)) return {"", ""};
-  std::string lo(q);
-  for (char& c : lo) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string hi = lo;
-  hi.back() = static_cast<char>(hi.back() + 1);
-  return {lo, hi};
-}
 
 /// The filters' parameters, in base_filter_sql()'s order.
 db::Params base_params(const ProductFilter& f) {
@@ -375,9 +363,8 @@ db::Statement list_statement(std::string name, db::Params params) {
   return db::Statement::prepared(std::move(name), std::move(params));
 }
 
-/// Runs a statement from list_statement(), prepared or unnamed.
+/// Runs a statement from list_statement().
 asio::awaitable<Result<db::QueryResult>> run(db::PoolUntil pool, db::Statement st) {
-  if (st.prepared_name.empty()) co_return co_await pool.query(st.sql, std::move(st.params));
   co_return co_await pool.execute(st.prepared_name, std::move(st.params));
 }
 
@@ -399,16 +386,10 @@ constexpr auto kProbeTtl = std::chrono::seconds(60);
 /// At ~200 bytes a probe, about 5,000 lists × terms.
 constexpr std::size_t kProbeCacheBytes = 1 << 20;
 
-std::string probe_key(const ProductFilter& f) {
-  std::string out;  // JSON, so that no value can imitate a separator
-  json::Writer w(out);
-  w.begin_array().string(f.store);
-  for (const auto* v : {&f.category_id, &f.status, &f.q}) {
-    if (*v) w.string(**v);
-    else w.null();
-  }
-  w.end_array();
-  return out;
+/// A probe's key: the filter without its sort, which the probe does not depend on.
+std::string probe_key(ProductFilter f) {
+  f.sort = Sort::created_desc;
+  return f.canonical();
 }
 
 asio::awaitable<Result<Probe>> run_probe(db::PoolUntil pool, const ProductFilter& f, const Shape& shape) {
@@ -482,33 +463,7 @@ asio::awaitable<Result<std::vector<ProductRow>>> run_page(db::PoolUntil pool, co
   co_return page_rows(co_await run(pool, page_statement(f, shape, tsquery, w, budget)));
 }
 
-/// How much cheaper a walked row is than a collected match, squared into the walk-or-collect
-/// rule (E² × bias ≥ wanted × N). A collection costs more per match than its estimate says
-/// when the index only finds candidates: a phrase ("heavy-duty" is 'heavy-duty' <-> 'heavy'
-/// <-> 'duty') rechecks every row holding all its words (27,000 at 1M, 52 ms, for an estimate
-/// of 3,825), a prefix merges every word it begins. With 4, those walk ~700 rows instead.
-constexpr double kWalkBias = 4.0;
 
-/// The walk's row ceiling (walk_budget): 2,000 rows for a first page, 50 per row wanted
-/// deeper, so a walk gives up within a few milliseconds (in price or name order each row is a
-/// heap page of its own: ~2 µs); a word in 1 % of a list still fills a first page within it.
-/// PostgreSQL estimates an AND of common words at no less than ~0.5 % of the rows, so such a
-/// term ("compact aluminium rug", 21 matches) walks: this ceiling is what that costs.
-constexpr double kWalkRowsFloor = 2'000;
-constexpr double kWalkRowsPerWanted = 50;
-
-/// Rows a walk may test before it gives up and the matches are collected instead: four times
-/// what the estimate says it needs (rows wanted × rows per match), at least four pages' worth,
-/// at most kWalkRowsPerWanted per row wanted (and kWalkRowsFloor for a first page), at most
-/// the list. The ceiling matters because an estimate can be far off: PostgreSQL does not
-/// estimate an AND of words much below 0.5 % of the rows ("compact aluminium rug": 3,842, for
-/// 21 matches), and without it that term walked 31,627 rows (65 ms) before collecting its 21.
-std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
-  const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
-  const double ceiling = std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted);
-  const double budget = std::min(std::max(4 * expected, 4 * wanted), ceiling);
-  return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
-}
 
 struct Found {
   std::vector<ProductRow> rows;
@@ -559,7 +514,7 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     append_q_params(ps, f, Tier::words, pr.tsquery);
     return list_statement(count_name(shape), std::move(ps));
   };
-  if (pr.common && kWalkBias * pr.estimate * pr.estimate >= wanted * static_cast<double>(pr.live)) {
+  if (should_walk(pr.common, pr.estimate, wanted, pr.live)) {
     // The walk, and in the same pipeline the count when the estimate is at most the cap.
     shape.walk = true;
     std::vector<db::Statement> sts;

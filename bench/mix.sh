@@ -14,6 +14,12 @@
 #   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= …
 #     detail= list= deep= search= me= write= create= patch= delete= search_distinct=
 #   BENCH mix rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
+#   BENCH mix-search-ceiling connections= searches_rps= mix_bound_rps= bound_ratio_to_nginx= …
+#
+# The search ceiling is the limit the mix's ratio is read against: the mix's searches alone,
+# at the step connections up to BENCH_MIX_SEARCH_CEILING_MAX (32), with no p99 bound. One mix
+# request in 20 is a search, so the mix cannot exceed 20 × that rate (mix_bound_rps) on this
+# box, whatever the other 95 % cost.
 #
 # users_at_10s = rps × 10: the concurrent users the box carries when each sends one request
 # every 10 s (also said in words after the steps). cpu_<process> = that process's CPU time
@@ -51,7 +57,7 @@
 # for a soak that is not flat).
 #
 # Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
-# BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR.
+# BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_SEARCH_CEILING_MAX.
 set -uo pipefail
 
 # shellcheck source=_lib.sh
@@ -92,15 +98,16 @@ group_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
-# One closed-loop step at $1 connections: sets S_RPS S_P50 S_P99 S_BAD, S_CPU and S_COUNTS
-# (text: " cpu_gateway=… …", " detail=… … writes=… …").
+# One closed-loop step at $1 connections (then VAR=value settings for mix.lua): sets S_RPS S_P50
+# S_P99 S_BAD, S_CPU and S_COUNTS (text: " cpu_gateway=… …", " detail=… … writes=… …").
 mix_step() {
   local conns=$1 out g
+  shift
   local -A before=()
   for g in "${GROUPS_ORDER[@]}"; do before[$g]=$(group_ticks "$g"); done
   local t0 t1
   t0=$(date +%s.%N)
-  out=$(mix_wrk "$conns" "$DURATION") || die "wrk failed: $out"
+  out=$(mix_wrk "$conns" "$DURATION" "$@") || die "wrk failed: $out"
   t1=$(date +%s.%N)
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
   local non2xx sockets
@@ -140,6 +147,24 @@ for row in "${STEP_ROWS[@]}"; do
   IFS='|' read -r c rps rest <<< "$row"
   # shellcheck disable=SC2059  # the row is the format: its two %s take connections and rps
   if [[ "$c $rps" == "${best_line% * *}" ]]; then ROWS+=("$(printf "$rest" "**$c**" "**$rps**")"); else ROWS+=("$(printf "$rest" "$c" "$rps")"); fi
+done
+
+# ---- the search ceiling ---------------------------------------------------------------------
+# Every mix request of rate R includes 0.05 × R searches, most of them of a URL no cache holds,
+# so the mix can never run faster than 20 × the most searches/s this box serves on their own:
+# the limit of the same run that the mix's ratio is read against. Measured with the mix's
+# searches alone (the same terms, sorts and pages), with no p99 bound, at the step connections
+# up to SEARCH_CEILING_MAX (32: more only queue at PostgreSQL).
+SEARCH_CEILING_MAX=${BENCH_MIX_SEARCH_CEILING_MAX:-32}
+[[ $SEARCH_CEILING_MAX =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_SEARCH_CEILING_MAX takes a connection count"
+step "mix: the searches alone, for the mix's ceiling (at most $SEARCH_CEILING_MAX connections)"
+ceiling_rps=0 ceiling_line=""
+for c in $STEPS; do
+  ((c <= SEARCH_CEILING_MAX)) || continue
+  mix_step "$c" BENCH_MIX_ONLY=search
+  say "    $c connections: $S_RPS searches/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD;$S_CPU"
+  ((S_BAD == 0)) || NOTES+=("searches alone at $c connections: $S_BAD errors")
+  if ((S_RPS > ceiling_rps)); then ceiling_rps=$S_RPS ceiling_line="$c $S_RPS $S_P50 $S_P99$S_CPU"; fi
 done
 
 # ---- the collector phase --------------------------------------------------------------------
@@ -198,6 +223,13 @@ fi
 
 step "mix: nginx serving one detail's bytes, 64 connections"
 read -r n_rps n_p50 n_p99 _ < <(WRK_C=64 wrk_run "$DURATION" "$NGINX_URL") && [[ -n ${n_rps:-} ]] || die "nginx run failed"
+
+if [[ -n $ceiling_line ]]; then
+  read -r c rps p50 p99 cpu <<< "$ceiling_line"
+  RESULTS+=("$(printf 'BENCH mix-search-ceiling connections=%s searches_rps=%s p50_ms=%s p99_ms=%s mix_bound_rps=%s bound_ratio_to_nginx=%s nginx_rps=%s search_share=0.05 %s' \
+    "$c" "$rps" "$p50" "$p99" "$((rps * 20))" "$(ratio "$((rps * 20))" "$n_rps")" "$n_rps" "$cpu")")
+  say "search ceiling: $rps searches/s alone, so the mix (5 % searches) is bound to $((rps * 20)) requests/s on this box, $(ratio "$((rps * 20))" "$n_rps")× nginx"
+fi
 
 if [[ -n $best_line ]]; then
   read -r c rps p50 p99 <<< "$best_line"

@@ -28,13 +28,16 @@
 -- delete= search_distinct=" (create/patch/delete: writes answered 2xx), "mix: schedule late=
 -- max_lag_ms=" when paced, and "mix: N answers STATUS: body" for every non-2xx status.
 --
--- BENCH_MIX_ONLY=search sends the searches alone, drawn as above (bench/mix.sh's search ceiling).
+-- BENCH_MIX_ONLY=search sends the searches alone, drawn as above (bench/mix.sh's search ceiling);
+-- BENCH_MIX_ONLY=no-search the other 95 in their proportions (bench/mix.sh's collector phase).
 local dir = os.getenv("BENCH_MIX_DIR") or error("BENCH_MIX_DIR is not set")
 local admin = os.getenv("BENCH_ADMIN_TOKEN") or error("BENCH_ADMIN_TOKEN is not set")
 local seed = tonumber(os.getenv("BENCH_SEED") or "1")
 local rate = tonumber(os.getenv("BENCH_MIX_RATE") or "")
 local only = os.getenv("BENCH_MIX_ONLY")
-if only ~= nil and only ~= "search" then error("BENCH_MIX_ONLY takes 'search' or nothing") end
+if only ~= nil and only ~= "search" and only ~= "no-search" then
+  error("BENCH_MIX_ONLY takes 'search', 'no-search' or nothing")
+end
 
 local function lines(name)
   local t = {}
@@ -116,8 +119,9 @@ end
 function init(args) math.randomseed(seed) end
 
 function request()
-  if only then return search() end
+  if only == "search" then return search() end
   local r = math.random(100)
+  while only == "no-search" and r > 90 and r <= 95 do r = math.random(100) end
   if r <= 60 then return detail() end
   if r <= 80 then counts.list = counts.list + 1; return wrk.format("GET", pick(lists)) end
   if r <= 90 then counts.deep = counts.deep + 1; return wrk.format("GET", pick(deep)) end

@@ -311,6 +311,35 @@ class CatalogSearch(unittest.TestCase):
             psql(f"BEGIN; DELETE FROM products WHERE store_id = {s}; DELETE FROM product_counts WHERE store_id = {s}; "
                  f"DELETE FROM categories WHERE store_id = {s}; DELETE FROM stores WHERE id = {s}; COMMIT;")
 
+    def statement_runs(self, name):
+        """How many times the catalog ran the prepared statement `name` (its own metrics)."""
+        for line in self.svc.metrics().splitlines():
+            if line.startswith("db_statement_duration_seconds_count{") and f'statement="{name}"' in line:
+                return int(float(line.rsplit(" ", 1)[1]))
+        return 0
+
+    def test_a_phrase_counted_once_walks_in_its_other_sorts(self):
+        # PostgreSQL multiplies the frequencies of a query's words as if they were independent;
+        # the words of a phrase are not. "Built to last" (two of ten description phrases per
+        # product) matches about a fifth of the store, but 'built' & 'to' & 'last' is estimated
+        # at a few dozen rows, so every sort of it collected its ~1,000 matches. The first
+        # search's exact count is kept as the term's estimate: its other sorts walk.
+        term = "built to last"
+        n = self.count(term)
+        self.assertGreater(n, 500, "the seeder's phrase should match a fifth of the store")
+        collect_price, collect_created = "products_page_price_asc_status_q", "products_page_created_desc_status_q"
+        before = self.statement_runs(collect_price)
+        meta = self.assert_v1_pages(term, [1], sort="price")
+        self.assertEqual((meta["total_items"], meta["total_is_estimate"]), (n, False), meta)
+        self.assertEqual(self.statement_runs(collect_price), before + 1, "the first search collects and counts")
+        before = self.statement_runs(collect_created)
+        for page in (1, 2):
+            meta = self.assert_v1_pages(term, [page], sort="-created_at")
+        self.assertEqual(self.statement_runs(collect_created), before, "the other sort walks")
+        # Walked, the total is the count kept a moment ago: exact when at most 1,000 (counted
+        # again with the page), else marked as an estimate.
+        self.assertEqual(meta["total_items"], n, meta)
+
     def test_the_estimate_of_a_term_that_cannot_begin_a_sku_counts_its_words_alone(self):
         # The probe passes an empty SKU range ('', '') for a term that cannot begin a SKU (a
         # space in it). PostgreSQL cannot see that `x >= '' AND x < ''` is empty and estimates

@@ -16,7 +16,8 @@ namespace mercato::catalog {
 struct SearchProbe {
   std::string tsquery;    // product_search_tsquery(term), the words tier's parameter
   bool common = false;    // every word it needs is among the tsvector's most common elements
-  double estimate = 0;    // PostgreSQL's estimate of the words tier's matches (when common)
+  double estimate = 0;    // the words tier's matches (when common): PostgreSQL's estimate, or a
+                          // count of the last minute (learn_count)
   std::int64_t live = 0;  // the list's rows without q (maintained counters)
 };
 
@@ -411,6 +412,10 @@ asio::awaitable<Result<Probe>> run_probe(db::PoolUntil pool, const ProductFilter
   co_return p;
 }
 
+void keep_probe(ProbeCache& cache, const std::string& key, const Probe& p) {
+  cache.put(key, p, key.size() + p.tsquery.size() + sizeof(Probe), ProbeCache::Clock::now() + kProbeTtl);
+}
+
 /// The probe of `f`'s list and term, from `cache` when a recent search made it. An empty list
 /// is never kept: "no products" must not outlive the first product added.
 asio::awaitable<Result<Probe>> probe(db::PoolUntil pool, ProbeCache& cache, const ProductFilter& f,
@@ -419,9 +424,22 @@ asio::awaitable<Result<Probe>> probe(db::PoolUntil pool, ProbeCache& cache, cons
   Probe p;
   if (cache.get(key, p) == cache::LruOutcome::hit) co_return p;
   auto fresh = co_await run_probe(pool, f, shape);
-  if (fresh && fresh->live > 0)
-    cache.put(key, *fresh, key.size() + fresh->tsquery.size() + sizeof(Probe), ProbeCache::Clock::now() + kProbeTtl);
+  if (fresh && fresh->live > 0) keep_probe(cache, key, *fresh);
   co_return fresh;
+}
+
+/// Keeps `counted`, the exact number of the words tier's matches a search just collected, as
+/// its probe's estimate. PostgreSQL multiplies the frequencies of a query's words as if they were
+/// independent, and the words of a phrase are not: 'built' & 'to' & 'last' (the description's
+/// "Built to last") is estimated at a few dozen rows of a list where it matches a fifth, so
+/// every sort and page of that term collected its thousands of matches; after one count, the
+/// others walk. The count is as old as the probe may be (kProbeTtl) and only chooses a plan.
+/// Only for a term whose words are all common: any other is rarer than the rarest common word,
+/// and stays collected (and counted) on every page.
+void learn_count(ProbeCache& cache, const ProductFilter& f, Probe p, std::int64_t counted) {
+  if (p.live <= 0 || !p.common) return;
+  p.estimate = static_cast<double>(counted);
+  keep_probe(cache, probe_key(f), p);
 }
 
 std::vector<ProductRow> read_all(const db::QueryResult& r) {
@@ -538,7 +556,11 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     auto r = co_await run(pool, page_statement(f, shape, pr.tsquery, w, 0));
     auto rows = page_rows(r);
     if (!rows) co_return std::move(rows).error();
-    if (!rows->empty()) co_return Found{std::move(*rows), Total{r->get_int64(0, r->column("matched")).value_or(0), true}};
+    if (!rows->empty()) {
+      const auto matched = r->get_int64(0, r->column("matched")).value_or(0);
+      learn_count(probes, f, pr, matched);
+      co_return Found{std::move(*rows), Total{matched, true}};
+    }
     if (w.offset > 0 || w.after) {
       // Past the last match, or none at all: only a count tells which.
       if (!counted) {

@@ -30,8 +30,12 @@
 # the exports. The services are restarted for each setting, so every round measures off, 0.01
 # and 1.0 in turn (alternating, as the other cases do), after warming the catalog's L1 again.
 #
+# Then the same settings in user-space instructions per request, under callgrind (see there):
+# deterministic where the throughput is not.
+#
 # Method and knobs: bench/_lib.sh; also BENCH_HOT_IDS (1000), BENCH_OTLP_PORT (28091),
-# BENCH_OTLP_PROTOCOL (http/json; http/protobuf encodes a span in a third of the time).
+# BENCH_OTLP_PROTOCOL (http/json; http/protobuf encodes a span in a third of the time),
+# BENCH_TRACING_CG_REQUESTS (1000), BENCH_TRACING_CG_PORT (28095, and the next for metrics).
 set -uo pipefail
 
 # shellcheck source=_lib.sh
@@ -179,6 +183,71 @@ for t in http gateway-detail; do
     "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${CPU_US[off]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1")")
   unset M_RPS M_P50 M_P99 CPU_US
 done
+# ---- instructions per request ------------------------------------------------------------------
+# Throughput on this VM spreads ±20 % between rounds of one setting, more than the 3 % to be
+# resolved; callgrind's instruction count does not (the same count twice, whatever else the
+# machine does). So each setting is also measured in user-space instructions per request: a copy
+# of the server under `valgrind --tool=callgrind`, with the running one's binary and environment
+# (so the setting's) but a port of its own, serves CG_REQUESTS requests on one keep-alive
+# connection after a warm-up, counted only in between, its exports of that window included
+# (the batch delay is cut to 0.5 s, and the count waits 1 s after the last answer). The kernel's
+# part of a request (system calls, loopback) is the same in every setting, so a whole request
+# costs less than this ratio says, never more:
+#   BENCH tracing-instructions-<case> off= r001= r1= ratio_001= ratio_1= requests=
+# ratio_X = instructions off / at X (goal as above: ≥ 0.97 at 0.01, ≥ 0.85 at 1.0).
+CG_REQUESTS=${BENCH_TRACING_CG_REQUESTS:-1000}
+CG_PORT=${BENCH_TRACING_CG_PORT:-28095}
+[[ $CG_REQUESTS =~ ^[1-9][0-9]*$ && $CG_PORT =~ ^[1-9][0-9]*$ ]] ||
+  die "BENCH_TRACING_CG_REQUESTS and BENCH_TRACING_CG_PORT take numbers"
+command -v valgrind > /dev/null && command -v callgrind_control > /dev/null ||
+  die "valgrind is not installed (scripts/install.sh installs it)"
+
+# Instructions per request of a callgrind'ed copy of NAME (catalog or gateway) serving the paths
+# in PATHS_FILE, in the setting it runs with now.
+cg_instructions() {
+  local name=$1 paths=$2 pid bin out vg n total env=()
+  pid=$(component_pid "$name") || die "$name is not running"
+  bin=$(readlink "/proc/$pid/exe")
+  mapfile -t env < <(tr '\0' '\n' < "/proc/$pid/environ" | grep -v '^HTTP_HOST=\|^HTTP_PORT=\|^METRICS_PORT=\|^HTTP_SOCKET=')
+  out=$WORK/callgrind.$name
+  rm -f "$out" "$out".*
+  env -i "${env[@]}" HTTP_HOST=127.0.0.1 HTTP_PORT="$CG_PORT" METRICS_PORT=$((CG_PORT + 1)) HTTP_SOCKET= \
+    OTEL_BSP_SCHEDULE_DELAY=500 valgrind --tool=callgrind --callgrind-out-file="$out" --instr-atstart=no "$bin" \
+    > "$out.log" 2>&1 &
+  vg=$!
+  for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$CG_PORT/health/live" && break; sleep 0.5; done
+  curl -fs -o /dev/null "http://127.0.0.1:$CG_PORT/health/live" || { kill "$vg"; die "the callgrind copy of $name did not start ($(rel "$out.log"))"; }
+  local base="http://127.0.0.1:$CG_PORT" list=$WORK/callgrind.urls
+  awk -v b="$base" -v n="$CG_REQUESTS" '{ p[NR] = $0 } END { for (i = 0; i < n; i++) printf "url = \"%s%s\"\noutput = /dev/null\nwrite-out = \"%%{http_code}\\n\"\n", b, p[i % NR + 1] }' \
+    "$paths" > "$list"
+  curl -s -K "$list" > /dev/null  # warm-up: the caches, the connection, the first-call paths
+  callgrind_control -i on "$vg" > /dev/null
+  n=$(curl -s -K "$list" | grep -c '^200$')
+  sleep 1
+  callgrind_control -i off "$vg" > /dev/null
+  callgrind_control -d "$vg" > /dev/null
+  kill "$vg"
+  wait "$vg" 2> /dev/null
+  ((n == CG_REQUESTS)) || die "the callgrind copy of $name answered $n of $CG_REQUESTS requests with 200"
+  total=$(cat "$out" "$out".* 2> /dev/null | awk '/^(summary|totals):/ { s += $2 } END { printf "%.0f", s }')
+  echo $((total / n))
+}
+
+echo /health/live > "$WORK/http-paths"
+step "tracing: user-space instructions per request under callgrind, $CG_REQUESTS requests per setting"
+declare -A INSTR=()
+for mode in "${MODES[@]}"; do
+  start_services "$mode"
+  INSTR[http/$mode]=$(cg_instructions catalog "$WORK/http-paths")
+  INSTR[gateway-detail/$mode]=$(cg_instructions gateway "$WORK/paths")
+  say "    $mode: http ${INSTR[http/$mode]}, gateway-detail ${INSTR[gateway-detail/$mode]} instructions per request"
+done
+for t in http gateway-detail; do
+  RESULTS+=("$(printf 'BENCH tracing-instructions-%s off=%s r001=%s r1=%s ratio_001=%s ratio_1=%s requests=%s' "$t" \
+    "${INSTR[$t/off]}" "${INSTR[$t/0.01]}" "${INSTR[$t/1.0]}" "$(ratio "${INSTR[$t/off]}" "${INSTR[$t/0.01]}")" \
+    "$(ratio "${INSTR[$t/off]}" "${INSTR[$t/1.0]}")" "$CG_REQUESTS")")
+done
+
 NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
 NOTES+=("spans exported 0 means no request recorded spans (the services' tracing middleware is missing): the ratios then measure only an idle exporter")
 bench_report

@@ -13,6 +13,7 @@ SYSTEM_PACKAGES=(
   prometheus prometheus-alertmanager  # every stack's monitoring (scripts/prometheus.sh); promtool, amtool
   prometheus-postgres-exporter prometheus-redis-exporter  # the data stores' exporters (scripts/exporters.sh)
   clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer and the sanitizers' runtimes
+  valgrind  # callgrind: bench/tracing.sh counts instructions per request, where throughput is too noisy
 )
 
 # Prints the packages among the arguments that are not installed.

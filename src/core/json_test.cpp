@@ -37,6 +37,30 @@ TEST(AppendQuoted, replaces_each_invalid_utf8_byte_with_fffd) {
   EXPECT_EQ(as_json_string("\xe2\x82"), R"("\ufffd\ufffd")");          // truncated at the end
 }
 
+// append_quoted skips eight plain bytes at a time: every byte value, at every position of two
+// words and a tail, must come out as escaping it alone gives.
+TEST(AppendQuoted, every_byte_at_every_offset_is_escaped_as_alone) {
+  for (int b = 0; b < 256; ++b) {
+    const std::string one(1, static_cast<char>(b));
+    const std::string alone = as_json_string(one);
+    const std::string escaped = alone.substr(1, alone.size() - 2);
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'a');
+      s[at] = static_cast<char>(b);
+      std::string want = "\"";  // appended piece by piece: g++ 12 warns (-Wrestrict) on the `+` chain
+      want.append(at, 'a').append(escaped).append(18 - at, 'a').append("\"");
+      ASSERT_EQ(as_json_string(s), want) << "byte " << b << " at " << at;
+    }
+  }
+  // The byte-by-byte reference for the bytes that need escaping.
+  EXPECT_EQ(as_json_string("\""), R"("\"")");
+  EXPECT_EQ(as_json_string(std::string_view("\x00", 1)), R"("\u0000")");
+  EXPECT_EQ(as_json_string("\x80"), R"("\ufffd")");
+  // A valid sequence across a word boundary, and after a long plain run.
+  EXPECT_EQ(as_json_string("abcdefg\xc3\xa9hijklmnop"), "\"abcdefg\xc3\xa9hijklmnop\"");
+  EXPECT_EQ(as_json_string("0123456789abcdef\"x"), R"("0123456789abcdef\"x")");
+}
+
 TEST(AppendQuoted, appends_without_touching_what_is_there) {
   std::string out = "x=";
   append_quoted(out, "y");

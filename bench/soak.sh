@@ -24,6 +24,7 @@
 # and prints one row per minute, then a verdict, then rows for bench/results.md:
 #
 #   BENCH soak-minute minute= target_rps= rps= p50_ms= p99_ms= errors= late= rss_mb_gateway= …
+#     slow_sql= late_ticks_gateway= late_ticks_catalog= (diagnostics of a stall: see the sampler)
 #     fds_gateway= … pg_conns= pg_conns_<application>= … redis_clients= cache_data_mb= detail= …
 #   BENCH soak verdict=flat|not_flat minutes= target_rps= capacity_rps= errors= …
 #
@@ -115,9 +116,30 @@ redis_clients() {
   echo "$sum"
 }
 
+# What a stall leaves behind, read per minute (diagnostics, not rules of the verdict): the
+# statements PostgreSQL ran for over 1 s (its log, with log_min_duration_statement set for the
+# run and reset after it), and the 0.5 s ticks of the gateway's and the catalog's event loops
+# that fired over 100 ms late (event_loop_lag_seconds). The first soak stalled twice for
+# seconds (minutes 15 and 29) and left no trace of why in the rows.
+pg_admin() { psql -h 127.0.0.1 -p "$PORT_PG" -U postgres -d postgres -XAtq "$@"; }
+slow_log_reset() {
+  pg_admin -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" > /dev/null 2>&1
+  return 0
+}
+slow_sql_count() {
+  local n
+  n=$(grep -c 'duration: ' "$LOG_DIR/postgres.log" 2> /dev/null)
+  echo "${n:-0}"
+}
+late_ticks() {
+  curl -fsS "http://127.0.0.1:$(component_metrics_port "$1")/metrics" 2> /dev/null |
+    awk '/^event_loop_lag_seconds_count/ { c = $NF } /^event_loop_lag_seconds_bucket\{le="0.1"\}/ { b = $NF }
+         END { printf "%.0f", c - b }'
+}
+
 # Per minute m: M_RSS[m,proc] M_FDS[m,proc] M_PG[m,app] M_PG_TOTAL[m] M_REDIS[m] M_RPS[m] …
 declare -A M_RSS=() M_FDS=() M_PG=() M_PG_TOTAL=() M_REDIS=() M_RPS=() M_P50=() M_P99=() M_ERR=() M_LATE=() M_COUNTS=()
-declare -A PG_APPS=() M_CACHE_USED=()
+declare -A PG_APPS=() M_CACHE_USED=() M_SLOW_SQL=() M_LAG=()
 CACHE_MAX=0
 sample() {
   local m=$1 p app n total=0
@@ -148,13 +170,16 @@ if ((SOAK_WARMUP > 0)); then
 fi
 
 step "soak: $TARGET req/s ($CAPACITY_FROM) for $MINUTES × ${SLICE}s over $SOAK_CONNS connections (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-fmt_row() { printf '%-4s %7s %8s %8s %6s %6s  %-29s %-24s %4s %5s\n' "$@"; }
-fmt_row min rps p50_ms p99_ms errors late "rss MB gw/cat/id/redis/cache" "fds gw/cat/id/redis/cache" pg redis
+fmt_row() { printf '%-4s %7s %8s %8s %6s %6s  %-29s %-24s %4s %5s %8s %9s\n' "$@"; }
+fmt_row min rps p50_ms p99_ms errors late "rss MB gw/cat/id/redis/cache" "fds gw/cat/id/redis/cache" pg redis slow_sql "lag gw/cat"
 WRK_PID=""
 stop_wrk() { [[ -n $WRK_PID ]] && pid_alive "$WRK_PID" && kill "$WRK_PID" 2> /dev/null; return 0; }
-EXIT_HOOKS+=(stop_wrk)
+EXIT_HOOKS+=(stop_wrk slow_log_reset)
+pg_admin -c "ALTER SYSTEM SET log_min_duration_statement = '1s'" -c "SELECT pg_reload_conf()" > /dev/null ||
+  die "cannot make PostgreSQL log its statements over 1 s"
 for ((m = 1; m <= MINUTES; m++)); do
   slice_out=$WORK/minute-$m.txt
+  slow0=$(slow_sql_count) lag_gw0=$(late_ticks gateway) lag_cat0=$(late_ticks catalog)
   # Each minute its own seed: the same requests are not replayed every minute.
   mix_wrk_command "$SOAK_CONNS" "$SLICE" BENCH_MIX_RATE="$TARGET" BENCH_SEED=$((SEED * 100000 + m))
   (exec "${MIX_WRK[@]}") > "$slice_out" 2>&1 &
@@ -169,12 +194,15 @@ for ((m = 1; m <= MINUTES; m++)); do
   M_RPS[$m]=$rps M_P50[$m]=$p50 M_P99[$m]=$p99 M_ERR[$m]=$((non2xx + sockets))
   M_COUNTS[$m]=$(mix_counts "$out")
   M_LATE[$m]=$(mix_count "${M_COUNTS[$m]}" late)
+  M_SLOW_SQL[$m]=$(($(slow_sql_count) - slow0))
+  M_LAG[$m]="$(($(late_ticks gateway) - lag_gw0))/$(($(late_ticks catalog) - lag_cat0))"
   if ((M_ERR[$m] > 0)); then
     NOTES+=("minute $m: $(grep -E '^mix: [0-9]+ answers|Socket errors' <<< "$out" | paste -sd ';' -)")
   fi
   rss="" fds=""
   for p in "${PROCS[@]}"; do rss+="${M_RSS[$m,$p]}/" fds+="${M_FDS[$m,$p]}/"; done
-  fmt_row "$m" "$rps" "$p50" "$p99" "${M_ERR[$m]}" "${M_LATE[$m]:-0}" "${rss%/}" "${fds%/}" "${M_PG_TOTAL[$m]}" "${M_REDIS[$m]}"
+  fmt_row "$m" "$rps" "$p50" "$p99" "${M_ERR[$m]}" "${M_LATE[$m]:-0}" "${rss%/}" "${fds%/}" "${M_PG_TOTAL[$m]}" "${M_REDIS[$m]}" \
+    "${M_SLOW_SQL[$m]}" "${M_LAG[$m]}"
 done
 
 # ---- the verdict ----------------------------------------------------------------------------
@@ -246,7 +274,8 @@ for ((m = 1; m <= MINUTES; m++)); do
   for p in "${PROCS[@]}"; do line+=" fds_$p=${M_FDS[$m,$p]}"; done
   line+=" pg_conns=${M_PG_TOTAL[$m]}"
   for app in "${!PG_APPS[@]}"; do line+=" pg_conns_$app=${M_PG[$m,$app]:-0}"; done
-  line+=" redis_clients=${M_REDIS[$m]} cache_data_mb=${M_CACHE_USED[$m]}${M_COUNTS[$m]}"
+  line+=" redis_clients=${M_REDIS[$m]} cache_data_mb=${M_CACHE_USED[$m]} slow_sql=${M_SLOW_SQL[$m]}"
+  line+=" late_ticks_gateway=${M_LAG[$m]%/*} late_ticks_catalog=${M_LAG[$m]#*/}${M_COUNTS[$m]}"
   RESULTS+=("$line")
   rss="" fds=""
   for p in "${PROCS[@]}"; do rss+="${M_RSS[$m,$p]} / " fds+="${M_FDS[$m,$p]} / "; done

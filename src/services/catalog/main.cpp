@@ -60,9 +60,8 @@ catalog::CursorSigner cursor_signer(const config::Settings& s) {
 /// Generic plans: every list statement is prepared, and its custom plan cost more to make
 /// (~0.3–0.45 ms per execution at 1M products) than to run (~0.5 ms), while PostgreSQL's
 /// default kept re-planning because its generic cost estimate looked higher. The generic
-/// plans are proven by tests/integration/test_catalog_explain.py. `q` searches are prepared
-/// too: their probe picks the statement whose generic plan suits the term (products_repository.cpp,
-/// search()).
+/// plans are proven by tests/integration/test_catalog_explain.py; `q` searches, whose best
+/// plan depends on the term, are sent unnamed and planned each time regardless.
 config::DbSettings database_settings(const config::Settings& s) {
   config::DbSettings db = s.db;
   db.server_options = "-c plan_cache_mode=force_generic_plan";

@@ -8,23 +8,14 @@
 
 namespace mercato::catalog {
 
-namespace {
-/// The rows a walk is expected to test: wanted rows at the estimate's density.
-double expected_walk(double wanted, double estimate, std::int64_t live) {
-  return wanted * static_cast<double>(live) / std::max(estimate, 1.0);
-}
-
-double walk_ceiling(double wanted) { return std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted); }
-}  // namespace
-
 bool should_walk(bool common, double estimate, double wanted, std::int64_t live) {
-  return common && live > 0 && kWalkBias * estimate * estimate >= wanted * static_cast<double>(live) &&
-         expected_walk(wanted, estimate, live) <= walk_ceiling(wanted);
+  return common && live > 0 && kWalkBias * estimate * estimate >= wanted * static_cast<double>(live);
 }
 
 std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
-  const double expected = expected_walk(wanted, estimate, live);
-  const double budget = std::min(std::max(4 * expected, 4 * wanted), walk_ceiling(wanted));
+  const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
+  const double ceiling = std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted);
+  const double budget = std::min(std::max(4 * expected, 4 * wanted), ceiling);
   return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
 }
 

@@ -20,13 +20,6 @@ TEST(SearchPlan, deep_pages_need_a_commoner_term_to_walk) {
   EXPECT_FALSE(should_walk(true, 28'000, 20'000, kLive));
 }
 
-TEST(SearchPlan, a_walk_expected_to_outrun_its_ceiling_collects) {
-  // "keyboard mk" at 1M: ~5,000 matches, so a first page needs ~3,400 rows of the walk, past
-  // its 2,000-row ceiling: walking would give up and then collect anyway.
-  EXPECT_FALSE(should_walk(true, 5'000, 21, kLive));
-  EXPECT_TRUE(should_walk(true, 8'400, 21, kLive));  // 2,000 rows expected: at the ceiling
-}
-
 TEST(SearchPlan, the_budget_is_four_times_the_expected_walk) {
   // 21 rows wanted at a density of 28,000 / 800,000: 600 rows expected, 2,400 allowed — but
   // the first-page ceiling is 2,000.
@@ -36,8 +29,7 @@ TEST(SearchPlan, the_budget_is_four_times_the_expected_walk) {
 }
 
 TEST(SearchPlan, the_budget_has_a_ceiling_however_wrong_the_estimate) {
-  // An estimate of 3,842 for 21 matches (the empty SKU range PostgreSQL once added at 0.5 %,
-  // migration 0006) walked 31,627 rows before this ceiling.
+  // PostgreSQL's floor for an AND of common words (3,842 for 21 matches) once walked 31,627.
   EXPECT_EQ(walk_budget(21, 3'842, kLive), 2'000);
   EXPECT_EQ(walk_budget(41, 3'842, kLive), 2'050);        // 50 per row wanted deeper
   EXPECT_EQ(walk_budget(1'000, 3'842, kLive), 50'000);

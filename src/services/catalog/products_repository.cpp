@@ -481,8 +481,6 @@ asio::awaitable<Result<std::vector<ProductRow>>> run_page(db::PoolUntil pool, co
   co_return page_rows(co_await run(pool, page_statement(f, shape, tsquery, w, budget)));
 }
 
-
-
 struct Found {
   std::vector<ProductRow> rows;
   Total total;

@@ -21,7 +21,8 @@ inline constexpr double kWalkBias = 4.0;
 /// The walk's row ceiling (walk_budget): 2,000 rows for a first page, 50 per row wanted
 /// deeper, so a walk gives up within a few milliseconds (in price or name order each row is a
 /// heap page of its own: ~2 µs); a word in 1 % of a list still fills a first page within it.
-/// PostgreSQL estimates an AND of common words at no less than ~0.5 % of the rows, so such a
+/// The estimate of an AND of common words is no less than ~0.5 % of the rows (the empty SKU
+/// range of a term that cannot begin a SKU counts at PostgreSQL's 0.5 % default), so such a
 /// term ("compact aluminium rug", 21 matches) walks: this ceiling is what that costs.
 inline constexpr double kWalkRowsFloor = 2'000;
 inline constexpr double kWalkRowsPerWanted = 50;
@@ -35,9 +36,11 @@ bool should_walk(bool common, double estimate, double wanted, std::int64_t live)
 /// Rows a walk may test before it gives up and the matches are collected instead: four times
 /// what the estimate says it needs (rows wanted × rows per match), at least four pages' worth,
 /// at most kWalkRowsPerWanted per row wanted (and kWalkRowsFloor for a first page), at most
-/// the list. The ceiling matters because an estimate can be far off: PostgreSQL does not
-/// estimate an AND of words much below 0.5 % of the rows ("compact aluminium rug": 3,842, for
-/// 21 matches), and without it that term walked 31,627 rows (65 ms) before collecting its 21.
+/// the list. The ceiling matters because an estimate can be far off: an AND of words is not
+/// estimated much below 0.5 % of the rows (the SKU range's default; "compact aluminium rug":
+/// 3,842, for 21 matches), and without it that term walked 31,627 rows (65 ms) before
+/// collecting its 21. That floor stays on purpose: it makes phrases walk ("coffee table":
+/// ~500 estimated as independent words, 19,000 matches), bench/results.md.
 std::int64_t walk_budget(double wanted, double estimate, std::int64_t live);
 
 /// The SKUs beginning with the term, in any case: [lower(term), the next string of that

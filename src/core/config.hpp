@@ -113,9 +113,10 @@ struct DbSettings {
   Duration conn_max_lifetime{};
   Duration connect_timeout{};
   Duration query_timeout{};
-  /// Read replicas for db::ReplicaSet; set by a service's code (no service reads from a
-  /// replica today: docs/architecture.md#data).
+  /// Read replicas for db::ReplicaSet (DB_REPLICA_HOSTS; db/replica_config.cpp), and the
+  /// staleness past which one leaves the read rotation (DB_REPLICA_MAX_LAG).
   std::vector<HostPort> replicas;
+  Duration replica_max_lag{1000};
   /// libpq `options`: server settings for every session of a pool, such as
   /// "-c plan_cache_mode=force_generic_plan". Set by a service's code, not by the environment.
   std::string server_options;

@@ -25,12 +25,6 @@ constexpr config::VarSpec kVars[] = {
     {"MIGRATIONS_DIR", K::string, "migrations", "directory of the SQL migrations (one folder per service)"},
 };
 
-// Reads go to the primary (replicas lag, and a client must read its own writes), so nothing
-// reads a replica list: docs/architecture.md#data.
-constexpr config::RetiredVar kRetired[] = {
-    {"DB_REPLICA_HOSTS", "removed: every read goes to the primary (DB_HOST), so a replica list changed nothing"},
-};
-
 constexpr std::string_view kAfter[] = {"core"};  // ENVIRONMENT, for the production rules
 
 void load(config::Reader& r, config::Settings& s) {
@@ -60,7 +54,7 @@ void load(config::Reader& r, config::Settings& s) {
                 "mode knowingly)");
 }
 
-constexpr config::Group kGroup{"db", "src/db/db_config.cpp", kVars, load, kRetired, kAfter};
+constexpr config::Group kGroup{"db", "src/db/db_config.cpp", kVars, load, {}, kAfter};
 
 }  // namespace
 

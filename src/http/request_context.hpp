@@ -26,8 +26,16 @@ struct RequestContext {
   /// The server span's id: spans the handler starts hang under it.
   trace::SpanId span;
 
-  /// The deadline and the trace, as the layers below take them.
-  trace::Scope scope() const { return trace::Scope(deadline, trace, span); }
+  /// Read-your-writes: the WAL position the client's reads must see (Mercato-Read-After,
+  /// trace::Scope::read_after); 0 when the client sent none.
+  std::uint64_t read_after = 0;
+
+  /// The deadline, the trace and read_after, as the layers below take them.
+  trace::Scope scope() const {
+    trace::Scope s(deadline, trace, span);
+    s.read_after = read_after;
+    return s;
+  }
   /// The trace id for log lines: 32 hex digits, "" before the tracing middleware ran.
   std::string_view trace_id() const { return trace ? std::string_view(trace->id_hex()) : std::string_view(); }
   /// The server span's id for log lines (16 hex digits), "" without a trace.

@@ -105,7 +105,7 @@ TEST(ServiceConfigs, each_contract_variable_is_read_by_a_service_or_retired_by_n
     EXPECT_TRUE(declared.count(n)) << n;
   // Declared and never read before: each now retired, so an operator who sets one is told.
   for (const char* n :
-       {"REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE", "CACHE_TTL_USER_DATA", "DB_REPLICA_HOSTS"}) {
+       {"REDIS_POOL_SIZE", "REDIS_MIN_IDLE_CONNS", "REDIS_MAX_CONN_AGE", "CACHE_TTL_USER_DATA"}) {
     EXPECT_TRUE(retired.count(n)) << n;
     EXPECT_FALSE(declared.count(n)) << n;
   }
@@ -130,20 +130,42 @@ TEST(ServiceConfigs, the_gateway_starts_with_a_bad_db_port_the_catalog_refuses_i
 
 TEST(ServiceConfigs, a_retired_variable_that_is_set_gets_one_warning_naming_it) {
   std::vector<std::string> warnings;
-  auto r = load_with("catalog", {{"REDIS_POOL_SIZE", "100"}, {"DB_REPLICA_HOSTS", "r1:5433"}, {"REDIS_MAX_CONN_AGE", ""}},
+  auto r = load_with("catalog", {{"REDIS_POOL_SIZE", "100"}, {"REDIS_MIN_IDLE_CONNS", "2"}, {"REDIS_MAX_CONN_AGE", ""}},
                      &warnings);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
-    return w.starts_with("DB_REPLICA_HOSTS is set but no longer read: removed:");
+    return w.starts_with("REDIS_MIN_IDLE_CONNS is set but no longer read: removed:");
   }));
   EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
     return w.starts_with("REDIS_POOL_SIZE is set but no longer read: removed:");
   }));
+  // Identity keeps every read on the primary: a replica list set for it is named, not ignored.
+  warnings.clear();
+  ASSERT_TRUE(load_with("identity", {{"DB_REPLICA_HOSTS", "r1:5433"}}, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(warnings[0].starts_with("DB_REPLICA_HOSTS is set but no longer read: not read by identity:")) << warnings[0];
   // Only the groups a service lists: the gateway has no database, so no DB_* warning either.
   warnings.clear();
   ASSERT_TRUE(load_with("gateway", {{"DB_REPLICA_HOSTS", "r1:5433"}}, &warnings).ok());
   EXPECT_TRUE(warnings.empty());
+}
+
+TEST(ServiceConfigs, the_catalog_reads_its_replicas_and_refuses_a_bad_list) {
+  auto r = load_with("catalog", {{"DB_REPLICA_HOSTS", "10.0.0.2:5433, [::1]:5434"}, {"DB_REPLICA_MAX_LAG", "2s"}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->db.replicas.size(), 2u);
+  EXPECT_EQ(r->db.replicas[0], (config::HostPort{"10.0.0.2", 5433}));
+  EXPECT_EQ(r->db.replicas[1], (config::HostPort{"::1", 5434}));
+  EXPECT_EQ(r->db.replica_max_lag, std::chrono::seconds(2));
+  auto none = load_with("catalog", {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->db.replicas.empty());
+  EXPECT_EQ(error_of({{"DB_REPLICA_HOSTS", "replica1"}}, "catalog"),
+            R"(config: DB_REPLICA_HOSTS="replica1": expected host:port pairs separated by commas)");
+  EXPECT_EQ(error_of({{"DB_REPLICA_HOSTS", "a:5433,"}}, "catalog"),
+            R"(config: DB_REPLICA_HOSTS="a:5433,": expected host:port pairs separated by commas)");
+  EXPECT_NE(error_of({{"DB_REPLICA_MAX_LAG", "100ms"}}, "catalog"), "");
 }
 
 TEST(ServiceConfigs, help_lists_a_services_own_variables_only_with_its_defaults) {

@@ -1,6 +1,7 @@
 #pragma once
-// What a request hands to every layer below it: when it must be answered, and where its spans
-// hang — Go's context.Context reduced to the two things Mercato passes down. Repositories and
+// What a request hands to every layer below it: when it must be answered, where its spans
+// hang, and which database write its reads must see — Go's context.Context reduced to the
+// three things Mercato passes down. Repositories and
 // clients take a Scope instead of a bare deadline:
 //
 //   auto r = co_await pool_.until(scope).execute("product_by_id", db::params(id));
@@ -11,6 +12,7 @@
 // background job, a test — still passes a time point.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +28,10 @@ struct Scope {
   Clock::time_point deadline = Clock::time_point::max();
   std::shared_ptr<Trace> trace;  // null: not traced
   SpanId parent;                 // spans started here hang under it (invalid: the caller's span)
+  /// Read-your-writes: the WAL position (db/lsn.hpp) a read must see, 0 for none. A read
+  /// goes to a replica only if the replica has replayed at least this far (db::ReplicaSet);
+  /// set from the client's Mercato-Read-After, and by the cache for a fill after a write.
+  std::uint64_t read_after = 0;
 
   Scope() = default;
   Scope(Clock::time_point d) : deadline(d) {}  // NOLINT: implicit on purpose, see above
@@ -36,9 +42,12 @@ struct Scope {
     if (!trace) return Span();
     return Span(trace, parent, name, kind);
   }
-  /// The same deadline, with spans started from it hanging under `span`.
+  /// The same deadline and read_after, with spans started from it hanging under `span`.
   Scope under(const Span& span) const {
-    return span.trace() ? Scope(deadline, span.trace(), span.id()) : *this;
+    if (!span.trace()) return *this;
+    Scope s(deadline, span.trace(), span.id());
+    s.read_after = read_after;
+    return s;
   }
   /// The trace id for log lines ("" when not traced).
   std::string_view trace_id() const { return trace ? std::string_view(trace->id_hex()) : std::string_view(); }

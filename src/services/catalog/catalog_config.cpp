@@ -4,6 +4,7 @@
 #include "cache/redis_config.hpp"
 #include "cache/tiered_cache_config.hpp"
 #include "db/db_config.hpp"
+#include "db/replica_config.hpp"
 #include "http/http_config.hpp"
 #include "trace/tracing_config.hpp"
 
@@ -48,7 +49,7 @@ const config::Group& config_group() { return kGroup; }
 
 config::Groups config_groups() {
   return {&config::core_group(),       &http::server_config(),          &http::request_timeout_config(),
-          &db::config_group(),         &cache::redis_config(),          &cache::cache_redis_config(),
+          &db::config_group(),         &db::replica_config(),           &cache::redis_config(),          &cache::cache_redis_config(),
           &cache::tiered_cache_config(), &auth::identity_client_config(), &auth::verify_config(),
           &config_group(),             &trace::tracing_config()};
 }

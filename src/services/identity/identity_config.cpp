@@ -29,6 +29,8 @@ constexpr config::VarSpec kVars[] = {
 // /auth/me reads the user's row on every call, so a deactivation or role change made by any
 // writer shows at once: docs/architecture.md#cache.
 constexpr config::RetiredVar kRetired[] = {
+    {"DB_REPLICA_HOSTS", "not read by identity: logins and token rotation must see the latest write, so every identity "
+                         "read stays on the primary (the catalog reads replicas)"},
     {"CACHE_TTL_USER_DATA", "removed: no lifetime decides when user data is fresh (the gateway's copy of /auth/me is dropped by every change: PRINCIPAL_CACHE_*)"},
 };
 

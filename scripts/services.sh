@@ -33,6 +33,9 @@ svc_upstream_socket() {
 
 svc_pid() { pidfile_pid "$1" "mercato-$1"; }
 
+# The stack's replica as DB_REPLICA_HOSTS, or nothing when the stack runs without one.
+svc_replica_hosts() { [[ $PG_REPLICA == 1 ]] && printf '127.0.0.1:%s' "$PORT_PG_REPLICA"; return 0; }
+
 # Fills SVC_ENV with NAME=value pairs for service $1.
 svc_env() {
   local name=$1 environment
@@ -60,6 +63,9 @@ svc_env() {
         DB_NAME=mercato_catalog
         DB_USER=mercato_catalog
         "DB_PASSWORD=$(secret pg-mercato_catalog)"
+        # Reads that miss the cache go to the stack's streaming replica while it is fresh
+        # (docs/scaling.md); DB_REPLICA_HOSTS= (empty) keeps them all on the primary.
+        "DB_REPLICA_HOSTS=${DB_REPLICA_HOSTS-$(svc_replica_hosts)}"
         REDIS_USER=mercato-catalog
         "REDIS_PASSWORD=$(secret redis-mercato-catalog)"
         "CACHE_REDIS_HOST=${CACHE_REDIS_HOST:-127.0.0.1}"

@@ -98,7 +98,7 @@ test_env() {
   # The catalog's Unix socket, which the stack's gateway reaches it over (services.sh svc_socket).
   export MERCATO_CATALOG_SOCKET
   MERCATO_CATALOG_SOCKET=$(svc_socket catalog)
-  # The replica's address, for the stack tests (no service reads from it).
+  # The replica's address, for the stack tests (the catalog reads from it: DB_REPLICA_HOSTS).
   if [[ $PG_REPLICA == 1 ]]; then export MERCATO_PG_REPLICA_ADDRESS=127.0.0.1:$PORT_PG_REPLICA; fi
   prom_test_env
   otlp_test_env

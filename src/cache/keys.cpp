@@ -17,6 +17,8 @@ std::string key(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
+std::string fence(std::string_view of) { return key({"fence", of}); }
+
 std::string lease(std::string_view value_key) { return key({"lease", value_key}); }
 
 std::string invalidation_channel() { return key({"invalidate"}); }

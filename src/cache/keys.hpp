@@ -10,6 +10,7 @@
 // Each value key depends on at most one generation key: a cached value records the
 // generation it was built under and is served only while that generation is current.
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ std::string key(std::initializer_list<std::string_view> parts);
 
 std::string lease(std::string_view value_key);
 
+/// "mc1:fence:<value or generation key>": the WAL position a fill of that key must have read
+/// (16 hex digits, so Lua compares them as strings), kept briefly after a write.
+std::string fence(std::string_view key);
+
 /// The Redis pub/sub channel every process listens on for L1 invalidations.
 std::string invalidation_channel();
 
@@ -35,6 +40,10 @@ struct Invalidation {
   // Set by the sender on the bus: where each receiver acknowledges, and what it quotes.
   std::string reply_to;
   std::string id;
+  /// The write's WAL position (db/lsn.hpp), 0 when reads never go to replicas: a value of
+  /// these keys loaded from a replica that has not replayed it must not be cached
+  /// (TieredCache, fence keys). Not sent on the bus: the fences live in Redis.
+  std::uint64_t fence = 0;
   bool operator==(const Invalidation&) const = default;
 };
 

@@ -19,10 +19,13 @@ namespace mercato::cache {
 namespace {
 
 // Bumps generations (a missing one starts from Redis's clock in microseconds, so a
-// generation that was lost never repeats an old value) and deletes values and their leases:
-// one round trip, atomic. The publish follows on the bus connection (another server, maybe).
+// generation that was lost never repeats an old value), deletes values and their leases, and
+// raises the changed keys' fences (the last ARGV[2] keys) to ARGV[3] for ARGV[4] ms: one
+// round trip, atomic. The publish follows on the bus connection (another server, maybe).
 constexpr std::string_view kInvalidateLua = R"lua(
 local nbump = tonumber(ARGV[1])
+local nfence = tonumber(ARGV[2])
+local nchanged = #KEYS - nfence
 for i = 1, nbump do
   if redis.call('EXISTS', KEYS[i]) == 1 then
     redis.call('INCR', KEYS[i])
@@ -31,7 +34,11 @@ for i = 1, nbump do
     redis.call('SET', KEYS[i], t[1] .. string.format('%06d', tonumber(t[2])))
   end
 end
-for i = nbump + 1, #KEYS do redis.call('DEL', KEYS[i]) end
+for i = nbump + 1, nchanged do redis.call('DEL', KEYS[i]) end
+for i = nchanged + 1, #KEYS do
+  local cur = redis.call('GET', KEYS[i])
+  if not cur or cur < ARGV[3] then redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[4]) end
+end
 return 1
 )lua";
 
@@ -44,6 +51,33 @@ if ARGV[2] == '' then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1
 )lua";
+
+// A fence as Redis keeps it: 16 lower-case hex digits, so string order is number order.
+std::string fence_text(std::uint64_t lsn) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, lsn >>= 4) out[static_cast<std::size_t>(i)] = hex[lsn & 15];
+  return out;
+}
+
+// 0 for anything but 16 hex digits (a fence is only ever a floor: 0 asks nothing).
+std::uint64_t parse_fence(std::string_view text) {
+  if (text.size() != 16) return 0;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return 0;
+    v = v << 4 | static_cast<std::uint64_t>(d);
+  }
+  return v;
+}
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 std::mt19937_64& rng() {
   thread_local std::mt19937_64 g{std::random_device{}()};
@@ -311,6 +345,10 @@ TieredCache::Snapshot TieredCache::snapshot(const Lookup& q) const {
 }
 
 void TieredCache::apply_locally(const keys::Invalidation& inv) {
+  if (inv.fence != 0) {
+    local_fence_.store(std::max(local_fence_.load(), inv.fence));
+    local_fence_at_ms_.store(steady_ms());
+  }
   if (!inv.bump.empty()) {
     std::unique_lock lock(gens_mu_);
     for (const auto& g : inv.bump) ++gens_[g];
@@ -414,9 +452,22 @@ asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader
   co_return out;
 }
 
+trace::Scope TieredCache::fenced(const trace::Scope& inner, std::uint64_t fence) const {
+  if (fence <= inner.read_after) return inner;
+  trace::Scope s = inner;
+  s.read_after = fence;
+  return s;
+}
+
 asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const Snapshot& snap, const Loader& load,
                                                          trace::Span& span, const trace::Scope& inner) {
-  auto loaded = co_await load(inner);
+  // Around Redis no key's fence can be read: the newest this process set within the fence's
+  // lifetime stands for all (a write of another process is then as stale as a replica may be).
+  std::uint64_t fence = 0;
+  if (options_.fence_ttl.count() > 0 && steady_ms() - local_fence_at_ms_.load() < options_.fence_ttl.count())
+    fence = local_fence_.load();
+  const trace::Scope scope = fenced(inner, fence);
+  auto loaded = co_await load(scope);
   if (!loaded) {
     span.set("mercato.cache.result", "error");
     co_return std::move(loaded).error();
@@ -466,8 +517,18 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     log::debug("cache: redis failed, reading around it", {{"error", e.message}});
   };
 
+  const bool fencing = options_.fence_ttl.count() > 0;
+  std::uint64_t fence = 0;  // the newest fence of the key and its generation, as last read
   for (;;) {
-    auto lookup = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
+    std::vector<std::string> lookup;
+    if (!fencing) {
+      lookup = q.gen.empty() ? cmd("GET", q.key) : cmd("MGET", q.key, q.gen);
+    } else {
+      lookup = cmd("MGET", q.key);
+      if (!q.gen.empty()) lookup.push_back(q.gen);
+      lookup.push_back(keys::fence(q.key));
+      if (!q.gen.empty()) lookup.push_back(keys::fence(q.gen));
+    }
     RedisUntil& poll = polls > 1 ? quiet : redis;
     auto reply = co_await poll.command(std::move(lookup));
     if (!reply || reply->is_error()) {
@@ -475,7 +536,13 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
       co_return co_await load_only(q, snap, load, span, inner);
     }
     breaker_.success();
-    RedisReply value = q.gen.empty() ? *reply : reply->elements().at(0);
+    const bool single = q.gen.empty() && !fencing;
+    RedisReply value = single ? *reply : reply->elements().at(0);
+    if (fencing) {
+      const auto& e = reply->elements();
+      for (std::size_t i = q.gen.empty() ? 1 : 2; i < e.size(); ++i)
+        if (e[i].is_string()) fence = std::max(fence, parse_fence(e[i].as_string()));
+    }
     std::string gen;
     if (!q.gen.empty()) {
       const RedisReply& g = reply->elements().at(1);
@@ -544,7 +611,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         }
       }
       note_wait();
-      auto loaded = co_await load(inner);
+      auto loaded = co_await load(fenced(inner, fence));
       if (!loaded) {
         span.set("mercato.cache.result", "error");
         auto release_args = cmd(token, "");
@@ -656,7 +723,14 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original, c
     ks.push_back(d);
     ks.push_back(keys::lease(d));
   }
-  auto args = cmd(std::to_string(inv.bump.size()));
+  const bool fencing = inv.fence != 0 && options_.fence_ttl.count() > 0;
+  const std::size_t nfence = fencing ? inv.bump.size() + inv.drop.size() : 0;
+  if (fencing) {
+    for (const auto& b : inv.bump) ks.push_back(keys::fence(b));
+    for (const auto& d : inv.drop) ks.push_back(keys::fence(d));
+  }
+  auto args = cmd(std::to_string(inv.bump.size()), std::to_string(nfence), fence_text(inv.fence),
+                  std::to_string(options_.fence_ttl.count()));
   RedisUntil values = redis_->until(scope);
   RedisUntil bus = bus_->until(scope);
   auto r = co_await values.eval(*invalidate_script_, std::move(ks), std::move(args));

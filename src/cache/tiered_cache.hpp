@@ -12,6 +12,11 @@
 //      before a write can never put its older value back after that write's invalidation.
 //   4. Redis unusable (down, breaker open, or this process has invalidations it could not
 //      deliver yet): the loader, then L1 only.
+//   Replicas (TieredOptions::fence_ttl): a write's invalidation also leaves its WAL position
+//   on each key it changed ("fence", keys::fence, for twice the replica lag bound); the
+//   lookup reads the fences with the value, and the loader runs with read_after at least
+//   that position, so a fill never stores what a replica behind the write still shows.
+//   Without Redis, the fence is the newest this process wrote within fence_ttl.
 // Writes (invalidate), awaited before the write's response:
 //   drop the keys and bump the generations in this process's L1 at once; then one Lua script
 //   bumps the Redis generations, deletes the values and their leases, and publishes the
@@ -84,6 +89,10 @@ struct TieredOptions {
   Duration breaker_open{1000};
   std::size_t max_pending = 10000;  // undelivered invalidations kept while Redis is away
   Duration ack_timeout{250};        // longest a write waits for other instances to drop L1
+  /// Reads may come from replicas (db::ReplicaSet): an invalidation with a fence leaves it
+  /// on its keys for fence_ttl (past it, every replica in rotation has replayed the write:
+  /// twice DB_REPLICA_MAX_LAG), and a fill loads with read_after ≥ its key's fence. 0: off.
+  Duration fence_ttl{0};
   static constexpr Duration kMaxL1Ttl{30000};
 
   static TieredOptions from(const config::CacheSettings& s);
@@ -176,6 +185,10 @@ class TieredCache {
   static constexpr std::size_t kStripes = 256;
   std::unique_ptr<std::atomic<std::uint64_t>[]> stripes_;
   std::atomic<std::uint64_t> epoch_{0};
+  // The newest fence this process's own writes set, and when (for reads around Redis).
+  std::atomic<std::uint64_t> local_fence_{0};
+  std::atomic<std::int64_t> local_fence_at_ms_{0};
+  trace::Scope fenced(const trace::Scope& inner, std::uint64_t fence) const;
 
   mutable std::mutex pending_mu_;
   std::deque<keys::Invalidation> pending_;

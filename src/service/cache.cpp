@@ -7,9 +7,17 @@
 
 namespace mercato::service {
 
+namespace {
+cache::TieredOptions options(const config::CacheSettings& settings, config::Duration fence_ttl) {
+  auto o = cache::TieredOptions::from(settings);
+  o.fence_ttl = fence_ttl;
+  return o;
+}
+}  // namespace
+
 Cache::Cache(http::App& app, const config::CacheSettings& settings, cache::RedisClient& values,
-             cache::RedisClient& bus_client, Bus& bus)
-    : tiered_(app.io(), cache::TieredOptions::from(settings), &values, &bus_client, &bus.subscriber()) {
+             cache::RedisClient& bus_client, Bus& bus, config::Duration fence_ttl)
+    : tiered_(app.io(), options(settings, fence_ttl), &values, &bus_client, &bus.subscriber()) {
   app.require(cache::tiered_cache_config(), "service::Cache");
   app.require(cache::cache_redis_config(), "service::Cache (its values live in CACHE_REDIS_*)");
   tiered_.start();  // subscribes: before the bus starts (App::on_start)

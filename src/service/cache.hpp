@@ -17,9 +17,10 @@ class Bus;
 class Cache {
  public:
   /// `values`: the Redis that holds the cached values; `bus_client`: the one invalidations are
-  /// published through (may be the same). All must outlive this.
+  /// published through (may be the same). All must outlive this. `fence_ttl`: nonzero when
+  /// reads may come from replicas (cache::TieredOptions::fence_ttl).
   Cache(http::App& app, const config::CacheSettings& settings, cache::RedisClient& values,
-        cache::RedisClient& bus_client, Bus& bus);
+        cache::RedisClient& bus_client, Bus& bus, config::Duration fence_ttl = {});
   cache::TieredCache& tiered() { return tiered_; }
 
  private:

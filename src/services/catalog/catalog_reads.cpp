@@ -154,13 +154,21 @@ asio::awaitable<void> CachedCatalogReads::product_changed(const std::string& sto
                                                           const std::vector<std::string>& categories,
                                                           trace::Scope scope) {
   auto inv = keys::product_written(store, id, categories);
+  inv.fence = co_await write_fence(scope);
   co_await cache_.invalidate(std::move(inv), std::move(scope));
 }
 
 asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& store, const std::string& id,
                                                            trace::Scope scope) {
   auto inv = keys::category_written(store, id);
+  inv.fence = co_await write_fence(scope);
   co_await cache_.invalidate(std::move(inv), std::move(scope));
+}
+
+asio::awaitable<std::uint64_t> CachedCatalogReads::write_fence(const trace::Scope& scope) {
+  if (replicas_ == nullptr || replicas_->replica_count() == 0) co_return 0;
+  auto lsn = co_await replicas_->wal_position(scope);
+  co_return lsn ? *lsn : ~std::uint64_t{0};
 }
 
 asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const std::string&,

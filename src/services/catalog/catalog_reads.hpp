@@ -23,6 +23,7 @@
 
 #include "cache/l1_cache.hpp"
 #include "core/error.hpp"
+#include "db/replicas.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/pagination.hpp"
@@ -104,10 +105,12 @@ class CatalogChanges {
 /// invalidation rules: cache_keys.hpp.
 class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
  public:
-  /// `cursor_key_id`: CursorSigner::key_id(), part of v2 keys.
+  /// `cursor_key_id`: CursorSigner::key_id(), part of v2 keys. `replicas`: when reads may
+  /// come from replicas, each invalidation carries the write's WAL position as its fence
+  /// (cache/tiered_cache.hpp), so no fill stores a replica's copy from before the write.
   CachedCatalogReads(CatalogReads& db, cache::TieredCache& cache, const config::CacheSettings& ttl,
-                     std::string cursor_key_id)
-      : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)) {}
+                     std::string cursor_key_id, db::ReplicaSet* replicas = nullptr)
+      : db_(db), cache_(cache), ttl_(ttl), cursor_key_id_(std::move(cursor_key_id)), replicas_(replicas) {}
 
   asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
                                             trace::Scope scope) override;
@@ -131,10 +134,15 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
   asio::awaitable<Result<Rendered>> read(cache::Lookup q, Load load, std::string_view absent_message,
                                          trace::Scope scope);
 
+  /// The fence of a committed write: the primary's position now (0 without replicas; the
+  /// highest when it cannot be read, so fills of the keys read the primary until it expires).
+  asio::awaitable<std::uint64_t> write_fence(const trace::Scope& scope);
+
   CatalogReads& db_;
   cache::TieredCache& cache_;
   const config::CacheSettings& ttl_;
   std::string cursor_key_id_;
+  db::ReplicaSet* replicas_;
 };
 
 /// Reads straight from PostgreSQL.

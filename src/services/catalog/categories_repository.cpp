@@ -53,15 +53,16 @@ std::vector<std::pair<std::string, std::string>> category_statements() {
   };
 }
 
-CategoryRepository::CategoryRepository(db::Pool& pool) : pool_(pool) {
-  for (auto& [name, sql] : category_statements()) pool_.prepare(name, sql);
+CategoryRepository::CategoryRepository(db::ReplicaSet& db) : db_(db) {
+  for (auto& [name, sql] : category_statements()) db_.prepare(name, sql);
 }
 
 asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_live(const std::string& store,
                                                                                   const std::string& id,
                                                                                   bool public_only,
                                                                                   trace::Scope scope) {
-  auto r = co_await pool_.until(scope).execute("category_by_id", db::params(id, store, public_only));
+  db::PoolUntil pool = db_.for_reads(scope).until(scope);
+  auto r = co_await pool.execute("category_by_id", db::params(id, store, public_only));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<CategoryRow>{};
   co_return std::optional<CategoryRow>(read_category(*r, 0));
@@ -69,7 +70,7 @@ asio::awaitable<Result<std::optional<CategoryRow>>> CategoryRepository::find_liv
 
 asio::awaitable<Result<CategoryPage>> CategoryRepository::page(const std::string& store, const PageRequest& p,
                                                                bool public_only, trace::Scope scope) {
-  db::PoolUntil pool = pool_.until(scope);
+  db::PoolUntil pool = db_.for_reads(scope).until(scope);
   auto r = co_await pool.execute("categories_page", db::params(store, p.per_page, p.offset(), public_only));
   if (!r) co_return std::move(r).error();
   CategoryPage page;

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "db/pool.hpp"
+#include "db/replicas.hpp"
 #include "services/catalog/categories_json.hpp"
 #include "services/catalog/pagination.hpp"
 #include "services/catalog/products_repository.hpp"
@@ -29,7 +30,7 @@ std::vector<std::pair<std::string, std::string>> category_statements();
 
 class CategoryRepository {
  public:
-  explicit CategoryRepository(db::Pool& pool);
+  explicit CategoryRepository(db::ReplicaSet& db);
 
   /// `public_only`: product_count counts active products only (what the public may see).
   /// Reads bounded by the request's deadline (Deadline: products_repository.hpp).
@@ -40,7 +41,7 @@ class CategoryRepository {
 
 
  private:
-  db::Pool& pool_;
+  db::ReplicaSet& db_;
 };
 
 /// The statements of one write transaction, as the category use-cases need them

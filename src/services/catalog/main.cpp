@@ -18,6 +18,7 @@
 #include "service/bus.hpp"
 #include "service/cache.hpp"
 #include "service/database.hpp"
+#include "service/read_replicas.hpp"
 #include "service/redis.hpp"
 #include "service/schema.hpp"
 #include "service/token_check.hpp"
@@ -28,6 +29,7 @@
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/products_repository.hpp"
 #include "services/catalog/products_service.hpp"
+#include "services/catalog/read_your_writes.hpp"
 #include "services/catalog/routes.hpp"
 #include "services/catalog/seed.hpp"
 
@@ -53,9 +55,7 @@ catalog::CursorSigner cursor_signer(const config::Settings& s) {
   return catalog::CursorSigner::random();
 }
 
-/// PostgreSQL sessions of the catalog's pool: reads and writes both use the primary.
-/// Replicas lag, and a client that just wrote must read its write; the
-/// cache takes the read load instead.
+/// PostgreSQL sessions of the catalog's pools (the primary's and each replica's).
 ///
 /// Generic plans: every list statement is prepared, and its custom plan cost more to make
 /// (~0.3–0.45 ms per execution at 1M products) than to run (~0.5 ms), while PostgreSQL's
@@ -88,7 +88,12 @@ int main(int argc, char** argv) {
   service::Tracing tracing(app);  // OTEL_*: the tracer every request's trace begins with, and its exporter
 
   // Database: critical; /api/ answers 503 until the schema is migrated.
-  service::Database database(app, database_settings(settings), schema);
+  const config::DbSettings db_settings = database_settings(settings);
+  service::Database database(app, db_settings, schema);
+  // Reads that miss the cache go to a replica whose lag is within DB_REPLICA_MAX_LAG and which
+  // has replayed the client's last write (Mercato-Read-After), else to the primary; writes to
+  // the primary (src/db/replicas.hpp, read_your_writes.hpp).
+  service::ReadReplicas replicas(app, database, db_settings);
 
   // Cache: L1 in this process → Redis → the database (src/cache/tiered_cache.hpp). Redis is
   // not critical: the client fails fast while it is away and the cache reads around it. The
@@ -98,7 +103,7 @@ int main(int argc, char** argv) {
   cache::RedisClient& cache_redis = redis.add(settings.cache_redis, "catalog-cache", "cache redis",
                                               "CACHE_REDIS_HOST/PORT, REDIS_USER/REDIS_PASSWORD");
   service::Bus bus(app, settings.redis, "catalog-bus");
-  service::Cache cache(app, settings.cache, cache_redis, redis.client(), bus);
+  service::Cache cache(app, settings.cache, cache_redis, redis.client(), bus, replicas.fence_ttl());
 
   // Tokens: identity signs them, we verify with its published keys and its revocations. A
   // request without a token passes anonymously (public reads); writes check the role in
@@ -106,13 +111,14 @@ int main(int argc, char** argv) {
   service::TokenCheck tokens(app, settings, bus);
   app.use(catalog::no_store_by_default());  // errors and writes: never kept by any cache
   app.use(tokens.authenticate());
+  app.use(catalog::read_your_writes(replicas.set(), settings.db.replica_max_lag, settings.environment != "development"));
 
   // Reads go through the cache, which also hears of every committed write.
-  catalog::ProductRepository products(database.pool());
-  catalog::CategoryRepository categories(database.pool());
+  catalog::ProductRepository products(replicas.set());
+  catalog::CategoryRepository categories(replicas.set());
   const catalog::CursorSigner cursors = cursor_signer(settings);
   catalog::DbCatalogReads db_reads(products, categories, cursors);
-  catalog::CachedCatalogReads cached_reads(db_reads, cache.tiered(), settings.cache, cursors.key_id());
+  catalog::CachedCatalogReads cached_reads(db_reads, cache.tiered(), settings.cache, cursors.key_id(), &replicas.set());
   catalog::CatalogChanges no_cache;  // CACHE_ENABLED=false: nothing is cached, nothing to invalidate
   if (!settings.cache.enabled)
     log::warn("CACHE_ENABLED=false: every catalog read goes to PostgreSQL (meant for benchmarks and debugging)");

@@ -632,9 +632,9 @@ std::vector<std::pair<std::string, std::string>> product_statements() {
   return out;
 }
 
-ProductRepository::ProductRepository(db::Pool& pool)
-    : pool_(pool), probes_(std::make_unique<ProbeCache>(kProbeCacheBytes)) {
-  for (auto& [name, sql] : product_statements()) pool_.prepare(name, sql);
+ProductRepository::ProductRepository(db::ReplicaSet& db)
+    : db_(db), probes_(std::make_unique<ProbeCache>(kProbeCacheBytes)) {
+  for (auto& [name, sql] : product_statements()) db_.prepare(name, sql);
 }
 
 ProductRepository::~ProductRepository() = default;
@@ -666,7 +666,8 @@ ProductRow read_product(const db::QueryResult& r, int i) {
 asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(const std::string& store,
                                                                                 const std::string& id,
                                                                                 trace::Scope scope) {
-  auto r = co_await pool_.until(scope).execute("product_by_id", db::params(id, store));
+  db::PoolUntil pool = db_.for_reads(scope).until(scope);
+  auto r = co_await pool.execute("product_by_id", db::params(id, store));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<ProductRow>{};
   co_return std::optional<ProductRow>(read_product(*r, 0));
@@ -675,7 +676,7 @@ asio::awaitable<Result<std::optional<ProductRow>>> ProductRepository::find_live(
 
 asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const ProductFilter& f, const PageRequest& p,
                                                                    trace::Scope scope) {
-  db::PoolUntil pool = pool_.until(scope);
+  db::PoolUntil pool = db_.for_reads(scope).until(scope);
   Shape shape = shape_of(f, false);
   if (f.q) {
     auto found = co_await search(pool, *probes_, f, shape, Window{std::nullopt, p.per_page, p.offset()});
@@ -696,7 +697,7 @@ asio::awaitable<Result<ProductPage>> ProductRepository::page_offset(const Produc
 
 asio::awaitable<Result<std::vector<ProductRow>>> ProductRepository::page_after(
     const ProductFilter& f, const std::optional<CursorPosition>& after, std::int64_t limit, trace::Scope scope) {
-  db::PoolUntil pool = pool_.until(scope);
+  db::PoolUntil pool = db_.for_reads(scope).until(scope);
   const Shape shape = shape_of(f, after.has_value());
   const Window w{after, limit, 0};
   if (f.q) {
@@ -842,7 +843,8 @@ asio::awaitable<std::vector<FieldError>> ProductRepository::explain_conflict(con
                                                                              const std::string& slug,
                                                                              trace::Scope scope) {
   std::vector<FieldError> out;
-  auto r = co_await pool_.until(scope).query(
+  db::PoolUntil primary = db_.primary().until(scope);
+  auto r = co_await primary.query(
       "SELECT coalesce(bool_or(sku = $2), false), coalesce(bool_or(slug = $3), false) FROM products "
       "WHERE store_id = $1 AND deleted_at IS NULL AND (sku = $2 OR slug = $3) AND id <> $4",
       db::params(store, sku, slug, id));

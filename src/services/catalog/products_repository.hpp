@@ -22,6 +22,7 @@
 
 #include "core/error.hpp"
 #include "db/pool.hpp"
+#include "db/replicas.hpp"
 #include "services/catalog/audit.hpp"
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/pagination.hpp"
@@ -66,8 +67,10 @@ struct SearchProbe;
 
 class ProductRepository {
  public:
-  /// Registers every statement on `pool` (the pool prepares each lazily per connection).
-  explicit ProductRepository(db::Pool& pool);
+  /// Registers every statement on each pool of `db` (a pool prepares each lazily per
+  /// connection). Reads go where db.for_reads() sends them (a fresh replica, or the primary);
+  /// explain_conflict, which follows a failed write, reads the primary.
+  explicit ProductRepository(db::ReplicaSet& db);
   ~ProductRepository();
 
   // ---- reads, each bounded by the request's deadline and traced in its scope ----
@@ -88,7 +91,7 @@ class ProductRepository {
                                                             trace::Scope scope);
 
  private:
-  db::Pool& pool_;
+  db::ReplicaSet& db_;
   // Recent searches' probes, by list and term: PostgreSQL's estimate and the list's count
   // decide a search's plan, never its rows, so they may be a minute old (search()).
   std::unique_ptr<cache::ShardedLru<SearchProbe>> probes_;

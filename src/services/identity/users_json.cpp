@@ -1,5 +1,7 @@
 #include "services/identity/users_json.hpp"
 
+#include "http/cookies.hpp"
+
 #include "auth/passwords.hpp"
 #include "services/identity/validation.hpp"
 
@@ -96,24 +98,6 @@ Result<LoginBody> parse_login(const http::Request& req) {
   return LoginBody{normalize_email(*email), *password, where};
 }
 
-namespace {
-std::optional<std::string> cookie_value(const http::Request& req, std::string_view name) {
-  for (const auto& [k, v] : req.headers) {
-    if (!http::iequals(k, "Cookie")) continue;
-    std::string_view rest = v;
-    while (!rest.empty()) {
-      const auto semi = rest.find(';');
-      std::string_view pair = rest.substr(0, semi);
-      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      const auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-      if (semi == std::string_view::npos) break;
-      rest.remove_prefix(semi + 1);
-    }
-  }
-  return std::nullopt;
-}
-}  // namespace
 
 Result<std::optional<PresentedRefresh>> refresh_token_of(const http::Request& req) {
   if (has_body(req)) {
@@ -126,7 +110,7 @@ Result<std::optional<PresentedRefresh>> refresh_token_of(const http::Request& re
     if (!errors.empty()) return validation_failed(std::move(errors));
     if (token) return std::optional<PresentedRefresh>(PresentedRefresh{*token, false});
   }
-  if (auto c = cookie_value(req, "refresh_token")) return std::optional<PresentedRefresh>(PresentedRefresh{*c, true});
+  if (auto c = http::cookie_value(req, "refresh_token")) return std::optional<PresentedRefresh>(PresentedRefresh{*c, true});
   return std::optional<PresentedRefresh>();
 }
 

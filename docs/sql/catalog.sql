@@ -35,7 +35,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM products p LEFT JOIN categories c ON c.id = p.category_id
+  FROM products p LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  WHERE p.id = $1 AND p.store_id = $2 AND p.deleted_at IS NULL;
 
 -- name: products_after_created_asc
@@ -51,7 +51,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($2::timestamptz, $3::uuid)
          ORDER BY created_at, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat
@@ -67,7 +67,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q
@@ -83,7 +83,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_fuzzy
@@ -99,7 +99,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_fuzzy_walk
@@ -116,7 +116,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_sub
@@ -132,7 +132,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_sub_walk
@@ -149,7 +149,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_walk
@@ -166,7 +166,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status
@@ -182,7 +182,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q
@@ -198,7 +198,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_fuzzy
@@ -214,7 +214,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_fuzzy_walk
@@ -231,7 +231,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_sub
@@ -247,7 +247,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_sub_walk
@@ -264,7 +264,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_walk
@@ -281,7 +281,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) walked WHERE m
          ORDER BY created_at, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q
@@ -297,7 +297,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_fuzzy
@@ -313,7 +313,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_fuzzy_walk
@@ -330,7 +330,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_sub
@@ -346,7 +346,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_sub_walk
@@ -363,7 +363,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_walk
@@ -380,7 +380,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status
@@ -396,7 +396,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q
@@ -412,7 +412,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_fuzzy
@@ -428,7 +428,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_fuzzy_walk
@@ -445,7 +445,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_sub
@@ -461,7 +461,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_sub_walk
@@ -478,7 +478,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_walk
@@ -495,7 +495,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_desc
@@ -511,7 +511,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($2::timestamptz, $3::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat
@@ -527,7 +527,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q
@@ -543,7 +543,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_fuzzy
@@ -559,7 +559,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_fuzzy_walk
@@ -576,7 +576,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_sub
@@ -592,7 +592,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_sub_walk
@@ -609,7 +609,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_walk
@@ -626,7 +626,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status
@@ -642,7 +642,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q
@@ -658,7 +658,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_fuzzy
@@ -674,7 +674,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_fuzzy_walk
@@ -691,7 +691,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_sub
@@ -707,7 +707,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_sub_walk
@@ -724,7 +724,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_walk
@@ -741,7 +741,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q
@@ -757,7 +757,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_fuzzy
@@ -773,7 +773,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_fuzzy_walk
@@ -790,7 +790,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_sub
@@ -806,7 +806,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_sub_walk
@@ -823,7 +823,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_walk
@@ -840,7 +840,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status
@@ -856,7 +856,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q
@@ -872,7 +872,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_fuzzy
@@ -888,7 +888,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_fuzzy_walk
@@ -905,7 +905,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_sub
@@ -921,7 +921,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_sub_walk
@@ -938,7 +938,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_walk
@@ -955,7 +955,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_name_asc
@@ -971,7 +971,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($2::text, $3::uuid)
          ORDER BY name, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat
@@ -987,7 +987,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q
@@ -1003,7 +1003,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_fuzzy
@@ -1019,7 +1019,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_fuzzy_walk
@@ -1036,7 +1036,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_sub
@@ -1052,7 +1052,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_sub_walk
@@ -1069,7 +1069,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_walk
@@ -1086,7 +1086,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status
@@ -1102,7 +1102,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q
@@ -1118,7 +1118,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_fuzzy
@@ -1134,7 +1134,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_fuzzy_walk
@@ -1151,7 +1151,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_sub
@@ -1167,7 +1167,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_sub_walk
@@ -1184,7 +1184,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_walk
@@ -1201,7 +1201,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) walked WHERE m
          ORDER BY name, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q
@@ -1217,7 +1217,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_fuzzy
@@ -1233,7 +1233,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_fuzzy_walk
@@ -1250,7 +1250,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_sub
@@ -1266,7 +1266,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_sub_walk
@@ -1283,7 +1283,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_walk
@@ -1300,7 +1300,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status
@@ -1316,7 +1316,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q
@@ -1332,7 +1332,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_fuzzy
@@ -1348,7 +1348,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_fuzzy_walk
@@ -1365,7 +1365,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_sub
@@ -1381,7 +1381,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_sub_walk
@@ -1398,7 +1398,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_walk
@@ -1415,7 +1415,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_price_asc
@@ -1431,7 +1431,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($2::bigint, $3::uuid)
          ORDER BY price_cents, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat
@@ -1447,7 +1447,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q
@@ -1463,7 +1463,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_fuzzy
@@ -1479,7 +1479,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_fuzzy_walk
@@ -1496,7 +1496,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_sub
@@ -1512,7 +1512,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_sub_walk
@@ -1529,7 +1529,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_walk
@@ -1546,7 +1546,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status
@@ -1562,7 +1562,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q
@@ -1578,7 +1578,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_fuzzy
@@ -1594,7 +1594,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_fuzzy_walk
@@ -1611,7 +1611,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_sub
@@ -1627,7 +1627,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_sub_walk
@@ -1644,7 +1644,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_walk
@@ -1661,7 +1661,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) walked WHERE m
          ORDER BY price_cents, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q
@@ -1677,7 +1677,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_fuzzy
@@ -1693,7 +1693,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_fuzzy_walk
@@ -1710,7 +1710,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_sub
@@ -1726,7 +1726,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_sub_walk
@@ -1743,7 +1743,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_walk
@@ -1760,7 +1760,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status
@@ -1776,7 +1776,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q
@@ -1792,7 +1792,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_fuzzy
@@ -1808,7 +1808,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_fuzzy_walk
@@ -1825,7 +1825,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_sub
@@ -1841,7 +1841,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_sub_walk
@@ -1858,7 +1858,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_walk
@@ -1875,7 +1875,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_desc
@@ -1891,7 +1891,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($2::bigint, $3::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat
@@ -1907,7 +1907,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q
@@ -1923,7 +1923,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_fuzzy
@@ -1939,7 +1939,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_fuzzy_walk
@@ -1956,7 +1956,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_sub
@@ -1972,7 +1972,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_sub_walk
@@ -1989,7 +1989,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_walk
@@ -2006,7 +2006,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status
@@ -2022,7 +2022,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q
@@ -2038,7 +2038,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_fuzzy
@@ -2054,7 +2054,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_fuzzy_walk
@@ -2071,7 +2071,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_sub
@@ -2087,7 +2087,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_sub_walk
@@ -2104,7 +2104,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_walk
@@ -2121,7 +2121,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q
@@ -2137,7 +2137,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_fuzzy
@@ -2153,7 +2153,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_fuzzy_walk
@@ -2170,7 +2170,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_sub
@@ -2186,7 +2186,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_sub_walk
@@ -2203,7 +2203,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_walk
@@ -2220,7 +2220,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status
@@ -2236,7 +2236,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q
@@ -2252,7 +2252,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_fuzzy
@@ -2268,7 +2268,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_fuzzy_walk
@@ -2285,7 +2285,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_sub
@@ -2301,7 +2301,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_sub_walk
@@ -2318,7 +2318,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_walk
@@ -2335,7 +2335,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_count
@@ -2415,7 +2415,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat
@@ -2431,7 +2431,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q
@@ -2447,7 +2447,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_fuzzy
@@ -2463,7 +2463,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_fuzzy_walk
@@ -2480,7 +2480,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_sub
@@ -2496,7 +2496,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_sub_walk
@@ -2513,7 +2513,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_walk
@@ -2530,7 +2530,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status
@@ -2546,7 +2546,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q
@@ -2562,7 +2562,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_fuzzy
@@ -2578,7 +2578,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_fuzzy_walk
@@ -2595,7 +2595,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_sub
@@ -2611,7 +2611,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_sub_walk
@@ -2628,7 +2628,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_walk
@@ -2645,7 +2645,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q
@@ -2661,7 +2661,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_fuzzy
@@ -2677,7 +2677,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_fuzzy_walk
@@ -2694,7 +2694,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $3) walked WHERE m
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_sub
@@ -2710,7 +2710,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_sub_walk
@@ -2727,7 +2727,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $3) walked WHERE m
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_walk
@@ -2744,7 +2744,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status
@@ -2760,7 +2760,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q
@@ -2776,7 +2776,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_fuzzy
@@ -2792,7 +2792,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_fuzzy_walk
@@ -2809,7 +2809,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_sub
@@ -2825,7 +2825,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_sub_walk
@@ -2842,7 +2842,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_walk
@@ -2859,7 +2859,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_desc
@@ -2875,7 +2875,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat
@@ -2891,7 +2891,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q
@@ -2907,7 +2907,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_fuzzy
@@ -2923,7 +2923,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_fuzzy_walk
@@ -2940,7 +2940,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_sub
@@ -2956,7 +2956,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_sub_walk
@@ -2973,7 +2973,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_walk
@@ -2990,7 +2990,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status
@@ -3006,7 +3006,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q
@@ -3022,7 +3022,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_fuzzy
@@ -3038,7 +3038,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_fuzzy_walk
@@ -3055,7 +3055,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_sub
@@ -3071,7 +3071,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_sub_walk
@@ -3088,7 +3088,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_walk
@@ -3105,7 +3105,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q
@@ -3121,7 +3121,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_fuzzy
@@ -3137,7 +3137,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_fuzzy_walk
@@ -3154,7 +3154,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_sub
@@ -3170,7 +3170,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_sub_walk
@@ -3187,7 +3187,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_walk
@@ -3204,7 +3204,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status
@@ -3220,7 +3220,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q
@@ -3236,7 +3236,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_fuzzy
@@ -3252,7 +3252,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_fuzzy_walk
@@ -3269,7 +3269,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_sub
@@ -3285,7 +3285,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_sub_walk
@@ -3302,7 +3302,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_walk
@@ -3319,7 +3319,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_name_asc
@@ -3335,7 +3335,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat
@@ -3351,7 +3351,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q
@@ -3367,7 +3367,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_fuzzy
@@ -3383,7 +3383,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_fuzzy_walk
@@ -3400,7 +3400,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_sub
@@ -3416,7 +3416,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_sub_walk
@@ -3433,7 +3433,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_walk
@@ -3450,7 +3450,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status
@@ -3466,7 +3466,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q
@@ -3482,7 +3482,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_fuzzy
@@ -3498,7 +3498,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_fuzzy_walk
@@ -3515,7 +3515,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_sub
@@ -3531,7 +3531,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_sub_walk
@@ -3548,7 +3548,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_walk
@@ -3565,7 +3565,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q
@@ -3581,7 +3581,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_fuzzy
@@ -3597,7 +3597,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_fuzzy_walk
@@ -3614,7 +3614,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $3) walked WHERE m
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_sub
@@ -3630,7 +3630,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_sub_walk
@@ -3647,7 +3647,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $3) walked WHERE m
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_walk
@@ -3664,7 +3664,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status
@@ -3680,7 +3680,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q
@@ -3696,7 +3696,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_fuzzy
@@ -3712,7 +3712,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_fuzzy_walk
@@ -3729,7 +3729,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_sub
@@ -3745,7 +3745,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_sub_walk
@@ -3762,7 +3762,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_walk
@@ -3779,7 +3779,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_price_asc
@@ -3795,7 +3795,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat
@@ -3811,7 +3811,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q
@@ -3827,7 +3827,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_fuzzy
@@ -3843,7 +3843,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_fuzzy_walk
@@ -3860,7 +3860,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_sub
@@ -3876,7 +3876,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_sub_walk
@@ -3893,7 +3893,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_walk
@@ -3910,7 +3910,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status
@@ -3926,7 +3926,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q
@@ -3942,7 +3942,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_fuzzy
@@ -3958,7 +3958,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_fuzzy_walk
@@ -3975,7 +3975,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_sub
@@ -3991,7 +3991,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_sub_walk
@@ -4008,7 +4008,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_walk
@@ -4025,7 +4025,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q
@@ -4041,7 +4041,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_fuzzy
@@ -4057,7 +4057,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_fuzzy_walk
@@ -4074,7 +4074,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $3) walked WHERE m
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_sub
@@ -4090,7 +4090,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_sub_walk
@@ -4107,7 +4107,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $3) walked WHERE m
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_walk
@@ -4124,7 +4124,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status
@@ -4140,7 +4140,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q
@@ -4156,7 +4156,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_fuzzy
@@ -4172,7 +4172,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_fuzzy_walk
@@ -4189,7 +4189,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_sub
@@ -4205,7 +4205,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_sub_walk
@@ -4222,7 +4222,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_walk
@@ -4239,7 +4239,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_desc
@@ -4255,7 +4255,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat
@@ -4271,7 +4271,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q
@@ -4287,7 +4287,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_fuzzy
@@ -4303,7 +4303,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_fuzzy_walk
@@ -4320,7 +4320,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_sub
@@ -4336,7 +4336,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_sub_walk
@@ -4353,7 +4353,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_walk
@@ -4370,7 +4370,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status
@@ -4386,7 +4386,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q
@@ -4402,7 +4402,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_fuzzy
@@ -4418,7 +4418,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_fuzzy_walk
@@ -4435,7 +4435,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_sub
@@ -4451,7 +4451,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_sub_walk
@@ -4468,7 +4468,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_walk
@@ -4485,7 +4485,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q
@@ -4501,7 +4501,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_fuzzy
@@ -4517,7 +4517,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_fuzzy_walk
@@ -4534,7 +4534,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_sub
@@ -4550,7 +4550,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_sub_walk
@@ -4567,7 +4567,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_walk
@@ -4584,7 +4584,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status
@@ -4600,7 +4600,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q
@@ -4616,7 +4616,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_fuzzy
@@ -4632,7 +4632,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_fuzzy_walk
@@ -4649,7 +4649,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_sub
@@ -4665,7 +4665,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_sub_walk
@@ -4682,7 +4682,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_walk
@@ -4699,7 +4699,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_q_probe

@@ -36,7 +36,10 @@ constexpr std::string_view kColumns = R"(p.id, p.store_id, p.category_id, c.name
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version)";
 
-constexpr std::string_view kFrom = "FROM products p LEFT JOIN categories c ON c.id = p.category_id";
+// Joins name the store as well as the id, so that each stays within one store's rows (and on
+// one shard, were the catalog sharded by store).
+constexpr std::string_view kFrom =
+    "FROM products p LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id";
 
 // ---- list statements ----
 
@@ -215,9 +218,11 @@ std::string page_sql(const Shape& s) {
   // The constant outer LIMIT changes no result (the page is at most kMaxPerPage + 1 rows) but
   // caps the row estimate of the generic plan, which PostgreSQL uses after five executions of
   // a prepared statement and which otherwise guesses 10% of the table for `LIMIT $n` and
-  // hash-joins with a sequential scan of products.
+  // hash-joins with a sequential scan of products. The page's rows are fetched by their store
+  // ($1, base_filter_sql) and id, as every join here names the store (kFrom).
   sql += ") ids LIMIT " + std::to_string(kMaxPerPage + 1) +
-         ") page\n  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id\n ORDER BY " +
+         ") page\n  JOIN products p ON p.store_id = $1 AND p.id = page.id"
+         " LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id\n ORDER BY " +
          order_sql(ss, "p.");
   return sql;
 }
@@ -828,8 +833,8 @@ asio::awaitable<Status> ProductTxRepository::restore(const std::string& store,
                                                    const std::string& id) {
   auto r = co_await tx_.query(
       "UPDATE products SET deleted_at = NULL, updated_at = now(), version = version + 1, "
-      "category_id = CASE WHEN EXISTS (SELECT 1 FROM categories c WHERE c.id = products.category_id "
-      "AND c.deleted_at IS NULL) THEN category_id END "
+      "category_id = CASE WHEN EXISTS (SELECT 1 FROM categories c WHERE c.store_id = products.store_id "
+      "AND c.id = products.category_id AND c.deleted_at IS NULL) THEN category_id END "
       "WHERE id = $1 AND store_id = $2 AND deleted_at IS NOT NULL",
       db::params(id, store));
   if (!r) co_return std::move(r).error();

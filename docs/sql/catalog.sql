@@ -30,7 +30,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -44,7 +44,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -60,7 +60,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -76,7 +76,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -92,7 +92,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -108,7 +108,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -125,7 +125,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -141,7 +141,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -158,7 +158,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -175,7 +175,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -191,7 +191,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -207,7 +207,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -223,7 +223,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -240,7 +240,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -256,7 +256,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -273,7 +273,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -290,7 +290,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -306,7 +306,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -322,7 +322,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -339,7 +339,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -355,7 +355,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -372,7 +372,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -389,7 +389,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -405,7 +405,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -421,7 +421,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -437,7 +437,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -454,7 +454,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -470,7 +470,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -487,7 +487,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -504,7 +504,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -520,7 +520,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -536,7 +536,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -552,7 +552,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -568,7 +568,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -585,7 +585,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -601,7 +601,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -618,7 +618,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -635,7 +635,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -651,7 +651,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -667,7 +667,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -683,7 +683,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -700,7 +700,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -716,7 +716,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -733,7 +733,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -750,7 +750,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -766,7 +766,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -782,7 +782,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -799,7 +799,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -815,7 +815,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -832,7 +832,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -849,7 +849,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -865,7 +865,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -881,7 +881,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -897,7 +897,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -914,7 +914,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -930,7 +930,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -947,7 +947,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -964,7 +964,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -980,7 +980,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -996,7 +996,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1012,7 +1012,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1028,7 +1028,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1045,7 +1045,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1061,7 +1061,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1078,7 +1078,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1095,7 +1095,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1111,7 +1111,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1127,7 +1127,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1143,7 +1143,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1160,7 +1160,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1176,7 +1176,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1193,7 +1193,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1210,7 +1210,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1226,7 +1226,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1242,7 +1242,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1259,7 +1259,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1275,7 +1275,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1292,7 +1292,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1309,7 +1309,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1325,7 +1325,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1341,7 +1341,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1357,7 +1357,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1374,7 +1374,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1390,7 +1390,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1407,7 +1407,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1424,7 +1424,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1440,7 +1440,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1456,7 +1456,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1472,7 +1472,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1488,7 +1488,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1505,7 +1505,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1521,7 +1521,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1538,7 +1538,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1555,7 +1555,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1571,7 +1571,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1587,7 +1587,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1603,7 +1603,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1620,7 +1620,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1636,7 +1636,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1653,7 +1653,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1670,7 +1670,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1686,7 +1686,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1702,7 +1702,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1719,7 +1719,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1735,7 +1735,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1752,7 +1752,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1769,7 +1769,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1785,7 +1785,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1801,7 +1801,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1817,7 +1817,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1834,7 +1834,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1850,7 +1850,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1867,7 +1867,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1884,7 +1884,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1900,7 +1900,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1916,7 +1916,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1932,7 +1932,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1948,7 +1948,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1965,7 +1965,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1981,7 +1981,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1998,7 +1998,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2015,7 +2015,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2031,7 +2031,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2047,7 +2047,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2063,7 +2063,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2080,7 +2080,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2096,7 +2096,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2113,7 +2113,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2130,7 +2130,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2146,7 +2146,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2162,7 +2162,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2179,7 +2179,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2195,7 +2195,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2212,7 +2212,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2229,7 +2229,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2245,7 +2245,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2261,7 +2261,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2277,7 +2277,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2294,7 +2294,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2310,7 +2310,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2327,7 +2327,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2408,7 +2408,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2424,7 +2424,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2440,7 +2440,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2456,7 +2456,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2472,7 +2472,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2489,7 +2489,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2505,7 +2505,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2522,7 +2522,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2539,7 +2539,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2555,7 +2555,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2571,7 +2571,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2587,7 +2587,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2604,7 +2604,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2620,7 +2620,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2637,7 +2637,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2654,7 +2654,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2670,7 +2670,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2686,7 +2686,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2703,7 +2703,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2719,7 +2719,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2736,7 +2736,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2753,7 +2753,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2769,7 +2769,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2785,7 +2785,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2801,7 +2801,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2818,7 +2818,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2834,7 +2834,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2851,7 +2851,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2868,7 +2868,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2884,7 +2884,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2900,7 +2900,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2916,7 +2916,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2932,7 +2932,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2949,7 +2949,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2965,7 +2965,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2982,7 +2982,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2999,7 +2999,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3015,7 +3015,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3031,7 +3031,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3047,7 +3047,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3064,7 +3064,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3080,7 +3080,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3097,7 +3097,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3114,7 +3114,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3130,7 +3130,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3146,7 +3146,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3163,7 +3163,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3179,7 +3179,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3196,7 +3196,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3213,7 +3213,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3229,7 +3229,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3245,7 +3245,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3261,7 +3261,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3278,7 +3278,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3294,7 +3294,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3311,7 +3311,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3328,7 +3328,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3344,7 +3344,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3360,7 +3360,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3376,7 +3376,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3392,7 +3392,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3409,7 +3409,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3425,7 +3425,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3442,7 +3442,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3459,7 +3459,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3475,7 +3475,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3491,7 +3491,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3507,7 +3507,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3524,7 +3524,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3540,7 +3540,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3557,7 +3557,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3574,7 +3574,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3590,7 +3590,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3606,7 +3606,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3623,7 +3623,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3639,7 +3639,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3656,7 +3656,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3673,7 +3673,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3689,7 +3689,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3705,7 +3705,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3721,7 +3721,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3738,7 +3738,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3754,7 +3754,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3771,7 +3771,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3788,7 +3788,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3804,7 +3804,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3820,7 +3820,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3836,7 +3836,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3852,7 +3852,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3869,7 +3869,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3885,7 +3885,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3902,7 +3902,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3919,7 +3919,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3935,7 +3935,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3951,7 +3951,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3967,7 +3967,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3984,7 +3984,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4000,7 +4000,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4017,7 +4017,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4034,7 +4034,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4050,7 +4050,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4066,7 +4066,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4083,7 +4083,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4099,7 +4099,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4116,7 +4116,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4133,7 +4133,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4149,7 +4149,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4165,7 +4165,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4181,7 +4181,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4198,7 +4198,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4214,7 +4214,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4231,7 +4231,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4248,7 +4248,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4264,7 +4264,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4280,7 +4280,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4296,7 +4296,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4312,7 +4312,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4329,7 +4329,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4345,7 +4345,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4362,7 +4362,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4379,7 +4379,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4395,7 +4395,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4411,7 +4411,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4427,7 +4427,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4444,7 +4444,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4460,7 +4460,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4477,7 +4477,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4494,7 +4494,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4510,7 +4510,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4526,7 +4526,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4543,7 +4543,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4559,7 +4559,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4576,7 +4576,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4593,7 +4593,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4609,7 +4609,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4625,7 +4625,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4641,7 +4641,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4658,7 +4658,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4674,7 +4674,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4691,7 +4691,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),

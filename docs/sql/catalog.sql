@@ -30,12 +30,12 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM products p LEFT JOIN categories c ON c.id = p.category_id
+  FROM products p LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  WHERE p.id = $1 AND p.store_id = $2 AND p.deleted_at IS NULL;
 
 -- name: products_after_created_asc
@@ -44,14 +44,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($2::timestamptz, $3::uuid)
          ORDER BY created_at, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat
@@ -60,14 +60,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q
@@ -76,14 +76,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_fuzzy
@@ -92,14 +92,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_fuzzy_walk
@@ -108,7 +108,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -116,7 +116,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_sub
@@ -125,14 +125,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_sub_walk
@@ -141,7 +141,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -149,7 +149,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_q_walk
@@ -158,7 +158,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -166,7 +166,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status
@@ -175,14 +175,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q
@@ -191,14 +191,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_fuzzy
@@ -207,14 +207,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_fuzzy_walk
@@ -223,7 +223,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -231,7 +231,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_sub
@@ -240,14 +240,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_sub_walk
@@ -256,7 +256,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -264,7 +264,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_cat_status_q_walk
@@ -273,7 +273,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -281,7 +281,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) > ($7::timestamptz, $8::uuid)
          ORDER BY created_at, id LIMIT $9) walked WHERE m
          ORDER BY created_at, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q
@@ -290,14 +290,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_fuzzy
@@ -306,14 +306,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_fuzzy_walk
@@ -322,7 +322,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -330,7 +330,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_sub
@@ -339,14 +339,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_sub_walk
@@ -355,7 +355,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -363,7 +363,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_q_walk
@@ -372,7 +372,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -380,7 +380,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) > ($5::timestamptz, $6::uuid)
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status
@@ -389,14 +389,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($3::timestamptz, $4::uuid)
          ORDER BY created_at, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q
@@ -405,14 +405,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_fuzzy
@@ -421,14 +421,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_fuzzy_walk
@@ -437,7 +437,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -445,7 +445,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_sub
@@ -454,14 +454,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_sub_walk
@@ -470,7 +470,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -478,7 +478,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($4::timestamptz, $5::uuid)
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_asc_status_q_walk
@@ -487,7 +487,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -495,7 +495,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) > ($6::timestamptz, $7::uuid)
          ORDER BY created_at, id LIMIT $8) walked WHERE m
          ORDER BY created_at, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_after_created_desc
@@ -504,14 +504,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($2::timestamptz, $3::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat
@@ -520,14 +520,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q
@@ -536,14 +536,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_fuzzy
@@ -552,14 +552,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_fuzzy_walk
@@ -568,7 +568,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -576,7 +576,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_sub
@@ -585,14 +585,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_sub_walk
@@ -601,7 +601,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -609,7 +609,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_q_walk
@@ -618,7 +618,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -626,7 +626,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status
@@ -635,14 +635,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q
@@ -651,14 +651,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_fuzzy
@@ -667,14 +667,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_fuzzy_walk
@@ -683,7 +683,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -691,7 +691,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_sub
@@ -700,14 +700,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_sub_walk
@@ -716,7 +716,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -724,7 +724,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_cat_status_q_walk
@@ -733,7 +733,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -741,7 +741,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (created_at, id) < ($7::timestamptz, $8::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q
@@ -750,14 +750,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_fuzzy
@@ -766,14 +766,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_fuzzy_walk
@@ -782,7 +782,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -790,7 +790,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_sub
@@ -799,14 +799,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_sub_walk
@@ -815,7 +815,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -823,7 +823,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_q_walk
@@ -832,7 +832,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -840,7 +840,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (created_at, id) < ($5::timestamptz, $6::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status
@@ -849,14 +849,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($3::timestamptz, $4::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q
@@ -865,14 +865,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_fuzzy
@@ -881,14 +881,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_fuzzy_walk
@@ -897,7 +897,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -905,7 +905,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_sub
@@ -914,14 +914,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_sub_walk
@@ -930,7 +930,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -938,7 +938,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($4::timestamptz, $5::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_created_desc_status_q_walk
@@ -947,7 +947,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -955,7 +955,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (created_at, id) < ($6::timestamptz, $7::uuid)
          ORDER BY created_at DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_after_name_asc
@@ -964,14 +964,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($2::text, $3::uuid)
          ORDER BY name, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat
@@ -980,14 +980,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q
@@ -996,14 +996,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_fuzzy
@@ -1012,14 +1012,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_fuzzy_walk
@@ -1028,7 +1028,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1036,7 +1036,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_sub
@@ -1045,14 +1045,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_sub_walk
@@ -1061,7 +1061,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1069,7 +1069,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_q_walk
@@ -1078,7 +1078,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1086,7 +1086,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status
@@ -1095,14 +1095,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q
@@ -1111,14 +1111,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_fuzzy
@@ -1127,14 +1127,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_fuzzy_walk
@@ -1143,7 +1143,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1151,7 +1151,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_sub
@@ -1160,14 +1160,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_sub_walk
@@ -1176,7 +1176,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1184,7 +1184,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_cat_status_q_walk
@@ -1193,7 +1193,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1201,7 +1201,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name, id) > ($7::text, $8::uuid)
          ORDER BY name, id LIMIT $9) walked WHERE m
          ORDER BY name, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q
@@ -1210,14 +1210,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_fuzzy
@@ -1226,14 +1226,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_fuzzy_walk
@@ -1242,7 +1242,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1250,7 +1250,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_sub
@@ -1259,14 +1259,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_sub_walk
@@ -1275,7 +1275,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1283,7 +1283,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_q_walk
@@ -1292,7 +1292,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1300,7 +1300,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name, id) > ($5::text, $6::uuid)
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status
@@ -1309,14 +1309,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($3::text, $4::uuid)
          ORDER BY name, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q
@@ -1325,14 +1325,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_fuzzy
@@ -1341,14 +1341,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_fuzzy_walk
@@ -1357,7 +1357,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1365,7 +1365,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_sub
@@ -1374,14 +1374,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_sub_walk
@@ -1390,7 +1390,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1398,7 +1398,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($4::text, $5::uuid)
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_name_asc_status_q_walk
@@ -1407,7 +1407,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1415,7 +1415,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name, id) > ($6::text, $7::uuid)
          ORDER BY name, id LIMIT $8) walked WHERE m
          ORDER BY name, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_after_price_asc
@@ -1424,14 +1424,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($2::bigint, $3::uuid)
          ORDER BY price_cents, id LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat
@@ -1440,14 +1440,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q
@@ -1456,14 +1456,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_fuzzy
@@ -1472,14 +1472,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_fuzzy_walk
@@ -1488,7 +1488,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1496,7 +1496,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_sub
@@ -1505,14 +1505,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_sub_walk
@@ -1521,7 +1521,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1529,7 +1529,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_q_walk
@@ -1538,7 +1538,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1546,7 +1546,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status
@@ -1555,14 +1555,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q
@@ -1571,14 +1571,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_fuzzy
@@ -1587,14 +1587,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_fuzzy_walk
@@ -1603,7 +1603,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1611,7 +1611,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_sub
@@ -1620,14 +1620,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_sub_walk
@@ -1636,7 +1636,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1644,7 +1644,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_cat_status_q_walk
@@ -1653,7 +1653,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1661,7 +1661,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) > ($7::bigint, $8::uuid)
          ORDER BY price_cents, id LIMIT $9) walked WHERE m
          ORDER BY price_cents, id LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q
@@ -1670,14 +1670,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_fuzzy
@@ -1686,14 +1686,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_fuzzy_walk
@@ -1702,7 +1702,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1710,7 +1710,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_sub
@@ -1719,14 +1719,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_sub_walk
@@ -1735,7 +1735,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1743,7 +1743,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_q_walk
@@ -1752,7 +1752,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1760,7 +1760,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) > ($5::bigint, $6::uuid)
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status
@@ -1769,14 +1769,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($3::bigint, $4::uuid)
          ORDER BY price_cents, id LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q
@@ -1785,14 +1785,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_fuzzy
@@ -1801,14 +1801,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_fuzzy_walk
@@ -1817,7 +1817,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1825,7 +1825,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_sub
@@ -1834,14 +1834,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_sub_walk
@@ -1850,7 +1850,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1858,7 +1858,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($4::bigint, $5::uuid)
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_asc_status_q_walk
@@ -1867,7 +1867,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1875,7 +1875,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) > ($6::bigint, $7::uuid)
          ORDER BY price_cents, id LIMIT $8) walked WHERE m
          ORDER BY price_cents, id LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_after_price_desc
@@ -1884,14 +1884,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($2::bigint, $3::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat
@@ -1900,14 +1900,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q
@@ -1916,14 +1916,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_fuzzy
@@ -1932,14 +1932,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_fuzzy_walk
@@ -1948,7 +1948,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1956,7 +1956,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_sub
@@ -1965,14 +1965,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_sub_walk
@@ -1981,7 +1981,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -1989,7 +1989,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_q_walk
@@ -1998,7 +1998,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2006,7 +2006,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status
@@ -2015,14 +2015,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q
@@ -2031,14 +2031,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_fuzzy
@@ -2047,14 +2047,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_fuzzy_walk
@@ -2063,7 +2063,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2071,7 +2071,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_sub
@@ -2080,14 +2080,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_sub_walk
@@ -2096,7 +2096,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2104,7 +2104,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_cat_status_q_walk
@@ -2113,7 +2113,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2121,7 +2121,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (price_cents, id) < ($7::bigint, $8::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $9) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $10) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q
@@ -2130,14 +2130,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_fuzzy
@@ -2146,14 +2146,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_fuzzy_walk
@@ -2162,7 +2162,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2170,7 +2170,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_sub
@@ -2179,14 +2179,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_sub_walk
@@ -2195,7 +2195,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2203,7 +2203,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_q_walk
@@ -2212,7 +2212,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2220,7 +2220,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (price_cents, id) < ($5::bigint, $6::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status
@@ -2229,14 +2229,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($3::bigint, $4::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q
@@ -2245,14 +2245,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_fuzzy
@@ -2261,14 +2261,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_fuzzy_walk
@@ -2277,7 +2277,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2285,7 +2285,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_sub
@@ -2294,14 +2294,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_sub_walk
@@ -2310,7 +2310,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2318,7 +2318,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($4::bigint, $5::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_after_price_desc_status_q_walk
@@ -2327,7 +2327,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2335,7 +2335,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (price_cents, id) < ($6::bigint, $7::uuid)
          ORDER BY price_cents DESC, id DESC LIMIT $8) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_count
@@ -2408,14 +2408,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat
@@ -2424,14 +2424,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q
@@ -2440,14 +2440,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_fuzzy
@@ -2456,14 +2456,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_fuzzy_walk
@@ -2472,7 +2472,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2480,7 +2480,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_sub
@@ -2489,14 +2489,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_sub_walk
@@ -2505,7 +2505,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2513,7 +2513,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_q_walk
@@ -2522,7 +2522,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2530,7 +2530,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status
@@ -2539,14 +2539,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q
@@ -2555,14 +2555,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_fuzzy
@@ -2571,14 +2571,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_fuzzy_walk
@@ -2587,7 +2587,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2595,7 +2595,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_sub
@@ -2604,14 +2604,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_sub_walk
@@ -2620,7 +2620,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2628,7 +2628,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_cat_status_q_walk
@@ -2637,7 +2637,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2645,7 +2645,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at, id LIMIT $7) walked WHERE m
          ORDER BY created_at, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q
@@ -2654,14 +2654,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_fuzzy
@@ -2670,14 +2670,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_fuzzy_walk
@@ -2686,7 +2686,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2694,7 +2694,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $3) walked WHERE m
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_sub
@@ -2703,14 +2703,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_sub_walk
@@ -2719,7 +2719,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2727,7 +2727,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $3) walked WHERE m
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_q_walk
@@ -2736,7 +2736,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2744,7 +2744,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at, id LIMIT $5) walked WHERE m
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status
@@ -2753,14 +2753,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q
@@ -2769,14 +2769,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_fuzzy
@@ -2785,14 +2785,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_fuzzy_walk
@@ -2801,7 +2801,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2809,7 +2809,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_sub
@@ -2818,14 +2818,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_sub_walk
@@ -2834,7 +2834,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2842,7 +2842,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $4) walked WHERE m
          ORDER BY created_at, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_asc_status_q_walk
@@ -2851,7 +2851,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2859,7 +2859,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at, id LIMIT $6) walked WHERE m
          ORDER BY created_at, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at, p.id;
 
 -- name: products_page_created_desc
@@ -2868,14 +2868,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat
@@ -2884,14 +2884,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q
@@ -2900,14 +2900,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_fuzzy
@@ -2916,14 +2916,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_fuzzy_walk
@@ -2932,7 +2932,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2940,7 +2940,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_sub
@@ -2949,14 +2949,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_sub_walk
@@ -2965,7 +2965,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2973,7 +2973,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_q_walk
@@ -2982,7 +2982,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -2990,7 +2990,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status
@@ -2999,14 +2999,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q
@@ -3015,14 +3015,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_fuzzy
@@ -3031,14 +3031,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_fuzzy_walk
@@ -3047,7 +3047,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3055,7 +3055,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_sub
@@ -3064,14 +3064,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_sub_walk
@@ -3080,7 +3080,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3088,7 +3088,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_cat_status_q_walk
@@ -3097,7 +3097,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3105,7 +3105,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY created_at DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q
@@ -3114,14 +3114,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_fuzzy
@@ -3130,14 +3130,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_fuzzy_walk
@@ -3146,7 +3146,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3154,7 +3154,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_sub
@@ -3163,14 +3163,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_sub_walk
@@ -3179,7 +3179,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3187,7 +3187,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_q_walk
@@ -3196,7 +3196,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3204,7 +3204,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY created_at DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status
@@ -3213,14 +3213,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q
@@ -3229,14 +3229,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_fuzzy
@@ -3245,14 +3245,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_fuzzy_walk
@@ -3261,7 +3261,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3269,7 +3269,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_sub
@@ -3278,14 +3278,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, created_at, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_sub_walk
@@ -3294,7 +3294,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3302,7 +3302,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_created_desc_status_q_walk
@@ -3311,7 +3311,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3319,7 +3319,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, created_at, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY created_at DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.created_at DESC, p.id DESC;
 
 -- name: products_page_name_asc
@@ -3328,14 +3328,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat
@@ -3344,14 +3344,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q
@@ -3360,14 +3360,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_fuzzy
@@ -3376,14 +3376,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_fuzzy_walk
@@ -3392,7 +3392,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3400,7 +3400,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_sub
@@ -3409,14 +3409,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_sub_walk
@@ -3425,7 +3425,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3433,7 +3433,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_q_walk
@@ -3442,7 +3442,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3450,7 +3450,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status
@@ -3459,14 +3459,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q
@@ -3475,14 +3475,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_fuzzy
@@ -3491,14 +3491,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_fuzzy_walk
@@ -3507,7 +3507,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3515,7 +3515,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_sub
@@ -3524,14 +3524,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_sub_walk
@@ -3540,7 +3540,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3548,7 +3548,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_cat_status_q_walk
@@ -3557,7 +3557,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3565,7 +3565,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY name, id LIMIT $7) walked WHERE m
          ORDER BY name, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q
@@ -3574,14 +3574,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_fuzzy
@@ -3590,14 +3590,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_fuzzy_walk
@@ -3606,7 +3606,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3614,7 +3614,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $3) walked WHERE m
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_sub
@@ -3623,14 +3623,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_sub_walk
@@ -3639,7 +3639,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3647,7 +3647,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $3) walked WHERE m
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_q_walk
@@ -3656,7 +3656,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3664,7 +3664,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY name, id LIMIT $5) walked WHERE m
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status
@@ -3673,14 +3673,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q
@@ -3689,14 +3689,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_fuzzy
@@ -3705,14 +3705,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_fuzzy_walk
@@ -3721,7 +3721,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3729,7 +3729,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_sub
@@ -3738,14 +3738,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, name, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY name, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_sub_walk
@@ -3754,7 +3754,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3762,7 +3762,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $4) walked WHERE m
          ORDER BY name, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_name_asc_status_q_walk
@@ -3771,7 +3771,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3779,7 +3779,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, name, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY name, id LIMIT $6) walked WHERE m
          ORDER BY name, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.name, p.id;
 
 -- name: products_page_price_asc
@@ -3788,14 +3788,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat
@@ -3804,14 +3804,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q
@@ -3820,14 +3820,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_fuzzy
@@ -3836,14 +3836,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_fuzzy_walk
@@ -3852,7 +3852,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3860,7 +3860,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_sub
@@ -3869,14 +3869,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_sub_walk
@@ -3885,7 +3885,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3893,7 +3893,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_q_walk
@@ -3902,7 +3902,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3910,7 +3910,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status
@@ -3919,14 +3919,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q
@@ -3935,14 +3935,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_fuzzy
@@ -3951,14 +3951,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_fuzzy_walk
@@ -3967,7 +3967,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -3975,7 +3975,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_sub
@@ -3984,14 +3984,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_sub_walk
@@ -4000,7 +4000,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4008,7 +4008,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_cat_status_q_walk
@@ -4017,7 +4017,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4025,7 +4025,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents, id LIMIT $7) walked WHERE m
          ORDER BY price_cents, id LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q
@@ -4034,14 +4034,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_fuzzy
@@ -4050,14 +4050,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_fuzzy_walk
@@ -4066,7 +4066,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4074,7 +4074,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $3) walked WHERE m
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_sub
@@ -4083,14 +4083,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_sub_walk
@@ -4099,7 +4099,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4107,7 +4107,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $3) walked WHERE m
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_q_walk
@@ -4116,7 +4116,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4124,7 +4124,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents, id LIMIT $5) walked WHERE m
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status
@@ -4133,14 +4133,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q
@@ -4149,14 +4149,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_fuzzy
@@ -4165,14 +4165,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_fuzzy_walk
@@ -4181,7 +4181,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4189,7 +4189,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_sub
@@ -4198,14 +4198,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents, id LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_sub_walk
@@ -4214,7 +4214,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4222,7 +4222,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $4) walked WHERE m
          ORDER BY price_cents, id LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_asc_status_q_walk
@@ -4231,7 +4231,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4239,7 +4239,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents, id LIMIT $6) walked WHERE m
          ORDER BY price_cents, id LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents, p.id;
 
 -- name: products_page_price_desc
@@ -4248,14 +4248,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $2 OFFSET $3) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat
@@ -4264,14 +4264,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q
@@ -4280,14 +4280,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_fuzzy
@@ -4296,14 +4296,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_fuzzy_walk
@@ -4312,7 +4312,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4320,7 +4320,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_sub
@@ -4329,14 +4329,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_sub_walk
@@ -4345,7 +4345,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4353,7 +4353,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_q_walk
@@ -4362,7 +4362,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4370,7 +4370,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status
@@ -4379,14 +4379,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q
@@ -4395,14 +4395,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (search_tsv @@ $4::tsquery OR (lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_fuzzy
@@ -4411,14 +4411,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND $4 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_fuzzy_walk
@@ -4427,7 +4427,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4435,7 +4435,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $4 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_sub
@@ -4444,14 +4444,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3 AND (name || ' ' || sku) ILIKE $4 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_sub_walk
@@ -4460,7 +4460,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4468,7 +4468,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $4 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_cat_status_q_walk
@@ -4477,7 +4477,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4485,7 +4485,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $4::tsquery OR ($5 <> '' AND lower(sku) COLLATE "C" >= $5 AND lower(sku) COLLATE "C" < $6)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND category_id = $2 AND status = $3
          ORDER BY price_cents DESC, id DESC LIMIT $7) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $8 OFFSET $9) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q
@@ -4494,14 +4494,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (search_tsv @@ $2::tsquery OR (lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_fuzzy
@@ -4510,14 +4510,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND $2 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_fuzzy_walk
@@ -4526,7 +4526,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4534,7 +4534,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $2 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_sub
@@ -4543,14 +4543,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND (name || ' ' || sku) ILIKE $2 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_sub_walk
@@ -4559,7 +4559,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4567,7 +4567,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $2 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $3) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_q_walk
@@ -4576,7 +4576,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4584,7 +4584,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $2::tsquery OR ($3 <> '' AND lower(sku) COLLATE "C" >= $3 AND lower(sku) COLLATE "C" < $4)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL
          ORDER BY price_cents DESC, id DESC LIMIT $5) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status
@@ -4593,14 +4593,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
   FROM (SELECT id FROM (SELECT id FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $3 OFFSET $4) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q
@@ -4609,14 +4609,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (search_tsv @@ $3::tsquery OR (lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $6 OFFSET $7) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_fuzzy
@@ -4625,14 +4625,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND $3 <% (name || ' ' || sku) OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_fuzzy_walk
@@ -4641,7 +4641,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4649,7 +4649,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, $3 <% (name || ' ' || sku) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_sub
@@ -4658,14 +4658,14 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version, page.matched
   FROM (SELECT id, matched FROM (SELECT id, matched FROM (SELECT id, price_cents, count(*) OVER () AS matched FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2 AND (name || ' ' || sku) ILIKE $3 OFFSET 0) matches WHERE true
          ORDER BY price_cents DESC, id DESC LIMIT $4 OFFSET $5) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_sub_walk
@@ -4674,7 +4674,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4682,7 +4682,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (name || ' ' || sku) ILIKE $3 AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $4) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $5 OFFSET $6) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_page_price_desc_status_q_walk
@@ -4691,7 +4691,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -4699,7 +4699,7 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
   FROM (SELECT id FROM (SELECT id FROM (SELECT id, price_cents, (search_tsv @@ $3::tsquery OR ($4 <> '' AND lower(sku) COLLATE "C" >= $4 AND lower(sku) COLLATE "C" < $5)) AS m FROM products WHERE store_id = $1 AND deleted_at IS NULL AND status = $2
          ORDER BY price_cents DESC, id DESC LIMIT $6) walked WHERE m
          ORDER BY price_cents DESC, id DESC LIMIT $7 OFFSET $8) ids LIMIT 101) page
-  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id
+  JOIN products p ON p.store_id = $1 AND p.id = page.id LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
  ORDER BY p.price_cents DESC, p.id DESC;
 
 -- name: products_q_probe

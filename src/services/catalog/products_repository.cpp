@@ -24,19 +24,24 @@ struct SearchProbe {
 namespace {
 
 // The representation's columns; read_product() reads them by position. Images are aggregated
-// here (a correlated subquery per returned row, walking product_images' (product_id,
-// position) unique index), so a page with images costs no extra statement.
+// here (a correlated subquery per returned row, walking product_images' (store_id, product_id,
+// position) unique index: hence the store, which also keeps the lookup on the product's shard
+// under Citus), so a page with images costs no extra statement.
 constexpr std::string_view kColumns = R"(p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.description,
        p.price_cents, p.currency, p.status, p.stock, p.attributes,
        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'url', i.url, 'alt_text', i.alt_text,
                                                    'position', i.position) ORDER BY i.position), '[]')
-          FROM product_images i WHERE i.product_id = p.id),
+          FROM product_images i WHERE i.store_id = p.store_id AND i.product_id = p.id),
        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version)";
 
-constexpr std::string_view kFrom = "FROM products p LEFT JOIN categories c ON c.id = p.category_id";
+// Joins name the store as well as the id, so that each stays within one store's rows (and on
+// one shard, were the catalog sharded by store), and uses a key: the catalog's keys lead with
+// store_id (0007_distributable_by_store.sql).
+constexpr std::string_view kFrom =
+    "FROM products p LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id";
 
 // ---- list statements ----
 
@@ -215,9 +220,12 @@ std::string page_sql(const Shape& s) {
   // The constant outer LIMIT changes no result (the page is at most kMaxPerPage + 1 rows) but
   // caps the row estimate of the generic plan, which PostgreSQL uses after five executions of
   // a prepared statement and which otherwise guesses 10% of the table for `LIMIT $n` and
-  // hash-joins with a sequential scan of products.
+  // hash-joins with a sequential scan of products. The page's rows are fetched by their store
+  // ($1, base_filter_sql) and id, as every join here names the store (kFrom): products_pkey is
+  // (store_id, id) since 0007.
   sql += ") ids LIMIT " + std::to_string(kMaxPerPage + 1) +
-         ") page\n  JOIN products p ON p.id = page.id LEFT JOIN categories c ON c.id = p.category_id\n ORDER BY " +
+         ") page\n  JOIN products p ON p.store_id = $1 AND p.id = page.id"
+         " LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id\n ORDER BY " +
          order_sql(ss, "p.");
   return sql;
 }
@@ -786,10 +794,13 @@ asio::awaitable<Status> ProductTxRepository::update(const std::string& store,
   co_return Status{};
 }
 
-asio::awaitable<Status> ProductTxRepository::replace_images(const std::string& id,
+asio::awaitable<Status> ProductTxRepository::replace_images(const std::string& store, const std::string& id,
                                                           const std::vector<ImageInput>& images, bool had_images) {
+  // By store and product: product_images' keys lead with store_id (0007), and under Citus the
+  // store names the shard.
   if (had_images) {
-    auto d = co_await tx_.query("DELETE FROM product_images WHERE product_id = $1", db::params(id));
+    auto d = co_await tx_.query("DELETE FROM product_images WHERE product_id = $1 AND store_id = $2",
+                                db::params(id, store));
     if (!d) co_return std::move(d).error();
   }
   if (images.empty()) co_return Status{};
@@ -807,10 +818,10 @@ asio::awaitable<Status> ProductTxRepository::replace_images(const std::string& i
         .end_object();
   w.end_array();
   auto r = co_await tx_.query(
-      "INSERT INTO product_images (id, product_id, url, alt_text, position) "
-      "SELECT x.id, $1, x.url, x.alt_text, x.position "
-      "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, url text, alt_text text, position integer)",
-      db::params(id, list));
+      "INSERT INTO product_images (id, store_id, product_id, url, alt_text, position) "
+      "SELECT x.id, $2, $1, x.url, x.alt_text, x.position "
+      "FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, url text, alt_text text, position integer)",
+      db::params(id, store, list));
   if (!r) co_return std::move(r).error();
   co_return Status{};
 }
@@ -829,8 +840,8 @@ asio::awaitable<Status> ProductTxRepository::restore(const std::string& store,
                                                    const std::string& id) {
   auto r = co_await tx_.query(
       "UPDATE products SET deleted_at = NULL, updated_at = now(), version = version + 1, "
-      "category_id = CASE WHEN EXISTS (SELECT 1 FROM categories c WHERE c.id = products.category_id "
-      "AND c.deleted_at IS NULL) THEN category_id END "
+      "category_id = CASE WHEN EXISTS (SELECT 1 FROM categories c WHERE c.store_id = products.store_id "
+      "AND c.id = products.category_id AND c.deleted_at IS NULL) THEN category_id END "
       "WHERE id = $1 AND store_id = $2 AND deleted_at IS NOT NULL",
       db::params(id, store));
   if (!r) co_return std::move(r).error();

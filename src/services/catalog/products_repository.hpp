@@ -115,8 +115,8 @@ class ProductWriteStore {
   /// `in` must be complete (a create body or a merged patch).
   virtual asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) = 0;
   virtual asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) = 0;
-  virtual asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
-                                                 bool had_images) = 0;
+  virtual asio::awaitable<Status> replace_images(const std::string& store, const std::string& id,
+                                                 const std::vector<ImageInput>& images, bool had_images) = 0;
   virtual asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) = 0;
   /// Brings a soft-deleted product back; detaches it from its category if that was deleted.
   virtual asio::awaitable<Status> restore(const std::string& store, const std::string& id) = 0;
@@ -135,8 +135,8 @@ class ProductTxRepository final : public ProductWriteStore {
   asio::awaitable<Result<bool>> hold_category(const std::string& store, const std::string& category_id) override;
   asio::awaitable<Status> insert(const std::string& store, const std::string& id, const ProductInput& in) override;
   asio::awaitable<Status> update(const std::string& store, const std::string& id, const ProductInput& in) override;
-  asio::awaitable<Status> replace_images(const std::string& id, const std::vector<ImageInput>& images,
-                                         bool had_images) override;
+  asio::awaitable<Status> replace_images(const std::string& store, const std::string& id,
+                                         const std::vector<ImageInput>& images, bool had_images) override;
   asio::awaitable<Status> soft_delete(const std::string& store, const std::string& id) override;
   asio::awaitable<Status> restore(const std::string& store, const std::string& id) override;
   asio::awaitable<Status> audit(const Actor& actor, const AuditEntry& entry) override;

@@ -46,7 +46,7 @@ asio::awaitable<Result<ProductRow>> ProductsService::create(const WriteRequest& 
       if (auto st = co_await category_in_store(db, w.store, *in.category_id); !st) co_return st;
     if (auto st = co_await db.insert(w.store, id, in); !st) co_return st;
     if (in.images && !in.images->empty())
-      if (auto st = co_await db.replace_images(id, *in.images, false); !st) co_return st;
+      if (auto st = co_await db.replace_images(w.store, id, *in.images, false); !st) co_return st;
     auto row = co_await db.reload(w.store, id);
     if (!row) co_return std::move(row).error();
     const AuditEntry audit{w.store, "product.create", "product", id, std::nullopt, product_json(*row)};
@@ -79,7 +79,7 @@ asio::awaitable<Result<ProductRow>> ProductsService::update(const WriteRequest& 
       if (auto st = co_await category_in_store(db, w.store, *patch.category_id); !st) co_return st;
     if (auto st = co_await db.update(w.store, id, merged); !st) co_return st;
     if (patch.images)
-      if (auto st = co_await db.replace_images(id, *patch.images, true); !st) co_return st;
+      if (auto st = co_await db.replace_images(w.store, id, *patch.images, true); !st) co_return st;
     auto after = co_await db.reload(w.store, id);
     if (!after) co_return std::move(after).error();
     const AuditEntry audit{w.store, "product.update", "product", id, product_json(before), product_json(*after)};

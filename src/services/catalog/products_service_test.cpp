@@ -82,7 +82,8 @@ class FakeProducts final : public ProductTransactions {
       ++r.version;
       co_return Status{};
     }
-    asio::awaitable<Status> replace_images(const std::string&, const std::vector<ImageInput>&, bool) override {
+    asio::awaitable<Status> replace_images(const std::string&, const std::string&, const std::vector<ImageInput>&,
+                                           bool) override {
       co_return Status{};
     }
     asio::awaitable<Status> soft_delete(const std::string&, const std::string& id) override {

@@ -278,12 +278,15 @@ Status seed_job(const config::Settings& settings, const SeedOptions& o, const st
   if (!out.flush()) return internal_error(std::string("seed: COPY: ") + PQerrorMessage(c));
   if (auto st = copy_end(c); !st) return st;
 
-  if (auto st = copy_begin(c, "COPY product_images (id, product_id, url, alt_text, position) FROM STDIN"); !st)
+  // Images carry their product's store (0007): it leads their keys, and shards them under Citus.
+  if (auto st = copy_begin(c, "COPY product_images (id, store_id, product_id, url, alt_text, position) FROM STDIN"); !st)
     return st;
   for (const auto& [pid, count] : images) {
     for (int i = 0; i < count; ++i) {
       std::string& b = out.buf();
       b += ids::uuid_v7();
+      b += '\t';
+      b += store;
       b += '\t';
       b += pid;
       b += "\thttps://cdn.mercato.dev/p/";

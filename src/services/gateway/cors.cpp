@@ -8,16 +8,18 @@ namespace mercato::gateway {
 
 namespace {
 
-// The contract's methods and the request fields a page sends: the dashboard's, and the W3C
-// trace context a page's tracing adds (trusted for sampling only from TRUSTED_PROXIES).
+// The contract's methods and the request fields a page sends: the dashboard's, the W3C
+// trace context a page's tracing adds (trusted for sampling only from TRUSTED_PROXIES), and
+// the position of its last write (read-your-writes across replicas).
 constexpr std::string_view kAllowMethods = "GET, HEAD, POST, PATCH, DELETE";
 constexpr std::string_view kAllowHeaders =
-    "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID, traceparent, tracestate";
+    "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID, traceparent, tracestate, Mercato-Read-After";
 // Fields a script may read beyond the CORS-safelisted ones: what the dashboard needs for
-// optimistic concurrency, quoting a request id or trace, and backing off when rate limited.
+// optimistic concurrency, quoting a request id or trace, backing off when rate limited, and
+// the position a write answers with.
 constexpr std::string_view kExposeHeaders =
     "ETag, Location, Retry-After, X-Request-ID, traceparent, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-    "Deprecation, Sunset";
+    "Deprecation, Sunset, Mercato-Read-After";
 constexpr std::string_view kMaxAgeSeconds = "600";
 
 bool lists_token(std::string_view list, std::string_view token) {

@@ -110,6 +110,17 @@ TEST(Cors, a_browser_may_send_its_trace_context_and_read_the_answers_trace) {
   EXPECT_NE(header(r.response, "Access-Control-Expose-Headers").find("traceparent"), std::string::npos);
 }
 
+TEST(Cors, a_page_may_send_and_read_the_position_of_its_last_write) {
+  // Read-your-writes across replicas: a cross-origin client sends back what a write answered.
+  auto pre = run(policy(), http::Method::OPTIONS, "/api/v1/products",
+                 {{"Origin", "http://localhost:3000"},
+                  {"Access-Control-Request-Method", "GET"},
+                  {"Access-Control-Request-Headers", "mercato-read-after"}});
+  EXPECT_NE(header(pre.response, "Access-Control-Allow-Headers").find("Mercato-Read-After"), std::string::npos);
+  auto r = run(policy(), http::Method::POST, "/api/v1/products", {{"Origin", "http://localhost:3000"}});
+  EXPECT_NE(header(r.response, "Access-Control-Expose-Headers").find("Mercato-Read-After"), std::string::npos);
+}
+
 TEST(Cors, preflight_from_other_origin_is_403_envelope_without_cors_headers) {
   auto r = run(policy(), http::Method::OPTIONS, "/api/v1/products",
                {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "DELETE"}});

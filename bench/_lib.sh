@@ -54,7 +54,8 @@ bench_cleanup() {
 
 #   bench_init NAME [tool…]
 # Selects and locks the bench stack, stops whatever of it still runs, wipes .var/bench and
-# prepares it again (no replica: none of the cases reads from one). Sets BENCH_NAME, NGINX_DIR
+# prepares it again, without a replica (a case that reads from one, mix, sets PG_REPLICA=1 and
+# starts it). Sets BENCH_NAME, NGINX_DIR
 # and WORK (.var/bench/<name>, this case's scratch files).
 bench_init() {
   BENCH_NAME=$1

@@ -41,6 +41,8 @@ otlp_on_core_1() { local pid; pid=$(otlp_pid) && taskset -pc 1 "$pid" > /dev/nul
 mix_prepare() {
   bench_build
   bench_catalog_data "$PRODUCTS" "$STORE"
+  # The read replica (BENCH_MIX_REPLICA, mix.sh): a base backup of the data just prepared.
+  if [[ $PG_REPLICA == 1 ]]; then component_start postgres-replica || fail; fi
   component_start redis || fail
   component_start redis-cache || fail
   exporters_start_for_running_stores > /dev/null || fail  # every stack watches its data stores
@@ -132,12 +134,25 @@ mix_prepare() {
           OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'products'::regclass)") ||
     die "cannot prewarm products (pg_prewarm)"
   NOTES+=("PostgreSQL prewarmed: products and its indexes, $warmed blocks (pg_prewarm)")
+  if [[ $PG_REPLICA == 1 ]]; then
+    # The replica serves the reads that miss the cache: it starts as cold as the primary did.
+    local i
+    for ((i = 0; i < 100; i++)); do  # the extension's creation must have been replayed
+      warmed=$(psql -h 127.0.0.1 -p "$PORT_PG_REPLICA" -U postgres -d mercato_catalog -XAtq -c \
+        "SELECT sum(pg_prewarm(c.oid::regclass)) FROM pg_class c WHERE c.oid = 'products'::regclass
+           OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'products'::regclass)" 2> /dev/null) && break
+      sleep 0.2
+    done
+    [[ -n $warmed ]] || die "cannot prewarm the replica (pg_prewarm)"
+    NOTES+=("replica prewarmed: $warmed blocks")
+  fi
 
   declare -gA MIX_PIDS=()
   local name
   for name in gateway catalog identity; do MIX_PIDS[$name]=$(svc_pid "$name") || die "no $name pid"; done
   for name in redis redis-cache; do MIX_PIDS[$name]=$(redis_pid "$name") || die "no $name pid"; done
   MIX_PIDS[postgres]=$(pg_pid "$STATE/pg/primary") || die "no PostgreSQL pid"
+  if [[ $PG_REPLICA == 1 ]]; then MIX_PIDS[postgres_replica]=$(pg_pid "$PG_DIR/replica") || die "no replica pid"; fi
 }
 
 # The search terms, from the words the catalog really holds (names as src/services/catalog/seed.cpp

@@ -13,6 +13,7 @@
 #
 #   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= …
 #     detail= list= deep= search= me= write= create= patch= delete= search_distinct=
+#     reads_replica= reads_primary= primary_read_share=
 #   BENCH mix rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
 #   BENCH mix-search-ceiling connections= searches_rps= mix_bound_rps= bound_ratio_to_nginx= …
 #
@@ -59,7 +60,8 @@
 #
 # Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
 # BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_COLLECTOR_CONNECTIONS,
-# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_WARMUP (s, 60).
+# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_WARMUP (s, 60),
+# BENCH_MIX_REPLICA (1: the catalog reads from a streaming replica; 0: the primary only).
 set -uo pipefail
 
 # shellcheck source=_lib.sh
@@ -74,6 +76,15 @@ COLLECTOR_PHASE=${BENCH_MIX_COLLECTOR:-1}
 for c in $STEPS; do [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_STEPS takes connection counts, got '$c'"; done
 
 bench_init mix psql jq python3
+# The read replica (data tier issue): with BENCH_MIX_REPLICA=1 (the default) the catalog's reads
+# that miss the cache go to the stack's streaming replica while it is fresh (DB_REPLICA_HOSTS).
+# It runs on this same box, so it moves PostgreSQL's work rather than adding CPU: the steps say
+# where reads went (reads_replica, reads_primary, primary_read_share: the catalog's
+# db_read_routes_total over the step) and the replica's CPU (cpu_postgres_replica).
+MIX_REPLICA=${BENCH_MIX_REPLICA:-1}
+[[ $MIX_REPLICA == [01] ]] || die "BENCH_MIX_REPLICA takes 0 or 1"
+PG_REPLICA=$MIX_REPLICA
+stack_save
 mix_prepare
 
 first=$(sed -n 1p "$P/details")
@@ -82,6 +93,7 @@ nginx_serve "$WORK/detail.json"
 
 # ---- CPU time per process ------------------------------------------------------------------
 GROUPS_ORDER=(gateway catalog identity postgres redis)
+[[ $PG_REPLICA == 1 ]] && GROUPS_ORDER+=(postgres_replica)
 # Clock ticks of user + system time of the group's processes (PostgreSQL: the postmaster and its
 # children at the time of reading: backends come and go with the pools' connections; redis: both
 # Redis servers).
@@ -89,6 +101,10 @@ group_ticks() {
   local pids p sum=0 pg=${MIX_PIDS[postgres]}
   case $1 in
     postgres) pids="$pg $(cat "/proc/$pg/task/$pg/children" 2> /dev/null)" ;;
+    postgres_replica)
+      pg=${MIX_PIDS[postgres_replica]}
+      pids="$pg $(cat "/proc/$pg/task/$pg/children" 2> /dev/null)"
+      ;;
     redis) pids="${MIX_PIDS[redis]} ${MIX_PIDS[redis-cache]}" ;;
     *) pids=${MIX_PIDS[$1]} ;;
   esac
@@ -99,6 +115,14 @@ group_ticks() {
   echo "$sum"
 }
 HZ=$(getconf CLK_TCK)
+
+# Reads the catalog routed to the replica and to the primary so far ("replica primary"), from
+# its internal /metrics (db_read_routes_total).
+read_routes() {
+  curl -fsS "http://127.0.0.1:$(component_metrics_port catalog)/metrics" |
+    awk '/^db_read_routes_total/ { if ($0 ~ /to="replica"/) r += $NF; else p += $NF }
+         END { printf "%.0f %.0f\n", r, p }'
+}
 
 # Every run of mix.lua draws its own requests (seed SEED × 1000 + run): with one seed for all,
 # each step began by replaying the URLs of the step before, and the searches among them were
@@ -114,10 +138,12 @@ mix_step() {
   set -- BENCH_SEED="$RUN_SEED" "$@"
   local -A before=()
   for g in "${GROUPS_ORDER[@]}"; do before[$g]=$(group_ticks "$g"); done
-  local t0 t1
+  local t0 t1 r0 p0 r1 p1
+  read -r r0 p0 < <(read_routes)
   t0=$(date +%s.%N)
   out=$(mix_wrk "$conns" "$DURATION" "$@") || die "wrk failed: $out"
   t1=$(date +%s.%N)
+  read -r r1 p1 < <(read_routes)
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
   local non2xx sockets
   read -r S_RPS S_P50 S_P99 _ non2xx sockets < <(wrk_summary <<< "$out")
@@ -128,6 +154,8 @@ mix_step() {
     S_CPU+=$(awk -v a="${before[$g]}" -v b="$(group_ticks "$g")" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v g="$g" \
       'BEGIN { printf " cpu_%s=%.2f", g, (b - a) / hz / (t1 - t0) }')
   done
+  S_SPLIT=$(awk -v r="$((r1 - r0))" -v p="$((p1 - p0))" \
+    'BEGIN { printf " reads_replica=%d reads_primary=%d primary_read_share=%.3f", r, p, (r + p) ? p / (r + p) : 0 }')
 }
 
 # The caches hold a Zipf tail over 800,000 products and keep warming for a minute: after a 10 s
@@ -148,8 +176,9 @@ for c in $STEPS; do
   ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
   say "    $c connections: $S_RPS req/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, within goal: $ok;$S_CPU"
   say "      sent:$S_COUNTS"
-  RESULTS+=("$(printf 'BENCH mix-step connections=%s rps=%s p50_ms=%s p99_ms=%s errors=%s within_goal=%s%s%s' \
-    "$c" "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU" "$S_COUNTS")")
+  say "      database reads:$S_SPLIT"
+  RESULTS+=("$(printf 'BENCH mix-step connections=%s rps=%s p50_ms=%s p99_ms=%s errors=%s within_goal=%s%s%s%s' \
+    "$c" "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU" "$S_COUNTS" "$S_SPLIT")")
   if [[ $ok == yes ]] && ((S_RPS > best_rps)); then
     best_rps=$S_RPS best_line="$c $S_RPS $S_P50 $S_P99"
   fi
@@ -273,7 +302,7 @@ else
     "$n_rps" "$P99_GOAL" "$PRODUCTS")")
   NOTES+=("no step had p99 < ${P99_GOAL} ms with no error: see the mix-step lines for where the time went")
 fi
-NOTES+=("results.md rows: the steps (date | commit | connections | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
+NOTES+=("results.md rows: the steps (date | commit | connections | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis$([[ $PG_REPLICA == 1 ]] && echo ' | postgres replica')), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
 bench_report
 if [[ -z $best_line ]]; then
   warn "bench mix: no step met the goal (p99 < ${P99_GOAL} ms, zero errors, zero 429s): no capacity measured"

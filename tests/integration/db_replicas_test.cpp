@@ -64,9 +64,21 @@ class DbReplicas : public ::testing::Test {
     return r && r->get_bool(0, 0) == true;
   }
 
+  /// A set over the stack's replica, started, once the replica is in rotation.
+  void start_over_the_stack_replica() {
+    settings.replicas = {stack_replica()};
+    primary = std::make_unique<Pool>(loop.io, settings, "dbtest_rs");
+    set = std::make_unique<ReplicaSet>(loop.io, *primary, settings, "dbtest_rs");
+    set->start();
+    ASSERT_TRUE(eventually([&] { return set->status().at(0).in_rotation; }));
+  }
+
   ScratchDatabase db;
   config::DbSettings settings;
   Loop loop;
+  // After the loop: destroyed before it.
+  std::unique_ptr<Pool> primary;
+  std::unique_ptr<ReplicaSet> set;
 };
 
 TEST_F(DbReplicas, without_replicas_reads_go_to_the_primary) {
@@ -90,11 +102,9 @@ TEST_F(DbReplicas, a_replica_serves_reads_once_the_monitor_has_seen_it_fresh) {
 }
 
 TEST_F(DbReplicas, a_read_after_a_write_goes_to_the_primary_until_the_replica_has_replayed_it) {
-  settings.replicas = {stack_replica()};
-  Pool primary(loop.io, settings, "dbtest_rs");
-  ReplicaSet set(loop.io, primary, settings, "dbtest_rs");
-  set.start();
-  ASSERT_TRUE(eventually([&] { return set.status().at(0).in_rotation; }));
+  start_over_the_stack_replica();
+  if (HasFatalFailure()) return;
+  ReplicaSet& set = *this->set;
   // Replay paused: the write's position is one the replica has not replayed.
   pause_replay();
   db.sql("INSERT INTO writes VALUES (1)");
@@ -112,11 +122,9 @@ TEST_F(DbReplicas, a_read_after_a_write_goes_to_the_primary_until_the_replica_ha
 }
 
 TEST_F(DbReplicas, a_replica_whose_replay_is_paused_leaves_the_rotation_within_the_bound_and_comes_back) {
-  settings.replicas = {stack_replica()};
-  Pool primary(loop.io, settings, "dbtest_rs");
-  ReplicaSet set(loop.io, primary, settings, "dbtest_rs");
-  set.start();
-  ASSERT_TRUE(eventually([&] { return set.status().at(0).in_rotation; }));
+  start_over_the_stack_replica();
+  if (HasFatalFailure()) return;
+  ReplicaSet& set = *this->set;
   pause_replay();
   // Idle primary: a paused replica misses nothing, so it stays in rotation.
   std::this_thread::sleep_for(700ms);

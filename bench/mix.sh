@@ -13,7 +13,7 @@
 #
 #   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= …
 #     detail= list= deep= search= me= write= create= patch= delete= search_distinct=
-#     reads_replica= reads_primary= primary_read_share=
+#     reads_replica= reads_primary= primary_read_share= reads_primary_fenced= reads_primary_stale=
 #   BENCH mix rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
 #   BENCH mix-search-ceiling connections= searches_rps= mix_bound_rps= bound_ratio_to_nginx= …
 #
@@ -116,12 +116,17 @@ group_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
-# Reads the catalog routed to the replica and to the primary so far ("replica primary"), from
-# its internal /metrics (db_read_routes_total).
+# Reads the catalog routed so far, from its internal /metrics (db_read_routes_total): "replica
+# primary read_after none_fresh" (the last two: why reads went to the primary; no_replicas is
+# the rest).
 read_routes() {
   curl -fsS "http://127.0.0.1:$(component_metrics_port catalog)/metrics" |
-    awk '/^db_read_routes_total/ { if ($0 ~ /to="replica"/) r += $NF; else p += $NF }
-         END { printf "%.0f %.0f\n", r, p }'
+    awk '/^db_read_routes_total/ {
+           if ($0 ~ /to="replica"/) r += $NF; else p += $NF
+           if ($0 ~ /why="read_after"/) a += $NF
+           if ($0 ~ /why="none_fresh"/) n += $NF
+         }
+         END { printf "%.0f %.0f %.0f %.0f\n", r, p, a, n }'
 }
 
 # Every run of mix.lua draws its own requests (seed SEED × 1000 + run): with one seed for all,
@@ -138,12 +143,12 @@ mix_step() {
   set -- BENCH_SEED="$RUN_SEED" "$@"
   local -A before=()
   for g in "${GROUPS_ORDER[@]}"; do before[$g]=$(group_ticks "$g"); done
-  local t0 t1 r0 p0 r1 p1
-  read -r r0 p0 < <(read_routes)
+  local t0 t1 r0 p0 a0 n0 r1 p1 a1 n1
+  read -r r0 p0 a0 n0 < <(read_routes)
   t0=$(date +%s.%N)
   out=$(mix_wrk "$conns" "$DURATION" "$@") || die "wrk failed: $out"
   t1=$(date +%s.%N)
-  read -r r1 p1 < <(read_routes)
+  read -r r1 p1 a1 n1 < <(read_routes)
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
   local non2xx sockets
   read -r S_RPS S_P50 S_P99 _ non2xx sockets < <(wrk_summary <<< "$out")
@@ -154,8 +159,11 @@ mix_step() {
     S_CPU+=$(awk -v a="${before[$g]}" -v b="$(group_ticks "$g")" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v g="$g" \
       'BEGIN { printf " cpu_%s=%.2f", g, (b - a) / hz / (t1 - t0) }')
   done
-  S_SPLIT=$(awk -v r="$((r1 - r0))" -v p="$((p1 - p0))" \
-    'BEGIN { printf " reads_replica=%d reads_primary=%d primary_read_share=%.3f", r, p, (r + p) ? p / (r + p) : 0 }')
+  # reads_primary_fenced: a fill right after a write (its key's fence) or a client's own
+  # position the replica had not replayed; reads_primary_stale: no replica in rotation.
+  S_SPLIT=$(awk -v r="$((r1 - r0))" -v p="$((p1 - p0))" -v a="$((a1 - a0))" -v n="$((n1 - n0))" \
+    'BEGIN { printf " reads_replica=%d reads_primary=%d primary_read_share=%.3f reads_primary_fenced=%d reads_primary_stale=%d",
+             r, p, (r + p) ? p / (r + p) : 0, a, n }')
 }
 
 # The caches hold a Zipf tail over 800,000 products and keep warming for a minute: after a 10 s

@@ -2,8 +2,9 @@
 
 #include "db/replicas.hpp"
 
+#include "db/replica_lag.hpp"
+
 #include <algorithm>
-#include <deque>
 #include <mutex>
 
 #include <boost/asio/co_spawn.hpp>
@@ -48,11 +49,6 @@ struct ReplicaSet::State {
     metrics::Gauge* lag_gauge = nullptr;
     metrics::Gauge* rotation_gauge = nullptr;
   };
-  struct Sample {
-    Clock::time_point at;
-    Lsn lsn;
-  };
-
   std::string name;
   std::unique_ptr<Pool> primary_probe;  // the monitor's one connection to the primary
   milliseconds max_lag{1000};
@@ -62,10 +58,9 @@ struct ReplicaSet::State {
   std::atomic<bool> stopped{false};
   bool started = false;
 
-  // The primary's positions, oldest first, one entry per change, kept for twice the bound
-  // (an older one could only say "later than the bound", which the oldest kept already says).
+  // The primary's positions (replica_lag.hpp), kept for twice the bound.
   mutable std::mutex samples_mu;
-  std::deque<Sample> samples;
+  std::unique_ptr<PrimaryPositions> positions;
 
   metrics::Counter* to_replica = nullptr;
   metrics::Counter* to_primary_read_after = nullptr;
@@ -74,18 +69,11 @@ struct ReplicaSet::State {
 
   void add_sample(Clock::time_point at, Lsn lsn) {
     std::lock_guard lock(samples_mu);
-    if (samples.empty() || samples.back().lsn != lsn) samples.push_back({at, lsn});
-    const auto keep = at - 2 * max_lag;
-    while (samples.size() > 1 && samples.front().at < keep) samples.pop_front();
+    positions->add(at, lsn);
   }
-
-  /// How long ago the primary first held WAL past `replayed`; nullopt before any sample.
   std::optional<milliseconds> lag_of(Lsn replayed, Clock::time_point now) const {
     std::lock_guard lock(samples_mu);
-    if (samples.empty()) return std::nullopt;
-    if (replayed >= samples.back().lsn) return milliseconds(0);
-    auto past = std::find_if(samples.begin(), samples.end(), [&](const Sample& s) { return s.lsn > replayed; });
-    return std::chrono::duration_cast<milliseconds>(now - past->at);
+    return positions->lag_of(replayed, now);
   }
 };
 
@@ -158,6 +146,7 @@ ReplicaSet::ReplicaSet(asio::io_context& io, Pool& primary, const config::DbSett
   st.name = name;
   st.max_lag = settings.replica_max_lag;
   st.interval = check_interval(settings.replica_max_lag);
+  st.positions = std::make_unique<PrimaryPositions>(2 * settings.replica_max_lag);
   auto one_connection = [](config::DbSettings s) {
     s.max_open_conns = 1;
     s.max_idle_conns = 1;

@@ -50,13 +50,17 @@ class FailureLoggedOnce(unittest.TestCase):
         self.assertNotIn(line["cause"], r.body.decode())
 
     def test_a_database_outage_is_one_error_line_of_the_catalog_and_none_of_the_gateway(self):
-        # An id nobody has asked for: no cache tier can answer it, the database must.
+        # An id nobody has asked for: no cache tier can answer it, the database must. Both
+        # servers down: with the primary alone down the replica answers the read
+        # (test_reads_survive_the_primary.py).
         path = f"/api/v1/products/{uuid.uuid4()}"
+        ctl("pg-replica", "stop")
         ctl("pg", "stop")
         try:
             r, trace_id = self.traced_get(path)
         finally:
             ctl("pg", "start")
+            ctl("pg-replica", "start")
         self.assertEqual(r.status, 503, r.body)
         self.assertEqual(r.json()["error"]["code"], "service_unavailable")
         # Both access lines written: every line of the request is in the logs by then.

@@ -99,6 +99,7 @@ class SentinelGroup:
     def stop(self):
         for pid in self.pids.values():
             try:
+                os.kill(pid, signal.SIGCONT)  # a stopped process would not act on SIGTERM
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
@@ -270,6 +271,33 @@ class SentinelFailover(unittest.TestCase):
         self.assertTrue(any(c.get("name") == "gateway" and c.get("cmd") in {"evalsha", "eval"}
                             for c in g.clients(new)), g.clients(new))
 
+    def test_a_hung_master_is_left_for_the_one_the_sentinels_promote(self):
+        """The master stops answering but its connections stay open (SIGSTOP: a hung process,
+        or a partition). Commands would time out, but a bus subscription waits silently, so
+        only the sentinels' answer (asked every second) moves it; everything must reach the
+        new master while the old one still holds the sockets, and stay there once it is back."""
+        g = self.group
+        bus = self.product("HA Hung")
+        self.assertTrue(wait_until(lambda: self.subscribers(g.master_port) >= 2, timeout=10))
+        old, new = g.master_port, g.replica_port
+        os.kill(g.pids["master"], signal.SIGSTOP)
+        try:
+            self.assertTrue(wait_until(lambda: g.master_port_per_sentinels() == new, timeout=20, interval=0.05),
+                            "the sentinels did not promote the replica")
+            self.assertTrue(wait_until(lambda: self.service_clients(new) == {n: 2 for n in CLIENT_NAMES},
+                                       timeout=15), self.service_clients(new))
+            self.assertTrue(wait_until(lambda: self.subscribers(new) >= 2, timeout=10), self.subscribers(new))
+            self.assertEqual(self.stock(self.b, bus), 1)
+            w = self.call(self.a, "PATCH", f"/api/v1/products/{bus}", {"stock": 3})
+            self.assertEqual(w.status, 200, w.body)
+            self.assertEqual(self.stock(self.b, bus), 3)  # the bus works on the new master
+        finally:
+            os.kill(g.pids["master"], signal.SIGCONT)
+        # Back, the old master is made a replica by the sentinels; nothing of ours returns to it.
+        self.assertTrue(wait_until(lambda: g.cli(old, "ROLE").split()[:1] == ["slave"], timeout=20))
+        self.assertEqual(self.service_clients(old), {n: 0 for n in CLIENT_NAMES})
+        self.assertEqual(self.service_clients(new), {n: 2 for n in CLIENT_NAMES})
+        self.assertTrue(wait_until(lambda: metric(self.a, "cache_invalidations_pending", {}) == 0, timeout=10))
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,8 +4,10 @@ instances that find the master through the sentinels (REDIS_SENTINELS), and the 
 with SIGKILL under a read load. Reads never fail; a product deleted while the master is gone is
 404 on both instances once the services are on the new master (no stale L1 or L2 entry); the
 invalidation bus works again between the instances; and every service connection is on the
-promoted replica. Needs nothing of the stack but PostgreSQL (DB_HOST/DB_PORT) and the built
-binaries; stops everything it started by pid, also on failure.
+promoted replica. And a master that hangs (SIGSTOP) with its connections open is left for the
+promoted replica, the silent bus subscriptions included. Needs nothing of the stack but
+PostgreSQL (DB_HOST/DB_PORT) and the built binaries; stops everything it started by pid, also
+on failure.
 
 Prints the time from the SIGKILL to the services' first write on the new master
 (docs/scaling.md#redis-high-availability-sentinel quotes it)."""

@@ -15,8 +15,10 @@
 # masterauth, on both nodes: a demoted master replicates the new one). Passwords are generated
 # into DIR/*.password (0600) unless REDIS_HA_<USER>_PASSWORD is set; configs hold only their
 # SHA-256 hashes, except the masterauth/auth-pass lines, which Redis needs in clear.
-# The sentinels have no password of their own here (loopback, a test's private ports);
-# docs/scaling.md#redis-high-availability-sentinel says what production needs.
+# The sentinels share one password of their own (`requirepass`, DIR/sentinels.password, or
+# REDIS_HA_SENTINELS_PASSWORD), which they also use to talk to each other (`sentinel
+# sentinel-pass`): a client that reaches a sentinel unauthenticated could make it name any
+# master. The services log in with REDIS_SENTINEL_PASSWORD.
 #
 # Timings are the test's: a master is down after REDIS_HA_DOWN_AFTER_MS (default 1000) without
 # an answer, and a failover that has not finished in REDIS_HA_FAILOVER_TIMEOUT_MS (default
@@ -82,6 +84,8 @@ redis_ha_sentinel_conf() {
     echo "pidfile \"$dir/sentinel-$port.pid\""
     echo "logfile \"$dir/sentinel-$port.log\""
     echo "dir \"$dir\""
+    echo "requirepass $(redis_ha_password "$dir" sentinels)"
+    echo "sentinel sentinel-pass $(redis_ha_password "$dir" sentinels)"
     # Quorum 2 of 3: one sentinel alone never declares the master down.
     echo "sentinel monitor $master 127.0.0.1 $master_port 2"
     echo "sentinel auth-user $master mercato-sentinel"
@@ -108,6 +112,12 @@ redis_ha_cli() {
   REDISCLI_AUTH=$(cat "$REDIS_HA_DIR/default.password") redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" "$@" 2> /dev/null
 }
 
+redis_ha_sentinel_cli() {
+  local port=$1
+  shift
+  REDISCLI_AUTH=$(cat "$REDIS_HA_DIR/sentinels.password") redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" "$@" 2> /dev/null
+}
+
 redis_ha_start() {
   local dir=$1 master=$2 master_port=$3 replica_port=$4 port
   shift 4
@@ -130,7 +140,7 @@ redis_ha_start() {
   # sentinels (through the hello channel, every 2 s): before that a failover could not reach
   # its quorum or would have no replica to promote.
   for port in "$@"; do
-    redis_ha_wait "[[ \$(redis-cli -h 127.0.0.1 -p $port sentinel master $master 2> /dev/null |
+    redis_ha_wait "[[ \$(redis_ha_sentinel_cli $port sentinel master $master |
       awk 'prev == \"num-slaves\" && \$1 >= 1 { s = 1 } prev == \"num-other-sentinels\" && \$1 >= $(($# - 1)) { o = 1 }
            { prev = \$1 } END { print s o }') == 11 ]]" 200 ||
       { echo "redis_ha_start: sentinel $port did not see the replica and the other sentinels (see $dir/sentinel-$port.log)" >&2; return 1; }

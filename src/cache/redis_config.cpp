@@ -22,6 +22,10 @@ constexpr config::VarSpec kRedisVars[] = {
      "Redis Sentinels, host:port,... (empty: connect to REDIS_HOST:REDIS_PORT); when set, REDIS_HOST/PORT are "
      "unused: the master's address is asked of the sentinels before every connect and every second after"},
     {"REDIS_SENTINEL_MASTER", K::string, "mercato", "name the sentinels monitor the main Redis master under"},
+    {"REDIS_SENTINEL_USER", K::string, "",
+     "ACL user on the sentinels (empty: AUTH with REDIS_SENTINEL_PASSWORD alone); also used for CACHE_REDIS_SENTINELS"},
+    {"REDIS_SENTINEL_PASSWORD", K::string, "",
+     "password of the sentinels themselves (empty: none; production requires one when REDIS_SENTINELS is set)"},
 };
 
 // The client is one pipelined connection per role (redis_client.hpp): there is no pool to size.
@@ -62,6 +66,12 @@ void load_redis(config::Reader& r, config::Settings& s) {
   const std::string sentinels = r.string("REDIS_SENTINELS");
   const std::string master = r.string("REDIS_SENTINEL_MASTER");
   read_sentinels(r, "REDIS_SENTINELS", sentinels, "REDIS_SENTINEL_MASTER", master, redis);
+  redis.sentinel_user = r.string("REDIS_SENTINEL_USER");
+  redis.sentinel_password = r.string("REDIS_SENTINEL_PASSWORD");
+  // Whoever reaches a sentinel without a password can make it name any master, and so receive
+  // every service's writes and Redis login.
+  if (!redis.sentinels.empty())
+    r.require_in_production(s, "REDIS_SENTINEL_PASSWORD", redis.sentinel_password, "the sentinels' password");
   r.require_in_production(s, "REDIS_PASSWORD", redis.password, "the Redis password");
 }
 

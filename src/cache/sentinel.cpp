@@ -22,14 +22,33 @@ Error unavailable_because(std::string reason) {
 
 std::string where(const HostPort& s) { return s.host + ":" + std::to_string(s.port); }
 
-std::vector<std::string> question(const config::RedisSettings& settings) {
-  return {"SENTINEL", "get-master-addr-by-name", settings.sentinel_master};
+// The login to the sentinel (when it has a password) and the question, written together: the
+// reply that matters is the last one.
+std::vector<std::vector<std::string>> question(const config::RedisSettings& settings) {
+  std::vector<std::vector<std::string>> commands;
+  if (!settings.sentinel_password.empty()) {
+    if (settings.sentinel_user.empty()) commands.push_back({"AUTH", settings.sentinel_password});
+    else commands.push_back({"AUTH", settings.sentinel_user, settings.sentinel_password});
+  }
+  commands.push_back({"SENTINEL", "get-master-addr-by-name", settings.sentinel_master});
+  return commands;
 }
 
-// RESP, as hiredis would write the command: an array of bulk strings.
-std::string encode(const std::vector<std::string>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+// The last reply, unless an earlier one (the AUTH) is an error: then that one.
+RedisReply answer_of(std::vector<RedisReply> replies) {
+  for (auto& r : replies) {
+    if (r.is_error()) return std::move(r);
+  }
+  return std::move(replies.back());
+}
+
+// RESP, as hiredis would write the commands: each an array of bulk strings.
+std::string encode(const std::vector<std::vector<std::string>>& commands) {
+  std::string out;
+  for (const auto& args : commands) {
+    out += "*" + std::to_string(args.size()) + "\r\n";
+    for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  }
   return out;
 }
 
@@ -48,8 +67,8 @@ struct Exchange {
   bool expired = false;
 };
 
-asio::awaitable<Result<RedisReply>> ask_one(const Strand& strand, const HostPort& at, std::vector<std::string> args,
-                                            Duration timeout) {
+asio::awaitable<Result<RedisReply>> ask_one(const Strand& strand, const HostPort& at,
+                                            std::vector<std::vector<std::string>> commands, Duration timeout) {
   auto ex = std::make_shared<Exchange>(strand);
   ex->deadline.expires_after(timeout);
   ex->deadline.async_wait([ex](const boost::system::error_code& ec) {
@@ -72,51 +91,59 @@ asio::awaitable<Result<RedisReply>> ask_one(const Strand& strand, const HostPort
   if (ec || ex->expired) co_return fail("resolve", ec);
   co_await asio::async_connect(ex->socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec || ex->expired) co_return fail("connect", ec);
-  const std::string request = encode(args);
+  const std::string request = encode(commands);
   co_await asio::async_write(ex->socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
   if (ec || ex->expired) co_return fail("write", ec);
 
   std::unique_ptr<redisReader, ReaderFree> reader(redisReaderCreate());
   if (!reader) co_return fail("out of memory", ec);
   char buffer[512];
-  for (;;) {
+  std::vector<RedisReply> replies;
+  while (replies.size() < commands.size()) {
     const std::size_t n =
         co_await ex->socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
     if (ec || ex->expired) co_return fail("read", ec);
     if (redisReaderFeed(reader.get(), buffer, n) != REDIS_OK) co_return fail("protocol error", ec);
-    void* raw = nullptr;
-    if (redisReaderGetReply(reader.get(), &raw) != REDIS_OK) co_return fail("protocol error", ec);
-    if (raw != nullptr) {
-      RedisReply reply = RedisReply::from_hiredis(*static_cast<redisReply*>(raw));
+    for (;;) {
+      void* raw = nullptr;
+      if (redisReaderGetReply(reader.get(), &raw) != REDIS_OK) co_return fail("protocol error", ec);
+      if (raw == nullptr) break;
+      replies.push_back(RedisReply::from_hiredis(*static_cast<redisReply*>(raw)));
       freeReplyObject(raw);
-      ex->deadline.cancel();
-      boost::system::error_code ignored;
-      ex->socket.close(ignored);
-      co_return reply;
     }
   }
+  ex->deadline.cancel();
+  boost::system::error_code ignored;
+  ex->socket.close(ignored);
+  co_return answer_of(std::move(replies));
 }
 
 struct ContextFree {
   void operator()(redisContext* c) const { redisFree(c); }
 };
 
-Result<RedisReply> ask_one_blocking(const HostPort& at, const std::vector<std::string>& args, Duration timeout) {
+Result<RedisReply> ask_one_blocking(const HostPort& at, const std::vector<std::vector<std::string>>& commands,
+                                    Duration timeout) {
   const timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
   std::unique_ptr<redisContext, ContextFree> c(redisConnectWithTimeout(at.host.c_str(), at.port, tv));
   if (!c || c->err != 0) return unavailable_because(where(at) + ": " + (c ? c->errstr : "out of memory"));
   redisSetTimeout(c.get(), tv);
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lens;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
+  std::vector<RedisReply> replies;
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* raw =
+        static_cast<redisReply*>(redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lens.data()));
+    if (raw == nullptr) return unavailable_because(where(at) + ": " + c->errstr);
+    replies.push_back(RedisReply::from_hiredis(*raw));
+    freeReplyObject(raw);
+    if (replies.back().is_error()) break;
   }
-  auto* raw = static_cast<redisReply*>(redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lens.data()));
-  if (raw == nullptr) return unavailable_because(where(at) + ": " + c->errstr);
-  RedisReply reply = RedisReply::from_hiredis(*raw);
-  freeReplyObject(raw);
-  return reply;
+  return answer_of(std::move(replies));
 }
 
 }  // namespace
@@ -166,8 +193,8 @@ asio::awaitable<Result<HostPort>> ask_master(const Strand& strand, const config:
   std::string failures;
   for (std::size_t i : rotation.order()) {
     const HostPort& at = settings.sentinels[i];
-    std::vector<std::string> args = question(settings);  // named: see coroutine pitfall 2
-    auto reply = co_await ask_one(strand, at, std::move(args), per_sentinel);
+    std::vector<std::vector<std::string>> commands = question(settings);  // named: coroutine pitfall 2
+    auto reply = co_await ask_one(strand, at, std::move(commands), per_sentinel);
     Result<HostPort> master = reply ? parse_master_address(*reply, settings.sentinel_master)
                                     : Result<HostPort>(std::move(reply).error());
     if (master) {

@@ -134,6 +134,9 @@ struct RedisSettings {
   /// is asked of these sentinels before every connect (src/cache/sentinel.hpp).
   std::vector<HostPort> sentinels = {};
   std::string sentinel_master = {};  // the name the sentinels monitor the master under
+  /// REDIS_SENTINEL_USER/PASSWORD: the login to the sentinels themselves (empty: none).
+  std::string sentinel_user = {};
+  std::string sentinel_password = {};
   bool operator==(const RedisSettings&) const = default;
 };
 

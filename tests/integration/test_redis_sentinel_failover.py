@@ -60,6 +60,8 @@ class SentinelGroup:
                 raise AssertionError(f"redis_ha_start failed: {r.stderr}")
             with open(os.path.join(self.dir, "default.password")) as f:
                 self.password = f.read().strip()
+            with open(os.path.join(self.dir, "sentinels.password")) as f:
+                self.sentinel_password = f.read().strip()
         except BaseException:
             self.stop()
             raise
@@ -72,15 +74,15 @@ class SentinelGroup:
                 if text.isdigit():
                     self.pids[name[:-4]] = int(text)
 
-    def cli(self, port, *args, auth=True):
-        env = dict(os.environ, REDISCLI_AUTH=self.password) if auth else dict(os.environ)
+    def cli(self, port, *args, sentinel=False):
+        env = dict(os.environ, REDISCLI_AUTH=self.sentinel_password if sentinel else self.password)
         r = subprocess.run(["redis-cli", "--no-auth-warning", "-h", "127.0.0.1", "-p", str(port), *args],
                            capture_output=True, text=True, timeout=5, env=env)
         return r.stdout if r.returncode == 0 else ""
 
     def master_port_per_sentinels(self):
         """The master's port as a majority of the sentinels names it, or None."""
-        answers = [self.cli(p, "SENTINEL", "get-master-addr-by-name", MASTER_NAME, auth=False).split()
+        answers = [self.cli(p, "SENTINEL", "get-master-addr-by-name", MASTER_NAME, sentinel=True).split()
                    for p in self.sentinel_ports]
         ports = [int(a[1]) for a in answers if len(a) == 2 and a[1].isdigit()]
         for p in set(ports):
@@ -141,6 +143,7 @@ class SentinelFailover(unittest.TestCase):
         self.redis_env = {
             "REDIS_SENTINELS": ",".join(f"127.0.0.1:{p}" for p in self.group.sentinel_ports),
             "REDIS_SENTINEL_MASTER": MASTER_NAME,
+            "REDIS_SENTINEL_PASSWORD": self.group.sentinel_password,
             # Unused while REDIS_SENTINELS is set; pointed at the first master so that a build
             # without Sentinel support stays there after the kill (and this test fails).
             "REDIS_HOST": "127.0.0.1",

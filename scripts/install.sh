@@ -9,6 +9,7 @@ SYSTEM_PACKAGES=(
   libsimdjson-dev rapidjson-dev libsodium-dev libssl-dev zlib1g-dev libbrotli-dev
   libjemalloc-dev  # the services' allocator (CMakeLists.txt, MERCATO_JEMALLOC)
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib redis-server wrk nginx chromium
+  redis-sentinel  # Redis high availability (scripts/redis_sentinel.sh, test_redis_sentinel_failover.py)
   python3 curl
   prometheus prometheus-alertmanager  # every stack's monitoring (scripts/prometheus.sh); promtool, amtool
   prometheus-postgres-exporter prometheus-redis-exporter  # the data stores' exporters (scripts/exporters.sh)

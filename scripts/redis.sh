@@ -22,7 +22,8 @@
 
 # ACL rules of service user $1 on instance $2 (after `reset on #<hash>`); nothing: no access.
 redis_acl_rules() {
-  local always='-@all +ping +client|setname'
+  # ROLE: behind Redis Sentinel the clients check they reached the master (src/cache/sentinel.hpp).
+  local always='-@all +ping +client|setname +role'
   case $2:$1 in
     # Rate limit (src/ratelimit/limiter.cpp): a GCRA script over mercato:rl:<client>; listens
     # for token revocations and user changes (src/auth/revocations.hpp), and for the catalog's

@@ -23,6 +23,13 @@ constexpr Duration kDefaultConnectTimeout{2000};
 // reconnect handshake (bounded by connect_timeout) proves the server answers again. Until
 // then commands fail at once instead of each waiting its full timeout.
 constexpr int kTimeoutsBeforeReconnect = 5;
+// With sentinels: the reconnect backoff stops at 1 s rather than 2 s, since a switch of
+// master is the expected outage and takes a few seconds; how often the sentinels are asked
+// whether the master moved while connected; and each sentinel's deadline for one answer
+// (they are near, on the same network: a slow one is skipped for the next).
+constexpr Duration kMaxRetryWithSentinels{1000};
+constexpr Duration kFollowInterval{1000};
+constexpr Duration kSentinelDeadline{300};
 
 Duration or_default(Duration d, Duration fallback) { return d.count() > 0 ? d : fallback; }
 
@@ -99,6 +106,7 @@ RedisConnection::RedisConnection(asio::io_context& io, const config::RedisSettin
                       .counter("redis_reconnects_total",
                                "Redis connections re-established after a ready one was lost", {"client"})
                       .with({name_})),
+      sentinels_(settings.sentinels.size()),
       resolver_(strand_),
       closed_signal_(strand_),
       retry_timer_(strand_) {}
@@ -138,7 +146,7 @@ void RedisConnection::stop() {
 asio::awaitable<void> RedisConnection::supervise() {
   // `self` keeps the connection alive for as long as it supervises.
   auto self = shared_from_this();
-  Backoff backoff(kFirstRetry, kMaxRetry);
+  Backoff backoff(kFirstRetry, settings_.sentinels.empty() ? kMaxRetry : kMaxRetryWithSentinels);
   bool first_attempt = true;
   bool ever_ready = false;
   bool failure_logged = false;  // one warning per outage, not one per attempt
@@ -156,10 +164,14 @@ asio::awaitable<void> RedisConnection::supervise() {
       backoff.reset();
       consecutive_timeouts_ = 0;
       set_ready(true);
-      log::info("redis connected", {{"client", name_}, {"host", settings_.host}, {"port", int{settings_.port}}});
+      log::info("redis connected", {{"client", name_}, {"host", address_.host}, {"port", int{address_.port}}});
 
-      closed_signal_.expires_at(asio::steady_timer::time_point::max());
-      co_await closed_signal_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (settings_.sentinels.empty()) {
+        closed_signal_.expires_at(asio::steady_timer::time_point::max());
+        co_await closed_signal_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await follow_master();
+      }
       if (!stopping_) {
         log::warn("redis connection lost", {{"client", name_}, {"reason", close_reason_}});
         if (hooks_.on_lost) hooks_.on_lost();
@@ -181,11 +193,44 @@ asio::awaitable<void> RedisConnection::supervise() {
   close("stopped");
 }
 
+asio::awaitable<void> RedisConnection::follow_master() {
+  boost::system::error_code ec;
+  while (is_open() && !stopping_) {
+    closed_signal_.expires_after(kFollowInterval);
+    co_await closed_signal_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!is_open() || stopping_) co_return;  // cancelled by on_context_closed()
+    auto master = co_await sentinel::ask_master(strand_, settings_, sentinels_, kSentinelDeadline);
+    // No sentinel answering says nothing about the master: keep serving on it.
+    if (!master || !is_open() || stopping_) continue;
+    if (master->host != address_.host || master->port != address_.port) {
+      log::warn("redis master moved, reconnecting",
+                {{"client", name_}, {"from", address_.host + ":" + std::to_string(address_.port)},
+                 {"to", master->host + ":" + std::to_string(master->port)}});
+      close("the sentinels named another master");
+    }
+  }
+}
+
+void RedisConnection::on_demoted(std::uint64_t context) {
+  if (ctx_ == nullptr || context != context_id_ || stopping_) return;
+  log::warn("redis answered READONLY: no longer the master, asking the sentinels again", {{"client", name_}});
+  close("READONLY: the server is no longer the master");
+}
+
 asio::awaitable<Status> RedisConnection::open() {
   boost::system::error_code ec;
-  const std::string host = settings_.host.empty() ? "127.0.0.1" : settings_.host;
-  auto endpoints = co_await resolver_.async_resolve(host, std::to_string(settings_.port),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
+  std::string host = settings_.host.empty() ? "127.0.0.1" : settings_.host;
+  std::uint16_t port = settings_.port;
+  if (!settings_.sentinels.empty()) {
+    auto master = co_await sentinel::ask_master(strand_, settings_, sentinels_, kSentinelDeadline);
+    if (stopping_) co_return redis_unavailable("stopped");
+    if (!master) co_return std::move(master).error();
+    host = master->host;
+    port = master->port;
+  }
+  address_ = config::HostPort{host, port};
+  const std::string port_text = std::to_string(port);  // named: see coroutine pitfall 2
+  auto endpoints = co_await resolver_.async_resolve(host, port_text, asio::redirect_error(asio::use_awaitable, ec));
   if (stopping_) co_return redis_unavailable("stopped");
   if (ec || endpoints.empty()) co_return redis_unavailable("cannot resolve " + host + ": " + ec.message());
   // Prefer IPv4, as hiredis itself does: "localhost" often resolves to ::1 first while Redis
@@ -199,7 +244,7 @@ asio::awaitable<Status> RedisConnection::open() {
   }
   const std::string address = chosen.address().to_string();
 
-  redisAsyncContext* ac = redisAsyncConnect(address.c_str(), settings_.port);
+  redisAsyncContext* ac = redisAsyncConnect(address.c_str(), port);
   if (ac == nullptr) co_return redis_unavailable("out of memory");
   if (ac->err != 0) {
     std::string why = ac->errstr;
@@ -208,6 +253,7 @@ asio::awaitable<Status> RedisConnection::open() {
   }
   ctx_ = ac;
   ctx_->data = this;
+  ++context_id_;
   close_reason_.clear();
   attach_asio(ac, strand_, [this](std::string reason) { on_context_closed(std::move(reason)); });
 
@@ -223,6 +269,10 @@ asio::awaitable<Status> RedisConnection::open() {
   const std::size_t setname_index = handshake.size();
   handshake.push_back({"CLIENT", "SETNAME", client_name_});
   handshake.push_back({"PING"});
+  // Behind sentinels, the address may be a stale answer during a switch, or a master demoted
+  // since: only a server that says it is the master is used.
+  const bool check_role = !settings_.sentinels.empty();
+  if (check_role) handshake.push_back({"ROLE"});
   auto replies = co_await exchange_on_strand(std::move(handshake), connect_timeout_);
   if (!replies) {
     auto error = std::move(replies).error();
@@ -235,6 +285,14 @@ asio::awaitable<Status> RedisConnection::open() {
     // to refuse the connection.
     if (i == setname_index) continue;
     const RedisReply& reply = (*replies)[i];
+    if (check_role && i + 1 == replies->size()) {
+      if (Status master = sentinel::check_master_role(reply); !master) {
+        auto error = std::move(master).error();
+        error.reason = host + ":" + port_text + ": " + error.reason;
+        co_return error;
+      }
+      continue;
+    }
     if (reply.is_error()) co_return redis_unavailable("handshake: " + reply.as_string());
   }
   co_return Status{};
@@ -293,7 +351,20 @@ void RedisConnection::on_reply(redisAsyncContext* ac, void* reply, void* privdat
   std::unique_ptr<Batch::Slot> slot(static_cast<Batch::Slot*>(privdata));
   Batch& batch = *slot->batch;
   if (reply == nullptr) return batch.finish(redis_unavailable("disconnected"));
-  if (auto* self = static_cast<RedisConnection*>(ac->data)) self->consecutive_timeouts_ = 0;
+  auto* self = static_cast<RedisConnection*>(ac->data);
+  if (self != nullptr) {
+    self->consecutive_timeouts_ = 0;
+    // A master demoted under us (the sentinels promoted another and this one now replicates
+    // it) refuses writes with READONLY: find the new one. Posted, never closed from inside a
+    // hiredis callback; the context id keeps a late post from closing a newer connection.
+    const auto* r = static_cast<const redisReply*>(reply);
+    if (!self->settings_.sentinels.empty() && r->type == REDIS_REPLY_ERROR && r->str != nullptr &&
+        std::string_view(r->str, r->len).starts_with("READONLY")) {
+      asio::post(self->strand_, [weak = self->weak_from_this(), id = self->context_id_] {
+        if (auto conn = weak.lock()) conn->on_demoted(id);
+      });
+    }
+  }
   // After a timeout nobody reads the replies: skip copying them (they may be large).
   if (batch.done) return;
   batch.replies[slot->index] = RedisReply::from_hiredis(*static_cast<redisReply*>(reply));

@@ -29,6 +29,7 @@
 
 #include "cache/hiredis_asio.hpp"
 #include "cache/redis_reply.hpp"
+#include "cache/sentinel.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
@@ -111,6 +112,12 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   asio::awaitable<Result<Replies>> exchange_on_strand(Commands commands, Duration timeout);
   asio::awaitable<void> supervise();
   asio::awaitable<Status> open();
+  // With sentinels: while connected, asks them every second where the master is, and closes
+  // the connection once the answer is not the address it is connected to. Returns when the
+  // connection is gone.
+  asio::awaitable<void> follow_master();
+  // A READONLY reply on context `context`: the server was demoted under us (strand).
+  void on_demoted(std::uint64_t context);
   void close(std::string_view reason);
   void on_context_closed(std::string reason);
   void on_batch_timeout(Batch& batch);
@@ -130,6 +137,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
 
   // strand
   redisAsyncContext* ctx_ = nullptr;
+  std::uint64_t context_id_ = 0;  // counts contexts, so a late READONLY closes only its own
+  config::HostPort address_;      // where ctx_ is connected (the master the sentinels named)
+  sentinel::Rotation sentinels_;
   std::string close_reason_;
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer closed_signal_;  // its wait ends when the context goes away

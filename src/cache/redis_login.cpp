@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/sentinel.hpp"
 #include "core/log.hpp"
 
 namespace mercato::cache {
@@ -31,7 +32,15 @@ ReplyPtr command(redisContext* c, const std::vector<std::string>& args) {
 
 }  // namespace
 
-Status check_login(const config::RedisSettings& s, std::string_view variables) {
+Status check_login(const config::RedisSettings& settings, std::string_view variables) {
+  // Behind sentinels, the login is checked on the master they name now.
+  auto resolved = sentinel::resolve_blocking(settings);
+  if (!resolved) {
+    log::warn("redis sentinels unreachable at start-up; the service starts and keeps trying",
+              {{"error", resolved.error().reason}});
+    return {};
+  }
+  const config::RedisSettings& s = *resolved;
   const auto timeout = s.connect_timeout.count() > 0 ? s.connect_timeout : config::Duration(1000);
   const timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
   const std::string host = s.host.empty() ? "127.0.0.1" : s.host;

@@ -130,6 +130,13 @@ struct RedisSettings {
   int db = 0;
   Duration command_timeout{};
   Duration connect_timeout{};
+  /// REDIS_SENTINELS: when not empty, host and port above are unused and the master's address
+  /// is asked of these sentinels before every connect (src/cache/sentinel.hpp).
+  std::vector<HostPort> sentinels = {};
+  std::string sentinel_master = {};  // the name the sentinels monitor the master under
+  /// REDIS_SENTINEL_USER/PASSWORD: the login to the sentinels themselves (empty: none).
+  std::string sentinel_user = {};
+  std::string sentinel_password = {};
   bool operator==(const RedisSettings&) const = default;
 };
 

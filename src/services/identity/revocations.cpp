@@ -13,6 +13,7 @@
 
 #include "auth/verifier.hpp"
 #include "cache/redis_command.hpp"
+#include "cache/sentinel.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 #include "services/identity/schema.hpp"
@@ -64,7 +65,12 @@ asio::awaitable<void> RevocationPublisher::user_changed(std::string user) {
   co_await publish_now_or_later(io_, redis_, auth::kUserChangedChannel, user, user);
 }
 
-bool publish_blocking(const config::RedisSettings& s, std::string_view channel, const std::string& message) {
+bool publish_blocking(const config::RedisSettings& settings, std::string_view channel, const std::string& message) {
+  // Behind sentinels, to the master they name now (a replica would refuse nothing: PUBLISH
+  // works there too, but only the replica's own subscribers would hear it).
+  auto resolved = cache::sentinel::resolve_blocking(settings);
+  if (!resolved) return false;
+  const config::RedisSettings& s = *resolved;
   timeval timeout{2, 0};
   redisContext* c = redisConnectWithTimeout(s.host.c_str(), s.port, timeout);
   if (c == nullptr) return false;

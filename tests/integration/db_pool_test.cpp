@@ -195,6 +195,58 @@ TEST_F(DbPool, server_options_apply_to_every_session) {
   EXPECT_EQ(r->get(0, 0), "auto");
 }
 
+// After a failover or switchover, a session still open on the old primary (now a standby) has
+// every write refused with 25006 read_only_sql_transaction. Such a session must be closed, not
+// handed out again, and the write is a 503 (try again), not a 500: the next session goes to
+// whichever server takes writes now. A session-level SET stands in for the demoted server.
+// Named statements are prepared again on the new session.
+TEST_F(DbPool, a_session_whose_server_refuses_writes_is_closed_not_reused) {
+  Pool pool(loop.io, settings(1, 1), "dbtest_read_only");
+  pool.prepare("backend", "SELECT pg_backend_pid()::text");
+  auto first = loop.wait(pool.execute("backend"));
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(loop.wait(pool.query("SET default_transaction_read_only = on")));
+
+  auto write = loop.wait(pool.query("CREATE TABLE refused_write (x int)"));
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code, ErrorCode::service_unavailable);
+  EXPECT_EQ(write.error().reason, reason::connection);
+  EXPECT_EQ(server_sessions("dbtest_read_only", 0), 0);
+
+  auto again = loop.wait(pool.execute("backend"));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_NE(again->get(0, 0), first->get(0, 0));
+  auto mode = loop.wait(pool.query("SHOW default_transaction_read_only"));
+  ASSERT_TRUE(mode) << mode.error().message;
+  EXPECT_EQ(mode->get(0, 0), "off");
+  EXPECT_TRUE(loop.wait(pool.query("CREATE TABLE accepted_write (x int)")));
+}
+
+// DB_HOST as a host list (db/libpq_target.hpp): libpq tries each in turn, so a dead first node
+// is skipped, and target_session_attrs=read-write refuses a server that does not take writes
+// (here the session default, as a promoted standby has it while pg_auto_failover keeps writes
+// off it). With no server left that qualifies, the caller gets 503.
+TEST_F(DbPool, a_host_list_finds_the_server_that_takes_writes) {
+  auto s = settings(1, 1);
+  const config::HostPort dead{"127.0.0.1", 1}, live{s.host, s.port};
+  s.hosts = {dead, live};
+  s.target_session_attrs = "read-write";
+  Pool pool(loop.io, s, "dbtest_hosts");
+  auto r = loop.wait(pool.query("SELECT inet_server_port()::text"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->get(0, 0), std::to_string(live.port));
+
+  s.server_options = "-c default_transaction_read_only=on";
+  Pool read_only(loop.io, s, "dbtest_hosts_read_only");
+  auto refused = loop.wait(read_only.query("SELECT 1"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, reason::connection);
+
+  s.target_session_attrs.clear();  // a replica's pool accepts it
+  Pool any(loop.io, s, "dbtest_hosts_any");
+  EXPECT_TRUE(loop.wait(any.query("SELECT 1")));
+}
+
 TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {
   auto s = settings(1, 1);
   s.conn_max_lifetime = 150ms;

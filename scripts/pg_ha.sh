@@ -35,6 +35,10 @@
 # lets the promoted standby take writes. (With synchronous replication an isolated primary could
 # not acknowledge a commit anyway: no standby would confirm it.)
 PG_HA_HEALTH_CHECK_MS=${PG_HA_HEALTH_CHECK_MS:-1000}
+# How long a health check may take. Not the detection time for a dead node, whose port refuses
+# at once; at 1 s the monitor marked busy but healthy standbys unhealthy on this shared machine,
+# and an unhealthy standby holds up the choice of the new primary.
+PG_HA_HEALTH_TIMEOUT_MS=${PG_HA_HEALTH_TIMEOUT_MS:-3000}
 PG_HA_UNHEALTHY_MS=${PG_HA_UNHEALTHY_MS:-2000}
 PG_HA_DEMOTE_MS=${PG_HA_DEMOTE_MS:-3000}
 PG_HA_PARTITION_S=${PG_HA_PARTITION_S:-2}
@@ -134,6 +138,9 @@ pg_ha_create_node() {
     { FAILED_WHY="pg_autoctl create postgres for node$i failed (log: $dir/logs/create-node$i.log)"; return 1; }
   pg_ha_ctl "$dir" config set --pgdata "$data" timeout.network_partition_timeout "$PG_HA_PARTITION_S" > /dev/null ||
     return 1
+  # A standby being promoted waits this long (5 s by default) for its WAL receiver to stop; with
+  # the primary gone there is nothing more to receive.
+  pg_ha_ctl "$dir" config set --pgdata "$data" timeout.prepare_promotion_walreceiver 1 > /dev/null || return 1
   { pg_ha_tune "$data" && pg_ha_write_hba "$data"; } || { FAILED_WHY="cannot configure node$i"; return 1; }
   pg_ha_run "$dir" "node$i"
 }
@@ -158,7 +165,7 @@ pg_ha_create() {
   cat << CONF | "${AS_PG[@]}" tee -a "$dir/monitor/postgresql.conf" > /dev/null
 # mercato pg_ha (scripts/pg_ha.sh): failover timing, see PG_HA_* there.
 pgautofailover.health_check_period = $PG_HA_HEALTH_CHECK_MS
-pgautofailover.health_check_timeout = $PG_HA_HEALTH_CHECK_MS
+pgautofailover.health_check_timeout = $PG_HA_HEALTH_TIMEOUT_MS
 pgautofailover.health_check_max_retries = 1
 pgautofailover.health_check_retry_delay = $((PG_HA_HEALTH_CHECK_MS / 2))
 pgautofailover.node_considered_unhealthy_timeout = $PG_HA_UNHEALTHY_MS

@@ -2,6 +2,11 @@
 
 #include "db_test_support.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <set>
 
 #include "core/metrics.hpp"
@@ -245,6 +250,71 @@ TEST_F(DbPool, a_host_list_finds_the_server_that_takes_writes) {
   s.target_session_attrs.clear();  // a replica's pool accepts it
   Pool any(loop.io, s, "dbtest_hosts_any");
   EXPECT_TRUE(loop.wait(any.query("SELECT 1")));
+}
+
+// A TCP listener that accepts and at once closes every connection, counting them: a "server"
+// every connection attempt fails on, whose attempts can be counted.
+class RefusingServer {
+ public:
+  RefusingServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 128) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      ADD_FAILURE() << "cannot listen";
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) continue;
+        ++accepted_;
+        ::close(c);
+      }
+    });
+  }
+  ~RefusingServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
+// While the server is down, callers fail at once and only about one connection attempt per
+// 100 ms is made, however many callers there are: during a failover every attempt costs each
+// standby a backend and a login (test_pg_failover.py). (That the pool connects again once the
+// server is back: db_restart_test.cpp.)
+TEST_F(DbPool, while_the_server_is_down_connection_attempts_are_spaced_not_one_per_caller) {
+  RefusingServer down;
+  auto s = settings(8, 8);
+  s.hosts = {{"127.0.0.1", down.port()}};
+  Pool pool(loop.io, s, "dbtest_down");
+  const auto started = Clock::now();
+  int failed = 0;
+  while (Clock::now() - started < 500ms) {
+    std::vector<std::future<Result<QueryResult>>> burst;
+    for (int i = 0; i < 8; ++i) burst.push_back(loop.start(pool.query("SELECT 1")));
+    for (auto& f : burst) failed += Loop::get(std::move(f)) ? 0 : 1;
+  }
+  const auto elapsed = Clock::now() - started;
+  EXPECT_GE(failed, 40);
+  // The first wave (up to max_open callers, before any attempt has failed), then one attempt
+  // per 100 ms, plus one racing at the end. Without the spacing: one per failed call.
+  const int allowed = s.max_open_conns + static_cast<int>(elapsed / 100ms) + 2;
+  EXPECT_LE(down.accepted(), allowed) << failed << " failed calls";
 }
 
 TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {

@@ -29,19 +29,20 @@
 
 # How fast a lost primary is replaced. pg_auto_failover's defaults (health check every 5 s, a
 # node unhealthy after 20 s, 30 s for the old primary to demote itself) add up to about 45 s of
-# write unavailability; these bring it to about 10 s on one machine. The order matters for
+# write unavailability; these bring it to 10-15 s on this shared 2-core machine, most of it
+# pg_autoctl restarting and promoting a standby (docs/scaling.md has the timeline). The order matters for
 # split brain: a primary cut off from the monitor and from every standby demotes itself after
 # PG_HA_PARTITION_S, which must stay below PG_HA_DEMOTE_MS, the time the monitor waits before it
 # lets the promoted standby take writes. (With synchronous replication an isolated primary could
 # not acknowledge a commit anyway: no standby would confirm it.)
-PG_HA_HEALTH_CHECK_MS=${PG_HA_HEALTH_CHECK_MS:-1000}
+PG_HA_HEALTH_CHECK_MS=${PG_HA_HEALTH_CHECK_MS:-500}
 # How long a health check may take. Not the detection time for a dead node, whose port refuses
 # at once; at 1 s the monitor marked busy but healthy standbys unhealthy on this shared machine,
 # and an unhealthy standby holds up the choice of the new primary.
 PG_HA_HEALTH_TIMEOUT_MS=${PG_HA_HEALTH_TIMEOUT_MS:-3000}
-PG_HA_UNHEALTHY_MS=${PG_HA_UNHEALTHY_MS:-2000}
-PG_HA_DEMOTE_MS=${PG_HA_DEMOTE_MS:-3000}
-PG_HA_PARTITION_S=${PG_HA_PARTITION_S:-2}
+PG_HA_UNHEALTHY_MS=${PG_HA_UNHEALTHY_MS:-1000}
+PG_HA_DEMOTE_MS=${PG_HA_DEMOTE_MS:-2000}
+PG_HA_PARTITION_S=${PG_HA_PARTITION_S:-1}
 # "on" (the default): a commit waits for a synchronous standby. "local" only shows what the
 # failover test finds without synchronous replication (tests/integration/test_pg_failover.py).
 

@@ -188,10 +188,15 @@ CONF
   # that. Through the monitor's SQL function: Debian's pg_autoctl 2.0 refuses every value of
   # `pg_autoctl set formation number-sync-standbys N` ("value 1 is not valid",
   # docs/toolchain.md#pg_auto_failover).
-  "$(pg_bin_dir)/psql" "$(pg_ha_monitor_uri "$dir")" -XAtq -v ON_ERROR_STOP=1 \
-    -c "SELECT pgautofailover.set_formation_number_sync_standbys('default', 1)" >> "$dir/logs/create-monitor.log" 2>&1 ||
-    { FAILED_WHY="setting number_sync_standbys failed (log: $dir/logs/create-monitor.log)"; return 1; }
-  pg_ha_wait_healthy "$dir" 120
+  # The monitor accepts it only while the primary is in state "primary" (not wait_primary or
+  # apply_settings, which it passes through while the standbys join): so once healthy, and
+  # retried.
+  pg_ha_wait_healthy "$dir" 120 || return 1
+  pg_ha_retry 30 "$(pg_bin_dir)/psql" "$(pg_ha_monitor_uri "$dir")" -XAtq -v ON_ERROR_STOP=1 \
+    -c "SELECT pgautofailover.set_formation_number_sync_standbys('default', 1)" ||
+    { FAILED_WHY="setting number_sync_standbys failed: $("$(pg_bin_dir)/psql" "$(pg_ha_monitor_uri "$dir")" -XAtq \
+      -c "SELECT pgautofailover.set_formation_number_sync_standbys('default', 1)" 2>&1 | tr '\n' ' ')"; return 1; }
+  pg_ha_wait_healthy "$dir" 60
 }
 
 pg_ha_start() {

@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   prometheus-postgres-exporter prometheus-redis-exporter  # the data stores' exporters (scripts/exporters.sh)
   clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer and the sanitizers' runtimes
   valgrind  # callgrind: bench/tracing.sh counts instructions per request, where throughput is too noisy
+  postgresql-15-auto-failover pg-auto-failover-cli  # pg_autoctl: the HA formation (scripts/pg_ha.sh, test_pg_failover.py)
 )
 
 # Prints the packages among the arguments that are not installed.

@@ -218,7 +218,11 @@ class Service:
         self.proc = subprocess.Popen([os.path.join(BIN_DIR, f"mercato-{name}")], env=full_env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.pid = self.proc.pid
-        self._wait("/health/ready" if wait_ready else "/health/live")
+        try:
+            self._wait("/health/ready" if wait_ready else "/health/live")
+        except BaseException:
+            self.stop()  # a service that never became ready must not outlive the test that started it
+            raise
 
     def _wait(self, path, timeout=30):
         deadline = time.time() + timeout

@@ -100,8 +100,16 @@ const Group& core_group();
 Status check_groups(const Groups& groups);
 
 struct DbSettings {
+  /// The first server of `hosts` (what logs and spans name); the only one for a plain DB_HOST.
   std::string host;
   std::uint16_t port = 5432;
+  /// Every server libpq may try, in order (DB_HOST as host:port,...; db/libpq_target.hpp).
+  /// Empty: `host` and `port` alone (a DbSettings built by hand).
+  std::vector<HostPort> hosts;
+  /// libpq target_session_attrs: "read-write" for a service's primary pool, so that with
+  /// several hosts a session lands on whichever of them is the primary now (after a failover
+  /// too); empty for a replica's pool, which must accept a standby.
+  std::string target_session_attrs;
   std::string user;
   std::string password;
   std::string name;

@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "db/canceller.hpp"
 #include "db/errors.hpp"
+#include "db/libpq_target.hpp"
 
 namespace mercato::db {
 
@@ -56,11 +57,15 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(asio::any_
                                                                       std::string pool_name,
                                                                       Clock::time_point deadline,
                                                                       log::Level failure_level) {
-  const std::string port = std::to_string(s.port);
+  // Several hosts: libpq tries them in order and keeps the first that satisfies
+  // target_session_attrs (read-write for a primary pool), so after a failover new sessions
+  // find the new primary (db/libpq_target.hpp). The deadline below bounds the whole search.
+  const LibpqTarget target = libpq_target(s);
   const std::pair<const char*, const std::string*> options[] = {
-      {"host", &s.host},         {"port", &port},          {"user", &s.user},
+      {"host", &target.host},    {"port", &target.port},   {"user", &s.user},
       {"password", &s.password}, {"dbname", &s.name},      {"sslmode", &s.sslmode},
       {"application_name", &pool_name}, {"options", &s.server_options},
+      {"target_session_attrs", &target.target_session_attrs},
   };
   std::vector<const char*> keys, values;
   for (const auto& [key, value] : options) {
@@ -79,8 +84,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(asio::any_
   std::unique_ptr<Connection> c(new Connection(raw, ex, pool_name));
   auto fail = [&](std::string_view why) {
     log::write(failure_level, "db connect failed", {{"pool", c->pool_name_},
-                                                   {"host", s.host},
-                                                   {"port", static_cast<int>(s.port)},
+                                                   {"hosts", describe_hosts(s)},
                                                    {"error", why.empty() ? trimmed(PQerrorMessage(raw)) : why}});
     return connection_error();
   };

@@ -7,8 +7,10 @@ using K = config::Kind;
 using namespace config::units;
 
 constexpr config::VarSpec kVars[] = {
-    {"DB_HOST", K::string, "127.0.0.1", "PostgreSQL primary host"},
-    {"DB_PORT", K::port, "15432", "PostgreSQL primary port"},
+    {"DB_HOST", K::string, "127.0.0.1",
+     "PostgreSQL primary host, or host:port,... of every node of an HA formation (the service connects to whichever "
+     "accepts writes)"},
+    {"DB_PORT", K::port, "15432", "PostgreSQL primary port (for a plain DB_HOST)"},
     {"DB_USER", K::string, "postgres", "PostgreSQL user"},
     {"DB_PASSWORD", K::string, "", "PostgreSQL password (empty: none; production requires one)"},
     {"DB_NAME", K::string, "catalog=mercato_catalog,identity=mercato_identity,*=mercato", "PostgreSQL database"},
@@ -29,8 +31,16 @@ constexpr std::string_view kAfter[] = {"core"};  // ENVIRONMENT, for the product
 
 void load(config::Reader& r, config::Settings& s) {
   auto& db = s.db;
-  db.host = r.string("DB_HOST");
-  db.port = r.port("DB_PORT");
+  // A plain host keeps meaning DB_HOST + DB_PORT; a host:port list names every node libpq may
+  // try (db/libpq_target.hpp). Either way the primary pool asks for a read-write session: with
+  // several nodes that is how it finds the primary, and with one it refuses a server that has
+  // become a standby rather than failing each write with 25006.
+  db.hosts = r.upstream("DB_HOST", "DB_PORT");
+  if (!db.hosts.empty()) {
+    db.host = db.hosts.front().host;
+    db.port = db.hosts.front().port;
+  }
+  db.target_session_attrs = "read-write";
   db.user = r.string("DB_USER");
   db.password = r.string("DB_PASSWORD");
   db.name = r.string("DB_NAME");

@@ -25,8 +25,14 @@ Error pool_exhausted_error() { return with_reason(unavailable("database pool exh
 bool ends_session(std::string_view sqlstate) {
   // 08xxx connection exceptions; 57P01 admin_shutdown, 57P02 crash_shutdown,
   // 57P03 cannot_connect_now (starting up or shutting down); 53300 too_many_connections.
+  // 25006 read_only_sql_transaction: the server this session reached no longer takes writes
+  // (a primary demoted to standby by a failover or switchover, or a standby found by a pool
+  // that wanted the primary). The session would fail every write again; a new one goes
+  // through target_session_attrs=read-write to whichever node is the primary now. Mercato
+  // never runs READ ONLY transactions on a pool that writes, so a write refused this way is
+  // never the application's own doing.
   return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
-         sqlstate == "53300";
+         sqlstate == "53300" || sqlstate == "25006";
 }
 
 Error statement_error(std::string_view sqlstate) {

@@ -40,7 +40,8 @@ Error deadline_error();
 
 /// The error of a failed statement with this SQLSTATE: internal "database error" with the
 /// SQLSTATE as reason, except the states that mean the server is going away or cannot take
-/// the session (class 08, 57P01-57P03, 53300), which are connection_error().
+/// the session (class 08, 57P01-57P03, 53300, and 25006: a server that no longer takes
+/// writes), which are connection_error().
 Error statement_error(std::string_view sqlstate);
 
 /// What a violated constraint means in the caller's domain. An empty message leaves that

@@ -13,7 +13,7 @@ TEST(DbErrors, unique_violation_keeps_its_sqlstate_as_reason_and_hides_details) 
 }
 
 TEST(DbErrors, server_going_away_is_unavailable_not_internal) {
-  for (auto state : {"57P01", "57P02", "57P03", "08006", "08001", "53300"}) {
+  for (auto state : {"57P01", "57P02", "57P03", "08006", "08001", "53300", "25006"}) {
     Error e = statement_error(state);
     EXPECT_EQ(e.code, ErrorCode::service_unavailable) << state;
     EXPECT_EQ(e.reason, reason::connection) << state;
@@ -21,6 +21,15 @@ TEST(DbErrors, server_going_away_is_unavailable_not_internal) {
   }
   EXPECT_FALSE(ends_session("23505"));
   EXPECT_FALSE(ends_session("57014"));  // query_canceled: the session survives
+}
+
+// A write refused as read_only_sql_transaction reached a server that is no primary (any
+// more): the session is closed rather than reused, so the next one finds the new primary,
+// and the caller gets 503 (try again), not 500.
+TEST(DbErrors, a_write_on_a_read_only_server_ends_the_session_and_is_503) {
+  Error e = statement_error("25006");
+  EXPECT_EQ(e.code, ErrorCode::service_unavailable);
+  EXPECT_TRUE(ends_session("25006"));
 }
 
 TEST(DbErrors, transport_errors_are_503_with_distinct_reasons) {

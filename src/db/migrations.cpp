@@ -16,6 +16,7 @@
 
 #include "core/log.hpp"
 #include "db/errors.hpp"
+#include "db/libpq_target.hpp"
 #include "db/result.hpp"
 
 namespace mercato::db {
@@ -178,11 +179,14 @@ Status migrate(const config::DbSettings& settings, const std::string& dir) {
   const auto timeout_s = std::max<long long>(
       2, std::chrono::duration_cast<std::chrono::seconds>(settings.connect_timeout + std::chrono::milliseconds(999))
              .count());
-  const std::string port = std::to_string(settings.port), timeout = std::to_string(timeout_s);
+  // The primary's host list and target_session_attrs, as the pool uses them: migrations must
+  // run on whichever node accepts writes. connect_timeout applies to each host libpq tries.
+  const LibpqTarget target = libpq_target(settings);
+  const std::string timeout = std::to_string(timeout_s);
   const std::pair<const char*, const std::string*> options[] = {
-      {"host", &settings.host}, {"port", &port},       {"user", &settings.user},
+      {"host", &target.host}, {"port", &target.port},       {"user", &settings.user},
       {"password", &settings.password}, {"dbname", &settings.name}, {"sslmode", &settings.sslmode},
-      {"connect_timeout", &timeout},
+      {"connect_timeout", &timeout}, {"target_session_attrs", &target.target_session_attrs},
   };
   std::vector<const char*> keys{"application_name"}, values{"mercato-migrate"};
   for (const auto& [key, value] : options) {
@@ -196,7 +200,7 @@ Status migrate(const config::DbSettings& settings, const std::string& dir) {
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     const std::string why = conn ? trimmed(PQerrorMessage(conn.get())) : "connect timeout";
     if (auto [state, text] = login_refusal(why); is_login_refusal(state)) {
-      Error e = internal_error("PostgreSQL at " + settings.host + ":" + port + " refused DB_USER=\"" + settings.user +
+      Error e = internal_error("PostgreSQL at " + describe_hosts(settings) + " refused DB_USER=\"" + settings.user +
                                "\" for database " + settings.name + ": " + text + " (SQLSTATE " + state +
                                "; check DB_USER, DB_PASSWORD and DB_NAME)");
       e.reason = std::string(reason::login_refused);

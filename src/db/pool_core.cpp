@@ -15,6 +15,8 @@ constexpr Duration default_connect_timeout = std::chrono::seconds(5);
 constexpr Duration default_query_timeout = std::chrono::seconds(30);
 // How long a pool whose server refused a connection is skipped by replica selection.
 constexpr auto unhealthy_for = std::chrono::seconds(5);
+// While the server is down, how often a new connection attempt is made (open_new).
+constexpr auto retry_interval = std::chrono::milliseconds(100);
 
 std::string_view result_label(const Error& e) {
   return e.reason == reason::timeout || e.reason == reason::pool_exhausted ? "timeout" : "error";
@@ -176,6 +178,24 @@ asio::awaitable<Result<Lease>> PoolCore::acquire(const CallBudget& budget) {
 
 asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
   auto self = shared_from_this();
+  // While the server is down (the last attempt failed), one caller tries again at most every
+  // retry_interval and the others fail at once, as they would after trying. Without this each
+  // caller of a busy service made its own attempt: during a failover the catalog under load
+  // made about a hundred a second, each a TCP connect and a scram-sha-256 login on every
+  // standby, which libpq then refused as read-only (target_session_attrs), and the standby
+  // being promoted spent its time forking and authenticating backends
+  // (tests/integration/test_pg_failover.py).
+  if (down_.load(std::memory_order_relaxed)) {
+    const auto now = Clock::now().time_since_epoch().count();
+    auto next = next_attempt_.load(std::memory_order_relaxed);
+    if (now < next || !next_attempt_.compare_exchange_strong(next, (Clock::now() + retry_interval).time_since_epoch().count(),
+                                                             std::memory_order_relaxed)) {
+      std::lock_guard lock(mu_);
+      free_slot_locked();
+      publish_locked();
+      co_return connection_error();
+    }
+  }
   const auto connect_deadline = std::min(deadline, Clock::now() + settings_.connect_timeout);
   // While the server is down every caller fails to connect: warn about the first failure
   // only, and say when it works again.
@@ -183,6 +203,7 @@ asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
   auto conn = co_await Connection::open(ex_, settings_, name_, connect_deadline,
                                         was_down ? log::Level::debug : log::Level::warn);
   if (!conn) {
+    next_attempt_.store((Clock::now() + retry_interval).time_since_epoch().count(), std::memory_order_relaxed);
     down_.store(true, std::memory_order_relaxed);
     unhealthy_until_.store((Clock::now() + unhealthy_for).time_since_epoch().count(), std::memory_order_relaxed);
     std::lock_guard lock(mu_);

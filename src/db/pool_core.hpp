@@ -157,6 +157,7 @@ class PoolCore : public std::enable_shared_from_this<PoolCore> {
 
   std::atomic<std::int64_t> unhealthy_until_{0};  // steady_clock ticks
   std::atomic<bool> down_{false};                  // the last connection attempt failed
+  std::atomic<std::int64_t> next_attempt_{0};      // while down_: no new attempt before this (ticks)
 
   metrics::Gauge& idle_gauge_;
   metrics::Gauge& busy_gauge_;

@@ -161,6 +161,9 @@ ReplicaSet::ReplicaSet(asio::io_context& io, Pool& primary, const config::DbSett
     config::DbSettings replica = settings;
     replica.host = settings.replicas[i].host;
     replica.port = settings.replicas[i].port;
+    replica.hosts = {settings.replicas[i]};
+    // A standby is what this pool is for: it must not ask for a read-write session.
+    replica.target_session_attrs.clear();
     replica.replicas.clear();
     auto rep = std::make_unique<State::Replica>();
     const std::string pool_name = name + "-replica" + std::to_string(i + 1);

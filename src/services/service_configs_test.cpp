@@ -128,6 +128,29 @@ TEST(ServiceConfigs, the_gateway_starts_with_a_bad_db_port_the_catalog_refuses_i
   EXPECT_EQ(error_of({{"DB_PORT", "abc"}}, "identity"), R"(config: DB_PORT="abc": expected a port number 1-65535)");
 }
 
+// DB_HOST: a plain host with DB_PORT, or every node of an HA formation (docs/scaling.md); the
+// primary pool always asks libpq for a session that takes writes.
+TEST(ServiceConfigs, db_host_is_a_host_or_a_host_port_list) {
+  auto plain = load_with("catalog", {{"DB_HOST", "db.internal"}, {"DB_PORT", "5433"}});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->db.hosts, (std::vector<HostPort>{{"db.internal", 5433}}));
+  EXPECT_EQ(plain->db.host, "db.internal");
+  EXPECT_EQ(plain->db.port, 5433);
+  EXPECT_EQ(plain->db.target_session_attrs, "read-write");
+
+  auto nodes = load_with("identity", {{"DB_HOST", "127.0.0.1:5432, 127.0.0.1:5433,[::1]:5434"}});
+  ASSERT_TRUE(nodes.ok()) << nodes.error().message;
+  EXPECT_EQ(nodes->db.hosts,
+            (std::vector<HostPort>{{"127.0.0.1", 5432}, {"127.0.0.1", 5433}, {"::1", 5434}}));
+  EXPECT_EQ(nodes->db.host, "127.0.0.1");  // what logs and spans name
+  EXPECT_EQ(nodes->db.port, 5432);
+
+  for (const char* bad : {"127.0.0.1:5432,,127.0.0.1:5433", "127.0.0.1:70000", "a:1,b", "db internal", "::1:5432"})
+    EXPECT_EQ(error_of({{"DB_HOST", bad}}), "config: DB_HOST=\"" + std::string(bad) +
+                                                "\": expected a host, or host:port pairs separated by commas")
+        << bad;
+}
+
 TEST(ServiceConfigs, a_retired_variable_that_is_set_gets_one_warning_naming_it) {
   std::vector<std::string> warnings;
   auto r = load_with("catalog", {{"REDIS_POOL_SIZE", "100"}, {"REDIS_MIN_IDLE_CONNS", "2"}, {"REDIS_MAX_CONN_AGE", ""}},

@@ -2,6 +2,11 @@
 
 #include "db_test_support.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <set>
 
 #include "core/metrics.hpp"
@@ -193,6 +198,123 @@ TEST_F(DbPool, server_options_apply_to_every_session) {
   auto r = Loop::get(loop.start(plain.query("SELECT current_setting('plan_cache_mode')")));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->get(0, 0), "auto");
+}
+
+// After a failover or switchover, a session still open on the old primary (now a standby) has
+// every write refused with 25006 read_only_sql_transaction. Such a session must be closed, not
+// handed out again, and the write is a 503 (try again), not a 500: the next session goes to
+// whichever server takes writes now. A session-level SET stands in for the demoted server.
+// Named statements are prepared again on the new session.
+TEST_F(DbPool, a_session_whose_server_refuses_writes_is_closed_not_reused) {
+  Pool pool(loop.io, settings(1, 1), "dbtest_read_only");
+  pool.prepare("backend", "SELECT pg_backend_pid()::text");
+  auto first = loop.wait(pool.execute("backend"));
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(loop.wait(pool.query("SET default_transaction_read_only = on")));
+
+  auto write = loop.wait(pool.query("CREATE TABLE refused_write (x int)"));
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code, ErrorCode::service_unavailable);
+  EXPECT_EQ(write.error().reason, reason::connection);
+  EXPECT_EQ(server_sessions("dbtest_read_only", 0), 0);
+
+  auto again = loop.wait(pool.execute("backend"));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_NE(again->get(0, 0), first->get(0, 0));
+  auto mode = loop.wait(pool.query("SHOW default_transaction_read_only"));
+  ASSERT_TRUE(mode) << mode.error().message;
+  EXPECT_EQ(mode->get(0, 0), "off");
+  EXPECT_TRUE(loop.wait(pool.query("CREATE TABLE accepted_write (x int)")));
+}
+
+// DB_HOST as a host list (db/libpq_target.hpp): libpq tries each in turn, so a dead first node
+// is skipped, and target_session_attrs=read-write refuses a server that does not take writes
+// (here the session default, as a promoted standby has it while pg_auto_failover keeps writes
+// off it). With no server left that qualifies, the caller gets 503.
+TEST_F(DbPool, a_host_list_finds_the_server_that_takes_writes) {
+  auto s = settings(1, 1);
+  const config::HostPort dead{"127.0.0.1", 1}, live{s.host, s.port};
+  s.hosts = {dead, live};
+  s.target_session_attrs = "read-write";
+  Pool pool(loop.io, s, "dbtest_hosts");
+  auto r = loop.wait(pool.query("SELECT inet_server_port()::text"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->get(0, 0), std::to_string(live.port));
+
+  s.server_options = "-c default_transaction_read_only=on";
+  Pool read_only(loop.io, s, "dbtest_hosts_read_only");
+  auto refused = loop.wait(read_only.query("SELECT 1"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, reason::connection);
+
+  s.target_session_attrs.clear();  // a replica's pool accepts it
+  Pool any(loop.io, s, "dbtest_hosts_any");
+  EXPECT_TRUE(loop.wait(any.query("SELECT 1")));
+}
+
+// A TCP listener that accepts and at once closes every connection, counting them: a "server"
+// every connection attempt fails on, whose attempts can be counted.
+class RefusingServer {
+ public:
+  RefusingServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 128) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      ADD_FAILURE() << "cannot listen";
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) continue;
+        ++accepted_;
+        ::close(c);
+      }
+    });
+  }
+  ~RefusingServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
+// While the server is down, callers fail at once and only about one connection attempt per
+// 100 ms is made, however many callers there are: during a failover every attempt costs each
+// standby a backend and a login (test_pg_failover.py). (That the pool connects again once the
+// server is back: db_restart_test.cpp.)
+TEST_F(DbPool, while_the_server_is_down_connection_attempts_are_spaced_not_one_per_caller) {
+  RefusingServer down;
+  auto s = settings(8, 8);
+  s.hosts = {{"127.0.0.1", down.port()}};
+  Pool pool(loop.io, s, "dbtest_down");
+  const auto started = Clock::now();
+  int failed = 0;
+  while (Clock::now() - started < 500ms) {
+    std::vector<std::future<Result<QueryResult>>> burst;
+    for (int i = 0; i < 8; ++i) burst.push_back(loop.start(pool.query("SELECT 1")));
+    for (auto& f : burst) failed += Loop::get(std::move(f)) ? 0 : 1;
+  }
+  const auto elapsed = Clock::now() - started;
+  EXPECT_GE(failed, 40);
+  // The first wave (up to max_open callers, before any attempt has failed), then one attempt
+  // per 100 ms, plus one racing at the end. Without the spacing: one per failed call.
+  const int allowed = s.max_open_conns + static_cast<int>(elapsed / 100ms) + 2;
+  EXPECT_LE(down.accepted(), allowed) << failed << " failed calls";
 }
 
 TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {

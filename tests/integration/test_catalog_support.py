@@ -20,9 +20,11 @@ DEFAULT_STORE = "00000000-0000-7000-8000-000000000001"
 
 
 class IdentityIssuer:
-    def __init__(self):
+    def __init__(self, env=None):
+        """`env`: variables of the identity service (and of its CLI) beyond the stack's, such as
+        a DB_HOST of a test's own PostgreSQL (test_pg_failover.py)."""
         self.keys = tempfile.mkdtemp(prefix="catalog-identity-keys-")
-        self.base_env = {"DB_NAME": "mercato_identity", "JWT_KEYS_DIR": self.keys, "LOG_LEVEL": "warn"}
+        self.base_env = {"DB_NAME": "mercato_identity", "JWT_KEYS_DIR": self.keys, "LOG_LEVEL": "warn", **(env or {})}
         self.identity = Service("identity", env=self.base_env, wait_ready=True)
         self.variants = {}  # extra identities: (name, value) -> Service
         self.users = {}  # (role, store) -> (email, password)

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/ids.hpp"
+#include "db/libpq_target.hpp"
 #include "services/catalog/store_scope.hpp"
 #include "services/catalog/validate.hpp"
 
@@ -62,9 +63,12 @@ std::string conninfo(const config::DbSettings& db) {
     }
     return out + "' ";
   };
-  std::string s = kv("host", db.host) + kv("port", std::to_string(db.port)) + kv("user", db.user) +
+  // The primary's host list, as the service's pool uses it (db/libpq_target.hpp).
+  const db::LibpqTarget target = db::libpq_target(db);
+  std::string s = kv("host", target.host) + kv("port", target.port) + kv("user", db.user) +
                   kv("dbname", db.name) + kv("sslmode", db.sslmode) + kv("application_name", "mercato-catalog-seed");
   if (!db.password.empty()) s += kv("password", db.password);
+  if (!target.target_session_attrs.empty()) s += kv("target_session_attrs", target.target_session_attrs);
   return s;
 }
 

@@ -135,6 +135,55 @@ TEST_F(TieredWithoutRedis, absence_is_cached_briefly_and_errors_are_not_cached) 
   });
 }
 
+TEST_F(TieredWithoutRedis, a_fill_after_its_own_write_reads_at_least_the_writes_position_while_fences_last) {
+  // Replicas on (fence_ttl), Redis away: the newest fence this process wrote stands for every
+  // key, so a fill after the write is loaded with read_after at least its position.
+  auto o = options();
+  o.fence_ttl = 200ms;
+  TieredCache cache(io, o, nullptr, nullptr);
+  Lookup q{"product", "mc1:pd:s:fenced", "", 60s};
+  std::uint64_t seen = 0;
+  Loader load = [&](const trace::Scope& scope) -> asio::awaitable<Result<CachedValue>> {
+    seen = scope.read_after;
+    CachedValue v;
+    v.body = "b";
+    co_return v;
+  };
+  run([&]() -> asio::awaitable<void> {
+    co_await cache.get(q, load);
+    EXPECT_EQ(seen, 0u) << "no write yet: no fence";
+    keys::Invalidation write{{}, {q.key}};
+    write.fence = 0x16B3748;
+    co_await cache.invalidate(std::move(write));
+    co_await cache.get(q, load);
+    EXPECT_EQ(seen, 0x16B3748u) << "the fill after the write";
+    keys::Invalidation again{{}, {q.key}};
+    co_await cache.invalidate(std::move(again));
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    t.expires_after(250ms);
+    co_await t.async_wait(asio::use_awaitable);
+    co_await cache.get(q, load);
+    EXPECT_EQ(seen, 0u) << "past fence_ttl every replica in rotation has the write";
+  });
+}
+
+TEST_F(TieredWithoutRedis, without_replicas_no_fence_is_applied) {
+  TieredCache cache(io, options(), nullptr, nullptr);  // fence_ttl 0
+  Lookup q{"product", "mc1:pd:s:unfenced", "", 60s};
+  std::uint64_t seen = 1;
+  Loader load = [&](const trace::Scope& scope) -> asio::awaitable<Result<CachedValue>> {
+    seen = scope.read_after;
+    co_return CachedValue{};
+  };
+  run([&]() -> asio::awaitable<void> {
+    keys::Invalidation write{{}, {q.key}};
+    write.fence = 99;
+    co_await cache.invalidate(std::move(write));
+    co_await cache.get(q, load);
+    EXPECT_EQ(seen, 0u);
+  });
+}
+
 TEST_F(TieredWithoutRedis, concurrent_misses_make_one_load_and_leave_no_entry_behind) {
   TieredCache cache(io, options(), nullptr, nullptr);
   Lookup q{"product_list", "mc1:pl:s:v1:x", "mc1:g:s:p", 60s};

@@ -113,8 +113,14 @@ class ReadsOnReplicas(unittest.TestCase):
         # Past the bound the replica leaves the rotation: everyone reads the write.
         self.assertTrue(eventually(lambda: not self.in_rotation(self.b), MAX_LAG_S + 5))
         self.assertEqual(self.call(self.b, "GET", path, token=self.editor).status, 200)
+        # Readiness says so, without taking the instance out (the primary serves meanwhile).
+        ready = request(self.b.url, "GET", "/health/ready")
+        self.assertEqual(ready.status, 200)
+        self.assertNotEqual(ready.json()["checks"]["replicas"], "up")
         resume_replay()
         self.assertTrue(eventually(lambda: self.in_rotation(self.b)), "back once replay resumed")
+        self.assertTrue(eventually(lambda: request(self.b.url, "GET", "/health/ready").json()["checks"]["replicas"]
+                                   == "up"))
         fresh = self.routed(self.b, "replica", "fresh")
         self.assertEqual(self.call(self.b, "GET", path, token=self.editor).status, 200)
         self.assertEqual(self.routed(self.b, "replica", "fresh"), fresh + 1, "reads are on the replica again")

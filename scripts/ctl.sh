@@ -2,7 +2,7 @@
 # the ports and options that stack uses (read from its run/stack.env). Fault tests use it through
 # MERCATO_CTL while `./mercato test` runs, so it takes no lock.
 #   COMPONENT: pg | pg-replica | redis | redis-cache | svc:<gateway|catalog|identity> | web | prometheus |
-#              alertmanager | otlp | pg-exporter | pg-replica-exporter | redis-exporter | redis-cache-exporter
+#              svc:<gateway-2|catalog-2|identity-2> | haproxy (the cluster topology) | alertmanager | otlp | pg-exporter | pg-replica-exporter | redis-exporter | redis-cache-exporter
 #              (postgres-exporter and postgres-replica-exporter are the same as the pg-… names)
 #   ACTION:    stop | start | restart
 
@@ -15,13 +15,14 @@ cmd_ctl() {
     pg-replica | postgres-replica) name=postgres-replica ;;
     redis) name=redis ;;
     redis-cache) name=redis-cache ;;
-    svc:gateway | svc:catalog | svc:identity) name=${spec#svc:} ;;
+    svc:gateway | svc:catalog | svc:identity | svc:gateway-2 | svc:catalog-2 | svc:identity-2) name=${spec#svc:} ;;
+    haproxy) name=haproxy ;;
     web | svc:web) name=web ;;
     prometheus | alertmanager | otlp) name=$spec ;;
     pg-exporter | postgres-exporter) name=postgres-exporter ;;
     pg-replica-exporter | postgres-replica-exporter) name=postgres-replica-exporter ;;
     redis-exporter | redis-cache-exporter) name=$spec ;;
-    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, web, prometheus, alertmanager, otlp, pg-exporter, pg-replica-exporter, redis-exporter, redis-cache-exporter)" ;;
+    *) usage_error "_ctl: unknown component '$spec' (pg, pg-replica, redis, redis-cache, svc:<name>, haproxy, web, prometheus, alertmanager, otlp, pg-exporter, pg-replica-exporter, redis-exporter, redis-cache-exporter)" ;;
   esac
   case $action in stop | start | restart) ;; *) usage_error "_ctl: unknown action '$action'" ;; esac
   stack_use "$stack"

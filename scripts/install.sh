@@ -16,6 +16,7 @@ SYSTEM_PACKAGES=(
   clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer and the sanitizers' runtimes
   valgrind  # callgrind: bench/tracing.sh counts instructions per request, where throughput is too noisy
   postgresql-15-auto-failover pg-auto-failover-cli  # pg_autoctl: the HA formation (scripts/pg_ha.sh, test_pg_failover.py)
+  haproxy  # the cluster topology's load balancer (scripts/cluster.sh, tests/cluster)
 )
 
 # Prints the packages among the arguments that are not installed.

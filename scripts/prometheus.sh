@@ -79,7 +79,7 @@ prom_sd_write() {
   mkdir -p "$dir" || return 1
   if svc_pid "$name" > /dev/null; then
     printf '[{"targets": ["127.0.0.1:%s"], "labels": {"service": "%s", "instance": "%s:%s", "stack": "%s"}}]\n' \
-      "$(component_metrics_port "$name")" "$name" "$(component_host "$name")" "$(component_port "$name")" "$STACK"
+      "$(component_metrics_port "$name")" "$(svc_kind "$name")" "$(component_host "$name")" "$(component_port "$name")" "$STACK"
   else
     printf '[]\n'
   fi > "$file.tmp" && mv "$file.tmp" "$file"
@@ -95,7 +95,9 @@ prometheus_start() {
   mkdir -p "$dir/data" "$(prom_targets_dir)" || return 1
   port_free "$PORT_PROMETHEUS" || return 1
   prom_config "$STACK" "$dir/prometheus.yml" || { FAILED_WHY="cannot write $(rel "$dir")/prometheus.yml"; return 1; }
-  for s in "${SERVICES[@]}"; do prom_sd_write "$s" || return 1; done
+  # Every instance either topology can run: a stopped one's file is written empty.
+  for s in "${SERVICES[@]}"; do prom_sd_write "$s" && prom_sd_write "$s-2" || return 1; done
+  cluster_sd_write_haproxy || return 1
   for s in "${EXPORTERS[@]}"; do exporter_sd_write "$s" || return 1; done
   launch "$RUN_DIR/prometheus.pid" "$LOG_DIR/prometheus.log" "$dir" prometheus \
     --config.file="$dir/prometheus.yml" \

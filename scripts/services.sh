@@ -7,7 +7,8 @@
 # REDIS_USER/REDIS_PASSWORD of its Redis ACL user, see secrets.sh — never the caller's, which in
 # tests are the superuser's).
 
-svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$1"; }
+# $1 is an instance name (catalog, catalog-2: cluster.sh); every instance runs its service's binary.
+svc_bin() { printf '%s/mercato-%s' "$STACK_BIN_DIR" "$(svc_kind "$1")"; }
 
 # The Unix domain socket service $1 serves its API on besides TCP (HTTP_SOCKET), in the stack's
 # run directory; empty when the path would be too long for a socket address (107 bytes), and the
@@ -31,14 +32,18 @@ svc_upstream_socket() {
   fi
 }
 
-svc_pid() { pidfile_pid "$1" "mercato-$1"; }
+svc_pid() { pidfile_pid "$1" "mercato-$(svc_kind "$1")"; }
 
 # The stack's replica as DB_REPLICA_HOSTS, or nothing when the stack runs without one.
 svc_replica_hosts() { [[ $PG_REPLICA == 1 ]] && printf '127.0.0.1:%s' "$PORT_PG_REPLICA"; return 0; }
 
-# Fills SVC_ENV with NAME=value pairs for service $1.
+# Fills SVC_ENV with NAME=value pairs for service instance $1 (identity, catalog-2, …). In the
+# cluster topology the callers of catalog and identity get every instance as a host:port list
+# over TCP (cluster_upstreams), and the gateways also believe X-Forwarded-For from HAProxy.
 svc_env() {
-  local name=$1 environment
+  local name=$1 environment catalogs identities
+  catalogs=$(cluster_upstreams catalog)
+  identities=$(cluster_upstreams identity)
   case $STACK in
     test) environment=test ;;
     *) environment=${ENVIRONMENT:-development} ;;
@@ -56,7 +61,7 @@ svc_env() {
     "OPENAPI_PATH=${OPENAPI_PATH:-$REPO/api/openapi.json}"
     "JWT_KEYS_DIR=${JWT_KEYS_DIR:-$STATE/keys}"
   )
-  case $name in
+  case $(svc_kind "$name") in
     catalog)
       # The catalog verifies tokens itself with identity's published keys (JWKS).
       SVC_ENV+=(
@@ -70,11 +75,11 @@ svc_env() {
         "REDIS_PASSWORD=$(secret redis-mercato-catalog)"
         "CACHE_REDIS_HOST=${CACHE_REDIS_HOST:-127.0.0.1}"
         "CACHE_REDIS_PORT=${CACHE_REDIS_PORT:-$PORT_REDIS_CACHE}"
-        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-${identities:-$ADDR_IDENTITY}}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
-        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
+        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-$identities}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
-        "HTTP_SOCKET=$(svc_socket catalog)"
+        "HTTP_SOCKET=$(svc_socket "$name")"
       )
       ;;
     identity)
@@ -85,7 +90,7 @@ svc_env() {
         REDIS_USER=mercato-identity
         "REDIS_PASSWORD=$(secret redis-mercato-identity)"
         "TRUSTED_PROXIES=$ADDR_GATEWAY_EGRESS"
-        "HTTP_SOCKET=$(svc_socket identity)"
+        "HTTP_SOCKET=$(svc_socket "$name")"
       )
       ;;
     gateway)
@@ -95,14 +100,16 @@ svc_env() {
         DB_PASSWORD=
         REDIS_USER=mercato-gateway
         "REDIS_PASSWORD=$(secret redis-mercato-gateway)"
-        "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-$ADDR_CATALOG}"
+        "PRODUCT_SERVICE_HOST=${PRODUCT_SERVICE_HOST:-${catalogs:-$ADDR_CATALOG}}"
         "PRODUCT_SERVICE_PORT=$PORT_CATALOG"
-        "PRODUCT_SERVICE_SOCKET=$(svc_upstream_socket catalog "${PRODUCT_SERVICE_HOST:-}" ${PRODUCT_SERVICE_SOCKET+"$PRODUCT_SERVICE_SOCKET"})"
-        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-$ADDR_IDENTITY}"
+        "PRODUCT_SERVICE_SOCKET=$(svc_upstream_socket catalog "${PRODUCT_SERVICE_HOST:-$catalogs}" ${PRODUCT_SERVICE_SOCKET+"$PRODUCT_SERVICE_SOCKET"})"
+        "USER_SERVICE_HOST=${USER_SERVICE_HOST:-${identities:-$ADDR_IDENTITY}}"
         "USER_SERVICE_PORT=$PORT_IDENTITY"
-        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
+        "USER_SERVICE_SOCKET=$(svc_upstream_socket identity "${USER_SERVICE_HOST:-$identities}" ${USER_SERVICE_SOCKET+"$USER_SERVICE_SOCKET"})"
         "UPSTREAM_SOURCE_ADDRESS=$ADDR_GATEWAY_EGRESS"
-        "TRUSTED_PROXIES=$ADDR_WEB_EGRESS"
+        "TRUSTED_PROXIES=$ADDR_WEB_EGRESS$(is_cluster && printf ',%s' "$ADDR_LB_EGRESS")"
+        # While Redis is away each gateway allows its share of the limit (two in the cluster).
+        "RATE_LIMIT_LOCAL_FALLBACK=${RATE_LIMIT_LOCAL_FALLBACK:-$(if is_cluster; then echo 2; else echo 1; fi)}"
         # The stack's own Prometheus, for the admins' operations view; set PROMETHEUS_URL= (empty)
         # to run without it (the /api/v1/admin/ops endpoints then answer 503).
         "PROMETHEUS_URL=${PROMETHEUS_URL-$(prometheus_url)}"

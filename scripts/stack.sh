@@ -4,13 +4,15 @@
 # Components, in start order (stop order is the reverse):
 #   postgres, postgres-replica, redis, redis-cache, their exporters (postgres-exporter,
 #   postgres-replica-exporter, redis-exporter, redis-cache-exporter), alertmanager, prometheus,
-#   otlp, identity, catalog, gateway, web
+#   otlp, identity, catalog, gateway, web; in the cluster topology (cluster.sh) also identity-2,
+#   catalog-2, gateway-2 and haproxy, which are listed always (so a stop finds them) and enabled
+#   only there.
 # Their start, stop and pid lookups live in postgres.sh, redis.sh, exporters.sh, prometheus.sh,
 # otlp.sh, services.sh and web.sh, behind the component_* dispatchers below, so up/down/status/_ctl
 # treat every component alike.
 
 COMPONENTS=(postgres postgres-replica redis redis-cache postgres-exporter postgres-replica-exporter redis-exporter
-  redis-cache-exporter alertmanager prometheus otlp identity catalog gateway web)
+  redis-cache-exporter alertmanager prometheus otlp identity identity-2 catalog catalog-2 gateway gateway-2 haproxy web)
 SERVICES=(identity catalog gateway)
 
 # Address plan, the same in every stack (all loopback, so nothing is reachable from outside):
@@ -79,6 +81,7 @@ stack_use() {
   prom_use_ports
   exporter_use_ports
   otlp_use_ports
+  cluster_use_ports
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -87,11 +90,13 @@ stack_use() {
     # shellcheck disable=SC1091
     source "$RUN_DIR/stack.env"
   fi
+  cluster_check_topology
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \
     "$PORT_ALERTMANAGER" "$PORT_PG_EXPORTER" "$PORT_PG_REPLICA_EXPORTER" "$PORT_REDIS_EXPORTER" \
-    "$PORT_REDIS_CACHE_EXPORTER" "$PORT_OTLP"; do
+    "$PORT_REDIS_CACHE_EXPORTER" "$PORT_OTLP" "$PORT_GATEWAY_2" "$PORT_CATALOG_2" "$PORT_IDENTITY_2" \
+    "$PORT_GATEWAY_2_METRICS" "$PORT_CATALOG_2_METRICS" "$PORT_IDENTITY_2_METRICS" "$PORT_HAPROXY"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -103,7 +108,8 @@ stack_save() {
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
       PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER \
-      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PORT_OTLP PG_REPLICA STACK_BIN_DIR; do
+      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PORT_OTLP PG_REPLICA STACK_BIN_DIR \
+      "${CLUSTER_SAVED_VARS[@]}"; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -135,6 +141,9 @@ component_metrics_port() {
     gateway) echo "$PORT_GATEWAY_METRICS" ;;
     catalog) echo "$PORT_CATALOG_METRICS" ;;
     identity) echo "$PORT_IDENTITY_METRICS" ;;
+    gateway-2) echo "$PORT_GATEWAY_2_METRICS" ;;
+    catalog-2) echo "$PORT_CATALOG_2_METRICS" ;;
+    identity-2) echo "$PORT_IDENTITY_2_METRICS" ;;
   esac
 }
 service_metrics_url() { printf 'http://127.0.0.1:%s' "$(component_metrics_port "$1")"; }
@@ -145,6 +154,7 @@ component_enabled() {
   case $1 in
     postgres-replica | postgres-replica-exporter) [[ $PG_REPLICA == 1 ]] ;;
     web) web_enabled ;;
+    identity-2 | catalog-2 | gateway-2 | haproxy) is_cluster ;;
     *) return 0 ;;
   esac
 }
@@ -152,8 +162,11 @@ component_enabled() {
 # The address a component listens on (see the address plan above).
 component_host() {
   case $1 in
-    catalog) echo "$ADDR_CATALOG" ;;
-    identity) echo "$ADDR_IDENTITY" ;;
+    catalog | catalog-2) echo "$ADDR_CATALOG" ;;
+    identity | identity-2) echo "$ADDR_IDENTITY" ;;
+    # Behind HAProxy in the cluster, which then takes the public address and port.
+    gateway) if is_cluster; then echo "$ADDR_GATEWAYS"; else echo "$ADDR_PUBLIC"; fi ;;
+    gateway-2) echo "$ADDR_GATEWAYS" ;;
     *) echo "$ADDR_PUBLIC" ;;
   esac
 }
@@ -167,6 +180,10 @@ component_port() {
     gateway) echo "$PORT_GATEWAY" ;;
     catalog) echo "$PORT_CATALOG" ;;
     identity) echo "$PORT_IDENTITY" ;;
+    gateway-2) echo "$PORT_GATEWAY_2" ;;
+    catalog-2) echo "$PORT_CATALOG_2" ;;
+    identity-2) echo "$PORT_IDENTITY_2" ;;
+    haproxy) echo "$PORT_GATEWAY" ;;
     web) echo "$PORT_WEB" ;;
     prometheus) echo "$PORT_PROMETHEUS" ;;
     alertmanager) echo "$PORT_ALERTMANAGER" ;;
@@ -182,7 +199,8 @@ component_pid() {
     postgres) pg_pid "$PG_DIR/primary" ;;
     postgres-replica) pg_pid "$PG_DIR/replica" ;;
     redis | redis-cache) redis_pid "$1" ;;
-    identity | catalog | gateway) svc_pid "$1" ;;
+    identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_pid "$1" ;;
+    haproxy) haproxy_pid ;;
     web) web_pid ;;
     prometheus) prometheus_pid ;;
     alertmanager) alertmanager_pid ;;
@@ -213,7 +231,8 @@ component_start() {
     postgres) pg_start_primary ;;
     postgres-replica) pg_start_replica ;;
     redis | redis-cache) redis_start "$name" ;;
-    identity | catalog | gateway) svc_start "$name" "$@" && prom_sd_write "$name" ;;
+    identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_start "$name" "$@" && prom_sd_write "$name" ;;
+    haproxy) haproxy_start ;;
     web) web_start ;;
     prometheus) prometheus_start ;;
     alertmanager) alertmanager_start ;;
@@ -231,7 +250,8 @@ component_stop() {
     postgres) pg_stop "$PG_DIR/primary" ;;
     postgres-replica) pg_stop "$PG_DIR/replica" ;;
     redis | redis-cache) redis_stop "$name" ;;
-    identity | catalog | gateway) svc_stop "$name" && prom_sd_write "$name" ;;
+    identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_stop "$name" && prom_sd_write "$name" ;;
+    haproxy) haproxy_stop ;;
     web) web_stop ;;
     prometheus) prometheus_stop ;;
     alertmanager) alertmanager_stop ;;
@@ -308,6 +328,7 @@ component_disabled_reason() {
   case $1 in
     postgres-replica | postgres-replica-exporter) echo "disabled: MERCATO_PG_REPLICA=0" ;;
     web) echo "no web/package.json yet" ;;
+    identity-2 | catalog-2 | gateway-2 | haproxy) echo "cluster topology only" ;;
   esac
 }
 
@@ -316,10 +337,16 @@ stack_print_urls() {
   local admin
   say ""
   say "Mercato is running ($STACK stack):"
-  printf '  %-10s %s   (API: %s/api/v1/products)\n' gateway "$(service_url gateway)" "$(service_url gateway)"
+  if is_cluster; then
+    printf '  %-10s %s   (API: %s/api/v1/products; HAProxy, stats on 127.0.0.1:%s/stats)\n' entry "$(public_url)" \
+      "$(public_url)" "$PORT_HAPROXY"
+    printf '  %-10s %s %s\n' gateways "$(service_url gateway)" "$(service_url gateway-2)"
+  else
+    printf '  %-10s %s   (API: %s/api/v1/products)\n' gateway "$(service_url gateway)" "$(service_url gateway)"
+  fi
   if web_enabled; then printf '  %-10s %s\n' dashboard "$(service_url web)"; fi
-  printf '  %-10s %s\n' catalog "$(service_url catalog)"
-  printf '  %-10s %s\n' identity "$(service_url identity)"
+  printf '  %-10s %s\n' catalog "$(service_url catalog)$(is_cluster && printf ' %s' "$(service_url catalog-2)")"
+  printf '  %-10s %s\n' identity "$(service_url identity)$(is_cluster && printf ' %s' "$(service_url identity-2)")"
   printf '  %-10s %s/metrics   (internal: catalog %s, identity %s; never on the API ports)\n' metrics \
     "$(service_metrics_url gateway)" "$(component_metrics_port catalog)" "$(component_metrics_port identity)"
   printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \

@@ -102,6 +102,7 @@ test_env() {
   if [[ $PG_REPLICA == 1 ]]; then export MERCATO_PG_REPLICA_ADDRESS=127.0.0.1:$PORT_PG_REPLICA; fi
   prom_test_env
   otlp_test_env
+  cluster_test_env
   # Every secret the suites handle is recorded here (tests/testkit.py, test_admin) for the last
   # suite, the secrets grep.
   export MERCATO_SECRETS_SEEN=$STATE/secrets-seen.txt
@@ -112,7 +113,7 @@ test_env() {
 # metric label of the stack (scripts/secrets_grep.py).
 secrets_grep_suite() {
   local s metrics=()
-  for s in "${SERVICES[@]}"; do metrics+=(--metrics "$(service_metrics_url "$s")/metrics"); done
+  for s in $(svc_all_instances); do metrics+=(--metrics "$(service_metrics_url "$s")/metrics"); done
   python3 "$REPO/scripts/secrets_grep.py" --seen "$MERCATO_SECRETS_SEEN" --secrets-dir "$(secrets_dir)" \
     --keys-dir "$STATE/keys" --logs "$LOG_DIR" --spans "$(otlp_dir)/spans.jsonl.1" --spans "$(otlp_dir)/spans.jsonl" \
     "${metrics[@]}" --prometheus "$(prometheus_url)"
@@ -210,6 +211,10 @@ cmd_test() {
     run_suite web "$LOG_DIR/web-test.log" env "MERCATO_WEB_DIST_DIR=.next/$STACK" npm --prefix "$REPO/web" test
     run_suite "web e2e" "$LOG_DIR/web-e2e.log" web_e2e
   fi
+  # Last but one: it restarts the services as the cluster topology, which the suites above
+  # do not expect; the secrets grep then also reads the second instances' logs and metrics.
+  run_suite cluster "$LOG_DIR/cluster.log" cluster_suite
+  stack_use test  # the topology the cluster suite left in run/stack.env
   run_suite "secrets grep" "$LOG_DIR/secrets-grep.log" secrets_grep_suite
   say ""
   say "tests took $((SECONDS - start)) s"

@@ -1,16 +1,27 @@
 # The dev stack's commands: up, down, status, logs, reset.
 
 cmd_up() {
-  local detach=0
+  local detach=0 topology=
   while (($#)); do
     case $1 in
       -d | --detach) detach=1 ;;
+      --topology) topology=${2:-}; shift ;;
+      --topology=*) topology=${1#*=} ;;
       *) usage_error "unknown option for up: $1" ;;
     esac
     shift
   done
+  case $topology in
+    '' | single | cluster) ;;
+    *) usage_error "--topology must be single or cluster, not '$topology'" ;;
+  esac
+  [[ -n $topology ]] && export MERCATO_TOPOLOGY=$topology
   stack_use dev --fresh
   stack_lock
+  # A running stack keeps the topology it started with (run/stack.env).
+  if [[ -n $topology && $topology != "$TOPOLOGY" ]] && stack_any_running; then
+    die "the dev stack runs in the $TOPOLOGY topology; ./mercato down first to start it as $topology"
+  fi
   if stack_all_running; then
     say "Mercato is already running (./mercato status shows what runs, ./mercato down stops it)."
     stack_print_urls

@@ -17,7 +17,7 @@ web_pid() { pidfile_pid web web/server.mjs; }
 web_env() {
   WEB_ENV=(
     NEXT_TELEMETRY_DISABLED=1
-    "MERCATO_GATEWAY_URL=$(service_url gateway)"
+    "MERCATO_GATEWAY_URL=$(public_url)"
     "GATEWAY_SOURCE_ADDRESS=${GATEWAY_SOURCE_ADDRESS:-$ADDR_WEB_EGRESS}"
     "MERCATO_WEB_DIST_DIR=.next/$STACK"
   )

@@ -111,6 +111,7 @@ pg_options() {
     "$port" "$(pg_socket_dir)" "$(pg_shared_buffers)"
   # The test stack's data is thrown away after each run: durability only costs time there.
   [[ $STACK == dev ]] || printf -- ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
+  pg_archive_options
 }
 
 pg_prepare() {
@@ -156,6 +157,7 @@ pg_start_primary() {
     ((rc == 0)) || { FAILED_WHY="initdb failed"; return 1; }
   fi
   pg_write_auth "$data" || { FAILED_WHY="cannot write pg_hba.conf"; return 1; }
+  pg_archive_prepare || { FAILED_WHY="cannot create the WAL archive $(pg_archive_dir)"; return 1; }
   port_free "$PORT_PG" || return 1
   "${AS_PG[@]}" "$bin/pg_ctl" -D "$data" -l "$log" -o "$(pg_options "$PORT_PG")" -w -t 60 start < /dev/null >> "$log" 2>&1 8>&- 9>&- ||
     { FAILED_WHY="pg_ctl start failed"; return 1; }

@@ -372,7 +372,15 @@ export default function ProductForm(props: Props) {
                 ))}
               </select>
             </Field>
-            <Field label="Category" error={err("category_id")}>
+            <Field
+              label="Category"
+              error={err("category_id")}
+              hint={
+                categories.data?.meta?.truncated
+                  ? `The first ${categories.data.data.length.toLocaleString("en-GB")} of ${categories.data.meta.total_items.toLocaleString("en-GB")} categories.`
+                  : undefined
+              }
+            >
               <select name="category_id" value={values.category_id} onChange={(e) => set("category_id", e.target.value)}>
                 <option value="">No category</option>
                 {categories.data?.data.map((c) => (

@@ -31,7 +31,9 @@ describe("key factory", () => {
     expect(urlOf(keys.products.detail("0190a0b2-0000-7000-8000-000000000001"))).toBe(
       "/api/v1/products/0190a0b2-0000-7000-8000-000000000001",
     );
-    expect(urlOf(keys.categories.list())).toBe("/api/v1/categories?per_page=100");
+    expect(urlOf(keys.categories.page(3, 50))).toBe("/api/v1/categories?page=3&per_page=50");
+    // The whole list is several pages (fetchEveryCategory), never one URL.
+    expect(() => urlOf(keys.categories.list())).toThrow();
     expect(urlOf(keys.users.list(2, 20))).toBe("/api/v1/users?page=2&per_page=20");
     expect(urlOf(keys.auth.me())).toBe("/api/v1/auth/me");
     expect(() => urlOf(["nope"])).toThrow();

@@ -41,7 +41,10 @@ export const keys = {
   },
   categories: {
     all: () => ["categories"] as const,
+    /** Every category of the store, all pages merged (fetchEveryCategory): selects and filters. */
     list: () => ["categories", "list"] as const,
+    /** One page of the categories screen's table. */
+    page: (page: number, perPage: number) => ["categories", "page", { page, per_page: perPage }] as const,
   },
   users: {
     all: () => ["users"] as const,
@@ -82,7 +85,10 @@ export function urlOf(key: AnyKey): string {
   }
   if (resource === "products" && kind === "detail" && typeof arg === "string")
     return `/api/v1/products/${encodeURIComponent(arg)}`;
-  if (resource === "categories" && kind === "list") return "/api/v1/categories?per_page=100";
+  if (resource === "categories" && kind === "page") {
+    const p = arg as { page: number; per_page: number };
+    return `/api/v1/categories${query({ page: p.page, per_page: p.per_page })}`;
+  }
   if (resource === "users" && kind === "list") {
     const p = arg as { page: number; per_page: number };
     return `/api/v1/users${query({ page: p.page, per_page: p.per_page })}`;

@@ -9,7 +9,7 @@ import { ApiError, isApiError } from "@/lib/api/envelope";
 import type { Category } from "@/lib/api/types";
 import { useCan } from "@/lib/auth/session";
 import { plural } from "@/lib/format";
-import { useCategories, useCategoryActions } from "@/lib/hooks/categories";
+import { CATEGORIES_PER_PAGE, useCategoryActions, useCategoryPage } from "@/lib/hooks/categories";
 import { validateCategoryForm, type CategoryFormValues } from "@/lib/validation/category";
 import type { FieldErrors } from "@/lib/validation/rules";
 import styles from "../admin.module.css";
@@ -88,8 +88,9 @@ function CategoryForm({
 }
 
 export function CategoriesView() {
-  const { data, error, isLoading, mutate } = useCategories();
-  const actions = useCategoryActions();
+  const [page, setPage] = useState(1);
+  const { data, error, isLoading, mutate } = useCategoryPage(page);
+  const actions = useCategoryActions(page);
   const canWrite = useCan("catalog:write");
   const toast = useToast();
   const [editing, setEditing] = useState<string | null>(null);
@@ -110,10 +111,15 @@ export function CategoriesView() {
   }
 
   const categories = data?.data ?? [];
+  const totalPages = data?.meta?.total_pages ?? 1;
+  const totalItems = data?.meta?.total_items ?? categories.length;
+  // A delete that emptied the last page: show the page before it.
+  if (!isLoading && !error && page > 1 && categories.length === 0 && totalPages < page) setPage(Math.max(1, totalPages));
   return (
     <div className={styles.page}>
       <div className={styles.header}>
         <h1>Categories</h1>
+        {totalItems > 0 && <span className={styles.muted}>{plural(totalItems, "category", "categories")}</span>}
       </div>
       {canWrite && (
         <section className={styles.card} aria-labelledby="new-category">
@@ -199,6 +205,19 @@ export function CategoriesView() {
               )}
             </tbody>
           </table>
+          {totalPages > 1 && (
+            <nav className={styles.pager} aria-label="Pages">
+              <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+                Previous
+              </button>
+              <span>
+                Page {page} of {totalPages} · {CATEGORIES_PER_PAGE} a page
+              </span>
+              <button type="button" className="btn btn-small" disabled={page >= totalPages} onClick={() => setPage((p) => p + 1)}>
+                Next
+              </button>
+            </nav>
+          )}
         </div>
       )}
     </div>

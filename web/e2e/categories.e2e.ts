@@ -1,0 +1,90 @@
+// The categories screen and the product form with more categories than one API page holds
+// (the server caps a page at 100): the screen pages through them, the form's select offers
+// every one. The suite makes 130 categories of its own through the API and removes them after.
+
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiCall, apiLogin, launchBrowser, newContext, requireEnv, signIn } from "./support";
+
+const run = Date.now().toString(36);
+const COUNT = 130;
+const names = Array.from({ length: COUNT }, (_, i) => `E2E Paging ${run} ${String(i + 1).padStart(3, "0")}`);
+const ids: string[] = [];
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+/** Admins made by the driver for this suite's writes (MERCATO_E2E_HELPERS: email:password …):
+ *  130 creations and as many deletions are more than the 100 requests a minute one user gets. */
+const HELPERS = (process.env.MERCATO_E2E_HELPERS || "")
+  .split(/\s+/)
+  .filter(Boolean)
+  .map((s) => ({ email: s.slice(0, s.indexOf(":")), password: s.slice(s.indexOf(":") + 1) }));
+
+/** Runs `fn` over `items` in batches of 20, the batches taking turns among the helper admins,
+ *  each batch with a fresh token: the test stack's access tokens live 2 s. */
+async function inBatches<T>(items: T[], fn: (item: T, token: string) => Promise<void>) {
+  if (HELPERS.length === 0) throw new Error("set MERCATO_E2E_HELPERS (admins for the suite's writes: email:password …)");
+  for (let i = 0, b = 0; i < items.length; i += 20, b++) {
+    const who = HELPERS[b % HELPERS.length]!;
+    const token = await apiLogin(who.email, who.password);
+    await Promise.all(items.slice(i, i + 20).map((item) => fn(item, token)));
+  }
+}
+
+beforeAll(async () => {
+  requireEnv();
+  await inBatches(names, async (name, token) => {
+    const r = await apiCall<{ id: string }>("POST", "/api/v1/categories", { token, body: { name } });
+    if (r.status !== 201 || !r.body.data) throw new Error(`creating ${name}: ${r.status} ${JSON.stringify(r.body.error)}`);
+    ids.push(r.body.data.id);
+  });
+  browser = await launchBrowser();
+  context = await newContext(browser);
+  page = await context.newPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+});
+
+afterAll(async () => {
+  try {
+    await inBatches([...ids], async (id, token) => {
+      await apiCall("DELETE", `/api/v1/categories/${id}`, { token });
+    });
+  } finally {
+    await browser?.close();
+  }
+});
+
+describe("categories beyond one page", () => {
+  it("pages through every category on the categories screen", async () => {
+    await page.goto("/categories");
+    await page.getByRole("heading", { name: "Categories", exact: true }).waitFor();
+    const pager = page.getByRole("navigation", { name: "Pages" });
+    const status = await pager.locator("span").innerText();
+    const total = Number(/of (\d+)/.exec(status)?.[1] ?? "0");
+    expect(total).toBeGreaterThanOrEqual(3); // 130 of ours at 50 a page, and the store's own
+
+    // The last of ours (names sort) is on a later page: Next until it shows, never past the end.
+    const last = page.getByRole("link", { name: names[COUNT - 1], exact: true });
+    for (let p = 1; p <= total && !(await last.isVisible()); p++) {
+      await pager.getByRole("button", { name: "Next" }).click();
+      await pager.getByText(`Page ${Math.min(p + 1, total)} of ${total}`).waitFor();
+    }
+    await last.waitFor();
+    expect(await page.locator("tbody tr").count()).toBeLessThanOrEqual(50);
+    await pager.getByRole("button", { name: "Previous" }).click();
+    await expect(last.isVisible()).resolves.toBe(false);
+  });
+
+  it("offers every category in the product form, beyond the first 100", async () => {
+    await page.goto("/products/new");
+    const select = page.getByRole("combobox", { name: "Category" });
+    await select.waitFor();
+    await expect
+      .poll(async () => (await select.locator("option").allInnerTexts()).filter((t) => t.startsWith(`E2E Paging ${run}`)).length, {
+        timeout: 10_000,
+      })
+      .toBe(COUNT);
+  });
+});

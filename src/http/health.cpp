@@ -1,6 +1,7 @@
 #include "http/health.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -8,7 +9,16 @@
 namespace mercato::http {
 
 void Health::add(std::string name, bool critical, CheckFn check) {
-  checks_.push_back({std::move(name), critical, std::move(check)});
+  checks_.push_back({std::move(name), critical, std::move(check), {}});
+}
+
+void Health::cover(std::string_view name, std::function<bool()> covered) {
+  for (auto& c : checks_)
+    if (c.name == name) {
+      c.covered = std::move(covered);
+      return;
+    }
+  throw std::logic_error("Health::cover: no check named " + std::string(name));
 }
 
 asio::awaitable<Response> Health::ready() const {
@@ -23,6 +33,7 @@ asio::awaitable<Response> Health::ready() const {
     co_return r;
   }
   std::vector<CheckOutcome> outcomes;
+  std::vector<bool> fatal(checks_.size(), false);  // down, critical, and nothing covers it
   outcomes.reserve(checks_.size());
   bool ready = true;
   for (const auto& c : checks_) {
@@ -34,8 +45,11 @@ asio::awaitable<Response> Health::ready() const {
       o.detail = e.what();
     }
     if (!o.up) {
-      if (c.critical) ready = false;
-      log::warn("dependency check failed", {{"dependency", c.name}, {"critical", c.critical}, {"detail", o.detail}});
+      const bool covered = c.critical && c.covered && c.covered();
+      fatal[outcomes.size()] = c.critical && !covered;
+      if (fatal[outcomes.size()]) ready = false;
+      log::warn("dependency check failed",
+                {{"dependency", c.name}, {"critical", c.critical}, {"covered", covered}, {"detail", o.detail}});
     }
     outcomes.push_back(std::move(o));
   }
@@ -46,7 +60,7 @@ asio::awaitable<Response> Health::ready() const {
   w.key("service").string(service_);
   w.key("checks").begin_object();
   for (std::size_t i = 0; i < checks_.size(); ++i)
-    w.key(checks_[i].name).string(outcomes[i].up ? "up" : (checks_[i].critical ? "down" : "degraded"));
+    w.key(checks_[i].name).string(outcomes[i].up ? "up" : (fatal[i] ? "down" : "degraded"));
   w.end_object().key("latency_ms").begin_object();
   for (std::size_t i = 0; i < checks_.size(); ++i) {
     w.key(checks_[i].name);

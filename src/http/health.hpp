@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/router.hpp"
@@ -28,6 +30,12 @@ class Health {
  public:
   explicit Health(std::string service) : service_(std::move(service)) {}
   void add(std::string name, bool critical, CheckFn check);
+  /// While `covered` holds, the critical check `name` failing does not make the service
+  /// unready: it reports "degraded" and the status stays 200. The catalog's database while a
+  /// replica in rotation serves its reads: unready, every instance would leave its balancer
+  /// and the reads the replica can answer would fail too. `covered` is called on each
+  /// readiness request (cheap, any thread). Throws std::logic_error for an unknown check.
+  void cover(std::string_view name, std::function<bool()> covered);
   void set_draining() { draining_ = true; }
   /// Registers GET /health/live and GET /health/ready.
   void install(Router& router);
@@ -38,6 +46,7 @@ class Health {
     std::string name;
     bool critical;
     CheckFn check;
+    std::function<bool()> covered;
   };
   std::string service_;
   std::vector<Entry> checks_;

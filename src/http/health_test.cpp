@@ -39,6 +39,27 @@ TEST(Health, a_critical_check_down_is_not_ready_and_a_non_critical_one_is_degrad
   EXPECT_NE(r.body.find(R"("status":"not_ready")"), std::string::npos) << r.body;
 }
 
+TEST(Health, a_critical_check_down_while_another_path_covers_it_is_degraded_and_ready) {
+  int db = 0;
+  bool replica_serving = true;
+  Health h("probe");
+  h.add("database", true, counted(db, false));
+  h.cover("database", [&replica_serving] { return replica_serving; });
+  auto r = ready(h);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("database":"degraded")"), std::string::npos) << r.body;
+
+  replica_serving = false;  // nothing covers it any more: not ready
+  r = ready(h);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find(R"("database":"down")"), std::string::npos) << r.body;
+}
+
+TEST(Health, a_cover_for_an_unknown_check_is_a_programming_error) {
+  Health h("probe");
+  EXPECT_THROW(h.cover("database", [] { return true; }), std::logic_error);
+}
+
 TEST(Health, draining_answers_at_once_without_running_the_checks) {
   int calls = 0;
   Health h("probe");

@@ -26,6 +26,15 @@ ReadReplicas::ReadReplicas(http::App& app, Database& database, const config::DbS
     }
     co_return http::CheckOutcome{serving > 0, {}, detail};
   });
+  // With the primary unreachable the catalog still answers every read a replica in rotation
+  // can take (writes fail fast with 503): it stays ready, its database "degraded". Not before
+  // its schema is migrated: until then the readiness gate refuses every /api/ call anyway.
+  app.health().cover("database", [this, &database] {
+    if (!database.schema().ready()) return false;
+    for (const auto& r : set_.status())
+      if (r.in_rotation) return true;
+    return false;
+  });
 }
 
 }  // namespace mercato::service

@@ -2,7 +2,8 @@
 // A service's read replicas, as one component: the db::ReplicaSet over the Database's pool
 // and DB_REPLICA_HOSTS, its monitor started and stopped with the service, and the
 // non-critical "replicas" readiness check (down while no replica serves reads: the primary
-// takes them all, which is slower but not wrong).
+// takes them all, which is slower but not wrong), and the cover of the critical "database"
+// check while a replica serves (http/health.hpp: the catalog stays ready without its primary).
 
 #include "core/config.hpp"
 #include "db/replicas.hpp"

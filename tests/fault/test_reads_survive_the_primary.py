@@ -40,6 +40,12 @@ class ReadsSurviveThePrimary(unittest.TestCase):
             self.assertEqual(got.json()["data"]["name"], "Replica-served lamp")
             missing = request(CATALOG, "GET", f"/api/v1/products/{uuid.uuid4()}", headers=headers)
             self.assertEqual(missing.status, 404, missing.body)
+            # And it stays in its load balancer's rotation: ready, the database degraded, since
+            # a replica in rotation serves its reads (a 503 here would pull every catalog out
+            # of a Kubernetes Service and fail the reads the replica could answer).
+            ready = request(CATALOG, "GET", "/health/ready")
+            self.assertEqual(ready.status, 200, ready.body)
+            self.assertEqual(ready.json()["checks"]["database"], "degraded", ready.body)
         finally:
             ctl("pg", "start")
         self.assertTrue(wait_until(lambda: request(CATALOG, "GET", "/health/ready").status == 200, timeout=30))

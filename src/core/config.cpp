@@ -177,6 +177,33 @@ bool canonical_ip(std::string_view text, std::string& out) {
   return false;
 }
 
+// An IP address, or a CIDR block such as 10.244.0.0/16 (a Kubernetes pod network, whose
+// addresses change with every pod) in canonical text with the host bits cleared. A /0 block is
+// refused: it would trust every peer's X-Forwarded-For, which is never what was meant.
+bool canonical_ip_or_block(std::string_view text, std::string& out) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return canonical_ip(text, out);
+  const std::string ip(text.substr(0, slash));
+  const auto bits_text = text.substr(slash + 1);
+  int bits = 0;
+  const auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+  if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits_text.empty() || bits_text.size() > 3)
+    return false;
+  unsigned char addr[16] = {};
+  int family = AF_INET, width = 32;
+  if (inet_pton(AF_INET, ip.c_str(), addr) != 1) {
+    if (inet_pton(AF_INET6, ip.c_str(), addr) != 1) return false;
+    family = AF_INET6;
+    width = 128;
+  }
+  if (bits < 1 || bits > width) return false;
+  for (int i = bits; i < width; ++i) addr[i / 8] &= static_cast<unsigned char>(~(0x80u >> (i % 8)));
+  char buf[INET6_ADDRSTRLEN];
+  if (inet_ntop(family, addr, buf, sizeof buf) == nullptr) return false;
+  out = std::string(buf) + "/" + std::to_string(bits);
+  return true;
+}
+
 bool valid_origin(std::string_view o) {
   if (o == "*") return true;
   const auto scheme_end = o.find("://");
@@ -486,8 +513,8 @@ std::vector<std::string> Reader::origin_list(std::string_view name) {
 std::vector<std::string> Reader::ip_list(std::string_view name) {
   Raw r = take(name, K::string_list);
   std::vector<std::string> ips;
-  if (!failed() && !list_items(r.text, ips, canonical_ip))
-    fail(r, "expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2");
+  if (!failed() && !list_items(r.text, ips, canonical_ip_or_block))
+    fail(r, "expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16");
   return ips;
 }
 

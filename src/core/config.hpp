@@ -313,6 +313,7 @@ class Reader {
   /// CORS origins as browsers send them in `Origin`.
   std::vector<std::string> origin_list(std::string_view name);
   /// IP addresses in canonical form, so they compare equal to a peer address as printed.
+  /// IP addresses and CIDR blocks (10.244.0.0/16; /0 refused), canonical, host bits cleared.
   std::vector<std::string> ip_list(std::string_view name);
   /// Empty, or one IP address in canonical form.
   std::string optional_ip(std::string_view name);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace mercato::http {
@@ -40,21 +41,66 @@ std::string canonical_ip(std::string_view text) {
   return inet_ntop(AF_INET6, &v6, out, sizeof out) ? out : std::string();
 }
 
-TrustedProxies::TrustedProxies(const std::vector<std::string>& ips) {
-  for (const auto& ip : ips)
-    if (auto c = canonical_ip(ip); !c.empty()) ips_.push_back(std::move(c));
+namespace {
+
+// The 4 or 16 bytes of canonical address text (canonical_ip's output); false for anything else.
+bool address_bytes(std::string_view canonical, bool& v6, unsigned char (&out)[16]) {
+  char in[INET6_ADDRSTRLEN];
+  if (canonical.empty() || canonical.size() >= sizeof in) return false;
+  std::memcpy(in, canonical.data(), canonical.size());
+  in[canonical.size()] = '\0';
+  v6 = canonical.find(':') != std::string_view::npos;
+  return inet_pton(v6 ? AF_INET6 : AF_INET, in, out) == 1;
+}
+
+}  // namespace
+
+TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
+  for (const auto& e : entries) {
+    const auto slash = e.find('/');
+    if (slash == std::string::npos) {
+      if (auto c = canonical_ip(e); !c.empty()) ips_.push_back(std::move(c));
+      continue;
+    }
+    Block b;
+    const auto bits = std::string_view(e).substr(slash + 1);
+    const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), b.bits);
+    const auto c = canonical_ip(std::string_view(e).substr(0, slash));
+    if (ec != std::errc() || end != bits.data() + bits.size() || !address_bytes(c, b.v6, b.net)) continue;
+    if (b.bits < 1 || b.bits > (b.v6 ? 128 : 32)) continue;  // config refuses /0: it would trust everyone
+    blocks_.push_back(b);
+  }
+}
+
+bool TrustedProxies::in_a_block(std::string_view canonical) const {
+  bool v6 = false;
+  unsigned char addr[16];
+  if (!address_bytes(canonical, v6, addr)) return false;
+  for (const auto& b : blocks_) {
+    if (b.v6 != v6) continue;
+    const int full = b.bits / 8, rest = b.bits % 8;
+    if (std::memcmp(addr, b.net, static_cast<std::size_t>(full)) != 0) continue;
+    if (rest == 0) return true;
+    const auto mask = static_cast<unsigned char>(0xFFu << (8 - rest));
+    if ((addr[full] & mask) == (b.net[full] & mask)) return true;
+  }
+  return false;
 }
 
 bool TrustedProxies::contains(std::string_view ip) const {
   if (ip == kUnixSocketPeer) return true;
-  if (ips_.empty()) return false;
+  if (ips_.empty() && blocks_.empty()) return false;
   // Entries are canonical, so the usual spelling (a socket peer's IPv4 text) matches as it is;
   // and text of digits and dots is an IPv4 address only in its canonical form (canonical_ip),
   // so it matches an entry exactly or not at all. Every request asks this two or three times.
-  if (std::all_of(ip.begin(), ip.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }))
-    return std::find(ips_.begin(), ips_.end(), ip) != ips_.end();
+  if (std::all_of(ip.begin(), ip.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    if (std::find(ips_.begin(), ips_.end(), ip) != ips_.end()) return true;
+    return !blocks_.empty() && in_a_block(ip);
+  }
   const auto c = canonical_ip(ip);
-  return !c.empty() && std::find(ips_.begin(), ips_.end(), c) != ips_.end();
+  if (c.empty()) return false;
+  if (std::find(ips_.begin(), ips_.end(), c) != ips_.end()) return true;
+  return !blocks_.empty() && in_a_block(c);
 }
 
 std::string client_address(const Request& req, const TrustedProxies& trusted) {

@@ -32,19 +32,29 @@ namespace mercato::http {
 /// "10.0.0.1". Empty when `text` is not an IP address (names, ports, brackets, zone ids).
 std::string canonical_ip(std::string_view text);
 
-/// Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES). Immutable; share it freely.
+/// Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES): addresses, and CIDR blocks for
+/// proxies whose addresses change (a Kubernetes pod network: "10.244.0.0/16"), which is safe
+/// only where nothing else in the block can reach the service (its NetworkPolicy). Immutable;
+/// share it freely.
 class TrustedProxies {
  public:
-  /// Any spelling config accepts; kept canonical (see canonical_ip). Entries that are not IP
-  /// addresses are ignored (config refuses them before this point).
-  explicit TrustedProxies(const std::vector<std::string>& ips);
+  /// Any spelling config accepts; kept canonical (see canonical_ip). Entries that are neither
+  /// an address nor a block are ignored (config refuses them before this point).
+  explicit TrustedProxies(const std::vector<std::string>& entries);
   /// `ip` in any spelling of an address; or kUnixSocketPeer (a socket's peer, never a
   /// forwarded entry), which is always trusted.
   bool contains(std::string_view ip) const;
-  bool empty() const { return ips_.empty(); }
+  bool empty() const { return ips_.empty() && blocks_.empty(); }
 
  private:
+  struct Block {
+    bool v6 = false;
+    unsigned char net[16] = {};
+    int bits = 0;
+  };
+  bool in_a_block(std::string_view ip) const;
   std::vector<std::string> ips_;
+  std::vector<Block> blocks_;
 };
 
 /// The address of the client, canonical: the socket's peer unless it is a trusted proxy; then

@@ -69,6 +69,23 @@ TEST(TrustedProxies, matches_any_spelling_of_a_listed_address) {
   EXPECT_TRUE(TrustedProxies({}).empty());
 }
 
+TEST(TrustedProxies, a_block_trusts_every_address_inside_it_and_none_outside) {
+  const TrustedProxies pods({"10.244.0.0/16", "fd00::/8", "192.168.1.128/25"});
+  EXPECT_FALSE(pods.empty());
+  for (std::string_view in : {"10.244.0.1", "10.244.255.254", "::ffff:10.244.3.7", "fd12:3456::1", "FD00::", "192.168.1.128",
+                              "192.168.1.255"})
+    EXPECT_TRUE(pods.contains(in)) << in;
+  for (std::string_view out : {"10.245.0.1", "10.243.255.255", "11.244.0.1", "fe00::1", "192.168.1.127", "::1",
+                               "10.244.0.1:80", "010.244.0.1", "", "10.244.0"})
+    EXPECT_FALSE(pods.contains(out)) << out;
+  // A block of one family never matches the other (an IPv4 block and an IPv6 address that
+  // happens to share the leading bytes).
+  EXPECT_FALSE(TrustedProxies({"10.0.0.0/8"}).contains("a00::1"));
+  // What config refuses never reaches here, but an invalid block trusts nothing.
+  for (std::string_view bad : {"10.0.0.0/0", "10.0.0.0/33", "10.0.0.0/x", "nonsense/8"})
+    EXPECT_TRUE(TrustedProxies({std::string(bad)}).empty()) << bad;
+}
+
 // ---- client_address ----
 
 TEST(ClientAddress, an_untrusted_peer_is_the_client_whatever_it_forwards) {
@@ -116,6 +133,16 @@ TEST(ClientAddress, ipv4_mapped_peers_and_entries_are_their_ipv4_address) {
   // A trusted hop spelled mapped is still a trusted hop.
   EXPECT_EQ(client_address(from("10.0.0.1", {{"X-Forwarded-For", "198.51.100.20, ::ffff:10.0.0.2"}}), kProxies),
             "198.51.100.20");
+}
+
+TEST(ClientAddress, a_chain_of_pods_in_a_trusted_block_names_the_client_and_a_forged_entry_stays_left) {
+  const TrustedProxies pods({"10.244.0.0/16"});
+  // ingress pod 10.244.1.5 → gateway pod: the ingress appended the browser's address.
+  EXPECT_EQ(client_address(from("10.244.1.5", {{"X-Forwarded-For", "198.51.100.7"}}), pods), "198.51.100.7");
+  // The browser forged an entry: it sits left of the first address outside the block.
+  EXPECT_EQ(client_address(from("10.244.1.5", {{"X-Forwarded-For", "10.244.9.9, 198.51.100.7"}}), pods), "198.51.100.7");
+  // A peer outside the block is the client, whatever it forwards.
+  EXPECT_EQ(client_address(from("10.245.0.2", {{"X-Forwarded-For", "203.0.113.1"}}), pods), "10.245.0.2");
 }
 
 TEST(ClientAddress, ipv6_is_canonical) {

@@ -42,7 +42,8 @@ constexpr config::VarSpec kServerVars[] = {
     // Per service: the gateway's own peers are clients (all on 127.0.0.1 in development), so
     // it believes no X-Forwarded-For unless told; the services behind it believe the gateway.
     {"TRUSTED_PROXIES", K::string_list, "gateway=,*=127.0.0.1",
-     "peers whose X-Forwarded-For names the client address, as IP addresses separated by commas"},
+     "peers whose X-Forwarded-For names the client address, as IP addresses or CIDR blocks (10.244.0.0/16) "
+     "separated by commas"},
 };
 
 void load_server(config::Reader& r, config::Settings& s) {

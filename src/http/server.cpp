@@ -24,6 +24,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "http/client_address.hpp"
 #include "http/envelope.hpp"
 #include "http/response_head.hpp"
 
@@ -156,6 +157,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io),
         options(std::move(o)),
         handler(std::move(h)),
+        uncapped_set(options.uncapped_addresses),
         acceptor(asio::make_strand(io)),
         unix_acceptor(acceptor.get_executor()) {}
   ~Impl() { remove_socket_file(); }
@@ -163,6 +165,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::io_context& io;
   ServerOptions options;
   Handler handler;
+  /// options.uncapped_addresses as TRUSTED_PROXIES reads them: addresses and CIDR blocks.
+  TrustedProxies uncapped_set;
   tcp::acceptor acceptor;
   local::acceptor unix_acceptor;  // open only with options.socket_path; on the acceptor's strand
   std::atomic<bool> created_socket{false};  // the file at socket_path is ours to remove
@@ -179,10 +183,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       std::min({options.read_timeout, options.idle_timeout, options.request_start_timeout}),
       std::chrono::milliseconds(1));
 
-  bool uncapped(const std::string& address) const {
-    return std::find(options.uncapped_addresses.begin(), options.uncapped_addresses.end(), address) !=
-           options.uncapped_addresses.end();
-  }
+  bool uncapped(const std::string& address) const { return uncapped_set.contains(address); }
 
   /// Counts a new connection from `address`; false when that address is at its cap.
   bool admit(const std::string& address) {

@@ -42,9 +42,10 @@ struct ServerOptions {
   /// Connections one peer address may hold open at once, so one client (or one attacker's
   /// address) cannot take the whole of max_connections from everyone else.
   int max_connections_per_address = 256;
-  /// Peer addresses (canonical IP text) the per-address cap does not apply to: proxies that
-  /// carry many clients' requests (the dashboard in front of the gateway, the gateway in
-  /// front of the services). They still count towards max_connections.
+  /// Peer addresses (canonical IP text) and CIDR blocks (TRUSTED_PROXIES' forms) the
+  /// per-address cap does not apply to: proxies that carry many clients' requests (the
+  /// dashboard in front of the gateway, the gateway in front of the services). They still
+  /// count towards max_connections.
   std::vector<std::string> uncapped_addresses;
   std::chrono::milliseconds read_timeout{10000};
   /// A new connection must send the first byte of its first request within this: a socket

@@ -486,6 +486,19 @@ TEST(Server, uncapped_addresses_are_not_held_to_the_per_address_cap) {
   EXPECT_NE(b.read_responses(1).find("echo:/b:0"), std::string::npos);
 }
 
+TEST(Server, a_trusted_block_is_uncapped_for_every_address_inside_it) {
+  auto o = small_limits();
+  o.max_connections_per_address = 1;
+  o.uncapped_addresses = {"127.0.0.0/30"};  // 127.0.0.0-127.0.0.3: a proxy pod network stand-in
+  o.request_start_timeout = 5000ms;
+  TestServer s(o);
+  Client a(s.server->port(), "127.0.0.2"), b(s.server->port(), "127.0.0.2");
+  a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(a.read_responses(1).find("echo:/a:0"), std::string::npos);
+  EXPECT_NE(b.read_responses(1).find("echo:/b:0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mercato::http
 

@@ -425,7 +425,7 @@ TEST(ConfigValues, set_values_are_parsed) {
                                  {"REDIS_PASSWORD", "r3dis"},
                                  {"RATE_LIMIT_PER_MINUTE", "1000"},
                                  {"CORS_ORIGINS", " https://shop.example , http://localhost:13000 ,"},
-                                 {"TRUSTED_PROXIES", " 10.0.0.1, 0:0:0::1 "},
+                                 {"TRUSTED_PROXIES", " 10.0.0.1, 0:0:0::1, 10.244.7.9/16, FD00:0::1/8 "},
                                  {"API_V1_SUNSET", "Wed, 31 Dec 2025 23:59:59 GMT"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->environment, "production");
@@ -439,7 +439,8 @@ TEST(ConfigValues, set_values_are_parsed) {
   EXPECT_EQ(r->redis.password, "r3dis");
   EXPECT_EQ(r->rate_limit_per_minute, 1000);
   EXPECT_EQ(r->cors_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:13000"}));
-  EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
+  // Blocks canonical, their host bits cleared.
+  EXPECT_EQ(r->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1", "10.244.0.0/16", "fd00::/8"}));
   EXPECT_EQ(r->api_v1_sunset, "Wed, 31 Dec 2025 23:59:59 GMT");
   EXPECT_EQ(r->api_v2_sunset, "");
 }
@@ -654,8 +655,18 @@ TEST(ConfigErrors, every_kind_of_bad_value_gives_its_one_line_message) {
       {"METRICS_PORT", "0", R"(config: METRICS_PORT="0": expected a port number 1-65535)"},
       {"METRICS_PORT", "8081", R"(config: METRICS_PORT="8081": expected a port other than HTTP_PORT (8081))"},
       {"METRICS_HOST", "metrics.internal", R"(config: METRICS_HOST="metrics.internal": expected an IP address such as 127.0.0.1)"},
-      {"TRUSTED_PROXIES", "10.0.0.256", R"(config: TRUSTED_PROXIES="10.0.0.256": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
-      {"TRUSTED_PROXIES", "lb.internal", R"(config: TRUSTED_PROXIES="lb.internal": expected IP addresses separated by commas, such as 10.0.0.1,10.0.0.2)"},
+      {"TRUSTED_PROXIES", "10.0.0.256", R"(config: TRUSTED_PROXIES="10.0.0.256": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "lb.internal", R"(config: TRUSTED_PROXIES="lb.internal": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/0", R"(config: TRUSTED_PROXIES="10.0.0.0/0": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "::/0", R"(config: TRUSTED_PROXIES="::/0": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/33", R"(config: TRUSTED_PROXIES="10.0.0.0/33": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "fd00::/129", R"(config: TRUSTED_PROXIES="fd00::/129": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/", R"(config: TRUSTED_PROXIES="10.0.0.0/": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/8/9", R"(config: TRUSTED_PROXIES="10.0.0.0/8/9": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/x", R"(config: TRUSTED_PROXIES="10.0.0.0/x": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/-8", R"(config: TRUSTED_PROXIES="10.0.0.0/-8": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/ 8", R"(config: TRUSTED_PROXIES="10.0.0.0/ 8": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
+      {"TRUSTED_PROXIES", "10.0.0.0/0008", R"(config: TRUSTED_PROXIES="10.0.0.0/0008": expected IP addresses or CIDR blocks (not /0) separated by commas, such as 10.0.0.1,10.244.0.0/16)"},
       {"UPSTREAM_SOURCE_ADDRESS", "gateway.internal", R"(config: UPSTREAM_SOURCE_ADDRESS="gateway.internal": expected one IP address of this host, such as 127.0.0.4)"},
       {"UPSTREAM_SOURCE_ADDRESS", "127.0.0.4,127.0.0.5", R"(config: UPSTREAM_SOURCE_ADDRESS="127.0.0.4,127.0.0.5": expected one IP address of this host, such as 127.0.0.4)"},
       {"UPSTREAM_SOURCE_ADDRESS", "127.0.0.4:80", R"(config: UPSTREAM_SOURCE_ADDRESS="127.0.0.4:80": expected one IP address of this host, such as 127.0.0.4)"},

@@ -10,7 +10,7 @@
 #                                   restores the newest backup taken before --time (or the newest,
 #                                   replayed to the end of the archive) into PG_DIR/restored-<UTC
 #                                   time>/ and starts it on PORT (PORT_PG + 10 by default), next to
-#                                   the running stack; docs/deploy.md#restore says how to swap it in
+#                                   the running stack; docs/deploy.md#backups-and-point-in-time-restore says how to swap it in
 #
 # Neither takes the stack lock: both only read the running primary or write beside it, so an
 # operator (or a test, through MERCATO_CTL's driver) can run them while the stack serves.
@@ -137,7 +137,7 @@ cmd_restore() {
   pg_restore_wait_promoted "$port" || die "recovery did not finish within 300 s; see $(rel "$log")"
   pid=$(pg_pid "$data")
   say "restored: PostgreSQL pid $pid on 127.0.0.1:$port, data in $data"
-  say "  stop it: kill -INT $pid     swap it in: docs/deploy.md#restore"
+  say "  stop it: kill -INT $pid     swap it in: docs/deploy.md#backups-and-point-in-time-restore"
   printf 'RESTORED %s %s %s\n' "$data" "$port" "$pid"
 }
 

@@ -317,6 +317,31 @@ TEST(Proxy, write_refused_at_connect_goes_to_another_instance) {
   EXPECT_EQ(live.requests.load(), 4);
 }
 
+// A rolling restart: instance 2 has just come back (its breaker still open from while it was
+// down, for the rest of the cool-down) when instance 1 stops and refuses. A refusal costs
+// nothing to learn, so the request tries the open one rather than answering 502.
+TEST(Proxy, a_refused_request_goes_to_an_instance_whose_breaker_is_still_open) {
+  Upstream back;
+  Gateway gw({refused_address(), back.address()});
+  Instance& returned = *gw.catalog.instances()[1];
+  for (int i = 0; i < 5; ++i) gw.catalog.record(returned, false);  // opened while it was down
+  ASSERT_EQ(gw.catalog.pick(gw.catalog.instances()[0].get()), nullptr) << "the breaker is open";
+  EXPECT_EQ(gw.call(http::Method::GET, "/api/v1/products").status, 200);
+  EXPECT_EQ(gw.call(http::Method::POST, "/api/v1/products", {}, "{}").status, 201);  // never sent: safe
+  EXPECT_EQ(back.requests.load(), 2);
+  EXPECT_NE(gw.catalog.pick(gw.catalog.instances()[0].get()), nullptr) << "its answer closed the breaker";
+}
+
+TEST(Proxy, a_request_that_reached_a_dying_instance_never_goes_to_an_open_one) {
+  Dropper dying;  // accepts and drops: the request may have been read
+  Upstream back;
+  Gateway gw({dying.address(), back.address()});
+  Instance& returned = *gw.catalog.instances()[1];
+  for (int i = 0; i < 5; ++i) gw.catalog.record(returned, false);
+  EXPECT_EQ(gw.call(http::Method::GET, "/api/v1/products").status, 502);
+  EXPECT_EQ(back.requests.load(), 0) << "only a refusal is worth trying past an open breaker";
+}
+
 TEST(Proxy, open_breaker_answers_503_at_once_with_retry_after) {
   Dropper dead;
   Gateway gw({dead.address()});

@@ -47,10 +47,17 @@ test("podman: every emptyDir is the pod's own", () => {
       if (v.emptyDir) assert.ok(v.name.startsWith(`${pod.metadata.name}-`), `${pod.metadata.name}: volume ${v.name}`);
 });
 
-test("podman: a Secret mounted as a volume is a Secret, one read by secretKeyRef is a map", () => {
+test("podman: a pod with an init container restarts on failure only", () => {
+  const { play } = convert(dev);
+  const identity = play.find((o) => o.kind === "Pod" && o.metadata.name === "identity");
+  assert.ok(identity.spec.initContainers.length);
+  assert.equal(identity.spec.restartPolicy, "OnFailure");
+});
+
+test("podman: a Secret mounted as a volume is a Secret holding its decoded text, one read by secretKeyRef is a map", () => {
   const { secrets } = convert(dev);
   assert.equal(secrets["mercato-jwt-keys"].kind, "Secret");
-  assert.ok(secrets["mercato-jwt-keys"].data["signing.jwk"]);
+  assert.equal(JSON.parse(secrets["mercato-jwt-keys"].data["signing.jwk"]).kty, "OKP");
   assert.equal(secrets["mercato-redis-acl"].kind, "Secret");
   assert.deepEqual(Object.keys(secrets["mercato-db-catalog"]), ["password"]);
   assert.deepEqual(Object.keys(secrets["mercato-redis-users"]).sort(), ["mercato-catalog", "mercato-gateway", "mercato-identity"]);

@@ -82,18 +82,26 @@ image_build() {
   (cd "$REPO" && run_logged "$IMAGES_LOG" "${ENGINE[@]}" build "${ENGINE_LIMITS[@]}" "${format[@]}" \
     -f "$dockerfile" --target "$target" \
     --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "NODE_IMAGE=$NODE_IMAGE" \
-    --build-arg "BUILD_JOBS=${MERCATO_IMAGE_JOBS:-1}" -t "$name" .) ||
+    --build-arg "BUILD_JOBS=${MERCATO_IMAGE_JOBS:-1}" --build-arg "WEB_DIST_DIR=${WEB_DIST_DIR:-.next/image}" \
+    -t "$name" .) ||
     { FAILED_WHY="building $name failed"; return 1; }
   say "    $name built in $((SECONDS - start)) s ($(image_size "$name"))"
 }
 
 image_size() { "${ENGINE[@]}" image inspect --format '{{.Size}}' "$1" 2>/dev/null | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 
-# The dashboard as `next build` leaves it for the web-prebuilt target, in its own build
-# directory (.next/image, the one .dockerignore lets through); web/node_modules goes in as it
-# is, development packages included (the full `web` target prunes them).
+# The dashboard as `next build` leaves it, for the web-prebuilt target. MERCATO_WEB_DIST_DIR
+# names an existing build under web/ to take as it is (the test suite passes the test stack's
+# .next/test); otherwise `next build` writes .next/image. web/node_modules goes in as it is,
+# development packages included (the full `web` target prunes them). Sets WEB_DIST_DIR.
 image_web_prebuild() {
   local log=$IMAGES_DIR/web-build.log
+  WEB_DIST_DIR=${MERCATO_WEB_DIST_DIR:-.next/image}
+  if [[ $WEB_DIST_DIR != .next/image ]]; then
+    [[ -f $WEB_DIR/$WEB_DIST_DIR/BUILD_ID ]] && return 0
+    FAILED_WHY="MERCATO_WEB_DIST_DIR=$WEB_DIST_DIR: web/$WEB_DIST_DIR holds no next build"
+    return 1
+  fi
   (cd "$WEB_DIR" && { [[ -d node_modules ]] || run_logged "$log" npm ci --no-audit --no-fund; } &&
     run_logged "$log" env NEXT_TELEMETRY_DISABLED=1 MERCATO_WEB_DIST_DIR=.next/image node_modules/.bin/next build) ||
     { FAILED_WHY="next build failed (log: $(rel "$log"))"; return 1; }
@@ -129,7 +137,7 @@ cmd_image() {
     case $w in
       services)
         if ((prebuilt)); then
-          run_step build "$LOG_DIR/build.log" build_preset release "$LOG_DIR/build.log" image || { report_failure; exit 1; }
+          run_step build "$IMAGES_DIR/cmake.log" build_preset release "$IMAGES_DIR/cmake.log" image || { report_failure; exit 1; }
         fi
         run_step image "$IMAGES_LOG" image_build "services$suffix" "$IMAGE_SERVICES:$tag" || { report_failure; exit 1; }
         ;;

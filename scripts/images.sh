@@ -56,9 +56,9 @@ image_debian_base() {
     { FAILED_WHY="could not import $(rel "$tar") as $IMAGE_DEBIAN_BASE"; return 1; }
 }
 
-# localhost/node-base:20: the Debian base with this machine's Node (binary and npm), for hosts
-# with no registry to pull node:20-bookworm-slim from; Debian 12's own nodejs is 18, and Next 16
-# needs 20.
+# localhost/node-base:20: the Debian base with this machine's Node (binary and npm) and CA
+# bundle, for hosts with no registry to pull node:20-bookworm-slim from; Debian 12's own nodejs
+# is 18, and Next 16 needs 20.
 image_node_base() {
   local ctx=$IMAGES_DIR/node-base node npm_dir
   image_exists "$IMAGE_NODE_BASE" && return 0
@@ -66,7 +66,8 @@ image_node_base() {
   [[ $("$node" -p 'process.versions.node.split(".")[0]') -ge 20 ]] ||
     { FAILED_WHY="this machine's Node is older than 20: set MERCATO_NODE_IMAGE=node:20-bookworm-slim"; return 1; }
   npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
-  rm -rf "$ctx" && mkdir -p "$ctx" && cp "$(readlink -f "$node")" "$ctx/node" && cp -r "$npm_dir" "$ctx/npm" ||
+  rm -rf "$ctx" && mkdir -p "$ctx" && cp "$(readlink -f "$node")" "$ctx/node" && cp -r "$npm_dir" "$ctx/npm" &&
+    cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt" ||
     { FAILED_WHY="could not copy Node into $(rel "$ctx")"; return 1; }
   run_logged "$IMAGES_LOG" "${ENGINE[@]}" build "${ENGINE_LIMITS[@]}" --format docker -f "$REPO/deploy/images/node-base.Dockerfile" \
     --build-arg "BASE_IMAGE=$IMAGE_DEBIAN_BASE" -t "$IMAGE_NODE_BASE" "$ctx" ||

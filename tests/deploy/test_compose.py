@@ -4,11 +4,13 @@ for docker-compose; with podman-compose every container of the project starts fr
 container), each image's own HEALTHCHECK passes, and an admin logs in, creates, reads and
 deletes a product through the containerised gateway.
 
-The project has a name of its own and ports of its own (38180…, beside the 38080… a user's
-`podman-compose up` gets), and its containers, volumes and network are removed by that name
+The project has a name and an image tag of its own per checkout (several worktrees may run
+their tests at once) and publishes on free ports of 127.0.0.1, never the 38080… a user's
+`podman-compose up` gets; its containers, volumes and network are removed by the project name
 before the run and after it, pass or fail. Needs podman and podman-compose (scripts/install.sh
 installs them): without them the tests fail, saying so."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -22,10 +24,11 @@ import testkit
 from testkit import request, wait_until
 
 COMPOSE_FILE = os.path.join(testkit.REPO, "deploy", "compose.yaml")
-PROJECT = "mercato-compose-test"
-TAG = "test"
-PORTS = {"MERCATO_COMPOSE_GATEWAY_PORT": "38180", "MERCATO_COMPOSE_WEB_PORT": "38380",
-         "MERCATO_COMPOSE_PROMETHEUS_PORT": "38190"}
+CHECKOUT = hashlib.sha1(os.path.realpath(testkit.REPO).encode()).hexdigest()[:8]
+PROJECT = f"mercato-compose-test-{CHECKOUT}"
+TAG = f"test-{CHECKOUT}"
+PORTS = {name: str(testkit.free_port()) for name in
+         ("MERCATO_COMPOSE_GATEWAY_PORT", "MERCATO_COMPOSE_WEB_PORT", "MERCATO_COMPOSE_PROMETHEUS_PORT")}
 GATEWAY = f"http://127.0.0.1:{PORTS['MERCATO_COMPOSE_GATEWAY_PORT']}"
 SERVICES = ["postgres", "redis", "redis-cache", "identity", "catalog", "gateway", "web", "prometheus"]
 SECRETS = ["pg-postgres", "pg-mercato_catalog", "pg-mercato_identity", "redis-default", "catalog-cursor-secret"]

@@ -37,7 +37,7 @@ image_engine() {
 
 image_exists() { "${ENGINE[@]}" image inspect "$1" > /dev/null 2>&1; }
 
-# localhost/debian-base:bookworm: debootstrap's minbase (about 1.5 min) once; the root file
+# localhost/debian-base:bookworm: debootstrap's minbase (1.5 to 3.5 min) once; the root file
 # system is kept as a tar under .var/images, so a removed image comes back in seconds.
 image_debian_base() {
   local tar=$IMAGES_DIR/debian-base-bookworm.tar root=$IMAGES_DIR/rootfs-bookworm

@@ -206,6 +206,23 @@ class AuditApi(unittest.TestCase):
         keys = [(row["time"], row["id"]) for row in everything]
         self.assertEqual(keys, sorted(keys, reverse=True))
 
+    def test_pages_under_until_stop_before_it_and_continue_below_it(self):
+        # `until` and the cursor are one upper bound in the statement (audit_repository.cpp):
+        # whichever comes first must win on every page.
+        everything = self.rows(self.editor_a, "limit=200")
+        until = everything[1]["time"]
+        expected = [r["id"] for r in everything if r["time"] < until]
+        seen, cursor = [], None
+        for _ in range(len(everything) + 1):
+            r = self.audit(self.editor_a, "limit=1&until=" + urllib.parse.quote(until) +
+                           (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(r.status, 200, r.body)
+            seen += [row["id"] for row in r.json()["data"]]
+            cursor = r.json()["meta"]["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(seen, expected)
+
     def test_answers_are_never_kept_by_a_shared_cache(self):
         r = self.audit(self.admin)
         self.assertIn("no-store", r.header("Cache-Control") or "", r.headers)

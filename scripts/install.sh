@@ -17,7 +17,15 @@ SYSTEM_PACKAGES=(
   valgrind  # callgrind: bench/tracing.sh counts instructions per request, where throughput is too noisy
   postgresql-15-auto-failover pg-auto-failover-cli  # pg_autoctl: the HA formation (scripts/pg_ha.sh, test_pg_failover.py)
   haproxy  # the cluster topology's load balancer (scripts/cluster.sh, tests/cluster)
+  # The container images and Compose (scripts/images.sh, deploy/compose.yaml, tests/deploy): podman
+  # with runc (crun refuses hybrid cgroups), the CNI plugin that gives a Compose network its
+  # service names, debootstrap for a base image without a registry, podman-compose to run the
+  # file and docker-compose to validate it. Installed without recommends (SYSTEM_PACKAGES_NO_RECOMMENDS).
+  podman runc golang-github-containernetworking-plugin-dnsname debootstrap podman-compose docker-compose
 )
+# Installed with --no-install-recommends: docker-compose recommends the Docker engine, which
+# is not wanted (nothing runs it; podman does).
+SYSTEM_PACKAGES_NO_RECOMMENDS=(docker-compose podman-compose)
 
 # Prints the packages among the arguments that are not installed.
 missing_packages() {
@@ -55,6 +63,16 @@ install_packages() {
   fi
   run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update ||
     { FAILED_WHY="apt-get update failed"; return 1; }
-  run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" ||
-    { FAILED_WHY="apt-get install failed"; return 1; }
+  local plain=() bare=() p
+  for p in "${missing[@]}"; do
+    if [[ " ${SYSTEM_PACKAGES_NO_RECOMMENDS[*]} " == *" $p "* ]]; then bare+=("$p"); else plain+=("$p"); fi
+  done
+  if ((${#plain[@]})); then
+    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${plain[@]}" ||
+      { FAILED_WHY="apt-get install failed"; return 1; }
+  fi
+  if ((${#bare[@]})); then
+    run_logged "$log" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${bare[@]}" ||
+      { FAILED_WHY="apt-get install failed"; return 1; }
+  fi
 }

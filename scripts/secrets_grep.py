@@ -47,7 +47,7 @@ SHAPES = {
 }
 
 # Log files that are not signals of the stack: the build, the installer, and the suites' output.
-NOT_SIGNALS = ("build", "install", "ctest-", "python", "fuzz", "api-contract", "prometheus-rules", "web-test",
+NOT_SIGNALS = ("build", "install", "ctest-", "python", "fuzz", "api-contract", "prometheus-rules", "k8s-manifests", "web-test",
                "web-e2e", "web-build", "web-install", "secrets-grep", "demo-data")
 
 

@@ -6,6 +6,7 @@
 # AddressSanitizer build; the fuzz harnesses of tests/fuzz, a fixed number of runs each
 # (scripts/fuzz.sh); the Python black-box tests in tests/; the OpenAPI contract; promtool's
 # checks and unit tests of deploy/prometheus (scripts/prometheus.sh, prom_rules_suite); the
+# Kubernetes manifests of deploy/k8s (scripts/k8s.sh, k8s_manifests_suite); the
 # dashboard's `npm test` once web/package.json has a "test" script. Each suite's output is also kept in .var/test/logs/.
 
 SUITE_NAMES=()
@@ -25,7 +26,7 @@ test_suites_not_run() {
   suite_result "ctest release" "$why"
   if ((asan)); then suite_result "ctest asan" "$why"; else suite_result "ctest asan" "skipped (./mercato test --asan)"; fi
   suite_result fuzz "$why"
-  for suite in python "api contract" "prometheus rules"; do suite_result "$suite" "$why"; done
+  for suite in python "api contract" "prometheus rules" "k8s manifests"; do suite_result "$suite" "$why"; done
   if web_has_test_script; then
     suite_result web "$why"
     suite_result "web e2e" "$why"
@@ -203,6 +204,7 @@ cmd_test() {
 
   run_suite "api contract" "$LOG_DIR/api-contract.log" api_contract
   run_suite "prometheus rules" "$LOG_DIR/prometheus-rules.log" prom_rules_suite
+  run_suite "k8s manifests" "$LOG_DIR/k8s-manifests.log" k8s_manifests_suite
 
   if ! web_has_test_script; then
     suite_result web "skipped (no \"test\" script in web/package.json)"

@@ -262,6 +262,7 @@ struct Settings {
   Duration login_failure_window{};
   // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
+  int audit_retention_months = 0;     // 0: the audit trail is kept forever
   // tracing (src/trace/tracing_config.cpp): every service
   TracingSettings tracing;
 };

@@ -1,6 +1,7 @@
 #include "db/migrations.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -119,6 +121,88 @@ struct Applied {
   std::string checksum;
 };
 
+
+Status record(PGconn* conn, const MigrationFile& file, const std::string& checksum) {
+  if (auto recorded = exec(conn, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                           {std::to_string(file.version), file.file_name, checksum});
+      !recorded) {
+    return migration_error("cannot record " + file.file_name + ": " + recorded.error().message);
+  }
+  return {};
+}
+
+// The default: the whole file and its record in one transaction, so a failure leaves nothing.
+Status apply_in_transaction(PGconn* conn, const MigrationFile& file, const std::string& contents,
+                            const std::string& checksum) {
+  Status step = exec(conn, "BEGIN") ? Status{} : Status(migration_error("cannot begin"));
+  if (step) {
+    if (auto ran = exec(conn, contents); !ran) {
+      step = migration_error("migration " + file.file_name + " failed: " + ran.error().message);
+    }
+  }
+  if (step) step = record(conn, file, checksum);
+  if (step) {
+    if (auto committed = exec(conn, "COMMIT"); !committed) {
+      step = migration_error("migration " + file.file_name + " failed at commit: " + committed.error().message);
+    }
+  }
+  if (!step) exec(conn, "ROLLBACK");
+  return step;
+}
+
+// Whether index `name` (as a migration wrote it) exists and is INVALID: what a failed or
+// interrupted CREATE INDEX CONCURRENTLY leaves behind.
+Result<bool> index_is_invalid(PGconn* conn, const std::string& name) {
+  auto r = exec(conn, "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", {name});
+  if (!r) return std::move(r).error();
+  return r->rows() > 0 && r->get_bool(0, 0).value_or(false);
+}
+
+// A file marked kNoTransactionMarker: each statement alone, then the record.
+Status apply_statement_by_statement(PGconn* conn, const MigrationFile& file, const std::string& contents,
+                                    const std::string& checksum) {
+  auto statements = split_statements(contents);
+  if (!statements) {
+    return migration_error("migration " + file.file_name + " cannot be split into statements: " +
+                           statements.error().message);
+  }
+  const auto indexes = concurrent_index_names(*statements);
+  // An earlier run failed half way through building one of this file's indexes: IF NOT EXISTS
+  // would keep the broken one, so drop it first (concurrently too: writes go on meanwhile).
+  for (const auto& name : indexes) {
+    auto invalid = index_is_invalid(conn, name);
+    if (!invalid) return std::move(invalid).error();
+    if (!*invalid) continue;
+    log::warn("migrations: rebuilding an index an earlier run left INVALID", {{"file", file.file_name}, {"index", name}});
+    if (auto dropped = exec(conn, "DROP INDEX CONCURRENTLY IF EXISTS " + name); !dropped) {
+      return migration_error("cannot drop INVALID index " + name + " of " + file.file_name + ": " +
+                             dropped.error().message);
+    }
+  }
+  std::string failure;
+  for (std::size_t i = 0; i < statements->size() && failure.empty(); ++i) {
+    if (auto ran = exec(conn, (*statements)[i]); !ran) {
+      failure = "statement " + std::to_string(i + 1) + " of " + std::to_string(statements->size()) + " failed: " +
+                ran.error().message;
+    }
+  }
+  std::string left_invalid;
+  for (const auto& name : indexes) {
+    auto invalid = index_is_invalid(conn, name);
+    if (!invalid) return std::move(invalid).error();
+    if (*invalid) left_invalid += (left_invalid.empty() ? "" : ", ") + name;
+  }
+  if (!left_invalid.empty()) {
+    failure += std::string(failure.empty() ? "" : "; ") + "index " + left_invalid +
+               " is INVALID (dropped and rebuilt on the next run)";
+  }
+  if (!failure.empty()) {
+    return migration_error("migration " + file.file_name + " (no transaction) failed: " + failure +
+                           "; statements before the failure stay applied, the file is not recorded");
+  }
+  return record(conn, file, checksum);
+}
+
 }  // namespace
 
 Result<std::vector<MigrationFile>> order_migrations(const std::vector<std::string>& file_names) {
@@ -162,6 +246,133 @@ std::string sha256_hex(std::string_view data) {
     out += hex[b & 0xf];
   }
   return out;
+}
+
+bool runs_outside_transaction(std::string_view contents) {
+  if (!contents.starts_with(kNoTransactionMarker)) return false;
+  std::string_view rest = contents.substr(kNoTransactionMarker.size());
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '\r')) rest.remove_prefix(1);
+  return rest.empty() || rest.front() == '\n';
+}
+
+Result<std::vector<std::string>> split_statements(std::string_view sql) {
+  std::vector<std::string> out;
+  std::string current;
+  bool has_code = false;  // current holds more than whitespace and comments
+  auto flush = [&] {
+    if (has_code) {
+      std::size_t b = current.find_first_not_of(" \t\r\n");
+      std::size_t e = current.find_last_not_of(" \t\r\n");
+      out.push_back(current.substr(b, e - b + 1));
+    }
+    current.clear();
+    has_code = false;
+  };
+  std::size_t i = 0;
+  const std::size_t n = sql.size();
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {  // line comment: dropped
+      while (i < n && sql[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && sql[i + 1] == '*') {  // block comment (PostgreSQL nests them): dropped
+      int depth = 0;
+      do {
+        if (i + 1 < n && sql[i] == '/' && sql[i + 1] == '*') ++depth, i += 2;
+        else if (i + 1 < n && sql[i] == '*' && sql[i + 1] == '/') --depth, i += 2;
+        else if (i < n) ++i;
+      } while (depth > 0 && i < n);
+      if (depth > 0) return migration_error("unterminated block comment");
+      current += ' ';
+      continue;
+    }
+    if (c == ';') {
+      flush();
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    if (c == '\'' || c == '"') {
+      // E'…' strings take backslash escapes; in the others only a doubled quote escapes.
+      const bool backslashes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                               (i < 2 || !(std::isalnum(static_cast<unsigned char>(sql[i - 2])) || sql[i - 2] == '_'));
+      ++i;
+      bool closed = false;
+      while (i < n) {
+        if (backslashes && sql[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) {
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        ++i;
+      }
+      if (!closed) return migration_error(std::string("unterminated ") + (c == '"' ? "quoted identifier" : "string"));
+    } else if (c == '$' && (i == 0 || !(std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_'))) {
+      // $tag$ … $tag$ (a tag is letters, digits and underscores, not starting with a digit);
+      // `$1` is a parameter, not a quote.
+      std::size_t j = i + 1;
+      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+      const bool is_tag = j < n && sql[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1])));
+      if (!is_tag) {
+        ++i;
+      } else {
+        const std::string_view tag = sql.substr(i, j - i + 1);
+        const auto end = sql.find(tag, j + 1);
+        if (end == std::string_view::npos) return migration_error("unterminated " + std::string(tag) + " body");
+        i = end + tag.size();
+      }
+    } else {
+      ++i;
+    }
+    current.append(sql.substr(start, i - start));
+    if (std::string_view(sql.substr(start, i - start)).find_first_not_of(" \t\r\n") != std::string_view::npos)
+      has_code = true;
+  }
+  flush();
+  return out;
+}
+
+std::vector<std::string> concurrent_index_names(const std::vector<std::string>& statements) {
+  std::vector<std::string> names;
+  for (const auto& st : statements) {
+    // Words of the statement's head, upper-cased; names keep their spelling.
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < st.size() && words.size() < 9) {
+      while (i < st.size() && std::isspace(static_cast<unsigned char>(st[i]))) ++i;
+      const std::size_t b = i;
+      while (i < st.size() && !std::isspace(static_cast<unsigned char>(st[i])) && st[i] != '(') ++i;
+      if (i == b) break;
+      words.emplace_back(st.substr(b, i - b));
+    }
+    auto upper = [](std::string w) {
+      for (char& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return w;
+    };
+    std::size_t k = 0;
+    auto next_is = [&](std::string_view w) {
+      if (k < words.size() && upper(words[k]) == w) {
+        ++k;
+        return true;
+      }
+      return false;
+    };
+    if (!next_is("CREATE")) continue;
+    next_is("UNIQUE");
+    if (!next_is("INDEX") || !next_is("CONCURRENTLY")) continue;
+    if (next_is("IF") && !(next_is("NOT") && next_is("EXISTS"))) continue;
+    if (k < words.size() && upper(words[k]) != "ON") names.push_back(words[k]);
+  }
+  return names;
 }
 
 Status migrate(const config::DbSettings& settings, const std::string& dir) {
@@ -211,9 +422,14 @@ Status migrate(const config::DbSettings& settings, const std::string& dir) {
   }
   PQsetNoticeProcessor(conn.get(), log_notice, nullptr);
 
-  // Held until this session ends (PQfinish), including on every error return below.
-  if (auto locked = exec(conn.get(), "SELECT pg_advisory_lock($1::bigint)", {lock_key}); !locked) {
-    return std::move(locked).error();
+  // Held until this session ends (PQfinish), including on every error return below. Tried
+  // rather than waited for (migrations.hpp says why); each try is a short statement of its own.
+  for (int tries = 0;; ++tries) {
+    auto locked = exec(conn.get(), "SELECT pg_try_advisory_lock($1::bigint)", {lock_key});
+    if (!locked) return std::move(locked).error();
+    if (locked->get_bool(0, 0).value_or(false)) break;
+    if (tries == 50) log::info("migrations: waiting for another process applying them");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (auto created = exec(conn.get(),
                           "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -251,28 +467,10 @@ Status migrate(const config::DbSettings& settings, const std::string& dir) {
     }
 
     const auto started = std::chrono::steady_clock::now();
-    Status step = exec(conn.get(), "BEGIN") ? Status{} : Status(migration_error("cannot begin"));
-    if (step) {
-      if (auto ran = exec(conn.get(), *contents); !ran) {
-        step = migration_error("migration " + file.file_name + " failed: " + ran.error().message);
-      }
-    }
-    if (step) {
-      if (auto recorded = exec(conn.get(), "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                               {std::to_string(file.version), file.file_name, checksum});
-          !recorded) {
-        step = migration_error("cannot record " + file.file_name + ": " + recorded.error().message);
-      }
-    }
-    if (step) {
-      if (auto committed = exec(conn.get(), "COMMIT"); !committed) {
-        step = migration_error("migration " + file.file_name + " failed at commit: " + committed.error().message);
-      }
-    }
-    if (!step) {
-      exec(conn.get(), "ROLLBACK");
-      return step;  // the caller logs it and stops
-    }
+    const bool outside = runs_outside_transaction(*contents);
+    Status step = outside ? apply_statement_by_statement(conn.get(), file, *contents, checksum)
+                          : apply_in_transaction(conn.get(), file, *contents, checksum);
+    if (!step) return step;  // the caller logs it and stops
     ++newly_applied;
     log::info("migration applied",
               {{"file", file.file_name},

@@ -62,5 +62,54 @@ TEST(Sha256, matches_known_vectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(NoTransactionMarker, only_as_the_first_line_of_its_own) {
+  EXPECT_TRUE(runs_outside_transaction("-- mercato:no-transaction\nCREATE INDEX CONCURRENTLY x ON t (a);\n"));
+  EXPECT_TRUE(runs_outside_transaction("-- mercato:no-transaction  \r\nSELECT 1;"));
+  EXPECT_TRUE(runs_outside_transaction("-- mercato:no-transaction"));
+  EXPECT_FALSE(runs_outside_transaction("-- mercato:no-transactions\nSELECT 1;"));
+  EXPECT_FALSE(runs_outside_transaction("-- mercato:no-transaction because\nSELECT 1;"));
+  EXPECT_FALSE(runs_outside_transaction("\n-- mercato:no-transaction\nSELECT 1;"));
+  EXPECT_FALSE(runs_outside_transaction("SELECT 1;\n-- mercato:no-transaction\n"));
+  EXPECT_FALSE(runs_outside_transaction(""));
+}
+
+TEST(SplitStatements, splits_on_semicolons_and_drops_comments_between_statements) {
+  auto st = split_statements("-- mercato:no-transaction\n-- why\nSELECT 1;\n\n/* block */ SELECT 2 ;  -- tail\n  \n");
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(*st, (std::vector<std::string>{"SELECT 1", "SELECT 2"}));
+}
+
+TEST(SplitStatements, a_semicolon_inside_strings_identifiers_comments_and_bodies_does_not_split) {
+  auto st = split_statements(
+      "SELECT 'a;b', 'it''s;', E'x\\';y', \"we;ird\" FROM t -- c;d\n WHERE x = 1;\n"
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n"
+      "DO $$ BEGIN PERFORM 1; END $$;\n"
+      "SELECT $1::int /* a; /* nested; */ b; */ ;\n"
+      "SELECT 3");
+  ASSERT_TRUE(st) << st.error().message;
+  ASSERT_EQ(st->size(), 5u);
+  EXPECT_EQ((*st)[0].rfind("SELECT 'a;b', 'it''s;', E'x\\';y', \"we;ird\" FROM t", 0), 0u) << (*st)[0];
+  EXPECT_NE((*st)[0].find("WHERE x = 1"), std::string::npos);
+  EXPECT_EQ((*st)[1], "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$");
+  EXPECT_EQ((*st)[2], "DO $$ BEGIN PERFORM 1; END $$");
+  EXPECT_EQ((*st)[4], "SELECT 3");
+}
+
+TEST(SplitStatements, unterminated_quotes_and_bodies_are_errors) {
+  for (const char* bad : {"SELECT 'abc;", "SELECT \"abc;", "DO $x$ BEGIN END;", "SELECT 1 /* open; "}) {
+    EXPECT_FALSE(split_statements(bad)) << bad;
+  }
+}
+
+TEST(ConcurrentIndexNames, finds_each_concurrent_index_as_written) {
+  auto names = concurrent_index_names({"CREATE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON t (a)",
+                                       "create unique index concurrently b_idx on t(b)",
+                                       "CREATE INDEX c_idx ON t (c)",
+                                       "CREATE INDEX CONCURRENTLY ON t (d)",
+                                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS public.e_idx ON t (e)",
+                                       "DROP INDEX CONCURRENTLY IF EXISTS f_idx"});
+  EXPECT_EQ(names, (std::vector<std::string>{"a_idx", "b_idx", "public.e_idx"}));
+}
+
 }  // namespace
 }  // namespace mercato::db

@@ -24,7 +24,7 @@ class TestStackFailureStopsTheRun(unittest.TestCase):
         summary = run.out[run.out.index("== test summary =="):]
         lines = {line[:18].strip(): line[18:].strip() for line in summary.splitlines() if line.startswith("  ")}
         self.assertEqual(lines.get("stack"), "FAIL (identity)", summary)
-        for suite in ("ctest release", "prometheus rules", "python", "api contract"):
+        for suite in ("ctest release", "prometheus rules", "k8s manifests", "python", "api contract"):
             self.assertEqual(lines.get(suite), "not run (stack failed: identity)", summary)
         # The end of identity's log, naming the variable, is part of the summary.
         self.assertIn('config: LOG_LEVEL="loud"', summary)

@@ -118,6 +118,79 @@ TEST_F(DbMigrations, a_failing_file_is_rolled_back_and_not_recorded) {
   EXPECT_EQ(runs(), "0001,0002,0003");
 }
 
+// ---- files marked "-- mercato:no-transaction" (CREATE INDEX CONCURRENTLY) ----
+
+const char* kConcurrentIndex =
+    "-- mercato:no-transaction\n"
+    "-- A unique index built without blocking writes; fails while names repeat.\n"
+    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_name_unique ON items (name);\n"
+    "INSERT INTO migration_runs VALUES ('0004');\n";
+
+TEST_F(DbMigrations, a_no_transaction_file_builds_its_index_concurrently_and_is_recorded) {
+  MigrationDir dir;
+  write(dir.path() / "0004_items_name_unique.sql", kConcurrentIndex);
+  auto status = migrate(db.settings(), dir.str());
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_EQ(runs(), "0001,0002,0003,0004");
+  EXPECT_EQ(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name_unique'::regclass"), "t");
+  EXPECT_EQ(db.scalar("SELECT checksum FROM schema_migrations WHERE version = 4"), sha256_hex(kConcurrentIndex));
+}
+
+TEST_F(DbMigrations, without_the_marker_a_concurrent_index_is_refused_and_nothing_is_recorded) {
+  MigrationDir dir;
+  write(dir.path() / "0004_items_name_unique.sql", std::string(kConcurrentIndex).substr(26));  // marker line cut
+  auto status = migrate(db.settings(), dir.str());
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("0004_items_name_unique.sql failed"), std::string::npos)
+      << status.error().message;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(db.scalar("SELECT to_regclass('items_name_unique') IS NULL"), "t");
+}
+
+TEST_F(DbMigrations, a_failed_concurrent_index_is_reported_invalid_then_rebuilt_on_the_next_run) {
+  MigrationDir dir;
+  ASSERT_TRUE(migrate(db.settings(), dir.str()));
+  db.sql("INSERT INTO items (name) VALUES ('shoe')");  // a duplicate: the unique build fails
+  write(dir.path() / "0004_items_name_unique.sql", kConcurrentIndex);
+
+  auto failed = migrate(db.settings(), dir.str());
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("index items_name_unique is INVALID"), std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name_unique'::regclass"), "f")
+      << "PostgreSQL leaves the failed concurrent build behind";
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), "3");
+
+  // Still failing: reported again, never recorded with a broken index.
+  ASSERT_FALSE(migrate(db.settings(), dir.str()));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), "3");
+
+  db.sql("DELETE FROM items WHERE id = (SELECT max(id) FROM items)");
+  auto fixed = migrate(db.settings(), dir.str());
+  ASSERT_TRUE(fixed) << fixed.error().message;
+  EXPECT_EQ(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name_unique'::regclass"), "t");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), "4");
+  EXPECT_EQ(runs(), "0001,0002,0003,0004");
+}
+
+TEST_F(DbMigrations, concurrent_start_ups_with_a_concurrent_index_apply_it_once_without_deadlock) {
+  MigrationDir dir;
+  // Slow enough that the other starters are waiting for the lock while the index is built: a
+  // waiter holding a snapshot would make the build wait for it, and it for the build.
+  write(dir.path() / "0004_items_name_unique.sql",
+        std::string(kConcurrentIndex) + "SELECT pg_sleep(0.3);\n");
+  constexpr int processes = 4;
+  std::vector<std::thread> starters;
+  std::vector<Status> outcomes(processes);
+  for (int i = 0; i < processes; ++i) {
+    starters.emplace_back([&, i] { outcomes[i] = migrate(db.settings(), dir.str()); });
+  }
+  for (auto& t : starters) t.join();
+  for (const auto& s : outcomes) EXPECT_TRUE(s) << s.error().message;
+  EXPECT_EQ(runs(), "0001,0002,0003,0004");
+  EXPECT_EQ(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name_unique'::regclass"), "t");
+}
+
 TEST_F(DbMigrations, a_missing_directory_is_an_error) {
   auto status = migrate(db.settings(), "/nonexistent/mercato/migrations");
   ASSERT_FALSE(status);

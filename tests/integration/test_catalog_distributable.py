@@ -54,6 +54,9 @@ SCHEMA_SQL = r"""
 WITH tables AS (
   SELECT c.oid, c.relname, c.relkind FROM pg_class c
    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'f')
+     -- A partition goes where its partitioned table goes (audit_log's months, 0008): Citus
+     -- distributes a partitioned table with its partitions, which share its keys.
+     AND NOT c.relispartition
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                                  AND d.deptype = 'e')),
 cols AS (

@@ -139,6 +139,11 @@ ROWS = [
     Row("DELETE", "/api/v1/categories/{id}", lambda fx, t: f"/api/v1/categories/{fx.category[other(t)]}",
         write_rule((404, "not_found")), writes="catalog", name="delete_category_of_the_other_store"),
     # ---- users (identity; admin only, whichever store the user or the header names) ----
+    # The audit trail: admins and the store's editors (X-Store-ID names the target's store);
+    # test_audit_api.py tries every filter and cursor across stores.
+    Row("GET", "/api/v1/audit", lambda fx, t: "/api/v1/audit?limit=200", write_rule((200, None))),
+    Row("GET", "/api/v1/audit", lambda fx, t: f"/api/v1/audit?entity_id={fx.draft[t]}", write_rule((200, None)),
+        name="get_api_v1_audit_entity"),
     Row("GET", "/api/v1/users", lambda fx, t: "/api/v1/users?per_page=5", admin_rule((200, None))),
     Row("POST", "/api/v1/users", lambda fx, t: "/api/v1/users", admin_rule((201, None)),
         body=lambda fx, t: {"email": f"iso-{uuid.uuid4().hex[:10]}@test.dev", "password": "pw-" + uuid.uuid4().hex,

@@ -27,6 +27,10 @@ constexpr config::VarSpec kVars[] = {
      {}, 0, 24 * kHour},
     {"CATALOG_CURSOR_SECRET", K::string, "",
      "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
+    {"AUDIT_RETENTION_MONTHS", K::integer, "0",
+     "months of audit trail kept: older months' partitions are dropped at start and daily (a row goes in the month "
+     "after it turns this old); 0 keeps every row forever",
+     {}, 0, 1200},
 };
 
 constexpr std::string_view kAfter[] = {"core"};  // ENVIRONMENT, for the production rule
@@ -38,6 +42,7 @@ void load(config::Reader& r, config::Settings& s) {
   s.cache.ttl_category_list = r.duration("CACHE_TTL_CATEGORY_LIST");
   s.cache.http_max_age = r.duration("CACHE_HTTP_MAX_AGE");
   s.catalog_cursor_secret = r.string("CATALOG_CURSOR_SECRET");
+  s.audit_retention_months = r.integer("AUDIT_RETENTION_MONTHS");  // audit_partitions.hpp
   r.require_in_production(s, "CATALOG_CURSOR_SECRET", s.catalog_cursor_secret, "the key signing v2 list cursors");
 }
 

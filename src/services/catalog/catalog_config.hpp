@@ -6,8 +6,9 @@
 
 namespace mercato::catalog {
 
-/// CACHE_ENABLED, CACHE_TTL_PRODUCT_*, CACHE_TTL_CATEGORY_LIST, CATALOG_CURSOR_SECRET →
-/// Settings::cache, catalog_cursor_secret; in production, CATALOG_CURSOR_SECRET.
+/// CACHE_ENABLED, CACHE_TTL_PRODUCT_*, CACHE_TTL_CATEGORY_LIST, CATALOG_CURSOR_SECRET,
+/// AUDIT_RETENTION_MONTHS → Settings::cache, catalog_cursor_secret, audit_retention_months; in
+/// production, CATALOG_CURSOR_SECRET.
 const config::Group& config_group();
 /// What mercato-catalog validates at start and prints with --help, in load order.
 config::Groups config_groups();

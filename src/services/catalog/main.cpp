@@ -4,7 +4,7 @@
 //
 // Commands besides serving:
 //   mercato-catalog seed --products N [...]   bulk-load demo products (see seed.hpp)
-//   mercato-catalog sql                       print every list statement (for the EXPLAIN tests)
+//   mercato-catalog sql [audit]               print every list statement (for the EXPLAIN tests)
 #include <utility>
 
 #include <cstdio>
@@ -23,6 +23,9 @@
 #include "service/schema.hpp"
 #include "service/token_check.hpp"
 #include "service/tracing.hpp"
+#include "services/catalog/audit_partitions.hpp"
+#include "services/catalog/audit_repository.hpp"
+#include "services/catalog/audit_routes.hpp"
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
@@ -37,11 +40,14 @@ using namespace mercato;
 
 namespace {
 
-int print_statements() {
+/// `sql`: the product and category list statements; `sql audit`: the audit trail's.
+int print_statements(bool audit) {
   std::string out;
   json::Writer w(out);
   w.begin_object();
-  for (auto* list : {catalog::product_statements, catalog::category_statements})
+  auto lists = audit ? std::vector{catalog::audit_statements}
+                     : std::vector{catalog::product_statements, catalog::category_statements};
+  for (auto* list : lists)
     for (const auto& [name, sql] : list()) w.key(name).string(sql);
   w.end_object();
   std::printf("%s\n", out.c_str());
@@ -81,7 +87,7 @@ int main(int argc, char** argv) {
   http::App app("catalog", catalog::config_groups(), argc, argv);
   const config::Settings& settings = app.settings();
   const auto& args = app.args();
-  if (!args.empty() && args.front() == "sql") return print_statements();
+  if (!args.empty() && args.front() == "sql") return print_statements(args.size() > 1 && args[1] == "audit");
 
   service::Schema schema(settings.db, settings.migrations_dir, "catalog");
   if (!args.empty() && args.front() == "seed") return seed(settings, schema, args);
@@ -140,5 +146,11 @@ int main(int argc, char** argv) {
   catalog::CatalogContext ctx{reads, product_writes, category_writes, cursors, http_caching};
   catalog::install_product_routes(app.router(), ctx);
   catalog::install_category_routes(app.router(), ctx);
+
+  // The audit trail: read by admins and editors (audit_trail.hpp), its monthly partitions
+  // made ahead and, past AUDIT_RETENTION_MONTHS, dropped (audit_partitions.hpp).
+  catalog::AuditRepository audit(replicas.set());
+  catalog::install_audit_routes(app.router(), audit, cursors);
+  catalog::AuditPartitions audit_partitions(app, database, settings.audit_retention_months);
   return app.run();
 }

@@ -23,6 +23,7 @@ constexpr PublicRoute kRoutes[] = {
     {M::PATCH, "/api/v1/categories/{id}", S::catalog},
     {M::DELETE, "/api/v1/categories/{id}", S::catalog},
     {M::GET, "/api/v2/products", S::catalog},
+    {M::GET, "/api/v1/audit", S::catalog},
 
     {M::POST, "/api/v1/auth/login", S::identity},
     {M::POST, "/api/v1/auth/refresh", S::identity},

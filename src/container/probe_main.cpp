@@ -1,0 +1,35 @@
+// mercato-probe: the image's HEALTHCHECK (Dockerfile). GETs a path of the service running in
+// this container, on its HTTP_HOST/HTTP_PORT; exit 0 for a 2xx answer, 1 otherwise (the reason
+// on stderr), 2 for a bad argument or variable.
+//
+//   mercato-probe [PATH]      PATH defaults to /health/live
+#include <cstdio>
+#include <cstdlib>
+
+#include "container/probe.hpp"
+
+int main(int argc, char** argv) {
+  using namespace std::chrono_literals;
+  if (argc > 2) {
+    std::fputs("usage: mercato-probe [PATH]   (default /health/live)\n", stderr);
+    return 2;
+  }
+  auto target = mercato::container::probe_target(
+      [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+      },
+      argc == 2 ? argv[1] : "/health/live");
+  if (!target) {
+    std::fprintf(stderr, "mercato-probe: %s\n", target.error().message.c_str());
+    return 2;
+  }
+  // Below the HEALTHCHECK's own timeout, so the probe reports why instead of being killed.
+  auto st = mercato::container::probe(*target, 2000ms);
+  if (!st) {
+    std::fprintf(stderr, "mercato-probe: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}

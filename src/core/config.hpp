@@ -262,6 +262,13 @@ struct Settings {
   Duration login_failure_window{};
   // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
+  // catalog bulk writes and jobs (src/services/catalog/bulk_config.cpp)
+  int bulk_max_items = 0;
+  int bulk_chunk_size = 0;
+  bool jobs_worker = true;
+  Duration jobs_poll_interval{};
+  Duration jobs_heartbeat_timeout{};
+  int jobs_max_attempts = 0;
   // tracing (src/trace/tracing_config.cpp): every service
   TracingSettings tracing;
 };

@@ -23,10 +23,13 @@
 #include "service/schema.hpp"
 #include "service/token_check.hpp"
 #include "service/tracing.hpp"
+#include "services/catalog/bulk_routes.hpp"
+#include "services/catalog/bulk_service.hpp"
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
+#include "services/catalog/jobs.hpp"
 #include "services/catalog/products_repository.hpp"
 #include "services/catalog/products_service.hpp"
 #include "services/catalog/read_your_writes.hpp"
@@ -130,6 +133,12 @@ int main(int argc, char** argv) {
   catalog::DbCategoryTransactions category_transactions(database.pool());
   catalog::ProductsService product_writes(product_transactions, changes);
   catalog::CategoriesService category_writes(category_transactions, changes);
+  // Bulk writes: chunks of BULK_CHUNK_SIZE, by ids in the request or by filter as a job that
+  // this process's worker (or any instance's) claims from the jobs table.
+  catalog::BulkService bulk_writes(database.pool(), changes,
+                                   {static_cast<std::size_t>(settings.bulk_chunk_size), settings.jobs_max_attempts,
+                                    settings.jobs_heartbeat_timeout});
+  catalog::JobWorker job_worker(app, bulk_writes, settings);
 
   // Routes: parse, authorize, call a use-case or CatalogReads, answer.
   // Public answers may be kept by shared caches only while the catalog publishes its writes'
@@ -140,5 +149,6 @@ int main(int argc, char** argv) {
   catalog::CatalogContext ctx{reads, product_writes, category_writes, cursors, http_caching};
   catalog::install_product_routes(app.router(), ctx);
   catalog::install_category_routes(app.router(), ctx);
+  catalog::install_bulk_routes(app.router(), bulk_writes, static_cast<std::size_t>(settings.bulk_max_items));
   return app.run();
 }

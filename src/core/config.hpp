@@ -238,6 +238,7 @@ struct Settings {
   std::string upstream_source_address;
   int rate_limit_per_minute = 0;
   int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
+  int rate_limit_items_per_request = 100;  // RATE_LIMIT_ITEMS_PER_REQUEST: a bulk write's products per request
   std::vector<std::string> cors_origins;
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;

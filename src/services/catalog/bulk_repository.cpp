@@ -262,7 +262,8 @@ asio::awaitable<Status> JobRepository::release(const std::string& id, const std:
   db::PoolUntil pool = pool_.until(std::move(scope));
   auto r = co_await pool.query(
       "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
-      "finished_at = CASE WHEN attempts >= max_attempts THEN now() END, error = $3, locked_by = NULL, "
+      "finished_at = CASE WHEN attempts >= max_attempts THEN now() END, "
+      "error = CASE WHEN attempts >= max_attempts THEN $3 END, locked_by = NULL, "
       "updated_at = now() WHERE id = $1 AND locked_by = $2 AND state = 'running'",
       db::params(id, worker, why));
   if (!r) co_return std::move(r).error();

@@ -289,9 +289,10 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
   const trace::Scope claim_scope = worker_scope();
   auto claimed = co_await jobs_.claim(worker, options_.heartbeat_timeout.count(), claim_scope);
   if (!claimed) {
-    log::warn("jobs: claim failed", {{"error", claimed.error().message}});
+    if (!std::exchange(claims_failing_, true)) log::warn("jobs: claims fail", {{"error", claimed.error().message}});
     co_return false;
   }
+  if (std::exchange(claims_failing_, false)) log::info("jobs: claims work again");
   if (!*claimed) co_return false;
   const JobRow job = std::move(**claimed);
   if (job.state != "running") {

@@ -67,6 +67,8 @@ class BulkService {
 
   /// One worker step: claims a job and works it to its end (or until this worker loses it).
   /// False when there was nothing to claim. `worker`: this process's name in jobs.locked_by.
+  /// A process stopped mid-job (SIGTERM ends the io_context right after the drain) leaves it
+  /// like a killed one: another instance resumes it once its heartbeat is stale.
   asio::awaitable<bool> work_one(const std::string& worker);
 
  private:
@@ -88,6 +90,7 @@ class BulkService {
   JobRepository jobs_;
   CatalogChanges& changes_;
   BulkOptions options_;
+  bool claims_failing_ = false;  // logged once per outage, not once per poll (one worker per process)
 };
 
 }  // namespace mercato::catalog

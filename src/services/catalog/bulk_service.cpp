@@ -244,7 +244,7 @@ asio::awaitable<Result<bool>> BulkService::job_chunk(const JobRow& job, const Bu
   bool more = false;
   bool lost = false;
   const trace::Scope scope = worker_scope();
-  db::PoolUntil bound = jobs_.pool().until(scope);
+  db::PoolUntil bound = worker_jobs_.pool().until(scope);
   auto body = [&](db::Transaction& tx) -> asio::awaitable<Status> {
     JobTxRepository jobs(tx);
     auto held = co_await jobs.hold(job.id, worker);
@@ -287,7 +287,7 @@ asio::awaitable<Result<bool>> BulkService::job_chunk(const JobRow& job, const Bu
 
 asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
   const trace::Scope claim_scope = worker_scope();
-  auto claimed = co_await jobs_.claim(worker, options_.heartbeat_timeout.count(), claim_scope);
+  auto claimed = co_await worker_jobs_.claim(worker, options_.heartbeat_timeout.count(), claim_scope);
   if (!claimed) {
     if (!std::exchange(claims_failing_, true)) log::warn("jobs: claims fail", {{"error", claimed.error().message}});
     co_return false;
@@ -305,7 +305,7 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
   if (!r) {
     const std::string why = "its parameters cannot run: " + r.error().message;
     const trace::Scope scope = worker_scope();
-    if (auto st = co_await jobs_.fail(job.id, worker, why, scope); !st)
+    if (auto st = co_await worker_jobs_.fail(job.id, worker, why, scope); !st)
       log::warn("jobs: could not mark a job failed", {{"job", job.id}, {"error", st.error().message}});
     co_return true;
   }
@@ -317,7 +317,7 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
       const std::string why = "a chunk failed: " + more.error().message;
       log::warn("jobs: chunk failed, job released", {{"job", job.id}, {"error", more.error().message}});
       const trace::Scope scope = worker_scope();
-      if (auto st = co_await jobs_.release(job.id, worker, why, scope); !st)
+      if (auto st = co_await worker_jobs_.release(job.id, worker, why, scope); !st)
         log::warn("jobs: could not release a job", {{"job", job.id}, {"error", st.error().message}});
       co_return true;
     }

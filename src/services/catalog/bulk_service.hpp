@@ -54,8 +54,11 @@ struct BulkOptions {
 
 class BulkService {
  public:
-  BulkService(db::Pool& primary, CatalogChanges& changes, BulkOptions options)
-      : jobs_(primary), changes_(changes), options_(options) {}
+  /// `primary`: the requests' pool (bulk calls by ids, creating and reading jobs). `worker`:
+  /// the job worker's own pool (claims and job chunks), so background work never takes a
+  /// request's connection nor shows in the requests' statement counts (jobs.hpp, job_pool_settings).
+  BulkService(db::Pool& primary, db::Pool& worker, CatalogChanges& changes, BulkOptions options)
+      : jobs_(primary), worker_jobs_(worker), changes_(changes), options_(options) {}
 
   /// By ids: one result per item, in the request's order. Whole-call errors only before any
   /// chunk (a set_category to a category that is not a live one of the store: 422).
@@ -88,6 +91,7 @@ class BulkService {
                                           const std::string& worker);
 
   JobRepository jobs_;
+  JobRepository worker_jobs_;
   CatalogChanges& changes_;
   BulkOptions options_;
   bool claims_failing_ = false;  // logged once per outage, not once per poll (one worker per process)

@@ -30,6 +30,13 @@ asio::awaitable<void> work(BulkService& bulk, std::string name, std::chrono::mil
 
 }  // namespace
 
+config::DbSettings job_pool_settings(config::DbSettings s) {
+  s.max_open_conns = 1;
+  s.max_idle_conns = 1;
+  s.replicas.clear();
+  return s;
+}
+
 JobWorker::JobWorker(http::App& app, BulkService& bulk, const config::Settings& settings)
     : name_("catalog-" + std::to_string(::getpid()) + "-" + ids::uuid_v7().substr(24)) {
   if (!settings.jobs_worker) return;

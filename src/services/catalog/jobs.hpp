@@ -19,6 +19,10 @@
 
 namespace mercato::catalog {
 
+/// The worker's own pool: one connection (it works one chunk at a time), the catalog's session
+/// options, never a replica.
+config::DbSettings job_pool_settings(config::DbSettings primary);
+
 class JobWorker {
  public:
   /// Registers its start and stop with `app` (nothing when JOBS_WORKER=false). `bulk` must

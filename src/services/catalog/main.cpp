@@ -135,7 +135,8 @@ int main(int argc, char** argv) {
   catalog::CategoriesService category_writes(category_transactions, changes);
   // Bulk writes: chunks of BULK_CHUNK_SIZE, by ids in the request or by filter as a job that
   // this process's worker (or any instance's) claims from the jobs table.
-  catalog::BulkService bulk_writes(database.pool(), changes,
+  db::Pool job_pool(app.io(), catalog::job_pool_settings(db_settings), "catalog-jobs");
+  catalog::BulkService bulk_writes(database.pool(), job_pool, changes,
                                    {static_cast<std::size_t>(settings.bulk_chunk_size), settings.jobs_max_attempts,
                                     settings.jobs_heartbeat_timeout});
   catalog::JobWorker job_worker(app, bulk_writes, settings);

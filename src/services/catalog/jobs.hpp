@@ -1,5 +1,6 @@
 #pragma once
-// The background jobs worker of a catalog process: one coroutine on the service's io_context
+// The background jobs worker of a catalog process: one coroutine on the service's io_context,
+// with a database pool of its own (job_pool_settings),
 // that claims a job (FOR UPDATE SKIP LOCKED, so any number of instances share the table
 // without handing one job to two), works it chunk by chunk (BulkService::work_one), and looks
 // again every JOBS_POLL_INTERVAL while there is nothing to do. Started when the service starts

@@ -250,8 +250,7 @@ asio::awaitable<Result<std::optional<JobRow>>> JobRepository::claim(const std::s
       "attempts = CASE WHEN j.attempts >= j.max_attempts THEN j.attempts ELSE j.attempts + 1 END, "
       "locked_by = $1, heartbeat_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now() "
       "FROM next WHERE j.id = next.id RETURNING " + std::string(kJobColumnsOfJ);
-  auto r = co_await pool.query(sql,
-      db::params(worker, stale_ms));
+  auto r = co_await pool.query(sql, db::params(worker, stale_ms));
   if (!r) co_return std::move(r).error();
   if (r->empty()) co_return std::optional<JobRow>{};
   co_return std::optional<JobRow>(read_job(*r, 0));

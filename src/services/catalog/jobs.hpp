@@ -1,12 +1,11 @@
 #pragma once
 // The background jobs worker of a catalog process: one coroutine on the service's io_context,
-// with a database pool of its own (job_pool_settings),
-// that claims a job (FOR UPDATE SKIP LOCKED, so any number of instances share the table
-// without handing one job to two), works it chunk by chunk (BulkService::work_one), and looks
-// again every JOBS_POLL_INTERVAL while there is nothing to do. Started when the service starts
-// serving, stopped before the drain ends; a job it was working when stopped (or killed) is
-// claimed again by any instance once its heartbeat is JOBS_HEARTBEAT_TIMEOUT old, and resumes
-// at its last committed chunk.
+// with a database pool of its own (job_pool_settings). It claims a job (FOR UPDATE SKIP LOCKED,
+// so any number of instances share the table without handing one job to two), works it chunk
+// by chunk (BulkService::work_one), and looks again every JOBS_POLL_INTERVAL while there is
+// nothing to do. Started when the service starts serving; it ends with the io_context. A job
+// it was working when the process stopped or was killed is claimed again by any instance once
+// its heartbeat is JOBS_HEARTBEAT_TIMEOUT old, and resumes at its last committed chunk.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 

@@ -356,6 +356,16 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       assert.equal(restored.body.data.deleted_at, null);
       assert.equal(errorCode(await call('POST', '/api/v1/products/{id}/restore', { params: { id }, token: state.admin, expect: 409 })), 'conflict');
       await call('POST', '/api/v1/products/{id}/restore', { params: { id: randomUUID() }, token: state.admin, expect: 404 });
+
+      // Bulk: every item answered in one 200; a body problem is a 422; a filter is a job (202).
+      const bulk = await call('POST', '/api/v1/products/bulk', { token: state.admin, body: { action: 'archive', items: [{ id }, { id: randomUUID() }] }, expect: 200 });
+      assert.deepEqual(bulk.body.data.items.map((i) => i.status), [200, 404]);
+      await call('POST', '/api/v1/products/bulk', { token: state.admin, body: { action: 'archive', items: [] }, expect: 422 });
+      await call('POST', '/api/v1/products/bulk', { body: { action: 'archive', items: [{ id }] }, expect: 401 });
+      const job = await call('POST', '/api/v1/products/bulk', { token: state.admin, body: { action: 'archive', filter: { category_id: randomUUID() } }, expect: 202 });
+      await call('GET', '/api/v1/jobs/{id}', { params: { id: job.body.data.id }, token: state.admin, expect: 200 });
+      await call('GET', '/api/v1/jobs/{id}', { params: { id: randomUUID() }, token: state.admin, expect: 404 });
+      await call('GET', '/api/v1/jobs/{id}', { params: { id: job.body.data.id }, expect: 401 });
     });
 
     it('the_audit_trail_lists_a_products_writes_newest_first_in_keyset_pages', async () => {

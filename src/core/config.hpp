@@ -238,6 +238,7 @@ struct Settings {
   std::string upstream_source_address;
   int rate_limit_per_minute = 0;
   int rate_limit_local_fallback = 1;  // expected gateway instances (local fallback budget divisor)
+  int rate_limit_items_per_request = 100;  // RATE_LIMIT_ITEMS_PER_REQUEST: a bulk write's products per request
   std::vector<std::string> cors_origins;
   std::string api_v1_sunset;  // HTTP-date; empty: no Deprecation/Sunset headers on /api/v1
   std::string api_v2_sunset;
@@ -263,6 +264,13 @@ struct Settings {
   // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
   int audit_retention_months = 0;     // 0: the audit trail is kept forever
+  // catalog bulk writes and jobs (src/services/catalog/bulk_config.cpp)
+  int bulk_max_items = 0;
+  int bulk_chunk_size = 0;
+  bool jobs_worker = true;
+  Duration jobs_poll_interval{};
+  Duration jobs_heartbeat_timeout{};
+  int jobs_max_attempts = 0;
   // tracing (src/trace/tracing_config.cpp): every service
   TracingSettings tracing;
 };

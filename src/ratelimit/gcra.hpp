@@ -32,7 +32,15 @@ struct GcraStep {
   std::int64_t new_tat_ms;  // store this (with a TTL of new_tat - now) when allowed
 };
 
-/// One request at `now_ms` against a client whose TAT is `tat_ms` (0 when unknown).
-GcraStep gcra_step(const GcraParams& p, std::int64_t tat_ms, std::int64_t now_ms);
+/// One request at `now_ms` against a client whose TAT is `tat_ms` (0 when unknown), costing
+/// `increment_ms` of the budget (0: one request's worth, p.emission_ms).
+GcraStep gcra_step(const GcraParams& p, std::int64_t tat_ms, std::int64_t now_ms, std::int64_t increment_ms = 0);
+
+/// What a request that carries `items` (a bulk write's products) costs, in ms of the budget:
+/// one request plus items / items_per_request requests, rounded up to the millisecond, so the
+/// items' part is the same however a batch is split (splitting only adds a request per call,
+/// and rounding up never lets the parts cost less than the whole); never more than the whole
+/// budget, so the largest call stays possible under any limit.
+std::int64_t request_cost_ms(const GcraParams& p, std::int64_t items, std::int64_t items_per_request);
 
 }  // namespace mercato::ratelimit

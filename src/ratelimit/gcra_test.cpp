@@ -60,5 +60,34 @@ TEST(LocalLimiter, expired_entries_are_swept_first) {
   EXPECT_LE(l.size(), 64u);
 }
 
+TEST(RequestCost, items_cost_the_same_however_split_and_each_call_adds_a_request) {
+  const auto p = GcraParams::per_period(60, 60s);  // 1,000 ms a request
+  EXPECT_EQ(request_cost_ms(p, 0, 10), 1000);
+  EXPECT_EQ(request_cost_ms(p, 100, 10), 11000);
+  std::int64_t split = 0;
+  for (int i = 0; i < 10; ++i) split += request_cost_ms(p, 10, 10);
+  EXPECT_EQ(split, 20000);  // the items' 10,000 ms plus ten requests
+  // Rounding is up: three items of a tenth of 1,000/7 ms each never cost less in parts.
+  const auto odd = GcraParams::per_period(7, 60s);
+  std::int64_t parts = 0;
+  for (int i = 0; i < 3; ++i) parts += request_cost_ms(odd, 1, 10) - odd.emission_ms;
+  EXPECT_GE(parts, request_cost_ms(odd, 3, 10) - odd.emission_ms);
+}
+
+TEST(RequestCost, never_more_than_the_whole_budget) {
+  const auto p = GcraParams::per_period(10, 60s);
+  EXPECT_EQ(request_cost_ms(p, 1000000000, 1), p.burst_ms);
+  GcraStep step = gcra_step(p, 0, 0, request_cost_ms(p, 1000, 10));
+  EXPECT_TRUE(step.decision.allowed);  // the largest call passes on a fresh budget
+  EXPECT_EQ(step.decision.remaining, 0);
+  EXPECT_FALSE(gcra_step(p, step.new_tat_ms, 0).decision.allowed);
+}
+
+TEST(LocalLimiter, charges_a_requests_items_too) {
+  LocalLimiter l(GcraParams::per_period(60, 60s));
+  EXPECT_EQ(l.check("a", 0, 11000).remaining, 49);
+  EXPECT_EQ(l.check("a", 0).remaining, 48);
+}
+
 }  // namespace
 }  // namespace mercato::ratelimit

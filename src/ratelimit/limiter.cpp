@@ -23,7 +23,8 @@ namespace mercato::ratelimit {
 namespace {
 
 // KEYS: one client TAT key per check of the batch, in arrival order (a key may repeat).
-// ARGV[1]: emission interval (ms), ARGV[2]: burst (ms). Returns, per key, four integers
+// ARGV[1]: emission interval (ms), ARGV[2]: burst (ms), ARGV[2 + i]: what check i costs (ms;
+// absent: one emission interval, as a gateway of an older version sends it). Returns, per key, four integers
 // {allowed, remaining, retry_after_ms, reset_after_ms}. The same arithmetic as gcra_step()
 // (gcra.cpp), on Redis's clock so every gateway agrees on "now".
 constexpr const char* kGcraScript = R"lua(
@@ -32,10 +33,10 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local out = {}
-for _, key in ipairs(KEYS) do
+for i, key in ipairs(KEYS) do
   local tat = tonumber(redis.call('GET', key) or '0')
   if tat < now then tat = now end
-  local new_tat = tat + emission
+  local new_tat = tat + (tonumber(ARGV[2 + i]) or emission)
   local used = new_tat - now
   if used > burst then
     out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = used - burst; out[#out + 1] = tat - now
@@ -82,21 +83,22 @@ Limiter::Limiter(cache::RedisClient& redis, LimiterOptions options)
                                   "1 while this instance decides with its local limiter because Redis is unreachable")
                            .with({})) {}
 
-Decision Limiter::fallback(std::string_view key, bool redis_failed) {
+Decision Limiter::fallback(std::string_view key, std::int64_t items, bool redis_failed) {
   if (redis_failed && !in_fallback_.exchange(true)) {
     fallback_active_.set(1);
     log::warn("rate limit falling back to local limits: Redis unreachable",
               {{"local_per_minute", std::max(1, options_.per_minute / std::max(1, options_.expected_instances))}});
   }
-  Decision d = local_.check(key, now_ms());
+  Decision d = local_.check(key, now_ms(), request_cost_ms(local_.params(), items, options_.items_per_request));
   decisions().with({"local", d.allowed ? "allowed" : "denied"}).inc();
   return d;
 }
 
 struct Limiter::Waiter {
-  Waiter(boost::asio::any_io_executor ex, std::string k, cache::Clock::time_point d, trace::Scope s)
-      : key(std::move(k)), deadline(d), scope(std::move(s)), wake(std::move(ex)) {}
+  Waiter(boost::asio::any_io_executor ex, std::string k, std::int64_t n, cache::Clock::time_point d, trace::Scope s)
+      : key(std::move(k)), items(n), deadline(d), scope(std::move(s)), wake(std::move(ex)) {}
   std::string key;
+  const std::int64_t items;
   const cache::Clock::time_point deadline;
   const trace::Scope scope;  // the check's span as parent (no trace: not traced)
   boost::asio::steady_timer wake;
@@ -136,15 +138,15 @@ void note(trace::Span& span, const Decision& d, std::size_t batch) {
 }
 }  // namespace
 
-boost::asio::awaitable<Decision> Limiter::check(std::string key, trace::Scope scope) {
+boost::asio::awaitable<Decision> Limiter::check(std::string key, trace::Scope scope, std::int64_t items) {
   const auto deadline = scope.deadline;
   const auto now = cache::Clock::now();
   // Due already: Redis would not be asked anyway (RedisClient::until), so skip the queue.
-  if (now >= deadline) co_return fallback(key, /*redis_failed=*/false);
+  if (now >= deadline) co_return fallback(key, items, /*redis_failed=*/false);
   trace::Span span;
   if (scope.trace) span = scope.start("ratelimit", trace::SpanKind::internal);
   auto ex = co_await boost::asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter>(ex, std::move(key), deadline, scope.under(span));
+  auto waiter = std::make_shared<Waiter>(ex, std::move(key), items, deadline, scope.under(span));
   const bool deadline_first = deadline - now < kWaitBackstop;
   waiter->wake.expires_at(deadline_first ? deadline : now + kWaitBackstop);
   bool start_flush = false;
@@ -164,10 +166,10 @@ boost::asio::awaitable<Decision> Limiter::check(std::string key, trace::Scope sc
   }
   Decision local;
   if (deadline_first) {
-    local = fallback(waiter->key, /*redis_failed=*/false);
+    local = fallback(waiter->key, waiter->items, /*redis_failed=*/false);
   } else {
     log::error("rate limit decision did not arrive; deciding locally", {{"client", waiter->key}});
-    local = fallback(waiter->key);
+    local = fallback(waiter->key, waiter->items);
   }
   note(span, local, 0);
   co_return local;
@@ -203,6 +205,8 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
     if (traced == nullptr && w->scope.trace) traced = &w->scope;
   }
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
+  for (const auto& w : batch)
+    args.push_back(std::to_string(request_cost_ms(shared_params_, w->items, options_.items_per_request)));
   // Nobody waits for the answer past the latest deadline of the batch.
   trace::Scope scope = traced != nullptr ? trace::Scope(latest, traced->trace, traced->parent) : trace::Scope(latest);
   auto redis = redis_.until(std::move(scope));
@@ -211,13 +215,13 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
     // Every check of the batch is due: each decides locally (most have already, on their own
     // timers), like a Redis error but without declaring Redis unreachable.
     for (auto& w : batch)
-      if (w->wants_decision()) w->decide(fallback(w->key, /*redis_failed=*/false));
+      if (w->wants_decision()) w->decide(fallback(w->key, w->items, /*redis_failed=*/false));
     co_return;
   }
   if (!reply || !reply->is_array() || reply->elements().size() != 4 * batch.size()) {
     if (reply) log::warn("rate limit script failed", {{"reply", reply->debug_string()}});
     for (auto& w : batch)
-      if (w->wants_decision()) w->decide(fallback(w->key));
+      if (w->wants_decision()) w->decide(fallback(w->key, w->items));
     co_return;
   }
   if (in_fallback_.exchange(false)) {
@@ -246,12 +250,13 @@ std::string principal_or_address(const http::Request& req) {
   return req.principal ? "user:" + req.principal->subject : "addr:" + req.remote_addr;
 }
 
-http::Middleware middleware(Limiter& limiter, ClientKey client_key) {
-  return [&limiter, client_key = std::move(client_key)](http::Request& req,
-                                                       const http::Next& next) -> boost::asio::awaitable<http::Response> {
+http::Middleware middleware(Limiter& limiter, ClientKey client_key, ItemCount item_count) {
+  return [&limiter, client_key = std::move(client_key), item_count = std::move(item_count)](
+             http::Request& req, const http::Next& next) -> boost::asio::awaitable<http::Response> {
     if (!req.path().starts_with("/api/")) co_return co_await next(req);
     std::string key = client_key(req);
-    Decision d = co_await limiter.check(std::move(key), req.context.scope());
+    const std::int64_t items = item_count ? item_count(req) : 0;
+    Decision d = co_await limiter.check(std::move(key), req.context.scope(), items);
     http::Response res;
     if (d.allowed) {
       res = co_await next(req);

@@ -53,6 +53,7 @@ namespace mercato::ratelimit {
 struct LimiterOptions {
   int per_minute = 100;
   int expected_instances = 1;  // the local fallback allows per_minute / this
+  int items_per_request = 100;  // a bulk write's items cost one request per this many (request_cost_ms)
   std::string key_prefix = "mercato:rl:";
 };
 
@@ -63,7 +64,9 @@ class Limiter {
   /// Decides one request of client `key` (e.g. "user:<id>" or "addr:<ip>") by the deadline of
   /// `scope` (the request's, http::RequestContext::scope(); none when left out), tracing the
   /// check in its trace.
-  boost::asio::awaitable<Decision> check(std::string key, trace::Scope scope = {});
+  /// `items`: what the request carries beyond itself (a bulk write's products; 0 for any other
+  /// request), charged to the same client in the same step (request_cost_ms).
+  boost::asio::awaitable<Decision> check(std::string key, trace::Scope scope = {}, std::int64_t items = 0);
   bool in_fallback() const { return in_fallback_.load(); }
 
  private:
@@ -74,7 +77,7 @@ class Limiter {
   boost::asio::awaitable<void> decide(Batch& batch);
   /// The LocalLimiter's decision. `redis_failed`: Redis could not decide (switches the
   /// instance to fallback, logged once), as opposed to the request running out of time.
-  Decision fallback(std::string_view key, bool redis_failed = true);
+  Decision fallback(std::string_view key, std::int64_t items, bool redis_failed = true);
 
   cache::RedisClient& redis_;
   LimiterOptions options_;
@@ -94,8 +97,12 @@ using ClientKey = std::function<std::string(const http::Request&)>;
 /// The default key: the principal when one is set, else the peer address.
 std::string principal_or_address(const http::Request& req);
 
+/// How many items a request carries beyond itself (0 for most), e.g. a bulk write's products.
+using ItemCount = std::function<std::int64_t(const http::Request&)>;
+
 /// Limits /api/* requests per client (see ClientKey). Sets RateLimit-Limit, -Remaining and
 /// -Reset on every limited response; a spent budget gets 429 rate_limited with Retry-After.
-http::Middleware middleware(Limiter& limiter, ClientKey key = principal_or_address);
+/// `items` (optional): what each request costs beyond itself (Limiter::check).
+http::Middleware middleware(Limiter& limiter, ClientKey key = principal_or_address, ItemCount items = {});
 
 }  // namespace mercato::ratelimit

@@ -14,12 +14,12 @@ void LocalLimiter::sweep(Shard& s, std::int64_t now_ms) {
   if (s.tat.size() >= max_per_shard_) s.tat.clear();
 }
 
-Decision LocalLimiter::check(std::string_view key, std::int64_t now_ms) {
+Decision LocalLimiter::check(std::string_view key, std::int64_t now_ms, std::int64_t increment_ms) {
   Shard& s = shards_[std::hash<std::string_view>{}(key) % kShards];
   std::lock_guard lock(s.mu);
   auto it = s.tat.find(std::string(key));
   std::int64_t tat = it == s.tat.end() ? 0 : it->second;
-  GcraStep step = gcra_step(params_, tat, now_ms);
+  GcraStep step = gcra_step(params_, tat, now_ms, increment_ms);
   if (step.decision.allowed) {
     if (it != s.tat.end()) {
       it->second = step.new_tat_ms;

@@ -16,7 +16,9 @@ namespace mercato::ratelimit {
 class LocalLimiter {
  public:
   explicit LocalLimiter(GcraParams params, std::size_t max_keys = 200000);
-  Decision check(std::string_view key, std::int64_t now_ms);
+  /// `increment_ms`: what the request costs (request_cost_ms); 0: one request.
+  Decision check(std::string_view key, std::int64_t now_ms, std::int64_t increment_ms = 0);
+  const GcraParams& params() const { return params_; }
   std::size_t size() const;
 
  private:

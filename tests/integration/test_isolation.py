@@ -138,6 +138,17 @@ ROWS = [
         write_rule((204, None)), writes="catalog"),
     Row("DELETE", "/api/v1/categories/{id}", lambda fx, t: f"/api/v1/categories/{fx.category[other(t)]}",
         write_rule((404, "not_found")), writes="catalog", name="delete_category_of_the_other_store"),
+    # Bulk writes: each item of another store is answered 404 inside a 200 (test_catalog_bulk.py
+    # checks those answers and that nothing changed); here, who may call at all.
+    Row("POST", "/api/v1/products/bulk", lambda fx, t: "/api/v1/products/bulk", write_rule((200, None)),
+        body=lambda fx, t: {"action": "archive", "items": [{"id": fx.fresh_product(t)}]}, writes="catalog"),
+    Row("POST", "/api/v1/products/bulk", lambda fx, t: "/api/v1/products/bulk", write_rule((422, "validation_failed")),
+        body=lambda fx, t: {"action": "set_category", "category_id": fx.category[other(t)],
+                            "items": [{"id": fx.active[t]}]}, writes="catalog",
+        name="post_products_bulk_category_of_the_other_store"),
+    # A job: its store's members and admins see it; anyone else gets the 404 of an absent id.
+    Row("GET", "/api/v1/jobs/{id}", lambda fx, t: f"/api/v1/jobs/{fx.job[t]}",
+        lambda c, t: (200, None) if member(c, t) else (401, "auth_required") if c == "anonymous" else (404, "not_found")),
     # ---- users (identity; admin only, whichever store the user or the header names) ----
     # The audit trail: admins and the store's editors (X-Store-ID names the target's store);
     # test_audit_api.py tries every filter and cursor across stores.
@@ -213,13 +224,19 @@ class Fixture:
             "admin": self.issuer.token("admin", store=DEFAULT_STORE),
         }
         self.login = self.issuer.user("viewer", self.store["A"])
-        self.category, self.active, self.draft, self.deleted, self.user = {}, {}, {}, {}, {}
+        self.category, self.active, self.draft, self.deleted, self.user, self.job = {}, {}, {}, {}, {}, {}
         for t in TARGETS:
             self.category[t] = self.admin_call(t, "POST", "/api/v1/categories", {"name": "Iso"})["id"]
             self.active[t] = self.fresh_product(t)
             self.draft[t] = self.fresh_product(t, status="draft")
             self.deleted[t] = self.fresh_product(t, deleted=True)
             self.user[t] = self.fresh_user(t)
+            # A job that selects nothing (a category without products): it only has to exist.
+            r = request(self.catalog.url, "POST", "/api/v1/products/bulk",
+                        {"action": "archive", "filter": {"category_id": self.fresh_category(t)}},
+                        headers={"X-Store-ID": self.store[t], "Authorization": "Bearer " + self.tokens["admin"]})
+            assert r.status == 202, r.body
+            self.job[t] = r.json()["data"]["id"]
 
     def admin_call(self, target, method, path, body=None):
         r = request(self.catalog.url, method, path, body=body,

@@ -28,6 +28,16 @@ cache::keys::Invalidation product_written(std::string_view store, std::string_vi
   return inv;
 }
 
+cache::keys::Invalidation products_written(std::string_view store, const std::vector<std::string>& ids,
+                                           const std::vector<std::string>& categories) {
+  cache::keys::Invalidation inv;
+  inv.bump.push_back(gen_products(store));
+  inv.bump.push_back(gen_categories(store));
+  for (const auto& c : categories) inv.bump.push_back(gen_category_products(store, c));
+  for (const auto& id : ids) inv.drop.push_back(product(store, id));
+  return inv;
+}
+
 cache::keys::Invalidation category_written(std::string_view store, std::string_view id) {
   cache::keys::Invalidation inv;
   inv.bump = {gen_products(store), gen_categories(store), gen_category_names(store),

@@ -38,6 +38,10 @@ std::string gen_category_names(std::string_view store);                         
 /// A product was created, updated, deleted or restored; `categories`: before and after.
 cache::keys::Invalidation product_written(std::string_view store, std::string_view id,
                                           const std::vector<std::string>& categories);
+/// Several products of one store changed together (a bulk write's chunk): each one's detail is
+/// dropped, the store's lists and counts bumped once, `categories` before and after.
+cache::keys::Invalidation products_written(std::string_view store, const std::vector<std::string>& ids,
+                                           const std::vector<std::string>& categories);
 /// A category was created, updated or deleted.
 cache::keys::Invalidation category_written(std::string_view store, std::string_view id);
 

@@ -1,5 +1,7 @@
 #include "services/catalog/catalog_config.hpp"
 
+#include "services/catalog/bulk_config.hpp"
+
 #include "auth/auth_config.hpp"
 #include "cache/redis_config.hpp"
 #include "cache/tiered_cache_config.hpp"
@@ -56,7 +58,7 @@ config::Groups config_groups() {
   return {&config::core_group(),       &http::server_config(),          &http::request_timeout_config(),
           &db::config_group(),         &db::replica_config(),           &cache::redis_config(),          &cache::cache_redis_config(),
           &cache::tiered_cache_config(), &auth::identity_client_config(), &auth::verify_config(),
-          &config_group(),             &trace::tracing_config()};
+          &config_group(),             &bulk_config(),                  &trace::tracing_config()};
 }
 
 }  // namespace mercato::catalog

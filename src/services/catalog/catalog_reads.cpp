@@ -165,6 +165,15 @@ asio::awaitable<void> CachedCatalogReads::category_changed(const std::string& st
   co_await cache_.invalidate(std::move(inv), std::move(scope));
 }
 
+asio::awaitable<void> CachedCatalogReads::products_changed(const std::string& store,
+                                                           const std::vector<std::string>& ids,
+                                                           const std::vector<std::string>& categories,
+                                                           trace::Scope scope) {
+  auto inv = keys::products_written(store, ids, categories);
+  inv.fence = co_await write_fence(scope);
+  co_await cache_.invalidate(std::move(inv), std::move(scope));
+}
+
 asio::awaitable<std::uint64_t> CachedCatalogReads::write_fence(const trace::Scope& scope) {
   if (replicas_ == nullptr || replicas_->replica_count() == 0) co_return 0;
   auto lsn = co_await replicas_->wal_position(scope);
@@ -173,6 +182,11 @@ asio::awaitable<std::uint64_t> CachedCatalogReads::write_fence(const trace::Scop
 
 asio::awaitable<void> CatalogChanges::product_changed(const std::string&, const std::string&,
                                                       const std::vector<std::string>&, trace::Scope) {
+  co_return;
+}
+
+asio::awaitable<void> CatalogChanges::products_changed(const std::string&, const std::vector<std::string>&,
+                                                       const std::vector<std::string>&, trace::Scope) {
   co_return;
 }
 

@@ -98,6 +98,10 @@ class CatalogChanges {
                                                 const std::vector<std::string>& categories, trace::Scope scope);
   virtual asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
                                                  trace::Scope scope);
+  /// A bulk write's chunk: every product of `ids` changed, `categories` the lists they left or
+  /// entered. One invalidation (one bus message) for all of them.
+  virtual asio::awaitable<void> products_changed(const std::string& store, const std::vector<std::string>& ids,
+                                                 const std::vector<std::string>& categories, trace::Scope scope);
 };
 
 /// Reads through the tiered cache (src/cache): L1 → Redis → `db`; and invalidates what each
@@ -125,6 +129,8 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
                                         const std::vector<std::string>& categories, trace::Scope scope) override;
   asio::awaitable<void> category_changed(const std::string& store, const std::string& id,
                                          trace::Scope scope) override;
+  asio::awaitable<void> products_changed(const std::string& store, const std::vector<std::string>& ids,
+                                         const std::vector<std::string>& categories, trace::Scope scope) override;
 
  private:
   /// Loads from the database under the scope it is given. Takes it as an argument rather

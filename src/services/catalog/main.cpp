@@ -26,10 +26,13 @@
 #include "services/catalog/audit_partitions.hpp"
 #include "services/catalog/audit_repository.hpp"
 #include "services/catalog/audit_routes.hpp"
+#include "services/catalog/bulk_routes.hpp"
+#include "services/catalog/bulk_service.hpp"
 #include "services/catalog/catalog_reads.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
+#include "services/catalog/jobs.hpp"
 #include "services/catalog/products_repository.hpp"
 #include "services/catalog/products_service.hpp"
 #include "services/catalog/read_your_writes.hpp"
@@ -136,6 +139,13 @@ int main(int argc, char** argv) {
   catalog::DbCategoryTransactions category_transactions(database.pool());
   catalog::ProductsService product_writes(product_transactions, changes);
   catalog::CategoriesService category_writes(category_transactions, changes);
+  // Bulk writes: chunks of BULK_CHUNK_SIZE, by ids in the request or by filter as a job that
+  // this process's worker (or any instance's) claims from the jobs table.
+  db::Pool job_pool(app.io(), catalog::job_pool_settings(db_settings), "catalog-jobs");
+  catalog::BulkService bulk_writes(database.pool(), job_pool, changes,
+                                   {static_cast<std::size_t>(settings.bulk_chunk_size), settings.jobs_max_attempts,
+                                    settings.jobs_heartbeat_timeout});
+  catalog::JobWorker job_worker(app, bulk_writes, settings);
 
   // Routes: parse, authorize, call a use-case or CatalogReads, answer.
   // Public answers may be kept by shared caches only while the catalog publishes its writes'
@@ -152,5 +162,6 @@ int main(int argc, char** argv) {
   catalog::AuditRepository audit(replicas.set());
   catalog::install_audit_routes(app.router(), audit, cursors);
   catalog::AuditPartitions audit_partitions(app, database, settings.audit_retention_months);
+  catalog::install_bulk_routes(app.router(), bulk_writes, static_cast<std::size_t>(settings.bulk_max_items));
   return app.run();
 }

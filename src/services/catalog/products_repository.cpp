@@ -729,6 +729,8 @@ CursorPosition ProductRepository::position_of(const ProductRow& row, Sort sort) 
 
 // ---- writes: one transaction's statements ----
 
+std::string product_select_sql() { return "SELECT " + std::string(kColumns) + " " + std::string(kFrom); }
+
 asio::awaitable<Status> ProductTxRepository::audit(const Actor& actor, const AuditEntry& entry) {
   return record(tx_, actor, entry);
 }

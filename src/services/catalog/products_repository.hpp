@@ -147,5 +147,8 @@ class ProductTxRepository final : public ProductWriteStore {
 
 /// Reads the columns every product statement returns, in their order.
 ProductRow read_product(const db::QueryResult& r, int row);
+/// "SELECT <those columns> FROM products p LEFT JOIN categories c …": the start of a statement
+/// whose rows read_product reads (alias p), for the bulk writes' statements (bulk_repository.cpp).
+std::string product_select_sql();
 
 }  // namespace mercato::catalog

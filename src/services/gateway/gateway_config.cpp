@@ -24,6 +24,10 @@ constexpr config::VarSpec kVars[] = {
     {"UPSTREAM_SOURCE_ADDRESS", K::string, "",
      "local IP address the gateway opens upstream connections from (empty: the kernel's choice)"},
     {"RATE_LIMIT_PER_MINUTE", K::integer, "100", "requests per client per minute at the gateway", {}, 1},
+    {"RATE_LIMIT_ITEMS_PER_REQUEST", K::integer, "100",
+     "a bulk write's products cost one request per this many, on top of the call itself (a write by filter: as "
+     "1,000 products)",
+     {}, 1, 100000},
     {"RATE_LIMIT_LOCAL_FALLBACK", K::integer, "1",
      "expected gateway instances: while Redis is unreachable each allows RATE_LIMIT_PER_MINUTE / this", {}, 1, 1000},
     {"CORS_ORIGINS", K::string_list, "http://localhost:3000,http://127.0.0.1:3000",
@@ -55,6 +59,7 @@ void load(config::Reader& r, config::Settings& s) {
   s.upstream_source_address = r.optional_ip("UPSTREAM_SOURCE_ADDRESS");
   s.rate_limit_per_minute = r.integer("RATE_LIMIT_PER_MINUTE");
   s.rate_limit_local_fallback = r.integer("RATE_LIMIT_LOCAL_FALLBACK");
+  s.rate_limit_items_per_request = r.integer("RATE_LIMIT_ITEMS_PER_REQUEST");
   s.cors_origins = r.origin_list("CORS_ORIGINS");
   s.api_v1_sunset = r.http_date("API_V1_SUNSET");
   s.api_v2_sunset = r.http_date("API_V2_SUNSET");

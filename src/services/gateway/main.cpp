@@ -78,9 +78,12 @@ int main(int argc, char** argv) {
   // 429). It runs before authentication so a flood of forged tokens is limited too; a token
   // that verifies (a cache hit after the first time) makes the user the client, else the
   // client's address.
+  // A bulk write's products are charged to the same client in the same step
+  // (gateway::bulk_items), so splitting a batch into many calls never costs less.
   ratelimit::Limiter limiter(redis.client(), {.per_minute = s.rate_limit_per_minute,
-                                              .expected_instances = s.rate_limit_local_fallback});
-  app.use(ratelimit::middleware(limiter, gateway::rate_limit_client(tokens.verifier())));
+                                              .expected_instances = s.rate_limit_local_fallback,
+                                              .items_per_request = s.rate_limit_items_per_request});
+  app.use(ratelimit::middleware(limiter, gateway::rate_limit_client(tokens.verifier()), gateway::bulk_items));
   app.use(tokens.authenticate());
 
   // GET /auth/me from a copy of identity's answers (PRINCIPAL_CACHE_*), dropped per user by

@@ -28,4 +28,12 @@ http::Middleware api_versions(std::string v1_sunset, std::string v2_sunset);
 /// authentication, so a flood of forged tokens is counted by address.
 ratelimit::ClientKey rate_limit_client(std::shared_ptr<auth::TokenVerifier> verifier);
 
+/// The products a POST /api/v1/products/bulk carries, for the rate limit: the length of its
+/// `items` array, or kBulkJobItems for a `filter` (a job whose size the gateway cannot know);
+/// 0 for every other request and for a body the catalog will refuse anyway (not JSON). Counted
+/// before the catalog sees the body, from the bytes the gateway forwards, so what is charged is
+/// what is sent. The catalog's own maximum (BULK_MAX_ITEMS) bounds what a call can do.
+std::int64_t bulk_items(const http::Request& req);
+inline constexpr std::int64_t kBulkJobItems = 1000;
+
 }  // namespace mercato::gateway

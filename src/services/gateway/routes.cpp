@@ -17,6 +17,8 @@ constexpr PublicRoute kRoutes[] = {
     {M::PATCH, "/api/v1/products/{id}", S::catalog},
     {M::DELETE, "/api/v1/products/{id}", S::catalog},
     {M::POST, "/api/v1/products/{id}/restore", S::catalog},
+    {M::POST, "/api/v1/products/bulk", S::catalog},
+    {M::GET, "/api/v1/jobs/{id}", S::catalog},
     {M::GET, "/api/v1/categories", S::catalog},
     {M::POST, "/api/v1/categories", S::catalog},
     {M::GET, "/api/v1/categories/{id}", S::catalog},

@@ -163,7 +163,10 @@ asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Reque
   }
   auto result = co_await attempt(group, *inst, req, out, traceparent, 0, deadline);
   if (!result && Clock::now() < deadline && may_retry(out.method, result.error())) {
-    if (Instance* other = group.pick(inst)) {
+    Instance* other = group.pick(inst);
+    // None admitted but the one that refused: try past an open breaker (pick_past_breakers).
+    if (!other && result.error().reason == http::upstream_failure::connect) other = group.pick_past_breakers(inst);
+    if (other) {
       log::info("retrying upstream request on another instance",
                 {{"request_id", req.request_id}, {"trace_id", req.context.trace_id()}, {"failed", inst->label},
                  {"error", result.error().message}, {"instance", other->label}});

@@ -9,7 +9,8 @@
 // Retries, at most one and always on another instance: GET and HEAD after any failure but
 // a timeout (whose deadline is spent), other methods only when the request provably never
 // left (the connection was refused), since a write may have been applied before its
-// connection broke.
+// connection broke. A refused request also goes to an instance whose breaker is open when no
+// other is admitted (a rolling restart: tests/cluster/cluster_rolling_restart.py).
 
 #include <chrono>
 

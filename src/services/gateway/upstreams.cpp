@@ -43,6 +43,15 @@ Instance* UpstreamGroup::pick(const Instance* except) {
   return nullptr;
 }
 
+Instance* UpstreamGroup::pick_past_breakers(const Instance* except) {
+  const std::size_t n = instances_.size();
+  std::size_t at = 0;
+  while (at < n && instances_[at].get() != except) ++at;
+  for (std::size_t i = 1; i < n; ++i)
+    if (Instance* inst = instances_[(at + i) % n].get(); inst != except) return inst;
+  return nullptr;
+}
+
 void UpstreamGroup::record(Instance& instance, bool answered) {
   const auto state = answered ? instance.breaker.record_success() : instance.breaker.record_failure();
   instance.open_gauge.set(state == CircuitBreaker::State::open ? 1.0 : 0.0);

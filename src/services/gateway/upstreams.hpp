@@ -49,6 +49,11 @@ class UpstreamGroup {
   /// The next instance in round-robin order whose breaker admits a request now, other than
   /// `except`; null when none does. A non-null result must be reported with record().
   Instance* pick(const Instance* except = nullptr);
+  /// The next instance after `except` whatever its breaker says; null when it is the only
+  /// one. For a request an instance refused (it never left): a refusal costs nothing to
+  /// learn, and in a rolling restart the instance that just came back is still in its
+  /// breaker's cool-down while the next one is stopped. Report it with record() as well.
+  Instance* pick_past_breakers(const Instance* except);
   /// The outcome of a request pick() admitted: any HTTP answer is a success, a transport
   /// failure (refused, reset, timeout, garbage) a failure.
   void record(Instance& instance, bool answered);

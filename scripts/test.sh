@@ -33,6 +33,7 @@ test_suites_not_run() {
   else
     suite_result web "skipped (no \"test\" script in web/package.json)"
   fi
+  suite_result cluster "$why"
   suite_result "secrets grep" "$why"
 }
 

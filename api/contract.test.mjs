@@ -374,9 +374,12 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       const written = await call('PATCH', '/api/v1/products/{id}', { params: { id: entity_id }, token: state.admin, body: { stock: 3 }, expect: 200 });
       const headers = { 'Mercato-Read-After': written.headers.get('mercato-read-after') };
       const all = await call('GET', '/api/v1/audit', { token: state.admin, headers, query: { entity_id }, expect: 200 });
+      // Newest first: this PATCH, the bulk archive above (a bulk item's audit action is the
+      // single write's), the restore, the delete, the earlier PATCH, the create.
       assert.deepEqual(all.body.data.map((r) => r.action),
-        ['product.update', 'product.restore', 'product.delete', 'product.update', 'product.create']);
-      assert.equal(all.body.data[4].before, null);
+        ['product.update', 'product.update', 'product.restore', 'product.delete', 'product.update', 'product.create']);
+      assert.equal(all.body.data[1].after.status, 'archived');
+      assert.equal(all.body.data[5].before, null);
       assert.equal(all.body.data[0].after.stock, 3);
       const first = await call('GET', '/api/v1/audit', { token: state.admin, headers, query: { entity_id, limit: 1 }, expect: 200 });
       assert.equal(first.body.meta.has_more, true);

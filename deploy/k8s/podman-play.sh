@@ -8,6 +8,9 @@
 #                                      # (MERCATO_PODMAN_WEB_PORT, MERCATO_PODMAN_GATEWAY_PORT move them)
 #   deploy/k8s/podman-play.sh down     # the pods and the secrets
 #
+# MERCATO_PODMAN_OVERLAY names another kustomization to render instead of overlays/dev (the
+# test's, tests/deploy/test_kube_play.py: the dev overlay with its own image tags).
+#
 # podman/kube_pods.py says what is changed on the way and why. Needs kubectl (kustomize v5),
 # python3-yaml, podman with catatonit (its pause image) and, on this machine, runc with lower
 # ulimits (docs/toolchain.md): set CONTAINERS_CONF to a containers.conf that says so.
@@ -18,7 +21,7 @@ network=${MERCATO_PODMAN_NETWORK:-mercato-dev}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-kubectl kustomize "$here/overlays/dev" > "$work/rendered.yaml"
+kubectl kustomize "${MERCATO_PODMAN_OVERLAY:-$here/overlays/dev}" > "$work/rendered.yaml"
 python3 "$here/podman/kube_pods.py" "$work/rendered.yaml" "$work"
 
 case ${1:-} in

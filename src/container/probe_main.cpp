@@ -2,7 +2,9 @@
 // this container, on its HTTP_HOST/HTTP_PORT; exit 0 for a 2xx answer, 1 otherwise (the reason
 // on stderr), 2 for a bad argument or variable.
 //
-//   mercato-probe [PATH]      PATH defaults to /health/live
+//   mercato-probe [PATH [PORT]]   PATH defaults to /health/live; PORT in place of HTTP_PORT
+//                                 (a Kubernetes probe of the internal listener, METRICS_PORT,
+//                                 run as a command under `podman kube play`: deploy/k8s/podman)
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,17 +12,20 @@
 
 int main(int argc, char** argv) {
   using namespace std::chrono_literals;
-  if (argc > 2) {
-    std::fputs("usage: mercato-probe [PATH]   (default /health/live)\n", stderr);
+  if (argc > 3) {
+    std::fputs("usage: mercato-probe [PATH [PORT]]   (default /health/live on HTTP_PORT)\n", stderr);
     return 2;
   }
+  // The port argument stands for HTTP_PORT, so probe_target checks it as it checks the variable.
+  const char* port = argc == 3 ? argv[2] : nullptr;
   auto target = mercato::container::probe_target(
-      [](const std::string& name) -> std::optional<std::string> {
+      [port](const std::string& name) -> std::optional<std::string> {
+        if (port != nullptr && name == "HTTP_PORT") return std::string(port);
         const char* v = std::getenv(name.c_str());
         if (v == nullptr) return std::nullopt;
         return std::string(v);
       },
-      argc == 2 ? argv[1] : "/health/live");
+      argc >= 2 ? argv[1] : "/health/live");
   if (!target) {
     std::fprintf(stderr, "mercato-probe: %s\n", target.error().message.c_str());
     return 2;

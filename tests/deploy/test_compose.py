@@ -10,23 +10,20 @@ their tests at once) and publishes on free ports of 127.0.0.1, never the 38080â€
 before the run and after it, pass or fail. Needs podman and podman-compose (scripts/install.sh
 installs them): without them the tests fail, saying so."""
 
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
 import uuid
 
 import testkit
+from deploy.containers import TAG, build_images, require, run
 from testkit import request, wait_until
 
 COMPOSE_FILE = os.path.join(testkit.REPO, "deploy", "compose.yaml")
-CHECKOUT = hashlib.sha1(os.path.realpath(testkit.REPO).encode()).hexdigest()[:8]
-PROJECT = f"mercato-compose-test-{CHECKOUT}"
-TAG = f"test-{CHECKOUT}"
+PROJECT = f"mercato-compose-test-{TAG[len('test-'):]}"
 PORTS = {name: str(testkit.free_port()) for name in
          ("MERCATO_COMPOSE_GATEWAY_PORT", "MERCATO_COMPOSE_WEB_PORT", "MERCATO_COMPOSE_PROMETHEUS_PORT")}
 GATEWAY = f"http://127.0.0.1:{PORTS['MERCATO_COMPOSE_GATEWAY_PORT']}"
@@ -34,18 +31,6 @@ SERVICES = ["postgres", "redis", "redis-cache", "identity", "catalog", "gateway"
 SECRETS = ["pg-postgres", "pg-mercato_catalog", "pg-mercato_identity", "redis-default", "catalog-cursor-secret"]
 # podman here needs runc (crun refuses hybrid cgroups); the compose file carries the ulimits.
 PODMAN_ARGS = "--runtime runc"
-
-
-def require(tool):
-    if shutil.which(tool) is None:
-        raise AssertionError(f"{tool} is not installed: scripts/install.sh installs it (./mercato test runs it)")
-
-
-def run(cmd, timeout, env=None, check=True, input=None):
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, input=input)
-    if check and r.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
-    return r
 
 
 def container(service):
@@ -97,7 +82,7 @@ class ComposeStack(unittest.TestCase):
         cls.env = {**os.environ, **PORTS, "MERCATO_TAG": TAG, "MERCATO_SECRETS_DIR": cls.secrets}
         try:
             remove_project()  # a run killed before its clean-up
-            cls.build_images()
+            build_images(cls.env)
             start = time.monotonic()
             run(["podman-compose", f"--podman-args={PODMAN_ARGS}", "-p", PROJECT, "-f", COMPOSE_FILE, "up", "-d"],
                 300, env=cls.env)
@@ -112,17 +97,6 @@ class ComposeStack(unittest.TestCase):
     def tearDownClass(cls):
         remove_project()
         shutil.rmtree(cls.secrets, ignore_errors=True)
-
-    @classmethod
-    def build_images(cls):
-        """The runtime images from this checkout's release build; the dashboard from the test
-        stack's own `next build` when there is one (./mercato test made it), else its own."""
-        env = dict(cls.env)
-        if os.path.exists(os.path.join(testkit.REPO, "web", ".next", "test", "BUILD_ID")):
-            env["MERCATO_WEB_DIST_DIR"] = ".next/test"
-        start = time.monotonic()
-        run([os.path.join(testkit.REPO, "mercato"), "image", "--prebuilt", "--tag", TAG], 900, env=env)
-        print(f"\n    images built in {time.monotonic() - start:.1f} s")
 
     @staticmethod
     def ready():

@@ -27,10 +27,18 @@ the podman volumes the pods will have. These limits of podman 4.3
   loopback (hostIP 127.0.0.1) through hostPort, which a cluster's pods should not use.
 - Objects podman does not implement are left out, so it says nothing about them: Namespace,
   Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy.
+- A probe becomes a health check command run by /bin/sh inside the container: `httpGet` as
+  `curl` (which the images do not have) and `tcpSocket` as `nc`, and a named port as port 0
+  (seen: `nc -z -v  0`, `curl -f http://localhost:0/health/live`). Every probe is turned into an
+  `exec` probe of the same check with the port's number: `mercato-probe PATH PORT` in the
+  services' image, Node in the dashboard's, bash's /dev/tcp for a TCP check elsewhere. Each
+  argument is quoted for that shell, since podman joins them into one command line.
 """
 import base64
 import json
 import os
+import re
+import shlex
 import sys
 
 import yaml
@@ -64,6 +72,56 @@ def rename_empty_dirs(spec, pod):
     for c in spec.get("containers", []) + spec.get("initContainers", []):
         for m in c.get("volumeMounts", []):
             m["name"] = renamed.get(m["name"], m["name"])
+
+
+def port_number(container, port):
+    if isinstance(port, int):
+        return port
+    for p in container.get("ports", []):
+        if p.get("name") == port:
+            return p["containerPort"]
+    sys.exit(f"kube_pods.py: container {container['name']}: a probe names the port {port!r}, which it does not declare")
+
+
+def image_kind(container):
+    """'services' (mercato-probe inside), 'web' (Node inside) or 'other', by the image's name."""
+    name = re.sub(r"[:@].*$", "", container["image"].rsplit("/", 1)[-1])
+    return {"mercato": "services", "mercato-web": "web"}.get(name, "other")
+
+
+def probe_command(container, probe):
+    """The probe's check as the argv of an exec probe (see the header for why)."""
+    if "exec" in probe:
+        return probe["exec"]["command"]
+    kind = image_kind(container)
+    if "httpGet" in probe:
+        path, port = probe["httpGet"].get("path", "/"), port_number(container, probe["httpGet"]["port"])
+        if kind == "services":
+            return ["/usr/local/bin/mercato-probe", path, str(port)]
+        if kind == "web":
+            # As the kubelet: any status from 200 to 399 passes.
+            return ["node", "-e", f'fetch("http://127.0.0.1:{port}{path}", {{redirect: "manual"}})'
+                                  ".then((r) => process.exit(r.status >= 200 && r.status < 400 ? 0 : 1), () => process.exit(1))"]
+        sys.exit(f"kube_pods.py: container {container['name']}: no HTTP client known in its image for an httpGet probe")
+    if "tcpSocket" in probe:
+        port = port_number(container, probe["tcpSocket"]["port"])
+        if kind == "web":
+            return ["node", "-e", f'require("net").connect({port}, "127.0.0.1")'
+                                  '.on("connect", () => process.exit(0)).on("error", () => process.exit(1))']
+        return ["/bin/bash", "-c", f"exec 3<>/dev/tcp/127.0.0.1/{port}"]
+    sys.exit(f"kube_pods.py: container {container['name']}: a probe of a kind podman cannot run: {sorted(probe)}")
+
+
+def exec_probes(spec):
+    for c in spec.get("containers", []):
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+            probe = c.get(kind)
+            if probe is None:
+                continue
+            command = [shlex.quote(a) for a in probe_command(c, probe)]
+            for handler in ("exec", "httpGet", "tcpSocket", "grpc"):
+                probe.pop(handler, None)
+            probe["exec"] = {"command": command}
 
 
 def main(rendered, out):
@@ -103,6 +161,7 @@ def main(rendered, out):
                 "spec": template["spec"],
             }
             rename_empty_dirs(o["spec"], name)
+            exec_probes(o["spec"])
             if o["spec"].get("initContainers"):
                 # 4.3 applies the pod's restart policy to its init containers too: with Always
                 # (a Deployment's) the init container is restarted after it succeeds, and

@@ -79,3 +79,29 @@ test("podman: a kind the script does not know is refused", () => {
   assert.match(stderr, /Job\/migrate/);
 });
 
+
+test("podman: every probe is an exec probe of the same check, on the port's number", () => {
+  const { play } = convert(dev);
+  const pods = Object.fromEntries(play.filter((o) => o.kind === "Pod").map((o) => [o.metadata.name, o.spec.containers[0]]));
+  for (const [name, c] of Object.entries(pods))
+    for (const kind of ["startupProbe", "livenessProbe", "readinessProbe"])
+      if (c[kind]) assert.deepEqual(Object.keys(c[kind]).filter((k) => ["exec", "httpGet", "tcpSocket", "grpc"].includes(k)), ["exec"], `${name} ${kind}`);
+  // The services' internal listener (METRICS_PORT, "metrics"), through the image's own probe.
+  const metrics = pods.gateway.ports.find((p) => p.name === "metrics").containerPort;
+  assert.deepEqual(pods.gateway.livenessProbe.exec.command, ["/usr/local/bin/mercato-probe", "/health/live", String(metrics)]);
+  assert.deepEqual(pods.gateway.readinessProbe.exec.command, ["/usr/local/bin/mercato-probe", "/health/ready", String(metrics)]);
+  // A TCP check where the image has bash; Node in the dashboard's image. Quoted for podman's
+  // shell, which gets the arguments joined into one line.
+  assert.deepEqual(pods.redis.livenessProbe.exec.command, ["/bin/bash", "-c", "'exec 3<>/dev/tcp/127.0.0.1/6379'"]);
+  assert.equal(pods.web.livenessProbe.exec.command[0], "node");
+  assert.match(pods.web.livenessProbe.exec.command[2], /^'require\("net"\)\.connect\(3000, "127\.0\.0\.1"\)/);
+});
+
+test("podman: a probe naming a port its container does not declare is refused", () => {
+  const broken = structuredClone(dev);
+  const gateway = broken.find((o) => o.kind === "Deployment" && o.metadata.name === "gateway");
+  gateway.spec.template.spec.containers[0].livenessProbe.httpGet.port = "admin";
+  const { status, stderr } = convert(broken);
+  assert.notEqual(status, 0);
+  assert.match(stderr, /names the port 'admin'/);
+});

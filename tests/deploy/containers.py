@@ -1,0 +1,42 @@
+"""What the container tests share (test_compose.py, test_kube_play.py): running podman and its
+tools with a deadline, and building this checkout's images from its release build.
+
+Each checkout has its own image tag (several worktrees may run their tests at once)."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+
+import testkit
+
+CHECKOUT = hashlib.sha1(os.path.realpath(testkit.REPO).encode()).hexdigest()[:8]
+TAG = f"test-{CHECKOUT}"
+# podman here needs runc (crun refuses hybrid cgroups) and ulimits under the host's hard limits.
+PODMAN = ["podman", "--runtime", "runc"]
+ULIMITS = ["--ulimit", "nofile=10000:10000", "--ulimit", "nproc=4096:4096"]
+
+
+def require(tool):
+    if shutil.which(tool) is None:
+        raise AssertionError(f"{tool} is not installed: scripts/install.sh installs it (./mercato test runs it)")
+
+
+def run(cmd, timeout, env=None, check=True, input=None, cwd=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, input=input, cwd=cwd)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r
+
+
+def build_images(env):
+    """The runtime images (services, dashboard, data stores) tagged TAG, from this checkout's
+    release build; the dashboard from the test stack's own `next build` when there is one
+    (./mercato test made it), else its own. No compile inside a container."""
+    env = dict(env)
+    if os.path.exists(os.path.join(testkit.REPO, "web", ".next", "test", "BUILD_ID")):
+        env["MERCATO_WEB_DIST_DIR"] = ".next/test"
+    start = time.monotonic()
+    run([os.path.join(testkit.REPO, "mercato"), "image", "--prebuilt", "--tag", TAG], 900, env=env)
+    print(f"\n    images built in {time.monotonic() - start:.1f} s")

@@ -8,6 +8,7 @@
 #                                    mercato_monitor
 #   secrets/redis-<user>.password    default, mercato-catalog, mercato-identity, mercato-gateway,
 #                                    mercato-monitor
+#   secrets/catalog-cursor.password  CATALOG_CURSOR_SECRET, shared by the stack's catalog instances
 #   secrets/pgpass                   libpq password file for the superuser (PGPASSFILE)
 #   secrets/redis-exporter.json      mercato-monitor's password for each Redis address, the redis
 #                                    exporter's password file (exporters.sh)

@@ -73,6 +73,9 @@ svc_env() {
         "DB_REPLICA_HOSTS=${DB_REPLICA_HOSTS-$(svc_replica_hosts)}"
         REDIS_USER=mercato-catalog
         "REDIS_PASSWORD=$(secret redis-mercato-catalog)"
+        # One key for the stack's every catalog instance, kept across restarts: a v2 cursor one
+        # instance signed must verify on the other (the cluster topology) and after a restart.
+        "CATALOG_CURSOR_SECRET=${CATALOG_CURSOR_SECRET:-$(secret catalog-cursor)}"
         "CACHE_REDIS_HOST=${CACHE_REDIS_HOST:-127.0.0.1}"
         "CACHE_REDIS_PORT=${CACHE_REDIS_PORT:-$PORT_REDIS_CACHE}"
         "USER_SERVICE_HOST=${USER_SERVICE_HOST:-${identities:-$ADDR_IDENTITY}}"

@@ -28,6 +28,10 @@
 -- delete= search_distinct=" (create/patch/delete: writes answered 2xx), "mix: schedule late=
 -- max_lag_ms=" when paced, and "mix: N answers STATUS: body" for every non-2xx status.
 --
+-- BENCH_MIX_AS_USERS=1 sends every read with the token of one of the users (tokens) instead of
+-- anonymously: the same requests, each charged to a user's rate-limit budget rather than the one
+-- address wrk sends from (tests/cluster/mix_load.py, under the cluster suite's low limit).
+--
 -- BENCH_MIX_ONLY=search sends the searches alone, drawn as above (bench/mix.sh's search ceiling);
 -- BENCH_MIX_ONLY=no-search the other 95 in their proportions (bench/mix.sh's collector phase).
 local dir = os.getenv("BENCH_MIX_DIR") or error("BENCH_MIX_DIR is not set")
@@ -35,6 +39,7 @@ local admin = os.getenv("BENCH_ADMIN_TOKEN") or error("BENCH_ADMIN_TOKEN is not 
 local seed = tonumber(os.getenv("BENCH_SEED") or "1")
 local rate = tonumber(os.getenv("BENCH_MIX_RATE") or "")
 local only = os.getenv("BENCH_MIX_ONLY")
+local as_users = os.getenv("BENCH_MIX_AS_USERS") == "1"
 if only ~= nil and only ~= "search" and only ~= "no-search" then
   error("BENCH_MIX_ONLY takes 'search', 'no-search' or nothing")
 end
@@ -63,12 +68,18 @@ local searched = {}
 
 local function pick(t) return t[math.random(#t)] end
 
+-- A read: anonymous, or as one of the users (BENCH_MIX_AS_USERS).
+local function read(path)
+  if as_users then return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. pick(tokens) }) end
+  return wrk.format("GET", path)
+end
+
 local function detail()
   counts.detail = counts.detail + 1
   -- Zipf with s = 1: the density of rank k is ~1/k.
   local k = math.floor(math.exp(math.random() * log_details))
   if k > #details then k = #details end  -- rounding at the very top
-  return wrk.format("GET", details[k])
+  return read(details[k])
 end
 
 local function search()
@@ -85,7 +96,7 @@ local function search()
     searched[path] = true
     counts.search_distinct = counts.search_distinct + 1
   end
-  return wrk.format("GET", path)
+  return read(path)
 end
 
 -- Write chains: ready holds the chains whose next step (patch or delete) can be sent, oldest
@@ -123,8 +134,8 @@ function request()
   local r = math.random(100)
   while only == "no-search" and r > 90 and r <= 95 do r = math.random(100) end
   if r <= 60 then return detail() end
-  if r <= 80 then counts.list = counts.list + 1; return wrk.format("GET", pick(lists)) end
-  if r <= 90 then counts.deep = counts.deep + 1; return wrk.format("GET", pick(deep)) end
+  if r <= 80 then counts.list = counts.list + 1; return read(pick(lists)) end
+  if r <= 90 then counts.deep = counts.deep + 1; return read(pick(deep)) end
   if r <= 95 then return search() end
   if r <= 99 then
     counts.me = counts.me + 1

@@ -3,7 +3,7 @@ gateways; a write through one gateway and one catalog is read fresh through ever
 instance (the cache invalidation crosses processes through Redis); a product nobody has read
 is loaded once however many instances ask at once (the stampede guard is shared); the rate
 limit is one budget per client across the gateways; a client cannot forge its address through
-HAProxy."""
+HAProxy; a v2 list cursor one catalog signed is honoured by the other (and by a restarted one)."""
 
 import os
 import random
@@ -147,6 +147,23 @@ class CrossInstance(unittest.TestCase):
         self.assertGreater(n - refilled, n // 2 + 1, f"too slow to tell a shared budget ({refilled} refilled)")
         spent = remaining[0] - remaining[-1] + 1
         self.assertGreaterEqual(spent, n - refilled, f"spent {spent} of {n}: {remaining}")
+
+    def test_a_v2_cursor_from_one_catalog_instance_is_honoured_by_the_other(self):
+        # HAProxy and the gateways spread a client's pages over every catalog instance: the
+        # cursor one signed must verify on the other, so they share CATALOG_CURSOR_SECRET.
+        for _ in range(3):
+            self.create(f"Cursor {uuid.uuid4().hex[:8]}")
+        first, second = self.cluster["catalog"], self.cluster["catalog-2"]
+        headers = {"X-Store-ID": self.store}
+        page = request(first.url, "GET", "/api/v2/products?limit=1", headers=headers)
+        self.assertEqual(page.status, 200, page.body)
+        cursor = page.json()["meta"]["next_cursor"]
+        self.assertTrue(cursor)
+        here = request(first.url, "GET", f"/api/v2/products?limit=1&cursor={cursor}", headers=headers)
+        there = request(second.url, "GET", f"/api/v2/products?limit=1&cursor={cursor}", headers=headers)
+        self.assertEqual(here.status, 200, here.body)
+        self.assertEqual(there.status, 200, there.body)
+        self.assertEqual(there.json()["data"], here.json()["data"])
 
     def test_a_forged_forwarded_for_through_haproxy_is_not_believed(self):
         source = f"127.0.0.{random.randint(100, 250)}"

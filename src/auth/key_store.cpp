@@ -177,11 +177,18 @@ Result<std::vector<SigningKey>> open_keys(const std::string& dir, std::int64_t n
   return out;
 }
 
+std::size_t signing_index(const std::vector<SigningKey>& all, std::int64_t now_ms) {
+  for (std::size_t i = all.size(); i-- > 0;)
+    if (all[i].created_ms <= now_ms) return i;
+  return 0;
+}
+
 std::vector<SigningKey> live_keys(const std::vector<SigningKey>& all, std::int64_t now_ms,
                                   std::chrono::milliseconds overlap) {
   std::vector<SigningKey> live;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    // A key stopped signing when the next one was created; its tokens live `overlap` more.
+    // A key stopped signing when the next one's time came; its tokens live `overlap` more. A
+    // key still to come has a successor later still, so it is kept by the same rule.
     const bool newest = i + 1 == all.size();
     if (newest || all[i + 1].created_ms + overlap.count() > now_ms) live.push_back(all[i]);
   }
@@ -219,15 +226,15 @@ metrics::Gauge& signing_key_created_gauge() {
 
 void LocalKeys::install(const std::vector<SigningKey>& all) {
   auto snap = std::make_shared<Snapshot>();
-  snap->signer = all.back();
-  auto set = std::make_shared<KeySet>();
   const auto now = unix_now_ms();
+  snap->signer = all[signing_index(all, now)];
+  auto set = std::make_shared<KeySet>();
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (i + 1 == all.size()) {
-      set->add(all[i].kid, all[i].public_key);  // the signing key: no end yet
+      set->add(all[i].kid, all[i].public_key);  // the newest key (signing, or still to come): no end yet
       continue;
     }
-    // Retiring: it stopped signing when its successor was created; its last token (and the
+    // Signing until its successor's time comes, or retiring since: its last token (and the
     // clock leeway) ends `overlap` later. Published with that end, so verifiers drop it then
     // even if they cannot refetch (live_keys() has the same rule).
     const std::int64_t end_ms = all[i + 1].created_ms + overlap_.count();

@@ -1,9 +1,13 @@
 #pragma once
 // The identity service's signing keys, one file per key under JWT_KEYS_DIR:
 //   <kid>.jwk   mode 0600, a private JWK {"kty":"OKP","crv":"Ed25519","kid","x","d","created_ms"}
-// in a directory of mode 0700, both created on first start. The newest key signs; an older
-// key stays published (and verifying) until every token it signed has expired: for the
-// access-token lifetime plus the clock leeway after its successor was created.
+// in a directory of mode 0700, both created on first start. created_ms is when a key starts
+// signing: the newest key whose time has come signs; a key whose time is still to come (`keys
+// rotate --activate-in`) is published and verifies already, so every identity instance and
+// every verifier knows it before any token signed with it exists (a rollout of the key to many
+// pods closes without a 401); an older key stays published (and verifying) until every token
+// it signed has expired: for the access-token lifetime plus the clock leeway after its
+// successor started signing.
 //
 // Rotation is `mercato-identity keys rotate`, which only adds a file: running identity
 // processes pick it up on their next reload (LocalKeys), so every instance sharing the
@@ -36,8 +40,12 @@ Result<SigningKey> create_key(const std::string& dir, std::int64_t now_ms);
 /// starting together create only one key (an flock on `dir/.lock`).
 Result<std::vector<SigningKey>> open_keys(const std::string& dir, std::int64_t now_ms);
 
-/// The keys that verify at `now_ms`: the newest, and each older one whose successor is
-/// younger than `overlap` (the access-token lifetime plus leeway).
+/// Which of `all` (oldest first, non-empty) signs at `now_ms`: the newest whose created_ms has
+/// come; the oldest when every key's is still to come.
+std::size_t signing_index(const std::vector<SigningKey>& all, std::int64_t now_ms);
+
+/// The keys that verify at `now_ms`: the newest, each still to come, and each older one whose
+/// successor started signing less than `overlap` ago (the access-token lifetime plus leeway).
 std::vector<SigningKey> live_keys(const std::vector<SigningKey>& all, std::int64_t now_ms,
                                   std::chrono::milliseconds overlap);
 
@@ -50,7 +58,7 @@ std::int64_t unix_now_ms();
 /// identity_signing_key_created_timestamp_seconds: set by LocalKeys whenever it installs keys.
 metrics::Gauge& signing_key_created_gauge();
 
-/// The identity service's KeySource: signs with the newest key of its directory, verifies
+/// The identity service's KeySource: signs with the key signing_index() picks, verifies
 /// with the live ones, and renders the JWKS. reload() re-reads the directory (call it on a
 /// timer); refresh_for() re-reads at most once a second.
 class LocalKeys : public KeySource {

@@ -87,10 +87,11 @@ TEST_F(KeyDir, newest_key_signs_and_older_ones_verify_until_their_tokens_expire)
 }
 
 TEST_F(KeyDir, local_keys_follow_a_rotation_on_reload) {
+  ASSERT_TRUE(create_key(dir, unix_now_ms() - 60'000));
   auto lk = LocalKeys::open(dir, 15min);
   ASSERT_TRUE(lk) << lk.error().message;
   const auto first = (*lk)->snapshot()->signer.kid;
-  auto rotated = create_key(dir, unix_now_ms() + 1);
+  auto rotated = create_key(dir, unix_now_ms());
   ASSERT_TRUE(rotated);
   EXPECT_EQ((*lk)->snapshot()->signer.kid, first);  // not until it looks again
   ASSERT_TRUE((*lk)->reload());
@@ -103,16 +104,53 @@ TEST_F(KeyDir, local_keys_follow_a_rotation_on_reload) {
 }
 
 TEST_F(KeyDir, the_signing_key_creation_time_is_exported_and_follows_a_rotation) {
+  ASSERT_TRUE(create_key(dir, unix_now_ms() - 86'400'000));
   auto lk = LocalKeys::open(dir, 15min);
   ASSERT_TRUE(lk) << lk.error().message;
   EXPECT_EQ(signing_key_created_gauge().value(), static_cast<double>((*lk)->snapshot()->signer.created_ms) / 1000.0);
   // A key created a day later, as `keys rotate` would; the gauge moves on reload.
-  auto rotated = create_key(dir, (*lk)->snapshot()->signer.created_ms + 86'400'000);
+  auto rotated = create_key(dir, (*lk)->snapshot()->signer.created_ms + 86'400'000 - 1'000);
   ASSERT_TRUE(rotated);
   ASSERT_TRUE((*lk)->reload());
   EXPECT_EQ(signing_key_created_gauge().value(), static_cast<double>(rotated->created_ms) / 1000.0);
   EXPECT_NE(metrics::Registry::global().render().find("identity_signing_key_created_timestamp_seconds "),
             std::string::npos);
+}
+
+// `keys rotate --activate-in`: a key whose time is still to come is published (every instance
+// and every verifier learns it first) but the current key keeps signing until then.
+TEST_F(KeyDir, a_key_whose_time_is_to_come_verifies_but_signs_only_from_then) {
+  const auto now = unix_now_ms();
+  auto current = create_key(dir, now - 60'000);
+  ASSERT_TRUE(current);
+  auto pending = create_key(dir, now + 3'600'000);
+  ASSERT_TRUE(pending);
+  auto lk = LocalKeys::open(dir, 15min);
+  ASSERT_TRUE(lk) << lk.error().message;
+  auto snap = (*lk)->snapshot();
+  EXPECT_EQ(snap->signer.kid, current->kid);
+  EXPECT_TRUE(snap->verify->find(pending->kid));
+  EXPECT_TRUE(snap->verify->find(current->kid));
+  EXPECT_NE(snap->jwks.find(pending->kid), std::string::npos);
+
+  auto all = load_keys(dir);
+  ASSERT_TRUE(all);
+  EXPECT_EQ((*all)[signing_index(*all, now)].kid, current->kid);
+  EXPECT_EQ((*all)[signing_index(*all, now + 3'600'000)].kid, pending->kid);
+  EXPECT_EQ(live_keys(*all, now, 15min).size(), 2u);
+  // Its time come, it signs, and the old key verifies its last tokens for `overlap` more.
+  const auto later = live_keys(*all, now + 3'600'000 + 60'000, 15min);
+  EXPECT_EQ(later.size(), 2u);
+  EXPECT_EQ(live_keys(*all, now + 3'600'000 + 16 * 60'000, 15min).size(), 1u);
+}
+
+TEST_F(KeyDir, with_every_key_still_to_come_the_oldest_signs) {
+  const auto now = unix_now_ms();
+  ASSERT_TRUE(create_key(dir, now + 60'000));
+  ASSERT_TRUE(create_key(dir, now + 120'000));
+  auto all = load_keys(dir);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(signing_index(*all, now), 0u);
 }
 
 TEST_F(KeyDir, refresh_for_an_unknown_kid_rereads_the_directory) {

@@ -205,6 +205,36 @@ class Keys(unittest.TestCase):
         self.assertIn("signing", listing)
         self.assertIn("verifying", listing)
 
+    def test_a_rotation_activated_later_is_published_first_and_signs_only_from_then(self):
+        # What a Kubernetes rollout of the keys' Secret needs: every pod and every verifier
+        # knows the new key before any token is signed with it (docs/kubernetes.md).
+        email, _, _, _ = self.idp.session("viewer")
+        bad = self.idp.cli("keys", "rotate", "--activate-in", "soon")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--activate-in takes a duration", bad.stderr)
+        r = self.idp.cli("keys", "rotate", "--activate-in", "6s")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        new_kid = r.stdout.strip()
+        activates = time.time() + 6
+
+        def published():
+            return [k["kid"] for k in self.idp.get("/api/v1/.well-known/jwks.json").json()["keys"]]
+
+        deadline = time.time() + 4
+        while new_kid not in published() and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertIn(new_kid, published(), "published at once")
+        self.assertLess(time.time(), activates - 1, "too slow to tell (the key is due)")
+        early = self.idp.login(email).json()["data"]["access_token"]
+        self.assertNotEqual(token_parts(early)[0]["kid"], new_kid, "a key still to come signed")
+        self.assertRegex(self.idp.cli("keys", "list").stdout, new_kid + r"\s+\S+\s+pending")
+
+        time.sleep(max(0.0, activates - time.time()) + 2.5)  # its time, and identity's 2 s reload
+        late = self.idp.login(email).json()["data"]["access_token"]
+        self.assertEqual(token_parts(late)[0]["kid"], new_kid)
+        self.assertEqual(self.idp.me(early).status, 200)
+        self.assertEqual(self.idp.me(late).status, 200)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -32,7 +32,7 @@ namespace asio = boost::asio;
 constexpr const char* kUsage =
     "usage: mercato-identity user add --email E --role admin|editor|viewer [--name N]   (password on stdin)\n"
     "       mercato-identity create-admin --email E [--name N]                           (password on stdin)\n"
-    "       mercato-identity keys rotate\n"
+    "       mercato-identity keys rotate [--activate-in DURATION]   (e.g. 10m: published now, signs from then)\n"
     "       mercato-identity keys list\n";
 
 int usage(const std::string& problem) {
@@ -133,16 +133,26 @@ std::string utc(std::int64_t ms) {
   return buf;
 }
 
-int keys_command(const config::Settings& s, const std::string& what) {
+int keys_command(const config::Settings& s, const std::vector<std::string>& args) {
+  const std::string& what = args[1];
   const auto overlap = std::chrono::duration_cast<std::chrono::milliseconds>(s.jwt_access_ttl + s.jwt_clock_skew);
+  if (what != "rotate" && args.size() > 2) return usage("keys " + what + " takes no arguments");
   if (what == "rotate") {
+    // --activate-in: the new key is published at once and signs only once that much time has
+    // passed, so every identity instance (a Kubernetes rollout of the keys' Secret) and every
+    // verifier's JWKS knows it before the first token signed with it (docs/kubernetes.md).
+    auto f = flags(args, 2, {"--activate-in"});
+    if (!f) return 2;
+    config::Duration ahead{0};
+    if (f->count("--activate-in") && !config::parse_duration(f->at("--activate-in"), ahead))
+      return usage("--activate-in takes a duration such as 90s, 10m or 1h, got \"" + f->at("--activate-in") + "\"");
     auto existing = auth::open_keys(s.jwt_keys_dir, auth::unix_now_ms());
     if (!existing) {
       std::fprintf(stderr, "mercato-identity: %s\n", existing.error().message.c_str());
       return 1;
     }
     // Strictly newer than every existing key, even if the clock stepped back.
-    auto now = auth::unix_now_ms();
+    auto now = auth::unix_now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ahead).count();
     for (const auto& k : *existing) now = std::max(now, k.created_ms + 1);
     auto key = auth::create_key(s.jwt_keys_dir, now);
     if (!key) {
@@ -150,7 +160,7 @@ int keys_command(const config::Settings& s, const std::string& what) {
       return 1;
     }
     existing->push_back(*key);
-    auth::prune_keys(s.jwt_keys_dir, *existing, now, overlap);
+    auth::prune_keys(s.jwt_keys_dir, *existing, auth::unix_now_ms(), overlap);
     std::printf("%s\n", key->kid.c_str());
     return 0;
   }
@@ -160,11 +170,13 @@ int keys_command(const config::Settings& s, const std::string& what) {
       std::fprintf(stderr, "mercato-identity: %s\n", all.error().message.c_str());
       return 1;
     }
-    const auto live = auth::live_keys(*all, auth::unix_now_ms(), overlap);
+    const auto now = auth::unix_now_ms();
+    const auto live = auth::live_keys(*all, now, overlap);
+    const auto& signer = (*all)[auth::signing_index(*all, now)];
     for (const auto& k : *all) {
       const bool verifies =
           std::any_of(live.begin(), live.end(), [&](const auth::SigningKey& l) { return l.kid == k.kid; });
-      const char* state = &k == &all->back() ? "signing" : verifies ? "verifying" : "retired";
+      const char* state = &k == &signer ? "signing" : k.created_ms > now ? "pending" : verifies ? "verifying" : "retired";
       std::printf("%s  %s  %s\n", k.kid.c_str(), utc(k.created_ms).c_str(), state);
     }
     return 0;
@@ -177,8 +189,8 @@ int keys_command(const config::Settings& s, const std::string& what) {
 int run_command(const config::Settings& s, asio::io_context& io, const std::vector<std::string>& args) {
   const std::string& cmd = args[0];
   if (cmd == "keys") {
-    if (args.size() != 2) return usage("keys takes one of rotate, list");
-    return keys_command(s, args[1]);
+    if (args.size() < 2) return usage("keys takes one of rotate, list");
+    return keys_command(s, args);
   }
   const bool create_admin = cmd == "create-admin";
   if (cmd == "user" || create_admin) {

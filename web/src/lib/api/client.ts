@@ -28,6 +28,8 @@ export interface SessionState {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A body sent as it is with its own Content-Type instead of JSON (an import's CSV part). */
+  raw?: { body: string | Blob; contentType: string };
   /** Sent as If-Match (optimistic concurrency on PATCH/DELETE). */
   ifMatch?: string | null;
   headers?: Record<string, string>;
@@ -61,6 +63,7 @@ export interface ApiClient {
   get<T, M = unknown>(path: string): Promise<ApiResult<T, M>>;
   post<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   patch<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
+  put<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   delete<T = null, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   /** POST /auth/login; on success the session is authenticated. */
   login(email: string, password: string): Promise<User>;
@@ -94,8 +97,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   async function send<T, M>(method: string, path: string, opts: RequestOptions, token: string | null) {
     const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (opts.raw) {
+      headers["Content-Type"] = opts.raw.contentType;
+      body = opts.raw.body;
+    } else if (opts.body !== undefined) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(opts.body);
     }
@@ -233,6 +239,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     get,
     post: (path, opts = {}) => authed("POST", path, opts),
     patch: (path, opts = {}) => authed("PATCH", path, opts),
+    put: (path, opts = {}) => authed("PUT", path, opts),
     delete: (path, opts = {}) => authed("DELETE", path, opts),
 
     async login(email, password) {

@@ -5,7 +5,7 @@
 import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/envelope";
 import { paths } from "../api/keys";
-import type { ProductStatus } from "../api/types";
+import type { PageMeta, ProductStatus } from "../api/types";
 import { pollUntil, type PollOptions } from "../poll";
 
 export type BulkAction = "archive" | "activate" | "delete" | "restore" | "set_category" | "adjust_price";
@@ -162,4 +162,13 @@ export function jobFraction(job: Pick<Job, "state" | "progress">): number | null
 /** Reads the job until it ends (succeeded, failed or cancelled). */
 export function waitForJob(api: Pick<ApiClient, "get">, id: string, options: PollOptions<Job> = {}): Promise<Job> {
   return pollUntil(async () => (await api.get<Job>(paths.job(id))).data, jobFinished, options);
+}
+
+/** How many live products a filter selects: the v1 list's total, one row fetched. */
+export async function countMatching(api: Pick<ApiClient, "get">, filter: BulkFilter): Promise<number> {
+  const sp = new URLSearchParams({ per_page: "1" });
+  if (filter.status) sp.set("status", filter.status);
+  if (filter.category_id) sp.set("category_id", filter.category_id);
+  const res = await api.get<unknown[], PageMeta>(`${paths.products}?${sp.toString()}`);
+  return res.meta?.total_items ?? 0;
 }

@@ -69,6 +69,12 @@ export interface ApiClient {
   login(email: string, password: string): Promise<User>;
   /** POST /auth/logout (revokes the refresh family server-side), then forgets the session. */
   logout(): Promise<void>;
+  /**
+   * A live access token for the one request the browser makes itself: a download form posted to
+   * the dashboard's server (server/download.mjs), so that a file streams to disk instead of
+   * into memory. Refreshed first when it expires within DOWNLOAD_TOKEN_MARGIN_S.
+   */
+  freshToken(): Promise<string>;
   /** Forgets the token without calling the server (another tab logged out). */
   forget(): void;
   /** Refresh on boot: turns a valid refresh cookie into a session after a reload. */
@@ -78,6 +84,22 @@ export interface ApiClient {
 }
 
 const AUTH = "/api/v1/auth";
+/** A token living less than this is refreshed before a download form carries it. */
+const DOWNLOAD_TOKEN_MARGIN_S = 10;
+
+/** The `exp` claim of a JWT (seconds since 1970), or null when unreadable. Not verified: the
+ *  server does that; this only decides whether to refresh first. */
+export function tokenExpiry(token: string): number | null {
+  const part = token.split(".")[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === "number" ? exp : null;
+  } catch {
+    return null;
+  }
+}
 /** Codes after which a refresh may help, when the request carried a token. */
 const REFRESHABLE = new Set(["token_expired", "invalid_token", "auth_required"]);
 
@@ -264,6 +286,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       accessToken = null;
       inflight.clear();
       setState({ status: "anonymous", user: null });
+    },
+
+    async freshToken() {
+      if (refreshing) await refreshing.catch(() => undefined);
+      const exp = accessToken ? tokenExpiry(accessToken) : null;
+      if (accessToken && exp !== null && exp - Date.now() / 1000 > DOWNLOAD_TOKEN_MARGIN_S) return accessToken;
+      return refreshOnce();
     },
 
     forget() {

@@ -7,7 +7,7 @@
 // products, each with the ETag the first call returned, so a product someone else changed
 // meanwhile is left as they left it.
 
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";
 import { plural } from "@/lib/format";
 import {
@@ -47,13 +47,17 @@ const VERBS: Record<BulkAction, [string, string]> = {
   adjust_price: ["Adjust price", "Repriced"],
 };
 
+/** Offered once every loaded row is selected and more exist: every product the filter matches,
+ *  or a note that a search cannot select beyond the loaded rows (the API cannot select by q). */
+export type MatchOffer = { kind: "count"; count: number } | { kind: "search" };
+
 interface Props {
   target: BulkTarget;
   /** The selection is done with (the action ran): clear it. */
   onDone: () => void;
   onClear: () => void;
-  /** Shown after the count: "Select all N matching" or a note why not. */
-  children?: React.ReactNode;
+  offer: MatchOffer | null;
+  onSelectMatching: () => void;
 }
 
 interface Failure {
@@ -83,7 +87,7 @@ async function filterArchiveUndoable(filter: BulkFilter): Promise<boolean> {
   return counts.every((n) => n === 0);
 }
 
-export function BulkBar({ target, onDone, onClear, children }: Props) {
+export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, onSelectMatching }: Props) {
   const toast = useToast();
   const categories = useCategories();
   const [busy, setBusy] = useState(false);
@@ -209,7 +213,14 @@ export function BulkBar({ target, onDone, onClear, children }: Props) {
         <strong>
           {target.kind === "filter" ? `All ${plural(count, "matching product")}` : plural(count, "product")} selected
         </strong>
-        {children}
+        {offer?.kind === "count" && (
+          <button type="button" className="btn btn-small btn-link" onClick={onSelectMatching}>
+            Select all {offer.count.toLocaleString("en-GB")} matching
+          </button>
+        )}
+        {offer?.kind === "search" && (
+          <span className={styles.muted}>A search selects only the loaded rows; filter by category or status to act on every match.</span>
+        )}
         <button type="button" className="btn btn-small btn-link" onClick={onClear} disabled={busy}>
           Clear selection
         </button>
@@ -305,4 +316,4 @@ export function BulkBar({ target, onDone, onClear, children }: Props) {
       )}
     </div>
   );
-}
+});

@@ -16,7 +16,7 @@ import { formatDay, formatMoney, plural } from "@/lib/format";
 import { countMatching, type BulkFilter } from "@/lib/bulk/bulk";
 import { api } from "@/lib/api";
 import { useProductActions, useProductList } from "@/lib/hooks/products";
-import { BulkBar } from "./BulkBar";
+import { BulkBar, type BulkTarget, type MatchOffer } from "./BulkBar";
 import { EmptyState, ErrorState, Skeleton, describeError } from "../states";
 import { useToast } from "../Toast";
 import { StatusBadge } from "./StatusBadge";
@@ -116,6 +116,22 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
       live = false;
     };
   }, [countKey]);
+  // Memoised so that scrolling (a render per frame) does not render the bulk bar.
+  const bulkTarget = useMemo<BulkTarget>(
+    () => (matching ? { kind: "filter", filter: matching.filter, count: matching.count } : { kind: "ids", rows: selectedRows }),
+    [matching, selectedRows],
+  );
+  const canOffer = !matching && allSelected && hasMore;
+  const searchOnly = canOffer && !filterOf(params);
+  const offerCount = canOffer && !searchOnly ? matchingCount : null;
+  const offer = useMemo<MatchOffer | null>(
+    () => (searchOnly ? { kind: "search" } : offerCount !== null ? { kind: "count", count: offerCount } : null),
+    [searchOnly, offerCount],
+  );
+  const selectMatching = useCallback(() => {
+    const f = filterOf(params);
+    if (f && offerCount !== null) setMatching({ filter: f, count: offerCount });
+  }, [params, offerCount]);
   const headerBox = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (headerBox.current) headerBox.current.indeterminate = someSelected;
@@ -190,22 +206,7 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
 
   return (
     <section className={styles.wrap} aria-label="Products">
-      {canWrite && (
-        <BulkBar
-          target={matching ? { kind: "filter", filter: matching.filter, count: matching.count } : { kind: "ids", rows: selectedRows }}
-          onDone={clearSelection}
-          onClear={clearSelection}
-        >
-          {!matching && allSelected && hasMore && filterOf(params) && matchingCount !== null && (
-            <button type="button" className="btn btn-small btn-link" onClick={() => setMatching({ filter: filterOf(params)!, count: matchingCount })}>
-              Select all {matchingCount.toLocaleString("en-GB")} matching
-            </button>
-          )}
-          {!matching && allSelected && hasMore && !filterOf(params) && (
-            <span className={styles.muted}>A search selects only the loaded rows; filter by category or status to act on every match.</span>
-          )}
-        </BulkBar>
-      )}
+      {canWrite && <BulkBar target={bulkTarget} onDone={clearSelection} onClear={clearSelection} offer={offer} onSelectMatching={selectMatching} />}
       <div role="table" aria-label="Products" aria-rowcount={rows.length + 1} className={styles.table} data-testid="product-table">
         <div ref={setViewport} className={styles.viewport} onScroll={onScroll} data-testid="product-rows">
         <div role="rowgroup" className={styles.stickyHead}>

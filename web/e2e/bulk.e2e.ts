@@ -148,4 +148,23 @@ describe("bulk actions", () => {
     await failures.getByText(name).waitFor();
     expect(await failures.innerText()).toContain("412");
   });
+
+  it("deletes selected products in one call and undoes it by restoring them", async () => {
+    await openCategory();
+    const rows = page.locator('[data-testid="product-row"]');
+    const picked = [await rows.nth(2).getAttribute("data-product-id"), await rows.nth(3).getAttribute("data-product-id")];
+    await rows.nth(2).getByRole("checkbox").check();
+    await rows.nth(3).getByRole("checkbox").check();
+    const bar = page.getByRole("region", { name: "Bulk actions" });
+    await bar.getByRole("button", { name: "Delete", exact: true }).click(); // confirm() accepted
+    const toast = page.getByTestId("toast").filter({ hasText: "Deleted 2 products." });
+    await toast.waitFor();
+    const token = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
+    for (const id of picked) expect((await apiCall("GET", `/api/v1/products/${id}`, { token })).status).toBe(404);
+
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await page.getByTestId("toast").filter({ hasText: "Undone for 2 products." }).waitFor();
+    const again = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
+    for (const id of picked) expect((await apiCall("GET", `/api/v1/products/${id}`, { token: again })).status).toBe(200);
+  });
 });

@@ -94,6 +94,7 @@ function EntryDiff({ entry }: { entry: AuditEntry }) {
 function Filters({ filter, onChange }: { filter: AuditFilter; onChange: (f: AuditFilter) => void }) {
   const [user, setUser] = useState(filter.user_id ?? "");
   const [entity, setEntity] = useState(filter.entity_id ?? "");
+  const [entityType, setEntityType] = useState(filter.entity_type ?? "");
   const badUser = user !== "" && !UUID.test(user.trim());
   const badEntity = entity !== "" && !UUID.test(entity.trim());
   return (
@@ -103,7 +104,9 @@ function Filters({ filter, onChange }: { filter: AuditFilter; onChange: (f: Audi
       onSubmit={(e) => {
         e.preventDefault();
         if (badUser || badEntity) return;
-        onChange({ ...filter, user_id: user.trim() || undefined, entity_id: entity.trim() || undefined, entity_type: entity.trim() ? filter.entity_type : undefined });
+        // The API takes a type only beside an id (audit_routes.cpp): one is sent with the other.
+        const id = entity.trim() || undefined;
+        onChange({ ...filter, user_id: user.trim() || undefined, entity_id: id, entity_type: id ? ((entityType || undefined) as AuditFilter["entity_type"]) : undefined });
       }}
     >
       <label>
@@ -112,11 +115,7 @@ function Filters({ filter, onChange }: { filter: AuditFilter; onChange: (f: Audi
       </label>
       <label>
         <span>Entity</span>
-        <select
-          value={filter.entity_type ?? ""}
-          onChange={(e) => onChange({ ...filter, entity_type: (e.target.value || undefined) as AuditFilter["entity_type"] })}
-          disabled={!filter.entity_id}
-        >
+        <select value={entityType} onChange={(e) => setEntityType(e.target.value)} disabled={!entity.trim()}>
           <option value="">Product or category</option>
           <option value="product">Product</option>
           <option value="category">Category</option>

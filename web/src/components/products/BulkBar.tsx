@@ -22,6 +22,7 @@ import {
   type BulkFilter,
   type BulkItemResult,
   type Job,
+  undoPlan,
 } from "@/lib/bulk/bulk";
 import { paths } from "@/lib/api/keys";
 import type { ProductV2 } from "@/lib/api/types";
@@ -123,17 +124,15 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
         const back: BulkFilter = { category_id: done.filter.category_id, status: inverse === "activate" ? "archived" : undefined };
         const j = await byFilter(inverse, {}, back);
         setJob(null);
-        toast({ message: `Undone: ${plural(j.progress.done, "product")} ${inverse === "activate" ? "active" : "back"} again.`, tone: "success" });
+        if (j.state === "succeeded")
+          toast({ message: `Undone: ${plural(j.progress.done, "product")} ${inverse === "activate" ? "active" : "back"} again.`, tone: "success" });
+        else toast({ message: `Undo stopped (${j.state}): ${j.error ?? "see the failed items"}`, tone: "error" });
         return;
       }
-      // Each product goes back to its own status: drafts one by one (no bulk action makes a
-      // draft), the rest in one inverse call.
-      const items = done.ids.filter((i) => done.previous.get(i.id) !== "draft").map((i) => ({ id: i.id, if_match: i.etag }));
-      const drafts = done.ids.filter((i) => done.previous.get(i.id) === "draft");
-      const r = items.length ? await bulkByIds(api, inverse, {}, items) : { succeeded: 0, failed: 0, items: [] };
-      const d = await inBatches(drafts, (i) =>
-        api.patch(paths.product(i.id), { body: { status: "draft" }, ifMatch: i.etag ?? "*" }),
-      );
+      const plan = undoPlan(action, done.ids, done.previous);
+      if (!plan) return;
+      const r = plan.items.length ? await bulkByIds(api, plan.inverse, {}, plan.items) : { succeeded: 0, failed: 0, items: [] };
+      const d = await inBatches(plan.drafts, (i) => api.patch(paths.product(i.id), { body: { status: "draft" }, ifMatch: i.if_match ?? "*" }));
       const failed = r.failed + d.filter((x) => x.status === "rejected").length;
       const ok = r.succeeded + d.length - d.filter((x) => x.status === "rejected").length;
       if (failed) setFailures({ verb: "undone", list: failuresOf(r.items, names) });
@@ -171,8 +170,16 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
         onDone();
         return;
       }
-      const previous = new Map(target.rows.map((r) => [r.id, r.status as string]));
-      const items = target.rows.map((r) => ({ id: r.id, if_match: `"${r.id}.${r.version}"` }));
+      // A product already in the status asked for is not written again (no new version, no
+      // audit row, and its Undo would wrongly change it).
+      const already = action === "archive" ? "archived" : action === "activate" ? "active" : null;
+      const rows = target.rows.filter((r) => r.status !== already);
+      if (rows.length === 0) {
+        toast({ message: `The selected products are already ${already}.` });
+        return;
+      }
+      const previous = new Map(rows.map((r) => [r.id, r.status as string]));
+      const items = rows.map((r) => ({ id: r.id, if_match: `"${r.id}.${r.version}"` }));
       const r = await bulkByIds(api, action, args, items);
       const succeeded = r.items.filter((i) => !i.error && i.status === 200);
       const canUndo = (action === "archive" || action === "delete") && succeeded.length > 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/envelope";
-import { BULK_MAX_ITEMS, bulkBody, bulkByIds, chunk, inverseAction, jobFinished, jobFraction, waitForJob, type Job } from "./bulk";
+import { BULK_MAX_ITEMS, bulkBody, bulkByIds, chunk, inverseAction, jobFinished, jobFraction, undoPlan, waitForJob, type Job } from "./bulk";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id-${i}` }));
 
@@ -47,6 +47,34 @@ describe("bulk bodies", () => {
     expect(inverseAction("restore")).toBe("delete");
     expect(inverseAction("set_category")).toBeNull();
     expect(inverseAction("adjust_price")).toBeNull();
+  });
+});
+
+describe("undoPlan", () => {
+  it("sends the inverse with each item's new ETag, drafts apart", () => {
+    const done = [
+      { id: "a", status: 200, etag: '"a.4"' },
+      { id: "b", status: 200, etag: '"b.2"' },
+    ];
+    const previous = new Map([
+      ["a", "active"],
+      ["b", "draft"],
+    ]);
+    expect(undoPlan("archive", done, previous)).toEqual({
+      inverse: "activate",
+      items: [{ id: "a", if_match: '"a.4"' }],
+      drafts: [{ id: "b", if_match: '"b.2"' }],
+    });
+    // A deleted draft comes back as the draft it was: restore keeps the status.
+    expect(undoPlan("delete", done, previous)).toEqual({
+      inverse: "restore",
+      items: [
+        { id: "a", if_match: '"a.4"' },
+        { id: "b", if_match: '"b.2"' },
+      ],
+      drafts: [],
+    });
+    expect(undoPlan("adjust_price", done, previous)).toBeNull();
   });
 });
 

@@ -88,6 +88,24 @@ export function inverseAction(action: BulkAction): BulkAction | null {
   }
 }
 
+/**
+ * What undoes a bulk call by ids: the inverse action on the items that succeeded, each with the
+ * ETag that call returned (a product changed meanwhile is refused, 412, and left as it is), and
+ * apart the ones that were drafts (no bulk action makes a draft: each is set back alone).
+ * `previous`: each product's status before the call. Null when the action has no inverse.
+ */
+export function undoPlan(
+  action: BulkAction,
+  succeeded: BulkItemResult[],
+  previous: ReadonlyMap<string, string>,
+): { inverse: BulkAction; items: BulkItem[]; drafts: BulkItem[] } | null {
+  const inverse = inverseAction(action);
+  if (!inverse) return null;
+  const item = (r: BulkItemResult): BulkItem => (r.etag ? { id: r.id, if_match: r.etag } : { id: r.id });
+  const toDraft = (r: BulkItemResult) => action === "archive" && previous.get(r.id) === "draft";
+  return { inverse, items: succeeded.filter((r) => !toDraft(r)).map(item), drafts: succeeded.filter(toDraft).map(item) };
+}
+
 export function bulkBody(action: BulkAction, args: BulkArgs, target: { items: BulkItem[] } | { filter: BulkFilter }) {
   const body: Record<string, unknown> = { action };
   if (action === "set_category") body.category_id = args.category_id ?? null;

@@ -41,7 +41,6 @@ const made: string[] = [];
 let categoryId = "";
 
 beforeAll(async () => {
-  if (!IMPORTS && !EXPORT) return;
   browser = await launchBrowser();
   context = await newContext(browser);
   page = await context.newPage();
@@ -113,5 +112,22 @@ describe.skipIf(!EXPORT)("export", () => {
     const lines = text.trim().split(/\r?\n/);
     expect(lines.length).toBe(3); // the header and the category's two products, no other
     for (const n of names) expect(text).toContain(n);
+  });
+});
+
+describe("download form", () => {
+  it("shows the API's refusal of a download instead of leaving the page", async () => {
+    // Not a category id: refused whether the export API exists (422) or not yet (404).
+    await page.goto("/products?category=not-a-category");
+    await page.getByRole("heading", { name: "Products", exact: true }).waitFor();
+    let downloads = 0;
+    page.on("download", () => downloads++);
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    const toast = page.getByTestId("toast").filter({ hasText: "Could not download:" });
+    await toast.waitFor();
+    // The API's own reason, read from the frame (not the fallback for an unreadable frame).
+    expect(await toast.innerText()).not.toContain("the server refused it");
+    expect(new URL(page.url()).pathname).toBe("/products");
+    expect(downloads).toBe(0);
   });
 });

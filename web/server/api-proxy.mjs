@@ -173,6 +173,14 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
       const status = upRes.statusCode ?? 502;
       if (as?.attachment && status >= 200 && status < 300 && !upRes.headers["content-disposition"])
         flat.push("Content-Disposition", `attachment; filename="${as.attachment}"`);
+      // A download form's answer lands in a frame of the dashboard's own page, which must be able
+      // to read a refusal there: the gateway's X-Frame-Options DENY becomes SAMEORIGIN (and no
+      // other site may frame it).
+      if (as) {
+        for (let i = flat.length - 2; i >= 0; i -= 2)
+          if (/^(x-frame-options|content-security-policy)$/i.test(flat[i])) flat.splice(i, 2);
+        flat.push("X-Frame-Options", "SAMEORIGIN", "Content-Security-Policy", "frame-ancestors 'self'");
+      }
       res.writeHead(status, upRes.statusMessage, flat);
       upRes.pipe(res);
       upRes.on("error", () => res.destroy());

@@ -64,12 +64,15 @@ describe("download form", () => {
 
   it("passes the API's refusal on as it is, not as an attachment", async () => {
     const { base } = await stack((req, res) => {
-      res.writeHead(401, { "Content-Type": "application/json" });
+      res.writeHead(401, { "Content-Type": "application/json", "X-Frame-Options": "DENY" });
       res.end('{"success":false,"error":{"code":"token_expired","message":"expired"}}');
     });
     const res = await post(base, { path: "/api/v1/imports/0190c3a2-7d4e-7b3a-9c1d-2f6e8a4b5c6d/errors.csv", token: TOKEN });
     expect(res.status).toBe(401);
     expect(res.headers.get("content-disposition")).toBeNull();
+    // Readable by the dashboard's own frame, and by no other site's.
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("content-security-policy")).toBe("frame-ancestors 'self'");
     expect(await res.text()).toContain("token_expired");
   });
 

@@ -40,10 +40,18 @@ export function DownloadButton({ path, label, className = "btn" }: Props) {
 
   function loaded(frame: HTMLIFrameElement) {
     let text = "";
+    let readable = true;
     try {
-      text = frame.contentDocument?.body?.innerText?.trim() ?? "";
+      const doc = frame.contentDocument;
+      if (!doc) readable = false;
+      else text = doc.body?.innerText?.trim() ?? "";
     } catch {
-      return; // not ours to read
+      readable = false;
+    }
+    // A page the frame cannot show (the browser's own error page) is not same-origin.
+    if (!readable) {
+      toast({ message: "Could not download: the server refused it.", tone: "error" });
+      return;
     }
     if (!text) return; // the frame's first blank page, or a file saved
     let message = text.slice(0, 200);

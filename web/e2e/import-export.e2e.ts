@@ -75,7 +75,7 @@ describe.skipIf(!IMPORTS)("import", () => {
 
     const summary = page.getByTestId("dry-run");
     await summary.waitFor({ timeout: 30_000 });
-    expect(await summary.innerText()).toMatch(/Rows\s*3[\s\S]*Valid\s*2[\s\S]*With errors\s*1/);
+    expect(await summary.innerText()).toMatch(/Rows\s*3[\s\S]*Valid\s*2[\s\S]*With errors\s*1/i); // labels are upper-cased by CSS
     const bad = page.getByTestId("import-error");
     await bad.first().waitFor();
     expect(await bad.first().innerText()).toMatch(/^3\s/); // the header is line 1
@@ -91,6 +91,101 @@ describe.skipIf(!IMPORTS)("import", () => {
       const found = r.body.data?.find((p) => p.sku === sku(n));
       expect(found, `imported ${sku(n)}`).toBeDefined();
       made.push(found!.id);
+    }
+  });
+});
+
+// Until the imports API lands: the screen says so rather than failing without a word.
+describe.skipIf(IMPORTS)("import before its API", () => {
+  it("says the server offers no imports yet, and nothing is uploaded", async () => {
+    await page.goto("/products/import");
+    await page.getByRole("heading", { name: "Import products" }).waitFor();
+    const parts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "PUT") parts.push(r.url());
+    });
+    await page.getByLabel("CSV file").setInputFiles({ name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("sku,name\nA,Mug\n") });
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    await page.getByText("This server does not offer imports yet").waitFor();
+    expect(parts).toEqual([]);
+    // The form is usable again.
+    expect(await page.getByRole("button", { name: "Upload and check" }).isEnabled()).toBe(true);
+  });
+});
+
+// The screen against the contract itself, answered in the browser (page.route): parts of at
+// most 1 MiB in order with a failed part sent again, the dry run, the bad rows paged, the run
+// and its progress. Runs whether or not the API has landed.
+describe("import screen against the contract", () => {
+  it("uploads 2.5 MiB in three parts (one retried), shows the check and the bad rows, and follows the run", async () => {
+    const ctx = await newContext(browser);
+    const p = await ctx.newPage();
+    try {
+      await signIn(p, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const id = "0190c3a2-7d4e-7b3a-9c1d-2f6e8a4b5c6d";
+      const parts: { n: number; bytes: number; type: string }[] = [];
+      let failedOnce = false;
+      let polls = 0;
+      const envelope = (data: unknown, meta?: unknown, status = 200) => ({
+        status,
+        contentType: "application/json",
+        body: JSON.stringify({ success: true, data, ...(meta ? { meta } : {}) }),
+      });
+      await p.route(/\/api\/v1\/imports(\/.*)?(\?.*)?$/, async (route) => {
+        const req = route.request();
+        const path = new URL(req.url()).pathname;
+        if (req.method() === "POST" && path === "/api/v1/imports") {
+          expect(req.postDataJSON()).toEqual({ filename: "big.csv", mapping: "shopify" });
+          return route.fulfill(envelope({ id, state: "receiving" }, undefined, 201));
+        }
+        const part = /\/parts\/(\d+)$/.exec(path);
+        if (req.method() === "PUT" && part) {
+          const n = Number(part[1]);
+          if (n === 2 && !failedOnce) {
+            failedOnce = true;
+            return route.fulfill({ status: 503, contentType: "application/json", body: '{"success":false,"error":{"code":"service_unavailable","message":"busy"}}' });
+          }
+          parts.push({ n, bytes: req.postDataBuffer()?.length ?? 0, type: req.headers()["content-type"] ?? "" });
+          return route.fulfill(envelope({ part: n }));
+        }
+        if (path.endsWith("/finish")) return route.fulfill(envelope({ rows: 20000, valid: 19998, errors: 2, creates: 19000, updates: 998 }));
+        if (path.endsWith("/errors")) {
+          const cursor = new URL(req.url()).searchParams.get("cursor");
+          return cursor
+            ? route.fulfill(envelope([{ line: 90, field: "sku", message: "is used twice" }], { next_cursor: null, has_more: false }))
+            : route.fulfill(envelope([{ line: 7, field: "price", message: "is not a price" }], { next_cursor: "c2", has_more: true }));
+        }
+        if (path.endsWith("/run")) return route.fulfill(envelope({ job_id: "j1", rows: 20000, valid: 19998 }, undefined, 202));
+        if (path === `/api/v1/imports/${id}`) {
+          polls++;
+          const done = Math.min(19998, polls * 10000);
+          return route.fulfill(envelope({ id, state: done === 19998 ? "succeeded" : "importing", done, valid: 19998 }));
+        }
+        return route.fulfill({ status: 404, body: "" });
+      });
+
+      await p.goto("/products/import");
+      const size = 2.5 * 1024 * 1024;
+      await p.getByLabel("CSV file").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.alloc(size, "a,b\n") });
+      await p.getByRole("combobox", { name: "Columns" }).selectOption("shopify");
+      await p.getByRole("button", { name: "Upload and check" }).click();
+
+      const summary = p.getByTestId("dry-run");
+      await summary.waitFor({ timeout: 30_000 });
+      expect(parts.map((x) => x.n)).toEqual([1, 2, 3]);
+      expect(parts.map((x) => x.bytes)).toEqual([1024 * 1024, 1024 * 1024, size - 2 * 1024 * 1024]);
+      expect(parts.every((x) => x.type === "text/csv")).toBe(true);
+      expect(await summary.innerText()).toMatch(/Rows\s*20,000[\s\S]*Valid\s*19,998[\s\S]*With errors\s*2/i);
+      await p.getByTestId("import-error").first().waitFor();
+      await p.getByRole("button", { name: "More errors" }).click();
+      await expect.poll(() => p.getByTestId("import-error").count()).toBe(2);
+      expect(await p.getByRole("button", { name: "More errors" }).count()).toBe(0);
+
+      await p.getByRole("button", { name: "Run import" }).click();
+      await p.getByText("Imported 19,998 products.").waitFor({ timeout: 30_000 });
+      expect(polls).toBeGreaterThanOrEqual(2);
+    } finally {
+      await ctx.close();
     }
   });
 });

@@ -96,6 +96,8 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
   const [priceValue, setPriceValue] = useState("");
   const [priceUnit, setPriceUnit] = useState<"amount" | "percent">("percent");
   const [job, setJob] = useState<Job | null>(null);
+  /** A call by ids of more than BULK_MAX_ITEMS goes in several calls: how far it is. */
+  const [sending, setSending] = useState<{ done: number; total: number } | null>(null);
   const [failures, setFailures] = useState<{ verb: string; list: Failure[] } | null>(null);
   const stop = useRef<AbortController | null>(null);
   useEffect(() => () => stop.current?.abort(new Error("left the page")), []);
@@ -180,7 +182,7 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
       }
       const previous = new Map(rows.map((r) => [r.id, r.status as string]));
       const items = rows.map((r) => ({ id: r.id, if_match: `"${r.id}.${r.version}"` }));
-      const r = await bulkByIds(api, action, args, items);
+      const r = await bulkByIds(api, action, args, items, (sent, total) => setSending(sent < total ? { done: sent, total } : null));
       const succeeded = r.items.filter((i) => !i.error && i.status === 200);
       const canUndo = (action === "archive" || action === "delete") && succeeded.length > 0;
       toast({
@@ -195,6 +197,7 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
       setJob(null);
       toast({ message: `Nothing was changed: ${describeError(e)}`, tone: "error" });
     } finally {
+      setSending(null);
       setBusy(false);
       void revalidateProductLists();
     }
@@ -211,7 +214,7 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
 
   const fraction = job ? jobFraction(job) : null;
   // Kept on screen after the selection is cleared while a job runs or failures are listed.
-  if (count === 0 && !job && !failures) return null;
+  if (count === 0 && !job && !sending && !failures) return null;
   return (
     <div className={styles.bulk} role="region" aria-label="Bulk actions">
       {count > 0 && (
@@ -289,6 +292,14 @@ export const BulkBar = memo(function BulkBar({ target, onDone, onClear, offer, o
         </span>
       </div>
       </>
+      )}
+      {sending && (
+        <div className={styles.bulkRow}>
+          <progress aria-label="Bulk progress" max={sending.total} value={sending.done} className={styles.progress} />
+          <span aria-live="polite">
+            {sending.done.toLocaleString("en-GB")} of {sending.total.toLocaleString("en-GB")} sent
+          </span>
+        </div>
       )}
       {job && (
         <div className={styles.bulkRow}>

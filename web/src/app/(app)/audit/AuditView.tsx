@@ -59,14 +59,16 @@ function fromLocalInput(v: string): string | undefined {
 function summary(e: AuditEntry): string {
   if (e.action.endsWith(".create")) return "created";
   const changes = diffRepresentations(e.before, e.after);
-  if (changes.length === 0) return "no visible change";
+  // A category's representation has no deleted_at: its delete changes no field it shows.
+  if (changes.length === 0) return e.action.endsWith(".delete") ? "deleted" : "no visible change";
   const shown = changes.slice(0, 3).map((c) => `${c.field}: ${formatValue(c.before)} → ${formatValue(c.after)}`);
   return changes.length > 3 ? `${shown.join("; ")}; +${changes.length - 3} more` : shown.join("; ");
 }
 
 function EntryDiff({ entry }: { entry: AuditEntry }) {
   const changes = diffRepresentations(entry.before, entry.after);
-  if (changes.length === 0) return <p className={styles.muted}>No field changed.</p>;
+  if (changes.length === 0)
+    return <p className={styles.muted}>{entry.action.endsWith(".delete") ? "Deleted; no field of its representation changed." : "No field changed."}</p>;
   return (
     <table className={local.diff} aria-label="Changed fields">
       <thead>

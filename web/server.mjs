@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The dashboard's server: Next's request handler for pages, and /api/* proxied to the gateway
-// by server/api-proxy.mjs (the connection leaves from GATEWAY_SOURCE_ADDRESS and carries the
+// by server/api-proxy.mjs, and download forms (POST /download) by server/download.mjs (the connection leaves from GATEWAY_SOURCE_ADDRESS and carries the
 // browser's address in X-Forwarded-For; see that file for why Next's rewrites cannot do it).
 //
 //   node server.mjs [--dev]
@@ -15,6 +15,7 @@ import http from "node:http";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiProxy, isApiPath } from "./server/api-proxy.mjs";
+import { createDownloadHandler, isDownloadPath } from "./server/download.mjs";
 
 const dev = process.argv.includes("--dev");
 // As `next start` / `next dev` set it; Next and src/proxy.ts read it.
@@ -42,6 +43,7 @@ try {
 
 // Imported after NODE_ENV is set: Next reads it when it loads.
 const { default: next } = await import("next");
+const download = createDownloadHandler(proxyApi);
 const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname: host, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -49,6 +51,10 @@ await app.prepare();
 const server = http.createServer((req, res) => {
   if (isApiPath(req.url)) {
     proxyApi(req, res);
+    return;
+  }
+  if (isDownloadPath(req.url)) {
+    download(req, res);
     return;
   }
   handle(req, res).catch((e) => {

@@ -4,7 +4,7 @@
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiCall, apiLogin, launchBrowser, newContext, requireEnv, signIn } from "./support";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiCall, inHelperBatches, launchBrowser, newContext, requireEnv, signIn } from "./support";
 
 const run = Date.now().toString(36);
 const COUNT = 130;
@@ -15,27 +15,9 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** Admins made by the driver for this suite's writes (MERCATO_E2E_HELPERS: email:password …):
- *  130 creations and as many deletions are more than the 100 requests a minute one user gets. */
-const HELPERS = (process.env.MERCATO_E2E_HELPERS || "")
-  .split(/\s+/)
-  .filter(Boolean)
-  .map((s) => ({ email: s.slice(0, s.indexOf(":")), password: s.slice(s.indexOf(":") + 1) }));
-
-/** Runs `fn` over `items` in batches of 20, the batches taking turns among the helper admins,
- *  each batch with a fresh token: the test stack's access tokens live 2 s. */
-async function inBatches<T>(items: T[], fn: (item: T, token: string) => Promise<void>) {
-  if (HELPERS.length === 0) throw new Error("set MERCATO_E2E_HELPERS (admins for the suite's writes: email:password …)");
-  for (let i = 0, b = 0; i < items.length; i += 20, b++) {
-    const who = HELPERS[b % HELPERS.length]!;
-    const token = await apiLogin(who.email, who.password);
-    await Promise.all(items.slice(i, i + 20).map((item) => fn(item, token)));
-  }
-}
-
 beforeAll(async () => {
   requireEnv();
-  await inBatches(names, async (name, token) => {
+  await inHelperBatches(names, async (name, token) => {
     const r = await apiCall<{ id: string }>("POST", "/api/v1/categories", { token, body: { name } });
     if (r.status !== 201 || !r.body.data) throw new Error(`creating ${name}: ${r.status} ${JSON.stringify(r.body.error)}`);
     ids.push(r.body.data.id);
@@ -48,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await inBatches([...ids], async (id, token) => {
+    await inHelperBatches([...ids], async (id, token) => {
       await apiCall("DELETE", `/api/v1/categories/${id}`, { token });
     });
   } finally {

@@ -142,21 +142,46 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
     res.end(body);
   }
 
-  return function proxy(req, res, retried = false) {
+  /**
+   * `as`: send another request than the browser's, on its behalf: {method, url, authorization,
+   * attachment} (server/download.mjs: a form's POST becomes the GET of a file). Its body is not
+   * forwarded, and a 2xx answer without Content-Disposition is marked an attachment named
+   * `attachment`, so the browser saves it rather than showing it.
+   */
+  return function proxy(req, res, { retried = false, as = null } = {}) {
+    const headers = upstreamHeaders(req);
+    if (as) {
+      for (const name of ["content-length", "content-type", "cookie", "origin", "referer"]) delete headers[name];
+      headers.authorization = as.authorization;
+      headers.accept = "text/csv, application/json";
+    }
+    const method = as?.method ?? req.method;
     const upstream = http.request({
       agent,
       host,
       port,
       localAddress: sourceAddress || undefined,
-      method: req.method,
-      path: req.url,
-      headers: upstreamHeaders(req),
+      method,
+      path: as?.url ?? req.url,
+      headers,
       timeout: timeoutMs,
     });
     let done = false;
 
     upstream.on("response", (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, responseHeaders(upRes));
+      const flat = responseHeaders(upRes);
+      const status = upRes.statusCode ?? 502;
+      if (as?.attachment && status >= 200 && status < 300 && !upRes.headers["content-disposition"])
+        flat.push("Content-Disposition", `attachment; filename="${as.attachment}"`);
+      // A download form's answer lands in a frame of the dashboard's own page, which must be able
+      // to read a refusal there: the gateway's X-Frame-Options DENY becomes SAMEORIGIN (and no
+      // other site may frame it).
+      if (as) {
+        for (let i = flat.length - 2; i >= 0; i -= 2)
+          if (/^(x-frame-options|content-security-policy)$/i.test(flat[i])) flat.splice(i, 2);
+        flat.push("X-Frame-Options", "SAMEORIGIN", "Content-Security-Policy", "frame-ancestors 'self'");
+      }
+      res.writeHead(status, upRes.statusMessage, flat);
       upRes.pipe(res);
       upRes.on("error", () => res.destroy());
       upRes.on("end", () => {
@@ -167,8 +192,8 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
     upstream.on("error", (err) => {
       if (done || res.destroyed) return;
       // A kept-alive connection the gateway had just closed: nothing reached it, ask once more.
-      if (!retried && upstream.reusedSocket && err.code === "ECONNRESET" && !res.headersSent && RETRYABLE.has(req.method ?? "")) {
-        proxy(req, res, true);
+      if (!retried && upstream.reusedSocket && err.code === "ECONNRESET" && !res.headersSent && RETRYABLE.has(method ?? "")) {
+        proxy(req, res, { retried: true, as });
         return;
       }
       if (err.code === "ETIMEDOUT") fail(res, 504, "gateway_timeout", "the API did not answer in time");
@@ -179,7 +204,7 @@ export function createApiProxy({ gatewayUrl, sourceAddress = "", timeoutMs = 30_
       if (!res.writableFinished) upstream.destroy();
     });
 
-    if (retried) upstream.end();
+    if (retried || as) upstream.end();
     else req.pipe(upstream);
   };
 }

@@ -7,17 +7,18 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
 import { loginUrl } from "@/lib/api/client";
-import { can } from "@/lib/auth/permissions";
+import { can, type Action } from "@/lib/auth/permissions";
 import { useSession } from "@/lib/auth/session";
 import { Skeleton } from "./states";
 import { UserMenu } from "./UserMenu";
 import styles from "./AppShell.module.css";
 
-const NAV = [
-  { href: "/products", label: "Products", admin: false },
-  { href: "/categories", label: "Categories", admin: false },
-  { href: "/users", label: "Users", admin: true },
-  { href: "/operations", label: "Operations", admin: true },
+const NAV: { href: string; label: string; needs: Action | null }[] = [
+  { href: "/products", label: "Products", needs: null },
+  { href: "/categories", label: "Categories", needs: null },
+  { href: "/audit", label: "Audit", needs: "audit:view" },
+  { href: "/users", label: "Users", needs: "users:manage" },
+  { href: "/operations", label: "Operations", needs: "ops:view" },
 ];
 
 export function AppShell({ children }: { children: ReactNode }) {
@@ -29,7 +30,6 @@ export function AppShell({ children }: { children: ReactNode }) {
     if (session.status === "anonymous") router.replace(loginUrl(pathname + window.location.search));
   }, [session.status, pathname, router]);
 
-  const isAdmin = can(session.user?.role, "users:manage");
   return (
     <div className={styles.shell}>
       <a href="#main" className="skip-link">
@@ -43,7 +43,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           Mercato
         </Link>
         <nav aria-label="Main" className={styles.nav}>
-          {NAV.filter((n) => !n.admin || isAdmin).map((n) => {
+          {NAV.filter((n) => !n.needs || can(session.user?.role, n.needs)).map((n) => {
             const active = pathname === n.href || pathname.startsWith(`${n.href}/`);
             return (
               <Link key={n.href} href={n.href} className={active ? styles.active : undefined} aria-current={active ? "page" : undefined}>

@@ -2,7 +2,8 @@
 
 // The products table: v2 cursor pages loaded as the user scrolls, rows virtualised (only the
 // visible rows and a margin are in the DOM, so 1,000 loaded rows scroll as smoothly as 20),
-// selection with bulk archive and delete, and undo for deletes.
+// selection (rows, every loaded row, or every product the filter matches) with the bulk bar, and
+// undo for deletes.
 //
 // The virtualiser is written here rather than taken from a library: rows have one fixed height,
 // which needs only a scroll offset and a slice.
@@ -12,7 +13,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 
 import type { ProductListParams } from "@/lib/api/keys";
 import type { ProductSort, ProductV2 } from "@/lib/api/types";
 import { formatDay, formatMoney, plural } from "@/lib/format";
-import { BulkError, useProductActions, useProductList } from "@/lib/hooks/products";
+import { countMatching, type BulkFilter } from "@/lib/bulk/bulk";
+import { api } from "@/lib/api";
+import { useProductActions, useProductList } from "@/lib/hooks/products";
+import { BulkBar, type BulkTarget, type MatchOffer } from "./BulkBar";
 import { EmptyState, ErrorState, Skeleton, describeError } from "../states";
 import { useToast } from "../Toast";
 import { StatusBadge } from "./StatusBadge";
@@ -24,6 +28,12 @@ const HEAD_HEIGHT = 42;
 const OVERSCAN = 8;
 /** Start loading the next page this many rows before the end. */
 const PREFETCH_ROWS = 25;
+
+/** The filter a job can select by: none for a search (the bulk API cannot select by q). */
+function filterOf(params: ProductListParams): BulkFilter | null {
+  if (params.q?.trim()) return null;
+  return { status: params.status, category_id: params.category_id };
+}
 
 interface Props {
   params: ProductListParams;
@@ -43,12 +53,20 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
   const [viewportHeight, setViewportHeight] = useState(600);
   const paramsKey = JSON.stringify(params);
 
+  const [matching, setMatching] = useState<{ filter: BulkFilter; count: number } | null>(null);
+  const [matchingCount, setMatchingCount] = useState<number | null>(null);
+  const clearSelection = useCallback(() => {
+    setSelected(new Set());
+    setMatching(null);
+  }, []);
+
   // A new filter is a new list: forget the selection and go back to the top.
   useEffect(() => {
-    setSelected(new Set());
+    clearSelection();
+    setMatchingCount(null);
     viewportRef.current?.scrollTo({ top: 0 });
     setScrollTop(0);
-  }, [paramsKey]);
+  }, [paramsKey, clearSelection]);
 
   // Measured whenever the scroll box mounts (it does not exist during loading or empty states).
   const resizeObserver = useRef<ResizeObserver | null>(null);
@@ -84,12 +102,43 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
   const selectedRows = useMemo(() => rows.filter((r) => selected.has(r.id)), [rows, selected]);
   const allSelected = rows.length > 0 && selectedRows.length === rows.length;
   const someSelected = selectedRows.length > 0 && !allSelected;
+  // How many products the filter matches, asked once every loaded row is selected and more
+  // exist: the v1 list's total (one row fetched).
+  const countFilter = allSelected && hasMore ? filterOf(params) : null;
+  const countKey = countFilter ? JSON.stringify(countFilter) : "";
+  useEffect(() => {
+    if (!countKey) return;
+    let live = true;
+    countMatching(api, JSON.parse(countKey) as BulkFilter)
+      .then((n) => live && setMatchingCount(n))
+      .catch(() => live && setMatchingCount(null));
+    return () => {
+      live = false;
+    };
+  }, [countKey]);
+  // Memoised so that scrolling (a render per frame) does not render the bulk bar.
+  const bulkTarget = useMemo<BulkTarget>(
+    () => (matching ? { kind: "filter", filter: matching.filter, count: matching.count } : { kind: "ids", rows: selectedRows }),
+    [matching, selectedRows],
+  );
+  const canOffer = !matching && allSelected && hasMore;
+  const searchOnly = canOffer && !filterOf(params);
+  const offerCount = canOffer && !searchOnly ? matchingCount : null;
+  const offer = useMemo<MatchOffer | null>(
+    () => (searchOnly ? { kind: "search" } : offerCount !== null ? { kind: "count", count: offerCount } : null),
+    [searchOnly, offerCount],
+  );
+  const selectMatching = useCallback(() => {
+    const f = filterOf(params);
+    if (f && offerCount !== null) setMatching({ filter: f, count: offerCount });
+  }, [params, offerCount]);
   const headerBox = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (headerBox.current) headerBox.current.indeterminate = someSelected;
   }, [someSelected]);
 
   function toggle(id: string) {
+    setMatching(null);
     setSelected((s) => {
       const n = new Set(s);
       if (n.has(id)) n.delete(id);
@@ -130,26 +179,6 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
     }
   }
 
-  async function archiveSelected() {
-    const targets = selectedRows.filter((r) => r.status !== "archived");
-    if (targets.length === 0) {
-      toast({ message: "The selected products are already archived." });
-      return;
-    }
-    setBusy(true);
-    try {
-      await actions.archive(targets);
-      toast({ message: `Archived ${plural(targets.length, "product")}.`, tone: "success" });
-      setSelected(new Set());
-    } catch (e) {
-      const done = e instanceof BulkError ? e.succeeded : 0;
-      const reason = e instanceof BulkError ? e.firstReason : e;
-      toast({ message: `Archived ${done} of ${targets.length}: ${describeError(reason)}`, tone: "error" });
-    } finally {
-      setBusy(false);
-    }
-  }
-
   if (list.isLoading) return <Skeleton rows={10} label="Loading products" />;
   if (list.error && rows.length === 0) return <ErrorState error={list.error} onRetry={list.retry} title="Could not load products" />;
   if (rows.length === 0) {
@@ -177,20 +206,7 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
 
   return (
     <section className={styles.wrap} aria-label="Products">
-      {canWrite && selectedRows.length > 0 && (
-        <div className={styles.bulk} role="region" aria-label="Bulk actions">
-          <strong>{plural(selectedRows.length, "product")} selected</strong>
-          <button type="button" className="btn btn-small" onClick={archiveSelected} disabled={busy}>
-            Archive
-          </button>
-          <button type="button" className="btn btn-small btn-danger" onClick={() => void deleteRows(selectedRows)} disabled={busy}>
-            Delete
-          </button>
-          <button type="button" className="btn btn-small btn-link" onClick={() => setSelected(new Set())}>
-            Clear selection
-          </button>
-        </div>
-      )}
+      {canWrite && <BulkBar target={bulkTarget} onDone={clearSelection} onClear={clearSelection} offer={offer} onSelectMatching={selectMatching} />}
       <div role="table" aria-label="Products" aria-rowcount={rows.length + 1} className={styles.table} data-testid="product-table">
         <div ref={setViewport} className={styles.viewport} onScroll={onScroll} data-testid="product-rows">
         <div role="rowgroup" className={styles.stickyHead}>
@@ -202,7 +218,10 @@ export default function ProductTable({ params, canWrite, filtered, onSort }: Pro
                   type="checkbox"
                   aria-label={allSelected ? "Deselect all loaded products" : "Select all loaded products"}
                   checked={allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
+                  onChange={() => {
+                    setMatching(null);
+                    setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)));
+                  }}
                 />
               </div>
             )}

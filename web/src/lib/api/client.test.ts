@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { fail, fakeFetch, gate, ok, tick, type Seen } from "../../test/fake-server";
-import { createApiClient, loginUrl, safeNext, type FailedRequest } from "./client";
+import { createApiClient, loginUrl, safeNext, tokenExpiry, type FailedRequest } from "./client";
 import { ApiError } from "./envelope";
 
 const ME = { id: "u1", email: "a@b.co", name: "Ada", role: "admin" };
@@ -413,5 +413,34 @@ describe("tracing and failed requests", () => {
     });
     const error = (await client.get("/api/v1/products").catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("internal");
+  });
+});
+
+describe("tokens for downloads and raw bodies", () => {
+  const jwt = (exp: number) => `eyJhbGciOiJIUzI1NiJ9.${btoa(JSON.stringify({ sub: "u1", exp })).replace(/=+$/, "")}.sig`;
+
+  it("reads a token's expiry, and refreshes before handing out one about to expire", async () => {
+    expect(tokenExpiry(jwt(1234))).toBe(1234);
+    expect(tokenExpiry("not-a-jwt")).toBeNull();
+    const now = Math.floor(Date.now() / 1000);
+    let next = jwt(now + 3);
+    const server = fakeFetch((req) => {
+      if (req.path === "/api/v1/auth/login") return ok({ access_token: next, user: ME });
+      if (req.path === "/api/v1/auth/refresh") return ok({ access_token: (next = jwt(now + 900)), user: ME });
+      return ok(null);
+    });
+    const client = createApiClient({ fetch: server.fetch });
+    await client.login("a@b.co", "pw");
+    const fresh = await client.freshToken(); // 3 s left: refreshed
+    expect(tokenExpiry(fresh)).toBe(now + 900);
+    expect(await client.freshToken()).toBe(fresh); // 900 s left: kept
+    expect(server.seen.filter((r) => r.path === "/api/v1/auth/refresh")).toHaveLength(1);
+  });
+
+  it("sends a raw body with its own content type", async () => {
+    const server = fakeFetch(() => ok({ received: true }));
+    const client = createApiClient({ fetch: server.fetch });
+    await client.put("/api/v1/imports/x/parts/1", { raw: { body: new Blob(["sku,name\n"]), contentType: "text/csv" } });
+    expect(server.seen[0]).toMatchObject({ method: "PUT", headers: { "content-type": "text/csv" } });
   });
 });

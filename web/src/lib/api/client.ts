@@ -28,6 +28,8 @@ export interface SessionState {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A body sent as it is with its own Content-Type instead of JSON (an import's CSV part). */
+  raw?: { body: string | Blob; contentType: string };
   /** Sent as If-Match (optimistic concurrency on PATCH/DELETE). */
   ifMatch?: string | null;
   headers?: Record<string, string>;
@@ -61,11 +63,18 @@ export interface ApiClient {
   get<T, M = unknown>(path: string): Promise<ApiResult<T, M>>;
   post<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   patch<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
+  put<T, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   delete<T = null, M = unknown>(path: string, opts?: RequestOptions): Promise<ApiResult<T, M>>;
   /** POST /auth/login; on success the session is authenticated. */
   login(email: string, password: string): Promise<User>;
   /** POST /auth/logout (revokes the refresh family server-side), then forgets the session. */
   logout(): Promise<void>;
+  /**
+   * A live access token for the one request the browser makes itself: a download form posted to
+   * the dashboard's server (server/download.mjs), so that a file streams to disk instead of
+   * into memory. Refreshed first when it expires within DOWNLOAD_TOKEN_MARGIN_S.
+   */
+  freshToken(): Promise<string>;
   /** Forgets the token without calling the server (another tab logged out). */
   forget(): void;
   /** Refresh on boot: turns a valid refresh cookie into a session after a reload. */
@@ -75,6 +84,22 @@ export interface ApiClient {
 }
 
 const AUTH = "/api/v1/auth";
+/** A token living less than this is refreshed before a download form carries it. */
+const DOWNLOAD_TOKEN_MARGIN_S = 10;
+
+/** The `exp` claim of a JWT (seconds since 1970), or null when unreadable. Not verified: the
+ *  server does that; this only decides whether to refresh first. */
+export function tokenExpiry(token: string): number | null {
+  const part = token.split(".")[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === "number" ? exp : null;
+  } catch {
+    return null;
+  }
+}
 /** Codes after which a refresh may help, when the request carried a token. */
 const REFRESHABLE = new Set(["token_expired", "invalid_token", "auth_required"]);
 
@@ -94,8 +119,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   async function send<T, M>(method: string, path: string, opts: RequestOptions, token: string | null) {
     const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (opts.raw) {
+      headers["Content-Type"] = opts.raw.contentType;
+      body = opts.raw.body;
+    } else if (opts.body !== undefined) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(opts.body);
     }
@@ -233,6 +261,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     get,
     post: (path, opts = {}) => authed("POST", path, opts),
     patch: (path, opts = {}) => authed("PATCH", path, opts),
+    put: (path, opts = {}) => authed("PUT", path, opts),
     delete: (path, opts = {}) => authed("DELETE", path, opts),
 
     async login(email, password) {
@@ -257,6 +286,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       accessToken = null;
       inflight.clear();
       setState({ status: "anonymous", user: null });
+    },
+
+    async freshToken() {
+      if (refreshing) await refreshing.catch(() => undefined);
+      const exp = accessToken ? tokenExpiry(accessToken) : null;
+      if (accessToken && exp !== null && exp - Date.now() / 1000 > DOWNLOAD_TOKEN_MARGIN_S) return accessToken;
+      return refreshOnce();
     },
 
     forget() {

@@ -58,5 +58,25 @@ describe("key factory", () => {
 
   it("names write paths beside the read keys", () => {
     expect(paths.productRestore("a b")).toBe("/api/v1/products/a%20b/restore");
+    expect(paths.job("j1")).toBe("/api/v1/jobs/j1");
+    expect(paths.importPart("i1", 3)).toBe("/api/v1/imports/i1/parts/3");
+    expect(paths.importErrors("i1", null, 50)).toBe("/api/v1/imports/i1/errors?limit=50");
+  });
+
+  it("exports the list's filters, not its page size or a search too short to send", () => {
+    expect(paths.productsExport({ q: "mu", status: "active", category_id: "c1", sort: "name" })).toBe(
+      "/api/v1/products/export?category_id=c1&sort=name&status=active",
+    );
+    expect(paths.productsExport({ q: "mug" })).toBe("/api/v1/products/export?q=mug");
+    expect(paths.productsExport({})).toBe("/api/v1/products/export");
+  });
+
+  it("keys audit pages by their filter, empty values dropped", () => {
+    const a = keys.audit.page({ entity_type: "product", entity_id: "p1", action: "", user_id: " " }, null);
+    expect(a).toEqual(keys.audit.page({ entity_id: "p1", entity_type: "product" }, ""));
+    expect(urlOf(a)).toBe("/api/v1/audit?entity_id=p1&entity_type=product&limit=50");
+    expect(urlOf(keys.audit.page({ since: "2026-12-05T10:00:00.000Z" }, "cur"))).toBe(
+      "/api/v1/audit?cursor=cur&limit=50&since=2026-12-05T10%3A00%3A00.000Z",
+    );
   });
 });

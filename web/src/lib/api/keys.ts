@@ -13,6 +13,28 @@ export interface ProductListParams {
   limit?: number;
 }
 
+/** GET /api/v1/audit's filters (audit_routes.cpp); times are RFC 3339. */
+export interface AuditFilter {
+  user_id?: string;
+  entity_type?: "product" | "category";
+  entity_id?: string;
+  action?: string;
+  since?: string;
+  until?: string;
+}
+
+export const AUDIT_PAGE = 50;
+
+/** Drops empty values, so equal filters make equal keys. */
+export function normalizeAuditFilter(f: AuditFilter): AuditFilter {
+  const out: AuditFilter = {};
+  for (const name of ["user_id", "entity_type", "entity_id", "action", "since", "until"] as const) {
+    const v = f[name]?.trim();
+    if (v) (out as Record<string, string>)[name] = v;
+  }
+  return out;
+}
+
 /** The server refuses q shorter than this (trigram search), so shorter input is not sent. */
 export const MIN_SEARCH_LENGTH = 3;
 /** Rows per v2 page: the server's maximum, so a long scroll costs few requests. */
@@ -49,6 +71,11 @@ export const keys = {
   users: {
     all: () => ["users"] as const,
     list: (page: number, perPage: number) => ["users", "list", { page, per_page: perPage }] as const,
+  },
+  audit: {
+    all: () => ["audit"] as const,
+    /** One page of the audit trail; `cursor` null is the newest page. */
+    page: (filter: AuditFilter, cursor: string | null) => ["audit", "page", normalizeAuditFilter(filter), cursor ?? ""] as const,
   },
   auth: {
     me: () => ["auth", "me"] as const,
@@ -93,6 +120,10 @@ export function urlOf(key: AnyKey): string {
     const p = arg as { page: number; per_page: number };
     return `/api/v1/users${query({ page: p.page, per_page: p.per_page })}`;
   }
+  if (resource === "audit" && kind === "page") {
+    const f = (arg ?? {}) as AuditFilter;
+    return `/api/v1/audit${query({ ...f, limit: AUDIT_PAGE, cursor: typeof extra === "string" ? extra : undefined })}`;
+  }
   if (resource === "auth" && kind === "me") return "/api/v1/auth/me";
   if (resource === "ops" && kind === "series")
     return `/api/v1/admin/ops/series${query({ panel: String(arg), range: Number(extra) })}`;
@@ -115,6 +146,21 @@ export const paths = {
   category: (id: string) => `/api/v1/categories/${encodeURIComponent(id)}`,
   users: "/api/v1/users",
   user: (id: string) => `/api/v1/users/${encodeURIComponent(id)}`,
+  productsBulk: "/api/v1/products/bulk",
+  job: (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`,
+  imports: "/api/v1/imports",
+  import: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}`,
+  importPart: (id: string, n: number) => `/api/v1/imports/${encodeURIComponent(id)}/parts/${n}`,
+  importFinish: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/finish`,
+  importRun: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/run`,
+  importErrors: (id: string, cursor: string | null, limit: number) =>
+    `/api/v1/imports/${encodeURIComponent(id)}/errors${query({ cursor: cursor ?? undefined, limit })}`,
+  importErrorsCsv: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/errors.csv`,
+  /** The products a list's filters select, as CSV (streamed: downloaded, never fetched). */
+  productsExport: (p: ProductListParams) => {
+    const n = normalizeProductParams(p);
+    return `/api/v1/products/export${query({ q: n.q, category_id: n.category_id, status: n.status, sort: n.sort })}`;
+  },
   rum: "/api/v1/rum",
   rumErrors: "/api/v1/rum/errors",
 } as const;

@@ -185,3 +185,20 @@ export interface OpsSlowMeta {
   capacity: number;
   window_seconds: number;
 }
+
+// ---- the audit trail (GET /api/v1/audit, editors and admins) ----
+
+export interface AuditEntry {
+  id: string;
+  time: string;
+  store_id: string;
+  user: { id: string; role: string };
+  /** product.create, product.update, product.delete, product.restore, category.… */
+  action: string;
+  entity: { type: "product" | "category"; id: string };
+  /** The representation before the write; null for a create. */
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  client_address: string;
+  request_id: string;
+}

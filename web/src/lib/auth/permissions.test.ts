@@ -9,6 +9,9 @@ describe("role permissions", () => {
     expect(can("admin", "users:manage")).toBe(true);
     expect(can("editor", "ops:view")).toBe(false);
     expect(can("admin", "ops:view")).toBe(true);
+    expect(can("viewer", "audit:view")).toBe(false);
+    expect(can("editor", "audit:view")).toBe(true);
+    expect(can("admin", "audit:view")).toBe(true);
     expect(can(null, "catalog:write")).toBe(false);
     expect(can("owner" as never, "catalog:write")).toBe(false);
   });

@@ -197,43 +197,7 @@ export function useProductActions() {
     [setDetail],
   );
 
-  /** Sets status=archived on every row. `If-Match: *` because only the status is sent. */
-  const archive = useCallback(
-    (rows: ProductV2[]): Promise<PromiseSettledResult<ApiResult<Product>>[]> => {
-      const ids = new Set(rows.map((r) => r.id));
-      return optimistic({
-        apply: () => changeLists((pages) => updateInPages(pages, ids, (row) => ({ ...row, status: "archived" }))),
-        commit: async () => {
-          const results = await inBatches([...ids], (id) =>
-            api.patch<Product>(paths.product(id), { body: { status: "archived" }, ifMatch: "*" }),
-          );
-          if (results.some((r) => r.status === "rejected")) {
-            // Roll back the guess as a whole; the revalidation below shows what did change.
-            const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-            throw new BulkError(results, failed.reason);
-          }
-          for (const r of results) if (r.status === "fulfilled") void setDetail(r.value.data, r.value.etag);
-          return results;
-        },
-        settle: () => revalidateProductLists(),
-      });
-    },
-    [setDetail],
-  );
-
-  return { create, update, remove, restore, archive, setDetail };
-}
-
-export class BulkError extends Error {
-  constructor(
-    readonly results: PromiseSettledResult<unknown>[],
-    readonly firstReason: unknown,
-  ) {
-    super(firstReason instanceof Error ? firstReason.message : "some changes failed");
-  }
-  get succeeded(): number {
-    return this.results.filter((r) => r.status === "fulfilled").length;
-  }
+  return { create, update, remove, restore, setDetail };
 }
 
 /** Runs `task` for every item, at most `width` at a time (writes are never batched into one). */

@@ -8,7 +8,8 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Skeleton } from "@/components/states";
-import { MIN_SEARCH_LENGTH, type ProductListParams } from "@/lib/api/keys";
+import { DownloadButton } from "@/components/DownloadButton";
+import { MIN_SEARCH_LENGTH, paths, type ProductListParams } from "@/lib/api/keys";
 import { PRODUCT_SORTS, PRODUCT_STATUSES, type ProductSort, type ProductStatus } from "@/lib/api/types";
 import { useCan } from "@/lib/auth/session";
 import { useCategories } from "@/lib/hooks/categories";
@@ -86,11 +87,19 @@ export function ProductsView() {
     <div className={styles.page}>
       <div className={styles.header}>
         <h1>Products</h1>
-        {canWrite && (
-          <Link href="/products/new" className="btn btn-primary">
-            New product
-          </Link>
-        )}
+        <div className={styles.headerActions}>
+          <DownloadButton path={paths.productsExport(params)} label="Export CSV" />
+          {canWrite && (
+            <>
+              <Link href="/products/import" className="btn">
+                Import CSV
+              </Link>
+              <Link href="/products/new" className="btn btn-primary">
+                New product
+              </Link>
+            </>
+          )}
+        </div>
       </div>
       <search className={styles.toolbar} aria-label="Filter products">
         <div className={styles.searchBox}>

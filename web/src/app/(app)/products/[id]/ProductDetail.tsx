@@ -17,6 +17,7 @@ export function ProductDetail() {
   const router = useRouter();
   const toast = useToast();
   const canWrite = useCan("catalog:write");
+  const canAudit = useCan("audit:view");
   const { data, error, isLoading, mutate } = useProduct(id);
   const actions = useProductActions();
   const [busy, setBusy] = useState(false);
@@ -92,14 +93,23 @@ export function ProductDetail() {
             {p.category && <span>in {p.category.name}</span>}
           </div>
         </div>
-        {canWrite && (
+        {(canWrite || canAudit) && (
           <div className={styles.row}>
+            {canAudit && (
+              <Link href={`/audit?entity_type=product&entity_id=${p.id}`} className="btn">
+                History
+              </Link>
+            )}
+            {canWrite && (
+            <>
             <Link href={`/products/${p.id}/edit`} className="btn btn-primary">
               Edit
             </Link>
             <button type="button" className="btn btn-danger" onClick={remove} disabled={busy}>
               Delete
             </button>
+            </>
+            )}
           </div>
         )}
       </header>

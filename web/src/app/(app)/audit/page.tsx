@@ -1,0 +1,7 @@
+import { AuditView } from "./AuditView";
+
+export const metadata = { title: "Audit trail" };
+
+export default function AuditPage() {
+  return <AuditView />;
+}

@@ -6,13 +6,17 @@
 #                           volatile-lru, as the driver's redis-cache)
 #   mercato-redis ping      the HEALTHCHECK: PONG from this container's server
 #
-# The `default` user's password comes from the secret file redis-default (in $SECRETS_DIR,
-# default /run/secrets); the configuration goes to redis-server on stdin with the password as
-# its SHA-256, so it is written nowhere in clear.
+# The users come from an ACL file among the secrets (in $SECRETS_DIR, default /run/secrets):
+# redis-users.acl for the shared Redis, redis-cache-users.acl for the cache, each a `user` line
+# per user with the SHA-256 of its password and its rights (deploy/compose/make-secrets.sh
+# writes them): `default` for operators and the health check (its password is the secret
+# redis-default), and each service's own user, which may run only its own commands on its own
+# keys. The configuration goes to redis-server on stdin.
 set -eu
 
 secrets=${SECRETS_DIR:-/run/secrets}
-[ -s "$secrets/redis-default" ] || { echo "mercato-redis: the secret redis-default is missing (expected the file $secrets/redis-default)" >&2; exit 2; }
+need() { [ -s "$secrets/$1" ] || { echo "mercato-redis: the secret $1 is missing (expected the file $secrets/$1: deploy/compose/make-secrets.sh)" >&2; exit 2; }; }
+need redis-default
 
 if [ "${1:-}" = ping ]; then
   REDISCLI_AUTH=$(cat "$secrets/redis-default") redis-cli -h 127.0.0.1 ping | grep -q PONG
@@ -20,13 +24,13 @@ if [ "${1:-}" = ping ]; then
 fi
 
 case ${1:-} in
-  '') policy="maxmemory-policy noeviction" ;;
+  '') policy="maxmemory-policy noeviction" acl=redis-users.acl ;;
   cache) policy="maxmemory ${MAXMEMORY:-256mb}
-maxmemory-policy volatile-lru" ;;
+maxmemory-policy volatile-lru" acl=redis-cache-users.acl ;;
   *) echo "mercato-redis: unknown argument '$1' (expected nothing, cache or ping)" >&2; exit 2 ;;
 esac
+need "$acl"
 
-hash=$(tr -d '\n' < "$secrets/redis-default" | sha256sum | cut -d' ' -f1)
 exec redis-server - << CONF
 bind * -::*
 port 6379
@@ -35,5 +39,5 @@ dir /data
 save ""
 appendonly no
 $policy
-user default reset on #$hash ~* &* +@all
+aclfile $secrets/$acl
 CONF

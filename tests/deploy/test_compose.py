@@ -28,7 +28,7 @@ PORTS = {name: str(testkit.free_port()) for name in
          ("MERCATO_COMPOSE_GATEWAY_PORT", "MERCATO_COMPOSE_WEB_PORT", "MERCATO_COMPOSE_PROMETHEUS_PORT")}
 GATEWAY = f"http://127.0.0.1:{PORTS['MERCATO_COMPOSE_GATEWAY_PORT']}"
 SERVICES = ["postgres", "redis", "redis-cache", "identity", "catalog", "gateway", "web", "prometheus"]
-SECRETS = ["pg-postgres", "pg-mercato_catalog", "pg-mercato_identity", "redis-default", "catalog-cursor-secret"]
+MAKE_SECRETS = os.path.join(testkit.REPO, "deploy", "compose", "make-secrets.sh")
 # podman here needs runc (crun refuses hybrid cgroups); the compose file carries the ulimits.
 PODMAN_ARGS = "--runtime runc"
 
@@ -71,14 +71,9 @@ class ComposeStack(unittest.TestCase):
         require("podman")
         require("podman-compose")
         cls.secrets = tempfile.mkdtemp(prefix="mercato-compose-secrets-")
-        # Compose without Swarm bind-mounts secret files as they are: readable by the containers'
-        # users, inside a directory only this user can enter.
-        os.chmod(cls.secrets, 0o700)
-        for name in SECRETS:
-            path = os.path.join(cls.secrets, name)
-            with open(path, "w") as f:
-                f.write(uuid.uuid4().hex + uuid.uuid4().hex)
-            os.chmod(path, 0o644)
+        # As docs/deploy.md tells an operator: the directory 0700, the files 0644 (Compose
+        # without Swarm bind-mounts them as they are, and the containers' users must read them).
+        run([MAKE_SECRETS, cls.secrets], 60)
         cls.env = {**os.environ, **PORTS, "MERCATO_TAG": TAG, "MERCATO_SECRETS_DIR": cls.secrets}
         try:
             remove_project()  # a run killed before its clean-up
@@ -150,6 +145,31 @@ class ComposeStack(unittest.TestCase):
         self.assertEqual(deleted.status, 204, deleted.body)
         gone = request(GATEWAY, "GET", f"/api/v1/products/{pid}", headers=auth)
         self.assertEqual(gone.status, 404, gone.body)
+
+    def redis_cli(self, service, user, password_of, *command):
+        with open(os.path.join(self.secrets, f"redis-{password_of}")) as f:
+            password = f.read().strip()
+        r = run(["podman", "exec", "-e", f"REDISCLI_AUTH={password}", container(service), "redis-cli", "--user", user,
+                 *command], 30, check=False)
+        return (r.stdout + r.stderr).strip()
+
+    def test_each_service_is_its_own_redis_user_with_only_its_rights(self):
+        # What a stolen service password is worth: the gateway's user runs its own commands on
+        # its own keys, nothing else, and does not exist on the cache Redis.
+        self.assertEqual(self.redis_cli("redis", "mercato-gateway", "mercato-gateway", "PING"), "PONG")
+        self.assertIn("NOPERM", self.redis_cli("redis", "mercato-gateway", "mercato-gateway", "FLUSHALL"))
+        self.assertIn("NOPERM", self.redis_cli("redis", "mercato-gateway", "mercato-gateway", "GET", "identity:x"))
+        self.assertIn("NOPERM", self.redis_cli("redis", "mercato-catalog", "mercato-catalog", "CONFIG", "GET", "*"))
+        self.assertIn("WRONGPASS", self.redis_cli("redis-cache", "mercato-gateway", "mercato-gateway", "PING"))
+        self.assertIn("WRONGPASS", self.redis_cli("redis", "mercato-identity", "mercato-gateway", "PING"))
+        # The catalog's user on the cache may read its own values (mc1:*), nothing else.
+        self.assertNotIn("NOPERM", self.redis_cli("redis-cache", "mercato-catalog", "mercato-catalog", "GET", "mc1:x"))
+        self.assertIn("NOPERM", self.redis_cli("redis-cache", "mercato-catalog", "mercato-catalog", "GET", "other"))
+        # And every service logged in as its own user (each process' connections are named).
+        clients = self.redis_cli("redis", "default", "default", "CLIENT", "LIST")
+        for user in ("mercato-gateway", "mercato-catalog", "mercato-identity"):
+            self.assertIn(f"user={user}", clients)
+        self.assertNotIn("user=default cmd=subscribe", clients)
 
     def test_dashboard_serves_and_proxies_the_api(self):
         web = f"http://127.0.0.1:{PORTS['MERCATO_COMPOSE_WEB_PORT']}"

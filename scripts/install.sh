@@ -22,6 +22,9 @@ SYSTEM_PACKAGES=(
   # service names, debootstrap for a base image without a registry, podman-compose to run the
   # file and docker-compose to validate it. Installed without recommends (SYSTEM_PACKAGES_NO_RECOMMENDS).
   podman runc golang-github-containernetworking-plugin-dnsname debootstrap podman-compose docker-compose
+  # The dev overlay under `podman kube play` (deploy/k8s/podman/kube_pods.py reads YAML;
+  # tests/deploy/test_kube_play.py): podman's pause image needs catatonit.
+  python3-yaml catatonit
 )
 # Installed with --no-install-recommends: docker-compose recommends the Docker engine, which
 # is not wanted (nothing runs it; podman does).

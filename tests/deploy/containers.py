@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 
 import testkit
+from testkit import request
 
 CHECKOUT = hashlib.sha1(os.path.realpath(testkit.REPO).encode()).hexdigest()[:8]
 TAG = f"test-{CHECKOUT}"
@@ -40,3 +42,30 @@ def build_images(env):
     start = time.monotonic()
     run([os.path.join(testkit.REPO, "mercato"), "image", "--prebuilt", "--tag", TAG], 900, env=env)
     print(f"\n    images built in {time.monotonic() - start:.1f} s")
+
+
+def admin_round_trip(test, gateway, identity_container, label):
+    """An admin made as the driver makes its stacks' (identity's `user add`, here in the identity
+    container through the image's entry point, which reads the database password from its
+    secret file) logs in, creates, reads and deletes a product through `gateway`."""
+    email, password = f"{label}-admin-{uuid.uuid4().hex[:8]}@mercato.test", uuid.uuid4().hex + "Aa1!"
+    testkit.record_secret("password", password)
+    run(["podman", "exec", "-i", identity_container, "/usr/local/bin/mercato-entrypoint", "identity", "user", "add",
+         "--email", email, "--role", "admin", "--name", f"{label.title()} Admin"], 60, input=password + "\n")
+    login = request(gateway, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    test.assertEqual(login.status, 200, login.body)
+    auth = {"Authorization": "Bearer " + login.json()["data"]["access_token"]}
+
+    sku = "SKU-" + uuid.uuid4().hex[:10]
+    created = request(gateway, "POST", "/api/v1/products", {"name": f"{label.title()} Lamp", "sku": sku,
+                                                          "price_cents": 1999, "currency": "EUR", "status": "active",
+                                                          "stock": 3}, headers=auth)
+    test.assertEqual(created.status, 201, created.body)
+    pid = created.json()["data"]["id"]
+    read = request(gateway, "GET", f"/api/v1/products/{pid}", headers=auth)
+    test.assertEqual(read.status, 200, read.body)
+    test.assertEqual(read.json()["data"]["sku"], sku)
+    deleted = request(gateway, "DELETE", f"/api/v1/products/{pid}", headers=auth)
+    test.assertEqual(deleted.status, 204, deleted.body)
+    gone = request(gateway, "GET", f"/api/v1/products/{pid}", headers=auth)
+    test.assertEqual(gone.status, 404, gone.body)

@@ -16,10 +16,9 @@ import shutil
 import tempfile
 import time
 import unittest
-import uuid
 
 import testkit
-from deploy.containers import TAG, build_images, require, run
+from deploy.containers import TAG, admin_round_trip, build_images, require, run
 from testkit import request, wait_until
 
 COMPOSE_FILE = os.path.join(testkit.REPO, "deploy", "compose.yaml")
@@ -118,33 +117,7 @@ class ComposeStack(unittest.TestCase):
             self.assertTrue(info["HostConfig"]["ReadonlyRootfs"], s)
 
     def test_admin_logs_in_creates_reads_and_deletes_a_product_through_the_gateway(self):
-        email, password = f"compose-admin-{uuid.uuid4().hex[:8]}@mercato.test", uuid.uuid4().hex + "Aa1!"
-        testkit.record_secret("password", password)
-        # As the test stack seeds its admins (scripts/test.sh, test_admin): identity's `user add`,
-        # here run in the identity container through the image's entry point (it reads the
-        # database password from its secret file).
-        run(["podman", "exec", "-i", container("identity"), "/usr/local/bin/mercato-entrypoint", "identity", "user",
-             "add", "--email", email, "--role", "admin", "--name", "Compose Admin"], 60, input=password + "\n")
-
-        login = request(GATEWAY, "POST", "/api/v1/auth/login", {"email": email, "password": password})
-        self.assertEqual(login.status, 200, login.body)
-        auth = {"Authorization": "Bearer " + login.json()["data"]["access_token"]}
-
-        sku = "SKU-" + uuid.uuid4().hex[:10]
-        created = request(GATEWAY, "POST", "/api/v1/products", {"name": "Compose Lamp", "sku": sku, "price_cents": 1999,
-                                                              "currency": "EUR", "status": "active", "stock": 3},
-                          headers=auth)
-        self.assertEqual(created.status, 201, created.body)
-        pid = created.json()["data"]["id"]
-
-        read = request(GATEWAY, "GET", f"/api/v1/products/{pid}", headers=auth)
-        self.assertEqual(read.status, 200, read.body)
-        self.assertEqual(read.json()["data"]["sku"], sku)
-
-        deleted = request(GATEWAY, "DELETE", f"/api/v1/products/{pid}", headers=auth)
-        self.assertEqual(deleted.status, 204, deleted.body)
-        gone = request(GATEWAY, "GET", f"/api/v1/products/{pid}", headers=auth)
-        self.assertEqual(gone.status, 404, gone.body)
+        admin_round_trip(self, GATEWAY, container("identity"), "compose")
 
     def redis_cli(self, service, user, password_of, *command):
         with open(os.path.join(self.secrets, f"redis-{password_of}")) as f:

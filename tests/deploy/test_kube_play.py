@@ -27,10 +27,9 @@ import os
 import tempfile
 import time
 import unittest
-import uuid
 
 import testkit
-from deploy.containers import PODMAN, TAG, ULIMITS, build_images, require, run
+from deploy.containers import PODMAN, TAG, ULIMITS, admin_round_trip, build_images, require, run
 from testkit import request, wait_until
 
 K8S = os.path.join(testkit.REPO, "deploy", "k8s")
@@ -158,25 +157,7 @@ class KubePlayDevOverlay(unittest.TestCase):
             self.assertEqual(uid, "10001", p)
 
     def test_admin_logs_in_creates_reads_and_deletes_a_product_through_the_gateway(self):
-        email, password = f"kube-admin-{uuid.uuid4().hex[:8]}@mercato.test", uuid.uuid4().hex + "Aa1!"
-        testkit.record_secret("password", password)
-        run(["podman", "exec", "-i", container("identity"), "/usr/local/bin/mercato-entrypoint", "identity", "user",
-             "add", "--email", email, "--role", "admin", "--name", "Kube Admin"], 60, input=password + "\n")
-        login = request(GATEWAY, "POST", "/api/v1/auth/login", {"email": email, "password": password})
-        self.assertEqual(login.status, 200, login.body)
-        auth = {"Authorization": "Bearer " + login.json()["data"]["access_token"]}
-
-        sku = "SKU-" + uuid.uuid4().hex[:10]
-        created = request(GATEWAY, "POST", "/api/v1/products", {"name": "Kube Lamp", "sku": sku, "price_cents": 2499,
-                                                              "currency": "EUR", "status": "active", "stock": 2},
-                          headers=auth)
-        self.assertEqual(created.status, 201, created.body)
-        pid = created.json()["data"]["id"]
-        read = request(GATEWAY, "GET", f"/api/v1/products/{pid}", headers=auth)
-        self.assertEqual(read.status, 200, read.body)
-        self.assertEqual(read.json()["data"]["sku"], sku)
-        self.assertEqual(request(GATEWAY, "DELETE", f"/api/v1/products/{pid}", headers=auth).status, 204)
-        self.assertEqual(request(GATEWAY, "GET", f"/api/v1/products/{pid}", headers=auth).status, 404)
+        admin_round_trip(self, GATEWAY, container("identity"), "kube")
 
     def test_dashboard_serves_and_proxies_the_api(self):
         def answers():

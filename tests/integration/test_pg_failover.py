@@ -1,7 +1,8 @@
 """PostgreSQL failover under write load (docs/scaling.md, "PostgreSQL high availability"): a
 pg_auto_failover formation of its own (scripts/pg_ha.sh: a monitor, a primary and two
 synchronous standbys, fsync and synchronous_commit on) on free loopback ports in a temporary
-directory; identity and a catalog given every node in DB_HOST; writers POSTing products and
+directory; identity and a catalog given every node in DB_HOST (and the catalog every node in
+DB_REPLICA_HOSTS: whichever nodes are standbys serve its reads); writers POSTing products and
 readers GETting them; then the primary node is killed with SIGKILL (its pg_autoctl, which would
 otherwise restart PostgreSQL in place, and its postmaster) and the writers keep going until the
 promoted standby takes writes.
@@ -11,7 +12,8 @@ survives the primary's loss: synchronous replication), writes are unavailable fo
 MAX_UNAVAILABLE_S (30 s; the 15 s goal is reported, see the constant) (kill to the first 2xx of a request sent after it: the monitor promotes, the
 pools drop their dead sessions and find the new primary through target_session_attrs), and
 nothing but 2xx, 503 or 504 is answered meanwhile (an interrupted write is an honest 503, never
-a 2xx for a row that is gone nor a 500).
+a 2xx for a row that is gone nor a 500); and the standbys serve reads that miss the cache, before
+the kill and again after the failover (the remaining standby, following the new primary).
 
 Needs only the built binaries (MERCATO_BIN_DIR), pg_autoctl (postgresql-15-auto-failover,
 pg-auto-failover-cli) and redis-server: it uses the stack's Redis when REDIS_PORT is set, else
@@ -48,6 +50,7 @@ WRITERS = 4
 READERS = 2
 SETUP_TIMEOUT_S = 150  # creating the formation takes about 40 s here
 RECOVERY_TIMEOUT_S = 60  # past this without a 2xx write the test gives up (and fails)
+REPLICA_BACK_TIMEOUT_S = 30  # after the failover, until a standby serves reads again
 
 
 def free_ports(n):
@@ -262,11 +265,22 @@ class PgFailover(unittest.TestCase):
         self.issuer = IdentityIssuer(env={**common, "DB_USER": "mercato_identity",
                                           "DB_PASSWORD": self.passwords["mercato_identity"]})
         self.addCleanup(self.issuer.close)
-        self.catalog = Service("catalog", env={**self.issuer.env(), **common, "DB_USER": "mercato_catalog",
+        # Every node as a replica: the catalog reads only from those in recovery and fresh, so
+        # whichever are standbys now (and after a failover) serve, never the primary.
+        replicas = {"DB_REPLICA_HOSTS": self.db_hosts if "," in self.db_hosts else ""}
+        self.catalog = Service("catalog", env={**self.issuer.env(), **common, **replicas, "DB_USER": "mercato_catalog",
                                                "DB_PASSWORD": self.passwords["mercato_catalog"],
                                                "DB_NAME": "mercato_catalog"}, wait_ready=True)
         self.addCleanup(self.catalog.stop)
         self.token = self.issuer.token("editor")
+
+    def replica_reads(self):
+        """Reads the catalog has sent to a replica so far (db_read_routes_total{to="replica"})."""
+        total = 0
+        for line in self.catalog.metrics().splitlines():
+            if line.startswith("db_read_routes_total{") and 'to="replica"' in line:
+                total += int(float(line.rsplit(" ", 1)[1]))
+        return total
 
     def current_primary(self, timeout=20):
         """host:port of the node that takes writes. Retried: between two states of the monitor
@@ -329,6 +343,7 @@ class PgFailover(unittest.TestCase):
         try:
             time.sleep(3)
             self.assertIsNotNone(load.first_ok_write_sent_after(0), f"no write succeeded before the kill: {load.writes[:5]}")
+            replica_reads_before = self.replica_reads()
             node, killed_at = self.kill_primary_node()
             recovered = None
             while time.monotonic() - killed_at < RECOVERY_TIMEOUT_S:
@@ -337,6 +352,14 @@ class PgFailover(unittest.TestCase):
                     break
                 time.sleep(0.1)
             time.sleep(2)  # writes on the new primary for a while
+            # The remaining standby follows the new primary and serves reads again.
+            replica_reads_at_recovery, replica_reads_after = self.replica_reads(), None
+            deadline = time.monotonic() + REPLICA_BACK_TIMEOUT_S
+            while recovered and time.monotonic() < deadline:
+                if self.replica_reads() > replica_reads_at_recovery:
+                    replica_reads_after = time.monotonic() - killed_at
+                    break
+                time.sleep(0.2)
         finally:
             load.stop()
 
@@ -362,7 +385,9 @@ class PgFailover(unittest.TestCase):
         print(f"\npg failover: killed {node} (127.0.0.1:{self.primary_port}), new primary {new_primary}; "
               f"writes unavailable {unavailable if unavailable is None else round(unavailable, 2)} s; "
               f"acknowledged {len(acked)}, lost {len(lost)}; writes after the kill {writes_after}; "
-              f"reads after the kill {reads_after} ({read_failures} failed); DB_HOST={self.db_hosts}; "
+              f"reads after the kill {reads_after} ({read_failures} failed); reads from standbys "
+              f"{replica_reads_before} before the kill, again {replica_reads_after and round(replica_reads_after, 1)} s "
+              f"after it; DB_HOST={self.db_hosts}; "
               f"test took {time.monotonic() - self.started:.0f} s", file=sys.stderr)
 
         if unavailable is None or unavailable > MAX_UNAVAILABLE_S or lost:
@@ -374,6 +399,10 @@ class PgFailover(unittest.TestCase):
         unexpected = {s: n for s, n in counts(load.writes, 0).items() if s not in (201, 503, 504)}
         self.assertEqual(unexpected, {}, "writes must answer 201, or 503/504 while there is no primary")
         self.assertNotEqual(new_primary, f"127.0.0.1:{self.primary_port}")
+        if os.environ.get("MERCATO_FAILOVER_SINGLE_HOST") != "1":
+            self.assertGreater(replica_reads_before, 0, "the standbys served no read before the kill")
+            self.assertIsNotNone(replica_reads_after,
+                                 f"no read went to a standby within {REPLICA_BACK_TIMEOUT_S} s of the failover")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/ip_block.hpp"
 #include "core/json.hpp"
 
 namespace mercato::config {
@@ -181,27 +182,11 @@ bool canonical_ip(std::string_view text, std::string& out) {
 // addresses change with every pod) in canonical text with the host bits cleared. A /0 block is
 // refused: it would trust every peer's X-Forwarded-For, which is never what was meant.
 bool canonical_ip_or_block(std::string_view text, std::string& out) {
-  const auto slash = text.find('/');
-  if (slash == std::string_view::npos) return canonical_ip(text, out);
-  const std::string ip(text.substr(0, slash));
-  const auto bits_text = text.substr(slash + 1);
-  int bits = 0;
-  const auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-  if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits_text.empty() || bits_text.size() > 3)
-    return false;
-  unsigned char addr[16] = {};
-  int family = AF_INET, width = 32;
-  if (inet_pton(AF_INET, ip.c_str(), addr) != 1) {
-    if (inet_pton(AF_INET6, ip.c_str(), addr) != 1) return false;
-    family = AF_INET6;
-    width = 128;
-  }
-  if (bits < 1 || bits > width) return false;
-  for (int i = bits; i < width; ++i) addr[i / 8] &= static_cast<unsigned char>(~(0x80u >> (i % 8)));
-  char buf[INET6_ADDRSTRLEN];
-  if (inet_ntop(family, addr, buf, sizeof buf) == nullptr) return false;
-  out = std::string(buf) + "/" + std::to_string(bits);
-  return true;
+  if (text.find('/') == std::string_view::npos) return canonical_ip(text, out);
+  const auto block = parse_ip_block(text);
+  if (!block) return false;
+  out = to_string(*block);
+  return !out.empty();
 }
 
 bool valid_origin(std::string_view o) {

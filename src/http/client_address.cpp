@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 namespace mercato::http {
@@ -57,18 +56,12 @@ bool address_bytes(std::string_view canonical, bool& v6, unsigned char (&out)[16
 
 TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
   for (const auto& e : entries) {
-    const auto slash = e.find('/');
-    if (slash == std::string::npos) {
+    if (e.find('/') == std::string::npos) {
       if (auto c = canonical_ip(e); !c.empty()) ips_.push_back(std::move(c));
       continue;
     }
-    Block b;
-    const auto bits = std::string_view(e).substr(slash + 1);
-    const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), b.bits);
-    const auto c = canonical_ip(std::string_view(e).substr(0, slash));
-    if (ec != std::errc() || end != bits.data() + bits.size() || !address_bytes(c, b.v6, b.net)) continue;
-    if (b.bits < 1 || b.bits > (b.v6 ? 128 : 32)) continue;  // config refuses /0: it would trust everyone
-    blocks_.push_back(b);
+    // What the configuration checked and wrote canonically (core/ip_block.hpp); nothing else.
+    if (auto b = parse_ip_block(e)) blocks_.push_back(*b);
   }
 }
 
@@ -76,15 +69,7 @@ bool TrustedProxies::in_a_block(std::string_view canonical) const {
   bool v6 = false;
   unsigned char addr[16];
   if (!address_bytes(canonical, v6, addr)) return false;
-  for (const auto& b : blocks_) {
-    if (b.v6 != v6) continue;
-    const int full = b.bits / 8, rest = b.bits % 8;
-    if (std::memcmp(addr, b.net, static_cast<std::size_t>(full)) != 0) continue;
-    if (rest == 0) return true;
-    const auto mask = static_cast<unsigned char>(0xFFu << (8 - rest));
-    if ((addr[full] & mask) == (b.net[full] & mask)) return true;
-  }
-  return false;
+  return std::any_of(blocks_.begin(), blocks_.end(), [&](const IpBlock& b) { return block_contains(b, v6, addr); });
 }
 
 bool TrustedProxies::contains(std::string_view ip) const {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ip_block.hpp"
 #include "http/handler.hpp"
 #include "http/message.hpp"
 
@@ -47,14 +48,9 @@ class TrustedProxies {
   bool empty() const { return ips_.empty() && blocks_.empty(); }
 
  private:
-  struct Block {
-    bool v6 = false;
-    unsigned char net[16] = {};
-    int bits = 0;
-  };
   bool in_a_block(std::string_view ip) const;
   std::vector<std::string> ips_;
-  std::vector<Block> blocks_;
+  std::vector<IpBlock> blocks_;
 };
 
 /// The address of the client, canonical: the socket's peer unless it is a trusted proxy; then

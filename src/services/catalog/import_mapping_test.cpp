@@ -138,12 +138,27 @@ TEST(ImportStaging, a_shopify_product_continued_in_the_next_part_is_held_back_wh
   EXPECT_NE(second->batch.rows_json.find(R"("line":3)"), std::string::npos);
 }
 
-TEST(ImportStaging, part_one_must_hold_the_whole_header) {
+TEST(ImportStaging, a_header_row_cut_by_the_part_waits_for_the_next_part) {
   StageInput in;
   in.text = "sku,name,pri";
   auto r = stage_part(in);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->header_pending);
+  EXPECT_EQ(r->tail, "sku,name,pri");
+  EXPECT_EQ(r->tail_line, 1);
+}
+
+TEST(ImportStaging, a_file_without_a_header_row_is_refused) {
+  StageInput in;
+  in.text = "\n";
+  in.final = true;
+  auto r = stage_part(in);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().details.front().field, "header");
+  StageInput huge;
+  const std::string text(70 * 1024, 'x');
+  huge.text = text;
+  EXPECT_FALSE(stage_part(huge));
 }
 
 TEST(ImportStaging, bad_rows_are_staged_with_their_line_and_column) {

@@ -41,8 +41,16 @@ Result<StagedPart> stage_part(const StageInput& in) {
   if (in.columns) {
     out.columns = *in.columns;
   } else {
-    if (chunk.records.empty() || chunk.records.front().offset != 0)
-      return validation_failed({{"header", "part 1 must begin with the complete header row"}});
+    if (chunk.records.empty() || chunk.records.front().offset != 0) {
+      // The header row continues in the next part: keep it all (bounded like any record).
+      if (!in.final && text.size() <= in.limits.max_record_bytes) {
+        out.header_pending = true;
+        out.tail.assign(text);
+        out.tail_line = first_line;
+        return out;
+      }
+      return validation_failed({{"header", "the file must begin with a complete header row"}});
+    }
     const CsvRecord& h = chunk.records.front();
     if (!h.error.empty()) return validation_failed({{"header", "the header row: " + h.error}});
     auto cols = resolve_columns(in.requested, h.fields);

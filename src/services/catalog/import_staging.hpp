@@ -39,7 +39,8 @@ struct StageInput {
 
 struct StagedPart {
   ImportColumns columns;
-  bool header_read = false;  // this text held the header row
+  bool header_read = false;     // this text held the header row
+  bool header_pending = false;  // the header row is not complete yet: everything is the tail
   StagedBatch batch;
   std::int64_t rows = 0, valid = 0, errors = 0;
   std::string tail;  // what the next part completes
@@ -47,7 +48,8 @@ struct StagedPart {
   CsvSkip skip;
 };
 
-/// 422 when part 1 has no complete header row, or the header does not fit the mapping.
+/// 422 when the file does not begin with a header row (within max_record_bytes), or the header
+/// does not fit the mapping.
 Result<StagedPart> stage_part(const StageInput& in);
 
 /// The CSV columns the dry run and the job report their own problems under.

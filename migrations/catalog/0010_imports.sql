@@ -43,7 +43,7 @@ CREATE INDEX imports_finished ON imports (finished_at) WHERE finished_at IS NOT 
 -- One staged product per row: its checked create body (product_import's JSON), or NULL when
 -- it has errors (import_errors). Keyed by the line its record starts on.
 CREATE TABLE import_rows (
-  import_id uuid NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+  import_id uuid NOT NULL,  -- imports (id); no foreign key: local tables take none under Citus
   line      bigint NOT NULL,
   sku       text,
   slug      text,
@@ -54,7 +54,7 @@ CREATE TABLE import_rows (
 -- Every problem of every row: the physical line, the CSV column (as in the file), the message.
 -- seq orders a row's problems; the error report pages by (line, seq).
 CREATE TABLE import_errors (
-  import_id uuid NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+  import_id uuid NOT NULL,  -- imports (id); no foreign key: local tables take none under Citus
   line      bigint NOT NULL,
   seq       integer NOT NULL,
   field     text NOT NULL,

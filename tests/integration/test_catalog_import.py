@@ -168,6 +168,18 @@ class ImportApi(unittest.TestCase):
         r = self.api.call("GET", "/api/v1/products?q=RUN-7")
         self.assertEqual(r.status, 200, r.body)
 
+    def test_a_sku_spelled_null_is_found_again_by_the_next_import(self):
+        # A SKU array sent unquoted read the SKU NULL as a null: the second import then tried
+        # to create it again and failed on the live-SKU index.
+        text = HEADER + ",NULL,Null product,,,100,EUR,active,,,,,\n"
+        for price in (100, 200):
+            iid, s = self.api.upload(text.replace(",100,", f",{price},"))
+            self.api.run(iid)
+            done = self.api.wait(iid)
+            self.assertEqual((done["state"], done["errors"]), ("succeeded", 0), done)
+        self.assertEqual(self.db(f"SELECT count(*) || '/' || max(price_cents) FROM products WHERE store_id = "
+                                 f"'{self.store}' AND sku = 'NULL'"), "1/200")
+
     def test_parts_resume_repeat_harmlessly_and_refuse_gaps_and_late_parts(self):
         iid = self.api.create("mercato")
         text = (HEADER + ',P-1,"A name, with ""quotes""",,"and a\nline",100,EUR,,,,,,\n').encode()

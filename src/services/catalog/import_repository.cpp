@@ -67,12 +67,15 @@ std::string unhex(std::string_view h) {
   return out;
 }
 
-/// `{a,b}`: ids and SKUs are checked already (uuid; [A-Za-z0-9._-]), so nothing needs quoting.
+/// `{"a","b"}`: ids and SKUs are checked already (uuid; [A-Za-z0-9._-]), so none holds a quote
+/// or a backslash; each is quoted all the same, or a SKU spelled NULL would be read as a null.
 std::string array_literal(const std::vector<std::string>& xs) {
   std::string out = "{";
   for (std::size_t i = 0; i < xs.size(); ++i) {
     if (i) out += ',';
+    out += '"';
     out += xs[i];
+    out += '"';
   }
   out += '}';
   return out;

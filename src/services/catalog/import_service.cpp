@@ -324,7 +324,7 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
     errs.begin_array();
     imgs.begin_array();
     std::int64_t failed = 0;
-    std::vector<std::string> created_ids, image_ids;
+    std::vector<std::string> created_ids, image_ids, images_changed_ids;
     std::unordered_map<std::string, const ProductRow*> before;  // id → the row before
     std::unordered_map<std::string, std::size_t> row_of;         // id → index into rows
     auto add_images = [&](const std::string& pid, const std::vector<std::pair<std::string, std::string>>& list) {
@@ -366,6 +366,7 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
       }
       upd.begin_object().key("id").string(cur.id).key("product").raw(r.product_json)
           .key("images_changed").boolean(images_changed).end_object();
+      if (images_changed) images_changed_ids.push_back(cur.id);
       before[cur.id] = &cur;
       row_of[cur.id] = i;
     }
@@ -406,7 +407,9 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
         std::string list;
         json::Writer l(list);
         l.begin_array().begin_object().key("id").string(pid).key("product").raw(r.product_json);
-        if (!create) l.key("images_changed").boolean(true);
+        if (!create)
+          l.key("images_changed")
+              .boolean(std::find(images_changed_ids.begin(), images_changed_ids.end(), pid) != images_changed_ids.end());
         l.end_object().end_array();
         std::vector<std::string> written;
         const auto write_one = [&]() -> asio::awaitable<Status> {

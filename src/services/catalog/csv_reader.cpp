@@ -62,7 +62,12 @@ void read_fields(std::string_view bytes, bool terminated, const CsvLimits& limit
     out.fields.push_back(std::move(field));
     if (i >= bytes.size()) return;
     ++i;  // the comma
-    if (i == bytes.size()) {  // a trailing comma: one more, empty, field
+    if (i == bytes.size()) {  // a trailing comma: one more, empty, field (within the limit too)
+      if (out.fields.size() == limits.max_fields) {
+        out.error = "the record has more than " + std::to_string(limits.max_fields) + " fields";
+        out.fields.clear();
+        return;
+      }
       out.fields.emplace_back();
       return;
     }

@@ -106,6 +106,18 @@ TEST(CsvReader, too_many_fields_are_an_error) {
   EXPECT_NE(c.records[0].error.find("more than 3 fields"), std::string::npos);
 }
 
+// Found by the fuzz harness (tests/fuzz/csv_import.cpp): a trailing comma added its empty last
+// field past the limit.
+TEST(CsvReader, a_trailing_comma_counts_against_the_field_limit) {
+  CsvLimits limits;
+  limits.max_fields = 3;
+  auto c = read_csv("a,b,c,\na,b,\n", 1, true, {}, limits);
+  ASSERT_EQ(c.records.size(), 2u);
+  EXPECT_NE(c.records[0].error.find("more than 3 fields"), std::string::npos);
+  EXPECT_TRUE(c.records[0].fields.empty());
+  EXPECT_EQ(c.records[1].fields, (std::vector<std::string>{"a", "b", ""}));
+}
+
 TEST(CsvReader, any_split_of_a_file_reads_the_same_records) {
   const std::string file = "h1,h2\r\n\"a\"\"b\",\"c\nd\"\r\n\r\nx,y\n\"e,f\",\n";
   auto whole = read_csv(file, 1, true);

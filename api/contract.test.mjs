@@ -391,6 +391,52 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       await call('GET', '/api/v1/audit', { expect: 401 });
     });
 
+    it('a_csv_import_is_uploaded_in_parts_checked_run_and_its_errors_reported', async () => {
+      const sku = `CT-IMP-${run}`;
+      const csv = 'sku,name,price_cents,currency,status\n' + `${sku},"Imported, by the contract test",1250,EUR,active\n` + 'bad sku,,12.5,EUR,sold\n';
+      const created = await call('POST', '/api/v1/imports', { token: state.admin, body: { filename: 'contract.csv', mapping: 'auto' }, expect: 201 });
+      const id = created.body.data.id;
+      await call('POST', '/api/v1/imports', { token: state.admin, body: { filename: '', mapping: 'xml' }, expect: 422 });
+      await call('POST', '/api/v1/imports', { body: { filename: 'x.csv' }, expect: 401 });
+      const cut = csv.indexOf('by the');  // inside a quoted field: the next part completes it
+      await call('PUT', '/api/v1/imports/{id}/parts/{n}', { params: { id, n: 1 }, token: state.admin, raw: csv.slice(0, cut), contentType: 'text/csv', expect: 200 });
+      await call('PUT', '/api/v1/imports/{id}/parts/{n}', { params: { id, n: 3 }, token: state.admin, raw: 'x', contentType: 'text/csv', expect: 409 });
+      await call('PUT', '/api/v1/imports/{id}/parts/{n}', { params: { id, n: 2 }, token: state.admin, raw: 'x', contentType: 'application/json', expect: 415 });
+      await call('PUT', '/api/v1/imports/{id}/parts/{n}', { params: { id, n: 2 }, token: state.admin, raw: csv.slice(cut), contentType: 'text/csv', expect: 200 });
+      const checked = await call('POST', '/api/v1/imports/{id}/finish', { params: { id }, token: state.admin, expect: 200 });
+      assert.deepEqual([checked.body.data.state, checked.body.data.rows, checked.body.data.valid, checked.body.data.errors], ['validated', 2, 1, 1]);
+      await call('POST', '/api/v1/imports/{id}/finish', { params: { id }, token: state.admin, expect: 409 });
+      const page = await call('GET', '/api/v1/imports/{id}/errors', { params: { id }, token: state.admin, query: { limit: 2 }, expect: 200 });
+      assert.equal(page.body.meta.has_more, true);
+      const rest = await call('GET', '/api/v1/imports/{id}/errors', { params: { id }, token: state.admin, query: { cursor: page.body.meta.next_cursor }, expect: 200 });
+      const errors = [...page.body.data, ...rest.body.data];
+      assert.deepEqual(errors.map((e) => `${e.line} ${e.field}`).sort(), ['3 name', '3 price_cents', '3 sku', '3 status']);
+      await call('GET', '/api/v1/imports/{id}/errors', { params: { id }, token: state.admin, query: { limit: 0 }, expect: 422 });
+      const report = await call('GET', '/api/v1/imports/{id}/errors.csv', { params: { id }, token: state.admin, expect: 200 });
+      assert.match(report.text, /^line,field,message\r\n3,/);
+      const started = await call('POST', '/api/v1/imports/{id}/run', { params: { id }, token: state.admin, expect: 202 });
+      await call('POST', '/api/v1/imports/{id}/run', { params: { id }, token: state.admin, expect: 409 });
+      let summary = started;
+      for (let i = 0; i < 100 && summary.body.data.state === 'importing'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        summary = await call('GET', '/api/v1/imports/{id}', { params: { id }, token: state.admin, expect: 200 });
+      }
+      assert.equal(summary.body.data.state, 'succeeded');
+      await call('GET', '/api/v1/jobs/{id}', { params: { id: summary.body.data.job_id }, token: state.admin, expect: 200 });
+      await call('GET', '/api/v1/imports/{id}', { params: { id: randomUUID() }, token: state.admin, expect: 404 });
+      await call('GET', '/api/v1/imports/{id}', { params: { id }, expect: 401 });
+      // The imported product goes with the others (reads may lag behind on a replica).
+      let found;
+      for (let i = 0; i < 50 && !found; i++) {
+        const list = await call('GET', '/api/v1/products', { token: state.admin, query: { q: sku }, expect: 200 });
+        found = list.body.data.find((p) => p.sku === sku);
+        if (!found) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(found, `the imported product ${sku} is listed`);
+      assert.equal(found.name, 'Imported, by the contract test');
+      state.products.push(found);
+    });
+
     it('cleanup_deletes_what_the_test_made', async () => {
       for (const p of state.products) await call('DELETE', '/api/v1/products/{id}', { params: { id: p.id }, token: state.admin, expect: 204 });
       await call('DELETE', '/api/v1/categories/{id}', { params: { id: state.category.id }, token: state.admin, headers: { 'If-Match': state.categoryEtag }, expect: 204 });

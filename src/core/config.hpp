@@ -271,6 +271,10 @@ struct Settings {
   Duration jobs_poll_interval{};
   Duration jobs_heartbeat_timeout{};
   int jobs_max_attempts = 0;
+  // catalog CSV imports (src/services/catalog/bulk_config.cpp)
+  int import_chunk_size = 0;
+  Duration import_retention{};
+  std::string import_currency;
   // tracing (src/trace/tracing_config.cpp): every service
   TracingSettings tracing;
 };

@@ -39,10 +39,11 @@ DIST_COLUMN = "store_id"
 DISTRIBUTED = ("categories", "products", "product_images", "audit_log", "product_counts")
 # create_reference_table: a copy on every node, which distributed tables may reference.
 REFERENCE = ("stores",)
-# Left on the coordinator: the migrator's own bookkeeping (src/db/migrations.cpp), and the
-# jobs queue (0009_jobs.sql), which workers claim across stores; no statement joins either with
-# a catalog table.
-LOCAL = ("schema_migrations", "jobs")
+# Left on the coordinator: the migrator's own bookkeeping (src/db/migrations.cpp), the jobs
+# queue (0009_jobs.sql), which workers claim across stores, and CSV imports' staging
+# (0010_imports.sql), keyed by import; no statement joins them with a sharded table on more
+# than one store's rows.
+LOCAL = ("schema_migrations", "jobs", "imports", "import_rows", "import_errors")
 
 # pg_constraint.confdeltype / confupdtype
 ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

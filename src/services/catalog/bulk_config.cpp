@@ -18,6 +18,12 @@ constexpr config::VarSpec kVars[] = {
      "a running job whose heartbeat (one per committed chunk) is older is presumed orphaned and claimed again",
      {}, 1000, 24 * kHour},
     {"JOBS_MAX_ATTEMPTS", K::integer, "3", "claims of one job before it is marked failed", {}, 1, 100},
+    {"IMPORT_CHUNK_SIZE", K::integer, "1000",
+     "products per transaction of a CSV import job, and per cache invalidation", {}, 1, 10000},
+    {"IMPORT_RETENTION", K::duration, "168h",
+     "staged rows and errors of an import are deleted this long after its job ended (the summary stays)",
+     {}, 60'000, 365 * 24 * kHour},
+    {"IMPORT_CURRENCY", K::string, "USD", "the currency of an imported product whose file names none"},
 };
 
 void load(config::Reader& r, config::Settings& s) {
@@ -27,6 +33,9 @@ void load(config::Reader& r, config::Settings& s) {
   s.jobs_poll_interval = r.duration("JOBS_POLL_INTERVAL");
   s.jobs_heartbeat_timeout = r.duration("JOBS_HEARTBEAT_TIMEOUT");
   s.jobs_max_attempts = r.integer("JOBS_MAX_ATTEMPTS");
+  s.import_chunk_size = r.integer("IMPORT_CHUNK_SIZE");
+  s.import_retention = r.duration("IMPORT_RETENTION");
+  s.import_currency = r.string("IMPORT_CURRENCY");
 }
 
 constexpr config::Group kGroup{"bulk", "src/services/catalog/bulk_config.cpp", kVars, load};

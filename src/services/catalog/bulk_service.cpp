@@ -293,13 +293,22 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
     co_return false;
   }
   if (std::exchange(claims_failing_, false)) log::info("jobs: claims work again");
-  if (!*claimed) co_return false;
+  if (!*claimed) {
+    for (auto& [kind, runner] : kinds_) co_await runner->idle();
+    co_return false;
+  }
   const JobRow job = std::move(**claimed);
   if (job.state != "running") {
     log::warn("jobs: job out of attempts, failed", {{"job", job.id}, {"attempts", job.attempts}});
     co_return true;
   }
-  log::info("jobs: working", {{"job", job.id}, {"attempt", job.attempts}, {"done", job.done}});
+  log::info("jobs: working", {{"job", job.id}, {"kind", job.kind}, {"attempt", job.attempts}, {"done", job.done}});
+  for (auto& [kind, runner] : kinds_) {
+    if (kind != job.kind) continue;
+    co_await runner->work(job, worker);
+    log::info("jobs: job ended", {{"job", job.id}});
+    co_return true;
+  }
   Actor actor;
   auto r = parse_job_params(job.params, actor);
   if (!r) {

@@ -52,6 +52,18 @@ struct BulkOptions {
   std::chrono::milliseconds heartbeat_timeout{30'000};  // JOBS_HEARTBEAT_TIMEOUT
 };
 
+/// A kind of job besides products.bulk (import_service.hpp): the worker claims every kind
+/// alike (one queue, one claim statement) and hands a claimed job to its kind.
+class JobKind {
+ public:
+  virtual ~JobKind() = default;
+  /// Works a claimed, running job to its end, or until this worker loses it; a failure of
+  /// the worker's own gives it back (JobRepository::release) for another attempt.
+  virtual asio::awaitable<void> work(const JobRow& job, const std::string& worker) = 0;
+  /// The worker found nothing to claim: housekeeping (e.g. retention).
+  virtual asio::awaitable<void> idle() { co_return; }
+};
+
 class BulkService {
  public:
   /// `primary`: the requests' pool (bulk calls by ids, creating and reading jobs). `worker`:
@@ -74,6 +86,9 @@ class BulkService {
   /// like a killed one: another instance resumes it once its heartbeat is stale.
   asio::awaitable<bool> work_one(const std::string& worker);
 
+  /// Jobs of `kind` go to `runner` (which must outlive the worker).
+  void add_kind(std::string kind, JobKind& runner) { kinds_.emplace_back(std::move(kind), &runner); }
+
  private:
   struct ChunkOutcome {
     std::vector<ItemResult> results;       // one per item of the chunk, in its order
@@ -94,6 +109,7 @@ class BulkService {
   JobRepository worker_jobs_;
   CatalogChanges& changes_;
   BulkOptions options_;
+  std::vector<std::pair<std::string, JobKind*>> kinds_;
   bool claims_failing_ = false;  // logged once per outage, not once per poll (one worker per process)
 };
 

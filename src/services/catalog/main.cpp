@@ -32,6 +32,8 @@
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
+#include "services/catalog/import_routes.hpp"
+#include "services/catalog/import_service.hpp"
 #include "services/catalog/jobs.hpp"
 #include "services/catalog/products_repository.hpp"
 #include "services/catalog/products_service.hpp"
@@ -145,6 +147,11 @@ int main(int argc, char** argv) {
   catalog::BulkService bulk_writes(database.pool(), job_pool, changes,
                                    {static_cast<std::size_t>(settings.bulk_chunk_size), settings.jobs_max_attempts,
                                     settings.jobs_heartbeat_timeout});
+  // CSV imports: parts staged on receipt, the import a job of the same worker (import_service.hpp).
+  catalog::ImportService imports(database.pool(), job_pool, changes,
+                                 {static_cast<std::size_t>(settings.import_chunk_size), settings.jobs_max_attempts,
+                                  settings.import_retention, settings.import_currency});
+  bulk_writes.add_kind("products.import", imports);
   catalog::JobWorker job_worker(app, bulk_writes, settings);
 
   // Routes: parse, authorize, call a use-case or CatalogReads, answer.
@@ -163,5 +170,6 @@ int main(int argc, char** argv) {
   catalog::install_audit_routes(app.router(), audit, cursors);
   catalog::AuditPartitions audit_partitions(app, database, settings.audit_retention_months);
   catalog::install_bulk_routes(app.router(), bulk_writes, static_cast<std::size_t>(settings.bulk_max_items));
+  catalog::install_import_routes(app.router(), imports);
   return app.run();
 }

@@ -23,15 +23,15 @@ staff_export() {
   cat_pid=$(svc_pid catalog) || { echo "staff_export: no catalog pid" >&2; return 1; }
   gw_pid=$(svc_pid gateway) || { echo "staff_export: no gateway pid" >&2; return 1; }
 
-  # The sampler: the highest VmRSS of each process while the download runs.
-  _staff_rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2> /dev/null || echo 0; }
+  # The sampler: the highest VmRSS of each process while the download runs, written to $stats
+  # on every round (so killing it at any moment leaves the peaks so far).
   (
     cat_peak=0 gw_peak=0
-    trap 'echo "$cat_peak $gw_peak" > "$stats"; exit 0' TERM
     while :; do
-      c=$(_staff_rss "$cat_pid") g=$(_staff_rss "$gw_pid")
-      ((c > cat_peak)) && cat_peak=$c
-      ((g > gw_peak)) && gw_peak=$g
+      c=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cat_pid/status" 2> /dev/null) g=$(awk '/^VmRSS:/ { print $2 }' "/proc/$gw_pid/status" 2> /dev/null)
+      ((${c:-0} > cat_peak)) && cat_peak=$c
+      ((${g:-0} > gw_peak)) && gw_peak=$g
+      echo "$cat_peak $gw_peak" > "$stats.tmp" && mv -f "$stats.tmp" "$stats"
       sleep 0.05
     done
   ) &
@@ -43,7 +43,8 @@ staff_export() {
   timing=$(curl -sS --fail --no-progress-meter -o "$out" -H "X-Store-ID: $store" "${auth[@]}" \
     -w '%{http_code} %{size_download} %{time_total}' "$base/api/v1/products/export${query:+?$query}")
   rc=$?
-  kill -TERM "$sampler" 2> /dev/null
+  sleep 0.1  # one more round after the end
+  kill -KILL "$sampler" 2> /dev/null
   wait "$sampler" 2> /dev/null
   if ((rc != 0)); then
     echo "staff_export: the download failed (curl exit $rc: $timing)" >&2

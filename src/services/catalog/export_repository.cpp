@@ -63,7 +63,7 @@ std::string page_sql(const ExportShape& s) {
          "       to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')\n"
          "  FROM products p\n"
          " WHERE " + where + " AND p.id > " + param(next) + "::uuid\n"
-         " ORDER BY p.id LIMIT " + param(next + 1);
+         " ORDER BY p.id LIMIT " + std::to_string(kExportPageRows);
 }
 
 /// Whether any row of the filtered list matches the tier: the list tries the next tier only
@@ -160,10 +160,9 @@ asio::awaitable<Result<ExportPlan>> ExportRepository::plan(const ProductFilter& 
 }
 
 asio::awaitable<Result<db::QueryResult>> ExportRepository::page(const ExportPlan& plan, std::string_view after_id,
-                                                               std::int64_t limit, trace::Scope scope) {
+                                                               trace::Scope scope) {
   db::Params ps = plan.params;
   ps.push_back(std::string(after_id));
-  ps.push_back(db::to_param(limit));
   co_return co_await db_.for_reads(scope).until(scope).execute(plan.statement, std::move(ps));
 }
 

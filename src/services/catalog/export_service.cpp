@@ -35,7 +35,7 @@ struct PageAhead {
 
 asio::awaitable<void> fetch_ahead(ExportRepository& repo, std::shared_ptr<const ExportPlan> plan, std::string after,
                                   trace::Scope scope, std::shared_ptr<PageAhead> ahead) {
-  auto page = co_await repo.page(*plan, after, kExportPageRows, scope);
+  auto page = co_await repo.page(*plan, after, scope);
   ahead->result.emplace(std::move(page));
   ahead->wake.cancel();
 }
@@ -126,7 +126,7 @@ void append_export_record(std::string& out, const db::QueryResult& page, int row
 asio::awaitable<Result<ExportStart>> ProductExport::start(const ProductFilter& f, trace::Scope scope) {
   auto plan = co_await repo_.plan(f, scope);
   if (!plan) co_return std::move(plan).error();
-  auto first = co_await repo_.page(*plan, kNilUuid, kExportPageRows, scope);
+  auto first = co_await repo_.page(*plan, kNilUuid, scope);
   if (!first) co_return std::move(first).error();
   ExportStart out;
   out.store_label = plan->store_slug.empty() ? f.store : plan->store_slug;

@@ -22,9 +22,6 @@
 
 namespace mercato::catalog {
 
-/// Rows per page statement. 2,000 rows of the bench catalog are ~0.6 MB of CSV: a page costs a
-/// round trip per ~10 pieces, and a larger page only grows the memory each export holds.
-inline constexpr std::int64_t kExportPageRows = 2000;
 /// The size a piece (one HTTP chunk) grows to before it is handed to the server.
 inline constexpr std::size_t kExportPieceBytes = 64 << 10;
 /// Each page after the first must be read within this (the first has the request's deadline):

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/log.hpp"
+#include "http/body_stream.hpp"
 #include "core/metrics.hpp"
 
 namespace mercato::http {
@@ -325,10 +326,15 @@ struct Client::Impl {
     co_return std::make_unique<Connection>(std::move(stream));
   }
 
+  using StreamParser = bhttp::response_parser<bhttp::buffer_body>;
+
   struct Exchange {
     Result<ClientResponse> result;
     bool received_any = false;  // some of the response arrived (so the request reached the app)
     bool reusable = false;      // the connection may serve another request
+    /// A chunked answer to a streaming request: its head is read, the body is still to come
+    /// through this parser, on the exchange's connection.
+    std::unique_ptr<StreamParser> streaming{};
   };
 
   Error io_failure(const Upstream& to, const boost::system::error_code& ec, bool writing) const {
@@ -354,6 +360,8 @@ struct Client::Impl {
     co_await asio::async_write(c.stream, out, redirect_error(use_awaitable, ec));
     if (ec) co_return Exchange{io_failure(to, ec, true)};
 
+    if (r.stream_idle_timeout.count() > 0 && r.method != Method::HEAD) co_return co_await read_head_first(to, c);
+
     bhttp::response_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_response_header));
     parser.body_limit(options.max_response_body);
@@ -370,6 +378,43 @@ struct Client::Impl {
     res.body = std::move(msg.body());
     // Bytes beyond the response would be an unasked-for answer to the next request.
     const bool reusable = msg.keep_alive() && !parser.need_eof() && c.buffer.size() == 0;
+    co_return Exchange{std::move(res), true, reusable};
+  }
+
+  static ClientResponse head_of(const bhttp::response_header<>& msg) {
+    ClientResponse res;
+    res.status = static_cast<int>(msg.result_int());
+    res.headers.reserve(16);
+    for (const auto& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    return res;
+  }
+
+  /// A streaming request's answer: the head first; a chunked body is left to a StreamParser
+  /// (Exchange::streaming), anything else is read whole as exchange() reads it. Only streaming
+  /// requests take this path: the ordinary one stays one read call.
+  asio::awaitable<Exchange> read_head_first(Upstream& to, Connection& c) {
+    boost::system::error_code ec;
+    bhttp::response_parser<bhttp::empty_body> head;
+    head.header_limit(static_cast<std::uint32_t>(options.max_response_header));
+    co_await bhttp::async_read_header(c.stream, c.buffer, head, redirect_error(use_awaitable, ec));
+    const bool received = head.got_some() || c.buffer.size() != 0;
+    if (ec) co_return Exchange{io_failure(to, ec, false), received};
+    if (head.chunked()) {
+      // Beast moves a parser whose head is done into one of another body type.
+      auto body = std::make_unique<StreamParser>(std::move(head));
+      body->body_limit(boost::none);  // read a piece at a time, never held whole
+      Exchange ex{head_of(body->get().base()), true, false};
+      ex.streaming = std::move(body);
+      co_return ex;
+    }
+    bhttp::response_parser<bhttp::string_body> whole(std::move(head));
+    whole.body_limit(options.max_response_body);
+    co_await bhttp::async_read(c.stream, c.buffer, whole, redirect_error(use_awaitable, ec));
+    if (ec) co_return Exchange{io_failure(to, ec, false), true};
+    auto& msg = whole.get();
+    ClientResponse res = head_of(msg.base());
+    res.body = std::move(msg.body());
+    const bool reusable = msg.keep_alive() && !whole.need_eof() && c.buffer.size() == 0;
     co_return Exchange{std::move(res), true, reusable};
   }
 
@@ -403,9 +448,61 @@ struct Client::Impl {
       conn = std::move(opened.value());
       ex = co_await exchange(to, *conn, r, head, deadline);
     }
+    if (ex.streaming && ex.result) {
+      ex.result->stream = std::make_shared<UpstreamBody>(*this, to, std::move(conn), std::move(ex.streaming),
+                                                         r.stream_idle_timeout);
+      co_return std::move(ex.result);
+    }
     if (ex.reusable) checkin(to, std::move(conn));
     co_return std::move(ex.result);
   }
+
+  /// The body of a chunked answer, decoded, a piece of up to kPiece bytes per next(). Owns the
+  /// connection until the body's end, then pools it; destroyed earlier, it closes it.
+  class UpstreamBody final : public BodyStream {
+   public:
+    static constexpr std::size_t kPiece = 64 << 10;
+    UpstreamBody(Impl& client, Upstream& to, ConnectionPtr conn, std::unique_ptr<StreamParser> parser,
+                 std::chrono::milliseconds idle)
+        : client_(client), to_(to), conn_(std::move(conn)), parser_(std::move(parser)), idle_(idle) {}
+
+    asio::awaitable<Status> next(std::string& out) override {
+      while (conn_ && !parser_->is_done()) {
+        out.resize(kPiece);
+        auto& body = parser_->get().body();
+        body.data = out.data();
+        body.size = out.size();
+        body.more = true;
+        boost::system::error_code ec;
+        conn_->stream.expires_after(idle_);
+        co_await bhttp::async_read(conn_->stream, conn_->buffer, *parser_, redirect_error(use_awaitable, ec));
+        if (ec == bhttp::error::need_buffer) ec = {};  // the piece is full
+        if (ec) {
+          out.clear();
+          conn_.reset();
+          co_return client_.io_failure(to_, ec, false);
+        }
+        out.resize(kPiece - body.size);
+        if (parser_->is_done()) finished();
+        if (!out.empty()) co_return Status{};
+      }
+      out.clear();
+      co_return Status{};
+    }
+
+   private:
+    void finished() {
+      const bool reusable = parser_->get().keep_alive() && !parser_->need_eof() && conn_->buffer.size() == 0;
+      if (reusable) client_.checkin(to_, std::move(conn_));
+      conn_.reset();
+    }
+
+    Impl& client_;
+    Upstream& to_;
+    ConnectionPtr conn_;  // null once the body ended (pooled or closed) or failed
+    std::unique_ptr<StreamParser> parser_;
+    std::chrono::milliseconds idle_;
+  };
 };
 
 Client::Client(asio::io_context& io, ClientOptions options) : impl_(std::make_unique<Impl>(io, options)) {}

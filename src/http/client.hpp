@@ -59,6 +59,11 @@ struct ClientRequest {
   /// The trace id of the request this call is made for, for the client's log lines only (the
   /// traceparent goes in `headers`); empty when none.
   std::string_view trace_id;
+  /// Nonzero: an answer in chunked transfer coding is not read whole. send() returns once its
+  /// head arrived (within the deadline), with ClientResponse::stream reading the body a piece
+  /// at a time, each piece within this long; the connection goes back to the pool only once
+  /// the body was read to its end. Any other answer is read whole, as usual.
+  std::chrono::milliseconds stream_idle_timeout{0};
 };
 
 struct ClientResponse {
@@ -66,6 +71,10 @@ struct ClientResponse {
   /// Every field as received (Connection, Content-Length and the like included).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// Set instead of `body` for a chunked answer to a request with stream_idle_timeout: the
+  /// body as it arrives, decoded from its chunks (http/body_stream.hpp). Destroying it before
+  /// its end closes the connection, which tells the upstream to stop. The Client must outlive it.
+  std::shared_ptr<BodyStream> stream;
 
   std::optional<std::string_view> header(std::string_view name) const;
 };

@@ -3,6 +3,7 @@
 // compile time per translation unit); everything else works with these plain types.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,8 @@ struct Failure {
   std::string cause;      ///< what went wrong, for operators: "database error (40001)", "handler threw: …"
 };
 
+class BodyStream;  // http/body_stream.hpp
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -89,6 +92,11 @@ struct Response {
   /// the request's one error line, the server span as its error status. Unset on a 5xx
   /// relayed from an upstream: that service logged its cause under the same trace id.
   std::optional<Failure> failure;
+  /// A body produced while it is sent (http/body_stream.hpp), instead of `body`: the server
+  /// writes it with chunked transfer coding (close-delimited to an HTTP/1.0 client), without
+  /// Content-Length. Null for ordinary answers. Middleware that rewrites or stores bodies
+  /// (compression, caches) must leave a streamed answer alone.
+  std::shared_ptr<BodyStream> stream;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;

@@ -105,7 +105,9 @@ bool write_response_head(std::string& out, const Response& res, const ResponseFr
 
   append_connection(out, res, framing);
 
-  if (!bodiless) {
+  if (!bodiless && framing.streamed) {
+    if (framing.version >= 11) out.append("Transfer-Encoding: chunked\r\n");
+  } else if (!bodiless) {
     char digits[24];
     auto end = std::to_chars(digits, digits + sizeof digits, res.body.size()).ptr;
     append_field(out, "Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));

@@ -19,6 +19,10 @@ struct ResponseFraming {
   unsigned version = 11;      ///< HTTP version of the request, 10 × major + minor (Beast's form)
   bool keep_alive = true;     ///< false: the server closes the connection after this response
   bool head_request = false;  ///< HEAD: Content-Length of the would-be body, and no body
+  /// The body is Response::stream, of unknown length: `Transfer-Encoding: chunked` on
+  /// HTTP/1.1 (also for HEAD, as the GET would say), nothing on HTTP/1.0 (the end of the
+  /// body is the connection's close: keep_alive must be false then). No Content-Length.
+  bool streamed = false;
 };
 
 /// Replaces `out` with the head of `res`, ending with the empty line; keeps `out`'s capacity.
@@ -26,7 +30,8 @@ struct ResponseFraming {
 /// Layout (the same bytes Beast's serializer produced for this server before):
 ///   HTTP/<version> <status> <reason>
 ///   Server: mercato / Date / Content-Type (unless bodiless or empty) / `res.headers` in order /
-///   Connection / Content-Length (the body's size, also for HEAD; absent for 1xx, 204 and 304).
+///   Connection / Content-Length (the body's size, also for HEAD; absent for 1xx, 204 and 304),
+///   or for a streamed body Transfer-Encoding: chunked (HTTP/1.1) instead.
 /// Connection carries the options of the first Connection field in `res.headers` (a handler
 /// may name hop-by-hop fields there) with close/keep-alive set to what the server does:
 /// `close` on HTTP/1.1 when closing, `keep-alive` on HTTP/1.0 when keeping. Framing belongs to

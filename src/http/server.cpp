@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <memory_resource>
 #include <mutex>
@@ -24,6 +25,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "http/body_stream.hpp"
 #include "http/client_address.hpp"
 #include "http/envelope.hpp"
 #include "http/response_head.hpp"
@@ -380,6 +382,61 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_await asio::async_write(c.socket, buffers, redirect_error(use_awaitable, ec));
   }
 
+  /// Writes `res`'s head, then its streamed body piece by piece: each piece is asked for only
+  /// once the previous one is on the wire (back-pressure), and each write must finish within
+  /// read_timeout (a reader that stops reading is cut off, the producer with it). No deadline
+  /// while the producer works: it bounds its own calls. True when the whole body was sent and
+  /// the connection may carry another request.
+  asio::awaitable<bool> write_streamed(Connection& c, std::string& head, Response& res,
+                                       const ResponseFraming& framing) {
+    // The producer is released (BodyStream's destructor) however this ends.
+    std::shared_ptr<BodyStream> stream = std::move(res.stream);
+    const bool with_body = write_response_head(head, res, framing);
+    boost::system::error_code ec;
+    c.deadline = Clock::now() + options.read_timeout;
+    co_await asio::async_write(c.socket, asio::buffer(head), redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    if (!with_body) co_return true;
+    const bool chunked = framing.version >= 11;
+    std::string piece;
+    char size_line[24];
+    for (;;) {
+      piece.clear();
+      c.deadline = Clock::time_point::max();
+      Status produced = Error{ErrorCode::internal, "body producer threw"};
+      try {
+        produced = co_await stream->next(piece);
+      } catch (const std::exception& e) {
+        log::error("streamed body failed", {{"error", e.what()}});
+      }
+      if (!produced) {
+        // Cut without the last chunk: the client must not take a partial body for a whole one.
+        log::warn("streamed body ended early", {{"error", produced.error().message}});
+        co_return false;
+      }
+      c.deadline = Clock::now() + options.read_timeout;
+      if (!chunked) {
+        if (piece.empty()) co_return false;  // close-delimited: the close ends the body
+        co_await asio::async_write(c.socket, asio::buffer(piece), redirect_error(use_awaitable, ec));
+        if (ec) co_return false;
+        continue;
+      }
+      if (piece.empty()) {
+        co_await asio::async_write(c.socket, asio::buffer("0\r\n\r\n", 5), redirect_error(use_awaitable, ec));
+        co_return !ec;
+      }
+      // size in hex, CRLF, data, CRLF (RFC 9112 §7.1), in one gathered write.
+      auto end = std::to_chars(size_line, size_line + sizeof size_line - 2, piece.size(), 16).ptr;
+      *end++ = '\r';
+      *end++ = '\n';
+      const std::array<asio::const_buffer, 3> out = {
+          asio::buffer(size_line, static_cast<std::size_t>(end - size_line)), asio::buffer(piece),
+          asio::buffer("\r\n", 2)};
+      co_await asio::async_write(c.socket, out, redirect_error(use_awaitable, ec));
+      if (ec) co_return false;
+    }
+  }
+
   asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::string remote) {
     Connection& c = *conn;
     beast::flat_buffer buffer;
@@ -453,6 +510,17 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       framing.version = msg.version();
       framing.keep_alive = keep_alive;
       framing.head_request = req.method == Method::HEAD;
+      if (res.stream) [[unlikely]] {
+        // An HTTP/1.0 client gets the body delimited by the close.
+        if (framing.version < 11 && !framing.head_request) keep_alive = framing.keep_alive = false;
+        framing.streamed = true;
+        const bool whole = co_await write_streamed(c, head, res, framing);
+        if (!whole || !keep_alive) break;
+        first_request = false;
+        spare_headers = std::move(req.headers);
+        spare_headers.clear();
+        continue;
+      }
       auto buffers = response_buffers(head, res, framing);
       c.deadline = Clock::now() + options.read_timeout;
       co_await asio::async_write(c.socket, buffers, redirect_error(use_awaitable, ec));

@@ -2,11 +2,14 @@
 // shutdown, with small limits so each test is quick.
 #include "http/server.hpp"
 
+#include "http/body_stream.hpp"
 #include "http/envelope.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <limits>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -522,6 +525,153 @@ TEST(ServerStart, a_port_in_use_is_an_error_and_start_can_be_retried) {
   server.shutdown(std::chrono::milliseconds(100), [&] { stopped.set_value(); });
   io.run_for(std::chrono::milliseconds(300));
   EXPECT_EQ(stopped.get_future().wait_for(std::chrono::seconds(0)), std::future_status::ready);
+}
+
+// ---- streamed bodies (Response::stream) ----
+
+/// Produces `pieces` pieces of `size` bytes ("p<i>" then filler); counts calls and notes its
+/// destruction, which is how the server tells a producer to stop.
+struct CountingStream : BodyStream {
+  struct Probe {
+    std::atomic<int> calls{0};
+    std::atomic<bool> destroyed{false};
+  };
+  CountingStream(std::shared_ptr<Probe> p, int pieces, std::size_t size) : probe(std::move(p)), pieces(pieces), size(size) {}
+  ~CountingStream() override { probe->destroyed = true; }
+  asio::awaitable<Status> next(std::string& out) override {
+    const int i = probe->calls++;
+    if (i < pieces) {
+      out = "p" + std::to_string(i);
+      out.resize(std::max(size, out.size()), '.');
+    }
+    co_return Status{};
+  }
+  std::shared_ptr<Probe> probe;
+  int pieces;
+  std::size_t size;
+};
+
+Handler streaming(std::shared_ptr<CountingStream::Probe> probe, int pieces, std::size_t size) {
+  return [=](Request&) -> asio::awaitable<Response> {
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.stream = std::make_shared<CountingStream>(probe, pieces, size);
+    co_return r;
+  };
+}
+
+TEST(ServerStream, body_is_sent_in_chunks_and_the_connection_is_kept) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  TestServer s(small_limits(), streaming(probe, 3, 2));
+  Client c(s.server->port());
+  c.send("GET /export HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out;
+  char buf[4096];
+  while (out.find("0\r\n\r\n") == std::string::npos) out.append(buf, c.socket.read_some(asio::buffer(buf)));
+  EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_NE(out.find("Content-Type: text/csv; charset=utf-8\r\n"), std::string::npos);
+  const auto body = out.substr(out.find("\r\n\r\n") + 4);
+  EXPECT_EQ(body, "2\r\np0\r\n2\r\np1\r\n2\r\np2\r\n0\r\n\r\n");
+  EXPECT_EQ(probe->calls.load(), 4);  // three pieces and the empty one that ends the body
+  for (int i = 0; i < 100 && !probe->destroyed; ++i) std::this_thread::sleep_for(5ms);  // released once written
+  EXPECT_TRUE(probe->destroyed.load());
+  // Keep-alive: the next request on the same connection is answered.
+  c.send("GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(c.read_all().find("HTTP/1.1 200 OK"), std::string::npos);
+}
+
+TEST(ServerStream, a_large_piece_gets_its_size_in_hex) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  TestServer s(small_limits(), streaming(probe, 1, 65536));
+  Client c(s.server->port());
+  c.send("GET /export HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto out = c.read_all();
+  const auto body = out.substr(out.find("\r\n\r\n") + 4);
+  ASSERT_TRUE(body.starts_with("10000\r\np0...")) << body.substr(0, 20);
+  EXPECT_TRUE(body.ends_with("...\r\n0\r\n\r\n"));
+  EXPECT_EQ(body.size(), 7 + 65536 + 2 + 5);
+}
+
+TEST(ServerStream, head_gets_the_head_only_and_the_producer_is_never_asked) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  TestServer s(small_limits(), streaming(probe, 3, 2));
+  Client c(s.server->port());
+  c.send("HEAD /export HTTP/1.1\r\nHost: x\r\n\r\nGET /export HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto out = c.read_all();
+  // The HEAD's head, then straight away the GET's answer on the same connection.
+  const auto second = out.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << out;
+  EXPECT_TRUE(out.substr(0, second).ends_with("Transfer-Encoding: chunked\r\n\r\n")) << out;
+  EXPECT_EQ(probe->calls.load(), 4);  // the GET's four calls only
+}
+
+TEST(ServerStream, http10_gets_a_close_delimited_body) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  TestServer s(small_limits(), streaming(probe, 2, 2));
+  Client c(s.server->port());
+  c.send("GET /export HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  const auto out = c.read_all();
+  EXPECT_TRUE(c.closed);
+  EXPECT_EQ(out.find("Transfer-Encoding"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\r\n\r\np0p1")) << out;
+}
+
+TEST(ServerStream, a_client_gone_mid_stream_stops_the_producer) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  // Endless: it stops only when told to.
+  TestServer s(small_limits(), streaming(probe, std::numeric_limits<int>::max(), 16 << 10));
+  {
+    Client c(s.server->port());
+    c.send("GET /export HTTP/1.1\r\nHost: x\r\n\r\n");
+    char buf[4096];
+    c.socket.read_some(asio::buffer(buf));
+    c.socket.set_option(asio::socket_base::linger(true, 0));  // a reset, as a killed client sends
+  }
+  for (int i = 0; i < 200 && !probe->destroyed; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(probe->destroyed.load());
+  const int calls = probe->calls.load();
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(probe->calls.load(), calls);
+  EXPECT_EQ(s.server->active_connections(), 0u);
+}
+
+TEST(ServerStream, a_client_that_stops_reading_is_cut_by_the_write_timeout) {
+  auto probe = std::make_shared<CountingStream::Probe>();
+  TestServer s(small_limits(), streaming(probe, std::numeric_limits<int>::max(), 64 << 10));
+  Client c(s.server->port());
+  c.send("GET /export HTTP/1.1\r\nHost: x\r\n\r\n");
+  // Never reads: the socket buffers fill, a write blocks, and read_timeout (300 ms) cuts it.
+  for (int i = 0; i < 300 && !probe->destroyed; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(probe->destroyed.load());
+  // Back-pressure: only what the socket buffers took was produced, not an endless queue.
+  EXPECT_LT(probe->calls.load(), 1000);
+}
+
+struct FailingStream : BodyStream {
+  int calls = 0;
+  asio::awaitable<Status> next(std::string& out) override {
+    if (calls++ == 0) {
+      out = "first";
+      co_return Status{};
+    }
+    co_return Error{ErrorCode::service_unavailable, "database went away"};
+  }
+};
+
+TEST(ServerStream, a_producer_error_cuts_the_connection_without_the_last_chunk) {
+  Handler h = [](Request&) -> asio::awaitable<Response> {
+    Response r;
+    r.stream = std::make_shared<FailingStream>();
+    co_return r;
+  };
+  TestServer s(small_limits(), h);
+  Client c(s.server->port());
+  c.send("GET /export HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto out = c.read_all();
+  EXPECT_TRUE(c.closed);
+  EXPECT_TRUE(out.ends_with("5\r\nfirst\r\n")) << out;
 }
 
 }  // namespace

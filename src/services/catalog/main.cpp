@@ -29,6 +29,7 @@
 #include "services/catalog/bulk_routes.hpp"
 #include "services/catalog/bulk_service.hpp"
 #include "services/catalog/catalog_reads.hpp"
+#include "services/catalog/export_routes.hpp"
 #include "services/catalog/categories_repository.hpp"
 #include "services/catalog/categories_service.hpp"
 #include "services/catalog/cursor.hpp"
@@ -171,5 +172,10 @@ int main(int argc, char** argv) {
   catalog::AuditPartitions audit_partitions(app, database, settings.audit_retention_months);
   catalog::install_bulk_routes(app.router(), bulk_writes, static_cast<std::size_t>(settings.bulk_max_items));
   catalog::install_import_routes(app.router(), imports);
+
+  // The CSV export of any list filter, streamed from keyset pages (export_service.hpp).
+  catalog::ExportRepository export_rows(replicas.set());
+  catalog::ProductExport exports(export_rows);
+  catalog::install_export_routes(app.router(), exports);
   return app.run();
 }

@@ -55,13 +55,7 @@ http::Response written(std::string json, const std::string& id, std::int64_t ver
   return resp;
 }
 
-namespace {
-
-using http::Request;
-using http::Response;
-
-/// Common query parameters of v1 and v2 lists; errors collected in `qp`.
-ProductFilter read_filter(QueryParams& qp, const std::string& store) {
+ProductFilter read_product_filter(QueryParams& qp, const std::string& store) {
   ProductFilter f;
   f.store = store;
   f.category_id = qp.uuid("category_id");
@@ -75,9 +69,7 @@ ProductFilter read_filter(QueryParams& qp, const std::string& store) {
   return f;
 }
 
-/// Who reads the store's products, and the public's view of a list: active products only, and
-/// a status filter of draft or archived only for members (401 anonymous, 403 signed in).
-Result<Audience> audience_for_list(const Request& req, ProductFilter& f) {
+Result<Audience> audience_for_list(const http::Request& req, ProductFilter& f) {
   if (is_member(req, f.store)) return Audience::member;
   if (f.status && *f.status != "active") {
     if (!req.principal)
@@ -87,6 +79,11 @@ Result<Audience> audience_for_list(const Request& req, ProductFilter& f) {
   f.status = "active";
   return Audience::public_reader;
 }
+
+namespace {
+
+using http::Request;
+using http::Response;
 
 /// What v1 and v2 lists share: the store, the filter and the audience. `read_own(qp, q)`
 /// reads the version's own parameters between the filter and the check, so one 422 lists every
@@ -98,7 +95,7 @@ Result<ProductListQuery> list_query(const Request& req, std::initializer_list<st
   if (!store) return store.error();
   QueryParams qp(req, allowed);
   ProductListQuery q;
-  q.filter = read_filter(qp, *store);
+  q.filter = read_product_filter(qp, *store);
   read_own(qp, q);
   if (!qp.ok()) return validation_failed(std::move(qp.errors()), "invalid query parameters");
   auto audience = audience_for_list(req, q.filter);

@@ -13,6 +13,7 @@
 #include "services/catalog/cursor.hpp"
 #include "services/catalog/etag.hpp"
 #include "services/catalog/products_service.hpp"
+#include "services/catalog/validate.hpp"
 #include "services/catalog/write_rules.hpp"
 
 namespace mercato::catalog {
@@ -42,6 +43,14 @@ http::Response rendered(const http::Request& req, const Rendered& r);
 /// clients: absent means "no precondition"; malformed is 400), and a JSON body when
 /// `json_body`. The first failure is the answer. Also carries who asks and the request's scope.
 Result<WriteRequest> begin_write(const http::Request& req, bool conditional, bool json_body);
+
+/// The filter query parameters every product list reads (category_id, status, sort, q), for
+/// `store`; problems are collected in `qp`. Shared by the v1 and v2 lists and the export.
+ProductFilter read_product_filter(QueryParams& qp, const std::string& store);
+/// Who reads the store's products, and the public's view of a list: active products only
+/// (the filter's status is set to it), and a status filter of draft or archived only for
+/// members (401 anonymous, 403 signed in). The lists' rule, and so the export's.
+Result<Audience> audience_for_list(const http::Request& req, ProductFilter& f);
 
 /// A successful write's answer: the item's JSON and its ETag; with `location_prefix`, a 201
 /// with `Location: <prefix><id>` (a create).

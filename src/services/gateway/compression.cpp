@@ -109,7 +109,9 @@ bool carries_secret(const http::Request& req, const http::Response& res) {
 }
 
 bool compressible(const http::Request& req, const http::Response& res, std::size_t min_bytes) {
-  if (min_bytes == 0 || req.method == http::Method::HEAD) return false;
+  // A streamed body is never held whole, so there is nothing to code in one piece (and a
+  // coded stream would need its own framing of the coding's blocks): it goes as it is.
+  if (min_bytes == 0 || req.method == http::Method::HEAD || res.stream) return false;
   if (res.status < 200 || res.status == 204 || res.status == 206 || res.status == 304) return false;
   if (res.body.size() < min_bytes || !http::compressible_type(res.content_type)) return false;
   if (has_field(res, "content-encoding") || any_field_lists(res, "cache-control", "no-transform")) return false;

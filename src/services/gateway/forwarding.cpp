@@ -103,6 +103,7 @@ http::Response downstream_response(http::ClientResponse&& upstream) {
     res.headers.emplace_back(std::move(name), std::move(value));
   }
   res.body = std::move(upstream.body);
+  res.stream = std::move(upstream.stream);  // re-framed by this gateway's server
   return res;
 }
 

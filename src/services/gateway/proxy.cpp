@@ -91,6 +91,14 @@ http::Handler Proxy::to(UpstreamGroup& group) {
   return [this, &group](http::Request& req) { return forward(group, req); };
 }
 
+http::Handler Proxy::streaming_to(UpstreamGroup& group) {
+  return [this, &group](http::Request& req) { return relay(group, req, /*streamed=*/true); };
+}
+
+asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Request& req) {
+  return relay(group, req, /*streamed=*/false);
+}
+
 asio::awaitable<Result<http::ClientResponse>> Proxy::attempt(UpstreamGroup& group, Instance& inst,
                                                              const http::Request& req, http::ClientRequest& out,
                                                              std::string& traceparent, int resend,
@@ -130,7 +138,7 @@ asio::awaitable<Result<http::ClientResponse>> Proxy::attempt(UpstreamGroup& grou
   co_return result;
 }
 
-asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Request& req) {
+asio::awaitable<http::Response> Proxy::relay(UpstreamGroup& group, http::Request& req, bool streamed) {
   // The request's deadline (UPSTREAM_TIMEOUT from its arrival, set by the deadline
   // middleware) bounds the exchange; timeout_ alone serves a request built without one.
   const auto deadline = std::min(Clock::now() + timeout_, req.context.deadline);
@@ -143,6 +151,7 @@ asio::awaitable<http::Response> Proxy::forward(UpstreamGroup& group, http::Reque
   out.headers = upstream_request_headers(req, trusted_, forwarded_for);
   out.body = req.body;
   out.trace_id = req.context.trace_id();
+  if (streamed) out.stream_idle_timeout = kStreamIdleTimeout;
   // The service gets what remains minus a margin, so it gives up (cancelling its statement)
   // before we stop waiting; whatever a client sent in that field is dropped.
   std::erase_if(out.headers, [](const auto& h) { return http::iequals(h.first, http::deadline_header); });

@@ -32,10 +32,19 @@ class Proxy {
   /// A handler relaying every request it gets to `group` (which must outlive it).
   http::Handler to(UpstreamGroup& group);
   asio::awaitable<http::Response> forward(UpstreamGroup& group, http::Request& req);
+  /// A handler relaying to `group` a route whose answer may be a streamed body (a CSV
+  /// export): the request's deadline bounds the answer's head only; the body is relayed a
+  /// piece at a time as the service sends it, each piece within kStreamIdleTimeout, with
+  /// the client's back-pressure reaching the service (nothing is buffered but one piece).
+  http::Handler streaming_to(UpstreamGroup& group);
+  /// How long the gateway waits for each piece of a streamed body: longer than the catalog's
+  /// own bound on a page of an export (export_service.hpp, 10 s), so the service gives up first.
+  static constexpr std::chrono::milliseconds kStreamIdleTimeout{15000};
 
  private:
   /// One exchange with `inst` under a client span of its own (`resend`: 0 for the first
   /// attempt); sets the span's `traceparent` on `out`, keeping its text in `traceparent`.
+  asio::awaitable<http::Response> relay(UpstreamGroup& group, http::Request& req, bool streamed);
   asio::awaitable<Result<http::ClientResponse>> attempt(UpstreamGroup& group, Instance& inst,
                                                         const http::Request& req, http::ClientRequest& out,
                                                         std::string& traceparent, int resend,

@@ -13,6 +13,7 @@
 
 #include <boost/asio.hpp>
 
+#include "http/body_stream.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 #include "services/gateway/routes.hpp"
@@ -32,6 +33,7 @@ struct Upstream {
   explicit Upstream(std::string socket_path = {}) {
     http::Handler h = [this](http::Request& req) -> asio::awaitable<http::Response> {
       ++requests;
+      if (req.path() == "/api/v1/products/export") co_return export_answer(req);
       if (auto ms = req.query_param("sleep_ms")) {
         asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(std::stoi(*ms)));
         co_await t.async_wait(asio::use_awaitable);
@@ -59,6 +61,30 @@ struct Upstream {
     thread.join();
   }
   config::HostPort address() const { return {"127.0.0.1", server->port()}; }
+
+  /// A streamed answer of `pieces` pieces "<i>:" + 1 KiB, or (bad=1) an ordinary 422.
+  struct Pieces : http::BodyStream {
+    Pieces(Upstream& u, int n) : up(u), left(n) {}
+    ~Pieces() override { up.stream_released = true; }
+    asio::awaitable<Status> next(std::string& out) override {
+      if (left-- > 0) {
+        out = std::to_string(up.produced++) + ":" + std::string(1024, 'x');
+      }
+      co_return Status{};
+    }
+    Upstream& up;
+    int left;
+  };
+  http::Response export_answer(const http::Request& req) {
+    if (req.query_param("bad")) return http::error_response(Error{ErrorCode::validation_failed, "bad"});
+    http::Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.set_header("Content-Disposition", "attachment; filename=\"x.csv\"");
+    r.stream = std::make_shared<Pieces>(*this, std::stoi(req.query_param("pieces").value_or("3")));
+    return r;
+  }
+  std::atomic<int> produced{0};
+  std::atomic<bool> stream_released{false};
 
   std::atomic<int> requests{0};
   asio::io_context io;
@@ -516,6 +542,75 @@ TEST(UpstreamGroup, pick_skips_open_breakers_and_the_excluded_instance) {
     g.record(*p, true);
   }
   EXPECT_EQ(g.pick(second), nullptr);
+}
+
+// ---- streamed answers (an export) ----
+
+/// Pulls `stream` to its end (or `limit` pieces) on the gateway's io_context.
+std::vector<std::string> pull(Gateway& gw, http::BodyStream& stream, int limit = 1 << 30) {
+  std::vector<std::string> pieces;
+  asio::co_spawn(gw.io, [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < limit; ++i) {
+      std::string piece;
+      auto st = co_await stream.next(piece);
+      if (!st || piece.empty()) co_return;
+      pieces.push_back(std::move(piece));
+    }
+  }, asio::detached);
+  gw.io.restart();
+  gw.io.run();
+  return pieces;
+}
+
+TEST(GatewayStream, a_chunked_answer_is_relayed_as_a_stream_and_its_connection_pooled_at_the_end) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto res = gw.call(http::Method::GET, "/api/v1/products/export?pieces=200");
+  EXPECT_EQ(res.status, 200);
+  ASSERT_TRUE(res.stream);
+  EXPECT_TRUE(res.body.empty());
+  EXPECT_EQ(res.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(res.header("Content-Disposition").value_or(""), "attachment; filename=\"x.csv\"");
+  EXPECT_FALSE(res.header("Transfer-Encoding")) << "framing is the gateway server's own";
+  std::string body;
+  for (auto& p : pull(gw, *res.stream)) body += p;
+  EXPECT_EQ(body.size(), 200 * 1024 + std::string("0:").size() * 10 + std::string("10:").size() * 90 +
+                             std::string("100:").size() * 100);
+  EXPECT_TRUE(body.starts_with("0:xxx"));
+  EXPECT_NE(body.find("199:xxx"), std::string::npos);
+  EXPECT_EQ(gw.client.idle_connections(gw.client.upstream(up.address())), 1u);
+}
+
+TEST(GatewayStream, dropping_the_stream_midway_closes_the_upstream_connection_and_stops_the_producer) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto res = gw.call(http::Method::GET, "/api/v1/products/export?pieces=100000");
+  ASSERT_TRUE(res.stream);
+  EXPECT_EQ(pull(gw, *res.stream, 3).size(), 3u);
+  res.stream.reset();  // the client went away
+  for (int i = 0; i < 200 && !up.stream_released; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(up.stream_released.load());
+  EXPECT_LT(up.produced.load(), 100000);
+  EXPECT_EQ(gw.client.idle_connections(gw.client.upstream(up.address())), 0u);
+}
+
+TEST(GatewayStream, an_ordinary_answer_on_a_streamed_route_is_read_whole) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto res = gw.call(http::Method::GET, "/api/v1/products/export?bad=1");
+  EXPECT_EQ(res.status, 422);
+  EXPECT_FALSE(res.stream);
+  EXPECT_EQ(code_of(res), "validation_failed");
+  EXPECT_EQ(gw.client.idle_connections(gw.client.upstream(up.address())), 1u);
+}
+
+TEST(GatewayStream, other_routes_are_never_streamed) {
+  Upstream up;
+  Gateway gw({up.address()});
+  auto res = gw.call(http::Method::GET, "/api/v1/products");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_FALSE(res.stream);
+  EXPECT_FALSE(res.body.empty());
 }
 
 }  // namespace

@@ -95,6 +95,8 @@ std::vector<std::string> parse_cache_tags(std::string_view header) {
 
 std::optional<StorePlan> storable(const http::Response& res, std::chrono::seconds max_ttl) {
   if (res.status != 200 || max_ttl.count() <= 0) return std::nullopt;
+  // A streamed body (an export) is never held whole, so there is nothing to keep.
+  if (res.stream) return std::nullopt;
   if (res.header("Set-Cookie")) return std::nullopt;
   auto tag_header = res.header("Cache-Tag");
   if (!res.header("Cache-Control") || !tag_header) return std::nullopt;

@@ -12,6 +12,7 @@ using S = Service;
 // A route a service adds must be added here too.
 constexpr PublicRoute kRoutes[] = {
     {M::GET, "/api/v1/products", S::catalog},
+    {M::GET, "/api/v1/products/export", S::catalog, /*streamed=*/true},
     {M::POST, "/api/v1/products", S::catalog},
     {M::GET, "/api/v1/products/{id}", S::catalog},
     {M::PATCH, "/api/v1/products/{id}", S::catalog},
@@ -57,7 +58,12 @@ void add_routes(http::Router& router, Proxy& proxy, UpstreamGroup& catalog, Upst
       router.add(r.method, r.path, std::move(me));
       continue;
     }
-    http::Handler relay = proxy.to(r.service == S::catalog ? catalog : identity);
+    UpstreamGroup& group = r.service == S::catalog ? catalog : identity;
+    if (r.streamed) {
+      router.add(r.method, r.path, proxy.streaming_to(group));
+      continue;
+    }
+    http::Handler relay = proxy.to(group);
     // Only the catalog marks answers public with the tags its writes publish; identity's
     // answers are about a caller and never shared.
     if (cache && r.service == S::catalog && r.method == M::GET) relay = cache->wrap(std::move(relay));

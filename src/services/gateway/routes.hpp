@@ -17,6 +17,9 @@ struct PublicRoute {
   http::Method method;
   std::string_view path;  // router template; "{id}" takes any segment, so the service judges ids
   Service service;
+  /// The answer is a streamed body (a CSV export): relayed a piece at a time as it comes
+  /// (Proxy::forward_streamed), never cached or compressed by the gateway.
+  bool streamed = false;
 };
 
 std::span<const PublicRoute> public_routes();

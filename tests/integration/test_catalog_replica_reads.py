@@ -37,6 +37,12 @@ def resume_replay():
     replica_sql("SELECT pg_wal_replay_resume()")
 
 
+def lsn(text):
+    """A WAL position's text (X/Y, hex) as a number, for comparing two."""
+    high, low = text.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
 def eventually(pred, limit=15.0):
     until = time.monotonic() + limit
     while time.monotonic() < until:
@@ -90,6 +96,38 @@ class ReadsOnReplicas(unittest.TestCase):
                        "currency": "EUR", "status": status, "stock": 1}, self.editor)
         self.assertEqual(r.status, 201, r.body)
         return r
+
+    def test_a_finished_jobs_answer_carries_the_position_of_its_writes(self):
+        # The dashboard lists again when the bulk job it started has ended; that read may reach
+        # another instance and a replica, and must see what the job wrote, which no write of
+        # its own answered with a position for.
+        pid = self.create(status="active").json()["data"]["id"]
+        path = f"/api/v1/products/{pid}"
+        self.assertTrue(eventually(lambda: self.call(self.b, "GET", path, token=self.editor).status == 200))
+        pause_replay()
+        started = self.call(self.a, "POST", "/api/v1/products/bulk",
+                            {"action": "archive", "filter": {"status": "active"}}, self.editor)
+        self.assertEqual(started.status, 202, started.body)
+        queued_at = started.header("Mercato-Read-After")  # the job's creation, not its writes
+        ended = []
+
+        def finished():
+            r = self.call(self.a, "GET", started.header("Location"), token=self.editor)
+            if r.json()["data"]["state"] in ("succeeded", "failed"):
+                ended.append(r)
+                return True
+            self.assertIsNone(r.header("Mercato-Read-After"), "a job still at work has no position to give")
+            return False
+
+        self.assertTrue(eventually(finished, 30), "the job ended")
+        final = ended[0]
+        self.assertEqual(final.json()["data"]["state"], "succeeded", final.body)
+        position = final.header("Mercato-Read-After")
+        self.assertRegex(position or "", r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$", "an ended job answers with a position")
+        self.assertIn(f"mercato_read_after={position}; Path=/api/", final.header("Set-Cookie") or "")
+        self.assertGreater(lsn(position), lsn(queued_at), "past the job's writes, not just its creation")
+        r = self.call(self.b, "GET", path, token=self.editor, headers={"Mercato-Read-After": position})
+        self.assertEqual(r.json()["data"]["status"], "archived", "the read after the job sees its write")
 
     def test_the_writer_reads_its_write_everyone_else_at_most_the_bound_behind(self):
         pause_replay()

@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "http/envelope.hpp"
 #include "services/catalog/etag.hpp"
+#include "services/catalog/read_your_writes.hpp"
 #include "services/catalog/routes.hpp"
 #include "services/catalog/store_scope.hpp"
 
@@ -132,7 +133,13 @@ void install_bulk_routes(http::Router& router, BulkService& bulk, std::size_t ma
     if (!job) co_return http::error_response(job.error());
     // Another store's job is absent to this caller, exactly like an id that does not exist.
     if (!*job || !is_member(req, (*job)->store_id)) co_return http::error_response(not_found("job not found"));
-    co_return http::ok(job_json(**job));
+    auto res = http::ok(job_json(**job));
+    // Ended: its writes are committed, so the answer carries their position (read_your_writes.hpp)
+    // and the caller's next read sees them even on a replica.
+    const auto& state = (*job)->state;
+    if (state == "succeeded" || state == "failed" || state == "cancelled")
+      res.set_header(std::string(kReadAfterHeader), std::string(kReadAfterNow));
+    co_return res;
   });
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/json.hpp"
 #include "http/envelope.hpp"
+#include "services/catalog/read_your_writes.hpp"
 #include "services/catalog/routes.hpp"
 #include "services/catalog/validate.hpp"
 
@@ -174,7 +175,12 @@ void install_import_routes(http::Router& router, ImportService& imports) {
     const std::string id(req.param("id"));
     auto s = co_await owned(imports, *w, id);
     if (!s) co_return http::error_response(s.error());
-    co_return http::ok(summary_json(*s));
+    auto res = http::ok(summary_json(*s));
+    // Ended: the products it wrote are committed; the answer carries their position
+    // (read_your_writes.hpp), so the dashboard's next list shows them even from a replica.
+    if (s->state == "succeeded" || s->state == "failed")
+      res.set_header(std::string(kReadAfterHeader), std::string(kReadAfterNow));
+    co_return res;
   });
 
   router.get("/api/v1/imports/{id:uuid}/errors", [&imports](Request& req) -> asio::awaitable<Response> {

@@ -2,6 +2,8 @@
 
 #include "services/catalog/read_your_writes.hpp"
 
+#include <algorithm>
+
 #include "core/log.hpp"
 #include "db/lsn.hpp"
 #include "http/cookies.hpp"
@@ -17,6 +19,16 @@ bool is_write(http::Method m) {
   return m == http::Method::POST || m == http::Method::PUT || m == http::Method::PATCH || m == http::Method::DELETE;
 }
 
+/// Whether the handler asked for the position (kReadAfterNow); the placeholder is removed.
+bool take_position_request(http::Response& res) {
+  const auto it = std::find_if(res.headers.begin(), res.headers.end(), [](const auto& h) {
+    return http::iequals(h.first, kReadAfterHeader) && h.second == kReadAfterNow;
+  });
+  if (it == res.headers.end()) return false;
+  res.headers.erase(it);
+  return true;
+}
+
 }  // namespace
 
 std::string read_after_cookie(std::string_view lsn, std::chrono::milliseconds max_lag, bool secure) {
@@ -29,7 +41,11 @@ std::string read_after_cookie(std::string_view lsn, std::chrono::milliseconds ma
 
 http::Middleware read_your_writes(db::ReplicaSet& db, std::chrono::milliseconds max_lag, bool secure_cookie) {
   return [&db, max_lag, secure_cookie](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
-    if (db.replica_count() == 0) co_return co_await next(req);
+    if (db.replica_count() == 0) {
+      http::Response res = co_await next(req);
+      take_position_request(res);
+      co_return res;
+    }
     if (auto h = req.header(kReadAfterHeader)) {
       auto lsn = db::parse_lsn(*h);
       if (!lsn)
@@ -41,7 +57,8 @@ http::Middleware read_your_writes(db::ReplicaSet& db, std::chrono::milliseconds 
       if (auto lsn = db::parse_lsn(*c)) req.context.read_after = *lsn;
     }
     http::Response res = co_await next(req);
-    if (!is_write(req.method) || res.status < 200 || res.status > 299) co_return res;
+    const bool asked = take_position_request(res);
+    if ((!is_write(req.method) && !asked) || res.status < 200 || res.status > 299) co_return res;
     // After the commit (the handler returned): the position is at or past the commit's record.
     auto lsn = co_await db.wal_position(req.context.scope());
     if (!lsn) {

@@ -11,7 +11,12 @@
 //        WAL position after its commit, as the Mercato-Read-After header and the cookie. The
 //        cookie lives as long as a replica in rotation may still miss the write (twice
 //        DB_REPLICA_MAX_LAG, at least a second): after that every replica serving reads has it.
-// Without replicas every read is on the primary: nothing is read or added.
+//        So does an answer that reports writes made outside its request (a finished job's:
+//        GET /api/v1/jobs/{id}, GET /api/v1/imports/{id}): its handler sets the header to
+//        kReadAfterNow, and the middleware puts the primary's position there, so the
+//        dashboard's refresh after a bulk job or an import reads what the job wrote.
+// Without replicas every read is on the primary: nothing is read or added (and a
+// kReadAfterNow placeholder is removed).
 
 #include <chrono>
 #include <string>
@@ -24,6 +29,9 @@ namespace mercato::catalog {
 
 inline constexpr std::string_view kReadAfterHeader = "Mercato-Read-After";
 inline constexpr std::string_view kReadAfterCookie = "mercato_read_after";
+/// What a handler puts in kReadAfterHeader to have the middleware answer with the primary's
+/// position as for a write (see above). Never leaves the process.
+inline constexpr std::string_view kReadAfterNow = "now";
 
 /// `secure_cookie`: the cookie says Secure (every environment but development, like the
 /// refresh cookie).

@@ -73,9 +73,9 @@ class Row:
     request must leave unchanged ("catalog", "users" or None); `owner`: set when the row is
     known to fail and the fix belongs to another area (then the row is an expected failure)."""
 
-    def __init__(self, method, template, path, expect, body=None, writes=None, owner=None, name=None):
+    def __init__(self, method, template, path, expect, body=None, writes=None, owner=None, name=None, headers=None):
         self.method, self.template, self.path, self.expect = method, template, path, expect
-        self.body, self.writes, self.owner = body, writes, owner
+        self.body, self.writes, self.owner, self.headers = body, writes, owner, headers or {}
         self.name = name or (method.lower() + template.replace("/", "_").replace("{", "").replace("}", "")
                              .replace(".", "_").replace("-", "_"))
 
@@ -149,6 +149,37 @@ ROWS = [
     # A job: its store's members and admins see it; anyone else gets the 404 of an absent id.
     Row("GET", "/api/v1/jobs/{id}", lambda fx, t: f"/api/v1/jobs/{fx.job[t]}",
         lambda c, t: (200, None) if member(c, t) else (401, "auth_required") if c == "anonymous" else (404, "not_found")),
+    # The CSV export: the list's audience (test_catalog_export.py checks the rows themselves);
+    # the draft check below reads the CSV for every non-member.
+    Row("GET", "/api/v1/products/export", lambda fx, t: "/api/v1/products/export", everyone(200)),
+    Row("GET", "/api/v1/products/export", lambda fx, t: "/api/v1/products/export?status=draft",
+        lambda c, t: (200, None) if member(c, t) else (401, "auth_required") if c == "anonymous" else (403, "forbidden"),
+        name="get_products_export_status_draft"),
+    # CSV imports: the store's editors and admins; another store's import is the 404 of an absent
+    # id (test_catalog_import.py drives each step).
+    Row("POST", "/api/v1/imports", lambda fx, t: "/api/v1/imports", write_rule((201, None)),
+        body=lambda fx, t: {"filename": "iso.csv", "mapping": "mercato"}, writes="catalog"),
+    Row("GET", "/api/v1/imports/{id}", lambda fx, t: f"/api/v1/imports/{fx.imports[t]}", write_rule((200, None))),
+    Row("GET", "/api/v1/imports/{id}", lambda fx, t: f"/api/v1/imports/{fx.imports[other(t)]}",
+        write_rule((404, "not_found")), name="get_import_of_the_other_store"),
+    Row("GET", "/api/v1/imports/{id}/errors", lambda fx, t: f"/api/v1/imports/{fx.imports[t]}/errors",
+        write_rule((200, None))),
+    Row("GET", "/api/v1/imports/{id}/errors.csv", lambda fx, t: f"/api/v1/imports/{fx.imports[t]}/errors.csv",
+        write_rule((200, None))),
+    # Part 1 again: already received, so answered as it was and nothing changes.
+    Row("PUT", "/api/v1/imports/{id}/parts/{n}", lambda fx, t: f"/api/v1/imports/{fx.imports[t]}/parts/1",
+        write_rule((200, None)), body=lambda fx, t: IMPORT_PART, headers={"Content-Type": "text/csv"},
+        writes="catalog"),
+    Row("PUT", "/api/v1/imports/{id}/parts/{n}", lambda fx, t: f"/api/v1/imports/{fx.imports[other(t)]}/parts/2",
+        write_rule((404, "not_found")), body=lambda fx, t: IMPORT_PART, headers={"Content-Type": "text/csv"},
+        writes="catalog", name="put_import_part_of_the_other_store"),
+    Row("POST", "/api/v1/imports/{id}/finish", lambda fx, t: f"/api/v1/imports/{fx.fresh_import(t)}/finish",
+        write_rule((200, None)), writes="catalog"),
+    Row("POST", "/api/v1/imports/{id}/run",
+        lambda fx, t: f"/api/v1/imports/{fx.fresh_import(t, finished=True)}/run", write_rule((202, None)),
+        writes="catalog"),
+    Row("POST", "/api/v1/imports/{id}/run", lambda fx, t: f"/api/v1/imports/{fx.finished_import[other(t)]}/run",
+        write_rule((404, "not_found")), writes="catalog", name="post_import_run_of_the_other_store"),
     # ---- users (identity; admin only, whichever store the user or the header names) ----
     # The audit trail: admins and the store's editors (X-Store-ID names the target's store);
     # test_audit_api.py tries every filter and cursor across stores.
@@ -194,6 +225,10 @@ ROWS = [
 NOT_OPERATIONS = {("GET", "/metrics")}
 
 
+# An import's first part: the header and one product (native columns).
+IMPORT_PART = b"sku,name,price_cents,currency,status\r\nISO-IMP-1,Imported lamp,100,EUR,active\r\n"
+
+
 def document_operations():
     with open(os.path.join(REPO, "api", "openapi.json")) as f:
         doc = json.load(f)
@@ -225,6 +260,7 @@ class Fixture:
         }
         self.login = self.issuer.user("viewer", self.store["A"])
         self.category, self.active, self.draft, self.deleted, self.user, self.job = {}, {}, {}, {}, {}, {}
+        self.imports, self.finished_import = {}, {}
         for t in TARGETS:
             self.category[t] = self.admin_call(t, "POST", "/api/v1/categories", {"name": "Iso"})["id"]
             self.active[t] = self.fresh_product(t)
@@ -237,6 +273,19 @@ class Fixture:
                         headers={"X-Store-ID": self.store[t], "Authorization": "Bearer " + self.tokens["admin"]})
             assert r.status == 202, r.body
             self.job[t] = r.json()["data"]["id"]
+            self.imports[t] = self.fresh_import(t)
+            self.finished_import[t] = self.fresh_import(t, finished=True)
+
+    def fresh_import(self, target, finished=False):
+        """An import of `target`'s store with its first part received; finished: dry-run too."""
+        imp = self.admin_call(target, "POST", "/api/v1/imports", {"filename": "iso.csv", "mapping": "mercato"})["id"]
+        h = {"X-Store-ID": self.store[target], "Authorization": "Bearer " + self.tokens["admin"],
+             "Content-Type": "text/csv"}
+        r = request(self.catalog.url, "PUT", f"/api/v1/imports/{imp}/parts/1", body=IMPORT_PART, headers=h)
+        assert r.status == 200, r.body
+        if finished:
+            self.admin_call(target, "POST", f"/api/v1/imports/{imp}/finish")
+        return imp
 
     def admin_call(self, target, method, path, body=None):
         r = request(self.catalog.url, method, path, body=body,
@@ -308,7 +357,7 @@ class Isolation(unittest.TestCase):
                     path = row.path(fx, target)
                     body = row.body(fx, target) if row.body else None
                     before = fx.fingerprint(row.writes) if row.writes else None
-                    h = {"X-Store-ID": fx.store[target]}
+                    h = {"X-Store-ID": fx.store[target], **row.headers}
                     if fx.tokens[caller]:
                         h["Authorization"] = "Bearer " + fx.tokens[caller]
                     r = request(fx.gateway.url, row.method, path, body=body, headers=h)

@@ -33,10 +33,9 @@ class CatalogSearch(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         # A common term's total is the planner's estimate, so the statistics must not change
-        # under the test: an autovacuum ANALYZE of products ending between two pages (the rows
-        # earlier suites wrote, or this seeding, set one off) made page 1 an estimate and page 3
-        # an exact count in one full run. Autovacuum stays off for products until tearDownClass,
-        # and one already under way is waited out before the test's own ANALYZE.
+        # under the test (the rows earlier suites wrote, or this seeding, can set off an
+        # autovacuum ANALYZE at any moment): autovacuum stays off for products until
+        # tearDownClass, and one already under way is waited out before the test's own ANALYZE.
         psql("ALTER TABLE products SET (autovacuum_enabled = false)")
         try:
             cls.prepare()

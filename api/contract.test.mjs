@@ -425,6 +425,10 @@ describe('contract: responses of the running stack match api/openapi.yaml', () =
       await call('GET', '/api/v1/jobs/{id}', { params: { id: summary.body.data.job_id }, token: state.admin, expect: 200 });
       await call('GET', '/api/v1/imports/{id}', { params: { id: randomUUID() }, token: state.admin, expect: 404 });
       await call('GET', '/api/v1/imports/{id}', { params: { id }, expect: 401 });
+      // The CSV export of a list filter: the import's native columns, streamed.
+      const exported = await call('GET', '/api/v1/products/export', { token: state.admin, query: { status: 'active' }, expect: 200 });
+      assert.match(exported.text, /^id,sku,name,slug,description,price_cents,currency,status,stock,category_id,attributes,images,updated_at\r\n/);
+      await call('GET', '/api/v1/products/export', { query: { per_page: 5 }, expect: 422 });
       // The imported product goes with the others (reads may lag behind on a replica).
       let found;
       for (let i = 0; i < 50 && !found; i++) {

@@ -17,6 +17,7 @@ consumes its target (delete, restore)."""
 
 import json
 import os
+import time
 import unittest
 import uuid
 
@@ -311,6 +312,18 @@ class Fixture:
                          f"'iso-{uid[:12]}@test.dev', 'viewer', '{self.store[target]}', 'not-a-hash')")
         return uid
 
+    def settle_jobs(self, timeout=60):
+        """Waits until no job of the two stores is queued or running: an import or a bulk write
+        a cell started (202) writes in the background, and must not be counted against the next
+        cell's refused write."""
+        ids = ", ".join(f"'{s}'" for s in self.store.values())
+        deadline = time.monotonic() + timeout
+        while self.catalog_db(f"SELECT count(*) FROM jobs WHERE store_id IN ({ids}) "
+                              "AND state IN ('queued', 'running')") != "0":
+            if time.monotonic() > deadline:
+                raise AssertionError(f"jobs of the isolation stores still open after {timeout} s")
+            time.sleep(0.05)
+
     def fingerprint(self, what):
         if what == "catalog":
             ids = ", ".join(f"'{s}'" for s in self.store.values())
@@ -356,6 +369,8 @@ class Isolation(unittest.TestCase):
                 with self.subTest(caller=caller, target=target):
                     path = row.path(fx, target)
                     body = row.body(fx, target) if row.body else None
+                    if row.writes == "catalog":
+                        fx.settle_jobs()
                     before = fx.fingerprint(row.writes) if row.writes else None
                     h = {"X-Store-ID": fx.store[target], **row.headers}
                     if fx.tokens[caller]:

@@ -102,6 +102,34 @@ void add_unique(std::vector<std::string>& xs, const std::string& x) {
   if (std::find(xs.begin(), xs.end(), x) == xs.end()) xs.push_back(x);
 }
 
+/// One state change of import `id` of `w`'s store, as part, finish and run make it: in a
+/// transaction with the import's row locked (absent: 404), `step(tx, db, upload, refused)`
+/// decides; a `refused` it sets is the answer (every step refuses before it writes), else the
+/// import as it stands after the commit. `step` is a named lambda (docs/toolchain.md, coroutine
+/// pitfall 2) that outlives the call.
+template <class Step>
+asio::awaitable<Result<ImportSummary>> locked_change(ImportRepository& imports, const WriteRequest& w,
+                                                     const std::string& id, Step& step) {
+  std::optional<Error> refused;
+  db::PoolUntil bound = imports.pool().until(w.scope);
+  auto work = [&](db::Transaction& tx) -> asio::awaitable<Status> {
+    ImportTxRepository db(tx);
+    auto locked = co_await db.lock(w.store, id);
+    if (!locked) co_return std::move(locked).error();
+    if (!*locked) {
+      refused = not_found("import not found");
+      co_return Status{};
+    }
+    co_return co_await step(tx, db, **locked, refused);
+  };
+  if (auto done = co_await bound.transaction(work); !done) co_return write_error(done.error());
+  if (refused) co_return std::move(*refused);
+  auto found = co_await imports.find(w.store, id, w.scope);
+  if (!found) co_return std::move(found).error();
+  if (!*found) co_return not_found("import not found");
+  co_return std::move(**found);
+}
+
 }  // namespace
 
 struct ImportService::JobContext {
@@ -123,17 +151,8 @@ asio::awaitable<Result<ImportSummary>> ImportService::create(const WriteRequest&
 
 asio::awaitable<Result<ImportSummary>> ImportService::part(const WriteRequest& w, const std::string& id, std::int64_t n,
                                                            std::string_view body) {
-  std::optional<Error> refused;
-  db::PoolUntil bound = imports_.pool().until(w.scope);
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Status> {
-    ImportTxRepository db(tx);
-    auto locked = co_await db.lock(w.store, id);
-    if (!locked) co_return std::move(locked).error();
-    if (!*locked) {
-      refused = not_found("import not found");
-      co_return Status{};
-    }
-    ImportUpload& u = **locked;
+  auto step = [&](db::Transaction& tx, ImportTxRepository& db, ImportUpload& u,
+                  std::optional<Error>& refused) -> asio::awaitable<Status> {
     if (u.summary.state != "receiving") {
       refused = conflict("the upload of this import is finished (state " + u.summary.state + ")");
       co_return Status{};
@@ -170,26 +189,12 @@ asio::awaitable<Result<ImportSummary>> ImportService::part(const WriteRequest& w
     u.skip_state = static_cast<std::int64_t>(staged->skip.state);
     co_return co_await db.save_part(id, u, staged->rows, staged->valid, staged->errors);
   };
-  if (auto done = co_await bound.transaction(work); !done) co_return write_error(done.error());
-  if (refused) co_return std::move(*refused);
-  auto found = co_await imports_.find(w.store, id, w.scope);
-  if (!found) co_return std::move(found).error();
-  if (!*found) co_return not_found("import not found");
-  co_return std::move(**found);
+  co_return co_await locked_change(imports_, w, id, step);
 }
 
 asio::awaitable<Result<ImportSummary>> ImportService::finish(const WriteRequest& w, const std::string& id) {
-  std::optional<Error> refused;
-  db::PoolUntil bound = imports_.pool().until(w.scope);
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Status> {
-    ImportTxRepository db(tx);
-    auto locked = co_await db.lock(w.store, id);
-    if (!locked) co_return std::move(locked).error();
-    if (!*locked) {
-      refused = not_found("import not found");
-      co_return Status{};
-    }
-    ImportUpload& u = **locked;
+  auto step = [&](db::Transaction& tx, ImportTxRepository& db, ImportUpload& u,
+                  std::optional<Error>& refused) -> asio::awaitable<Status> {
     if (u.summary.state != "receiving") {
       refused = conflict("this import is finished already (state " + u.summary.state + ")");
       co_return Status{};
@@ -221,26 +226,12 @@ asio::awaitable<Result<ImportSummary>> ImportService::finish(const WriteRequest&
     const ReportColumns rc = report_columns(staged->columns);
     co_return co_await db.dry_run(id, w.store, rc.sku, rc.slug, rc.category);
   };
-  if (auto done = co_await bound.transaction(work); !done) co_return write_error(done.error());
-  if (refused) co_return std::move(*refused);
-  auto found = co_await imports_.find(w.store, id, w.scope);
-  if (!found) co_return std::move(found).error();
-  if (!*found) co_return not_found("import not found");
-  co_return std::move(**found);
+  co_return co_await locked_change(imports_, w, id, step);
 }
 
 asio::awaitable<Result<ImportSummary>> ImportService::run(const WriteRequest& w, const std::string& id) {
-  std::optional<Error> refused;
-  db::PoolUntil bound = imports_.pool().until(w.scope);
-  auto work = [&](db::Transaction& tx) -> asio::awaitable<Status> {
-    ImportTxRepository db(tx);
-    auto locked = co_await db.lock(w.store, id);
-    if (!locked) co_return std::move(locked).error();
-    if (!*locked) {
-      refused = not_found("import not found");
-      co_return Status{};
-    }
-    const ImportUpload& u = **locked;
+  auto step = [&](db::Transaction& tx, ImportTxRepository& db, ImportUpload& u,
+                  std::optional<Error>& refused) -> asio::awaitable<Status> {
     if (u.summary.state != "validated") {
       refused = conflict("only a validated import runs (this one is " + u.summary.state + ")");
       co_return Status{};
@@ -256,12 +247,7 @@ asio::awaitable<Result<ImportSummary>> ImportService::run(const WriteRequest& w,
     if (!job) co_return std::move(job).error();
     co_return co_await db.start(id, job_id);
   };
-  if (auto done = co_await bound.transaction(work); !done) co_return write_error(done.error());
-  if (refused) co_return std::move(*refused);
-  auto found = co_await imports_.find(w.store, id, w.scope);
-  if (!found) co_return std::move(found).error();
-  if (!*found) co_return not_found("import not found");
-  co_return std::move(**found);
+  co_return co_await locked_change(imports_, w, id, step);
 }
 
 asio::awaitable<Result<std::optional<ImportSummary>>> ImportService::find(const std::string& store,

@@ -12,36 +12,16 @@ import time
 import unittest
 import uuid
 
-from .test_catalog_support import IdentityIssuer, create_scratch_database, drop_scratch_database, psql_db
-from testkit import Service, request, wait_until
+from .test_catalog_support import ScratchCatalogs
+from testkit import request, wait_until
 
 PRODUCTS = 4000
 CHUNK = 20
 
 
-class BulkJobWorkerKilled(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.db = create_scratch_database("mercato_catalog_bulk_chaos")
-        cls.issuer = IdentityIssuer()
-        cls.env = {**cls.issuer.env(), "DB_NAME": cls.db, "CATALOG_CURSOR_SECRET": "bulk-chaos",
-                   "BULK_CHUNK_SIZE": str(CHUNK), "JOBS_POLL_INTERVAL": "100ms", "JOBS_HEARTBEAT_TIMEOUT": "2s"}
-        cls.services = []
-
-    @classmethod
-    def tearDownClass(cls):
-        for s in cls.services:
-            s.stop()
-        cls.issuer.close()
-        drop_scratch_database(cls.db)
-
-    def sql(self, text):
-        return psql_db(self.db, text).strip()
-
-    def start_catalog(self):
-        svc = Service("catalog", env=self.env, wait_ready=True)
-        self.services.append(svc)
-        return svc
+class BulkJobWorkerKilled(ScratchCatalogs):
+    SCRATCH_DB = "mercato_catalog_bulk_chaos"
+    ENV = {"CATALOG_CURSOR_SECRET": "bulk-chaos", "BULK_CHUNK_SIZE": str(CHUNK)}
 
     def test_a_killed_workers_job_resumes_elsewhere_and_writes_each_product_once(self):
         first = self.start_catalog()  # migrates the scratch database

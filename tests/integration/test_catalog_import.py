@@ -14,8 +14,7 @@ import time
 import unittest
 import uuid
 
-from .test_catalog_support import (IdentityIssuer, PsqlSession, create_scratch_database, drop_scratch_database,
-                                   new_store, psql_db)
+from .test_catalog_support import IdentityIssuer, PsqlSession, ScratchCatalogs, new_store
 from testkit import Service, request, wait_until
 
 HEADER = "id,sku,name,slug,description,price_cents,currency,status,stock,category_id,attributes,images,updated_at\n"
@@ -274,32 +273,12 @@ PRODUCTS = 6000
 CHUNK = 100
 
 
-class ImportWorkerKilled(unittest.TestCase):
+class ImportWorkerKilled(ScratchCatalogs):
     """kill -9 the catalog working an import; another instance finishes it, each product written
     once (one create and one audit row each), resumed after the last committed chunk."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.db = create_scratch_database("mercato_catalog_import_chaos")
-        cls.issuer = IdentityIssuer()
-        cls.env = {**cls.issuer.env(), "DB_NAME": cls.db, "CATALOG_CURSOR_SECRET": "import-chaos",
-                   "IMPORT_CHUNK_SIZE": str(CHUNK), "JOBS_POLL_INTERVAL": "100ms", "JOBS_HEARTBEAT_TIMEOUT": "2s"}
-        cls.services = []
-
-    @classmethod
-    def tearDownClass(cls):
-        for s in cls.services:
-            s.stop()
-        cls.issuer.close()
-        drop_scratch_database(cls.db)
-
-    def sql(self, text):
-        return psql_db(self.db, text).strip()
-
-    def start_catalog(self):
-        svc = Service("catalog", env=self.env, wait_ready=True)
-        self.services.append(svc)
-        return svc
+    SCRATCH_DB = "mercato_catalog_import_chaos"
+    ENV = {"CATALOG_CURSOR_SECRET": "import-chaos", "IMPORT_CHUNK_SIZE": str(CHUNK)}
 
     def test_a_killed_catalogs_import_resumes_and_writes_each_product_once(self):
         first = self.start_catalog()

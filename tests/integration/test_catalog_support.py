@@ -12,6 +12,7 @@ import os
 import subprocess
 import tempfile
 import time
+import unittest
 import uuid
 
 from testkit import BIN_DIR, Service, request, stack_env
@@ -115,6 +116,39 @@ def drop_scratch_database(db):
     """Drops a create_scratch_database database; never raises (a tearDown must not hide the
     test's own failure)."""
     psql_db("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", check=False)
+
+
+class ScratchCatalogs(unittest.TestCase):
+    """Catalog instances of a test's own on a scratch database (SCRATCH_DB, its prefix), so no
+    other catalog (the stack's) can claim its jobs and an instance it kills is known to be the
+    one working them. Jobs are polled every 100 ms and a dead worker's job is taken over after
+    2 s; ENV adds a subclass's own variables."""
+
+    SCRATCH_DB = ""
+    ENV = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = create_scratch_database(cls.SCRATCH_DB)
+        cls.issuer = IdentityIssuer()
+        cls.env = {**cls.issuer.env(), "DB_NAME": cls.db, "JOBS_POLL_INTERVAL": "100ms", "JOBS_HEARTBEAT_TIMEOUT": "2s",
+                   **cls.ENV}
+        cls.services = []
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in cls.services:
+            s.stop()
+        cls.issuer.close()
+        drop_scratch_database(cls.db)
+
+    def sql(self, text):
+        return psql_db(self.db, text).strip()
+
+    def start_catalog(self):
+        svc = Service("catalog", env=self.env, wait_ready=True)
+        self.services.append(svc)
+        return svc
 
 
 def lit(v):

@@ -501,14 +501,6 @@ struct Found {
 /// total on every page of the term, since the choice depends on the estimate only.
 constexpr double kCountBelowEstimate = kExactCountCap;
 
-/// The v1 total of the words tier: exact from a count at most the cap, else PostgreSQL's
-/// estimate, at least the cap (a count over it, or an estimate that high) and at least the
-/// rows already paged through.
-Total words_total(std::optional<std::int64_t> counted, double estimate, const Window& w, std::size_t rows) {
-  if (counted && *counted <= kExactCountCap) return Total{*counted, true};
-  const auto seen = w.offset + static_cast<std::int64_t>(rows);
-  return Total{std::max({static_cast<std::int64_t>(std::llround(estimate)), kExactCountCap, seen}), false};
-}
 
 /// A `q` list. Cost follows the page, not the number of matches:
 ///
@@ -553,7 +545,8 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     auto rows = page_rows(results.back());
     if (!rows) co_return std::move(rows).error();
     if (static_cast<std::int64_t>(rows->size()) == w.limit)
-      co_return Found{std::move(*rows), words_total(counted, pr.estimate, w, rows->size())};
+      co_return Found{std::move(*rows),
+                      words_total(counted, pr.estimate, w.offset + static_cast<std::int64_t>(rows->size()))};
     // Fewer matches than a page within the budget: collect them.
   }
   if (!counted || *counted > 0) {
@@ -565,13 +558,8 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     if (!rows->empty()) {
       const auto matched = r->get_int64(0, r->column("matched")).value_or(0);
       learn_count(probes, f, pr, matched);
-      // A common term is walked or collected by the page (should_walk weighs the rows wanted),
-      // so its total follows the walk's rule on every page: exact up to the cap, past it the
-      // estimate. Otherwise page 1 (walked) said "about 1,000" and page 3 (collected) "1,132
-      // exactly" for one term (the full suite's test_catalog_search, once other suites' rows
-      // had moved the estimate near the boundary). A rare term is always collected: exact.
-      co_return Found{std::move(*rows), pr.common ? words_total(matched, pr.estimate, w, rows->size())
-                                                  : Total{matched, true}};
+      const auto seen = w.offset + static_cast<std::int64_t>(rows->size());
+      co_return Found{std::move(*rows), collected_total(pr.common, matched, pr.estimate, seen)};
     }
     if (w.offset > 0 || w.after) {
       // Past the last match, or none at all: only a count tells which.
@@ -580,7 +568,7 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
         if (!n) co_return std::move(n).error();
         counted = n->get_int64(0, 0).value_or(0);
       }
-      if (*counted > 0) co_return Found{{}, words_total(counted, pr.estimate, w, 0)};
+      if (*counted > 0) co_return Found{{}, words_total(counted, pr.estimate, w.offset)};
     }
   }
   for (Tier tier : {Tier::substring, Tier::similar}) {

@@ -28,4 +28,13 @@ std::pair<std::string, std::string> sku_range(std::string_view q) {
   return {lo, hi};
 }
 
+Total words_total(std::optional<std::int64_t> counted, double estimate, std::int64_t seen) {
+  if (counted && *counted <= kExactCountCap) return Total{*counted, true};
+  return Total{std::max({static_cast<std::int64_t>(std::llround(estimate)), kExactCountCap, seen}), false};
+}
+
+Total collected_total(bool common, std::int64_t matched, double estimate, std::int64_t seen) {
+  return common ? words_total(matched, estimate, seen) : Total{matched, true};
+}
+
 }  // namespace mercato::catalog

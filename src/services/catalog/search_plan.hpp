@@ -6,9 +6,12 @@
 // tests/integration/test_catalog_search_1m.py.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "services/catalog/pagination.hpp"
 
 namespace mercato::catalog {
 
@@ -47,5 +50,15 @@ std::int64_t walk_budget(double wanted, double estimate, std::int64_t live);
 /// length) in byte order, when the term could begin a SKU (validate.cpp's SKU characters, all
 /// ASCII below 0x7f, so the last byte + 1 is still one character); otherwise an empty range.
 std::pair<std::string, std::string> sku_range(std::string_view q);
+
+/// The v1 total of a search's words tier: exact from a count (`counted`) at most the cap, else
+/// PostgreSQL's estimate, at least the cap and at least `seen` (the rows already paged through).
+Total words_total(std::optional<std::int64_t> counted, double estimate, std::int64_t seen);
+
+/// The total of a collected page, whose rows carry the exact number of matches. A common term
+/// is walked or collected by the page (should_walk weighs the rows wanted), so its total
+/// follows words_total on every page: otherwise page 1 (walked) said "about 1,000" and page 3
+/// (collected) "1,132 exactly" for one term. A rare term is always collected: exact.
+Total collected_total(bool common, std::int64_t matched, double estimate, std::int64_t seen);
 
 }  // namespace mercato::catalog

@@ -47,5 +47,35 @@ TEST(SearchPlan, a_term_that_cannot_begin_a_sku_has_an_empty_range) {
     EXPECT_EQ(sku_range(q), std::make_pair(std::string(), std::string())) << q;
 }
 
+// Whether a common term's page was walked or collected depends on the page (the rows wanted):
+// its total must not. The full suite once saw "about 1,000" on page 1 and "1,132 exactly" on
+// page 3 of one term.
+TEST(SearchPlan, a_common_terms_total_is_the_same_rule_walked_or_collected) {
+  const double estimate = 980;  // just under the cap: page 1 walks, a deeper page collects
+  ASSERT_TRUE(should_walk(true, estimate, 20, 100'000));
+  ASSERT_FALSE(should_walk(true, estimate, 60, 100'000));
+  const Total walked = words_total(1'132, estimate, 20);  // the walk counts when E ≤ the cap
+  const Total collected = collected_total(true, 1'132, estimate, 60);
+  EXPECT_EQ(walked.exact, collected.exact);
+  EXPECT_FALSE(collected.exact);
+  EXPECT_EQ(collected.items, walked.items);
+  EXPECT_EQ(collected.items, kExactCountCap);
+  // Within the cap both are exact.
+  EXPECT_EQ(collected_total(true, 640, estimate, 60).items, 640);
+  EXPECT_TRUE(collected_total(true, 640, estimate, 60).exact);
+}
+
+TEST(SearchPlan, a_rare_term_is_counted_exactly_past_the_cap) {
+  const Total t = collected_total(false, 1'500, 3, 20);
+  EXPECT_EQ(t.items, 1'500);
+  EXPECT_TRUE(t.exact);
+}
+
+TEST(SearchPlan, an_estimated_total_is_at_least_the_rows_already_paged_through) {
+  EXPECT_EQ(words_total(std::nullopt, 900, 1'020).items, 1'020);
+  EXPECT_EQ(words_total(std::nullopt, 5'400.4, 20).items, 5'400);
+  EXPECT_FALSE(words_total(1'001, 900, 20).exact);
+}
+
 }  // namespace
 }  // namespace mercato::catalog

@@ -3,10 +3,11 @@
 # its own: `./mercato bench` skips bench/_*.sh). Goal: 100,000 products imported from CSV in
 # under 20 s on this 2-core box, the catalog's memory bounded.
 #
-#   staff_import GATEWAY_URL TOKEN STORE CATALOG_PID [ROWS]
+#   staff_import GATEWAY_URL TOKEN STORE CATALOG_PID [ROWS] [PREFIX]
 #
 # Against a running stack: writes a ROWS-row (100,000) native CSV (the export's columns, unique
-# SKUs of this run, one image each) into $WORK (or a temporary directory), uploads it through the
+# SKUs PREFIX-1 … PREFIX-ROWS, one image each; row i is "Imported product i", price 100 + i % 9000,
+# stock i % 500: staff_import_expected checks a product against it) into $WORK (or a temporary directory), uploads it through the
 # gateway in 1 MiB parts with curl (POST /api/v1/imports, PUT …/parts/N, POST …/finish: the dry
 # run), runs it (POST …/run) and polls the import until it succeeded. TOKEN: an editor's or
 # admin's of STORE. The catalog's peak RSS is reset first (/proc/PID/clear_refs) so VmHWM is the
@@ -21,12 +22,10 @@
 # not succeed or a request failed.
 
 staff_import() {
-  local url=$1 token=$2 store=$3 pid=$4 rows=${5:-100000}
+  local url=$1 token=$2 store=$3 pid=$4 rows=${5:-100000} prefix=${6:-IMP$(date +%s)}
   local dir=${WORK:-$(mktemp -d)}/staff-import part n id state t0 t1 t2 summary valid errors
   local -a auth=(-H "Authorization: Bearer $token" -H "X-Store-ID: $store")
   rm -rf "$dir" && mkdir -p "$dir" || return 1
-  local prefix
-  prefix=IMP$(date +%s)
   # The export's columns; descriptions with a comma and a quote, so the parser's quoted path runs.
   awk -v n="$rows" -v p="$prefix" 'BEGIN {
     print "id,sku,name,slug,description,price_cents,currency,status,stock,category_id,attributes,images,updated_at"
@@ -62,4 +61,17 @@ staff_import() {
   printf 'BENCH staff-import rows=%s seconds_upload=%.2f seconds_import=%.2f seconds_total=%.2f catalog_peak_rss_kb=%s parts=%s valid=%s errors=%s\n' \
     "$rows" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(echo "$t2 - $t0" | bc)" "${hwm:-?}" "$n" "$valid" "$errors"
   [[ $state == succeeded && $valid == "$rows" ]]
+}
+
+# Reads product JSON documents (one a line, GET /api/v1/products/{id} answers) and prints how many
+# differ from the row of the file staff_import wrote with PREFIX (name, price, stock), and how
+# many were read: "stale read".
+staff_import_expected() {
+  local prefix=$1
+  jq -r --arg p "$prefix-" '.data // {} | [.sku // "", .name // "", .price_cents // -1, .stock // -1] | @tsv' |
+    awk -F'\t' -v p="$prefix-" '{
+      n++
+      i = substr($1, length(p) + 1) + 0
+      if (index($1, p) != 1 || $2 != "Imported product " i || $3 != 100 + i % 9000 || $4 != i % 500) stale++
+    } END { printf "%d %d\n", stale, n }'
 }

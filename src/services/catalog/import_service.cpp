@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -431,6 +432,8 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
       json::Writer k(kept);
       k.begin_array();
       std::vector<std::string> kept_image_ids;
+      std::unordered_set<std::string_view> kept_written(created_ids.begin(), created_ids.end());
+      kept_written.insert(updated.begin(), updated.end());
       auto doc = json::Document::parse(images);
       if (doc) {
         simdjson::dom::array arr;
@@ -439,9 +442,7 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
             std::string_view pid;
             if (img["product_id"].get(pid) != simdjson::SUCCESS) continue;
             const std::string p(pid);
-            if (std::find(created_ids.begin(), created_ids.end(), p) == created_ids.end() &&
-                std::find(updated.begin(), updated.end(), p) == updated.end())
-              continue;
+            if (!kept_written.contains(p)) continue;
             k.raw(simdjson::minify(img));
             add_unique(kept_image_ids, p);
           }
@@ -452,11 +453,12 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
     } else {
       // Images of updated rows whose fields were unchanged but images changed are in `updated`
       // (images_changed); images of rows not written are dropped.
+      // A set: a chunk has up to IMPORT_CHUNK_SIZE of each (a scan per id was quadratic).
+      std::unordered_set<std::string_view> written(created_ids.begin(), created_ids.end());
+      written.insert(updated.begin(), updated.end());
       std::vector<std::string> filtered;
       for (const auto& pid : image_ids)
-        if (std::find(created_ids.begin(), created_ids.end(), pid) != created_ids.end() ||
-            std::find(updated.begin(), updated.end(), pid) != updated.end())
-          filtered.push_back(pid);
+        if (written.contains(pid)) filtered.push_back(pid);
       image_ids = std::move(filtered);
     }
     errs.end_array();

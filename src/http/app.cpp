@@ -3,13 +3,16 @@
 #include "http/deadline.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/log.hpp"
 #include "core/loop_lag.hpp"
@@ -26,6 +29,38 @@ void fail_startup(const std::string& message) {
   std::fprintf(stderr, "%s\n", message.c_str());
   log::shutdown();
   std::exit(2);
+}
+
+void App::drain(std::chrono::milliseconds bound, std::function<void()> then) {
+  if (drain_hooks_.empty()) {
+    then();
+    return;
+  }
+  // `then` runs once: when the last hook ends or the bound passes, whichever is first. With
+  // HTTP_WORKERS > 1 the hooks may end on different threads, hence the atomics.
+  struct Drain {
+    std::atomic<std::size_t> left;
+    std::atomic<bool> done{false};
+    std::function<void()> then;
+    asio::steady_timer timer;
+    Drain(std::size_t n, std::function<void()> f, asio::io_context& io) : left(n), then(std::move(f)), timer(io) {}
+    void finish() {
+      if (done.exchange(true)) return;
+      timer.cancel();
+      then();
+    }
+  };
+  auto d = std::make_shared<Drain>(drain_hooks_.size(), std::move(then), *io_);
+  d->timer.expires_after(bound);
+  d->timer.async_wait([d](boost::system::error_code ec) {
+    if (ec) return;
+    log::warn("stopping: background work did not end within SHUTDOWN_TIMEOUT, cut off");
+    d->finish();
+  });
+  for (auto& hook : drain_hooks_)
+    asio::co_spawn(*io_, hook(), [d](std::exception_ptr) {
+      if (d->left.fetch_sub(1) == 1) d->finish();
+    });
 }
 
 App::App(std::string service, config::Groups groups, int argc, char** argv)
@@ -141,10 +176,12 @@ int App::run() {
     health_.set_draining();
     // The internal listener stops with the API: a scrape during the drain still answers.
     server.shutdown(hs.shutdown_timeout, [this, &metrics_server, &hs, &loop_lag] {
-      metrics_server.shutdown(hs.shutdown_timeout, [this, &loop_lag] {
-        loop_lag.stop();
-        for (auto hook = stop_hooks_.rbegin(); hook != stop_hooks_.rend(); ++hook) (*hook)();
-        io_->stop();
+      metrics_server.shutdown(hs.shutdown_timeout, [this, &hs, &loop_lag] {
+        drain(hs.shutdown_timeout, [this, &loop_lag] {
+          loop_lag.stop();
+          for (auto hook = stop_hooks_.rbegin(); hook != stop_hooks_.rend(); ++hook) (*hook)();
+          io_->stop();
+        });
       });
     });
   });

@@ -20,6 +20,7 @@
 
 #include <optional>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/config.hpp"
@@ -68,11 +69,18 @@ class App {
   /// reverse order of registration, as destructors do, so a component stops before the ones
   /// it was built on (a feed before the bus it listens to).
   void on_stop(std::function<void()> f) { stop_hooks_.push_back(std::move(f)); }
+  /// Awaited after the server drained and before the stop hooks, all at once and together
+  /// bounded by SHUTDOWN_TIMEOUT (what has not ended by then is cut off with the process): for
+  /// background work that must finish its step and hand over (a job worker).
+  void on_drain(std::function<asio::awaitable<void>()> f) { drain_hooks_.push_back(std::move(f)); }
 
   /// Serves until SIGTERM/SIGINT; returns the process exit code.
   int run();
 
  private:
+  /// Runs the drain hooks (on_drain), then `then`: once, when all ended or `bound` passed.
+  void drain(std::chrono::milliseconds bound, std::function<void()> then);
+
   std::string service_;
   std::vector<std::string> args_;
   config::Groups groups_;
@@ -85,6 +93,7 @@ class App {
   std::vector<Middleware> service_middleware_;
   std::vector<std::function<void()>> start_hooks_;
   std::vector<std::function<void()>> stop_hooks_;
+  std::vector<std::function<asio::awaitable<void>()>> drain_hooks_;
   std::optional<std::chrono::milliseconds> request_budget_;
   std::shared_ptr<trace::Tracer> tracer_ = trace::Tracer::create({}, nullptr);
 };

@@ -74,5 +74,54 @@ class BulkJobWorkerKilled(ScratchCatalogs):
         self.assertEqual((got["state"], got["progress"]["done"], got["attempts"]), ("succeeded", PRODUCTS, 2))
 
 
+class BulkJobWorkerStopped(ScratchCatalogs):
+    """SIGTERM (a rolling restart) to the instance working a bulk job: it hands the job over
+    after the chunk under way, exits 0, and the other instance finishes it at once; a dead
+    worker's job would wait ten minutes here for its heartbeat to go stale."""
+
+    SCRATCH_DB = "mercato_catalog_bulk_handover"
+    ENV = {"CATALOG_CURSOR_SECRET": "bulk-handover", "BULK_CHUNK_SIZE": str(CHUNK), "JOBS_HEARTBEAT_TIMEOUT": "600s"}
+
+    def test_a_stopped_workers_job_is_handed_over_and_finished_elsewhere_at_once(self):
+        a, b = self.start_catalog(), self.start_catalog()
+        store = str(uuid.uuid4())
+        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'handover-{store[:8]}', 'Handover')")
+        self.sql(f"""INSERT INTO products (id, store_id, name, slug, sku, price_cents, currency, status)
+                     SELECT gen_random_uuid(), '{store}', 'Handover ' || g, 'handover-' || g, 'HO-' || g, 100, 'EUR',
+                            'active' FROM generate_series(1, {PRODUCTS}) g""")
+        token = self.issuer.token("editor", store=store)
+        r = request(a.url, "POST", "/api/v1/products/bulk", {"action": "archive", "filter": {"status": "active"}},
+                    headers={"X-Store-ID": store, "Authorization": "Bearer " + token})
+        self.assertEqual(r.status, 202, r.body)
+        job = r.json()["data"]["id"]
+
+        def progress():
+            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
+                            f"FROM jobs WHERE id = '{job}'").split("|")
+
+        wait_until(lambda: int(progress()[1]) >= 10 * CHUNK, timeout=60, interval=0.02)
+        holder_pid = int(progress()[2].split("-")[1])
+        holder, other = (a, b) if holder_pid == a.pid else (b, a)
+        self.assertEqual(holder.pid, holder_pid)
+        os.kill(holder.pid, signal.SIGTERM)
+        self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
+        self.assertLess(int(progress()[1]), PRODUCTS, "stopped before the end")
+
+        def finished():
+            p = progress()
+            return p if p[0] in ("succeeded", "failed") else None
+
+        ended = wait_until(finished, timeout=60, interval=0.1)
+        self.assertIsNotNone(ended, f"the other instance did not finish the job within 60 s: {progress()}")
+        state, done, locked_by, attempts = ended
+        self.assertEqual((state, attempts), ("succeeded", "1"), "a handover does not count as a failed attempt")
+        self.assertEqual(self.sql(f"SELECT status || '/' || version || '/' || count(*) FROM products "
+                                  f"WHERE store_id = '{store}' GROUP BY status, version"), f"archived/2/{PRODUCTS}")
+        self.assertEqual(self.sql(f"SELECT count(*) || '/' || count(DISTINCT entity_id) FROM audit_log "
+                                  f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}")
+        got = request(other.url, "GET", f"/api/v1/jobs/{job}",
+                      headers={"X-Store-ID": store, "Authorization": "Bearer " + token}).json()["data"]
+        self.assertEqual((got["state"], got["progress"]["done"]), ("succeeded", PRODUCTS))
+
 if __name__ == "__main__":
     unittest.main()

@@ -314,5 +314,48 @@ class ImportWorkerKilled(ScratchCatalogs):
         self.assertEqual(self.sql(f"SELECT count(*) FROM product_images WHERE store_id = '{store}'"), str(PRODUCTS))
 
 
+class ImportWorkerStopped(ScratchCatalogs):
+    """SIGTERM to the catalog working an import (a rolling restart): it hands the job over after
+    the chunk under way and exits 0; the other instance resumes it at once, although a dead
+    worker's job would wait ten minutes for its heartbeat to go stale here."""
+
+    SCRATCH_DB = "mercato_catalog_import_handover"
+    ENV = {"CATALOG_CURSOR_SECRET": "import-handover", "IMPORT_CHUNK_SIZE": str(CHUNK),
+           "JOBS_HEARTBEAT_TIMEOUT": "600s"}
+
+    def test_a_stopped_catalog_hands_its_import_over_and_the_other_finishes_it_at_once(self):
+        a, b = self.start_catalog(), self.start_catalog()
+        store = str(uuid.uuid4())
+        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'imp-{store[:8]}', 'Import handover')")
+        api = Client(a, store, self.issuer.token("editor", store=store))
+        iid, s = api.upload(HEADER + native_rows("H", PRODUCTS), parts=3)
+        self.assertEqual(s["valid"], PRODUCTS)
+        job = api.run(iid)["job_id"]
+
+        def progress():
+            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
+                            f"FROM jobs WHERE id = '{job}'").split("|")
+
+        wait_until(lambda: int(progress()[1]) >= 5 * CHUNK, timeout=60, interval=0.02)
+        holder_pid = int(progress()[2].split("-")[1])
+        holder, other = (a, b) if holder_pid == a.pid else (b, a)
+        self.assertEqual(holder.pid, holder_pid)
+        os.kill(holder.pid, signal.SIGTERM)
+        self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
+        state, done_at_stop, locked_by, attempts = progress()
+        self.assertLess(int(done_at_stop), PRODUCTS, "stopped before the end")
+        print(f"\n  stopped pid {holder.pid} at {done_at_stop}/{PRODUCTS}", end=" ")
+
+        api.gateway = other
+        s = api.wait(iid, timeout=60)
+        self.assertIsNotNone(s, f"the other instance did not finish the import within 60 s: job {progress()}")
+        self.assertEqual((s["state"], s["done"]), ("succeeded", PRODUCTS), s)
+        # Only `other` was left to finish it, long before a stale heartbeat would have let it.
+        self.assertEqual(progress()[3], "1", "a handover does not count as a failed attempt")
+        self.assertEqual(self.sql(f"SELECT count(*) || '/' || count(DISTINCT sku) || '/' || max(version) FROM products "
+                                  f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}/1")
+        self.assertEqual(self.sql(f"SELECT count(*) || '/' || count(DISTINCT entity_id) FROM audit_log "
+                                  f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}")
+
 if __name__ == "__main__":
     unittest.main()

@@ -269,6 +269,19 @@ asio::awaitable<Status> JobRepository::release(const std::string& id, const std:
   co_return Status{};
 }
 
+asio::awaitable<Status> JobRepository::hand_over(const std::string& id, const std::string& worker,
+                                                 trace::Scope scope) {
+  db::PoolUntil pool = pool_.until(std::move(scope));
+  // The claim counted an attempt; a handover gives it back, so rolling restarts never use a
+  // job's attempts up. heartbeat_at stays: claims take queued jobs whatever their heartbeat.
+  auto r = co_await pool.query(
+      "UPDATE jobs SET state = 'queued', locked_by = NULL, attempts = greatest(attempts - 1, 0), updated_at = now() "
+      "WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+      db::params(id, worker));
+  if (!r) co_return std::move(r).error();
+  co_return Status{};
+}
+
 asio::awaitable<Status> JobRepository::fail(const std::string& id, const std::string& worker, const std::string& why,
                                             trace::Scope scope) {
   db::PoolUntil pool = pool_.until(std::move(scope));

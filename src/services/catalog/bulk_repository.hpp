@@ -97,6 +97,9 @@ class JobRepository {
   /// claimed once more while it has attempts left.
   asio::awaitable<Status> release(const std::string& id, const std::string& worker, const std::string& why,
                                   trace::Scope scope);
+  /// Gives a job back because this worker is stopping (SIGTERM), between two chunks: queued
+  /// again for any instance to claim at once, the attempt not counted (nothing failed).
+  asio::awaitable<Status> hand_over(const std::string& id, const std::string& worker, trace::Scope scope);
   /// Marks a job failed for good (its parameters cannot run).
   asio::awaitable<Status> fail(const std::string& id, const std::string& worker, const std::string& why,
                                trace::Scope scope);

@@ -285,7 +285,18 @@ asio::awaitable<Result<bool>> BulkService::job_chunk(const JobRow& job, const Bu
   co_return more && !lost;
 }
 
-asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
+asio::awaitable<void> hand_over(JobRepository& jobs, const std::string& job, const std::string& worker,
+                                trace::Scope scope) {
+  if (auto st = co_await jobs.hand_over(job, worker, std::move(scope)); !st) {
+    // It stays running under this worker's name: another instance takes it once its heartbeat
+    // is JOBS_HEARTBEAT_TIMEOUT old, as after a kill.
+    log::warn("jobs: could not hand a job over", {{"job", job}, {"error", st.error().message}});
+    co_return;
+  }
+  log::info("jobs: stopping, job handed over", {{"job", job}});
+}
+
+asio::awaitable<bool> BulkService::work_one(const std::string& worker, const std::atomic<bool>& stopping) {
   const trace::Scope claim_scope = worker_scope();
   auto claimed = co_await worker_jobs_.claim(worker, options_.heartbeat_timeout.count(), claim_scope);
   if (!claimed) {
@@ -305,7 +316,7 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
   log::info("jobs: working", {{"job", job.id}, {"kind", job.kind}, {"attempt", job.attempts}, {"done", job.done}});
   for (auto& [kind, runner] : kinds_) {
     if (kind != job.kind) continue;
-    co_await runner->work(job, worker);
+    co_await runner->work(job, worker, stopping);
     log::info("jobs: job ended", {{"job", job.id}});
     co_return true;
   }
@@ -331,6 +342,10 @@ asio::awaitable<bool> BulkService::work_one(const std::string& worker) {
       co_return true;
     }
     if (!*more) break;
+    if (stopping.load()) {
+      co_await hand_over(worker_jobs_, job.id, worker, worker_scope());
+      co_return true;
+    }
   }
   log::info("jobs: job ended", {{"job", job.id}});
   co_return true;

@@ -27,6 +27,7 @@
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <span>
@@ -58,11 +59,18 @@ class JobKind {
  public:
   virtual ~JobKind() = default;
   /// Works a claimed, running job to its end, or until this worker loses it; a failure of
-  /// the worker's own gives it back (JobRepository::release) for another attempt.
-  virtual asio::awaitable<void> work(const JobRow& job, const std::string& worker) = 0;
+  /// the worker's own gives it back (JobRepository::release) for another attempt. Once
+  /// `stopping` is set it ends after the chunk under way and hands the job over
+  /// (JobRepository::hand_over).
+  virtual asio::awaitable<void> work(const JobRow& job, const std::string& worker,
+                                     const std::atomic<bool>& stopping) = 0;
   /// The worker found nothing to claim: housekeeping (e.g. retention).
   virtual asio::awaitable<void> idle() { co_return; }
 };
+
+/// Gives `job` back because this worker stops (JobRepository::hand_over), logging the outcome.
+asio::awaitable<void> hand_over(JobRepository& jobs, const std::string& job, const std::string& worker,
+                                trace::Scope scope);
 
 class BulkService {
  public:
@@ -82,9 +90,10 @@ class BulkService {
 
   /// One worker step: claims a job and works it to its end (or until this worker loses it).
   /// False when there was nothing to claim. `worker`: this process's name in jobs.locked_by.
-  /// A process stopped mid-job (SIGTERM ends the io_context right after the drain) leaves it
-  /// like a killed one: another instance resumes it once its heartbeat is stale.
-  asio::awaitable<bool> work_one(const std::string& worker);
+  /// Once `stopping` is set (SIGTERM: jobs.hpp) the job is handed over after the chunk under
+  /// way, and another instance resumes it at once; a killed process's job waits for its
+  /// heartbeat to go stale instead.
+  asio::awaitable<bool> work_one(const std::string& worker, const std::atomic<bool>& stopping);
 
   /// Jobs of `kind` go to `runner` (which must outlive the worker).
   void add_kind(std::string kind, JobKind& runner) { kinds_.emplace_back(std::move(kind), &runner); }

@@ -496,7 +496,8 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
   co_return more;
 }
 
-asio::awaitable<void> ImportService::work(const JobRow& job, const std::string& worker) {
+asio::awaitable<void> ImportService::work(const JobRow& job, const std::string& worker,
+                                          const std::atomic<bool>& stopping) {
   JobContext ctx;
   bool readable = false;
   if (auto doc = json::Document::parse(job.params)) {
@@ -533,6 +534,10 @@ asio::awaitable<void> ImportService::work(const JobRow& job, const std::string& 
       co_return;
     }
     if (!*more) co_return;
+    if (stopping.load()) {
+      co_await hand_over(worker_jobs_, job.id, worker, worker_scope());
+      co_return;
+    }
   }
 }
 

@@ -66,7 +66,7 @@ class ImportService final : public JobKind {
                                                               std::int64_t after_seq, std::int64_t limit,
                                                               trace::Scope scope);
 
-  asio::awaitable<void> work(const JobRow& job, const std::string& worker) override;
+  asio::awaitable<void> work(const JobRow& job, const std::string& worker, const std::atomic<bool>& stopping) override;
   /// Deletes staged rows past IMPORT_RETENTION, at most once a minute.
   asio::awaitable<void> idle() override;
 

@@ -17,12 +17,26 @@ namespace mercato::catalog {
 namespace {
 
 asio::awaitable<void> work(BulkService& bulk, std::string name, std::chrono::milliseconds poll,
-                           std::shared_ptr<std::atomic<bool>> stopped) {
+                           std::shared_ptr<JobWorker::State> state) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (!stopped->load()) {
-    const bool worked = co_await bulk.work_one(name);
+  while (!state->stopping.load()) {
+    const bool worked = co_await bulk.work_one(name, state->stopping);
     if (worked) continue;  // there may be more: look again at once
     timer.expires_after(poll);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  state->ended.store(true);
+}
+
+// The drain (SIGTERM): the worker ends after the chunk under way, handing its job over
+// (BulkService::work_one), and this waits for it, polling: at most a chunk or, idle, one
+// JOBS_POLL_INTERVAL. The app bounds the wait by SHUTDOWN_TIMEOUT.
+asio::awaitable<void> drain(std::shared_ptr<JobWorker::State> state) {
+  state->stopping.store(true);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (state->started.load() && !state->ended.load()) {
+    timer.expires_after(std::chrono::milliseconds(20));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -43,9 +57,10 @@ JobWorker::JobWorker(http::App& app, BulkService& bulk, const config::Settings& 
   const auto poll = settings.jobs_poll_interval;
   app.on_start([this, &app, &bulk, poll] {
     log::info("jobs: worker started", {{"worker", name_}});
-    asio::co_spawn(app.io(), work(bulk, name_, poll, stopped_), asio::detached);
+    state_->started.store(true);
+    asio::co_spawn(app.io(), work(bulk, name_, poll, state_), asio::detached);
   });
-  app.on_stop([stopped = stopped_] { stopped->store(true); });
+  app.on_drain([state = state_] { return drain(state); });
 }
 
 }  // namespace mercato::catalog

@@ -3,9 +3,10 @@
 // with a database pool of its own (job_pool_settings). It claims a job (FOR UPDATE SKIP LOCKED,
 // so any number of instances share the table without handing one job to two), works it chunk
 // by chunk (BulkService::work_one), and looks again every JOBS_POLL_INTERVAL while there is
-// nothing to do. Started when the service starts serving; it ends with the io_context. A job
-// it was working when the process stopped or was killed is claimed again by any instance once
-// its heartbeat is JOBS_HEARTBEAT_TIMEOUT old, and resumes at its last committed chunk.
+// nothing to do. Started when the service starts serving. On SIGTERM (the app's drain) it
+// ends after the chunk under way and hands its job over: queued again, claimed by another
+// instance at once, resumed after the last committed chunk. A job whose process was killed
+// is claimed again once its heartbeat is JOBS_HEARTBEAT_TIMEOUT old.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
@@ -31,9 +32,16 @@ class JobWorker {
   /// This process's name in jobs.locked_by: "catalog-<pid>-<random>".
   const std::string& name() const { return name_; }
 
+  /// Shared with the worker's coroutine and the drain, which may outlive this object's scope.
+  struct State {
+    std::atomic<bool> started{false};
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> ended{false};
+  };
+
  private:
   std::string name_;
-  std::shared_ptr<std::atomic<bool>> stopped_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 }  // namespace mercato::catalog

@@ -1,13 +1,16 @@
-# Redis with Redis Sentinel (Debian's redis-sentinel): a master, one replica and three
-# sentinels in one directory, for tests/integration/test_redis_sentinel_failover.py and, later,
+# Redis with Redis Sentinel (Debian's redis-sentinel): a master, its replicas (two, as
+# Sentinel's documentation deploys it: after a failover the new master still has one, which
+# confirms the cache's invalidations, src/cache/tiered_cache.hpp) and three sentinels in one
+# directory, for tests/integration/test_redis_sentinel_failover.py and, later,
 # `./mercato up --ha` (not wired yet). Only functions: scripts/lib/load.sh sources every
 # scripts/*.sh, and the test sources this file alone, so nothing here needs the driver's
 # variables (STATE, RUN_DIR, secrets.sh).
 #
-#   redis_ha_start DIR MASTER_NAME MASTER_PORT REPLICA_PORT SENTINEL_PORT...
+#   redis_ha_start DIR MASTER_NAME MASTER_PORT REPLICA_PORTS SENTINEL_PORT...
 #   redis_ha_stop DIR
 #
-# Every process writes DIR/<name>.pid (master, replica, sentinel-<port>) and DIR/<name>.log.
+# REPLICA_PORTS: one port or several, comma-separated. Every process writes DIR/<name>.pid
+# (master, replica-<port>, sentinel-<port>) and DIR/<name>.log.
 # Loopback only. Access control on the two data nodes (identical, since either may be the
 # master): `default` has every right and the password in DIR/default.password (the operator's
 # and the test's login); `mercato-sentinel` may run what Sentinel sends to monitor and fail
@@ -119,31 +122,39 @@ redis_ha_sentinel_cli() {
 }
 
 redis_ha_start() {
-  local dir=$1 master=$2 master_port=$3 replica_port=$4 port
+  local dir=$1 master=$2 master_port=$3 replicas=() port
+  IFS=, read -ra replicas <<< "$4"
   shift 4
+  ((${#replicas[@]} >= 1)) || { echo "redis_ha_start: give at least one replica port" >&2; return 1; }
   (($# >= 1)) || { echo "redis_ha_start: give at least one sentinel port" >&2; return 1; }
-  mkdir -p "$dir/master" "$dir/replica" || return 1
+  mkdir -p "$dir/master" || return 1
   REDIS_HA_DIR=$dir
   redis_ha_data_conf "$dir" master "$master_port" "" || return 1
-  redis_ha_data_conf "$dir" replica "$replica_port" "$master_port" || return 1
   redis-server "$dir/master.conf" < /dev/null > /dev/null 2>&1 || { echo "redis_ha_start: master failed to start" >&2; return 1; }
-  redis-server "$dir/replica.conf" < /dev/null > /dev/null 2>&1 || { echo "redis_ha_start: replica failed to start" >&2; return 1; }
+  for port in "${replicas[@]}"; do
+    mkdir -p "$dir/replica-$port" || return 1
+    redis_ha_data_conf "$dir" "replica-$port" "$port" "$master_port" || return 1
+    redis-server "$dir/replica-$port.conf" < /dev/null > /dev/null 2>&1 ||
+      { echo "redis_ha_start: replica $port failed to start" >&2; return 1; }
+  done
   redis_ha_wait "[[ \$(redis_ha_cli $master_port ping) == PONG ]]" 100 || { echo "redis_ha_start: master does not answer" >&2; return 1; }
-  redis_ha_wait "redis_ha_cli $replica_port info replication | grep -q '^master_link_status:up'" 100 ||
-    { echo "redis_ha_start: the replica did not sync with the master (see $dir/replica.log)" >&2; return 1; }
+  for port in "${replicas[@]}"; do
+    redis_ha_wait "redis_ha_cli $port info replication | grep -q '^master_link_status:up'" 100 ||
+      { echo "redis_ha_start: replica $port did not sync with the master (see $dir/replica-$port.log)" >&2; return 1; }
+  done
   for port in "$@"; do
     redis_ha_sentinel_conf "$dir" "$master" "$master_port" "$port" || return 1
     redis-sentinel "$dir/sentinel-$port.conf" < /dev/null > /dev/null 2>&1 ||
       { echo "redis_ha_start: sentinel $port failed to start" >&2; return 1; }
   done
-  # Ready when every sentinel has found the replica (through the master's INFO) and the other
+  # Ready when every sentinel has found the replicas (through the master's INFO) and the other
   # sentinels (through the hello channel, every 2 s): before that a failover could not reach
   # its quorum or would have no replica to promote.
   for port in "$@"; do
     redis_ha_wait "[[ \$(redis_ha_sentinel_cli $port sentinel master $master |
-      awk 'prev == \"num-slaves\" && \$1 >= 1 { s = 1 } prev == \"num-other-sentinels\" && \$1 >= $(($# - 1)) { o = 1 }
+      awk 'prev == \"num-slaves\" && \$1 >= ${#replicas[@]} { s = 1 } prev == \"num-other-sentinels\" && \$1 >= $(($# - 1)) { o = 1 }
            { prev = \$1 } END { print s o }') == 11 ]]" 200 ||
-      { echo "redis_ha_start: sentinel $port did not see the replica and the other sentinels (see $dir/sentinel-$port.log)" >&2; return 1; }
+      { echo "redis_ha_start: sentinel $port did not see the replicas and the other sentinels (see $dir/sentinel-$port.log)" >&2; return 1; }
   done
 }
 

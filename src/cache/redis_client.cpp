@@ -58,7 +58,8 @@ RedisClient::RedisClient(asio::io_context& io, const config::RedisSettings& sett
       depth_(metrics::Registry::global()
                  .histogram("redis_pipeline_depth", "Commands per exchange with Redis (1: a single command)",
                             {"client"}, {1, 2, 4, 8, 16, 32, 64, 128, 256})
-                 .with({name})) {}
+                 .with({name})),
+      via_sentinel_(!settings.sentinels.empty()) {}
 
 RedisClient::~RedisClient() { stop(); }
 

@@ -85,6 +85,9 @@ class RedisClient {
   void stop();
   /// Connected and handshake done: calls are being sent.
   bool connected() const;
+  /// The server is found through Sentinel (REDIS_SENTINELS): a master with replicas that a
+  /// failover may promote.
+  bool via_sentinel() const { return via_sentinel_; }
 
   /// One command, binary-safe (arguments and replies may hold any bytes, NUL included):
   /// `co_await redis.command(cmd("SET", key, value, "PX", 60000))` (see cmd()).
@@ -141,6 +144,7 @@ class RedisClient {
   // Children of commands_, resolved on first use (a lookup takes a lock and builds strings).
   std::array<std::atomic<metrics::Counter*>, telemetry::kCommandCount * kOutcomeCount> counters_{};
   metrics::Histogram& depth_;
+  bool via_sentinel_ = false;
 };
 
 /// A RedisClient bound to one request's scope (RedisClient::until): its deadline, and its

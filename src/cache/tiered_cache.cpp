@@ -276,6 +276,11 @@ TieredCache::TieredCache(asio::io_context& io, TieredOptions options, RedisClien
                           .counter("cache_invalidations_unacknowledged_total",
                                    "Delivered invalidations not acknowledged by every receiver within the ack timeout")
                           .with({})),
+      unreplicated_(metrics::Registry::global()
+                        .counter("cache_invalidations_unreplicated_total",
+                                 "Invalidations no replica of the values Redis confirmed within the ack timeout "
+                                 "(kept pending and delivered again)")
+                        .with({})),
       waiters_(metrics::Registry::global()
                    .gauge("cache_singleflight_waiters", "Requests waiting for another request's load of the same key")
                    .with({})) {
@@ -742,6 +747,20 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original, c
     log::error("cache: invalidation script failed", {{"error", r->as_string()}});
     co_return false;
   }
+  // Before the publish, so that a replica's confirmation and the receivers' overlap nothing
+  // but stay in order: the value is gone from the master (and, confirmed, from a replica)
+  // before any instance is told to drop its L1 copy and reload.
+  bool replicated = true;
+  if (options_.replicated_values) replicated = co_await on_a_replica(values);
+  if (!replicated) {
+    unreplicated_.inc();
+    span.set("mercato.cache.invalidation.unreplicated", true);
+    if (!unreplicated_logged_.exchange(true))
+      log::warn("cache: no replica of the values Redis confirmed an invalidation in time; it stays pending and "
+                "is delivered again (this process reads around Redis meanwhile)");
+  } else if (unreplicated_logged_.exchange(false)) {
+    log::info("cache: invalidations reach a replica of the values Redis again");
+  }
   auto publish_args = cmd("PUBLISH", keys::invalidation_channel(), encode_invalidation(inv));
   auto published = co_await bus.command(std::move(publish_args));
   if (!published) {
@@ -779,7 +798,19 @@ asio::awaitable<bool> TieredCache::deliver(const keys::Invalidation& original, c
     log::warn("cache: not every instance acknowledged an invalidation in time",
               {{"receivers", receivers}, {"acknowledged", acknowledged}});
   }
-  co_return true;
+  // Published (every L1 dropped), but a failover now could bring the value back: kept.
+  co_return replicated;
+}
+
+asio::awaitable<bool> TieredCache::on_a_replica(RedisUntil& values) {
+  // WAIT blocks this connection for at most its timeout, so the bound is the ack timeout
+  // (the master asks its replicas for their offset at once: on loopback a round trip). No
+  // replica connected is no exception: Sentinel still promotes a replica whose link is down
+  // (for up to ten times down-after-milliseconds), and it would not have the invalidation.
+  const auto ms = std::max<std::int64_t>(1, options_.ack_timeout.count());
+  auto wait_args = cmd("WAIT", "1", std::to_string(ms));
+  auto waited = co_await values.command(std::move(wait_args), Duration(ms + 1000));
+  co_return waited && waited->is_integer() && waited->as_integer() >= 1;
 }
 
 asio::awaitable<void> TieredCache::replay_loop() {

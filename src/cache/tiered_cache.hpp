@@ -21,7 +21,9 @@
 //   drop the keys and bump the generations in this process's L1 at once; then one Lua script
 //   bumps the Redis generations, deletes the values and their leases, and publishes the
 //   same invalidation to every process. When Redis cannot take it, it is kept (bounded) and
-//   replayed as soon as Redis answers; until then this process reads around Redis.
+//   replayed as soon as Redis answers; until then this process reads around Redis. When the
+//   values Redis has replicas (TieredOptions::replicated_values), an invalidation no replica
+//   confirmed (WAIT) is kept the same way: a failover must not bring the old value back.
 // Two Redis roles, which may be one server: `values` holds the L2 values, leases and generation
 // counters (in production a Redis of its own with maxmemory and volatile-lru: every value and
 // lease has a TTL, generations have none and so are never evicted); `bus` carries the pub/sub
@@ -77,6 +79,7 @@ namespace mercato::cache {
 
 using Duration = config::Duration;
 class RedisClient;
+class RedisUntil;
 class RedisSubscriber;
 class Script;
 
@@ -93,6 +96,13 @@ struct TieredOptions {
   /// on its keys for fence_ttl (past it, every replica in rotation has replayed the write:
   /// twice DB_REPLICA_MAX_LAG), and a fill loads with read_after ≥ its key's fence. 0: off.
   Duration fence_ttl{0};
+  /// The values Redis has replicas a failover may promote (it is found through Sentinel): an
+  /// invalidation counts as delivered only once a replica has it too (WAIT 1, bounded by
+  /// ack_timeout). Otherwise it stays pending and is delivered again, on whichever master
+  /// comes next: a replica promoted without it would serve the old value and generation, and
+  /// no instance would know. With no replica connected at all, every invalidation stays
+  /// pending and this process reads around Redis until one is back.
+  bool replicated_values = false;
   static constexpr Duration kMaxL1Ttl{30000};
 
   static TieredOptions from(const config::CacheSettings& s);
@@ -164,6 +174,8 @@ class TieredCache {
                                               trace::Span& span, const trace::Scope& inner);
   // `scope`: where its Redis spans hang (no trace from the replay loop); `span` gets the outcome.
   asio::awaitable<bool> deliver(const keys::Invalidation& inv, const trace::Scope& scope, trace::Span& span);
+  // TieredOptions::replicated_values: the script's writes reached a replica, or none is connected.
+  asio::awaitable<bool> on_a_replica(RedisUntil& values);
   void acknowledge(const keys::Invalidation& inv);
   asio::awaitable<void> publish(std::vector<std::string> args);
   void on_ack(std::string_view id);
@@ -206,6 +218,8 @@ class TieredCache {
   metrics::Counter& received_;
   metrics::Counter& acks_received_;
   metrics::Counter& unacknowledged_;
+  metrics::Counter& unreplicated_;
+  std::atomic<bool> unreplicated_logged_{false};  // one warning per spell, one line when it ends
   metrics::Gauge& waiters_;
 };
 

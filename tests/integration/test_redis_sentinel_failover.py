@@ -1,4 +1,4 @@
-"""Redis high availability with Redis Sentinel, for real: a master, a replica and three
+"""Redis high availability with Redis Sentinel, for real: a master, two replicas and three
 sentinels of the test's own (scripts/redis_sentinel.sh, on free loopback ports), two catalog
 instances that find the master through the sentinels (REDIS_SENTINELS), and the master killed
 with SIGKILL under a read load. Reads never fail; a product deleted while the master is gone is
@@ -49,11 +49,13 @@ class SentinelGroup:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="redis-sentinel-")
-        self.master_port, self.replica_port, *self.sentinel_ports = distinct_free_ports(5)
+        self.master_port, *ports = distinct_free_ports(6)
+        self.replica_ports, self.sentinel_ports = ports[:2], ports[2:]
         self.pids = {}
         try:
             r = subprocess.run(["bash", "-c", 'source "$0"; redis_ha_start "$@"', SCRIPT, self.dir, MASTER_NAME,
-                                str(self.master_port), str(self.replica_port), *map(str, self.sentinel_ports)],
+                                str(self.master_port), ",".join(map(str, self.replica_ports)),
+                                *map(str, self.sentinel_ports)],
                                capture_output=True, text=True, timeout=60)
             self._read_pids()
             if r.returncode != 0:
@@ -79,6 +81,13 @@ class SentinelGroup:
         r = subprocess.run(["redis-cli", "--no-auth-warning", "-h", "127.0.0.1", "-p", str(port), *args],
                            capture_output=True, text=True, timeout=5, env=env)
         return r.stdout if r.returncode == 0 else ""
+
+    def promoted(self, timeout=20):
+        """The replica port a majority of the sentinels names as the master, once one does."""
+        found = wait_until(lambda: self.master_port_per_sentinels() in self.replica_ports, timeout=timeout,
+                           interval=0.05)
+        assert found, "the sentinels did not promote a replica"
+        return self.master_port_per_sentinels()
 
     def master_port_per_sentinels(self):
         """The master's port as a majority of the sentinels names it, or None."""
@@ -222,17 +231,15 @@ class SentinelFailover(unittest.TestCase):
             self.assertTrue(wait_until(lambda: load.snapshot()[200] >= 20, timeout=10))
             killed = time.monotonic()
             g.kill("master")
-            writes_before = self.writes(g.replica_port)
+            writes_before = {p: self.writes(p) for p in g.replica_ports}
             # A delete while there is no master: the database has it at once; A keeps the
             # invalidation and replays it on whichever master comes next.
             d = self.call(self.a, "DELETE", f"/api/v1/products/{gone}")
             self.assertEqual(d.status, 204, d.body)
 
-            new = g.replica_port
-            self.assertTrue(wait_until(lambda: g.master_port_per_sentinels() == new, timeout=20, interval=0.05),
-                            "the sentinels did not promote the replica")
+            new = g.promoted()
             promoted = time.monotonic() - killed
-            self.assertTrue(wait_until(lambda: self.writes(new) > writes_before, timeout=20, interval=0.05),
+            self.assertTrue(wait_until(lambda: self.writes(new) > writes_before[new], timeout=20, interval=0.05),
                             f"no service writes on the new master: {g.clients(new)}")
             writing = time.monotonic() - killed
             self.assertTrue(wait_until(lambda: self.service_clients(new) == {n: 2 for n in CLIENT_NAMES}, timeout=20,
@@ -276,6 +283,54 @@ class SentinelFailover(unittest.TestCase):
         self.assertTrue(any(c.get("name") == "gateway" and c.get("cmd") in {"evalsha", "eval"}
                             for c in g.clients(new)), g.clients(new))
 
+    def replication_offset(self, port, field):
+        for line in self.group.cli(port, "INFO", "replication").splitlines():
+            name, _, value = line.strip().partition(":")
+            if name == field and value.isdigit():
+                return int(value)
+        return -1
+
+    def test_an_invalidation_no_replica_took_is_delivered_again_on_the_promoted_one(self):
+        """The replica's link to the master is cut (its user disabled there) while A deletes a
+        cached product, and the master dies: the sentinels promote a replica (whose link has been
+        down for less than ten times down-after-milliseconds) with the product's old value and
+        generation in it. A counted the invalidation delivered only once a replica had it
+        (WAIT), so it kept it and delivers it again on the new master: the product is 404 on
+        both instances, not served from the promoted replica's copy until its TTL."""
+        g = self.group
+        gone = self.product("HA Unreplicated")
+        for svc in (self.a, self.b, self.a, self.b):  # both tiers warm on both instances
+            self.stock(svc, gone)
+        self.assertTrue(wait_until(lambda: self.subscribers(g.master_port) >= 2, timeout=10))
+        for port in g.replica_ports:
+            self.assertTrue(wait_until(lambda: self.replication_offset(port, "slave_repl_offset") ==
+                                       self.replication_offset(g.master_port, "master_repl_offset") > 0, timeout=10),
+                            "the replicas have the cached product before their links are cut")
+        # ACL rules are not replicated: only the master refuses the replicas' login (the new
+        # master will let the other replica in again).
+        g.cli(g.master_port, "ACL", "SETUSER", "mercato-replica", "off")
+        g.cli(g.master_port, "CLIENT", "KILL", "USER", "mercato-replica")
+        self.assertTrue(wait_until(lambda: self.replication_offset(g.master_port, "connected_slaves") == 0, timeout=10))
+        d = self.call(self.a, "DELETE", f"/api/v1/products/{gone}")
+        self.assertEqual(d.status, 204, d.body)
+        g.kill("master")
+        new = g.promoted(timeout=30)
+        # Reads only count once the services are on the new master: until then they come from
+        # PostgreSQL, which is right anyway.
+        self.assertTrue(wait_until(lambda: self.service_clients(new) == {n: 2 for n in CLIENT_NAMES}, timeout=20,
+                                   interval=0.05), self.service_clients(new))
+        self.assertTrue(wait_until(lambda: self.subscribers(new) >= 2, timeout=20), self.subscribers(new))
+
+        def reads():
+            return [self.call(svc, "GET", f"/api/v1/products/{gone}").status for svc in (self.a, self.b)]
+
+        self.assertTrue(wait_until(lambda: reads() == [404, 404], timeout=10, interval=0.1),
+                        f"the deleted product is still served from the promoted replica: {reads()}")
+        self.assertGreaterEqual(metric(self.a, "cache_invalidations_unreplicated_total", {}), 1)
+        self.assertTrue(wait_until(lambda: metric(self.a, "cache_invalidations_pending", {}) == 0, timeout=20))
+        for _ in range(3):
+            self.assertEqual(reads(), [404, 404])
+
     def test_a_hung_master_is_left_for_the_one_the_sentinels_promote(self):
         """The master stops answering but its connections stay open (SIGSTOP: a hung process,
         or a partition). Commands would time out, but a bus subscription waits silently, so
@@ -284,11 +339,10 @@ class SentinelFailover(unittest.TestCase):
         g = self.group
         bus = self.product("HA Hung")
         self.assertTrue(wait_until(lambda: self.subscribers(g.master_port) >= 2, timeout=10))
-        old, new = g.master_port, g.replica_port
+        old = g.master_port
         os.kill(g.pids["master"], signal.SIGSTOP)
         try:
-            self.assertTrue(wait_until(lambda: g.master_port_per_sentinels() == new, timeout=20, interval=0.05),
-                            "the sentinels did not promote the replica")
+            new = g.promoted()
             self.assertTrue(wait_until(lambda: self.service_clients(new) == {n: 2 for n in CLIENT_NAMES},
                                        timeout=15), self.service_clients(new))
             self.assertTrue(wait_until(lambda: self.subscribers(new) >= 2, timeout=10), self.subscribers(new))

@@ -275,7 +275,10 @@ asio::awaitable<Result<bool>> BulkService::job_chunk(const JobRow& job, const Bu
     std::int64_t failed = 0;
     for (const auto& res : out.results)
       if (res.error) ++failed;
-    more = items.size() == options_.chunk_size;
+    // Only a chunk that changed nothing marks the job succeeded: a chunk's cache invalidation
+    // follows its commit, so a client that sees the job end must find no old copy in any
+    // cache. The last chunk that writes is followed by an empty one that ends the job.
+    more = items.size() == options_.chunk_size || !out.changed.empty();
     const std::string cursor = items.empty() ? pos.cursor_id.value_or("") : items.back().id;
     const std::string sample = error_sample_json(out.results, kJobErrorSample - std::min(pos.errors, kJobErrorSample));
     co_return co_await jobs.progress(job.id, cursor, static_cast<std::int64_t>(items.size()), failed, sample, !more);

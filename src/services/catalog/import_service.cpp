@@ -487,7 +487,9 @@ asio::awaitable<Result<bool>> ImportService::job_chunk(const JobRow& job, const 
     }
     if (failed > 0)
       if (auto st = co_await db.record_errors(ctx.import_id, row_errors); !st) co_return st;
-    more = rows->size() == options_.chunk_size;
+    // Only a chunk that changed nothing marks the job succeeded (as bulk_service.cpp's): this
+    // chunk's invalidation comes after its commit, and the job must not read as ended before it.
+    more = rows->size() == options_.chunk_size || !changed.empty();
     co_return co_await db.progress(job.id, ctx.import_id, rows->back().line, static_cast<std::int64_t>(rows->size()),
                                    failed, !more);
   };

@@ -19,26 +19,39 @@ PRODUCTS = 4000
 CHUNK = 20
 
 
+def start_archive_job(test, svc, label):
+    """A store of `test`'s scratch database with PRODUCTS active products, and a job archiving
+    them by filter, started through `svc`: (store, editor token, job id)."""
+    store = str(uuid.uuid4())
+    test.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', '{label}-{store[:8]}', '{label}')")
+    test.sql(f"""INSERT INTO products (id, store_id, name, slug, sku, price_cents, currency, status)
+                 SELECT gen_random_uuid(), '{store}', '{label} ' || g, '{label}-' || g, '{label}-' || g, 100, 'EUR',
+                        'active' FROM generate_series(1, {PRODUCTS}) g""")
+    token = test.issuer.token("editor", store=store)
+    r = request(svc.url, "POST", "/api/v1/products/bulk", {"action": "archive", "filter": {"status": "active"}},
+                headers={"X-Store-ID": store, "Authorization": "Bearer " + token})
+    test.assertEqual(r.status, 202, r.body)
+    return store, token, r.json()["data"]["id"]
+
+
+def assert_archived_once(test, store):
+    """Exactly once: every product of `store` archived with one version bump and one audit row."""
+    test.assertEqual(test.sql(f"SELECT status || '/' || version || '/' || count(*) FROM products "
+                              f"WHERE store_id = '{store}' GROUP BY status, version"), f"archived/2/{PRODUCTS}")
+    test.assertEqual(test.sql(f"SELECT count(*) || '/' || count(DISTINCT entity_id) FROM audit_log "
+                              f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}")
+
+
 class BulkJobWorkerKilled(ScratchCatalogs):
     SCRATCH_DB = "mercato_catalog_bulk_chaos"
     ENV = {"CATALOG_CURSOR_SECRET": "bulk-chaos", "BULK_CHUNK_SIZE": str(CHUNK)}
 
     def test_a_killed_workers_job_resumes_elsewhere_and_writes_each_product_once(self):
         first = self.start_catalog()  # migrates the scratch database
-        store = str(uuid.uuid4())
-        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'chaos-{store[:8]}', 'Chaos')")
-        self.sql(f"""INSERT INTO products (id, store_id, name, slug, sku, price_cents, currency, status)
-                     SELECT gen_random_uuid(), '{store}', 'Chaos ' || g, 'chaos-' || g, 'CH-' || g, 100, 'EUR', 'active'
-                     FROM generate_series(1, {PRODUCTS}) g""")
-        token = self.issuer.token("editor", store=store)
-        r = request(first.url, "POST", "/api/v1/products/bulk", {"action": "archive", "filter": {"status": "active"}},
-                    headers={"X-Store-ID": store, "Authorization": "Bearer " + token})
-        self.assertEqual(r.status, 202, r.body)
-        job = r.json()["data"]["id"]
+        store, token, job = start_archive_job(self, first, "chaos")
 
         def progress():
-            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
-                            f"FROM jobs WHERE id = '{job}'").split("|")
+            return self.job_progress(job)
 
         # Mid-job: some chunks committed, most not.
         wait_until(lambda: int(progress()[1]) >= 10 * CHUNK, timeout=60, interval=0.02)
@@ -64,11 +77,7 @@ class BulkJobWorkerKilled(ScratchCatalogs):
         self.assertEqual(attempts, "2", "claimed once more, by the second instance")
         self.assertEqual(self.sql(f"SELECT done || '/' || total || '/' || errors FROM jobs WHERE id = '{job}'"),
                          f"{PRODUCTS}/{PRODUCTS}/0")
-        # Exactly once: every product archived with one version bump and one audit row.
-        self.assertEqual(self.sql(f"SELECT status || '/' || version || '/' || count(*) FROM products "
-                                  f"WHERE store_id = '{store}' GROUP BY status, version"), f"archived/2/{PRODUCTS}")
-        self.assertEqual(self.sql(f"SELECT count(*) || '/' || count(DISTINCT entity_id) FROM audit_log "
-                                  f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}")
+        assert_archived_once(self, store)
         got = request(second.url, "GET", f"/api/v1/jobs/{job}",
                       headers={"X-Store-ID": store, "Authorization": "Bearer " + token}).json()["data"]
         self.assertEqual((got["state"], got["progress"]["done"], got["attempts"]), ("succeeded", PRODUCTS, 2))
@@ -84,27 +93,12 @@ class BulkJobWorkerStopped(ScratchCatalogs):
 
     def test_a_stopped_workers_job_is_handed_over_and_finished_elsewhere_at_once(self):
         a, b = self.start_catalog(), self.start_catalog()
-        store = str(uuid.uuid4())
-        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'handover-{store[:8]}', 'Handover')")
-        self.sql(f"""INSERT INTO products (id, store_id, name, slug, sku, price_cents, currency, status)
-                     SELECT gen_random_uuid(), '{store}', 'Handover ' || g, 'handover-' || g, 'HO-' || g, 100, 'EUR',
-                            'active' FROM generate_series(1, {PRODUCTS}) g""")
-        token = self.issuer.token("editor", store=store)
-        r = request(a.url, "POST", "/api/v1/products/bulk", {"action": "archive", "filter": {"status": "active"}},
-                    headers={"X-Store-ID": store, "Authorization": "Bearer " + token})
-        self.assertEqual(r.status, 202, r.body)
-        job = r.json()["data"]["id"]
+        store, token, job = start_archive_job(self, a, "handover")
 
         def progress():
-            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
-                            f"FROM jobs WHERE id = '{job}'").split("|")
+            return self.job_progress(job)
 
-        wait_until(lambda: int(progress()[1]) >= 10 * CHUNK, timeout=60, interval=0.02)
-        holder_pid = int(progress()[2].split("-")[1])
-        holder, other = (a, b) if holder_pid == a.pid else (b, a)
-        self.assertEqual(holder.pid, holder_pid)
-        os.kill(holder.pid, signal.SIGTERM)
-        self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
+        _, (other,) = self.stop_job_holder(job, [a, b], after_done=10 * CHUNK)
         self.assertLess(int(progress()[1]), PRODUCTS, "stopped before the end")
 
         def finished():
@@ -115,13 +109,11 @@ class BulkJobWorkerStopped(ScratchCatalogs):
         self.assertIsNotNone(ended, f"the other instance did not finish the job within 60 s: {progress()}")
         state, done, locked_by, attempts = ended
         self.assertEqual((state, attempts), ("succeeded", "1"), "a handover does not count as a failed attempt")
-        self.assertEqual(self.sql(f"SELECT status || '/' || version || '/' || count(*) FROM products "
-                                  f"WHERE store_id = '{store}' GROUP BY status, version"), f"archived/2/{PRODUCTS}")
-        self.assertEqual(self.sql(f"SELECT count(*) || '/' || count(DISTINCT entity_id) FROM audit_log "
-                                  f"WHERE store_id = '{store}'"), f"{PRODUCTS}/{PRODUCTS}")
+        assert_archived_once(self, store)
         got = request(other.url, "GET", f"/api/v1/jobs/{job}",
                       headers={"X-Store-ID": store, "Authorization": "Bearer " + token}).json()["data"]
         self.assertEqual((got["state"], got["progress"]["done"]), ("succeeded", PRODUCTS))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -273,6 +273,17 @@ PRODUCTS = 6000
 CHUNK = 100
 
 
+def start_import(test, svc, prefix):
+    """A store of `test`'s scratch database and an import of PRODUCTS rows into it, uploaded
+    and run through `svc`: (the client, import id, job id)."""
+    store = str(uuid.uuid4())
+    test.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'imp-{store[:8]}', 'Import {prefix}')")
+    api = Client(svc, store, test.issuer.token("editor", store=store))
+    iid, s = api.upload(HEADER + native_rows(prefix, PRODUCTS), parts=3)
+    test.assertEqual(s["valid"], PRODUCTS)
+    return api, iid, api.run(iid)["job_id"]
+
+
 class ImportWorkerKilled(ScratchCatalogs):
     """kill -9 the catalog working an import; another instance finishes it, each product written
     once (one create and one audit row each), resumed after the last committed chunk."""
@@ -282,16 +293,11 @@ class ImportWorkerKilled(ScratchCatalogs):
 
     def test_a_killed_catalogs_import_resumes_and_writes_each_product_once(self):
         first = self.start_catalog()
-        store = str(uuid.uuid4())
-        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'imp-{store[:8]}', 'Import chaos')")
-        api = Client(first, store, self.issuer.token("editor", store=store))
-        iid, s = api.upload(HEADER + native_rows("K", PRODUCTS), parts=3)
-        self.assertEqual(s["valid"], PRODUCTS)
-        job = api.run(iid)["job_id"]
+        api, iid, job = start_import(self, first, "K")
+        store = api.store
 
         def progress():
-            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
-                            f"FROM jobs WHERE id = '{job}'").split("|")
+            return self.job_progress(job)
 
         wait_until(lambda: int(progress()[1]) >= 5 * CHUNK, timeout=60, interval=0.02)
         os.kill(first.pid, signal.SIGKILL)
@@ -325,23 +331,13 @@ class ImportWorkerStopped(ScratchCatalogs):
 
     def test_a_stopped_catalog_hands_its_import_over_and_the_other_finishes_it_at_once(self):
         a, b = self.start_catalog(), self.start_catalog()
-        store = str(uuid.uuid4())
-        self.sql(f"INSERT INTO stores (id, slug, name) VALUES ('{store}', 'imp-{store[:8]}', 'Import handover')")
-        api = Client(a, store, self.issuer.token("editor", store=store))
-        iid, s = api.upload(HEADER + native_rows("H", PRODUCTS), parts=3)
-        self.assertEqual(s["valid"], PRODUCTS)
-        job = api.run(iid)["job_id"]
+        api, iid, job = start_import(self, a, "H")
+        store = api.store
 
         def progress():
-            return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
-                            f"FROM jobs WHERE id = '{job}'").split("|")
+            return self.job_progress(job)
 
-        wait_until(lambda: int(progress()[1]) >= 5 * CHUNK, timeout=60, interval=0.02)
-        holder_pid = int(progress()[2].split("-")[1])
-        holder, other = (a, b) if holder_pid == a.pid else (b, a)
-        self.assertEqual(holder.pid, holder_pid)
-        os.kill(holder.pid, signal.SIGTERM)
-        self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
+        holder, (other,) = self.stop_job_holder(job, [a, b], after_done=5 * CHUNK)
         state, done_at_stop, locked_by, attempts = progress()
         self.assertLess(int(done_at_stop), PRODUCTS, "stopped before the end")
         print(f"\n  stopped pid {holder.pid} at {done_at_stop}/{PRODUCTS}", end=" ")

@@ -9,13 +9,14 @@ identity too: an expired one from a second identity on the same keys with JWT_AC
 one with a foreign issuer from a second identity with another JWT_ISSUER."""
 
 import os
+import signal
 import subprocess
 import tempfile
 import time
 import unittest
 import uuid
 
-from testkit import BIN_DIR, Service, request, stack_env
+from testkit import BIN_DIR, Service, request, stack_env, wait_until
 
 DEFAULT_STORE = "00000000-0000-7000-8000-000000000001"
 
@@ -149,6 +150,22 @@ class ScratchCatalogs(unittest.TestCase):
         svc = Service("catalog", env=self.env, wait_ready=True)
         self.services.append(svc)
         return svc
+
+    def job_progress(self, job):
+        """[state, done, locked_by, attempts] of a job, as text."""
+        return self.sql(f"SELECT state || '|' || done || '|' || coalesce(locked_by, '') || '|' || attempts "
+                        f"FROM jobs WHERE id = '{job}'").split("|")
+
+    def stop_job_holder(self, job, instances, after_done):
+        """Once `job` has done `after_done` items, SIGTERM to whichever of `instances` works it
+        (jobs.locked_by names its pid), which must exit 0; returns (holder, the others)."""
+        wait_until(lambda: int(self.job_progress(job)[1]) >= after_done, timeout=60, interval=0.02)
+        pid = int(self.job_progress(job)[2].split("-")[1])
+        holder = next((s for s in instances if s.pid == pid), None)
+        self.assertIsNotNone(holder, f"the job is held by pid {pid}, none of {[s.pid for s in instances]}")
+        os.kill(holder.pid, signal.SIGTERM)
+        self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
+        return holder, [s for s in instances if s is not holder]
 
 
 def lit(v):

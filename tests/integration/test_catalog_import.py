@@ -14,7 +14,7 @@ import time
 import unittest
 import uuid
 
-from .test_catalog_support import IdentityIssuer, PsqlSession, ScratchCatalogs, new_store
+from .test_catalog_support import IdentityIssuer, PsqlSession, ScratchCatalogs, SilentBusListener, new_store
 from testkit import Service, request, wait_until
 
 HEADER = "id,sku,name,slug,description,price_cents,currency,status,stock,category_id,attributes,images,updated_at\n"
@@ -166,6 +166,22 @@ class ImportApi(unittest.TestCase):
         # Read back through the gateway as the API shows it.
         r = self.api.call("GET", "/api/v1/products?q=RUN-7")
         self.assertEqual(r.status, 200, r.body)
+
+    def test_an_import_reads_as_ended_only_after_its_last_chunks_invalidation(self):
+        # As a bulk job's (test_catalog_bulk.py): the job must still be running while the
+        # invalidation of its last written chunk goes out, or a client that saw it end could
+        # read an instance's old cached copy.
+        iid, s = self.api.upload(HEADER + native_rows("END", 30), parts=1)
+        self.assertEqual(s["valid"], 30)
+        listener = SilentBusListener()
+        try:
+            job = self.api.run(iid)["job_id"]
+            self.assertIsNotNone(listener.first_naming([self.store]), "no invalidation of the import's products")
+            self.assertEqual(self.db(f"SELECT state FROM jobs WHERE id = '{job}'"), "running")
+        finally:
+            listener.close()
+        s = self.api.wait(iid)
+        self.assertEqual((s["state"], s["done"]), ("succeeded", 30), s)
 
     def test_a_sku_spelled_null_is_found_again_by_the_next_import(self):
         # A SKU array sent unquoted read the SKU NULL as a null: the second import then tried

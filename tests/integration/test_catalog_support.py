@@ -9,9 +9,11 @@ identity too: an expired one from a second identity on the same keys with JWT_AC
 one with a foreign issuer from a second identity with another JWT_ISSUER."""
 
 import os
+import queue
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import uuid
@@ -166,6 +168,45 @@ class ScratchCatalogs(unittest.TestCase):
         os.kill(holder.pid, signal.SIGTERM)
         self.assertEqual(holder.proc.wait(30), 0, "a stopped catalog exits 0")
         return holder, [s for s in instances if s is not holder]
+
+
+class SilentBusListener:
+    """A subscriber of the cache's invalidation channel on the stack's Redis that never
+    acknowledges: each invalidation published while it listens waits CACHE_ACK_TIMEOUT (250 ms)
+    for it, a window in which a test can look at what the writer has committed already."""
+
+    CHANNEL = "mc1:invalidate"  # cache/keys.cpp, invalidation_channel()
+
+    def __init__(self):
+        env = stack_env()
+        self.proc = subprocess.Popen(["redis-cli", "-h", env["REDIS_HOST"], "-p", env["REDIS_PORT"], "SUBSCRIBE",
+                                      self.CHANNEL], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(l.rstrip("\n")) for l in self.proc.stdout], daemon=True).start()
+        got = [self.lines.get(timeout=10) for _ in range(3)]
+        if got != ["subscribe", self.CHANNEL, "1"]:
+            self.close()
+            raise AssertionError(f"redis-cli did not subscribe: {got}")
+
+    def first_naming(self, words, timeout=30):
+        """The first invalidation whose payload names one of `words`, or None by `timeout`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if self.lines.get(timeout=max(0.1, deadline - time.time())) != "message":
+                    continue
+                if self.lines.get(timeout=5) != self.CHANNEL:
+                    continue
+                payload = self.lines.get(timeout=5)
+            except queue.Empty:
+                return None
+            if any(w in payload for w in words):
+                return payload
+        return None
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait(10)
 
 
 def lit(v):

@@ -1,5 +1,7 @@
 #include "services/catalog/catalog_reads.hpp"
 
+#include <limits>
+
 #include "services/catalog/cache_keys.hpp"
 #include "core/json.hpp"
 #include "db/errors.hpp"
@@ -101,8 +103,15 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string&
   // not depend on the audience), so staff reads share the public entry and its invalidation.
   // Only what the public may not see (a draft, an archived product: cached as absent) goes to
   // the database for a member, so no cached value ever holds a draft.
-  if (audience == Audience::member && !pub && pub.error().code == ErrorCode::not_found)
-    co_return co_await db_.product(store, id, audience, scope);
+  // That read goes to the primary: the entry said absent as of its key's fence (a fill reads
+  // past the last write's position), and a replica behind that write would answer an older
+  // state, such as a product just deleted still alive, to every member without the writer's
+  // position. (Members' reads of what the public may not see are few: staff, drafts.)
+  if (audience == Audience::member && !pub && pub.error().code == ErrorCode::not_found) {
+    trace::Scope fresh = scope;
+    fresh.read_after = std::numeric_limits<std::uint64_t>::max();  // no replica qualifies
+    co_return co_await db_.product(store, id, audience, fresh);
+  }
   co_return pub;
 }
 

@@ -80,7 +80,11 @@ class StackPrometheus(unittest.TestCase):
                 t = service_targets()[target.instance]
                 self.assertEqual(t["scrapeUrl"], f"{catalog.metrics_url}/metrics")
                 self.assertEqual((t["labels"]["service"], t["labels"]["stack"]), ("catalog", "test"))
-                self.assertEqual(query_value(f'up{{job="mercato",instance="{target.instance}"}}'), 1)
+                # The targets page says up once a scrape succeeded; the sample it stored can reach
+                # a query a moment later (one full run queried in between and found no series).
+                promql = f'up{{job="mercato",instance="{target.instance}"}}'
+                self.assertTrue(wait_until(lambda: query_value(promql) == 1, timeout=WAIT_S, interval=0.5),
+                                f"{promql} = {query_value(promql)}")
             gone = wait_until(lambda: target.instance not in service_targets(), timeout=WAIT_S, interval=0.5)
             self.assertTrue(gone, f"{target.instance} is still a target after its file was removed")
         finally:

@@ -50,8 +50,17 @@ def admin_round_trip(test, gateway, identity_container, label):
     secret file) logs in, creates, reads and deletes a product through `gateway`."""
     email, password = f"{label}-admin-{uuid.uuid4().hex[:8]}@mercato.test", uuid.uuid4().hex + "Aa1!"
     testkit.record_secret("password", password)
-    run(["podman", "exec", "-i", identity_container, "/usr/local/bin/mercato-entrypoint", "identity", "user", "add",
-         "--email", email, "--role", "admin", "--name", f"{label.title()} Admin"], 60, input=password + "\n")
+    add = ["podman", "exec", "-i", identity_container, "/usr/local/bin/mercato-entrypoint", "identity", "user", "add",
+           "--email", email, "--role", "admin", "--name", f"{label.title()} Admin"]
+    # podman's network DNS once failed to resolve `postgres` for this exec while the services
+    # were healthy on the same network: that (and only that) is tried again, for up to 10 s.
+    for attempt in range(6):
+        r = run(add, 60, input=password + "\n", check=False)
+        if r.returncode == 0:
+            break
+        if "name resolution" not in r.stdout + r.stderr or attempt == 5:
+            raise AssertionError(f"{' '.join(add)} exited {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+        time.sleep(2)
     login = request(gateway, "POST", "/api/v1/auth/login", {"email": email, "password": password})
     test.assertEqual(login.status, 200, login.body)
     auth = {"Authorization": "Bearer " + login.json()["data"]["access_token"]}

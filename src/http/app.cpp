@@ -44,9 +44,10 @@ void App::drain(std::chrono::milliseconds bound, std::function<void()> then) {
     std::function<void()> then;
     asio::steady_timer timer;
     Drain(std::size_t n, std::function<void()> f, asio::io_context& io) : left(n), then(std::move(f)), timer(io) {}
+    // The timer is left to fire (then a no-op): finish() may run on another worker thread,
+    // and an Asio timer must not be cancelled from a thread other than its handler's.
     void finish() {
       if (done.exchange(true)) return;
-      timer.cancel();
       then();
     }
   };

@@ -11,12 +11,25 @@
 
 SUITE_NAMES=()
 SUITE_RESULTS=()
+SUITE_LOGS=()
 TEST_EXIT=0
 
-suite_result() { # name result
+suite_result() { # name result [log]
   SUITE_NAMES+=("$1")
   SUITE_RESULTS+=("$2")
+  SUITE_LOGS+=("${3:-}")
   [[ $2 == PASS || $2 == skipped* ]] || TEST_EXIT=1
+}
+
+# The lines of a failed suite's log that say what failed (unittest's FAIL:/ERROR: headers,
+# vitest's ×/FAIL lines, ctest's ***Failed, assertion messages), at most 12, each cut at 200
+# characters. A CI report often keeps only the end of the output: the summary and these lines
+# are that end, so a failure is diagnosable from it without the logs.
+suite_failure_lines() { # log
+  [[ -f $1 ]] || return 0
+  sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1" |
+    grep -E '^(FAIL|ERROR): |^ *(×|✗|FAIL) |\*\*\*(Failed|Timeout|Exception)|AssertionError|Error: |Timed out|timed out' |
+    awk '!seen[$0]++' | head -n 12 | cut -c1-200 | sed 's/^/    /'
 }
 
 # Every suite a run would have had, marked as not run for REASON.
@@ -47,7 +60,10 @@ test_finish() {
   stack_stop_all > /dev/null || true
   say ""
   say "== test summary =="
-  for i in "${!SUITE_NAMES[@]}"; do printf '  %-16s %s\n' "${SUITE_NAMES[i]}" "${SUITE_RESULTS[i]}"; done
+  for i in "${!SUITE_NAMES[@]}"; do
+    printf '  %-16s %s\n' "${SUITE_NAMES[i]}" "${SUITE_RESULTS[i]}"
+    [[ ${SUITE_RESULTS[i]} == FAIL* && -n ${SUITE_LOGS[i]} ]] && suite_failure_lines "${SUITE_LOGS[i]}"
+  done
   if ((EXIT_RC > 128)); then printf '  %-16s %s\n' interrupted "by signal $((EXIT_RC - 128)); later suites did not run"; fi
   if [[ -n $STACK_FAILED ]]; then
     FAILED_STEP=$STACK_FAILED FAILED_LOG=$STACK_FAILED_LOG FAILED_WHY=$STACK_FAILED_WHY
@@ -67,7 +83,7 @@ run_suite() {
   step "suite $name: $*"
   "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
-  if ((rc == 0)); then suite_result "$name" PASS; else suite_result "$name" "FAIL (exit $rc, log $(rel "$log"))"; fi
+  if ((rc == 0)); then suite_result "$name" PASS; else suite_result "$name" "FAIL (exit $rc, log $(rel "$log"))" "$log"; fi
 }
 
 # The environment every suite sees: the test stack's addresses and how to reach the driver.

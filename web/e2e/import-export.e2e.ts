@@ -204,8 +204,22 @@ describe.skipIf(!EXPORT)("export", () => {
     const names = [`E2E Export ${run} a`, `E2E Export ${run} b`];
     made.push(...(await createProducts(names, { category_id: categoryId })));
 
-    await page.goto(`/products?category=${categoryId}`);
-    await page.locator('[data-testid="product-row"]').first().waitFor();
+    // The products were written in the API's session, not the browser's: the browser has no
+    // read-after position for them, and its reads may go to a replica that has not replayed
+    // them yet (bounded staleness, DB_REPLICA_MAX_LAG). So the page is opened again until it
+    // lists both, as a user would press reload; the export that follows is then on the same
+    // replica's data.
+    const rows = page.locator('[data-testid="product-row"]');
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/products?category=${categoryId}`);
+          await page.getByText(/products? loaded|No products/i).first().waitFor();
+          return rows.count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(2);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
     const chunks: Buffer[] = [];
     for await (const c of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(c);

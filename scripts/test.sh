@@ -28,7 +28,7 @@ suite_result() { # name result [log]
 suite_failure_lines() { # log
   [[ -f $1 ]] || return 0
   sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1" |
-    grep -E '^(FAIL|ERROR): |^ *(×|✗|FAIL) |\*\*\*(Failed|Timeout|Exception)|AssertionError|Error: |Timed out|timed out' |
+    grep -E '^(FAIL|ERROR): |^set-up failed: |^ *(×|✗|FAIL) |\*\*\*(Failed|Timeout|Exception)|AssertionError|Error: |Timed out|timed out' |
     awk '!seen[$0]++' | head -n 12 | cut -c1-200 | sed 's/^/    /'
 }
 
@@ -272,16 +272,17 @@ api_contract() {
 # store gets 1,200 more products (through COPY, as `seed` does) for the virtualised-list test.
 web_e2e() {
   local email=e2e-admin@mercato.test password
-  password=$(test_admin "$email") || return 1
+  password=$(test_admin "$email") || { say "set-up failed: creating the e2e admin"; return 1; }
   local i helper helpers=()
   for i in 1 2 3 4 5 6; do
-    helper=$(test_admin "e2e-helper-$i@mercato.test") || return 1
+    helper=$(test_admin "e2e-helper-$i@mercato.test") || { say "set-up failed: creating e2e helper $i"; return 1; }
     helpers+=("e2e-helper-$i@mercato.test:$helper")
   done
   svc_env catalog
-  env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin catalog)" seed --products 1200 || return 1
+  env "${SVC_ENV[@]}" LOG_LEVEL=warn "$(svc_bin catalog)" seed --products 1200 || { say "set-up failed: seeding 1,200 products"; return 1; }
   component_stop identity > /dev/null
-  JWT_ACCESS_TTL=2s JWT_CLOCK_SKEW=0 component_start identity > /dev/null || return 1
+  JWT_ACCESS_TTL=2s JWT_CLOCK_SKEW=0 component_start identity > /dev/null ||
+    { say "set-up failed: restarting identity with 2 s access tokens (log $(rel "$LOG_DIR/identity.log"))"; return 1; }
 
   MERCATO_WEB_URL=$(service_url web) MERCATO_E2E_EMAIL=$email MERCATO_E2E_PASSWORD=$password \
     MERCATO_E2E_HELPERS="${helpers[*]}" MERCATO_E2E_TOKEN_TTL=2 npm --prefix "$REPO/web" run e2e

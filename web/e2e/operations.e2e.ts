@@ -137,7 +137,8 @@ afterAll(async () => {
 });
 
 describe("operations view", () => {
-  it("is in the admin's navigation and fills every chart from the stack's Prometheus", async () => {
+  // Up to a minute for the gateway's first rate (two scrapes of a fresh stack's Prometheus).
+  it("is in the admin's navigation and fills every chart from the stack's Prometheus", { timeout: 90_000 }, async () => {
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operations" }).click();
     await page.waitForURL((u) => u.pathname === "/operations");

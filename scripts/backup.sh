@@ -45,6 +45,8 @@ cmd_backup() {
   local stack=dev name dir bin passfile keep seg i
   parse_stack_flag "$@"
   stack_use "$stack"
+  # The formation's nodes do not archive WAL into the stack's archive, and its primary moves.
+  is_pg_ha && die "the $STACK stack runs the --ha formation: ./mercato backup covers the single-server data tier; take the formation's base backups with pg_basebackup from its primary (docs/scaling.md)"
   pg_archive_enabled || die "the $STACK stack does not archive WAL (MERCATO_PG_ARCHIVE=0): a base backup alone could not be replayed forward"
   component_pid postgres > /dev/null || die "the $STACK stack's PostgreSQL is not running"
   bin=$(pg_bin_dir)

@@ -31,6 +31,7 @@ pg_os_user() { if is_root; then echo postgres; else id -un; fi; }
 
 # The driver's admin session: unix socket, peer authentication, as the server's OS user.
 psql_primary() {
+  if is_pg_ha; then psql_pg_ha "$@"; return; fi
   "${AS_PG[@]}" "$(pg_bin_dir)/psql" -h "$(pg_socket_dir)" -p "$PORT_PG" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"
 }
 

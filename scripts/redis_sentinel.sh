@@ -1,8 +1,8 @@
 # Redis with Redis Sentinel (Debian's redis-sentinel): a master, its replicas (two, as
 # Sentinel's documentation deploys it: after a failover the new master still has one, which
 # confirms the cache's invalidations, src/cache/tiered_cache.hpp) and three sentinels in one
-# directory, for tests/integration/test_redis_sentinel_failover.py and, later,
-# `./mercato up --ha` (not wired yet). Only functions: scripts/lib/load.sh sources every
+# directory, for tests/integration/test_redis_sentinel_failover.py (`./mercato up --ha` runs
+# PostgreSQL's formation but not this yet: docs/scaling.md). Only functions: scripts/lib/load.sh sources every
 # scripts/*.sh, and the test sources this file alone, so nothing here needs the driver's
 # variables (STATE, RUN_DIR, secrets.sh).
 #

@@ -35,7 +35,14 @@ svc_upstream_socket() {
 svc_pid() { pidfile_pid "$1" "mercato-$(svc_kind "$1")"; }
 
 # The stack's replica as DB_REPLICA_HOSTS, or nothing when the stack runs without one.
-svc_replica_hosts() { [[ $PG_REPLICA == 1 ]] && printf '127.0.0.1:%s' "$PORT_PG_REPLICA"; return 0; }
+svc_replica_hosts() {
+  if is_pg_ha; then pg_ha_stack_hosts; elif [[ $PG_REPLICA == 1 ]]; then printf '127.0.0.1:%s' "$PORT_PG_REPLICA"; fi
+  return 0
+}
+
+# Where the services find the primary: the stack's server, or with --ha every node of the
+# formation (libpq keeps the one that takes writes).
+svc_db_host() { if is_pg_ha; then pg_ha_stack_hosts; else printf '127.0.0.1'; fi; }
 
 # Fills SVC_ENV with NAME=value pairs for service instance $1 (identity, catalog-2, …). In the
 # cluster topology the callers of catalog and identity get every instance as a host:port list
@@ -53,7 +60,7 @@ svc_env() {
     "HTTP_HOST=$(component_host "$name")"
     "HTTP_PORT=$(component_port "$name")"
     "METRICS_PORT=$(component_metrics_port "$name")"
-    "DB_HOST=${DB_HOST:-127.0.0.1}"
+    "DB_HOST=${DB_HOST:-$(svc_db_host)}"
     "DB_PORT=${DB_PORT:-$PORT_PG}"
     "REDIS_HOST=${REDIS_HOST:-127.0.0.1}"
     "REDIS_PORT=${REDIS_PORT:-$PORT_REDIS}"
@@ -163,6 +170,6 @@ svc_stop() { pidfile_stop "$1" "${MERCATO_STOP_TIMEOUT:-20}" svc_pid "$1"; }
 # tables it creates must belong to that role, or the catalog cannot use them afterwards.
 #   stack_seed ARGS...   (bench/seed.sh's arguments)
 stack_seed() {
-  DB_HOST=127.0.0.1 DB_PORT=$PORT_PG DB_USER=mercato_catalog DB_PASSWORD="$(secret pg-mercato_catalog)" \
+  DB_HOST=$(svc_db_host) DB_PORT=$PORT_PG DB_USER=mercato_catalog DB_PASSWORD="$(secret pg-mercato_catalog)" \
     MERCATO_BIN_DIR=$STACK_BIN_DIR bash "$REPO/bench/seed.sh" "$@"
 }

@@ -2,7 +2,7 @@
 # .var/<stack>/: `dev` (./mercato up), `test` (./mercato test) and `bench` (./mercato bench).
 #
 # Components, in start order (stop order is the reverse):
-#   postgres, postgres-replica, redis, redis-cache, their exporters (postgres-exporter,
+#   postgres (with --ha a pg_auto_failover formation: pg_ha_stack.sh), postgres-replica, redis, redis-cache, their exporters (postgres-exporter,
 #   postgres-replica-exporter, redis-exporter, redis-cache-exporter), alertmanager, prometheus,
 #   otlp, identity, catalog, gateway, web; in the cluster topology (cluster.sh) also identity-2,
 #   catalog-2, gateway-2 and haproxy, which are listed always (so a stop finds them) and enabled
@@ -82,6 +82,8 @@ stack_use() {
   exporter_use_ports
   otlp_use_ports
   cluster_use_ports
+  pg_ha_use_ports
+  web_use
   PG_REPLICA=${MERCATO_PG_REPLICA:-1}
   STACK_BIN_DIR=${MERCATO_STACK_BIN_DIR:-$REPO/build/release/bin}
   # psql as postgres over TCP (benches, tests, an operator) finds the superuser's password here.
@@ -91,12 +93,15 @@ stack_use() {
     source "$RUN_DIR/stack.env"
   fi
   cluster_check_topology
+  pg_ha_check
+  web_check
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \
     "$PORT_ALERTMANAGER" "$PORT_PG_EXPORTER" "$PORT_PG_REPLICA_EXPORTER" "$PORT_REDIS_EXPORTER" \
     "$PORT_REDIS_CACHE_EXPORTER" "$PORT_OTLP" "$PORT_GATEWAY_2" "$PORT_CATALOG_2" "$PORT_IDENTITY_2" \
-    "$PORT_GATEWAY_2_METRICS" "$PORT_CATALOG_2_METRICS" "$PORT_IDENTITY_2_METRICS" "$PORT_HAPROXY"; do
+    "$PORT_GATEWAY_2_METRICS" "$PORT_CATALOG_2_METRICS" "$PORT_IDENTITY_2_METRICS" "$PORT_HAPROXY" \
+    "$PORT_PG_HA_MONITOR" "$PORT_PG_NODE3"; do
     [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "invalid port '$p' (check the MERCATO_*_PORT variables)"
   done
 }
@@ -108,8 +113,8 @@ stack_save() {
     local v
     for v in PORT_GATEWAY PORT_CATALOG PORT_IDENTITY PORT_WEB PORT_PG PORT_PG_REPLICA PORT_REDIS PORT_REDIS_CACHE \
       PORT_GATEWAY_METRICS PORT_CATALOG_METRICS PORT_IDENTITY_METRICS PORT_PROMETHEUS PORT_ALERTMANAGER \
-      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PORT_OTLP PG_REPLICA STACK_BIN_DIR \
-      "${CLUSTER_SAVED_VARS[@]}"; do
+      PORT_PG_EXPORTER PORT_PG_REPLICA_EXPORTER PORT_REDIS_EXPORTER PORT_REDIS_CACHE_EXPORTER PORT_OTLP PG_REPLICA STACK_BIN_DIR WEB \
+      "${CLUSTER_SAVED_VARS[@]}" "${PG_HA_SAVED_VARS[@]}"; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } > "$RUN_DIR/stack.env"
@@ -152,7 +157,7 @@ service_metrics_url() { printf 'http://127.0.0.1:%s' "$(component_metrics_port "
 
 component_enabled() {
   case $1 in
-    postgres-replica | postgres-replica-exporter) [[ $PG_REPLICA == 1 ]] ;;
+    postgres-replica | postgres-replica-exporter) [[ $PG_REPLICA == 1 ]] && ! is_pg_ha ;;
     web) web_enabled ;;
     identity-2 | catalog-2 | gateway-2 | haproxy) is_cluster ;;
     *) return 0 ;;
@@ -196,7 +201,7 @@ component_log() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 
 component_pid() {
   case $1 in
-    postgres) pg_pid "$PG_DIR/primary" ;;
+    postgres) if is_pg_ha; then pg_ha_stack_pid; else pg_pid "$PG_DIR/primary"; fi ;;
     postgres-replica) pg_pid "$PG_DIR/replica" ;;
     redis | redis-cache) redis_pid "$1" ;;
     identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_pid "$1" ;;
@@ -228,7 +233,7 @@ component_start() {
   # started when Ctrl-C came, must be stopped with the rest.
   STARTED+=("$name")
   case $name in
-    postgres) pg_start_primary ;;
+    postgres) if is_pg_ha; then pg_ha_stack_start; else pg_start_primary; fi ;;
     postgres-replica) pg_start_replica ;;
     redis | redis-cache) redis_start "$name" ;;
     identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_start "$name" "$@" && prom_sd_write "$name" ;;
@@ -247,7 +252,7 @@ component_stop() {
   local name=$1 pid
   pid=$(component_pid "$name") || return 0
   case $name in
-    postgres) pg_stop "$PG_DIR/primary" ;;
+    postgres) if is_pg_ha; then pg_ha_stack_stop; else pg_stop "$PG_DIR/primary"; fi ;;
     postgres-replica) pg_stop "$PG_DIR/replica" ;;
     redis | redis-cache) redis_stop "$name" ;;
     identity | catalog | gateway | identity-2 | catalog-2 | gateway-2) svc_stop "$name" && prom_sd_write "$name" ;;
@@ -321,13 +326,15 @@ stack_status() {
       printf '  %-25s -        (%s)\n' "$c" "$(component_disabled_reason "$c")"
     fi
   done
+  is_pg_ha && component_pid postgres > /dev/null && pg_ha_status
   return $rc
 }
 
 component_disabled_reason() {
   case $1 in
-    postgres-replica | postgres-replica-exporter) echo "disabled: MERCATO_PG_REPLICA=0" ;;
-    web) echo "no web/package.json yet" ;;
+    postgres-replica | postgres-replica-exporter)
+      if is_pg_ha; then echo "--ha: the formation's standbys serve reads"; else echo "disabled: MERCATO_PG_REPLICA=0"; fi ;;
+    web) if [[ ${WEB:-on} == off ]]; then echo "disabled: MERCATO_WEB=off"; else echo "no web/package.json yet"; fi ;;
     identity-2 | catalog-2 | gateway-2 | haproxy) echo "cluster topology only" ;;
   esac
 }
@@ -349,8 +356,12 @@ stack_print_urls() {
   printf '  %-10s %s\n' identity "$(service_url identity)$(is_cluster && printf ' %s' "$(service_url identity-2)")"
   printf '  %-10s %s/metrics   (internal: catalog %s, identity %s; never on the API ports)\n' metrics \
     "$(service_metrics_url gateway)" "$(component_metrics_port catalog)" "$(component_metrics_port identity)"
-  printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
-    "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
+  if is_pg_ha; then
+    pg_ha_print_urls
+  else
+    printf '  %-10s 127.0.0.1:%s%s   redis 127.0.0.1:%s (cache :%s)\n' postgres "$PORT_PG" \
+      "$([[ $PG_REPLICA == 1 ]] && printf ' (replica :%s)' "$PORT_PG_REPLICA")" "$PORT_REDIS" "$PORT_REDIS_CACHE"
+  fi
   prom_print_urls
   exporters_print_urls
   otlp_print_urls

@@ -1,10 +1,11 @@
 # The dev stack's commands: up, down, status, logs, reset.
 
 cmd_up() {
-  local detach=0 topology=
+  local detach=0 topology= ha=
   while (($#)); do
     case $1 in
       -d | --detach) detach=1 ;;
+      --ha) ha=1 ;;
       --topology) topology=${2:-}; shift ;;
       --topology=*) topology=${1#*=} ;;
       *) usage_error "unknown option for up: $1" ;;
@@ -16,11 +17,24 @@ cmd_up() {
     *) usage_error "--topology must be single or cluster, not '$topology'" ;;
   esac
   [[ -n $topology ]] && export MERCATO_TOPOLOGY=$topology
+  # --ha: PostgreSQL as a pg_auto_failover formation (scripts/pg_ha_stack.sh).
+  [[ -n $ha ]] && export MERCATO_PG_HA=1
   stack_use dev --fresh
   stack_lock
-  # A running stack keeps the topology it started with (run/stack.env).
+  # A running stack keeps the topology and data tier it started with (run/stack.env).
   if [[ -n $topology && $topology != "$TOPOLOGY" ]] && stack_any_running; then
     die "the dev stack runs in the $TOPOLOGY topology; ./mercato down first to start it as $topology"
+  fi
+  if [[ -n $ha && $PG_HA != 1 ]] && stack_any_running; then
+    die "the dev stack runs with a single PostgreSQL server; ./mercato down first to start it with --ha"
+  fi
+  # The single tier's data directory and the formation are different databases: switching
+  # between them would silently start on an empty or an old one.
+  if [[ $PG_HA == 1 && -f $PG_DIR/primary/PG_VERSION ]]; then
+    die "the dev stack's data is on a single PostgreSQL server ($PG_DIR/primary); ./mercato reset first to start it with --ha"
+  fi
+  if [[ $PG_HA != 1 && -e $PG_DIR/ha/monitor ]]; then
+    die "the dev stack's data is in a --ha formation ($PG_DIR/ha); start it with --ha, or ./mercato reset first"
   fi
   if stack_all_running; then
     say "Mercato is already running (./mercato status shows what runs, ./mercato down stops it)."

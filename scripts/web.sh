@@ -7,7 +7,14 @@
 
 WEB_DIR=$REPO/web
 
-web_enabled() { [[ -f $WEB_DIR/package.json ]]; }
+# MERCATO_WEB=off runs a stack without the dashboard (the API alone: an operator's headless
+# deployment, or a driver test that has no use for a `next build`); kept in run/stack.env as WEB.
+web_use() {
+  WEB=${MERCATO_WEB:-on}
+}
+web_check() { [[ $WEB == on || $WEB == off ]] || die "MERCATO_WEB must be on or off, not '$WEB'"; }
+
+web_enabled() { [[ ${WEB:-on} != off && -f $WEB_DIR/package.json ]]; }
 
 web_pid() { pidfile_pid web web/server.mjs; }
 

@@ -20,7 +20,7 @@ def _stack_port_names():
     names = set()
     for path in glob.glob(os.path.join(testkit.REPO, "scripts", "*.sh")):
         with open(path) as f:
-            names.update(re.findall(r"MERCATO_([A-Z_]+)_PORT\b", f.read()))
+            names.update(re.findall(r"MERCATO_([A-Z0-9_]+)_PORT\b", f.read()))
     return sorted(names)
 
 
@@ -41,14 +41,18 @@ def scratch_dir(case, mode=0o755):
     return os.path.join(tmp, "var")
 
 
-def run_driver(case, args, extra_env, bound_s, state_mode=0o755):
+def run_driver(case, args, extra_env, bound_s, state_mode=0o755, after=None):
     """Runs ./mercato ARGS; fails CASE when it is still running after BOUND_S seconds (it is then
-    sent SIGTERM, so it stops what it started)."""
-    state = scratch_dir(case, state_mode)
+    sent SIGTERM, so it stops what it started). AFTER, an earlier Run: the same state directory
+    and ports (a second command on the stack the first one started)."""
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
-    ports = {}
-    while len(set(ports.values())) < len(PORT_NAMES):
-        ports = {n: testkit.free_port() for n in PORT_NAMES}
+    if after:
+        state, ports = after.state, after.ports
+    else:
+        state = scratch_dir(case, state_mode)
+        ports = {}
+        while len(set(ports.values())) < len(PORT_NAMES):
+            ports = {n: testkit.free_port() for n in PORT_NAMES}
     env.update({f"MERCATO_{n}_PORT": str(p) for n, p in ports.items()})
     env.update({"MERCATO_STATE_DIR": state, "MERCATO_PG_REPLICA": "0"})
     env.update(extra_env)

@@ -7,6 +7,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <mutex>
@@ -41,10 +44,12 @@ struct Chain {
   Router router;
   Pipeline pipeline;
 
-  explicit Chain(Sampler sampler = Sampler(Sampler::Rule::always_on)) {
+  explicit Chain(Sampler sampler = Sampler(Sampler::Rule::always_on),
+                 std::chrono::milliseconds slow = std::chrono::milliseconds{0}) {
     trace::TracerSettings s;
     s.recording = true;
     s.sampler = sampler;
+    s.slow_threshold = slow;
     pipeline.use(tracing(trace::Tracer::create(s, sink), TrustedProxies({kTrustedPeer}), 8081))
         .use(request_id())
         .use(access_log())
@@ -59,6 +64,11 @@ struct Chain {
       Response r;  // what the gateway hands back from an upstream's 502: no failure of its own
       r.status = 502;
       co_return r;
+    });
+    router.get("/slow", [](Request&) -> asio::awaitable<Response> {
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds{20});
+      co_await t.async_wait(asio::use_awaitable);
+      co_return ok("{}");
     });
     router.get("/throws", [](Request&) -> asio::awaitable<Response> {
       throw std::runtime_error("boom");
@@ -249,6 +259,28 @@ TEST(TracingMiddleware, AFailedTraceIsExportedEvenWhenSampledOut) {
   Response r = c.run("/db-down");
   EXPECT_EQ(header(r, "traceparent").substr(52), "-00");  // the head decision, as answered
   ASSERT_EQ(c.sink->spans.size(), 1u);                      // the tail rule kept the failure
+}
+
+// The server span's name and attributes are made only for a trace that will be exported (the
+// cost of a dropped one): a trace the head decision dropped but a tail rule keeps still has them.
+TEST(TracingMiddleware, ATraceKeptByATailRuleHasTheServerSpansNameAndAttributes) {
+  Chain failed(Sampler(Sampler::Rule::always_off, 0.0));
+  failed.run("/db-down");
+  ASSERT_EQ(failed.sink->spans.size(), 1u);
+  EXPECT_EQ(failed.server_span().name, "GET /db-down");
+  EXPECT_EQ(text_attribute(failed.server_span(), "http.route"), "/db-down");
+  ASSERT_TRUE(attribute(failed.server_span(), "http.response.status_code"));
+  EXPECT_EQ(std::get<std::int64_t>(*attribute(failed.server_span(), "http.response.status_code")), 503);
+
+  Chain slow(Sampler(Sampler::Rule::always_off, 0.0), std::chrono::milliseconds{5});
+  slow.run("/slow");
+  ASSERT_EQ(slow.sink->spans.size(), 1u);
+  EXPECT_EQ(slow.server_span().name, "GET /slow");
+  EXPECT_EQ(text_attribute(slow.server_span(), "http.request.method"), "GET");
+
+  Chain quick(Sampler(Sampler::Rule::always_off, 0.0), std::chrono::milliseconds{5000});
+  quick.run("/api/v1/products/" + std::string(kId));
+  EXPECT_TRUE(quick.sink->spans.empty());
 }
 
 TEST(RequestIdMiddleware, AWellFormedClientIdIsEchoedBesideTheTrace) {

@@ -39,8 +39,14 @@ void Span::set_error(std::string_view message) {
 
 void Span::end() {
   if (!record_) return;
-  record_->end_unix_nano = unix_nanos_now();
+  if (record_->end_unix_nano == 0) record_->end_unix_nano = unix_nanos_now();
   trace_->close(*std::exchange(record_, nullptr));
+}
+
+bool Span::stop_clock() {
+  if (!record_) return false;
+  record_->end_unix_nano = unix_nanos_now();
+  return trace_->kept_with(*record_);
 }
 
 std::string Span::traceparent() const {

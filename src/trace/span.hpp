@@ -79,6 +79,14 @@ class Span {
   /// Records the end time and hands the span to its trace; later calls do nothing.
   void end();
 
+  /// Stops the span's clock now (end() keeps this end time) and says whether its trace will
+  /// be exported as things stand: sampled, kept by an earlier error, or kept by this span (its
+  /// error, or the slow rule for this process's first span). So the last span of a request,
+  /// the server span, adds what only an export shows (its name, its attributes) when this is
+  /// true, and an unsampled request that will be dropped skips the work. False when not
+  /// recording. Set the span's error before asking.
+  bool stop_clock();
+
   /// This span's id (invalid for a default-constructed Span) and trace.
   const SpanId& id() const { return id_; }
   const std::shared_ptr<Trace>& trace() const { return trace_; }

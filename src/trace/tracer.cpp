@@ -75,14 +75,25 @@ RecordedSpan* Trace::open(SpanId id, SpanId parent, std::string_view name, SpanK
   return span;
 }
 
+namespace {
+
+// The tail rules: an error span, or this process's first span (the server span, which ends
+// last) lasting longer than the slow threshold.
+bool tail_keeps(const TracerSettings& s, const RecordedSpan& span, const SpanId& remote_parent) {
+  if (span.status == StatusCode::error && s.keep_errors) return true;
+  return span.parent_span_id == remote_parent && s.slow_threshold.count() > 0 &&
+         span.end_unix_nano - span.start_unix_nano >
+             std::chrono::duration_cast<std::chrono::nanoseconds>(s.slow_threshold).count();
+}
+
+}  // namespace
+
 void Trace::close(const RecordedSpan& span) {
-  const auto& s = tracer_->settings_;
-  if (span.status == StatusCode::error && s.keep_errors) keep();
-  // The first span of this process (the server span) decides the slow rule: it ends last.
-  if (span.parent_span_id == remote_parent_ && s.slow_threshold.count() > 0 &&
-      span.end_unix_nano - span.start_unix_nano >
-          std::chrono::duration_cast<std::chrono::nanoseconds>(s.slow_threshold).count())
-    keep();
+  if (tail_keeps(tracer_->settings_, span, remote_parent_)) keep();
+}
+
+bool Trace::kept_with(const RecordedSpan& span) const {
+  return kept() || tail_keeps(tracer_->settings_, span, remote_parent_);
 }
 
 void Trace::finish() {

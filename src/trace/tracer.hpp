@@ -113,6 +113,9 @@ class Trace {
   std::string_view copy(std::string_view text) { return arena_->copy(text); }
   /// Applies the tail rules to a span that just ended.
   void close(const RecordedSpan& span);
+  /// Whether the trace is kept once `span`, with its end time set, closes as it is now (the
+  /// head decision, a rule that already kept it, or the tail rules on this span).
+  bool kept_with(const RecordedSpan& span) const;
 
  protected:
   /// Hands the spans to the sink when the trace is kept. Run by the recording trace's

@@ -87,6 +87,45 @@ TEST(Tracer, ASlowUnsampledTraceIsKept) {
   EXPECT_EQ(f.sink->traces.size(), 1u);
 }
 
+TEST(Span, StopClockSaysWhetherTheTraceWillBeExportedAndEndKeepsItsTime) {
+  using namespace std::chrono_literals;
+  Fixture never(kNever, 5ms);
+  {
+    auto trace = never.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "quiet", SpanKind::server);
+    EXPECT_FALSE(s.stop_clock());  // fast, unsampled, no error: will be dropped
+  }
+  EXPECT_TRUE(never.sink->traces.empty());
+  {
+    auto trace = never.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "failing", SpanKind::server);
+    s.set_error("boom");
+    EXPECT_TRUE(s.stop_clock());
+  }
+  {
+    auto trace = never.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "slow", SpanKind::server);
+    std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(s.stop_clock());
+  }
+  EXPECT_EQ(never.sink->traces.size(), 2u);
+
+  Fixture always(kAlways);
+  {
+    auto trace = always.tracer->begin(std::nullopt, false);
+    Span s(trace, SpanId{}, "sampled", SpanKind::server);
+    EXPECT_TRUE(s.stop_clock());
+    // What happens after the clock stopped is not the span's time.
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(always.sink->traces.size(), 1u);
+  const SpanData& d = always.sink->traces[0][0];
+  EXPECT_LT(d.end_unix_nano - d.start_unix_nano, std::chrono::nanoseconds(20ms).count());
+
+  Span none;
+  EXPECT_FALSE(none.stop_clock());
+}
+
 TEST(Tracer, ContinuesAnIncomingTraceUnderTheCallersSpanWithItsTracestate) {
   Fixture f(kNever);
   auto incoming = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");

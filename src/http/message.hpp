@@ -57,6 +57,9 @@ struct Request {
   std::string client_address;
   std::string request_id;
   std::string_view route;  // matched template, e.g. "/api/v1/products/{id}"; "unmatched" if none
+  /// The matched route as spans name it, "GET /api/v1/products/{id}" (parameter types dropped:
+  /// route_for_span); empty when no template matched. Lives as long as the router.
+  std::string_view span_name;
   std::vector<PathParam> params;
   std::optional<Principal> principal;
   /// Deadline and trace slot of this request (http/request_context.hpp).

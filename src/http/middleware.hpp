@@ -25,10 +25,6 @@ namespace mercato::http {
 /// `server_port` is the listening port, for the span's server.port.
 Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted, int server_port);
 
-/// A route template as spans name it: parameter types dropped, "/api/v1/products/{id:uuid}"
-/// → "/api/v1/products/{id}", so the gateway's and a service's spans of one route read alike.
-std::string route_for_span(std::string_view tmpl);
-
 /// Accepts the client's X-Request-ID when well-formed (see is_valid_request_id); otherwise the
 /// request id is the trace id (32 hex digits, after `tracing`), so one id leads to the trace
 /// and to every log line, or a UUIDv7 where no trace was begun (the internal listener). Sets

@@ -33,20 +33,6 @@ std::string_view protocol_version(int version) { return version == 10 ? "1.0" : 
 
 }  // namespace
 
-std::string route_for_span(std::string_view tmpl) {
-  std::string out;
-  out.reserve(tmpl.size());
-  bool in_type = false;  // between ':' and '}' of a parameter
-  bool in_param = false;
-  for (char c : tmpl) {
-    if (c == '{') in_param = true;
-    if (c == '}') in_param = in_type = false;
-    if (in_param && c == ':') in_type = true;
-    if (!in_type) out += c;
-  }
-  return out;
-}
-
 Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted, int server_port) {
   return [tracer = std::move(tracer), trusted = std::move(trusted), server_port](
              Request& req, const Next& next) -> asio::awaitable<Response> {
@@ -77,11 +63,10 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
       span.set("url.scheme", "http");
       span.set("network.protocol.version", protocol_version(req.version));
       span.set("server.port", server_port);
-      // "unmatched": no template (404); empty: answered before routing (429, CORS preflight).
-      if (!req.route.empty() && req.route != "unmatched") {
-        const std::string route = route_for_span(req.route);
-        span.set_name(std::string(method) + ' ' + route);
-        span.set("http.route", route);
+      // Empty: no template matched (404), or answered before routing (429, CORS preflight).
+      if (!req.span_name.empty()) {
+        span.set_name(req.span_name);
+        span.set("http.route", req.span_name.substr(req.span_name.find(' ') + 1));
       }
       span.set("http.response.status_code", res.status);
     }

@@ -40,6 +40,20 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 }  // namespace
 
+std::string route_for_span(std::string_view tmpl) {
+  std::string out;
+  out.reserve(tmpl.size());
+  bool in_type = false;  // between ':' and '}' of a parameter
+  bool in_param = false;
+  for (char c : tmpl) {
+    if (c == '{') in_param = true;
+    if (c == '}') in_param = in_type = false;
+    if (in_param && c == ':') in_type = true;
+    if (!in_type) out += c;
+  }
+  return out;
+}
+
 struct Router::Node {
   struct ParamEdge {
     std::string name;
@@ -50,6 +64,9 @@ struct Router::Node {
   std::vector<ParamEdge> params;  // tried in registration order, after statics
   std::array<std::unique_ptr<Handler>, kMethods> handlers;
   std::string route;
+  /// "<METHOD> <route without parameter types>" per method: a span's name, made once here
+  /// rather than on every request (http/middleware.hpp, route_for_span).
+  std::array<std::string, kMethods> span_names;
 };
 
 Router::Router() : root_(std::make_unique<Node>()) {}
@@ -87,6 +104,9 @@ void Router::add(Method method, std::string_view tmpl, Handler handler) {
   if (slot) throw std::invalid_argument("duplicate route: " + std::string(method_name(method)) + " " + std::string(tmpl));
   slot = std::make_unique<Handler>(std::move(handler));
   node->route = std::string(tmpl);
+  const std::string span_route = route_for_span(tmpl);
+  for (std::size_t i = 0; i < kMethods; ++i)
+    node->span_names[i] = std::string(method_name(static_cast<Method>(i))) + ' ' + span_route;
 }
 
 namespace {
@@ -129,6 +149,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
   const Node* node = w.walk(root_.get(), 0);
   if (!node) return m;
   m.route = node->route;
+  m.span_name = node->span_names[static_cast<std::size_t>(method)];
   for (const auto& c : w.captured) {
     std::string decoded;
     percent_decode(c.raw, decoded, false);
@@ -160,6 +181,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
 asio::awaitable<Response> Router::dispatch(Request& req) const {
   Match m = match(req.method, req.path());
   req.route = m.kind == Match::Kind::not_found ? std::string_view("unmatched") : m.route;
+  req.span_name = m.span_name;
   if (m.kind == Match::Kind::not_found)
     co_return error_response(Error{ErrorCode::not_found, "no route for " + std::string(req.path())});
   if (m.kind == Match::Kind::method_not_allowed) {

@@ -19,6 +19,10 @@
 
 namespace mercato::http {
 
+/// A route template as spans name it: parameter types dropped, "/api/v1/products/{id:uuid}"
+/// → "/api/v1/products/{id}", so the gateway's and a service's spans of one route read alike.
+std::string route_for_span(std::string_view tmpl);
+
 class Router {
  public:
   Router();
@@ -38,6 +42,7 @@ class Router {
     enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
     const Handler* handler = nullptr;
     std::string_view route;    // the template, for logs and metrics
+    std::string_view span_name;  // "GET /api/v1/products/{id}" (the request's method; empty: not found)
     std::string allow;         // for 405: "GET, HEAD, PATCH"
     std::vector<PathParam> params;
   };

@@ -144,6 +144,27 @@ TEST(Router, uuid_parameters_with_control_characters_or_non_hex_match_nothing) {
   }
 }
 
+TEST(Router, names_the_matched_route_for_spans_once_per_method_without_parameter_types) {
+  Router r;
+  r.get("/api/v1/products/{id:uuid}", answer("detail"));
+  r.post("/api/v1/products/{id:uuid}/restore", answer("restore"));
+  const std::string detail = std::string("/api/v1/products/") + kId;
+  EXPECT_EQ(r.match(Method::GET, detail).span_name, "GET /api/v1/products/{id}");
+  EXPECT_EQ(r.match(Method::HEAD, detail).span_name, "HEAD /api/v1/products/{id}");  // served by GET
+  EXPECT_EQ(r.match(Method::DELETE, detail).span_name, "DELETE /api/v1/products/{id}");  // 405, still that route
+  EXPECT_EQ(r.match(Method::POST, detail + "/restore").span_name, "POST /api/v1/products/{id}/restore");
+  EXPECT_EQ(r.match(Method::GET, "/nothing/here").span_name, "");
+  // The same names reach the request, for the tracing middleware.
+  asio::io_context io;
+  Request req;
+  req.method = Method::GET;
+  req.target = detail;
+  auto fut = asio::co_spawn(io, r.dispatch(req), asio::use_future);
+  io.run();
+  fut.get();
+  EXPECT_EQ(req.span_name, "GET /api/v1/products/{id}");
+}
+
 TEST(Router, rejects_duplicate_and_malformed_templates) {
   Router r;
   r.get("/a/{id:uuid}", answer("a"));

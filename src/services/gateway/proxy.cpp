@@ -72,8 +72,9 @@ bool set_budget(http::ClientRequest& out, std::string& text, Clock::time_point d
 trace::Span client_span(const http::Request& req, const UpstreamGroup& group, http::Method method) {
   trace::Span span = req.context.scope().start("upstream", trace::SpanKind::client);
   if (span.recording()) {
-    span.set_name(req.route.empty() ? "upstream " + group.service()
-                                    : std::string(http::method_name(method)) + ' ' + http::route_for_span(req.route));
+    if (req.span_name.empty()) span.set_name("upstream " + group.service());
+    else if (method == req.method) span.set_name(req.span_name);  // named once, by the router
+    else span.set_name(std::string(http::method_name(method)) + ' ' + http::route_for_span(req.route));
     span.set("http.request.method", http::method_name(method));
     span.set("mercato.upstream", group.service());
   }

@@ -9,7 +9,7 @@ promoted standby takes writes.
 
 It holds when every product answered 2xx is in the database afterwards (an acknowledged write
 survives the primary's loss: synchronous replication), writes are unavailable for at most
-MAX_UNAVAILABLE_S (30 s; the 15 s goal is reported, see the constant) (kill to the first 2xx of a request sent after it: the monitor promotes, the
+MAX_UNAVAILABLE_S (15 s, the issue's goal; see the constant) (kill to the first 2xx of a request sent after it: the monitor promotes, the
 pools drop their dead sessions and find the new primary through target_session_attrs), and
 nothing but 2xx, 503 or 504 is answered meanwhile (an interrupted write is an honest 503, never
 a 2xx for a row that is gone nor a 500); and the standbys serve reads that miss the cache, before
@@ -41,11 +41,11 @@ import uuid
 from .test_catalog_support import DEFAULT_STORE, IdentityIssuer
 from testkit import REPO, Service, request
 
-# The goal is 15 s; on this machine 10 of 11 runs met it (median 9.6 s) and one took
-# 20.4 s (docs/scaling.md). The test holds a failover to a bound it can keep on a loaded CI box
-# (that a switch happens by itself, in bounded time) and prints the measured time; the goal is
-# measured and reported there, not asserted here.
-MAX_UNAVAILABLE_S = 30.0
+# The data tier issue's goal: writes back within 15 s of the primary's loss. Measured on the
+# 2026-12-06 machine: 4.8-7.4 s in 5 runs, 7.2-8.5 s in 5 more with two busy loops on its two
+# cores (docs/scaling.md); an earlier, shared machine once took 20.4 s in 11 runs, and the
+# test then held 30 s. Held to the goal again, with the margin these runs show.
+MAX_UNAVAILABLE_S = 15.0
 WRITERS = 4
 READERS = 2
 SETUP_TIMEOUT_S = 150  # creating the formation takes about 40 s here

@@ -1,6 +1,8 @@
 // Shared set-up of the end-to-end suite: where the stack is, who signs in, a small API client
 // for changes made "by someone else", and Debian's Chromium launched the one way that works here.
 
+import { request as httpRequest } from "node:http";
+
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const BASE_URL = (process.env.MERCATO_WEB_URL || "http://127.0.0.1:13000").replace(/\/+$/, "");
@@ -69,19 +71,40 @@ export async function apiCall<T>(
   if (opts.body !== undefined) headers["Content-Type"] = "application/json";
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
-  const res = await fetch(BASE_URL + path, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  const after = Number(res.headers.get("Retry-After"));
+  const res = await send(method, BASE_URL + path, headers, opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  const after = Number(res.headers["retry-after"]);
+  const etag = res.headers["etag"];
   return {
     status: res.status,
-    body: text ? (JSON.parse(text) as Envelope<T>) : { success: res.ok },
-    etag: res.headers.get("ETag"),
+    body: res.text ? (JSON.parse(res.text) as Envelope<T>) : { success: res.status >= 200 && res.status < 300 },
+    etag: typeof etag === "string" ? etag : null,
     retryAfter: Number.isFinite(after) && after > 0 ? after : undefined,
   };
+}
+
+/** The suite's own calls (its logins, and the changes "someone else" makes) come from this
+ *  loopback address, not from 127.0.0.1 where Chromium connects from. The dashboard passes each
+ *  caller's address on to the gateway, whose budget for calls without a token (logins, refreshes,
+ *  RUM beacons) is per address: shared, the suite's logins spent the browser's and a page met
+ *  429 (a full run: the audit test's product page never loaded). */
+export const SUITE_ADDRESS = "127.0.0.40";
+
+function send(method: string, url: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(url, { method, headers, localAddress: SUITE_ADDRESS, timeout: 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(new Error(`${method} ${url}: no answer within 30 s`)));
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
 }
 
 /** apiCall for logins: the suite's logins share the gateway's budget, which a fast machine can

@@ -33,8 +33,8 @@ cmd_up() {
   if [[ $PG_HA == 1 && -f $PG_DIR/primary/PG_VERSION ]]; then
     die "the dev stack's data is on a single PostgreSQL server ($PG_DIR/primary); ./mercato reset first to start it with --ha"
   fi
-  if [[ $PG_HA != 1 && -e $PG_DIR/ha/monitor ]]; then
-    die "the dev stack's data is in a --ha formation ($PG_DIR/ha); start it with --ha, or ./mercato reset first"
+  if [[ $PG_HA != 1 && -e $(pg_ha_stack_dir)/monitor ]]; then
+    die "the dev stack's data is in a --ha formation ($(pg_ha_stack_dir)); start it with --ha, or ./mercato reset first"
   fi
   if stack_all_running; then
     say "Mercato is already running (./mercato status shows what runs, ./mercato down stops it)."

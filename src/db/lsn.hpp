@@ -13,6 +13,8 @@ namespace mercato::db {
 
 /// 0 is "no position": PostgreSQL's InvalidXLogRecPtr, below every real one.
 using Lsn = std::uint64_t;
+/// Beyond every position a replica can have replayed: a read after it goes to the primary.
+inline constexpr Lsn kPrimaryOnly = ~Lsn{0};
 
 /// "X/Y", each 1 to 8 hex digits (either case), nothing else; nullopt otherwise.
 std::optional<Lsn> parse_lsn(std::string_view text);

@@ -1,8 +1,6 @@
 // Shared set-up of the end-to-end suite: where the stack is, who signs in, a small API client
 // for changes made "by someone else", and Debian's Chromium launched the one way that works here.
 
-import { request as httpRequest } from "node:http";
-
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const BASE_URL = (process.env.MERCATO_WEB_URL || "http://127.0.0.1:13000").replace(/\/+$/, "");
@@ -66,68 +64,22 @@ export async function apiCall<T>(
   method: string,
   path: string,
   opts: { token?: string; body?: unknown; ifMatch?: string } = {},
-): Promise<{ status: number; body: Envelope<T>; etag: string | null; retryAfter?: number }> {
+): Promise<{ status: number; body: Envelope<T>; etag: string | null }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (opts.body !== undefined) headers["Content-Type"] = "application/json";
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
-  const res = await send(method, BASE_URL + path, headers, opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  const after = Number(res.headers["retry-after"]);
-  const etag = res.headers["etag"];
-  return {
-    status: res.status,
-    body: res.text ? (JSON.parse(res.text) as Envelope<T>) : { success: res.status >= 200 && res.status < 300 },
-    etag: typeof etag === "string" ? etag : null,
-    retryAfter: Number.isFinite(after) && after > 0 ? after : undefined,
-  };
-}
-
-/** The suite's own calls (its logins, and the changes "someone else" makes) come from this
- *  loopback address, not from 127.0.0.1 where Chromium connects from. The dashboard passes each
- *  caller's address on to the gateway, whose budget for calls without a token (logins, refreshes,
- *  RUM beacons) is per address: shared, the suite's logins spent the browser's and a page met
- *  429 (a full run: the audit test's product page never loaded). */
-export const SUITE_ADDRESS = "127.0.0.40";
-
-function send(method: string, url: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>(
-    (resolve, reject) => {
-      const req = httpRequest(url, { method, headers, localAddress: SUITE_ADDRESS, timeout: 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      });
-      req.on("timeout", () => req.destroy(new Error(`${method} ${url}: no answer within 30 s`)));
-      req.on("error", reject);
-      req.end(body);
-    },
-  );
-}
-
-/** apiCall for logins: the suite's logins share the gateway's budget, which a fast machine can
- *  spend, so a 429 is waited out as its Retry-After says (as the API asks of every client), up
- *  to 40 s in all: within a hook's 60 s. Only for calls that need no token (a token lives 2 s
- *  here: a write waiting out a limit would come back with an expired one). Tests that look for
- *  429s use apiCall or their own client. */
-export async function apiCallWaitingOutLimits<T>(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; ifMatch?: string } = {},
-): Promise<{ status: number; body: Envelope<T>; etag: string | null; retryAfter?: number }> {
-  for (let waited = 0; ; ) {
-    const r = await apiCall<T>(method, path, opts);
-    if (r.status !== 429 || waited >= 40_000) return r;
-    const ms = Math.min(Math.max(1, r.retryAfter ?? 1) * 1000, 40_000 - waited);
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    waited += ms;
-  }
+  const res = await fetch(BASE_URL + path, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Envelope<T>) : { success: res.ok }, etag: res.headers.get("ETag") };
 }
 
 export async function apiLogin(email: string, password: string): Promise<string> {
-  const r = await apiCallWaitingOutLimits<{ access_token: string }>("POST", "/api/v1/auth/login", { body: { email, password } });
+  const r = await apiCall<{ access_token: string }>("POST", "/api/v1/auth/login", { body: { email, password } });
   if (r.status !== 200 || !r.body.data?.access_token)
     throw new Error(`API login of ${email} failed: ${r.status} ${JSON.stringify(r.body.error)}`);
   return r.body.data.access_token;

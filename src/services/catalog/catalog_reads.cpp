@@ -1,7 +1,5 @@
 #include "services/catalog/catalog_reads.hpp"
 
-#include <limits>
-
 #include "services/catalog/cache_keys.hpp"
 #include "core/json.hpp"
 #include "db/errors.hpp"
@@ -109,7 +107,7 @@ asio::awaitable<Result<Rendered>> CachedCatalogReads::product(const std::string&
   // position. (Members' reads of what the public may not see are few: staff, drafts.)
   if (audience == Audience::member && !pub && pub.error().code == ErrorCode::not_found) {
     trace::Scope fresh = scope;
-    fresh.read_after = std::numeric_limits<std::uint64_t>::max();  // no replica qualifies
+    fresh.read_after = db::kPrimaryOnly;
     co_return co_await db_.product(store, id, audience, fresh);
   }
   co_return pub;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include <rapidjson/internal/dtoa.h>
 #include <rapidjson/writer.h>
 
 namespace mercato::json {
@@ -79,7 +80,33 @@ class RapidWriter : public rapidjson::Writer<StringOutput> {
 
 }  // namespace
 
+namespace {
+
+// Whether no byte of `s` needs escaping (see plain_word).
+bool all_plain(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8)
+    if (!plain_word(s.data() + i)) return false;
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void append_quoted(std::string& out, std::string_view s) {
+  // Most strings (keys, names, ids, numbers as text) need no escape: one check, one copy.
+  if (all_plain(s)) {
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied unchanged
@@ -123,6 +150,13 @@ void append_quoted(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) return;
+  char buffer[25];  // what rapidjson::Writer::WriteDouble gives dtoa
+  const char* end = rapidjson::internal::dtoa(v, buffer);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
 }
 
 Result<std::unique_ptr<Document>> Document::parse(std::string_view text) {

@@ -15,6 +15,9 @@ namespace mercato::json {
 
 /// Appends `s` as a quoted, escaped JSON string.
 void append_quoted(std::string& out, std::string_view s);
+/// Appends a finite `v` as Writer::number writes it (RapidJSON's shortest round-trip form), for
+/// encoders that write their JSON by hand (trace/otlp_json.cpp). Non-finite: nothing appended.
+void append_double(std::string& out, double v);
 
 /// A parsed document that owns its parser: each request parses into its own Document, so
 /// coroutines interleaved on one thread never share parser state.

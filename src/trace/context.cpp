@@ -24,6 +24,13 @@ std::string to_hex(const std::array<unsigned char, N>& bytes) {
   return out;
 }
 
+template <std::size_t N>
+void append_hex_digits(const std::array<unsigned char, N>& bytes, std::string& out) {
+  const std::size_t at = out.size();
+  out.resize(at + 2 * N);
+  write_hex(bytes, out.data() + at);
+}
+
 // Lowercase only: W3C forbids upper-case hex in traceparent.
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -41,11 +48,6 @@ bool from_hex(std::string_view text, std::array<unsigned char, N>& out) {
     out[i] = static_cast<unsigned char>(hi << 4 | lo);
   }
   return true;
-}
-
-template <std::size_t N>
-bool all_zero(const std::array<unsigned char, N>& bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](unsigned char b) { return b == 0; });
 }
 
 // tracestate key: lcalpha (lcalpha|digit|_|-|*|/){0,255}, or tenant@system (W3C §3.3.1.3.1).
@@ -83,13 +85,8 @@ TraceId TraceId::random() {
   while (!id.valid());
   return id;
 }
-bool TraceId::valid() const { return !all_zero(bytes); }
 std::string TraceId::hex() const { return to_hex(bytes); }
-std::uint64_t TraceId::low64() const {
-  std::uint64_t v = 0;
-  for (std::size_t i = 8; i < 16; ++i) v = v << 8 | bytes[i];
-  return v;
-}
+void TraceId::append_hex(std::string& out) const { append_hex_digits(bytes, out); }
 
 SpanId SpanId::random() {
   SpanId id;
@@ -97,8 +94,8 @@ SpanId SpanId::random() {
   while (!id.valid());
   return id;
 }
-bool SpanId::valid() const { return !all_zero(bytes); }
 std::string SpanId::hex() const { return to_hex(bytes); }
+void SpanId::append_hex(std::string& out) const { append_hex_digits(bytes, out); }
 
 std::optional<TraceId> parse_trace_id(std::string_view hex) {
   TraceId id;

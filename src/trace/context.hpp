@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,20 +20,42 @@ namespace mercato::trace {
 struct TraceId {
   std::array<unsigned char, 16> bytes{};
   static TraceId random();
-  bool valid() const;
+  // valid() and low64() run for every request while tracing is on: inline, two word loads.
+  bool valid() const {
+    std::uint64_t w[2];
+    std::memcpy(w, bytes.data(), sizeof w);
+    return (w[0] | w[1]) != 0;
+  }
   std::string hex() const;  // 32 lowercase hex digits
+  /// Appends the 32 hex digits to `out` (the OTLP/JSON encoder: no string of its own).
+  void append_hex(std::string& out) const;
   /// The lower 8 bytes as a big-endian number: the random part the ratio sampler compares.
-  std::uint64_t low64() const;
-  friend bool operator==(const TraceId&, const TraceId&) = default;
+  std::uint64_t low64() const {
+    std::uint64_t v = 0;
+    for (std::size_t i = 8; i < 16; ++i) v = v << 8 | bytes[i];
+    return v;
+  }
+  friend bool operator==(const TraceId& a, const TraceId& b) {
+    return std::memcmp(a.bytes.data(), b.bytes.data(), sizeof a.bytes) == 0;  // a fixed size: inlined
+  }
 };
 
 /// 8 random bytes; all zero is invalid and means "no parent".
 struct SpanId {
   std::array<unsigned char, 8> bytes{};
   static SpanId random();
-  bool valid() const;
+  bool valid() const {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data(), sizeof w);
+    return w != 0;
+  }
   std::string hex() const;  // 16 lowercase hex digits
-  friend bool operator==(const SpanId&, const SpanId&) = default;
+  void append_hex(std::string& out) const;
+  // Compared on every span's close (the tail rules): a fixed-size memcmp the compiler inlines,
+  // where the defaulted array comparison called the library's.
+  friend bool operator==(const SpanId& a, const SpanId& b) {
+    return std::memcmp(a.bytes.data(), b.bytes.data(), sizeof a.bytes) == 0;
+  }
 };
 
 /// Parses exactly 32 (or 16) lowercase hex digits; nullopt for anything else, including the

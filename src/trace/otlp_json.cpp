@@ -1,6 +1,7 @@
 #include "trace/otlp_json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "core/json.hpp"
@@ -14,55 +15,103 @@ void set_attribute(std::vector<ResourceAttribute>& attributes, std::string key, 
   else attributes.push_back({std::move(key), std::move(value)});
 }
 
-// AnyValue: exactly one of its fields. intValue is an int64, so a decimal string; a double
-// that JSON cannot hold is written as the proto3 mapping's string form.
-void write_value(json::Writer& w, const AttributeValue& value) {
-  w.begin_object();
+// Written straight into the body rather than through json::Writer: keys are literals with
+// their quotes and separators, ids go in as hex digits and numbers through to_chars, and only
+// the strings that come from elsewhere (names, attribute values, statuses) are escaped. At 1.0
+// every request is encoded, and at any ratio a kept trace's encoding was most of its cost
+// (bench/results.md, tracing).
+
+void append_int(std::string& out, std::int64_t v) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  out.append(buffer, end);
+}
+
+// intValue and the span times are 64-bit integers: decimal strings in OTLP/JSON.
+void append_int_string(std::string& out, std::int64_t v) {
+  out += '"';
+  append_int(out, v);
+  out += '"';
+}
+
+// AnyValue: exactly one of its fields. A double that JSON cannot hold is written as the proto3
+// mapping's string form.
+void write_value(std::string& out, const AttributeValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) {
-    w.key("stringValue").string(*s);
+    out += "{\"stringValue\":";
+    json::append_quoted(out, *s);
   } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    w.key("intValue").string(std::to_string(*i));
+    out += "{\"intValue\":";
+    append_int_string(out, *i);
   } else if (const auto* d = std::get_if<double>(&value)) {
-    w.key("doubleValue");
-    if (std::isnan(*d)) w.string("NaN");
-    else if (std::isinf(*d)) w.string(*d > 0 ? "Infinity" : "-Infinity");
-    else w.number(*d);
+    out += "{\"doubleValue\":";
+    if (std::isnan(*d)) out += "\"NaN\"";
+    else if (std::isinf(*d)) out += *d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    else json::append_double(out, *d);
   } else if (const auto* b = std::get_if<bool>(&value)) {
-    w.key("boolValue").boolean(*b);
+    out += "{\"boolValue\":";
+    out += *b ? "true" : "false";
+  } else {
+    out += '{';
   }
-  w.end_object();
+  out += '}';
 }
 
 template <class A>  // Attribute or ResourceAttribute
-void write_attributes(json::Writer& w, const std::vector<A>& attributes) {
-  w.key("attributes").begin_array();
+void write_attributes(std::string& out, const std::vector<A>& attributes) {
+  out += "\"attributes\":[";
+  bool first = true;
   for (const auto& a : attributes) {
-    w.begin_object().key("key").string(a.key).key("value");
-    write_value(w, a.value);
-    w.end_object();
+    out += first ? "{\"key\":" : ",{\"key\":";
+    first = false;
+    json::append_quoted(out, a.key);
+    out += ",\"value\":";
+    write_value(out, a.value);
+    out += '}';
   }
-  w.end_array();
+  out += ']';
 }
 
-void write_span(json::Writer& w, const SpanData& s) {
-  w.begin_object();
-  w.key("traceId").string(s.trace_id.hex());
-  w.key("spanId").string(s.span_id.hex());
-  if (!s.trace_state.empty()) w.key("traceState").string(s.trace_state);
+void write_span(std::string& out, const SpanData& s) {
+  out += "{\"traceId\":\"";
+  s.trace_id.append_hex(out);
+  out += "\",\"spanId\":\"";
+  s.span_id.append_hex(out);
+  out += '"';
+  if (!s.trace_state.empty()) {
+    out += ",\"traceState\":";
+    json::append_quoted(out, s.trace_state);
+  }
   // A root span has no parent: the field is left out (an empty id would be "no parent" too,
   // but some receivers take "" for an id to look up).
-  if (s.parent_span_id.valid()) w.key("parentSpanId").string(s.parent_span_id.hex());
-  w.key("name").string(s.name);
-  w.key("kind").integer(static_cast<int>(s.kind));
-  w.key("startTimeUnixNano").string(std::to_string(s.start_unix_nano));
-  w.key("endTimeUnixNano").string(std::to_string(s.end_unix_nano));
-  write_attributes(w, s.attributes);
-  if (s.dropped_attributes_count > 0) w.key("droppedAttributesCount").integer(s.dropped_attributes_count);
-  w.key("status").begin_object();
-  if (s.status == StatusCode::error && !s.status_message.empty()) w.key("message").string(s.status_message);
-  w.key("code").integer(static_cast<int>(s.status));
-  w.end_object();
-  w.end_object();
+  if (s.parent_span_id.valid()) {
+    out += ",\"parentSpanId\":\"";
+    s.parent_span_id.append_hex(out);
+    out += '"';
+  }
+  out += ",\"name\":";
+  json::append_quoted(out, s.name);
+  out += ",\"kind\":";
+  append_int(out, static_cast<int>(s.kind));
+  out += ",\"startTimeUnixNano\":";
+  append_int_string(out, s.start_unix_nano);
+  out += ",\"endTimeUnixNano\":";
+  append_int_string(out, s.end_unix_nano);
+  out += ',';
+  write_attributes(out, s.attributes);
+  if (s.dropped_attributes_count > 0) {
+    out += ",\"droppedAttributesCount\":";
+    append_int(out, s.dropped_attributes_count);
+  }
+  out += ",\"status\":{";
+  if (s.status == StatusCode::error && !s.status_message.empty()) {
+    out += "\"message\":";
+    json::append_quoted(out, s.status_message);
+    out += ',';
+  }
+  out += "\"code\":";
+  append_int(out, static_cast<int>(s.status));
+  out += "}}";
 }
 
 }  // namespace
@@ -84,18 +133,18 @@ Resource make_resource(std::string_view service, std::string_view instance_id, s
 std::string encode_otlp_json(const Resource& resource, std::span<const SpanData> spans) {
   std::string out;
   out.reserve(256 + spans.size() * 400);
-  json::Writer w(out);
-  w.begin_object().key("resourceSpans").begin_array().begin_object();
-  w.key("resource").begin_object();
-  write_attributes(w, resource.attributes);
-  w.end_object();
-  w.key("scopeSpans").begin_array().begin_object();
-  w.key("scope").begin_object().key("name").string(otlp_scope_name).end_object();
-  w.key("spans").begin_array();
-  for (const auto& s : spans) write_span(w, s);
-  w.end_array();
-  w.end_object().end_array();
-  w.end_object().end_array().end_object();
+  out += "{\"resourceSpans\":[{\"resource\":{";
+  write_attributes(out, resource.attributes);
+  out += "},\"scopeSpans\":[{\"scope\":{\"name\":";
+  json::append_quoted(out, otlp_scope_name);
+  out += "},\"spans\":[";
+  bool first = true;
+  for (const auto& s : spans) {
+    if (!first) out += ',';
+    first = false;
+    write_span(out, s);
+  }
+  out += "]}]}]}";
   return out;
 }
 

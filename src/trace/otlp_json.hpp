@@ -3,8 +3,8 @@
 // ExportTraceServiceRequest in the JSON form the OTLP specification defines (the proto3 JSON
 // mapping with its exceptions: trace and span ids as hex strings, not base64; enums as
 // integers; 64-bit integers as decimal strings; lowerCamelCase keys). Written here because
-// Debian has no OpenTelemetry C++ SDK; the bytes go through the project's JSON writer, so every
-// string is escaped.
+// Debian has no OpenTelemetry C++ SDK. The body is written by hand (keys as literals); every
+// string that is not a literal or hex goes through json::append_quoted, so it is escaped.
 //
 //   {"resourceSpans": [{"resource": {"attributes": [...]},
 //                       "scopeSpans": [{"scope": {"name": "mercato"}, "spans": [...]}]}]}

@@ -93,6 +93,39 @@ TEST(OtlpJson, WritesTheExportRequestStructureWithHexIdsAndStringNanos) {
   EXPECT_EQ(str(out.at(2)["traceId"]), "0af7651916cd43dd8448eb211c80319c");
 }
 
+// The exact bytes, compact as the encoder writes them: what receivers were sent before the
+// encoder wrote by hand (it went through json::Writer), field order included.
+TEST(OtlpJson, WritesTheCompactBodyByteForByte) {
+  SpanData s = span("db \"q\"", *parse_span_id("00f067aa0ba902b7"));
+  s.span_id = *parse_span_id("b7ad6b7169203331");
+  s.trace_state = "rojo=1";
+  s.kind = SpanKind::client;
+  s.attributes = {{"a", std::string("x")}, {"n", std::int64_t{-42}}, {"d", 0.25}, {"b", false}};
+  s.dropped_attributes_count = 3;
+  s.status = StatusCode::error;
+  s.status_message = "bad";
+  SpanData root = span("GET /");
+  root.span_id = *parse_span_id("00f067aa0ba902b7");
+  Resource resource;
+  resource.attributes = {{"service.name", std::string("catalog")}, {"pid", std::int64_t{7}}};
+  const std::vector<SpanData> spans{root, s};
+  EXPECT_EQ(encode_otlp_json(resource, spans),
+            R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"catalog"}},)"
+            R"({"key":"pid","value":{"intValue":"7"}}]},"scopeSpans":[{"scope":{"name":"mercato"},"spans":[)"
+            R"({"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7","name":"GET /","kind":2,)"
+            R"("startTimeUnixNano":"1700000000123456789","endTimeUnixNano":"1700000000223456789","attributes":[],)"
+            R"("status":{"code":0}},)"
+            R"({"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"b7ad6b7169203331","traceState":"rojo=1",)"
+            R"("parentSpanId":"00f067aa0ba902b7","name":"db \"q\"","kind":3,"startTimeUnixNano":"1700000000123456789",)"
+            R"("endTimeUnixNano":"1700000000223456789","attributes":[{"key":"a","value":{"stringValue":"x"}},)"
+            R"({"key":"n","value":{"intValue":"-42"}},{"key":"d","value":{"doubleValue":0.25}},)"
+            R"({"key":"b","value":{"boolValue":false}}],"droppedAttributesCount":3,)"
+            R"("status":{"message":"bad","code":2}}]}]}]})");
+  EXPECT_EQ(encode_otlp_json(resource, {}),
+            R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"catalog"}},)"
+            R"({"key":"pid","value":{"intValue":"7"}}]},"scopeSpans":[{"scope":{"name":"mercato"},"spans":[]}]}]})");
+}
+
 TEST(OtlpJson, EscapesHostileStringsSoTheBodyStaysValidJson) {
   SpanData s = span("name \"with\" \\ and \x01 and \xff bytes");
   s.attributes = {{"k\"ey", std::string("v\r\n\t\"}]")}};

@@ -39,9 +39,10 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
     const auto incoming = incoming_context(req);
     auto trace = tracer->begin(incoming, trusted.contains(req.remote_addr));
     const auto method = method_name(req.method);
-    // Named by the method alone until the router has matched a template (a path may carry ids
-    // or anything a client typed: it never names a span).
-    trace::Span span(trace, trace::SpanId{}, method, trace::SpanKind::server);
+    // Named when it is known to be exported (below): by the route's template, or by the method
+    // alone when none matched (a path may carry ids or anything a client typed: it never names
+    // a span).
+    trace::Span span(trace, trace::SpanId{}, {}, trace::SpanKind::server);
     req.context.trace = std::move(trace);
     req.context.span = span.id();
 
@@ -67,6 +68,8 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
       if (!req.span_name.empty()) {
         span.set_name(req.span_name);
         span.set("http.route", req.span_name.substr(req.span_name.find(' ') + 1));
+      } else {
+        span.set_name(method);
       }
       span.set("http.response.status_code", res.status);
     }

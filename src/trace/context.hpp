@@ -8,6 +8,7 @@
 //                ver trace id (16 bytes)           parent span id  flags (01 = sampled)
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -31,8 +32,9 @@ struct TraceId {
   void append_hex(std::string& out) const;
   /// The lower 8 bytes as a big-endian number: the random part the ratio sampler compares.
   std::uint64_t low64() const {
-    std::uint64_t v = 0;
-    for (std::size_t i = 8; i < 16; ++i) v = v << 8 | bytes[i];
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data() + 8, sizeof v);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
     return v;
   }
   friend bool operator==(const TraceId& a, const TraceId& b) {

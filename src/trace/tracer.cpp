@@ -18,7 +18,10 @@ class RecordingTrace final : public Trace {
   RecordingTrace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate,
                  bool sampled)
       : Trace(std::move(tracer), id, remote_parent, std::move(tracestate), sampled, &arena_) {}
-  ~RecordingTrace() { finish(); }
+  // Most traces are dropped: the check is inline, the call made only for a kept one.
+  ~RecordingTrace() {
+    if (kept()) finish();
+  }
 
  private:
   SpanArena arena_;  // only its address is taken before it is constructed

@@ -23,10 +23,11 @@ namespace mercato::ratelimit {
 namespace {
 
 // KEYS: one client TAT key per check of the batch, in arrival order (a key may repeat).
-// ARGV[1]: emission interval (ms), ARGV[2]: burst (ms), ARGV[2 + i]: what check i costs (ms;
-// absent: one emission interval, as a gateway of an older version sends it). Returns, per key, four integers
-// {allowed, remaining, retry_after_ms, reset_after_ms}. The same arithmetic as gcra_step()
-// (gcra.cpp), on Redis's clock so every gateway agrees on "now".
+// ARGV[1]: emission interval (ms), ARGV[2]: burst (ms); then two per check i: ARGV[1 + 2i]
+// what it costs (ms), ARGV[2 + 2i] how many permits more to take as a lease when it is allowed
+// (as many as are left, up to that). Returns, per key, five integers {allowed, remaining,
+// retry_after_ms, reset_after_ms, leased}. The same arithmetic as gcra_step() (gcra.cpp), on
+// Redis's clock so every gateway agrees on "now".
 constexpr const char* kGcraScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -36,14 +37,22 @@ local out = {}
 for i, key in ipairs(KEYS) do
   local tat = tonumber(redis.call('GET', key) or '0')
   if tat < now then tat = now end
-  local new_tat = tat + (tonumber(ARGV[2 + i]) or emission)
+  local new_tat = tat + tonumber(ARGV[1 + 2 * i])
   local used = new_tat - now
   if used > burst then
     out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = used - burst; out[#out + 1] = tat - now
+    out[#out + 1] = 0
   else
+    local leased = math.min(tonumber(ARGV[2 + 2 * i]), math.floor((burst - used) / emission))
+    if leased > 0 then
+      new_tat = new_tat + leased * emission
+      used = new_tat - now
+    else
+      leased = 0
+    end
     redis.call('SET', key, new_tat, 'PX', used)
     out[#out + 1] = 1; out[#out + 1] = math.floor((burst - used) / emission); out[#out + 1] = 0
-    out[#out + 1] = used
+    out[#out + 1] = used; out[#out + 1] = leased
   end
 end
 return out
@@ -52,6 +61,9 @@ return out
 // The most checks one script call decides: bounds the script's time inside Redis (which
 // serves nobody else meanwhile) to well under a millisecond.
 constexpr std::size_t kMaxBatch = 256;
+
+// The most clients holding a lease at once (see Limiter::decide).
+constexpr std::size_t kMaxLeases = 10'000;
 
 // A waiter not woken by then takes the local decision. The Redis client's own command timeout
 // fires long before; this only guarantees that no request ever waits forever.
@@ -81,7 +93,8 @@ Limiter::Limiter(cache::RedisClient& redis, LimiterOptions options)
       fallback_active_(metrics::Registry::global()
                            .gauge("ratelimit_fallback_active",
                                   "1 while this instance decides with its local limiter because Redis is unreachable")
-                           .with({})) {}
+                           .with({})),
+      lease_cap_(std::min<std::int64_t>(std::max(0, options_.max_lease), options_.per_minute / 1000)) {}
 
 Decision Limiter::fallback(std::string_view key, std::int64_t items, bool redis_failed) {
   if (redis_failed && !in_fallback_.exchange(true)) {
@@ -138,11 +151,46 @@ void note(trace::Span& span, const Decision& d, std::size_t batch) {
 }
 }  // namespace
 
+std::optional<Decision> Limiter::take_lease_locked(const std::string& key, cache::Clock::time_point now) {
+  auto it = leases_.find(key);
+  if (it == leases_.end()) return std::nullopt;
+  Lease& lease = it->second;
+  if (now >= lease.expires || (lease.decision.allowed && lease.permits == 0)) {
+    leases_.erase(it);
+    return std::nullopt;
+  }
+  Decision d = lease.decision;
+  if (d.allowed) {
+    // The permits not yet handed out are still the client's: they count as remaining.
+    d.remaining += static_cast<int>(--lease.permits);
+  } else {
+    // Its budget was spent when Redis refused it; only time (not another gateway) frees it.
+    const auto elapsed = std::chrono::duration_cast<Millis>(now - lease.granted);
+    d.retry_after = std::max(Millis(1), d.retry_after - elapsed);
+    d.reset_after = std::max(Millis(0), d.reset_after - elapsed);
+  }
+  return d;
+}
+
 boost::asio::awaitable<Decision> Limiter::check(std::string key, trace::Scope scope, std::int64_t items) {
   const auto deadline = scope.deadline;
   const auto now = cache::Clock::now();
   // Due already: Redis would not be asked anyway (RedisClient::until), so skip the queue.
   if (now >= deadline) co_return fallback(key, items, /*redis_failed=*/false);
+  // A lease answers without Redis (and without a span: nothing was waited for).
+  if (lease_cap_ > 0 && items == 0) {
+    std::optional<Decision> leased;
+    {
+      std::lock_guard lock(mu_);
+      leased = take_lease_locked(key, now);
+    }
+    if (leased) {
+      static metrics::Counter& allowed = decisions().with({"lease", "allowed"});
+      static metrics::Counter& denied = decisions().with({"lease", "denied"});
+      (leased->allowed ? allowed : denied).inc();
+      co_return *leased;
+    }
+  }
   trace::Span span;
   if (scope.trace) span = scope.start("ratelimit", trace::SpanKind::internal);
   auto ex = co_await boost::asio::this_coro::executor;
@@ -204,9 +252,26 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
     w->batch_size = batch.size();
     if (traced == nullptr && w->scope.trace) traced = &w->scope;
   }
+  // A client with several plain checks in this batch is sending many at once: its last check
+  // asks for as many permits again (up to the cap) as a lease for what it sends next.
+  std::vector<std::int64_t> extra(batch.size(), 0);
+  if (lease_cap_ > 0 && batch.size() > 1) {
+    std::unordered_map<std::string_view, std::pair<std::int64_t, std::size_t>> seen;  // key → checks, last
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i]->items != 0) continue;
+      auto& [count, last] = seen[batch[i]->key];
+      ++count;
+      last = i;
+    }
+    for (const auto& [key, entry] : seen)
+      if (entry.first > 1) extra[entry.second] = std::min(lease_cap_, entry.first);
+  }
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
-  for (const auto& w : batch)
-    args.push_back(std::to_string(request_cost_ms(shared_params_, w->items, options_.items_per_request)));
+  args.reserve(2 + 2 * batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    args.push_back(std::to_string(request_cost_ms(shared_params_, batch[i]->items, options_.items_per_request)));
+    args.push_back(std::to_string(extra[i]));
+  }
   // Nobody waits for the answer past the latest deadline of the batch.
   trace::Scope scope = traced != nullptr ? trace::Scope(latest, traced->trace, traced->parent) : trace::Scope(latest);
   auto redis = redis_.until(std::move(scope));
@@ -218,7 +283,7 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
       if (w->wants_decision()) w->decide(fallback(w->key, w->items, /*redis_failed=*/false));
     co_return;
   }
-  if (!reply || !reply->is_array() || reply->elements().size() != 4 * batch.size()) {
+  if (!reply || !reply->is_array() || reply->elements().size() != 5 * batch.size()) {
     if (reply) log::warn("rate limit script failed", {{"reply", reply->debug_string()}});
     for (auto& w : batch)
       if (w->wants_decision()) w->decide(fallback(w->key, w->items));
@@ -229,15 +294,36 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
     log::info("rate limit shared through Redis again");
   }
   const auto& e = reply->elements();
+  const auto now = cache::Clock::now();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Decision d;
     d.limit = shared_params_.limit;
-    d.allowed = e[4 * i].as_integer() == 1;
-    d.remaining = static_cast<int>(e[4 * i + 1].as_integer());
-    d.retry_after = Millis(e[4 * i + 2].as_integer());
-    d.reset_after = Millis(e[4 * i + 3].as_integer());
+    d.allowed = e[5 * i].as_integer() == 1;
+    d.remaining = static_cast<int>(e[5 * i + 1].as_integer());
+    d.retry_after = Millis(e[5 * i + 2].as_integer());
+    d.reset_after = Millis(e[5 * i + 3].as_integer());
     d.shared = true;
-    decisions().with({"redis", d.allowed ? "allowed" : "denied"}).inc();
+    static metrics::Counter& allowed = decisions().with({"redis", "allowed"});
+    static metrics::Counter& denied = decisions().with({"redis", "denied"});
+    (d.allowed ? allowed : denied).inc();
+    if (extra[i] > 0) {
+      // The lease: the permits Redis granted beyond this check, or, refused, the refusal
+      // until the client's retry time; either for a second at most.
+      Lease lease{.permits = d.allowed ? e[5 * i + 4].as_integer() : 0, .decision = d, .granted = now};
+      lease.expires = now + std::min<cache::Clock::duration>(std::chrono::seconds(1),
+                                                             d.allowed ? Millis(1000) : d.retry_after);
+      // The check's own decision counts its client's leased permits as remaining too.
+      if (d.allowed) d.remaining += static_cast<int>(lease.permits);
+      std::lock_guard lock(mu_);
+      if (d.allowed && lease.permits == 0) leases_.erase(batch[i]->key);
+      else leases_.insert_or_assign(batch[i]->key, lease);
+      // Leases of clients that went quiet are dropped when they are next asked for; many
+      // clients bursting once each (a crowd, or an attack from many addresses) could still
+      // pile them up, so past a bound the expired go, and past it still, all (what that
+      // loses: each client's unused permits, as when a lease runs out).
+      if (leases_.size() > kMaxLeases) std::erase_if(leases_, [&](const auto& kv) { return now >= kv.second.expires; });
+      if (leases_.size() > kMaxLeases) leases_.clear();
+    }
     batch[i]->decide(d);
   }
 }

@@ -133,6 +133,84 @@ TEST_F(SharedRateLimitOneGateway, concurrent_checks_are_batched_and_decided_exac
   EXPECT_LE(calls, 10) << "checks in flight together should share script calls";
 }
 
+double lease_decisions(std::string_view result) {
+  return metrics::Registry::global()
+      .counter("ratelimit_decisions_total", "", {"source", "result"})
+      .with({"lease", result})
+      .value();
+}
+
+// One client flooding two gateways under a high limit (an API client's, a benchmark's): 16
+// connections, each sending its next request when the last is answered, half through each
+// gateway. Most checks are answered from leases, without a script call, and the two gateways
+// together still allow no more than the one budget: at most what the budget plus the time
+// the test took refills, at least the budget less the two leases that may go unused.
+TEST(SharedRateLimit, leases_answer_a_flood_without_redis_and_keep_one_budget) {
+  Loop loop;
+  cache::RedisClient a(loop.io, redis_settings(), "rl-lease-a"), b(loop.io, redis_settings(), "rl-lease-b");
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_connected(a));
+  ASSERT_TRUE(wait_connected(b));
+  const std::string prefix = "test:rl:" + ids::uuid_v7() + ":";
+  const int budget = 6'000;  // 10 ms a permit; leases of 6 (0.1 %)
+  Limiter first(a, {.per_minute = budget, .expected_instances = 2, .key_prefix = prefix});
+  Limiter second(b, {.per_minute = budget, .expected_instances = 2, .key_prefix = prefix});
+  const double leased_before = lease_decisions("allowed") + lease_decisions("denied");
+  const double calls_before = redis_commands_ok("rl-lease-a") + redis_commands_ok("rl-lease-b");
+  constexpr int kConnections = 16, kEach = 450;  // 7,200 checks for a budget of 6,000
+  struct Tally {
+    int allowed = 0, denied = 0, bad_remaining = 0;
+  };
+  auto connection = [](Limiter& l) -> asio::awaitable<Tally> {
+    Tally t;
+    for (int i = 0; i < kEach; ++i) {
+      Decision d = co_await l.check("addr:10.0.0.9");
+      EXPECT_TRUE(d.shared);
+      if (d.allowed) ++t.allowed;
+      else ++t.denied;
+      if (d.remaining < 0 || d.remaining > budget) ++t.bad_remaining;
+    }
+    co_return t;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<Tally>> running;
+  for (int c = 0; c < kConnections; ++c)
+    running.push_back(asio::co_spawn(loop.io, connection(c % 2 ? second : first), asio::use_future));
+  Tally total;
+  for (auto& f : running) {
+    Tally t = f.get();
+    total.allowed += t.allowed;
+    total.denied += t.denied;
+    total.bad_remaining += t.bad_remaining;
+  }
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LE(total.allowed, budget + elapsed_ms / 10 + 1) << "the gateways together allowed more than the budget";
+  EXPECT_GE(total.allowed, budget - 2 * 6);
+  EXPECT_EQ(total.allowed + total.denied, kConnections * kEach);
+  EXPECT_EQ(total.bad_remaining, 0);
+  const double leased = lease_decisions("allowed") + lease_decisions("denied") - leased_before;
+  const double calls = redis_commands_ok("rl-lease-a") + redis_commands_ok("rl-lease-b") - calls_before;
+  EXPECT_GT(leased, kConnections * kEach / 4) << "most of a flood should be answered from leases";
+  EXPECT_LT(calls, kConnections * kEach / 4) << "script calls: " << calls;
+  a.stop();
+  b.stop();
+}
+
+// Under the default limit (100 a minute) a lease would hold less than one permit: there are
+// none, and a burst is decided by Redis alone, check by check (the batching test above shows
+// it exact).
+TEST_F(SharedRateLimitOneGateway, no_leases_below_a_thousand_a_minute) {
+  Limiter l(redis, options(999, 1));
+  const double leased_before = lease_decisions("allowed") + lease_decisions("denied");
+  std::vector<std::future<Decision>> running;
+  for (int i = 0; i < 50; ++i) running.push_back(asio::co_spawn(loop.io, l.check("addr:10.0.0.4"), asio::use_future));
+  for (auto& f : running) EXPECT_TRUE(f.get().allowed);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(loop.run(l.check("addr:10.0.0.4")).allowed);
+  EXPECT_EQ(lease_decisions("allowed") + lease_decisions("denied") - leased_before, 0);
+}
+
 TEST(SharedRateLimit, unreachable_redis_falls_back_to_the_local_share) {
   Loop loop;
   cache::RedisClient dead(loop.io, redis_settings(/*port_override=*/1), "rl-dead");  // nothing listens on port 1

@@ -190,10 +190,14 @@ Metric& Family<Metric>::with(std::initializer_list<std::string_view> label_value
   if (label_values.size() != label_names_.size())
     throw std::invalid_argument("metrics: " + name_ + " takes " + std::to_string(label_names_.size()) +
                                 " label values, got " + std::to_string(label_values.size()));
-  // Length-prefixed, so ("a,b") and ("a","b") can never share a key.
-  std::string key;
+  // Length-prefixed, so ("a,b") and ("a","b") can never share a key. Built in a buffer this
+  // thread keeps: requests look up their series several times each, and a fresh key string was
+  // an allocation per lookup.
+  thread_local std::string key;
+  key.clear();
   for (auto v : label_values) {
-    key += std::to_string(v.size());
+    char digits[20];
+    key.append(digits, std::to_chars(digits, digits + sizeof digits, v.size()).ptr);
     key += ':';
     key += v;
   }
@@ -202,7 +206,7 @@ Metric& Family<Metric>::with(std::initializer_list<std::string_view> label_value
     if (auto it = children_.find(key); it != children_.end()) return *it->second.second;
   }
   std::unique_lock lock(mu_);
-  auto [it, inserted] = children_.try_emplace(std::move(key));
+  auto [it, inserted] = children_.try_emplace(key);
   if (inserted) {
     it->second.first.assign(label_values.begin(), label_values.end());
     it->second.second = make_();

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <functional>
 #include <stdexcept>
 
 #include "core/ids.hpp"
@@ -54,13 +55,22 @@ std::string route_for_span(std::string_view tmpl) {
   return out;
 }
 
+namespace {
+// Lets a path segment (a string_view) look up a static child without being copied into a
+// std::string first (C++20 heterogeneous lookup).
+struct SegmentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 struct Router::Node {
   struct ParamEdge {
     std::string name;
     ParamType type;
     std::unique_ptr<Node> child;
   };
-  std::unordered_map<std::string, std::unique_ptr<Node>> statics;
+  std::unordered_map<std::string, std::unique_ptr<Node>, SegmentHash, std::equal_to<>> statics;
   std::vector<ParamEdge> params;  // tried in registration order, after statics
   std::array<std::unique_ptr<Handler>, kMethods> handlers;
   std::string route;
@@ -127,11 +137,13 @@ struct Walker {
       return nullptr;
     }
     std::string_view seg = segs[i];
-    if (auto it = node->statics.find(std::string(seg)); it != node->statics.end())
+    if (auto it = node->statics.find(seg); it != node->statics.end())
       if (const NodeT* n = walk(it->second.get(), i + 1)) return n;
+    const bool escaped = seg.find('%') != std::string_view::npos;  // most segments: checked as they are
     for (const auto& e : node->params) {
       std::string decoded;
-      if (!percent_decode(seg, decoded, false) || !type_accepts(e.type, decoded)) continue;
+      if (escaped && !percent_decode(seg, decoded, false)) continue;
+      if (!type_accepts(e.type, escaped ? std::string_view(decoded) : seg)) continue;
       captured.push_back({e.name, seg, e.type});
       if (const NodeT* n = walk(e.child.get(), i + 1)) return n;
       captured.pop_back();
@@ -152,7 +164,8 @@ Router::Match Router::match(Method method, std::string_view path) const {
   m.span_name = node->span_names[static_cast<std::size_t>(method)];
   for (const auto& c : w.captured) {
     std::string decoded;
-    percent_decode(c.raw, decoded, false);
+    if (c.raw.find('%') == std::string_view::npos) decoded.assign(c.raw);
+    else percent_decode(c.raw, decoded, false);
     // One spelling per id: a handler, a cache key or a log line never sees upper-case hex, so
     // /products/ABC… and /products/abc… are one resource (issue 13: a cache key built from the
     // upper-case spelling outlived the product's DELETE).

@@ -76,13 +76,17 @@ describe("staff", () => {
     await form.getByRole("button", { name: "Add user" }).click();
     await page.getByText(`Added ${MANAGED.email} as editor.`).waitFor();
 
-    // Users are listed oldest first: the new one is on the last page.
+    // Users are listed oldest first: the new one is on the last page. While a page loads, the
+    // list and its pager give way to a skeleton, so each step waits for the pager to name the
+    // page it asked for (a fixed pause broke off the walk when a page took longer).
     const row = page.locator("tbody tr", { hasText: MANAGED.email });
-    const next = page.getByRole("navigation", { name: "Pages" }).getByRole("button", { name: "Next" });
-    for (let i = 0; i < 500 && !(await row.isVisible()); i++) {
+    const pager = page.getByRole("navigation", { name: "Pages" });
+    const next = pager.getByRole("button", { name: "Next" });
+    await page.locator("tbody tr").first().waitFor();
+    for (let p = 1; p < 500 && !(await row.isVisible()); p++) {
       if (!(await next.isVisible()) || (await next.isDisabled())) break;
       await next.click();
-      await page.waitForTimeout(50);
+      await pager.getByText(`Page ${p + 1} of`).waitFor();
     }
     await row.waitFor();
     const id = (await row.getByRole("combobox").getAttribute("id"))?.replace(/^role-/, "") ?? "";

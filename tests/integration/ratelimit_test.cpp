@@ -77,14 +77,31 @@ class SharedRateLimitOneGateway : public ::testing::Test {
   cache::RedisClient redis{loop.io, redis_settings(), name};
 };
 
-TEST(SharedRateLimit, two_instances_share_one_budget) {
+// Two gateway instances: a Redis client each (named `name`-a and -b), connected, on one loop,
+// and a key prefix of their own.
+struct TwoGateways {
+  explicit TwoGateways(const std::string& name)
+      : a(loop.io, redis_settings(), name + "-a"), b(loop.io, redis_settings(), name + "-b") {
+    a.start();
+    b.start();
+  }
+  ~TwoGateways() {
+    a.stop();
+    b.stop();
+  }
+  bool connected() { return wait_connected(a) && wait_connected(b); }
   Loop loop;
-  cache::RedisClient a(loop.io, redis_settings(), "rl-a"), b(loop.io, redis_settings(), "rl-b");
-  a.start();
-  b.start();
-  ASSERT_TRUE(wait_connected(a));
-  ASSERT_TRUE(wait_connected(b));
-  std::string prefix = "test:rl:" + ids::uuid_v7() + ":";
+  cache::RedisClient a, b;
+  const std::string prefix = "test:rl:" + ids::uuid_v7() + ":";
+};
+
+TEST(SharedRateLimit, two_instances_share_one_budget) {
+  TwoGateways g("rl");
+  ASSERT_TRUE(g.connected());
+  auto& loop = g.loop;
+  auto& a = g.a;
+  auto& b = g.b;
+  const std::string& prefix = g.prefix;
   Limiter first(a, {.per_minute = 10, .expected_instances = 2, .key_prefix = prefix});
   Limiter second(b, {.per_minute = 10, .expected_instances = 2, .key_prefix = prefix});
   int allowed = 0;
@@ -98,8 +115,6 @@ TEST(SharedRateLimit, two_instances_share_one_budget) {
   EXPECT_EQ(allowed, 10);  // not 20: the budget is shared
   // Another client has its own budget.
   EXPECT_TRUE(loop.run(first.check("addr:10.0.0.2")).allowed);
-  a.stop();
-  b.stop();
 }
 
 double redis_commands_ok(const std::string& client) {
@@ -146,21 +161,18 @@ double lease_decisions(std::string_view result) {
 // together still allow no more than the one budget: at most what the budget plus the time
 // the test took refills, at least the budget less the two leases that may go unused.
 TEST(SharedRateLimit, leases_answer_a_flood_without_redis_and_keep_one_budget) {
-  Loop loop;
-  cache::RedisClient a(loop.io, redis_settings(), "rl-lease-a"), b(loop.io, redis_settings(), "rl-lease-b");
-  a.start();
-  b.start();
-  ASSERT_TRUE(wait_connected(a));
-  ASSERT_TRUE(wait_connected(b));
-  const std::string prefix = "test:rl:" + ids::uuid_v7() + ":";
+  TwoGateways g("rl-lease");
+  ASSERT_TRUE(g.connected());
+  auto& loop = g.loop;
   const int budget = 6'000;  // 10 ms a permit; leases of 6 (0.1 %)
-  Limiter first(a, {.per_minute = budget, .expected_instances = 2, .key_prefix = prefix});
-  Limiter second(b, {.per_minute = budget, .expected_instances = 2, .key_prefix = prefix});
+  Limiter first(g.a, {.per_minute = budget, .expected_instances = 2, .key_prefix = g.prefix});
+  Limiter second(g.b, {.per_minute = budget, .expected_instances = 2, .key_prefix = g.prefix});
   const double leased_before = lease_decisions("allowed") + lease_decisions("denied");
+  const double refused_before = lease_decisions("denied");
   const double calls_before = redis_commands_ok("rl-lease-a") + redis_commands_ok("rl-lease-b");
   constexpr int kConnections = 16, kEach = 450;  // 7,200 checks for a budget of 6,000
   struct Tally {
-    int allowed = 0, denied = 0, bad_remaining = 0;
+    int allowed = 0, denied = 0, bad_remaining = 0, denied_without_retry = 0;
   };
   auto connection = [](Limiter& l) -> asio::awaitable<Tally> {
     Tally t;
@@ -169,6 +181,7 @@ TEST(SharedRateLimit, leases_answer_a_flood_without_redis_and_keep_one_budget) {
       EXPECT_TRUE(d.shared);
       if (d.allowed) ++t.allowed;
       else ++t.denied;
+      if (!d.allowed && d.retry_after.count() <= 0) ++t.denied_without_retry;
       if (d.remaining < 0 || d.remaining > budget) ++t.bad_remaining;
     }
     co_return t;
@@ -183,6 +196,7 @@ TEST(SharedRateLimit, leases_answer_a_flood_without_redis_and_keep_one_budget) {
     total.allowed += t.allowed;
     total.denied += t.denied;
     total.bad_remaining += t.bad_remaining;
+    total.denied_without_retry += t.denied_without_retry;
   }
   const auto elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
@@ -194,8 +208,10 @@ TEST(SharedRateLimit, leases_answer_a_flood_without_redis_and_keep_one_budget) {
   const double calls = redis_commands_ok("rl-lease-a") + redis_commands_ok("rl-lease-b") - calls_before;
   EXPECT_GT(leased, kConnections * kEach / 4) << "most of a flood should be answered from leases";
   EXPECT_LT(calls, kConnections * kEach / 4) << "script calls: " << calls;
-  a.stop();
-  b.stop();
+  // Once the budget is spent, a refusal is also answered locally until the retry time, and
+  // still says when to retry.
+  EXPECT_GT(lease_decisions("denied") - refused_before, 0);
+  EXPECT_EQ(total.denied_without_retry, 0);
 }
 
 // Under the default limit (100 a minute) a lease would hold less than one permit: there are

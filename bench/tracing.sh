@@ -7,28 +7,27 @@
 #   0.01   OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.01
 #   1.0    the same with 1.0: every request's spans encoded and exported
 #
-# each exporting over OTLP/HTTP JSON to a sink on loopback, and reported as
-#   BENCH tracing-<case> off_rps= r001_rps= r1_rps= ratio_001= ratio_1= … spans_exported_1=
-# where ratio_X = rps at X / rps off (goal: ≥ 0.97 at 0.01, ≥ 0.85 at 1.0, i.e. tracing costs
-# < 3 % and < 15 %). spans_exported_* are the services' own tracing_spans_exported_total after
-# the run at that ratio: 0 means no request recorded spans, and the ratios then measure the
+# each exporting over OTLP/HTTP JSON to a sink on loopback. Each setting X (0.01, 1.0) is
+# measured side by side with off (see "Paired runs" below) and reported as
+#   BENCH tracing-<case> off_rps= r001_rps= r1_rps= ratio_001= ratio_1= pairs_001= … spans_exported_1=
+# where ratio_X = the median over the pairs of rps at X / rps off in adjacent slices (goal:
+# ≥ 0.97 at 0.01, ≥ 0.85 at 1.0, i.e. tracing costs < 3 % and < 15 %), pairs_X the lowest and
+# highest pair. spans_exported_* are the services' own tracing_spans_exported_total after the
+# runs at that ratio: 0 means no request recorded spans, and the ratios then measure the
 # exporter's idle presence only.
 #
-# Throughput on this shared 2-core VM drifts by ±10 % between runs of a few seconds, more than
-# the 3 % to be measured, so each case also reports what a request costs the servers' core:
-# cpu_us_X = CPU microseconds (user + system, catalog + gateway, from /proc/<pid>/stat) spent
-# during the measured runs at X, divided by the requests served, and cpu_ratio_001 / cpu_ratio_1 =
-# cpu_us_off / cpu_us_X (below 1: tracing costs CPU; comparable with the rps ratios, and
-# steadier, because a slow or stolen second lowers both the CPU used and the requests served).
+# Each case also reports what a request costs the servers' core: cpu_us_X = CPU microseconds
+# (user + system, catalog + gateway, from /proc/<pid>/stat) spent during the slices at X,
+# divided by the requests served, and cpu_ratio_001 / cpu_ratio_1 = cpu_us_off / cpu_us_X
+# (below 1: tracing costs CPU).
 #
-# Setup: as in bench/http.sh and bench/gateway.sh (catalog and gateway HTTP_WORKERS=1 under
-# `taskset -c 0`, wrk on core 1). The sink is nginx answering `POST /v1/traces` with 200 and
-# `{}` (OTLP/JSON's empty ExportTraceServiceResponse), discarding the body: one worker pinned
-# to core 1 beside wrk, because on core 0 it would take time from the servers whose cost is
-# measured, while on core 1 it only shares wrk's core (a few exports a second next to wrk's
+# Setup: as in bench/http.sh and bench/gateway.sh (every catalog and gateway HTTP_WORKERS=1
+# under `taskset -c 0`, wrk on core 1). The sink is nginx answering `POST /v1/traces` with 200
+# and `{}` (OTLP/JSON's empty ExportTraceServiceResponse), discarding the body: one worker
+# pinned to core 1 beside wrk, because on core 0 it would take time from the servers whose cost
+# is measured, while on core 1 it only shares wrk's core (a few exports a second next to wrk's
 # tens of thousands of requests). Its access log (.var/bench/logs/otlp-sink.access.log) counts
-# the exports. The services are restarted for each setting, so every round measures off, 0.01
-# and 1.0 in turn (alternating, as the other cases do), after warming the catalog's L1 again.
+# the exports.
 #
 # Then the same settings in user-space instructions per request, under callgrind (see there):
 # deterministic where the throughput is not.
@@ -97,23 +96,34 @@ mode_env() {
   esac
 }
 
-# (Re)starts catalog and gateway for one setting, then warms every hot id through the gateway
-# twice (Redis, then the catalog's L1).
-start_services() {
-  local mode=$1 env=()
-  mapfile -t env < <(mode_env "$mode")
-  component_stop gateway > /dev/null
-  component_stop catalog > /dev/null
-  component_start catalog --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn "${env[@]}" > /dev/null || fail
-  component_start gateway --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT LOG_LEVEL=warn "${env[@]}" \
-    > /dev/null || fail
-  bench_warm_paths "$(service_url gateway)" "the gateway ($mode)"
-}
+# Two instances, each a catalog and the gateway in front of it: A is catalog + gateway, B is
+# catalog-2 + gateway-2 (reaching catalog-2, over its socket when the stack uses sockets).
+declare -A CAT=([A]=catalog [B]=catalog-2) GW=([A]=gateway [B]=gateway-2)
 
-# CPU clock ticks (user + system) used so far by catalog and gateway together.
+# (Re)starts instance $1 in setting $2, then warms every hot id through its gateway twice
+# (Redis, then its catalog's L1).
+start_instance() {
+  local i=$1 mode=$2 env=() upstream=()
+  mapfile -t env < <(mode_env "$mode")
+  [[ $i == B ]] && upstream=("PRODUCT_SERVICE_SOCKET=$(svc_socket catalog-2)" "PRODUCT_SERVICE_PORT=$PORT_CATALOG_2")
+  component_stop "${GW[$i]}" > /dev/null
+  component_stop "${CAT[$i]}" > /dev/null
+  component_start "${CAT[$i]}" --cpu 0 HTTP_WORKERS=1 LOG_LEVEL=warn "${env[@]}" > /dev/null || fail
+  component_start "${GW[$i]}" --cpu 0 HTTP_WORKERS=1 RATE_LIMIT_PER_MINUTE=$RATE_LIMIT LOG_LEVEL=warn "${env[@]}" \
+    "${upstream[@]}" > /dev/null || fail
+  bench_warm_paths "$(service_url "${GW[$i]}")" "${GW[$i]} ($mode)"
+}
+stop_instance() {
+  component_stop "${GW[$1]}" > /dev/null
+  component_stop "${CAT[$1]}" > /dev/null
+}
+# The instruction phase below runs instance A alone in each setting.
+start_services() { start_instance A "$1"; }
+
+# CPU clock ticks (user + system) used so far by instance $1's catalog and gateway together.
 server_ticks() {
   local name pid total=0 f
-  for name in catalog gateway; do
+  for name in "${CAT[$1]}" "${GW[$1]}"; do
     pid=$(component_pid "$name") || die "$name is not running"
     read -r -a f < "/proc/$pid/stat"
     # Fields 14 and 15 (utime, stime); the command name (field 2) holds no space here.
@@ -129,67 +139,111 @@ exported_by() {
     awk '$1 == "tracing_spans_exported_total" { v = $2 } END { printf "%.0f", v + 0 }'
 }
 
+# The case's URL on instance $2: the catalog's /health/live, or the paths through the gateway.
+case_url() {
+  case $1 in
+    http) echo "$(service_url "${CAT[$2]}")/health/live" ;;
+    gateway-detail) echo "$(service_url "${GW[$2]}")/" ;;
+  esac
+}
+
 bench_build
 component_start postgres || fail
 component_start redis || fail
 component_start redis-cache || fail
 bench_hot_paths "$HOT" "$STORE"
 sink_start
-
-URL[http]=$(service_url catalog)/health/live
-URL[gateway-detail]=$(service_url gateway)/
 WRK_ARGS[gateway-detail]="-s $REPO/bench/wrk/paths.lua"
 WRK_ENV[gateway-detail]="BENCH_PATHS=$WORK/paths"
+CASES=(http gateway-detail)
 
-step "tracing: http and gateway-detail with tracing off / at 0.01 / at 1.0, $ROUNDS rounds of ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-declare -A ALL_RPS=() ALL_P50=() ALL_P99=() EXPORTED=() SINK_POSTS=() TICKS=() REQUESTS=()
-for ((r = 1; r <= ROUNDS; r++)); do
-  for mode in "${MODES[@]}"; do
-    start_services "$mode"
+# Paired runs. Throughput here drifts by ±10–20 % within a minute (steal, the host's other
+# tenants), so settings measured minutes apart differ by more than the 3 % to be resolved
+# (bench/results.md, tracing). So each setting X (0.01, 1.0) is compared with off side by side:
+# both run at once on core 0 (the idle one costs nothing), wrk alternates between them in
+# slices of DURATION seconds (the order flipped every round), and each pair of adjacent slices
+# gives one ratio rps_X / rps_off; the reported ratio is the median of those pairs. Half of the
+# pairs run X on instance A and off on B, half the other way round, so neither instance's
+# address, port or socket favours a setting.
+# Defaults for this case: 8 rounds of 4 s per half (BENCH_ROUNDS / BENCH_DURATION override).
+[[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=8
+[[ -n ${BENCH_DURATION:-} ]] || DURATION=4
+step "tracing: http and gateway-detail, off against 0.01 and against 1.0 side by side, $((2 * ROUNDS)) pairs of ${DURATION}s slices each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+declare -A ALL_RPS=() ALL_P50=() ALL_P99=() PAIRS=() EXPORTED=() SINK_POSTS=() TICKS=() REQUESTS=()
+for x in 0.01 1.0; do
+  for half in 1 2; do
+    declare -A MODE_OF=()
+    if ((half == 1)); then MODE_OF=([A]=off [B]=$x); else MODE_OF=([A]=$x [B]=off); fi
+    for i in A B; do start_instance "$i" "${MODE_OF[$i]}"; done
+    declare -A INSTANCE_OF=([off]="" [$x]="")
+    for i in A B; do INSTANCE_OF[${MODE_OF[$i]}]=$i; done
     posts_before=$(wc -l < "$LOG_DIR/otlp-sink.access.log" 2> /dev/null || echo 0)
-    line="    round $r, $mode:"
-    for t in http gateway-detail; do
-      if ((WARMUP > 0)); then _bench_wrk "$t" "$WARMUP" > /dev/null || die "warm-up of $t ($mode) failed"; fi
-      rps=
-      ticks0=$(server_ticks)
-      read -r rps p50 p99 requests _ < <(_bench_wrk "$t" "$DURATION")
-      [[ -n $rps ]] || die "round $r of $t ($mode) failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-      TICKS[$t/$mode]=$((${TICKS[$t/$mode]:-0} + $(server_ticks) - ticks0))
-      REQUESTS[$t/$mode]=$((${REQUESTS[$t/$mode]:-0} + requests))
-      ALL_RPS[$t/$mode]+=" $rps" ALL_P50[$t/$mode]+=" $p50" ALL_P99[$t/$mode]+=" $p99"
-      line+=" $t $rps req/s,"
+    for t in "${CASES[@]}"; do
+      for i in A B; do
+        URL[$t/$i]=$(case_url "$t" "$i") WRK_ARGS[$t/$i]=${WRK_ARGS[$t]:-} WRK_ENV[$t/$i]=${WRK_ENV[$t]:-}
+        if ((WARMUP > 0)); then _bench_wrk "$t/$i" "$WARMUP" > /dev/null || die "warm-up of $t on ${GW[$i]} failed"; fi
+      done
+    done
+    for ((r = 1; r <= ROUNDS; r++)); do
+      line="    off vs $x, half $half, round $r:"
+      for t in "${CASES[@]}"; do
+        declare -A RPS=()
+        order=(off "$x")
+        ((r % 2 == 0)) && order=("$x" off)
+        for mode in "${order[@]}"; do
+          i=${INSTANCE_OF[$mode]}
+          ticks0=$(server_ticks "$i")
+          read -r rps p50 p99 requests _ < <(_bench_wrk "$t/$i" "$DURATION")
+          [[ -n $rps ]] || die "$t at $mode on instance $i failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+          key=$t/$mode
+          [[ $mode == off ]] && key=$t/off-$x  # off is measured against each setting separately
+          TICKS[$key]=$((${TICKS[$key]:-0} + $(server_ticks "$i") - ticks0))
+          REQUESTS[$key]=$((${REQUESTS[$key]:-0} + requests))
+          ALL_RPS[$key]+=" $rps" ALL_P50[$key]+=" $p50" ALL_P99[$key]+=" $p99"
+          RPS[$mode]=$rps
+        done
+        PAIRS[$t/$x]+=" $(ratio "${RPS[$x]}" "${RPS[off]}")"
+        line+=" $t ${RPS[off]} / ${RPS[$x]} req/s,"
+        unset RPS
+      done
+      say "${line%,}"
     done
     # Counted before the services stop (their final flush is not part of the measured load).
-    EXPORTED[$mode]=$((${EXPORTED[$mode]:-0} + $(exported_by catalog) + $(exported_by gateway)))
-    SINK_POSTS[$mode]=$((${SINK_POSTS[$mode]:-0} + $(wc -l < "$LOG_DIR/otlp-sink.access.log" 2> /dev/null || echo 0) - posts_before))
-    say "${line%,}"
+    i=${INSTANCE_OF[$x]}
+    EXPORTED[$x]=$((${EXPORTED[$x]:-0} + $(exported_by "${CAT[$i]}") + $(exported_by "${GW[$i]}")))
+    SINK_POSTS[$x]=$((${SINK_POSTS[$x]:-0} + $(wc -l < "$LOG_DIR/otlp-sink.access.log" 2> /dev/null || echo 0) - posts_before))
+    unset MODE_OF INSTANCE_OF
   done
 done
+stop_instance B
 
-for t in http gateway-detail; do
-  declare -A M_RPS=() M_P50=() M_P99=()
-  for mode in "${MODES[@]}"; do
+cpu_us() {  # CPU µs per request of one key (case/mode)
+  awk -v t="${TICKS[$1]}" -v hz="$TICKS_PER_SECOND" -v n="${REQUESTS[$1]}" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }'
+}
+for t in "${CASES[@]}"; do
+  declare -A M_RPS=() M_P50=() M_P99=() CPU_US=() PAIR=() PAIR_RANGE=()
+  for key in off-0.01 0.01 off-1.0 1.0; do
     # shellcheck disable=SC2086  # space-separated numbers
-    M_RPS[$mode]=$(median ${ALL_RPS[$t/$mode]}) M_P50[$mode]=$(median ${ALL_P50[$t/$mode]}) M_P99[$mode]=$(median ${ALL_P99[$t/$mode]})
+    M_RPS[$key]=$(median ${ALL_RPS[$t/$key]}) M_P50[$key]=$(median ${ALL_P50[$t/$key]}) M_P99[$key]=$(median ${ALL_P99[$t/$key]})
+    CPU_US[$key]=$(cpu_us "$t/$key")
   done
-  r001=$(ratio "${M_RPS[0.01]}" "${M_RPS[off]}")
-  r1=$(ratio "${M_RPS[1.0]}" "${M_RPS[off]}")
-  declare -A CPU_US=()
-  for mode in "${MODES[@]}"; do
-    CPU_US[$mode]=$(awk -v t="${TICKS[$t/$mode]}" -v hz="$TICKS_PER_SECOND" -v n="${REQUESTS[$t/$mode]}" \
-      'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+  for x in 0.01 1.0; do
+    # shellcheck disable=SC2086
+    PAIR[$x]=$(printf "%.3f" "$(median ${PAIRS[$t/$x]})")
+    PAIR_RANGE[$x]=$(tr ' ' '\n' <<< "${PAIRS[$t/$x]}" | sed '/^$/d' | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }')
   done
-  c001=$(ratio "${CPU_US[off]}" "${CPU_US[0.01]}")
-  c1=$(ratio "${CPU_US[off]}" "${CPU_US[1.0]}")
-  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f cpu_us_off=%s cpu_us_001=%s cpu_us_1=%s cpu_ratio_001=%s cpu_ratio_1=%s spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s protocol=%s rounds=%s duration_s=%s' \
-    "$t" "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" \
-    "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" "${M_P99[off]}" "${M_P99[0.01]}" "${M_P99[1.0]}" \
-    "${CPU_US[off]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1" \
+  c001=$(ratio "${CPU_US[off-0.01]}" "${CPU_US[0.01]}")
+  c1=$(ratio "${CPU_US[off-1.0]}" "${CPU_US[1.0]}")
+  RESULTS+=("$(printf 'BENCH tracing-%s off_rps=%.0f r001_rps=%.0f r1_rps=%.0f ratio_001=%s ratio_1=%s pairs_001=%s pairs_1=%s off_p50_ms=%.3f r001_p50_ms=%.3f r1_p50_ms=%.3f off_p99_ms=%.3f r001_p99_ms=%.3f r1_p99_ms=%.3f cpu_us_off=%s cpu_us_001=%s cpu_us_1=%s cpu_ratio_001=%s cpu_ratio_1=%s spans_exported_001=%s spans_exported_1=%s sink_posts_001=%s sink_posts_1=%s protocol=%s rounds=%s duration_s=%s' \
+    "$t" "${M_RPS[off-0.01]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "${PAIR[0.01]}" "${PAIR[1.0]}" "${PAIR_RANGE[0.01]}" "${PAIR_RANGE[1.0]}" \
+    "${M_P50[off-0.01]}" "${M_P50[0.01]}" "${M_P50[1.0]}" "${M_P99[off-0.01]}" "${M_P99[0.01]}" "${M_P99[1.0]}" \
+    "${CPU_US[off-0.01]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1" \
     "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${SINK_POSTS[0.01]}" "${SINK_POSTS[1.0]}" "$PROTOCOL" "$ROUNDS" "$DURATION")")
-  ROWS+=("$(printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.3f / %.3f / %.3f | %s / %s | %s / %s / %s | %s | %s |' "$(date +%F)" "$(commit_short)" "$t" \
-    "${M_RPS[off]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "$r001" "$r1" "${M_P50[off]}" "${M_P50[0.01]}" "${M_P50[1.0]}" \
-    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${CPU_US[off]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1")")
-  unset M_RPS M_P50 M_P99 CPU_US
+  ROWS+=("$(printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %s / %s | %.3f / %.3f / %.3f | %s / %s | %s / %s / %s | %s | %s |' "$(date +%F)" "$(commit_short)" "$t" \
+    "${M_RPS[off-0.01]}" "${M_RPS[0.01]}" "${M_RPS[1.0]}" "${PAIR[0.01]}" "${PAIR[1.0]}" "${PAIR_RANGE[0.01]}" "${PAIR_RANGE[1.0]}" \
+    "${M_P50[off-0.01]}" "${M_P50[0.01]}" "${M_P50[1.0]}" \
+    "${EXPORTED[0.01]}" "${EXPORTED[1.0]}" "${CPU_US[off-0.01]}" "${CPU_US[0.01]}" "${CPU_US[1.0]}" "$c001" "$c1")")
+  unset M_RPS M_P50 M_P99 CPU_US PAIR PAIR_RANGE
 done
 # ---- instructions per request ------------------------------------------------------------------
 # Throughput on this VM spreads ±20 % between rounds of one setting, more than the 3 % to be
@@ -271,6 +325,6 @@ for t in http gateway-detail; do
     "$(ratio "${INSTR[$t/0.01]}" "${INSTR[$t/0.01-down]}")" "$(ratio "${INSTR[$t/0.01]}" "${INSTR[$t/0.01-slow]}")" "$CG_REQUESTS")")
 done
 
-NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
+NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | pair ratios 0.01 / 1.0 (lowest–highest) | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
 NOTES+=("spans exported 0 means no request recorded spans (the services' tracing middleware is missing): the ratios then measure only an idle exporter")
 bench_report

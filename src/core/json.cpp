@@ -107,8 +107,18 @@ void append_quoted(std::string& out, std::string_view s) {
     p[s.size() + 1] = '"';
     return;
   }
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
+  const std::size_t at = out.size();
+  out.resize(at + quoted_bound(s.size()));
+  char* end = write_quoted(out.data() + at, s);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+char* write_quoted(char* p, std::string_view s) {
+  const auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  *p++ = '"';
   std::size_t run = 0;  // start of the pending run of bytes copied unchanged
   std::size_t i = 0;
   while (i < s.size()) {
@@ -125,38 +135,42 @@ void append_quoted(std::string& out, std::string_view s) {
         continue;
       }
     }
-    out.append(s.data() + run, i - run);
+    put(s.substr(run, i - run));
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\b': put("\\b"); break;
+      case '\f': put("\\f"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default:
         if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
+          put("\\u00");
+          *p++ = kHex[c >> 4];
+          *p++ = kHex[c & 0xF];
         } else {
           // A byte that starts no valid UTF-8 sequence: emit U+FFFD so the output stays
           // valid JSON whatever a client or a database sent us.
-          out += "\\ufffd";
+          put("\\ufffd");
         }
     }
     ++i;
     run = i;
   }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  put(s.substr(run));
+  *p++ = '"';
+  return p;
 }
 
 void append_double(std::string& out, double v) {
-  if (!std::isfinite(v)) return;
-  char buffer[25];  // what rapidjson::Writer::WriteDouble gives dtoa
-  const char* end = rapidjson::internal::dtoa(v, buffer);
-  out.append(buffer, static_cast<std::size_t>(end - buffer));
+  char buffer[double_bound];
+  out.append(buffer, write_double(buffer, v));
+}
+
+char* write_double(char* out, double v) {
+  if (!std::isfinite(v)) return out;
+  return rapidjson::internal::dtoa(v, out);  // at most 25 bytes, as rapidjson::Writer gives it
 }
 
 Result<std::unique_ptr<Document>> Document::parse(std::string_view text) {

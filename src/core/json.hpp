@@ -2,6 +2,7 @@
 // JSON: simdjson parses (request bodies, cached documents), and responses are written as a
 // stream with RapidJSON's Writer — no DOM is built to answer a request.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,17 @@ void append_quoted(std::string& out, std::string_view s);
 /// Appends a finite `v` as Writer::number writes it (RapidJSON's shortest round-trip form), for
 /// encoders that write their JSON by hand (trace/otlp_json.cpp). Non-finite: nothing appended.
 void append_double(std::string& out, double v);
+
+/// For encoders that write into a buffer sized beforehand (trace/otlp_json.cpp): the most bytes
+/// write_quoted writes for a string of `n` bytes (every byte escaped as \u00XX, and the quotes).
+constexpr std::size_t quoted_bound(std::size_t n) { return 6 * n + 2; }
+/// Writes `s` quoted and escaped exactly as append_quoted does, at `out`, which has room for
+/// quoted_bound(s.size()) bytes; returns the end of what it wrote.
+char* write_quoted(char* out, std::string_view s);
+/// The most bytes write_double writes.
+inline constexpr std::size_t double_bound = 25;
+/// Writes a finite `v` as append_double does; returns the end (`out` itself for a non-finite v).
+char* write_double(char* out, double v);
 
 /// A parsed document that owns its parser: each request parses into its own Document, so
 /// coroutines interleaved on one thread never share parser state.

@@ -87,6 +87,10 @@ TraceId TraceId::random() {
 }
 std::string TraceId::hex() const { return to_hex(bytes); }
 void TraceId::append_hex(std::string& out) const { append_hex_digits(bytes, out); }
+char* TraceId::write_hex(char* out) const {
+  trace::write_hex(bytes, out);
+  return out + 2 * bytes.size();
+}
 
 SpanId SpanId::random() {
   SpanId id;
@@ -96,6 +100,10 @@ SpanId SpanId::random() {
 }
 std::string SpanId::hex() const { return to_hex(bytes); }
 void SpanId::append_hex(std::string& out) const { append_hex_digits(bytes, out); }
+char* SpanId::write_hex(char* out) const {
+  trace::write_hex(bytes, out);
+  return out + 2 * bytes.size();
+}
 
 std::optional<TraceId> parse_trace_id(std::string_view hex) {
   TraceId id;

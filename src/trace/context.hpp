@@ -30,6 +30,8 @@ struct TraceId {
   std::string hex() const;  // 32 lowercase hex digits
   /// Appends the 32 hex digits to `out` (the OTLP/JSON encoder: no string of its own).
   void append_hex(std::string& out) const;
+  /// Writes the 32 hex digits at `out`; returns their end.
+  char* write_hex(char* out) const;
   /// The lower 8 bytes as a big-endian number: the random part the ratio sampler compares.
   std::uint64_t low64() const {
     std::uint64_t v;
@@ -53,6 +55,7 @@ struct SpanId {
   }
   std::string hex() const;  // 16 lowercase hex digits
   void append_hex(std::string& out) const;
+  char* write_hex(char* out) const;  // the 16 digits at `out`; returns their end
   // Compared on every span's close (the tail rules): a fixed-size memcmp the compiler inlines,
   // where the defaulted array comparison called the library's.
   friend bool operator==(const SpanId& a, const SpanId& b) {

@@ -153,8 +153,10 @@ struct OtlpExporter::Impl {
     metrics.dropped_queue_full.inc(static_cast<double>(n));
   }
 
-  std::vector<SpanData> take_batch() {
+  /// Up to max_batch_size spans; none when `only_full` and fewer are queued.
+  std::vector<SpanData> take_batch(bool only_full) {
     std::lock_guard lock(mu);
+    if (only_full && queue.size() < options.max_batch_size) return {};
     const std::size_t n = std::min(queue.size(), options.max_batch_size);
     std::vector<SpanData> batch;
     batch.reserve(n);
@@ -341,14 +343,17 @@ struct OtlpExporter::Impl {
         flush = flush_until;
       }
       sync_span_limit();
-      // Everything queued goes now, a batch at a time, one export in flight.
-      for (;;) {
+      // What is queued goes now, a batch at a time, one export in flight; after the first,
+      // only full batches (or everything, when flushing). The spans that came in during an
+      // export wait for the next wake-up: sending each such handful at once made an export
+      // of ~90 spans instead of 512 at 0.01, four times the exports (bench/results.md, tracing).
+      for (bool first = true;; first = false) {
         {
           std::lock_guard lock(mu);  // shutdown() may have begun during the last export
           flush = flush_until;
         }
         if (flush && Clock::now() >= *flush) break;
-        auto batch = take_batch();
+        auto batch = take_batch(!first && !flush);
         if (batch.empty()) break;
         auto deadline = Clock::now() + options.timeout;
         if (flush) deadline = std::min(deadline, *flush);

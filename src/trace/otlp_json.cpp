@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 
 #include "core/json.hpp"
 
@@ -15,103 +18,134 @@ void set_attribute(std::vector<ResourceAttribute>& attributes, std::string key, 
   else attributes.push_back({std::move(key), std::move(value)});
 }
 
-// Written straight into the body rather than through json::Writer: keys are literals with
-// their quotes and separators, ids go in as hex digits and numbers through to_chars, and only
-// the strings that come from elsewhere (names, attribute values, statuses) are escaped. At 1.0
-// every request is encoded, and at any ratio a kept trace's encoding was most of its cost
-// (bench/results.md, tracing).
+// Written straight into a buffer sized for the worst case first (bound_of), rather than
+// through json::Writer or std::string appends: keys are literals with their quotes and
+// separators, copied by fixed-size stores; ids go in as hex digits and numbers through
+// to_chars; only the strings that come from elsewhere (names, attribute values, statuses) are
+// escaped. At 1.0 every request is encoded, and at any ratio a kept trace's encoding was most of
+// its cost (bench/results.md, tracing): an append per piece, with its capacity check and its
+// call to memcpy, was ~6,000 instructions a span.
 
-void append_int(std::string& out, std::int64_t v) {
-  char buffer[24];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-  out.append(buffer, end);
+// The most bytes a piece takes (see json::quoted_bound): a 64-bit integer as a quoted decimal,
+// and the literal text around each part of a span, counted generously.
+constexpr std::size_t kIntBound = 22;
+constexpr std::size_t kSpanFixed = 320;       // every literal of write_span, ids included (~250)
+constexpr std::size_t kAttributeFixed = 64;   // {"key":,"value":{"doubleValue":}}, and a comma
+
+std::size_t value_bound(const AttributeValue& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return json::quoted_bound(s->size());
+  return std::max(kIntBound, json::double_bound);  // int, double (or "-Infinity"), bool
 }
 
-// intValue and the span times are 64-bit integers: decimal strings in OTLP/JSON.
-void append_int_string(std::string& out, std::int64_t v) {
-  out += '"';
-  append_int(out, v);
-  out += '"';
+template <class A>
+std::size_t attributes_bound(const std::vector<A>& attributes) {
+  std::size_t n = 32;
+  for (const auto& a : attributes) n += kAttributeFixed + json::quoted_bound(a.key.size()) + value_bound(a.value);
+  return n;
 }
+
+std::size_t span_bound(const SpanData& s) {
+  return kSpanFixed + json::quoted_bound(s.trace_state.size()) + json::quoted_bound(s.name.size()) +
+         json::quoted_bound(s.status_message.size()) + 4 * kIntBound + attributes_bound(s.attributes);
+}
+
+// Where the next byte goes; the buffer was sized by the bounds above, so no write checks room.
+struct Cursor {
+  char* p;
+  template <std::size_t N>
+  void lit(const char (&text)[N]) {  // a literal: a copy of known size, inlined
+    std::memcpy(p, text, N - 1);
+    p += N - 1;
+  }
+  void ch(char c) { *p++ = c; }
+  void quoted(std::string_view s) { p = json::write_quoted(p, s); }
+  void integer(std::int64_t v) { p = std::to_chars(p, p + kIntBound, v).ptr; }
+  // intValue and the span times are 64-bit integers: decimal strings in OTLP/JSON.
+  void integer_string(std::int64_t v) {
+    ch('"');
+    integer(v);
+    ch('"');
+  }
+};
 
 // AnyValue: exactly one of its fields. A double that JSON cannot hold is written as the proto3
 // mapping's string form.
-void write_value(std::string& out, const AttributeValue& value) {
+void write_value(Cursor& out, const AttributeValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) {
-    out += "{\"stringValue\":";
-    json::append_quoted(out, *s);
+    out.lit("{\"stringValue\":");
+    out.quoted(*s);
   } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    out += "{\"intValue\":";
-    append_int_string(out, *i);
+    out.lit("{\"intValue\":");
+    out.integer_string(*i);
   } else if (const auto* d = std::get_if<double>(&value)) {
-    out += "{\"doubleValue\":";
-    if (std::isnan(*d)) out += "\"NaN\"";
-    else if (std::isinf(*d)) out += *d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    else json::append_double(out, *d);
+    out.lit("{\"doubleValue\":");
+    if (std::isnan(*d)) out.lit("\"NaN\"");
+    else if (std::isinf(*d)) *d > 0 ? out.lit("\"Infinity\"") : out.lit("\"-Infinity\"");
+    else out.p = json::write_double(out.p, *d);
   } else if (const auto* b = std::get_if<bool>(&value)) {
-    out += "{\"boolValue\":";
-    out += *b ? "true" : "false";
+    out.lit("{\"boolValue\":");
+    *b ? out.lit("true") : out.lit("false");
   } else {
-    out += '{';
+    out.ch('{');
   }
-  out += '}';
+  out.ch('}');
 }
 
 template <class A>  // Attribute or ResourceAttribute
-void write_attributes(std::string& out, const std::vector<A>& attributes) {
-  out += "\"attributes\":[";
+void write_attributes(Cursor& out, const std::vector<A>& attributes) {
+  out.lit("\"attributes\":[");
   bool first = true;
   for (const auto& a : attributes) {
-    out += first ? "{\"key\":" : ",{\"key\":";
+    first ? out.lit("{\"key\":") : out.lit(",{\"key\":");
     first = false;
-    json::append_quoted(out, a.key);
-    out += ",\"value\":";
+    out.quoted(a.key);
+    out.lit(",\"value\":");
     write_value(out, a.value);
-    out += '}';
+    out.ch('}');
   }
-  out += ']';
+  out.ch(']');
 }
 
-void write_span(std::string& out, const SpanData& s) {
-  out += "{\"traceId\":\"";
-  s.trace_id.append_hex(out);
-  out += "\",\"spanId\":\"";
-  s.span_id.append_hex(out);
-  out += '"';
+void write_span(Cursor& out, const SpanData& s) {
+  out.lit("{\"traceId\":\"");
+  out.p = s.trace_id.write_hex(out.p);
+  out.lit("\",\"spanId\":\"");
+  out.p = s.span_id.write_hex(out.p);
+  out.ch('"');
   if (!s.trace_state.empty()) {
-    out += ",\"traceState\":";
-    json::append_quoted(out, s.trace_state);
+    out.lit(",\"traceState\":");
+    out.quoted(s.trace_state);
   }
   // A root span has no parent: the field is left out (an empty id would be "no parent" too,
   // but some receivers take "" for an id to look up).
   if (s.parent_span_id.valid()) {
-    out += ",\"parentSpanId\":\"";
-    s.parent_span_id.append_hex(out);
-    out += '"';
+    out.lit(",\"parentSpanId\":\"");
+    out.p = s.parent_span_id.write_hex(out.p);
+    out.ch('"');
   }
-  out += ",\"name\":";
-  json::append_quoted(out, s.name);
-  out += ",\"kind\":";
-  append_int(out, static_cast<int>(s.kind));
-  out += ",\"startTimeUnixNano\":";
-  append_int_string(out, s.start_unix_nano);
-  out += ",\"endTimeUnixNano\":";
-  append_int_string(out, s.end_unix_nano);
-  out += ',';
+  out.lit(",\"name\":");
+  out.quoted(s.name);
+  out.lit(",\"kind\":");
+  out.integer(static_cast<int>(s.kind));
+  out.lit(",\"startTimeUnixNano\":");
+  out.integer_string(s.start_unix_nano);
+  out.lit(",\"endTimeUnixNano\":");
+  out.integer_string(s.end_unix_nano);
+  out.ch(',');
   write_attributes(out, s.attributes);
   if (s.dropped_attributes_count > 0) {
-    out += ",\"droppedAttributesCount\":";
-    append_int(out, s.dropped_attributes_count);
+    out.lit(",\"droppedAttributesCount\":");
+    out.integer(s.dropped_attributes_count);
   }
-  out += ",\"status\":{";
+  out.lit(",\"status\":{");
   if (s.status == StatusCode::error && !s.status_message.empty()) {
-    out += "\"message\":";
-    json::append_quoted(out, s.status_message);
-    out += ',';
+    out.lit("\"message\":");
+    out.quoted(s.status_message);
+    out.ch(',');
   }
-  out += "\"code\":";
-  append_int(out, static_cast<int>(s.status));
-  out += "}}";
+  out.lit("\"code\":");
+  out.integer(static_cast<int>(s.status));
+  out.lit("}}");
 }
 
 }  // namespace
@@ -131,21 +165,27 @@ Resource make_resource(std::string_view service, std::string_view instance_id, s
 }
 
 std::string encode_otlp_json(const Resource& resource, std::span<const SpanData> spans) {
-  std::string out;
-  out.reserve(256 + spans.size() * 400);
-  out += "{\"resourceSpans\":[{\"resource\":{";
+  std::size_t bound = 128 + attributes_bound(resource.attributes) + json::quoted_bound(otlp_scope_name.size());
+  for (const auto& s : spans) bound += 1 + span_bound(s);
+  // Not zero-filled: every byte up to the cursor is written, and only those are kept.
+  auto buffer = std::make_unique_for_overwrite<char[]>(bound);
+  Cursor out{buffer.get()};
+  out.lit("{\"resourceSpans\":[{\"resource\":{");
   write_attributes(out, resource.attributes);
-  out += "},\"scopeSpans\":[{\"scope\":{\"name\":";
-  json::append_quoted(out, otlp_scope_name);
-  out += "},\"spans\":[";
+  out.lit("},\"scopeSpans\":[{\"scope\":{\"name\":");
+  out.quoted(otlp_scope_name);
+  out.lit("},\"spans\":[");
   bool first = true;
   for (const auto& s : spans) {
-    if (!first) out += ',';
+    if (!first) out.ch(',');
     first = false;
     write_span(out, s);
   }
-  out += "]}]}]}";
-  return out;
+  out.lit("]}]}]}");
+  // Past the end means the bounds above are wrong (a bug, whatever the input): stop rather
+  // than go on with a corrupted heap. The worst-case test checks they hold.
+  if (out.p > buffer.get() + bound) std::abort();
+  return std::string(buffer.get(), out.p);
 }
 
 }  // namespace mercato::trace

@@ -136,6 +136,39 @@ TEST(OtlpJson, EscapesHostileStringsSoTheBodyStaysValidJson) {
   EXPECT_EQ(str(attribute(j["attributes"], "k\"ey")["stringValue"]), "v\r\n\t\"}]");
 }
 
+// The body is written into a buffer sized beforehand for the worst case: strings that grow
+// most when escaped (every byte a control character, 6 bytes each, or an invalid byte, also 6),
+// the longest numbers and every optional field must still fit, byte for byte as append_quoted
+// writes them.
+TEST(OtlpJson, TheWorstCaseOfEveryFieldFitsTheBufferItIsWrittenInto) {
+  const std::string controls(300, '\x01'), invalid(300, '\xff');
+  SpanData s = span(controls, SpanId::random());
+  s.trace_state = invalid;
+  s.start_unix_nano = std::numeric_limits<std::int64_t>::min();
+  s.end_unix_nano = std::numeric_limits<std::int64_t>::max();
+  s.status = StatusCode::error;
+  s.status_message = controls + invalid;
+  s.dropped_attributes_count = std::numeric_limits<std::uint32_t>::max();
+  s.attributes = {{"k", controls},
+                  {"i", std::numeric_limits<std::int64_t>::min()},
+                  {"d", -1.2345678901234567e-308},
+                  {"n", -std::numeric_limits<double>::infinity()},
+                  {"b", false}};
+  const std::vector<SpanData> spans(3, s);
+  const std::string body = encode_otlp_json(make_resource(invalid, controls, "", {}, ""), spans);
+  auto doc = json::Document::parse(body);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  std::string quoted;
+  json::append_quoted(quoted, controls + invalid);
+  EXPECT_NE(body.find(",\"status\":{\"message\":" + quoted + ",\"code\":2}}"), std::string::npos);
+  EXPECT_NE(body.find("\"startTimeUnixNano\":\"-9223372036854775808\""), std::string::npos);
+  EXPECT_NE(body.find("\"droppedAttributesCount\":4294967295"), std::string::npos);
+  element j = (*doc)->root()["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"].at(2);
+  EXPECT_EQ(str(j["name"]), controls);
+  EXPECT_EQ(str(attribute(j["attributes"], "n")["doubleValue"]), "-Infinity");
+  EXPECT_EQ(double(attribute(j["attributes"], "d")["doubleValue"]), -1.2345678901234567e-308);
+}
+
 TEST(OtlpJson, NonFiniteDoublesUseTheProto3StringForms) {
   SpanData s = span("x");
   s.attributes = {{"nan", std::nan("")}, {"inf", std::numeric_limits<double>::infinity()}};

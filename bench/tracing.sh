@@ -165,8 +165,8 @@ CASES=(http gateway-detail)
 # gives one ratio rps_X / rps_off; the reported ratio is the median of those pairs. Half of the
 # pairs run X on instance A and off on B, half the other way round, so neither instance's
 # address, port or socket favours a setting.
-# Defaults for this case: 8 rounds of 4 s per half (BENCH_ROUNDS / BENCH_DURATION override).
-[[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=8
+# Defaults for this case: 12 rounds of 4 s per half (24 pairs a setting; 16 gave medians ±1.5 % apart in an A/A check) (BENCH_ROUNDS / BENCH_DURATION override).
+[[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=12
 [[ -n ${BENCH_DURATION:-} ]] || DURATION=4
 step "tracing: http and gateway-detail, off against 0.01 and against 1.0 side by side, $((2 * ROUNDS)) pairs of ${DURATION}s slices each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
 declare -A ALL_RPS=() ALL_P50=() ALL_P99=() PAIRS=() EXPORTED=() SINK_POSTS=() TICKS=() REQUESTS=()

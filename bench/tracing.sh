@@ -165,7 +165,7 @@ CASES=(http gateway-detail)
 # gives one ratio rps_X / rps_off; the reported ratio is the median of those pairs. Half of the
 # pairs run X on instance A and off on B, half the other way round, so neither instance's
 # address, port or socket favours a setting.
-# Defaults for this case: 12 rounds of 4 s per half (24 pairs a setting; 16 gave medians ±1.5 % apart in an A/A check) (BENCH_ROUNDS / BENCH_DURATION override).
+# Defaults for this case: 12 rounds of 4 s per half (24 pairs a setting: medians of 12 pairs moved by ±1.5 % in an A/A check) (BENCH_ROUNDS / BENCH_DURATION override).
 [[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=12
 [[ -n ${BENCH_DURATION:-} ]] || DURATION=4
 step "tracing: http and gateway-detail, off against 0.01 and against 1.0 side by side, $((2 * ROUNDS)) pairs of ${DURATION}s slices each (wrk log: $(rel "$LOG_DIR/wrk.log"))"

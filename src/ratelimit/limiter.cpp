@@ -62,6 +62,8 @@ return out
 // serves nobody else meanwhile) to well under a millisecond.
 constexpr std::size_t kMaxBatch = 256;
 
+// How many permits a lease takes per check its client had in the batch (see Limiter::flush).
+constexpr std::int64_t kLeaseFactor = 16;
 // The most clients holding a lease at once (see Limiter::decide).
 constexpr std::size_t kMaxLeases = 10'000;
 
@@ -264,7 +266,7 @@ boost::asio::awaitable<void> Limiter::decide(Batch& batch) {
       last = i;
     }
     for (const auto& [key, entry] : seen)
-      if (entry.first > 1) extra[entry.second] = std::min(lease_cap_, entry.first);
+      if (entry.first > 1) extra[entry.second] = std::min(lease_cap_, kLeaseFactor * entry.first);
   }
   std::vector<std::string> args{std::to_string(shared_params_.emission_ms), std::to_string(shared_params_.burst_ms)};
   args.reserve(2 + 2 * batch.size());

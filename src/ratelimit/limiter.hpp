@@ -10,7 +10,7 @@
 // keys at once, which a Redis Cluster would need in one hash slot; Mercato runs one Redis.
 //
 // Leases, for clients that send many requests at once: when a batch holds several checks of one
-// client, the script also takes up to as many permits again from that client's budget (never
+// client, the script also takes up to 16 times as many permits from that client's budget (never
 // more than is left, never more than 0.1 % of the budget nor max_lease) and this instance hands
 // them out to the client's next requests itself, for a second at most, without asking Redis. A
 // client that is refused is refused here until its retry time (up to a second) the same way.
@@ -69,7 +69,7 @@ struct LimiterOptions {
   int expected_instances = 1;  // the local fallback allows per_minute / this
   int items_per_request = 100;  // a bulk write's items cost one request per this many (request_cost_ms)
   std::string key_prefix = "mercato:rl:";
-  int max_lease = 64;  // the most permits one lease holds (and 0.1 % of per_minute); 0: no leases
+  int max_lease = 1024;  // the most permits one lease holds (and 0.1 % of per_minute); 0: no leases
 };
 
 class Limiter {

@@ -94,31 +94,10 @@ bool all_plain(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
-void append_quoted(std::string& out, std::string_view s) {
-  // Most strings (keys, names, ids, numbers as text) need no escape: one check, one copy.
-  if (all_plain(s)) {
-    const std::size_t at = out.size();
-    out.resize(at + s.size() + 2);
-    char* p = out.data() + at;
-    p[0] = '"';
-    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
-    p[s.size() + 1] = '"';
-    return;
-  }
-  const std::size_t at = out.size();
-  out.resize(at + quoted_bound(s.size()));
-  char* end = write_quoted(out.data() + at, s);
-  out.resize(static_cast<std::size_t>(end - out.data()));
-}
-
-char* write_quoted(char* p, std::string_view s) {
-  const auto put = [&p](std::string_view text) {
-    std::memcpy(p, text.data(), text.size());
-    p += text.size();
-  };
-  *p++ = '"';
+// The escaping of append_quoted and write_quoted, once: `put` gets the string's pieces in order
+// (runs copied unchanged and escape sequences), without the quotes.
+template <class Put>
+void escape(std::string_view s, Put&& put) {
   std::size_t run = 0;  // start of the pending run of bytes copied unchanged
   std::size_t i = 0;
   while (i < s.size()) {
@@ -146,9 +125,8 @@ char* write_quoted(char* p, std::string_view s) {
       case '\t': put("\\t"); break;
       default:
         if (c < 0x20) {
-          put("\\u00");
-          *p++ = kHex[c >> 4];
-          *p++ = kHex[c & 0xF];
+          const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          put(std::string_view(u, sizeof u));
         } else {
           // A byte that starts no valid UTF-8 sequence: emit U+FFFD so the output stays
           // valid JSON whatever a client or a database sent us.
@@ -159,6 +137,35 @@ char* write_quoted(char* p, std::string_view s) {
     run = i;
   }
   put(s.substr(run));
+}
+
+}  // namespace
+
+void append_quoted(std::string& out, std::string_view s) {
+  // Most strings (keys, names, ids, numbers as text) need no escape: one check, one copy.
+  if (all_plain(s)) {
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
+  // Appended piece by piece: sizing for the worst case (six bytes a byte) would zero-fill six
+  // times a long description for the one newline it holds.
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  escape(s, [&out](std::string_view piece) { out.append(piece); });
+  out += '"';
+}
+
+char* write_quoted(char* p, std::string_view s) {
+  *p++ = '"';
+  escape(s, [&p](std::string_view piece) {
+    std::memcpy(p, piece.data(), piece.size());
+    p += piece.size();
+  });
   *p++ = '"';
   return p;
 }

@@ -17,17 +17,23 @@ void* SpanArena::allocate(std::size_t n) {
 }
 
 void* SpanArena::allocate_overflow(std::size_t size) {
-  std::lock_guard lock(overflow_mutex_);
+  Overflow* o = overflow_.load(std::memory_order_acquire);
+  if (!o) {  // two threads may overflow at once: one's state is installed, the other's freed
+    auto made = std::make_unique<Overflow>();
+    if (overflow_.compare_exchange_strong(o, made.get(), std::memory_order_acq_rel, std::memory_order_acquire))
+      o = made.release();
+  }
+  std::lock_guard lock(o->mutex);
   if (size > chunk_bytes) {  // larger than a chunk (a long status message): a block of its own
-    big_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
-    return big_.back().get();
+    o->big.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+    return o->big.back().get();
   }
-  if (chunk_used_ + size > chunk_bytes) {
-    chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(chunk_bytes));
-    chunk_used_ = 0;
+  if (o->chunk_used + size > chunk_bytes) {
+    o->chunks.push_back(std::make_unique_for_overwrite<std::byte[]>(chunk_bytes));
+    o->chunk_used = 0;
   }
-  void* p = chunks_.back().get() + chunk_used_;
-  chunk_used_ += size;
+  void* p = o->chunks.back().get() + o->chunk_used;
+  o->chunk_used += size;
   return p;
 }
 

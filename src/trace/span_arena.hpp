@@ -8,7 +8,8 @@
 //
 // Thread-safe: a request's coroutines may resume on any io thread and fan out, so space is
 // handed out by an atomic bump over an inline buffer; the rare trace that outgrows it (a
-// request running many statements) takes heap chunks under a mutex.
+// request running many statements) takes heap chunks under a mutex. That overflow state is
+// made only when first needed, so an arena that fits is built and torn down by three stores.
 // A bump allocator is a few lines; std::pmr::monotonic_buffer_resource is not thread-safe,
 // and a synchronized_pool_resource allocates per block, which is what this avoids.
 
@@ -28,6 +29,7 @@ class SpanArena {
   static constexpr std::size_t chunk_bytes = 8192;
 
   SpanArena() = default;
+  ~SpanArena() { delete overflow_.load(std::memory_order_acquire); }
   SpanArena(const SpanArena&) = delete;
   SpanArena& operator=(const SpanArena&) = delete;
 
@@ -40,14 +42,17 @@ class SpanArena {
   bool overflowed() const;
 
  private:
+  struct Overflow {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<std::byte[]>> chunks;  // guarded by mutex
+    std::size_t chunk_used = chunk_bytes;              // in chunks.back(); guarded too
+    std::vector<std::unique_ptr<std::byte[]>> big;     // blocks larger than a chunk; guarded too
+  };
   void* allocate_overflow(std::size_t n);
 
   alignas(16) std::byte inline_[inline_bytes];
   std::atomic<std::size_t> used_{0};
-  std::mutex overflow_mutex_;
-  std::vector<std::unique_ptr<std::byte[]>> chunks_;  // guarded by overflow_mutex_
-  std::size_t chunk_used_ = chunk_bytes;              // in chunks_.back(); guarded too
-  std::vector<std::unique_ptr<std::byte[]>> big_;     // blocks larger than a chunk; guarded too
+  std::atomic<Overflow*> overflow_{nullptr};  // made by the first allocation past inline_
 };
 
 }  // namespace mercato::trace

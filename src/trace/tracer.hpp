@@ -9,8 +9,8 @@
 //   - tail rules, decided here when the trace ends and only for this process's spans: a trace
 //     with an error span, or whose first span lasted longer than `slow_threshold`, is kept even
 //     when the head decision dropped it. That is why spans are recorded for every request
-//     while tracing is on. They are written in place into the trace's arena (span_arena.hpp),
-//     with no allocation per span: about 300 instructions a span (trace_bench). Copying out,
+//     while tracing is on. They are written in place, the first into the trace itself and the
+//     others into the trace's arena (span_arena.hpp), with no allocation per span: about 300 instructions a span (trace_bench). Copying out,
 //     encoding and export, the expensive part, happen only for kept traces.
 // With no exporter configured (`recording` false) nothing is recorded at all, but trace ids
 // are still made, logged, answered and propagated, so logs of every service still line up.
@@ -80,12 +80,17 @@ class Tracer : public std::enable_shared_from_this<Tracer> {
 
 /// One request's spans in this process. Shared by the request's Spans and Scopes; thread-safe
 /// (a request's coroutines may resume on any io thread, and fan out). A recording trace is
-/// made by Tracer::begin with an arena of its own; a Trace without one records nothing.
+/// made by Tracer::begin; a Trace made otherwise records nothing.
+///
+/// Most requests are dropped at a low sample ratio, so what recording costs a request that
+/// opens only its server span is kept to the minimum: that first span lives in the trace
+/// itself, off the list of the others, and the arena for further spans and copied text is
+/// made only when something needs it.
 class Trace {
  public:
-  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled,
-        SpanArena* arena = nullptr);
-  ~Trace() = default;
+  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled)
+      : Trace(std::move(tracer), id, remote_parent, std::move(tracestate), sampled, nullptr) {}
+  ~Trace();
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
 
@@ -94,7 +99,7 @@ class Trace {
   const std::string& id_hex() const { return id_hex_; }
   /// The head decision (what the traceparent flags tell the next hop).
   bool sampled() const { return sampled_; }
-  bool recording() const { return arena_ != nullptr; }
+  bool recording() const { return first_span_ != nullptr; }
   /// The caller's span (invalid when this process started the trace).
   const SpanId& remote_parent() const { return remote_parent_; }
   /// The caller's tracestate, sanitized (empty when none): passed on with every call this
@@ -106,23 +111,42 @@ class Trace {
   bool kept() const { return sampled_ || keep_.load(std::memory_order_relaxed); }
 
   // For Span (span.hpp):
-  /// A new span's record, started now, in this trace's arena; null when the trace does not
-  /// record or already holds max_spans_per_trace spans. `parent` invalid: the caller's span.
+  /// A new span's record, started now; null when the trace does not record or already holds
+  /// max_spans_per_trace spans. `parent` invalid: the caller's span.
   RecordedSpan* open(SpanId id, SpanId parent, std::string_view name, SpanKind kind);
   /// A copy of an attribute value or name in the arena (only while recording).
-  std::string_view copy(std::string_view text) { return arena_->copy(text); }
+  std::string_view copy(std::string_view text) { return text.empty() ? std::string_view() : arena().copy(text); }
   /// Applies the tail rules to a span that just ended.
-  void close(const RecordedSpan& span);
+  void close(const RecordedSpan& span) {
+    if (tail_keeps(span)) keep();
+  }
   /// Whether the trace is kept once `span`, with its end time set, closes as it is now (the
   /// head decision, a rule that already kept it, or the tail rules on this span).
-  bool kept_with(const RecordedSpan& span) const;
+  bool kept_with(const RecordedSpan& span) const { return kept() || tail_keeps(span); }
 
  protected:
+  /// A recording trace: `first_span` is storage for a RecordedSpan that lives as long as the
+  /// trace (the recording trace's member).
+  Trace(std::shared_ptr<Tracer> tracer, TraceId id, SpanId remote_parent, std::string tracestate, bool sampled,
+        void* first_span);
   /// Hands the spans to the sink when the trace is kept. Run by the recording trace's
-  /// destructor, while its arena still exists.
+  /// destructor, while its first span's storage still exists.
   void finish();
 
  private:
+  SpanArena& arena() {
+    SpanArena* a = arena_.load(std::memory_order_acquire);
+    return a ? *a : make_arena();
+  }
+  SpanArena& make_arena();
+  // The tail rules (inline: they run as every span ends): an error span, or this process's
+  // first span (the server span, which ends last) lasting longer than the slow threshold.
+  bool tail_keeps(const RecordedSpan& span) const {
+    if (span.status == StatusCode::error && keep_errors_) return true;
+    return slow_ns_ > 0 && span.parent_span_id == remote_parent_ &&
+           span.end_unix_nano - span.start_unix_nano > slow_ns_;
+  }
+
   std::shared_ptr<Tracer> tracer_;
   TraceId id_;
   std::string id_hex_;
@@ -130,9 +154,12 @@ class Trace {
   std::string tracestate_;
   bool sampled_;
   std::atomic<bool> keep_{false};
-  SpanArena* arena_;                            // null: not recording
-  std::atomic<RecordedSpan*> spans_{nullptr};  // newest first
-  std::atomic<std::size_t> span_count_{0};
+  bool keep_errors_;     // the tracer's settings, copied: read as every span ends
+  std::int64_t slow_ns_;  // 0: no slow rule
+  void* first_span_;                           // storage for the first span; null: not recording
+  std::atomic<SpanArena*> arena_{nullptr};     // made by the first use (block_cache.hpp)
+  std::atomic<RecordedSpan*> spans_{nullptr};  // every span but the first, newest first
+  std::atomic<std::size_t> span_count_{0};     // opened, or refused over the limit
 };
 
 }  // namespace mercato::trace

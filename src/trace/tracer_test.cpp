@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "trace/scope.hpp"
@@ -167,6 +170,58 @@ TEST(Tracer, CapsTheSpansOfOneTrace) {
   ASSERT_EQ(f.sink->traces.size(), 1u);
   EXPECT_EQ(f.sink->traces[0].size(), 3u);
   EXPECT_EQ(f.tracer->spans_over_limit(), 2u);
+}
+
+TEST(Tracer, ATraceCappedAtOneOrNoSpanKeepsWhatItMayAndCountsTheRest) {
+  for (const std::size_t cap : {std::size_t{1}, std::size_t{0}}) {
+    Fixture f(kAlways, std::chrono::milliseconds{0}, cap);
+    {
+      auto trace = f.tracer->begin(std::nullopt, false);
+      Span server(trace, SpanId{}, "server", SpanKind::server);
+      Span child(trace, server.id(), "child", SpanKind::internal);
+      EXPECT_EQ(server.recording(), cap == 1);
+      EXPECT_FALSE(child.recording());
+    }
+    EXPECT_EQ(f.sink->traces.size(), cap);  // nothing recorded: nothing handed on
+    if (cap == 1) EXPECT_EQ(f.sink->traces[0].at(0).name, "server");
+    EXPECT_EQ(f.tracer->spans_over_limit(), 2 - cap);
+  }
+}
+
+TEST(Span, ChildrenOpenedAtOnceOnManyThreadsShareOneArenaAndKeepTheirText) {
+  // The first span lives in the trace; the arena for the others is made by whichever thread
+  // asks first. Released together, the threads race to make it.
+  for (int round = 0; round < 20; ++round) {
+    Fixture f(kAlways);
+    {
+      auto trace = f.tracer->begin(std::nullopt, false);
+      Span server(trace, SpanId{}, "server", SpanKind::server);
+      std::atomic<int> ready{0};
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 6; ++t)
+        threads.emplace_back([&, t] {
+          ++ready;
+          while (ready.load() < 6) {
+          }
+          Span child(trace, server.id(), "child " + std::to_string(t), SpanKind::internal);
+          child.set("mercato.thread", "thread " + std::to_string(t));
+        });
+      for (auto& t : threads) t.join();
+    }
+    ASSERT_EQ(f.sink->traces.size(), 1u);
+    const auto& spans = f.sink->traces[0];
+    ASSERT_EQ(spans.size(), 7u);
+    EXPECT_EQ(spans.back().name, "server");  // ended last: exported last
+    std::set<std::string> names;
+    for (std::size_t i = 0; i + 1 < spans.size(); ++i) {
+      const std::string n = spans[i].name;
+      ASSERT_EQ(n.rfind("child ", 0), 0u) << n;
+      EXPECT_EQ(std::get<std::string>(spans[i].attributes.at(0).value), "thread " + n.substr(6));
+      EXPECT_EQ(spans[i].parent_span_id, spans.back().span_id);
+      names.insert(n);
+    }
+    EXPECT_EQ(names.size(), 6u);
+  }
 }
 
 TEST(Tracer, WithoutASinkNothingIsRecordedButIdsStillPropagate) {

@@ -8,11 +8,11 @@
 #   1.0    the same with 1.0: every request's spans encoded and exported
 #
 # each exporting over OTLP/HTTP JSON to a sink on loopback. Each setting X (0.01, 1.0) is
-# measured side by side with off (see "Paired runs" below) and reported as
+# measured at the same time as off (see "Side by side, at the same time" below) and reported as
 #   BENCH tracing-<case> off_rps= r001_rps= r1_rps= ratio_001= ratio_1= pairs_001= … spans_exported_1=
-# where ratio_X = the median over the pairs of rps at X / rps off in adjacent slices (goal:
+# where ratio_X = the median over the slices of rps at X / rps off in the same slice (goal:
 # ≥ 0.97 at 0.01, ≥ 0.85 at 1.0, i.e. tracing costs < 3 % and < 15 %), pairs_X the lowest and
-# highest pair. spans_exported_* are the services' own tracing_spans_exported_total after the
+# highest slice. spans_exported_* are the services' own tracing_spans_exported_total after the
 # runs at that ratio: 0 means no request recorded spans, and the ratios then measure the
 # exporter's idle presence only.
 #
@@ -157,18 +157,22 @@ WRK_ARGS[gateway-detail]="-s $REPO/bench/wrk/paths.lua"
 WRK_ENV[gateway-detail]="BENCH_PATHS=$WORK/paths"
 CASES=(http gateway-detail)
 
-# Paired runs. Throughput here drifts by ±10–20 % within a minute (steal, the host's other
-# tenants), so settings measured minutes apart differ by more than the 3 % to be resolved
-# (bench/results.md, tracing). So each setting X (0.01, 1.0) is compared with off side by side:
-# both run at once on core 0 (the idle one costs nothing), wrk alternates between them in
-# slices of DURATION seconds (the order flipped every round), and each pair of adjacent slices
-# gives one ratio rps_X / rps_off; the reported ratio is the median of those pairs. Half of the
-# pairs run X on instance A and off on B, half the other way round, so neither instance's
-# address, port or socket favours a setting.
-# Defaults for this case: 12 rounds of 4 s per half (24 pairs a setting: medians of 12 pairs moved by ±1.5 % in an A/A check) (BENCH_ROUNDS / BENCH_DURATION override).
-[[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=12
+# Side by side, at the same time. Throughput here drifts by ±10–20 % within a minute (steal,
+# the host's other tenants), so settings measured minutes apart differ by more than the 3 % to
+# be resolved (bench/results.md, tracing); even adjacent slices of a few seconds differ by
+# ±5 % (the earlier method: wrk alternating between the settings). So each setting X (0.01,
+# 1.0) runs at the same moment as off: both instances on core 0, each loaded by a wrk of its
+# own on core 1 for the same DURATION seconds. The scheduler shares core 0 between the two
+# busy instances, so the one whose requests cost more serves fewer of them, and whatever slows
+# the machine slows both alike: rps_X / rps_off of one slice is the cost ratio, and the
+# reported ratio is the median over the slices. Half of the slices run X on instance A and off
+# on B, half the other way round, so neither instance's address, port or socket favours a
+# setting. (A/A check, off against off: docs and bench/results.md, tracing.)
+# Defaults for this case: 16 slices of 4 s per half (32 a setting) (BENCH_ROUNDS /
+# BENCH_DURATION override).
+[[ -n ${BENCH_ROUNDS:-} ]] || ROUNDS=16
 [[ -n ${BENCH_DURATION:-} ]] || DURATION=4
-step "tracing: http and gateway-detail, off against 0.01 and against 1.0 side by side, $((2 * ROUNDS)) pairs of ${DURATION}s slices each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+step "tracing: http and gateway-detail, off against 0.01 and against 1.0 at the same time, $((2 * ROUNDS)) slices of ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
 declare -A ALL_RPS=() ALL_P50=() ALL_P99=() PAIRS=() EXPORTED=() SINK_POSTS=() TICKS=() REQUESTS=()
 for x in 0.01 1.0; do
   for half in 1 2; do
@@ -185,26 +189,28 @@ for x in 0.01 1.0; do
       done
     done
     for ((r = 1; r <= ROUNDS; r++)); do
-      line="    off vs $x, half $half, round $r:"
+      line="    off vs $x, half $half, slice $r:"
       for t in "${CASES[@]}"; do
-        declare -A RPS=()
-        order=(off "$x")
-        ((r % 2 == 0)) && order=("$x" off)
-        for mode in "${order[@]}"; do
+        declare -A RPS=() TICKS0=() WRK_PID=()
+        for mode in off "$x"; do TICKS0[$mode]=$(server_ticks "${INSTANCE_OF[$mode]}"); done
+        for mode in off "$x"; do
+          _bench_wrk "$t/${INSTANCE_OF[$mode]}" "$DURATION" > "$WORK/slice.$mode" &
+          WRK_PID[$mode]=$!
+        done
+        for mode in off "$x"; do
           i=${INSTANCE_OF[$mode]}
-          ticks0=$(server_ticks "$i")
-          read -r rps p50 p99 requests _ < <(_bench_wrk "$t/$i" "$DURATION")
-          [[ -n $rps ]] || die "$t at $mode on instance $i failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+          wait "${WRK_PID[$mode]}" && read -r rps p50 p99 requests _ < "$WORK/slice.$mode" && [[ -n ${rps:-} ]] ||
+            die "$t at $mode on instance $i failed (wrk log: $(rel "$LOG_DIR/wrk.log"))"
           key=$t/$mode
           [[ $mode == off ]] && key=$t/off-$x  # off is measured against each setting separately
-          TICKS[$key]=$((${TICKS[$key]:-0} + $(server_ticks "$i") - ticks0))
+          TICKS[$key]=$((${TICKS[$key]:-0} + $(server_ticks "$i") - ${TICKS0[$mode]}))
           REQUESTS[$key]=$((${REQUESTS[$key]:-0} + requests))
           ALL_RPS[$key]+=" $rps" ALL_P50[$key]+=" $p50" ALL_P99[$key]+=" $p99"
           RPS[$mode]=$rps
         done
         PAIRS[$t/$x]+=" $(ratio "${RPS[$x]}" "${RPS[off]}")"
         line+=" $t ${RPS[off]} / ${RPS[$x]} req/s,"
-        unset RPS
+        unset RPS TICKS0 WRK_PID
       done
       say "${line%,}"
     done
@@ -325,6 +331,6 @@ for t in http gateway-detail; do
     "$(ratio "${INSTR[$t/0.01]}" "${INSTR[$t/0.01-down]}")" "$(ratio "${INSTR[$t/0.01]}" "${INSTR[$t/0.01-slow]}")" "$CG_REQUESTS")")
 done
 
-NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | pair ratios 0.01 / 1.0 (lowest–highest) | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
+NOTES+=("results.md row columns: date | commit | case | off rps | 0.01 rps | 1.0 rps | ratio 0.01 | ratio 1.0 | slice ratios 0.01 / 1.0 (lowest–highest) | p50 ms off / 0.01 / 1.0 | spans exported at 0.01 / 1.0 (both services, all rounds) | CPU µs per request off / 0.01 / 1.0 | cpu ratio 0.01 | cpu ratio 1.0")
 NOTES+=("spans exported 0 means no request recorded spans (the services' tracing middleware is missing): the ratios then measure only an idle exporter")
 bench_report

@@ -37,7 +37,7 @@ std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadli
 
 Middleware deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted) {
   return [own_limit, trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
-    const auto now = Clock::now();
+    const auto now = req.context.received_or_now();
     req.context.deadline = deadline_for(req, own_limit, trusted, now);
     if (req.context.expired(now))
       co_return error_response(Error{ErrorCode::gateway_timeout, "the request's time budget was spent before it arrived"});

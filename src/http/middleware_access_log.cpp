@@ -7,7 +7,7 @@ namespace mercato::http {
 
 Middleware access_log() {
   return [](Request& req, const Next& next) -> asio::awaitable<Response> {
-    auto start = std::chrono::steady_clock::now();
+    const auto start = req.context.received_or_now();
     Response res = co_await next(req);
     bool probe = req.route.starts_with("/health/") || req.route == "/metrics";
     // A failure made here is logged once, on this line, whatever the log level allows below

@@ -15,14 +15,15 @@ Middleware metrics(std::string service) {
   auto* in_flight = &registry.gauge("http_requests_in_flight", "HTTP requests being handled", {"service"}).with({service});
   return [service = std::move(service), requests, duration, in_flight](Request& req,
                                                                       const Next& next) -> asio::awaitable<Response> {
-    auto start = std::chrono::steady_clock::now();
+    const auto start = req.context.received_or_now();
     in_flight->inc();
     struct Leave {
       metrics::Gauge* g;
       ~Leave() { g->dec(); }
     } leave{in_flight};
     Response res = co_await next(req);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    req.context.answered = Clock::now();
+    const double seconds = std::chrono::duration<double>(req.context.answered - start).count();
     auto method = method_name(req.method);
     char status[4] = {static_cast<char>('0' + res.status / 100 % 10), static_cast<char>('0' + res.status / 10 % 10),
                       static_cast<char>('0' + res.status % 10), 0};

@@ -36,13 +36,14 @@ std::string_view protocol_version(int version) { return version == 10 ? "1.0" : 
 Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted, int server_port) {
   return [tracer = std::move(tracer), trusted = std::move(trusted), server_port](
              Request& req, const Next& next) -> asio::awaitable<Response> {
+    req.context.received = Clock::now();
     const auto incoming = incoming_context(req);
     auto trace = tracer->begin(incoming, trusted.contains(req.remote_addr));
     const auto method = method_name(req.method);
     // Named when it is known to be exported (below): by the route's template, or by the method
     // alone when none matched (a path may carry ids or anything a client typed: it never names
     // a span).
-    trace::Span span(trace, trace::SpanId{}, {}, trace::SpanKind::server);
+    trace::Span span(trace, trace::SpanId{}, {}, trace::SpanKind::server, req.context.received);
     req.context.trace = std::move(trace);
     req.context.span = span.id();
 
@@ -59,7 +60,10 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
     // only an export shows, are made only for a trace that will be exported. At a low sample
     // ratio most traces are dropped, and making these was most of what recording them cost
     // (bench/results.md, tracing).
-    if (span.stop_clock()) {
+    // Ended where the metrics middleware read the clock (when that ran: not in a test's pipeline).
+    const bool exported =
+        req.context.answered != Clock::time_point{} ? span.stop_clock(req.context.answered) : span.stop_clock();
+    if (exported) {
       span.set("http.request.method", method);
       span.set("url.scheme", "http");
       span.set("network.protocol.version", protocol_version(req.version));

@@ -16,10 +16,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "http/deadline.hpp"
 #include "http/envelope.hpp"
 #include "http/middleware.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "trace/clock.hpp"
 #include "trace/span_data.hpp"
 #include "trace/test_support.hpp"
 
@@ -281,6 +283,44 @@ TEST(TracingMiddleware, ATraceKeptByATailRuleHasTheServerSpansNameAndAttributes)
   Chain quick(Sampler(Sampler::Rule::always_off, 0.0), std::chrono::milliseconds{5000});
   quick.run("/api/v1/products/" + std::string(kId));
   EXPECT_TRUE(quick.sink->spans.empty());
+}
+
+TEST(TracingMiddleware, TheServerSpanRunsFromTheArrivalToWhereTheMetricsReadTheClock) {
+  // One reading of the clock at each end of a request serves its span, its metrics, its access
+  // log and its deadline (trace/clock.hpp).
+  auto sink = std::make_shared<ListSink>();
+  trace::TracerSettings s;
+  s.recording = true;
+  s.sampler = Sampler(Sampler::Rule::always_on);
+  Pipeline pipeline;
+  pipeline.use(tracing(trace::Tracer::create(s, sink), TrustedProxies({}), 8081))
+      .use(metrics("tracing_test"))
+      .use(deadline(std::chrono::seconds(5), TrustedProxies({})));
+  Clock::time_point seen_received{}, seen_deadline{};
+  pipeline.terminal([&](Request& req) -> asio::awaitable<Response> {
+    seen_received = req.context.received;
+    seen_deadline = req.context.deadline;
+    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds{20});
+    co_await t.async_wait(asio::use_awaitable);
+    co_return ok("{}");
+  });
+  asio::io_context io;
+  Request req;
+  req.target = "/x";
+  req.remote_addr = kStranger;
+  const auto before = Clock::now();
+  auto fut = asio::co_spawn(io, pipeline(req), asio::use_future);
+  io.run();
+  EXPECT_EQ(fut.get().status, 200);
+  req.context.trace.reset();  // the last owner: the trace is handed to the sink
+  ASSERT_EQ(sink->spans.size(), 1u);
+  const SpanData& server = sink->spans[0];
+  EXPECT_GE(req.context.received, before);
+  EXPECT_EQ(seen_received, req.context.received);
+  EXPECT_EQ(seen_deadline, req.context.received + std::chrono::seconds(5));
+  EXPECT_EQ(server.start_unix_nano, trace::unix_nanos(req.context.received));
+  EXPECT_EQ(server.end_unix_nano, trace::unix_nanos(req.context.answered));
+  EXPECT_GE(server.end_unix_nano - server.start_unix_nano, 20'000'000);
 }
 
 TEST(RequestIdMiddleware, AWellFormedClientIdIsEchoedBesideTheTrace) {

@@ -26,6 +26,15 @@ struct RequestContext {
   /// The server span's id: spans the handler starts hang under it.
   trace::SpanId span;
 
+  /// When the tracing middleware took the request: the one reading of the clock at its start,
+  /// which the access log, the metrics, the deadline and the server span all start from
+  /// (trace/clock.hpp says why a reading saved counts). Epoch for a request built by hand.
+  Clock::time_point received{};
+  /// When the metrics middleware saw the answer (the server span ends there too); epoch until.
+  Clock::time_point answered{};
+  /// `received`, or now for a request that skipped the tracing middleware (a test's).
+  Clock::time_point received_or_now() const { return received != Clock::time_point{} ? received : Clock::now(); }
+
   /// Read-your-writes: the WAL position the client's reads must see (Mercato-Read-After,
   /// trace::Scope::read_after); 0 when the client sent none.
   std::uint64_t read_after = 0;

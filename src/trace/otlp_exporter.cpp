@@ -19,6 +19,7 @@
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "trace/clock.hpp"
 #include "trace/otlp_proto.hpp"
 
 namespace mercato::trace {
@@ -343,6 +344,7 @@ struct OtlpExporter::Impl {
         flush = flush_until;
       }
       sync_span_limit();
+      refresh_clock_anchor();  // a wall-clock step reaches span times within one schedule delay
       // What is queued goes now, a batch at a time, one export in flight; after the first,
       // only full batches (or everything, when flushing). The spans that came in during an
       // export wait for the next wake-up: sending each such handful at once made an export

@@ -4,14 +4,14 @@
 
 namespace mercato::trace {
 
-std::int64_t unix_nanos_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Span::Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind)
     : trace_(std::move(trace)), id_(SpanId::random()) {
-  if (trace_) record_ = trace_->open(id_, parent, name, kind);
+  if (trace_ && trace_->recording()) record_ = trace_->open(id_, parent, name, kind, std::chrono::steady_clock::now());
+}
+
+Span::Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind, SteadyTime start)
+    : trace_(std::move(trace)), id_(SpanId::random()) {
+  if (trace_) record_ = trace_->open(id_, parent, name, kind, start);
 }
 
 Span::Span(Span&& other) noexcept
@@ -43,9 +43,11 @@ void Span::end() {
   trace_->close(*std::exchange(record_, nullptr));
 }
 
-bool Span::stop_clock() {
+bool Span::stop_clock() { return record_ && stop_clock(std::chrono::steady_clock::now()); }
+
+bool Span::stop_clock(SteadyTime end) {
   if (!record_) return false;
-  record_->end_unix_nano = unix_nanos_now();
+  record_->end_unix_nano = unix_nanos(end);
   return trace_->kept_with(*record_);
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "trace/clock.hpp"
 #include "trace/recorded_span.hpp"
 #include "trace/tracer.hpp"
 
@@ -29,8 +30,11 @@ namespace mercato::trace {
 class Span {
  public:
   Span() = default;
-  /// A span of `trace` under `parent` (invalid: the caller's span, or none).
+  /// A span of `trace` under `parent` (invalid: the caller's span, or none), started now (the
+  /// clock is read only when the trace records).
   Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind);
+  /// The same, started at `start` (a reading the caller already made: the request's arrival).
+  Span(std::shared_ptr<Trace> trace, SpanId parent, std::string_view name, SpanKind kind, SteadyTime start);
   ~Span() { end(); }
   Span(Span&& other) noexcept;
   Span& operator=(Span&& other) noexcept;
@@ -86,6 +90,8 @@ class Span {
   /// true, and an unsampled request that will be dropped skips the work. False when not
   /// recording. Set the span's error before asking.
   bool stop_clock();
+  /// The same, with the span ended at `end` (a reading the caller already made).
+  bool stop_clock(SteadyTime end);
 
   /// This span's id (invalid for a default-constructed Span) and trace.
   const SpanId& id() const { return id_; }
@@ -98,8 +104,5 @@ class Span {
   SpanId id_;
   RecordedSpan* record_ = nullptr;  // in the trace's arena; null when not recording or ended
 };
-
-/// Nanoseconds since the Unix epoch (OTLP's time unit).
-std::int64_t unix_nanos_now();
 
 }  // namespace mercato::trace

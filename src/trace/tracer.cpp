@@ -85,7 +85,7 @@ SpanArena& Trace::make_arena() {
   return *current;
 }
 
-RecordedSpan* Trace::open(SpanId id, SpanId parent, std::string_view name, SpanKind kind) {
+RecordedSpan* Trace::open(SpanId id, SpanId parent, std::string_view name, SpanKind kind, SteadyTime start) {
   if (!first_span_) return nullptr;
   const std::size_t n = span_count_.fetch_add(1, std::memory_order_relaxed);
   if (n >= tracer_->settings_.max_spans_per_trace) {
@@ -99,7 +99,7 @@ RecordedSpan* Trace::open(SpanId id, SpanId parent, std::string_view name, SpanK
   span->parent_span_id = parent.valid() ? parent : remote_parent_;
   span->name = copy(name);
   span->kind = kind;
-  span->start_unix_nano = unix_nanos_now();
+  span->start_unix_nano = unix_nanos(start);
   if (n == 0) return span;
   // Pushed on the list at once (not at its end): the list is read only when the last owner
   // of the trace lets go, and every Span holds the trace until it has ended.

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/clock.hpp"
 #include "trace/context.hpp"
 #include "trace/recorded_span.hpp"
 #include "trace/sampler.hpp"
@@ -111,9 +112,9 @@ class Trace {
   bool kept() const { return sampled_ || keep_.load(std::memory_order_relaxed); }
 
   // For Span (span.hpp):
-  /// A new span's record, started now; null when the trace does not record or already holds
-  /// max_spans_per_trace spans. `parent` invalid: the caller's span.
-  RecordedSpan* open(SpanId id, SpanId parent, std::string_view name, SpanKind kind);
+  /// A new span's record, started at `start`; null when the trace does not record or already
+  /// holds max_spans_per_trace spans. `parent` invalid: the caller's span.
+  RecordedSpan* open(SpanId id, SpanId parent, std::string_view name, SpanKind kind, SteadyTime start);
   /// A copy of an attribute value or name in the arena (only while recording).
   std::string_view copy(std::string_view text) { return text.empty() ? std::string_view() : arena().copy(text); }
   /// Applies the tail rules to a span that just ended.

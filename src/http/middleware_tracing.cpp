@@ -60,10 +60,8 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
     // only an export shows, are made only for a trace that will be exported. At a low sample
     // ratio most traces are dropped, and making these was most of what recording them cost
     // (bench/results.md, tracing).
-    // Ended where the metrics middleware read the clock (when that ran: not in a test's pipeline).
-    const bool exported =
-        req.context.answered != Clock::time_point{} ? span.stop_clock(req.context.answered) : span.stop_clock();
-    if (exported) {
+    // Ended where the metrics middleware read the clock (now, in a test's pipeline without it).
+    if (span.stop_clock(req.context.answered != Clock::time_point{} ? req.context.answered : Clock::now())) {
       span.set("http.request.method", method);
       span.set("url.scheme", "http");
       span.set("network.protocol.version", protocol_version(req.version));

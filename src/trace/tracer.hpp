@@ -10,8 +10,9 @@
 //     with an error span, or whose first span lasted longer than `slow_threshold`, is kept even
 //     when the head decision dropped it. That is why spans are recorded for every request
 //     while tracing is on. They are written in place, the first into the trace itself and the
-//     others into the trace's arena (span_arena.hpp), with no allocation per span: about 300 instructions a span (trace_bench). Copying out,
-//     encoding and export, the expensive part, happen only for kept traces.
+//     others into the trace's arena (span_arena.hpp), with no allocation per span: about 300
+//     instructions a span (trace_bench). Copying out, encoding and export, the expensive part,
+//     happen only for kept traces.
 // With no exporter configured (`recording` false) nothing is recorded at all, but trace ids
 // are still made, logged, answered and propagated, so logs of every service still line up.
 

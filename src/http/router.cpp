@@ -3,6 +3,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include <boost/container/small_vector.hpp>
+
 #include "core/ids.hpp"
 #include "http/envelope.hpp"
 
@@ -27,8 +29,12 @@ bool type_accepts(ParamType t, std::string_view v) {
   return false;
 }
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segs;
+// A request's path segments and captured parameters live on the stack up to these counts (an
+// API path has 3–6 segments): the heap is not asked on every request's way through the router.
+using Segments = boost::container::small_vector<std::string_view, 16>;
+
+Segments split_path(std::string_view path) {
+  Segments segs;
   if (path.empty() || path[0] != '/') return segs;
   path.remove_prefix(1);
   while (true) {
@@ -121,13 +127,13 @@ void Router::add(Method method, std::string_view tmpl, Handler handler) {
 
 namespace {
 struct Walker {
-  const std::vector<std::string_view>& segs;
+  const Segments& segs;
   struct Captured {
     std::string_view name;
     std::string_view raw;
     ParamType type;
   };
-  std::vector<Captured> captured;
+  boost::container::small_vector<Captured, 8> captured;
 
   template <class NodeT>
   const NodeT* walk(const NodeT* node, std::size_t i) {

@@ -1,6 +1,6 @@
 #include "services/gateway/compression.hpp"
 
-#include <deque>
+#include <forward_list>
 
 #include "core/metrics.hpp"
 #include "http/envelope.hpp"
@@ -141,14 +141,16 @@ http::Middleware compression(std::size_t min_bytes) {
     if (coded_request_body(req)) co_return unsupported_coding();
 
     // The services compare validators of their plain representation: suffixes off. The
-    // rewritten values live here, in the coroutine's frame, for as long as the request.
-    std::deque<std::string> rewritten;
+    // rewritten values live here, in the coroutine's frame, for as long as the request (a
+    // list: its elements never move, and unlike a deque it allocates nothing while empty, as
+    // it is for nearly every request).
+    std::forward_list<std::string> rewritten;
     std::string if_none_match;  // as the client sent it, for a 304's ETag
     for (auto& [k, v] : req.headers) {
       const bool inm = iequals(k, "if-none-match");
       if (!inm && !iequals(k, "if-match")) continue;
       if (inm) if_none_match.append(v).append(",");
-      if (auto stripped = http::strip_coding_suffixes(v)) v = rewritten.emplace_back(std::move(*stripped));
+      if (auto stripped = http::strip_coding_suffixes(v)) v = rewritten.emplace_front(std::move(*stripped));
     }
 
     const http::Encoding enc = min_bytes == 0 ? http::Encoding::identity : accepted_encoding(req);

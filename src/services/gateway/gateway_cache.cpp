@@ -42,7 +42,10 @@ http::Response from_cache(const CachedResponse& v, const http::Request& req, std
   http::Response res;
   res.status = v.status;
   res.content_type = v.content_type;
-  res.headers = v.headers;
+  // Room for what the middleware adds on the way out (security, CORS, rate limit, trace,
+  // request id: ~12), so the vector is allocated once rather than grown three times.
+  res.headers.reserve(v.headers.size() + 16);
+  res.headers.assign(v.headers.begin(), v.headers.end());
   const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - v.stored_at).count();
   res.set_header("Age", std::to_string(std::max<std::int64_t>(0, age)));
   res.set_header("X-Cache", "hit");

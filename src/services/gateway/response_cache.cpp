@@ -75,7 +75,10 @@ std::optional<std::string> response_cache_key(const http::Request& req) {
     if (more) q.remove_prefix(amp + 1);
   }
   std::stable_sort(params.begin(), params.end(), [](const Param& a, const Param& b) { return a.name < b.name; });
-  std::string key = "GET ";
+  const auto store = req.header("X-Store-ID");
+  std::string key;
+  key.reserve(4 + req.target.size() + 8 + (store ? store->size() : 0));  // one allocation
+  key += "GET ";
   key += req.path();
   key += '?';
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -83,7 +86,8 @@ std::optional<std::string> response_cache_key(const http::Request& req) {
     key += params[i].raw;
   }
   key += "\nstore=";
-  if (auto store = req.header("X-Store-ID")) key += lower(*store);
+  if (store)
+    for (char c : *store) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return key;
 }
 

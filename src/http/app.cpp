@@ -117,7 +117,7 @@ int App::run() {
     fail_startup("config: mercato-" + service_ + " sets no request budget and does not list REQUEST_TIMEOUT");
   pipeline.use(deadline(request_budget_ ? *request_budget_ : settings_.request_timeout,
                         TrustedProxies(settings_.trusted_proxies)));
-  for (auto& m : service_middleware_) pipeline.use(std::move(m));
+  for (auto& m : service_middleware_) std::visit([&pipeline](auto& layer) { pipeline.use(std::move(layer)); }, m);
 
   health_.install(router_);
   pipeline.terminal([this](Request& req) { return router_.dispatch(req); });

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <optional>
@@ -52,7 +53,8 @@ class App {
   Router& router() { return router_; }
   Health& health() { return health_; }
   /// Adds service middleware after the standard chain, before the router.
-  void use(Middleware m) { service_middleware_.push_back(std::move(m)); }
+  void use(Middleware m) { service_middleware_.emplace_back(std::move(m)); }
+  void use(Hooks h) { service_middleware_.emplace_back(std::move(h)); }
   /// The time each request gets when no trusted caller sent a shorter budget
   /// (X-Request-Deadline-Ms, http/deadline.hpp); REQUEST_TIMEOUT unless set here. The gateway
   /// sets UPSTREAM_TIMEOUT: the budget of a request starts there.
@@ -90,7 +92,7 @@ class App {
   std::optional<asio::io_context> io_;
   Router router_;
   Health health_;
-  std::vector<Middleware> service_middleware_;
+  std::vector<std::variant<Middleware, Hooks>> service_middleware_;
   std::vector<std::function<void()>> start_hooks_;
   std::vector<std::function<void()>> stop_hooks_;
   std::vector<std::function<asio::awaitable<void>()>> drain_hooks_;

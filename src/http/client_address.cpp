@@ -115,11 +115,11 @@ std::string client_address(const Request& req, const TrustedProxies& trusted) {
   return hop;  // every hop a trusted proxy: the left-most is as close to the client as we know
 }
 
-Middleware resolve_client_address(TrustedProxies trusted) {
-  return [trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
+Hooks resolve_client_address(TrustedProxies trusted) {
+  return {.before = [trusted = std::move(trusted)](Request& req) -> std::optional<Response> {
     req.client_address = client_address(req, trusted);
-    co_return co_await next(req);
-  };
+    return std::nullopt;
+  }};
 }
 
 }  // namespace mercato::http

@@ -63,6 +63,6 @@ std::string client_address(const Request& req, const TrustedProxies& trusted);
 
 /// Sets req.client_address (above) before the rest of the chain runs. Part of every
 /// service's standard chain (http::App).
-Middleware resolve_client_address(TrustedProxies trusted);
+Hooks resolve_client_address(TrustedProxies trusted);
 
 }  // namespace mercato::http

@@ -35,14 +35,14 @@ std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadli
   return std::min(left, std::chrono::milliseconds(999'999'999));
 }
 
-Middleware deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted) {
-  return [own_limit, trusted = std::move(trusted)](Request& req, const Next& next) -> asio::awaitable<Response> {
+Hooks deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted) {
+  return {.before = [own_limit, trusted = std::move(trusted)](Request& req) -> std::optional<Response> {
     const auto now = req.context.received_or_now();
     req.context.deadline = deadline_for(req, own_limit, trusted, now);
     if (req.context.expired(now))
-      co_return error_response(Error{ErrorCode::gateway_timeout, "the request's time budget was spent before it arrived"});
-    co_return co_await next(req);
-  };
+      return error_response(Error{ErrorCode::gateway_timeout, "the request's time budget was spent before it arrived"});
+    return std::nullopt;
+  }};
 }
 
 }  // namespace mercato::http

@@ -43,6 +43,6 @@ std::optional<std::chrono::milliseconds> budget_to_send(Clock::time_point deadli
 
 /// Sets req.context.deadline (see deadline_for) and answers 504 `gateway_timeout` at once when
 /// it has already passed (a caller that sent a spent budget), without running the handler.
-Middleware deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted);
+Hooks deadline(std::chrono::milliseconds own_limit, TrustedProxies trusted);
 
 }  // namespace mercato::http

@@ -29,7 +29,7 @@ Middleware tracing(std::shared_ptr<trace::Tracer> tracer, TrustedProxies trusted
 /// request id is the trace id (32 hex digits, after `tracing`), so one id leads to the trace
 /// and to every log line, or a UUIDv7 where no trace was begun (the internal listener). Sets
 /// req.request_id and echoes it on the response.
-Middleware request_id();
+Hooks request_id();
 /// 1–128 characters of [A-Za-z0-9._:-]: enough for UUIDs and tracing ids, nothing that
 /// could break a log line or a header.
 bool is_valid_request_id(std::string_view id);
@@ -39,7 +39,7 @@ bool is_valid_request_id(std::string_view id);
 /// /metrics) log at debug so they do not drown the rest. A 5xx made in this process
 /// (Response::failure) is that same line at level error with its code and cause: the one line
 /// that explains it. A 5xx relayed from an upstream stays at info (the upstream logged why).
-Middleware access_log();
+Hooks access_log();
 
 /// http_requests_total{service,route,method,status} and
 /// http_request_duration_seconds{service,route,method}; route is the template, never a raw id.

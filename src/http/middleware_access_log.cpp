@@ -5,10 +5,15 @@
 
 namespace mercato::http {
 
-Middleware access_log() {
-  return [](Request& req, const Next& next) -> asio::awaitable<Response> {
-    const auto start = req.context.received_or_now();
-    Response res = co_await next(req);
+Hooks access_log() {
+  // The duration runs from the request's arrival (RequestContext::received); a pipeline
+  // without the tracing middleware (a test's) has it start here.
+  auto before = [](Request& req) -> std::optional<Response> {
+    if (req.context.received == Clock::time_point{}) req.context.received = Clock::now();
+    return std::nullopt;
+  };
+  auto after = [](Request& req, const Response& res) {
+    const auto start = req.context.received;
     bool probe = req.route.starts_with("/health/") || req.route == "/metrics";
     // A failure made here is logged once, on this line, whatever the log level allows below
     // error: it is the line an operator looks for with the trace id of a 5xx.
@@ -44,8 +49,8 @@ Middleware access_log() {
                     {"client", req.client_address}});
       }
     }
-    co_return res;
   };
+  return {.before = std::move(before), .after = std::move(after)};
 }
 
 }  // namespace mercato::http

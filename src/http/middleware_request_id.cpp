@@ -13,19 +13,19 @@ bool is_valid_request_id(std::string_view id) {
   return true;
 }
 
-Middleware request_id() {
-  return [](Request& req, const Next& next) -> asio::awaitable<Response> {
-    auto given = req.header("X-Request-ID");
-    if (given && is_valid_request_id(*given))
-      req.request_id = std::string(*given);
-    else if (req.context.trace)
-      req.request_id = req.context.trace->id_hex();  // one id for the answer, the trace and the logs
-    else
-      req.request_id = ids::uuid_v7();
-    Response res = co_await next(req);
-    res.set_header("X-Request-ID", req.request_id);
-    co_return res;
-  };
+Hooks request_id() {
+  return {.before =
+              [](Request& req) -> std::optional<Response> {
+                auto given = req.header("X-Request-ID");
+                if (given && is_valid_request_id(*given))
+                  req.request_id = std::string(*given);
+                else if (req.context.trace)
+                  req.request_id = req.context.trace->id_hex();  // one id for the answer, the trace and the logs
+                else
+                  req.request_id = ids::uuid_v7();
+                return std::nullopt;
+              },
+          .after = [](Request& req, Response& res) { res.set_header("X-Request-ID", req.request_id); }};
 }
 
 }  // namespace mercato::http

@@ -1,5 +1,6 @@
-// The pipeline's order and its links: each middleware sees the request in the order added and
-// the response in reverse, for every request, however many layers there are.
+// The pipeline's order and its links: each middleware (or hook) sees the request in the order
+// added and the response in reverse, for every request, however many layers there are and
+// however hooks and middleware are mixed.
 #include "http/pipeline.hpp"
 
 #include <gtest/gtest.h>
@@ -20,6 +21,22 @@ Middleware mark(std::string name, std::string& log) {
     log += "<" + name;
     co_return res;
   };
+}
+
+Hooks hook(std::string name, std::string& log, int answer_status = 0) {
+  Hooks h;
+  h.before = [name, &log, answer_status](Request&) -> std::optional<Response> {
+    log += name + ">";
+    if (!answer_status) return std::nullopt;
+    Response res;
+    res.status = answer_status;
+    return res;
+  };
+  h.after = [name, &log](Request&, Response& res) {
+    log += "<" + name;
+    res.set_header("X-Seen-By", name);  // the last writer wins: the outermost after
+  };
+  return h;
 }
 
 Response run(asio::io_context& io, const Pipeline& p, Request& req) {
@@ -67,6 +84,56 @@ TEST(Pipeline, a_middleware_may_answer_without_calling_the_rest) {
   Request req;
   EXPECT_EQ(run(io, p, req).status, 429);
   EXPECT_EQ(log, "outer><outer");
+}
+
+TEST(Pipeline, hooks_and_middleware_mixed_keep_one_order_in_and_the_reverse_out) {
+  std::string log;
+  Pipeline p;
+  p.use(hook("h1", log)).use(hook("h2", log)).use(mark("m", log)).use(hook("h3", log));
+  p.use(Hooks{.after = [&log](Request&, Response&) { log += "<after-only"; }});
+  p.use(Hooks{});  // neither: no effect
+  p.terminal([&log](Request&) -> asio::awaitable<Response> {
+    log += "[t]";
+    co_return Response{};
+  });
+  asio::io_context io;
+  for (int i = 0; i < 2; ++i) {
+    log.clear();
+    Request req;
+    auto res = run(io, p, req);
+    EXPECT_EQ(log, "h1>h2>m>h3>[t]<after-only<h3<m<h2<h1");
+    EXPECT_EQ(res.header("X-Seen-By").value_or(""), "h1");
+  }
+}
+
+TEST(Pipeline, a_hook_that_answers_skips_the_inner_layers_and_its_own_after_but_not_the_outer_ones) {
+  std::string log;
+  Pipeline p;
+  p.use(mark("m", log)).use(hook("outer", log)).use(hook("answers", log, 403)).use(hook("never", log));
+  p.use(mark("never-m", log));
+  p.terminal([&log](Request&) -> asio::awaitable<Response> {
+    log += "terminal";
+    co_return Response{};
+  });
+  asio::io_context io;
+  Request req;
+  EXPECT_EQ(run(io, p, req).status, 403);
+  EXPECT_EQ(log, "m>outer>answers><outer<m");
+}
+
+TEST(Pipeline, hooks_alone_work_as_a_middleware_of_their_own) {
+  std::string log;
+  const Middleware as_middleware = hook("solo", log);
+  const Next inner = [&log](Request&) -> asio::awaitable<Response> {
+    log += "[inner]";
+    co_return Response{};
+  };
+  asio::io_context io;
+  Request req;
+  auto f = asio::co_spawn(io, as_middleware(req, inner), asio::use_future);
+  io.run();
+  EXPECT_EQ(f.get().header("X-Seen-By").value_or(""), "solo");
+  EXPECT_EQ(log, "solo>[inner]<solo");
 }
 
 }  // namespace

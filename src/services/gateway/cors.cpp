@@ -1,6 +1,7 @@
 #include "services/gateway/cors.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "http/envelope.hpp"
 
@@ -67,36 +68,37 @@ bool CorsPolicy::allows_credentials(std::string_view origin) const {
   return !origin.empty() && origin != "*" && std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
-http::Middleware cors(CorsPolicy policy) {
-  return [policy = std::move(policy)](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
+http::Hooks cors(CorsPolicy policy) {
+  auto shared = std::make_shared<const CorsPolicy>(std::move(policy));
+  auto before = [shared](http::Request& req) -> std::optional<http::Response> {
+    const CorsPolicy& policy = *shared;
     const auto origin = req.header("Origin");
-    const bool preflight =
-        origin && req.method == http::Method::OPTIONS && req.header("Access-Control-Request-Method").has_value();
-    const bool allowed = origin && policy.allows(*origin);
-    if (preflight) {
-      req.route = "cors-preflight";
-      http::Response res;
-      if (allowed) {
-        res = http::no_content();
-        allow_origin(res, policy, *origin);
-        res.set_header("Access-Control-Allow-Methods", std::string(kAllowMethods));
-        res.set_header("Access-Control-Allow-Headers", std::string(kAllowHeaders));
-        res.set_header("Access-Control-Max-Age", std::string(kMaxAgeSeconds));
-      } else {
-        res = http::error_response(
-            Error{ErrorCode::forbidden, "origin " + std::string(origin->substr(0, 200)) + " may not call this API"});
-      }
-      add_vary_origin(res);
-      co_return res;
+    if (!origin || req.method != http::Method::OPTIONS || !req.header("Access-Control-Request-Method")) return std::nullopt;
+    // A preflight: answered here.
+    req.route = "cors-preflight";
+    http::Response res;
+    if (policy.allows(*origin)) {
+      res = http::no_content();
+      allow_origin(res, policy, *origin);
+      res.set_header("Access-Control-Allow-Methods", std::string(kAllowMethods));
+      res.set_header("Access-Control-Allow-Headers", std::string(kAllowHeaders));
+      res.set_header("Access-Control-Max-Age", std::string(kMaxAgeSeconds));
+    } else {
+      res = http::error_response(
+          Error{ErrorCode::forbidden, "origin " + std::string(origin->substr(0, 200)) + " may not call this API"});
     }
-    http::Response res = co_await next(req);
-    if (allowed) {
+    add_vary_origin(res);
+    return res;
+  };
+  auto after = [shared](http::Request& req, http::Response& res) {
+    const CorsPolicy& policy = *shared;
+    if (const auto origin = req.header("Origin"); origin && policy.allows(*origin)) {
       allow_origin(res, policy, *origin);
       res.set_header("Access-Control-Expose-Headers", std::string(kExposeHeaders));
     }
     add_vary_origin(res);
-    co_return res;
   };
+  return {.before = std::move(before), .after = std::move(after)};
 }
 
 }  // namespace mercato::gateway

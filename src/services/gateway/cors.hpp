@@ -36,6 +36,6 @@ class CorsPolicy {
 /// origin not allowed. Adds Access-Control-Allow-Origin/-Expose-Headers to the responses of
 /// allowed origins (the origin itself and Allow-Credentials for a listed one, "*" without
 /// credentials for any other), and `Vary: Origin` to every response.
-http::Middleware cors(CorsPolicy policy);
+http::Hooks cors(CorsPolicy policy);
 
 }  // namespace mercato::gateway

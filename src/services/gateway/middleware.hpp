@@ -15,12 +15,12 @@ namespace asio = boost::asio;
 /// On every response: X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer,
 /// X-Frame-Options: DENY; and Cache-Control: no-store under /api/v1/auth/, whose answers
 /// carry tokens that no cache may keep.
-http::Middleware security_headers();
+http::Hooks security_headers();
 
 /// Announces a version's end on its responses when configured (API_V1_SUNSET,
 /// API_V2_SUNSET; empty: nothing added): `Sunset: <HTTP-date>` (RFC 8594) and
 /// `Deprecation: @<unix seconds>` (RFC 9745).
-http::Middleware api_versions(std::string v1_sunset, std::string v2_sunset);
+http::Hooks api_versions(std::string v1_sunset, std::string v2_sunset);
 
 /// The client a request counts against in the rate limit: "user:<sub>" when its bearer token
 /// verifies (a cache hit after the first time), else "addr:<client address>" as

@@ -62,17 +62,21 @@ std::vector<SlowRequest> SlowRequests::slowest(Clock::time_point now) const {
   return all;
 }
 
-http::Middleware record_slow_requests(SlowRequests& sink) {
-  return [&sink](http::Request& req, const http::Next& next) -> boost::asio::awaitable<http::Response> {
-    const auto start = SlowRequests::Clock::now();
-    http::Response res = co_await next(req);
+http::Hooks record_slow_requests(SlowRequests& sink) {
+  // The duration runs from the request's arrival (RequestContext::received, read once by the
+  // tracing middleware), or from here in a pipeline without it.
+  auto before = [](http::Request& req) -> std::optional<http::Response> {
+    if (req.context.received == http::Clock::time_point{}) req.context.received = http::Clock::now();
+    return std::nullopt;
+  };
+  return {.before = std::move(before), .after = [&sink](http::Request& req, const http::Response& res) {
+    const auto start = req.context.received;
     const auto end = SlowRequests::Clock::now();
     // A request answered before the router ran (a 429, a CORS preflight, a spent deadline) has
     // no template; it is listed as such rather than with an empty route.
     sink.record(http::method_name(req.method), req.route.empty() ? std::string_view("(not routed)") : req.route, res.status,
                 std::chrono::duration_cast<std::chrono::microseconds>(end - start), req.request_id, end);
-    co_return res;
-  };
+  }};
 }
 
 }  // namespace mercato::gateway

@@ -65,6 +65,6 @@ class SlowRequests {
 
 /// Middleware timing everything inside it and feeding `sink` (installed first among the
 /// gateway's own middleware, so it sees the router's template and the final status).
-http::Middleware record_slow_requests(SlowRequests& sink);
+http::Hooks record_slow_requests(SlowRequests& sink);
 
 }  // namespace mercato::gateway

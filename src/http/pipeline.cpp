@@ -14,9 +14,13 @@ asio::awaitable<Response> run_hooks(const std::vector<const Hooks*>& run, const 
     answer = run[passed]->before(req);
     if (answer) break;
   }
-  Response res;
-  if (answer) res = std::move(*answer);
-  else res = co_await next(req);
+  // No default-made Response to assign over: its content type alone is an allocation.
+  if (answer) {
+    for (std::size_t i = passed; i-- > 0;)
+      if (run[i]->after) run[i]->after(req, *answer);
+    co_return std::move(*answer);
+  }
+  Response res = co_await next(req);
   for (std::size_t i = passed; i-- > 0;)
     if (run[i]->after) run[i]->after(req, res);
   co_return res;

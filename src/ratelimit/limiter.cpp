@@ -345,16 +345,21 @@ http::Middleware middleware(Limiter& limiter, ClientKey client_key, ItemCount it
     std::string key = client_key(req);
     const std::int64_t items = item_count ? item_count(req) : 0;
     Decision d = co_await limiter.check(std::move(key), req.context.scope(), items);
-    http::Response res;
-    if (d.allowed) {
-      res = co_await next(req);
-    } else {
-      res = http::error_response(Error{ErrorCode::rate_limited, "rate limit exceeded; retry after the Retry-After delay"});
+    const auto announce = [&d](http::Response& res) {
+      res.set_header("RateLimit-Limit", std::to_string(d.limit));
+      res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
+      res.set_header("RateLimit-Reset", ceil_seconds(d.reset_after));
+    };
+    if (!d.allowed) {
+      auto res = http::error_response(Error{ErrorCode::rate_limited, "rate limit exceeded; retry after the Retry-After delay"});
       res.set_header("Retry-After", ceil_seconds(std::max(d.retry_after, Millis(1))));
+      announce(res);
+      co_return res;
     }
-    res.set_header("RateLimit-Limit", std::to_string(d.limit));
-    res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
-    res.set_header("RateLimit-Reset", ceil_seconds(d.reset_after));
+    // Made by the inner layers, not assigned over a default one (whose content type alone
+    // is an allocation).
+    http::Response res = co_await next(req);
+    announce(res);
     co_return res;
   };
 }

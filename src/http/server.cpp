@@ -493,18 +493,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       // No deadline while the handler runs (a proxied call has its own timeouts); shutdown's
       // timeout cuts a handler that never ends.
       c.deadline = Clock::time_point::max();
-      Response res;
+      // Made where it is known, not assigned over a default Response (whose content type alone
+      // is an allocation).
+      std::optional<Response> answer;
       if (auto problem = target_problem(req)) {
-        res = error_response(*problem);
+        answer.emplace(error_response(*problem));
       } else {
         try {
-          res = co_await handler(req);
+          Response handled = co_await handler(req);
+          answer.emplace(std::move(handled));
         } catch (const std::exception& e) {
           // The pipeline's recover middleware normally catches this; this is the last guard.
           log::error("unhandled exception", {{"trace_id", req.context.trace_id()}, {"error", e.what()}});
-          res = error_response(internal_error());
+          answer.emplace(error_response(internal_error()));
         }
       }
+      Response& res = *answer;
       bool keep_alive = msg.keep_alive() && !stopping;
       ResponseFraming framing;
       framing.version = msg.version();

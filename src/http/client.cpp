@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <deque>
+#include <memory_resource>
 #include <unordered_map>
 
 #include <boost/asio.hpp>
@@ -362,7 +363,12 @@ struct Client::Impl {
 
     if (r.stream_idle_timeout.count() > 0 && r.method != Method::HEAD) co_return co_await read_head_first(to, c);
 
-    bhttp::response_parser<bhttp::string_body> parser;
+    // The answer's fields go to an arena in this frame (2 KiB holds a service's header block;
+    // more spills to the heap) instead of one allocation each: they are copied out below.
+    std::array<std::byte, 2048> field_storage;
+    std::pmr::monotonic_buffer_resource field_arena(field_storage.data(), field_storage.size());
+    bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser(
+        std::piecewise_construct, std::make_tuple(), std::make_tuple(&field_arena));
     parser.header_limit(static_cast<std::uint32_t>(options.max_response_header));
     parser.body_limit(options.max_response_body);
     if (r.method == Method::HEAD) parser.skip(true);

@@ -29,8 +29,7 @@ Method parse_method(std::string_view t) {
   return Method::OTHER;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+bool iequals_bytes(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
@@ -52,11 +51,9 @@ std::string_view Request::query() const {
   return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
 }
 
-// The lookups below compare lengths before calling iequals: most fields differ in length, and
-// a call per field per lookup was ~4 % of a cached gateway answer's instructions.
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (k.size() == name.size() && iequals(k, name)) return v;
+    if (iequals(k, name)) return v;
   return std::nullopt;
 }
 
@@ -143,7 +140,7 @@ std::vector<std::string> Request::query_names() const {
 
 Response& Response::set_header(std::string name, std::string value) {
   for (auto& [k, v] : headers) {
-    if (k.size() == name.size() && iequals(k, name)) {
+    if (iequals(k, name)) {
       v = std::move(value);
       return *this;
     }
@@ -154,7 +151,7 @@ Response& Response::set_header(std::string name, std::string value) {
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (k.size() == name.size() && iequals(k, name)) return std::string_view(v);
+    if (iequals(k, name)) return std::string_view(v);
   return std::nullopt;
 }
 

@@ -19,8 +19,12 @@ enum class Method { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, OTHER };
 std::string_view method_name(Method m);
 Method parse_method(std::string_view text);
 
-/// ASCII case-insensitive comparison, as HTTP header names require.
-bool iequals(std::string_view a, std::string_view b);
+/// ASCII case-insensitive comparison of two texts of the same length.
+bool iequals_bytes(std::string_view a, std::string_view b);
+/// ASCII case-insensitive comparison, as HTTP header names require. The length check is
+/// inline: most comparisons (a field name against each field of a message) end there, and a
+/// call per field was several per cent of a gateway answer's instructions.
+inline bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && iequals_bytes(a, b); }
 
 /// A path parameter captured by the router, already validated against its type.
 struct PathParam {

@@ -39,6 +39,14 @@ Hooks hook(std::string name, std::string& log, int answer_status = 0) {
   return h;
 }
 
+/// A terminal that notes `what` and answers 200.
+Handler logging_terminal(std::string what, std::string& log) {
+  return [what, &log](Request&) -> asio::awaitable<Response> {
+    log += what;
+    co_return Response{};
+  };
+}
+
 Response run(asio::io_context& io, const Pipeline& p, Request& req) {
   auto f = asio::co_spawn(io, p(req), asio::use_future);
   io.run();
@@ -76,10 +84,7 @@ TEST(Pipeline, a_middleware_may_answer_without_calling_the_rest) {
     co_return res;
   });
   p.use(mark("never", log));
-  p.terminal([&log](Request&) -> asio::awaitable<Response> {
-    log += "terminal";
-    co_return Response{};
-  });
+  p.terminal(logging_terminal("terminal", log));
   asio::io_context io;
   Request req;
   EXPECT_EQ(run(io, p, req).status, 429);
@@ -92,10 +97,7 @@ TEST(Pipeline, hooks_and_middleware_mixed_keep_one_order_in_and_the_reverse_out)
   p.use(hook("h1", log)).use(hook("h2", log)).use(mark("m", log)).use(hook("h3", log));
   p.use(Hooks{.after = [&log](Request&, Response&) { log += "<after-only"; }});
   p.use(Hooks{});  // neither: no effect
-  p.terminal([&log](Request&) -> asio::awaitable<Response> {
-    log += "[t]";
-    co_return Response{};
-  });
+  p.terminal(logging_terminal("[t]", log));
   asio::io_context io;
   for (int i = 0; i < 2; ++i) {
     log.clear();
@@ -111,10 +113,7 @@ TEST(Pipeline, a_hook_that_answers_skips_the_inner_layers_and_its_own_after_but_
   Pipeline p;
   p.use(mark("m", log)).use(hook("outer", log)).use(hook("answers", log, 403)).use(hook("never", log));
   p.use(mark("never-m", log));
-  p.terminal([&log](Request&) -> asio::awaitable<Response> {
-    log += "terminal";
-    co_return Response{};
-  });
+  p.terminal(logging_terminal("terminal", log));
   asio::io_context io;
   Request req;
   EXPECT_EQ(run(io, p, req).status, 403);

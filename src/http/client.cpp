@@ -70,10 +70,11 @@ bool valid_field_name(std::string_view name) {
 }
 
 // Obs-text and tabs are allowed in values; CR, LF and NUL would let a value forge fields.
+// Three memchr passes rather than one loop with three compares a byte: every forwarded request
+// checks each of its fields, and a bearer token alone is ~400 bytes.
 bool valid_field_value(std::string_view value) {
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  return true;
+  return value.find('\r') == std::string_view::npos && value.find('\n') == std::string_view::npos &&
+         value.find('\0') == std::string_view::npos;
 }
 
 bool valid_target(std::string_view target) {

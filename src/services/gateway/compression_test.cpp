@@ -23,7 +23,9 @@ using test_support::list_body;
 struct Run {
   http::Response response;
   int next_calls = 0;
-  Fields seen;  // the request's fields as the rest of the chain saw them
+  /// The request's fields as the rest of the chain saw them, copied there: the middleware's
+  /// rewritten values live only as long as the request (ASan caught views read after it).
+  std::vector<std::pair<std::string, std::string>> seen;
 };
 
 /// Runs compression(min_bytes) once in front of `upstream`, which answers the request.
@@ -36,7 +38,7 @@ Run run(std::size_t min_bytes, http::Method method, std::string target, Fields h
   Run out;
   http::Next next = [&](http::Request& r) -> asio::awaitable<http::Response> {
     ++out.next_calls;
-    out.seen = r.headers;
+    out.seen.assign(r.headers.begin(), r.headers.end());
     co_return upstream;
   };
   std::optional<http::Response> res;

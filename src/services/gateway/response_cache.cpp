@@ -157,8 +157,8 @@ ResponseCache::Ticket ResponseCache::begin(Clock::time_point now) const {
 
 bool ResponseCache::still_valid(const CachedResponse& v, std::uint64_t seq, std::uint64_t epoch) const {
   if (epoch_.load() != epoch) return false;
-  for (const auto& t : v.tags)
-    if (stripes_[stripe_of(t)].seq.load() > seq) return false;
+  for (const auto stripe : v.stripes)
+    if (stripes_[stripe].seq.load() > seq) return false;
   return true;
 }
 
@@ -192,6 +192,8 @@ CachedResponsePtr ResponseCache::store(std::string_view key, const Ticket& t, co
   v->body = res.body;
   if (auto etag = res.header("ETag")) v->etag = *etag;
   v->tags = plan.tags;
+  v->stripes.reserve(v->tags.size());
+  for (const auto& tag : v->tags) v->stripes.push_back(static_cast<std::uint32_t>(stripe_of(tag)));
   v->stored_at = std::chrono::system_clock::now();
   if (!still_valid(*v, t.seq, t.epoch)) return nullptr;
 

@@ -77,6 +77,9 @@ struct CachedResponse {
   }
   std::string etag;               // for If-None-Match; empty when the answer had none
   std::vector<std::string> tags;  // the Cache-Tag values
+  /// The invalidation stripe of each tag, in `tags`' order: found once when stored, so that a
+  /// hit's validity check hashes nothing (it ran on every hit, one hash per tag).
+  std::vector<std::uint32_t> stripes;
   std::chrono::system_clock::time_point stored_at;  // for Age
 };
 using CachedResponsePtr = std::shared_ptr<const CachedResponse>;

@@ -61,22 +61,22 @@ std::string route_for_span(std::string_view tmpl) {
   return out;
 }
 
-namespace {
-// Lets a path segment (a string_view) look up a static child without being copied into a
-// std::string first (C++20 heterogeneous lookup).
-struct SegmentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-}  // namespace
-
 struct Router::Node {
   struct ParamEdge {
     std::string name;
     ParamType type;
     std::unique_ptr<Node> child;
   };
-  std::unordered_map<std::string, std::unique_ptr<Node>, SegmentHash, std::equal_to<>> statics;
+  /// The static children, scanned in order: a node has a handful (the widest, a version's
+  /// resources, about a dozen), and comparing lengths first rejects nearly all of them without
+  /// reading a byte, where a hash map hashed every segment (a 36-character id included) on
+  /// every request.
+  std::vector<std::pair<std::string, std::unique_ptr<Node>>> statics;
+  Node* static_child(std::string_view seg) const {
+    for (const auto& [name, child] : statics)
+      if (name.size() == seg.size() && name == seg) return child.get();
+    return nullptr;
+  }
   std::vector<ParamEdge> params;  // tried in registration order, after statics
   std::array<std::unique_ptr<Handler>, kMethods> handlers;
   std::string route;
@@ -111,9 +111,12 @@ void Router::add(Method method, std::string_view tmpl, Handler handler) {
       }
       node = next;
     } else {
-      auto& child = node->statics[std::string(seg)];
-      if (!child) child = std::make_unique<Node>();
-      node = child.get();
+      Node* next = node->static_child(seg);
+      if (!next) {
+        node->statics.emplace_back(std::string(seg), std::make_unique<Node>());
+        next = node->statics.back().second.get();
+      }
+      node = next;
     }
   }
   auto& slot = node->handlers[static_cast<std::size_t>(method)];
@@ -143,8 +146,8 @@ struct Walker {
       return nullptr;
     }
     std::string_view seg = segs[i];
-    if (auto it = node->statics.find(seg); it != node->statics.end())
-      if (const NodeT* n = walk(it->second.get(), i + 1)) return n;
+    if (const NodeT* child = node->static_child(seg))
+      if (const NodeT* n = walk(child, i + 1)) return n;
     const bool escaped = seg.find('%') != std::string_view::npos;  // most segments: checked as they are
     for (const auto& e : node->params) {
       std::string decoded;

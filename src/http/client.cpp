@@ -15,6 +15,7 @@
 
 #include "core/log.hpp"
 #include "http/body_stream.hpp"
+#include "http/send_now.hpp"
 #include "core/metrics.hpp"
 
 namespace mercato::http {
@@ -358,8 +359,13 @@ struct Client::Impl {
                                      Clock::time_point deadline) {
     boost::system::error_code ec;
     c.stream.expires_at(deadline);
-    const std::array<asio::const_buffer, 2> out = {asio::buffer(head), asio::buffer(r.body.data(), r.body.size())};
-    co_await asio::async_write(c.stream, out, redirect_error(use_awaitable, ec));
+    const TwoBuffers out = {asio::buffer(head), asio::buffer(r.body.data(), r.body.size())};
+    // At once where the socket takes the whole request (http/send_now.hpp); the rest, if any,
+    // under the deadline like every wait.
+    allow_send_now(c.stream.socket(), ec);
+    const std::size_t sent = ec ? 0 : send_now(c.stream.socket(), out, ec);
+    if (!ec && sent < asio::buffer_size(out))
+      co_await asio::async_write(c.stream, unsent(out, sent), redirect_error(use_awaitable, ec));
     if (ec) co_return Exchange{io_failure(to, ec, true)};
 
     if (r.stream_idle_timeout.count() > 0 && r.method != Method::HEAD) co_return co_await read_head_first(to, c);

@@ -29,6 +29,7 @@
 #include "http/client_address.hpp"
 #include "http/envelope.hpp"
 #include "http/response_head.hpp"
+#include "http/send_now.hpp"
 
 namespace mercato::http {
 
@@ -452,6 +453,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     spare_headers.reserve(16);
     boost::system::error_code ec;
     bool first_request = true;
+    allow_send_now(c.socket, ec);
+    if (ec) {
+      finish(c);
+      co_return;
+    }
 
     for (;;) {
       if (buffer.size() == 0) {
@@ -526,8 +532,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         continue;
       }
       auto buffers = response_buffers(head, res, framing);
-      c.deadline = Clock::now() + options.read_timeout;
-      co_await asio::async_write(c.socket, buffers, redirect_error(use_awaitable, ec));
+      // Sent at once where the socket takes it all (nearly always: an answer is smaller than
+      // the socket's send buffer; http/send_now.hpp says why). What it did not take goes the
+      // asynchronous way, under the read timeout like any write.
+      const std::size_t total = asio::buffer_size(buffers);
+      const std::size_t sent = send_now(c.socket, buffers, ec);
+      if (!ec && sent < total) {
+        c.deadline = Clock::now() + options.read_timeout;
+        co_await asio::async_write(c.socket, unsent(buffers, sent), redirect_error(use_awaitable, ec));
+      }
       if (ec || !keep_alive) break;
       first_request = false;
       spare_headers = std::move(req.headers);

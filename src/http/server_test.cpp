@@ -284,6 +284,32 @@ TEST(Server, response_to_a_client_that_never_reads_is_cut_by_the_write_timeout) 
   EXPECT_EQ(s.server->active_connections(), 0u);
 }
 
+// The server sends an answer at once where the socket takes it (http/send_now.hpp); a body
+// the socket cannot take in one go must still arrive whole, in order, followed by the next
+// answer on the same connection.
+TEST(Server, an_answer_larger_than_the_socket_takes_at_once_arrives_whole_and_the_connection_goes_on) {
+  std::string body(8 << 20, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7919) % 26);
+  Handler h = [&body](Request& req) -> asio::awaitable<Response> {
+    Response r;
+    r.body = req.path() == "/big" ? body : std::string("small");
+    co_return r;
+  };
+  ServerOptions o = small_limits();
+  o.read_timeout = 5000ms;  // the client below reads slowly on purpose
+  TestServer s(o, h);
+  Client c(s.server->port());
+  c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /small HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(50ms);  // the socket fills while nobody reads
+  const std::string got = c.read_responses(2);
+  const auto first_body = got.find("\r\n\r\n") + 4;
+  ASSERT_GE(got.size(), first_body + body.size());
+  EXPECT_TRUE(got.compare(first_body, body.size(), body) == 0) << "the large body arrived altered";
+  const std::string rest = got.substr(first_body + body.size());
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200 OK\r\n")) << rest.substr(0, 40);
+  EXPECT_TRUE(rest.ends_with("\r\n\r\nsmall")) << rest;
+}
+
 TEST(Server, handler_exception_becomes_500_and_server_lives) {
   TestServer s(small_limits());
   Client c(s.server->port());

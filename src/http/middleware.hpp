@@ -43,7 +43,7 @@ Hooks access_log();
 
 /// http_requests_total{service,route,method,status} and
 /// http_request_duration_seconds{service,route,method}; route is the template, never a raw id.
-Middleware metrics(std::string service);
+Hooks metrics(std::string service);
 
 /// An exception escaping a handler becomes a 500 `internal` envelope whose Response::failure
 /// names the exception (the access log writes it); the connection and the process live on.

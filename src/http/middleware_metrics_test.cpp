@@ -98,5 +98,33 @@ TEST(MetricsMiddleware, ARouteTextAtAReusedAddressAndAnotherServiceAreCountedApa
   EXPECT_EQ(observed("metrics-test-b", "/metrics-test/second", "GET"), 2u);
 }
 
+
+// The layer is a pair of hooks: its `after` runs for every answer, including the 500 that
+// recover (inside it in every service's chain) makes of a handler's throw, so the in-flight
+// gauge comes back down and the failure is counted under its status.
+TEST(MetricsMiddleware, AHandlerThatThrowsIsCountedAsA500AndLeavesNothingInFlight) {
+  auto& in_flight =
+      metrics::Registry::global().gauge("http_requests_in_flight", "HTTP requests being handled", {"service"}).with({"metrics-test-d"});
+  const double before = in_flight.value();
+  static const std::string route = "/metrics-test/throws";
+  Pipeline p;
+  p.use(metrics("metrics-test-d")).use(recover()).terminal([](Request& req) -> asio::awaitable<Response> {
+    req.route = route;
+    throw std::runtime_error("boom");
+    co_return Response{};
+  });
+  asio::io_context io;
+  for (int i = 0; i < 3; ++i) {
+    Request req;
+    auto f = asio::co_spawn(io, p(req), asio::use_future);
+    io.run();
+    io.restart();
+    EXPECT_EQ(f.get().status, 500);
+  }
+  EXPECT_EQ(in_flight.value(), before);
+  EXPECT_EQ(requests("metrics-test-d", route, "GET", "500"), 3);
+  EXPECT_EQ(observed("metrics-test-d", route, "GET"), 3u);
+}
+
 }  // namespace
 }  // namespace mercato::http

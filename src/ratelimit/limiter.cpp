@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/envelope.hpp"
+#include "http/set_fields.hpp"
 
 namespace mercato::ratelimit {
 
@@ -346,9 +347,11 @@ http::Middleware middleware(Limiter& limiter, ClientKey client_key, ItemCount it
     const std::int64_t items = item_count ? item_count(req) : 0;
     Decision d = co_await limiter.check(std::move(key), req.context.scope(), items);
     const auto announce = [&d](http::Response& res) {
-      res.set_header("RateLimit-Limit", std::to_string(d.limit));
-      res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
-      res.set_header("RateLimit-Reset", ceil_seconds(d.reset_after));
+      const std::string limit = std::to_string(d.limit), remaining = std::to_string(d.remaining),
+                        reset = ceil_seconds(d.reset_after);
+      http::set_fields(res, std::array<http::Field, 3>{{{"RateLimit-Limit", limit},
+                                                        {"RateLimit-Remaining", remaining},
+                                                        {"RateLimit-Reset", reset}}});
     };
     if (!d.allowed) {
       auto res = http::error_response(Error{ErrorCode::rate_limited, "rate limit exceeded; retry after the Retry-After delay"});

@@ -47,8 +47,10 @@ http::Response from_cache(const CachedResponse& v, const http::Request& req, std
   res.headers.reserve(v.headers.size() + 16);
   res.headers.assign(v.headers.begin(), v.headers.end());
   const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - v.stored_at).count();
-  res.set_header("Age", std::to_string(std::max<std::int64_t>(0, age)));
-  res.set_header("X-Cache", "hit");
+  // Appended, not set: an entry never holds either field (response_cache.cpp, per_request),
+  // so looking for them would only read every field twice.
+  res.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, age)));
+  res.headers.emplace_back("X-Cache", "hit");
   if (!v.etag.empty())
     if (auto inm = req.header("If-None-Match"); inm && if_none_match_matches(*inm, v.etag)) {
       res.status = 304;

@@ -523,5 +523,42 @@ TEST_F(ClientFixture, connection_close_answer_is_not_pooled) {
   EXPECT_EQ(up.accepted.load(), 2);
 }
 
+// The answer is parsed straight into the ClientResponse (client.cpp, AnswerParser): its status,
+// every field in order and as spelled, and a chunked body joined whole; the connection is pooled.
+TEST_F(ClientFixture, a_chunked_answer_arrives_whole_with_its_fields_in_order) {
+  FaultyUpstream up([](tcp::socket& s, int, tcp::acceptor&) {
+    while (FaultyUpstream::read_request(s))
+      FaultyUpstream::write(s,
+                            "HTTP/1.1 201 Created\r\nX-First: 1\r\nTransfer-Encoding: chunked\r\nx-second: two  \r\n"
+                            "X-First: again\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\n5\r\nworld\r\n0\r\n\r\n");
+  });
+  Upstream& to = client->upstream(up.address());
+  for (int i = 0; i < 2; ++i) {
+    auto r = send(to, req(Method::GET, "/c"));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 201);
+    EXPECT_EQ(r->body, "hello world");
+    const std::vector<std::pair<std::string, std::string>> want = {
+        {"X-First", "1"}, {"Transfer-Encoding", "chunked"}, {"x-second", "two"}, {"X-First", "again"}};
+    EXPECT_EQ(r->headers, want);
+  }
+  EXPECT_EQ(up.accepted.load(), 1);  // the connection was reused
+}
+
+TEST_F(ClientFixture, an_answer_over_the_body_limit_is_bad_gateway_chunked_or_not) {
+  make_client({.max_response_body = 1000});
+  for (const std::string answer :
+       {std::string("HTTP/1.1 200 OK\r\nContent-Length: 5000000000\r\n\r\n") + std::string(2000, 'x'),
+        std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n") + std::string(2000, 'x') + "\r\n0\r\n\r\n"}) {
+    FaultyUpstream up([answer](tcp::socket& s, int, tcp::acceptor&) {
+      FaultyUpstream::read_request(s);
+      FaultyUpstream::write(s, answer);
+    });
+    auto r = send(client->upstream(up.address()), req(Method::GET, "/big"));
+    ASSERT_FALSE(r.ok()) << answer.substr(0, 40);
+    EXPECT_EQ(r.error().code, ErrorCode::bad_gateway);
+  }
+}
+
 }  // namespace
 }  // namespace mercato::http

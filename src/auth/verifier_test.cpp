@@ -67,6 +67,28 @@ TEST_F(VerifierTest, a_failed_token_is_not_cached) {
   EXPECT_NE(v.verify(token, kNow, out), TokenFault::none);
 }
 
+// The cache hashes a token by its signature's tail: a forged token that keeps a verified one's
+// signature (so its bucket) but changes its claims must not be taken for it.
+TEST_F(VerifierTest, a_forged_token_with_a_cached_tokens_signature_is_not_taken_for_it) {
+  source->current = set_of(key);
+  TokenVerifier v(source, opts);
+  const auto token = sign_token(claims, key);
+  Claims out;
+  ASSERT_EQ(v.verify(token, kNow, out), TokenFault::none);  // now cached
+  Claims admin = claims;
+  admin.role = "admin";
+  const auto other = sign_token(admin, key);
+  // The forged token: admin's header and claims, the cached token's signature.
+  const auto forged = other.substr(0, other.rfind('.')) + token.substr(token.rfind('.'));
+  ASSERT_EQ(forged.substr(forged.size() - 32), token.substr(token.size() - 32));
+  out = Claims{};
+  EXPECT_NE(v.verify(forged, kNow, out), TokenFault::none);
+  EXPECT_NE(out.role, "admin");
+  out = Claims{};
+  ASSERT_EQ(v.verify(token, kNow, out), TokenFault::none);  // the real one still verifies
+  EXPECT_EQ(out.role, "viewer");
+}
+
 TEST_F(VerifierTest, an_unknown_kid_asks_the_source_once_and_retries) {
   TokenVerifier v(source, opts);
   source->remote = set_of(key);  // identity rotated; we have not seen it yet

@@ -3,10 +3,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <deque>
-#include <algorithm>
 #include <unordered_map>
 
 #include <boost/asio.hpp>
@@ -399,8 +399,11 @@ struct Client::Impl {
     // under the deadline like every wait.
     allow_send_now(c.stream.socket(), ec);
     const std::size_t sent = ec ? 0 : send_now(c.stream.socket(), out, ec);
-    if (!ec && sent < asio::buffer_size(out))
-      co_await asio::async_write(c.stream, unsent(out, sent), redirect_error(use_awaitable, ec));
+    if (!ec && sent < asio::buffer_size(out)) {
+      beast::buffers_suffix<TwoBuffers> rest(out);
+      rest.consume(sent);
+      co_await asio::async_write(c.stream, rest, redirect_error(use_awaitable, ec));
+    }
     if (ec) co_return Exchange{io_failure(to, ec, true)};
 
     if (r.stream_idle_timeout.count() > 0 && r.method != Method::HEAD) co_return co_await read_head_first(to, c);

@@ -3,7 +3,8 @@
 // takes at once still posts its completion and resumes the coroutine through the scheduler
 // (with beast::basic_stream, also arms and cancels a timer): ~1,000 instructions of a cached
 // gateway answer's ~28,000 (callgrind). The server and the client send an exchange's bytes with
-// send_now() first and wait asynchronously only for what a full socket did not take.
+// send_now() first and wait asynchronously only for what a full socket did not take (the rest
+// as a beast::buffers_suffix of the same buffers).
 #include <array>
 #include <cstddef>
 
@@ -32,16 +33,6 @@ inline std::size_t send_now(StreamSocket& socket, const TwoBuffers& buffers, boo
     sent = 0;
   }
   return sent;
-}
-
-/// `buffers` less their first `sent` bytes.
-inline TwoBuffers unsent(TwoBuffers buffers, std::size_t sent) {
-  for (auto& b : buffers) {
-    const std::size_t skip = sent < b.size() ? sent : b.size();
-    b += skip;
-    sent -= skip;
-  }
-  return buffers;
 }
 
 }  // namespace mercato::http

@@ -538,8 +538,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       const std::size_t total = asio::buffer_size(buffers);
       const std::size_t sent = send_now(c.socket, buffers, ec);
       if (!ec && sent < total) {
+        beast::buffers_suffix<TwoBuffers> rest(buffers);
+        rest.consume(sent);
         c.deadline = Clock::now() + options.read_timeout;
-        co_await asio::async_write(c.socket, unsent(buffers, sent), redirect_error(use_awaitable, ec));
+        co_await asio::async_write(c.socket, rest, redirect_error(use_awaitable, ec));
       }
       if (ec || !keep_alive) break;
       first_request = false;

@@ -560,5 +560,31 @@ TEST_F(ClientFixture, an_answer_over_the_body_limit_is_bad_gateway_chunked_or_no
   }
 }
 
+// The client sends a request at once where the socket takes it (http/send_now.hpp); a body the
+// socket cannot take in one go (the upstream reads late) must still arrive whole and in order.
+TEST_F(ClientFixture, a_request_body_larger_than_the_socket_takes_at_once_arrives_whole) {
+  std::string body(8 << 20, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7919) % 26);
+  FaultyUpstream up([&body](tcp::socket& s, int, tcp::acceptor&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the client's socket fills meanwhile
+    std::string data;
+    std::vector<char> piece(1 << 16);
+    std::size_t head_end = std::string::npos;
+    while (head_end == std::string::npos || data.size() < head_end + 4 + body.size()) {
+      boost::system::error_code ec;
+      const std::size_t n = s.read_some(asio::buffer(piece), ec);
+      if (ec) return;
+      data.append(piece.data(), n);
+      if (head_end == std::string::npos) head_end = data.find("\r\n\r\n");
+    }
+    const bool whole = data.size() == head_end + 4 + body.size() && data.compare(head_end + 4, body.size(), body) == 0;
+    FaultyUpstream::write(s, whole ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwhole"
+                                   : "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\naltered");
+  });
+  auto r = send(client->upstream(up.address()), req(Method::POST, "/upload", {}, body), 20000ms);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "whole");
+}
+
 }  // namespace
 }  // namespace mercato::http

@@ -546,8 +546,10 @@ TEST_F(ClientFixture, a_chunked_answer_arrives_whole_with_its_fields_in_order) {
 }
 
 TEST_F(ClientFixture, an_answer_over_the_body_limit_is_bad_gateway_chunked_or_not) {
-  make_client({.max_response_body = 1000});
-  for (const std::string answer :
+  ClientOptions limited;
+  limited.max_response_body = 1000;
+  make_client(limited);
+  for (const std::string& answer : std::vector<std::string>
        {std::string("HTTP/1.1 200 OK\r\nContent-Length: 5000000000\r\n\r\n") + std::string(2000, 'x'),
         std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n") + std::string(2000, 'x') + "\r\n0\r\n\r\n"}) {
     FaultyUpstream up([answer](tcp::socket& s, int, tcp::acceptor&) {

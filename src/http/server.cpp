@@ -47,6 +47,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// How long a drain leaves a keep-alive connection open after its last answer (at most a
+/// quarter of the shutdown timeout): see Server::shutdown. Half a second covers a pooled
+/// connection a busy peer reuses several times a second, and stays well inside the default
+/// SHUTDOWN_TIMEOUT (10 s) and an orchestrator's grace period (30 s by default in Kubernetes).
+constexpr std::chrono::milliseconds kDrainIdleGrace{500};
+
 /// One client connection: its socket, and one deadline for whatever the session waits on.
 ///
 /// Why not beast::tcp_stream: it cancels and re-arms a read and a write timer on every
@@ -65,6 +71,7 @@ struct Connection {
   Clock::time_point deadline = Clock::time_point::max();  // max: none (the handler runs)
   bool finished = false;  // the session ended; the watchdog stops at its next wake-up
   std::atomic<bool> idle{true};
+  Clock::time_point idle_since = Clock::now();  // when `idle` last became true
 };
 
 /// Head (written into `head`, which the connection reuses) and body of `res`, for one gathered
@@ -466,7 +473,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         // has completed a request the idle timeout.
         c.idle = true;
         if (stopping) break;
-        c.deadline = Clock::now() + (first_request ? options.request_start_timeout : options.idle_timeout);
+        c.idle_since = Clock::now();
+        c.deadline = c.idle_since + (first_request ? options.request_start_timeout : options.idle_timeout);
         std::size_t n = co_await c.socket.async_read_some(buffer.prepare(4096), redirect_error(use_awaitable, ec));
         if (ec) break;
         buffer.commit(n);
@@ -551,7 +559,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     finish(c);
   }
 
-  void close_connections(bool idle_only) {
+  /// Cuts every connection, or (idle_only) those waiting for a request since `idle_for` or
+  /// longer.
+  void close_connections(bool idle_only, Clock::duration idle_for = {}) {
     std::vector<std::shared_ptr<Connection>> live;
     {
       std::lock_guard lock(mu);
@@ -559,9 +569,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         if (auto c = weak.lock()) live.push_back(std::move(c));
     }
     for (auto& c : live) {
-      asio::post(c->socket.get_executor(), [c, idle_only] {
+      asio::post(c->socket.get_executor(), [c, idle_only, idle_for] {
         boost::system::error_code ec;
-        if (!idle_only || c->idle) c->socket.cancel(ec);
+        if (!idle_only || (c->idle && Clock::now() - c->idle_since >= idle_for)) c->socket.cancel(ec);
       });
     }
   }
@@ -623,9 +633,17 @@ void Server::shutdown(std::chrono::milliseconds timeout, std::function<void()> d
         auto deadline = std::chrono::steady_clock::now() + timeout;
         asio::steady_timer timer(co_await asio::this_coro::executor);
         boost::system::error_code ec;
+        // HTTP/1.1 cannot tell a keep-alive peer to stop using a connection; closing one races
+        // with the request the peer may be sending on it that instant, and the peer then sees
+        // end of stream after sending: it cannot know whether the request was read, so it may
+        // not send it elsewhere (a proxy fails it over only when it is idempotent and the next
+        // instance is known healthy). A connection used a moment ago is the likely one, so idle
+        // connections are closed only once they have been idle for a grace: a request arriving
+        // before then is answered with `Connection: close`, which the peer reads as "go
+        // elsewhere" with nothing in doubt. Connections idle longer go at the first sweep.
+        const auto grace = std::min<Clock::duration>(kDrainIdleGrace, timeout / 4);
         while (impl->active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-          // Connections that finished their request since the last sweep are now idle.
-          impl->close_connections(/*idle_only=*/true);
+          impl->close_connections(/*idle_only=*/true, grace);
           timer.expires_after(std::chrono::milliseconds(20));
           co_await timer.async_wait(redirect_error(use_awaitable, ec));
         }

@@ -94,8 +94,9 @@ class Server {
   Status start();
   std::uint16_t port() const;
 
-  /// Graceful stop: no new connections, idle ones closed at once, requests in flight finish
-  /// and get `Connection: close`. `done` runs once every connection is closed, or once
+  /// Graceful stop: no new connections; requests in flight, and requests that arrive on a
+  /// connection within a short grace after its last answer, finish and get `Connection: close`;
+  /// connections idle longer are closed (see kDrainIdleGrace in server.cpp for why). `done` runs once every connection is closed, or once
   /// `timeout` has passed (the rest are then cut). Thread-safe; call once.
   void shutdown(std::chrono::milliseconds timeout, std::function<void()> done);
 

@@ -360,6 +360,45 @@ TEST(Server, graceful_shutdown_finishes_request_in_flight) {
   EXPECT_TRUE(ec);
 }
 
+// A pooled keep-alive connection (a gateway's to this instance) that was busy a moment ago is
+// likely to carry the next request any microsecond. Closed at once when the drain began, that
+// request would meet the close in flight: the peer sees end of stream after sending, and cannot
+// know whether it was read. Kept through a short grace, the request is answered with
+// `Connection: close` instead, and the peer's next one goes elsewhere.
+TEST(Server, a_connection_busy_just_before_the_drain_gets_its_next_request_answered_with_close) {
+  TestServer s(small_limits());
+  Client c(s.server->port());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_NE(c.read_responses(1).find("echo:/a:0"), std::string::npos);
+  std::promise<void> stopped;
+  s.server->shutdown(2000ms, [&] { stopped.set_value(); });
+  std::this_thread::sleep_for(60ms);  // the drain's first sweeps have run
+  c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto out = c.read_all(1500ms);
+  EXPECT_NE(out.find("echo:/b:0"), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  EXPECT_TRUE(c.closed);
+  EXPECT_EQ(stopped.get_future().wait_for(1s), std::future_status::ready);
+}
+
+// A connection its peer has left unused for longer than the grace is closed by the drain's
+// first sweep: the peer is unlikely to pick it in the next microseconds, and the drain does
+// not wait on it.
+TEST(Server, a_connection_idle_longer_than_the_grace_is_closed_when_the_drain_begins) {
+  auto o = small_limits();
+  o.idle_timeout = 5000ms;
+  TestServer s(o);
+  Client c(s.server->port());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_NE(c.read_responses(1).find("echo:/a:0"), std::string::npos);
+  std::this_thread::sleep_for(700ms);  // longer than the grace (a quarter of 2 s, at most 500 ms)
+  std::promise<void> stopped;
+  s.server->shutdown(2000ms, [&] { stopped.set_value(); });
+  EXPECT_EQ(stopped.get_future().wait_for(400ms), std::future_status::ready);
+  c.read_all(200ms);
+  EXPECT_TRUE(c.closed);
+}
+
 TEST(Server, no_content_has_neither_length_nor_body_and_keeps_alive) {
   TestServer s(small_limits());
   Client c(s.server->port());

@@ -15,6 +15,7 @@
 
 #include "core/log.hpp"
 #include "http/body_stream.hpp"
+#include "http/keep_alive.hpp"
 #include "http/send_now.hpp"
 #include "core/metrics.hpp"
 
@@ -222,8 +223,11 @@ struct Client::Impl {
   std::mutex mu;
   std::unordered_map<std::string, std::unique_ptr<Upstream>> upstreams;  // by label
 
-  /// A live idle connection, or null. Stale ones met on the way are closed.
-  ConnectionPtr checkout(Upstream& to) {
+  /// A live idle connection, or null. Stale ones met on the way are closed. For an idempotent
+  /// request a connection used within kUncheckedReuse is taken without the MSG_PEEK check
+  /// (keep_alive.hpp).
+  ConnectionPtr checkout(Upstream& to, Method method) {
+    const bool idempotent = method == Method::GET || method == Method::HEAD;
     const auto now = Clock::now();
     for (;;) {
       ConnectionPtr c;
@@ -234,7 +238,9 @@ struct Client::Impl {
         to.idle.pop_back();
         to.idle_gauge->dec();
       }
-      if (now - c->idle_since < options.max_idle_time && looks_alive(*c)) return c;
+      const auto idle = now - c->idle_since;
+      if (idempotent && idle < kUncheckedReuse && c->buffer.size() == 0 && c->stream.socket().is_open()) return c;
+      if (idle < options.max_idle_time && looks_alive(*c)) return c;
     }
   }
 
@@ -466,7 +472,7 @@ struct Client::Impl {
       co_return failure(ErrorCode::gateway_timeout, "deadline passed before the request to " + to.label + " was sent",
                         upstream_failure::connect);
 
-    ConnectionPtr conn = checkout(to);
+    ConnectionPtr conn = checkout(to, r.method);
     const bool reused = conn != nullptr;
     if (!conn) {
       auto opened = co_await connect(to, deadline);

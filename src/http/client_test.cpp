@@ -458,6 +458,54 @@ TEST_F(ClientFixture, pooled_connection_dropped_before_answering_is_retried_once
   EXPECT_EQ(up.accepted.load(), 2);
 }
 
+// The first connection answers one request and then closes its side (a process that died
+// holding it idle); it still records whatever the client writes into it afterwards.
+struct ClosedAfterOneAnswer {
+  std::atomic<bool> written_after_close{false};
+  FaultyUpstream::Script script() {
+    return [this](tcp::socket& s, int n, tcp::acceptor&) {
+      if (n == 0) {
+        if (!FaultyUpstream::read_request(s)) return;
+        FaultyUpstream::write(s, FaultyUpstream::kOk);
+        boost::system::error_code ec;
+        s.shutdown(tcp::socket::shutdown_send, ec);
+        if (FaultyUpstream::read_request(s)) written_after_close = true;
+        return;
+      }
+      while (FaultyUpstream::read_request(s)) FaultyUpstream::write(s, FaultyUpstream::kOk);
+    };
+  }
+};
+
+// A write sent into a connection the server has closed could not be sent anywhere else (it may
+// have been read), so a write always checks a pooled connection first, however recently used.
+TEST_F(ClientFixture, a_write_is_never_sent_into_a_pooled_connection_the_server_closed_a_moment_ago) {
+  ClosedAfterOneAnswer fault;
+  FaultyUpstream up(fault.script());
+  Upstream& to = client->upstream(up.address());
+  ASSERT_TRUE(send(to, req(Method::GET, "/1")).ok());
+  std::this_thread::sleep_for(30ms);  // the close has arrived; still well within kUncheckedReuse
+  auto r = send(to, req(Method::POST, "/2"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(up.accepted.load(), 2);
+  EXPECT_FALSE(fault.written_after_close.load()) << "the write went into the closed connection";
+}
+
+// A read on a connection used a moment ago skips the check (one system call per forwarded
+// request, keep_alive.hpp); meeting a close, it is sent again on a new connection.
+TEST_F(ClientFixture, a_read_on_a_just_used_connection_the_server_closed_is_sent_again_on_a_new_one) {
+  ClosedAfterOneAnswer fault;
+  FaultyUpstream up(fault.script());
+  Upstream& to = client->upstream(up.address());
+  ASSERT_TRUE(send(to, req(Method::GET, "/1")).ok());
+  std::this_thread::sleep_for(30ms);
+  auto r = send(to, req(Method::GET, "/2"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "ok");
+  EXPECT_EQ(up.accepted.load(), 2);
+  EXPECT_TRUE(fault.written_after_close.load()) << "unchecked reuse: the read went into the old connection first";
+}
+
 TEST_F(ClientFixture, stale_connection_retry_that_cannot_reconnect_reports_the_lost_connection) {
   FaultyUpstream up([](tcp::socket& s, int, tcp::acceptor& listener) {
     if (!FaultyUpstream::read_request(s)) return;

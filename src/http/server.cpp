@@ -28,6 +28,7 @@
 #include "http/body_stream.hpp"
 #include "http/client_address.hpp"
 #include "http/envelope.hpp"
+#include "http/keep_alive.hpp"
 #include "http/response_head.hpp"
 #include "http/send_now.hpp"
 
@@ -47,11 +48,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// How long a drain leaves a keep-alive connection open after its last answer (at most a
-/// quarter of the shutdown timeout): see Server::shutdown. Half a second covers a pooled
-/// connection a busy peer reuses several times a second, and stays well inside the default
-/// SHUTDOWN_TIMEOUT (10 s) and an orchestrator's grace period (30 s by default in Kubernetes).
-constexpr std::chrono::milliseconds kDrainIdleGrace{500};
 
 /// One client connection: its socket, and one deadline for whatever the session waits on.
 ///
@@ -633,14 +629,9 @@ void Server::shutdown(std::chrono::milliseconds timeout, std::function<void()> d
         auto deadline = std::chrono::steady_clock::now() + timeout;
         asio::steady_timer timer(co_await asio::this_coro::executor);
         boost::system::error_code ec;
-        // HTTP/1.1 cannot tell a keep-alive peer to stop using a connection; closing one races
-        // with the request the peer may be sending on it that instant, and the peer then sees
-        // end of stream after sending: it cannot know whether the request was read, so it may
-        // not send it elsewhere (a proxy fails it over only when it is idempotent and the next
-        // instance is known healthy). A connection used a moment ago is the likely one, so idle
-        // connections are closed only once they have been idle for a grace: a request arriving
-        // before then is answered with `Connection: close`, which the peer reads as "go
-        // elsewhere" with nothing in doubt. Connections idle longer go at the first sweep.
+        // Idle connections are closed once idle for a grace (keep_alive.hpp): the peer's next
+        // request on a connection it used a moment ago is answered with `Connection: close`
+        // instead of meeting the close in flight. Connections idle longer go at the first sweep.
         const auto grace = std::min<Clock::duration>(kDrainIdleGrace, timeout / 4);
         while (impl->active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
           impl->close_connections(/*idle_only=*/true, grace);

@@ -96,8 +96,8 @@ class Server {
 
   /// Graceful stop: no new connections; requests in flight, and requests that arrive on a
   /// connection within a short grace after its last answer, finish and get `Connection: close`;
-  /// connections idle longer are closed (see kDrainIdleGrace in server.cpp for why). `done` runs once every connection is closed, or once
-  /// `timeout` has passed (the rest are then cut). Thread-safe; call once.
+  /// connections idle longer are closed (keep_alive.hpp says why). `done` runs once every
+  /// connection is closed, or once `timeout` has passed (the rest are then cut). Thread-safe; call once.
   void shutdown(std::chrono::milliseconds timeout, std::function<void()> done);
 
   std::size_t active_connections() const;

@@ -80,8 +80,11 @@ std::vector<std::pair<std::string_view, std::string_view>> upstream_request_head
     }
     out.emplace_back(name, value);
   }
-  scratch = http::client_address(req, trusted);
-  out.emplace_back("X-Forwarded-For", scratch);
+  // Resolved once per request by the server's first hook, from the same TRUSTED_PROXIES; a
+  // request built by hand (a test's) has none yet.
+  std::string_view client = req.client_address;
+  if (client.empty()) client = scratch = http::client_address(req, trusted);
+  out.emplace_back("X-Forwarded-For", client);
   out.emplace_back("X-Forwarded-Proto", proto);
   out.emplace_back("X-Request-ID", req.request_id);
   return out;

@@ -26,7 +26,8 @@ inline constexpr std::chrono::milliseconds kDrainIdleGrace{500};
 
 /// A pooled connection idle for less than this is reused for an idempotent request without the
 /// MSG_PEEK check. Well under kDrainIdleGrace, so a drain that began after the connection's last
-/// answer has not closed it yet.
+/// answer has not closed it yet. (A SHUTDOWN_TIMEOUT under 400 ms shortens the grace below this;
+/// such a read may then meet the close, and is sent again as after a crash.)
 inline constexpr std::chrono::milliseconds kUncheckedReuse{100};
 static_assert(kUncheckedReuse * 4 <= kDrainIdleGrace);
 

@@ -14,14 +14,14 @@ bool held_back(std::string_view path, const std::vector<std::string>& exempt_pre
   return true;
 }
 
-http::Middleware readiness_gate(std::function<bool()> ready, std::string service,
-                                std::vector<std::string> exempt_prefixes) {
-  return [ready = std::move(ready), message = service + " database is not ready",
-          exempt = std::move(exempt_prefixes)](http::Request& req,
-                                               const http::Next& next) -> boost::asio::awaitable<http::Response> {
-    if (!ready() && held_back(req.path(), exempt)) co_return http::error_response(unavailable(message));
-    co_return co_await next(req);
+http::Hooks readiness_gate(std::function<bool()> ready, std::string service, std::vector<std::string> exempt_prefixes) {
+  http::Hooks gate;
+  gate.before = [ready = std::move(ready), message = service + " database is not ready",
+                 exempt = std::move(exempt_prefixes)](http::Request& req) -> std::optional<http::Response> {
+    if (!ready() && held_back(req.path(), exempt)) return http::error_response(unavailable(message));
+    return std::nullopt;
   };
+  return gate;
 }
 
 }  // namespace mercato::service

@@ -16,8 +16,9 @@ namespace mercato::service {
 /// `exempt_prefixes`.
 bool held_back(std::string_view path, const std::vector<std::string>& exempt_prefixes);
 
-/// `ready` is called on every request (cheap, any thread).
-http::Middleware readiness_gate(std::function<bool()> ready, std::string service,
-                                std::vector<std::string> exempt_prefixes = {});
+/// `ready` is called on every request (cheap, any thread). A hook, not a coroutine layer: it
+/// never waits, and a frame per request is what a layer costs.
+http::Hooks readiness_gate(std::function<bool()> ready, std::string service,
+                           std::vector<std::string> exempt_prefixes = {});
 
 }  // namespace mercato::service

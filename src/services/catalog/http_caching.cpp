@@ -21,12 +21,12 @@ void mark_cacheable(http::Response& res, const HttpCaching& policy, bool shared,
   res.set_header("Cache-Tag", std::move(joined));
 }
 
-http::Middleware no_store_by_default() {
-  return [](http::Request& req, const http::Next& next) -> asio::awaitable<http::Response> {
-    http::Response res = co_await next(req);
+http::Hooks no_store_by_default() {
+  http::Hooks hooks;
+  hooks.after = [](http::Request&, http::Response& res) {
     if (!res.header("Cache-Control")) res.set_header("Cache-Control", "no-store");
-    co_return res;
   };
+  return hooks;
 }
 
 std::vector<std::string> product_tags(std::string_view store, std::string_view id) {

@@ -42,7 +42,7 @@ void mark_cacheable(http::Response& res, const HttpCaching& policy, bool shared,
 /// `Cache-Control: no-store` on any answer that has no Cache-Control yet (errors, writes):
 /// a 404 is heuristically cacheable (RFC 9110 §15.1), and a draft's 404 must not outlive
 /// its publication in a cache that no tag can purge.
-http::Middleware no_store_by_default();
+http::Hooks no_store_by_default();
 
 /// The tags of each public answer: the keys whose publication means it changed.
 std::vector<std::string> product_tags(std::string_view store, std::string_view id);

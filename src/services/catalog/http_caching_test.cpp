@@ -30,6 +30,19 @@ TEST(HttpCaching, members_answers_and_a_catalog_without_invalidations_are_privat
   }
 }
 
+TEST(HttpCaching, an_answer_without_cache_control_gets_no_store_and_one_with_it_keeps_its_own) {
+  const auto hooks = no_store_by_default();
+  http::Request req;
+  http::Response error;
+  error.status = 404;
+  hooks.after(req, error);
+  EXPECT_EQ(error.header("Cache-Control"), "no-store");
+  http::Response cacheable;
+  mark_cacheable(cacheable, HttpCaching{60s}, /*shared=*/true, product_tags(kStore, kId));
+  hooks.after(req, cacheable);
+  EXPECT_EQ(cacheable.header("Cache-Control"), "public, max-age=0, s-maxage=60");
+}
+
 // Each answer's tags must meet what every write that changes it publishes: a tag no write
 // names would never be purged.
 bool purged_by(const std::vector<std::string>& tags, const cache::keys::Invalidation& inv) {

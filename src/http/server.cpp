@@ -48,7 +48,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 /// One client connection: its socket, and one deadline for whatever the session waits on.
 ///
 /// Why not beast::tcp_stream: it cancels and re-arms a read and a write timer on every

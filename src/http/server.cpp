@@ -466,8 +466,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         // Waiting for a request's first byte: a new connection gets the short start timeout
         // (a silent socket is the cheapest way to hold a slot), a keep-alive connection that
         // has completed a request the idle timeout.
+        // Also while draining: the answer just sent said keep-alive, so the peer may be writing
+        // its next request now. The drain closes the connection once idle for its grace
+        // (keep_alive.hpp); a request before then is answered with `Connection: close`.
         c.idle = true;
-        if (stopping) break;
         c.idle_since = Clock::now();
         c.deadline = c.idle_since + (first_request ? options.request_start_timeout : options.idle_timeout);
         std::size_t n = co_await c.socket.async_read_some(buffer.prepare(4096), redirect_error(use_awaitable, ec));

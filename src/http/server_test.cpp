@@ -381,6 +381,42 @@ TEST(Server, a_connection_busy_just_before_the_drain_gets_its_next_request_answe
   EXPECT_EQ(stopped.get_future().wait_for(1s), std::future_status::ready);
 }
 
+// The same for an answer still being written when the drain began: it was made before the
+// drain, so it says keep-alive, and the connection reaches its idle wait only once the client
+// has read it all. The next request within the grace is answered, not met by a close.
+TEST(Server, a_connection_whose_keep_alive_answer_was_still_being_written_at_the_drain_takes_one_more_request) {
+  const std::string body(8 << 20, 'x');
+  Handler h = [&body](Request& req) -> asio::awaitable<Response> {
+    Response r;
+    r.body = req.path() == "/big" ? body : "echo:" + std::string(req.path());
+    co_return r;
+  };
+  ServerOptions o = small_limits();
+  o.read_timeout = 30000ms;  // the rest of the answer is written within it
+  TestServer s(o, h);
+  Client c(s.server->port());
+  c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(50ms);  // the socket fills while nobody reads: the write waits
+  std::promise<void> stopped;
+  s.server->shutdown(4000ms, [&] { stopped.set_value(); });
+  std::string got;
+  std::vector<char> piece(1 << 16);
+  std::size_t head_end = std::string::npos;
+  while (head_end == std::string::npos || got.size() < head_end + 4 + body.size()) {
+    boost::system::error_code ec;
+    const std::size_t n = c.socket.read_some(asio::buffer(piece), ec);
+    ASSERT_FALSE(ec) << ec.message() << " after " << got.size() << " bytes";
+    got.append(piece.data(), n);
+    if (head_end == std::string::npos) head_end = got.find("\r\n\r\n");
+  }
+  ASSERT_EQ(got.substr(0, head_end).find("Connection: close"), std::string::npos) << "made before the drain";
+  c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto out = c.read_all(1500ms);
+  EXPECT_NE(out.find("echo:/b"), std::string::npos) << out.substr(0, 200);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out.substr(0, 200);
+  EXPECT_EQ(stopped.get_future().wait_for(2s), std::future_status::ready);
+}
+
 // A connection its peer has left unused for longer than the grace is closed by the drain's
 // first sweep: the peer is unlikely to pick it in the next microseconds, and the drain does
 // not wait on it.

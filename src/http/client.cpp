@@ -227,7 +227,6 @@ struct Client::Impl {
   /// request a connection used within kUncheckedReuse is taken without the MSG_PEEK check
   /// (keep_alive.hpp).
   ConnectionPtr checkout(Upstream& to, Method method) {
-    const bool idempotent = method == Method::GET || method == Method::HEAD;
     const auto now = Clock::now();
     for (;;) {
       ConnectionPtr c;
@@ -239,7 +238,7 @@ struct Client::Impl {
         to.idle_gauge->dec();
       }
       const auto idle = now - c->idle_since;
-      if (idempotent && idle < kUncheckedReuse && c->buffer.size() == 0 && c->stream.socket().is_open()) return c;
+      if (idempotent(method) && idle < kUncheckedReuse && c->buffer.size() == 0 && c->stream.socket().is_open()) return c;
       if (idle < options.max_idle_time && looks_alive(*c)) return c;
     }
   }

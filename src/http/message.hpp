@@ -18,6 +18,10 @@ enum class Method { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, OTHER };
 
 std::string_view method_name(Method m);
 Method parse_method(std::string_view text);
+/// GET and HEAD: the methods the client and the gateway send again after a connection failure
+/// that may have delivered them. RFC 9110 §9.2.2 would allow PUT and DELETE too; Mercato keeps
+/// to the safe methods, whose resending cannot repeat a write.
+inline bool idempotent(Method m) { return m == Method::GET || m == Method::HEAD; }
 
 /// ASCII case-insensitive comparison of two texts of the same length.
 bool iequals_bytes(std::string_view a, std::string_view b);

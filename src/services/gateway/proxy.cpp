@@ -12,12 +12,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool idempotent(http::Method m) { return m == http::Method::GET || m == http::Method::HEAD; }
-
 bool may_retry(http::Method m, const Error& e) {
   if (e.reason == http::upstream_failure::invalid) return false;  // as invalid for any instance
   if (http::never_sent(e)) return true;
-  return idempotent(m) && e.reason != http::upstream_failure::timeout;
+  return http::idempotent(m) && e.reason != http::upstream_failure::timeout;
 }
 
 // What the client reads: which service failed and how, never an internal address. The

@@ -5,6 +5,7 @@ Redis. Only the Python standard library, so nothing extra to install."""
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -47,10 +48,41 @@ def secret(name):
         return f.read().strip()
 
 
+# Ports free_port() handed out in this process: never the same twice (two servers of one test
+# asking for a port each must not get the same one).
+_HANDED_OUT = set()
+
+
+def _unclaimable_ports():
+    """Loopback ports no outgoing connection can take: those outside the kernel's ephemeral range.
+
+    A port bound to 0 comes from that range, and any connect() of this machine (a client of the
+    stack, podman building an image) may take it before the test's server binds it, which for
+    the container tests is minutes later (a CI run lost the kube play test so). Above the range,
+    only a listener asking for that very port can."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low, high = (int(p) for p in f.read().split())
+    above = range(high + 1, 65536)
+    # Below the range (a kernel set so), start above the driver's stacks' fixed ports, which are
+    # all below 30000 (scripts/stack.sh).
+    return above if len(above) >= 1000 else range(30000, low)
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, outside the ephemeral range, new to this process."""
+    candidates = _unclaimable_ports()
+    for _ in range(1000):
+        port = random.choice(candidates)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise AssertionError(f"no free loopback port in {candidates.start}-{candidates.stop - 1}")
 
 
 def ctl(*args):
@@ -208,8 +240,6 @@ class Service:
         self.url = f"http://127.0.0.1:{self.port}"
         # /metrics is served only on the internal listener, never on the API port.
         self.metrics_port = int((env or {}).get("METRICS_PORT") or free_port())
-        while self.metrics_port == self.port:  # free_port() may hand out the same port twice
-            self.metrics_port = free_port()
         self.metrics_url = f"http://127.0.0.1:{self.metrics_port}"
         full_env = dict(os.environ)
         full_env.update(stack_env())

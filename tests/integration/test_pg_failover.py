@@ -39,7 +39,7 @@ import unittest
 import uuid
 
 from .test_catalog_support import DEFAULT_STORE, IdentityIssuer
-from testkit import REPO, Service, request
+from testkit import REPO, Service, free_port, request
 
 # The data tier issue's goal: writes back within 15 s of the primary's loss. Measured on the
 # 2026-12-06 machine: 4.8-7.4 s in 5 runs, 7.2-8.5 s in 5 more with two busy loops on its two
@@ -51,20 +51,6 @@ READERS = 2
 SETUP_TIMEOUT_S = 150  # creating the formation takes about 40 s here
 RECOVERY_TIMEOUT_S = 60  # past this without a 2xx write the test gives up (and fails)
 REPLICA_BACK_TIMEOUT_S = 30  # after the failover, until a standby serves reads again
-
-
-def free_ports(n):
-    """n distinct free loopback ports (all bound at once, so none is handed out twice)."""
-    socks = []
-    try:
-        for _ in range(n):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 def pg_ha(function, *args, timeout=60, env=None):
@@ -128,7 +114,7 @@ class PrivateRedis:
     """redis-server on a free port, without persistence; stopped by its pid."""
 
     def __init__(self, directory):
-        self.port = free_ports(1)[0]
+        self.port = free_port()
         self.proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
                                       "--appendonly", "no", "--dir", directory], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
@@ -239,7 +225,7 @@ class PgFailover(unittest.TestCase):
             self.addCleanup(redis.stop)
             redis_env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_PASSWORD": ""}
 
-        monitor, *self.ports = free_ports(4)
+        monitor, *self.ports = (free_port() for _ in range(4))
         ha_env = {"PG_HA_SYNCHRONOUS_COMMIT": "local"} if os.environ.get("MERCATO_FAILOVER_ASYNC") == "1" else {}
         # Registered before the create, so a half-made formation is stopped too.
         self.addCleanup(pg_ha, "pg_ha_stop", self.formation, timeout=120)

@@ -35,21 +35,12 @@ CLIENT_NAMES = ("catalog", "catalog-cache", "catalog-bus")
 WRITE_COMMANDS = ("set", "eval", "evalsha", "del", "incr")
 
 
-def distinct_free_ports(n):
-    ports = []
-    while len(ports) < n:
-        p = free_port()
-        if p not in ports:
-            ports.append(p)
-    return ports
-
-
 class SentinelGroup:
     """Master, replica and three sentinels in a temporary directory, stopped by their pids."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="redis-sentinel-")
-        self.master_port, *ports = distinct_free_ports(6)
+        self.master_port, *ports = (free_port() for _ in range(6))
         self.replica_ports, self.sentinel_ports = ports[:2], ports[2:]
         self.pids = {}
         try:

@@ -1,7 +1,7 @@
 #pragma once
 // What the two clients that poll identity in the background (JwksClient for keys,
 // RevocationFeed for revoked users) share: where identity is, one GET tried on each of its
-// instances in turn, and small timing helpers.
+// instances in turn, and a clock helper.
 
 #include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
 
@@ -13,13 +13,10 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/sleep.hpp"
 
 namespace mercato::http {
 class Client;
@@ -63,13 +60,6 @@ asio::awaitable<bool> get_first(http::Client& client, const IdentityEndpoint& en
 inline std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-/// Waits `d` on the calling coroutine's executor; a cancelled timer just ends the wait early.
-inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  boost::system::error_code ec;
-  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 }  // namespace mercato::auth::poll

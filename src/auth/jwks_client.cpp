@@ -24,7 +24,6 @@ std::int64_t unix_now_s() {
       .count();
 }
 
-using poll::sleep_for;
 using poll::steady_ms;
 }  // namespace
 

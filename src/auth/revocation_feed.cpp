@@ -20,7 +20,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-using poll::sleep_for;
 using poll::steady_ms;
 }  // namespace
 

@@ -9,10 +9,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "core/log.hpp"
+#include "core/sleep.hpp"
 #include "core/metrics.hpp"
 
 namespace mercato::db {
@@ -78,13 +77,6 @@ struct ReplicaSet::State {
 };
 
 namespace {
-
-asio::awaitable<void> sleep_for(milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(d);
-  boost::system::error_code ec;
-  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-}
 
 constexpr const char* kPrimaryPosition = "replica_monitor_primary_position";
 constexpr const char* kReplayPosition = "replica_monitor_replay_position";

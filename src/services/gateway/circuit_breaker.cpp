@@ -20,13 +20,17 @@ bool CircuitBreaker::try_acquire(Clock::time_point now) {
 }
 
 CircuitBreaker::State CircuitBreaker::record_success() {
-  std::lock_guard lock(mu_);
   // Also when open: a request admitted before the breaker opened has just shown the
   // instance answering again.
+  readmit();
+  return State::closed;
+}
+
+void CircuitBreaker::readmit() {
+  std::lock_guard lock(mu_);
   state_ = State::closed;
   failures_ = 0;
   probe_out_ = false;
-  return state_;
 }
 
 CircuitBreaker::State CircuitBreaker::record_failure(Clock::time_point now) {

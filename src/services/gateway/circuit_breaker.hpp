@@ -2,7 +2,8 @@
 // A circuit breaker for one upstream instance. After `failure_threshold` failures in a row
 // it opens: requests to that instance fail at once instead of each waiting for a dead
 // host. After `cool_down` it lets one probe through (half-open); the probe's success closes
-// it, its failure opens it for another cool-down.
+// it, its failure opens it for another cool-down. The gateway also readmits an open
+// instance that says it is ready (breaker_probes.hpp).
 
 #include <chrono>
 #include <mutex>
@@ -28,6 +29,9 @@ class CircuitBreaker {
   bool try_acquire(Clock::time_point now = Clock::now());
   State record_success();
   State record_failure(Clock::time_point now = Clock::now());
+  /// A check outside the requests (the instance's readiness probe) says it serves again:
+  /// closed at once, whatever the state and the cool-down left.
+  void readmit();
 
   /// An open breaker whose cool-down has passed reports half_open.
   State state(Clock::time_point now = Clock::now()) const;

@@ -80,5 +80,27 @@ TEST(CircuitBreaker, late_failures_of_requests_admitted_before_opening_do_not_ex
   EXPECT_TRUE(b.try_acquire(t0 + 5s));
 }
 
+TEST(CircuitBreaker, readmitted_within_the_cool_down_it_admits_everyone_and_counts_afresh) {
+  auto b = make();
+  fail_times(b, 3);
+  b.readmit();
+  EXPECT_EQ(b.state(t0 + 1s), State::closed);
+  EXPECT_EQ(b.retry_after(t0 + 1s), 0ms);
+  EXPECT_TRUE(b.try_acquire(t0 + 1s));
+  EXPECT_TRUE(b.try_acquire(t0 + 1s));
+  fail_times(b, 2, t0 + 1s);
+  EXPECT_EQ(b.state(t0 + 1s), State::closed);
+}
+
+TEST(CircuitBreaker, readmitted_while_half_open_its_probe_request_is_no_longer_awaited) {
+  auto b = make();
+  fail_times(b, 3);
+  ASSERT_TRUE(b.try_acquire(t0 + 5s));  // the probe request is out
+  b.readmit();
+  EXPECT_TRUE(b.try_acquire(t0 + 5s));
+  b.record_failure(t0 + 5s);  // the probe request's late failure counts as one, no more
+  EXPECT_EQ(b.state(t0 + 5s), State::closed);
+}
+
 }  // namespace
 }  // namespace mercato::gateway

@@ -16,6 +16,7 @@
 #include "service/redis.hpp"
 #include "service/token_check.hpp"
 #include "service/tracing.hpp"
+#include "services/gateway/breaker_probes.hpp"
 #include "services/gateway/openapi_route.hpp"
 #include "services/gateway/rum.hpp"
 #include "services/gateway/rum_errors.hpp"
@@ -108,5 +109,10 @@ int main(int argc, char** argv) {
   // several dead instances short.
   const auto probe_timeout = std::min<std::chrono::milliseconds>(s.upstream_timeout, 1s);
   gateway::add_upstream_checks(app.health(), client, {&catalog, &identity}, probe_timeout);
+  // An instance shut out by its breaker is readmitted as soon as it says it is ready, not only
+  // after the cool-down: in a rolling restart, the next instance may stop in the meantime.
+  gateway::BreakerProbes breaker_probes(client, {&catalog, &identity}, {.timeout = probe_timeout});
+  app.on_start([&] { breaker_probes.start(app.io().get_executor()); });
+  app.on_drain([&] { return breaker_probes.stop(); });
   return app.run();
 }

@@ -1,5 +1,6 @@
 #include "services/gateway/upstreams.hpp"
 
+#include "core/log.hpp"
 #include "core/metrics.hpp"
 
 namespace mercato::gateway {
@@ -55,6 +56,13 @@ Instance* UpstreamGroup::pick_past_breakers(const Instance* except) {
 void UpstreamGroup::record(Instance& instance, bool answered) {
   const auto state = answered ? instance.breaker.record_success() : instance.breaker.record_failure();
   instance.open_gauge.set(state == CircuitBreaker::State::open ? 1.0 : 0.0);
+}
+
+void UpstreamGroup::readmit(Instance& instance) {
+  instance.breaker.readmit();
+  instance.open_gauge.set(0.0);
+  log::info("upstream instance readmitted: it answered its readiness probe",
+            {{"service", service_}, {"instance", instance.label}});
 }
 
 std::chrono::milliseconds UpstreamGroup::retry_after() const {

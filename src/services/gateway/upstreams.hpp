@@ -57,6 +57,9 @@ class UpstreamGroup {
   /// The outcome of a request pick() admitted: any HTTP answer is a success, a transport
   /// failure (refused, reset, timeout, garbage) a failure.
   void record(Instance& instance, bool answered);
+  /// The instance's readiness probe answered 200 while its breaker was not closed
+  /// (breaker_probes.hpp): closed again, and logged.
+  void readmit(Instance& instance);
   /// Shortest wait until some instance lets a probe through (for Retry-After).
   std::chrono::milliseconds retry_after() const;
 

@@ -1,0 +1,63 @@
+#include <utility>  // before Asio (docs/toolchain.md#asio-include-order)
+
+#include "services/gateway/breaker_probes.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/sleep.hpp"
+
+namespace mercato::gateway {
+
+using Clock = std::chrono::steady_clock;
+
+// One instance's loop: its strand (the client's I/O must run on one) and the timer it waits
+// on between probes, which stop() cancels on that strand.
+struct BreakerProbes::Watch {
+  Watch(const asio::any_io_executor& ex, UpstreamGroup& g, Instance& i)
+      : strand(asio::make_strand(ex)), timer(strand), group(g), instance(i) {}
+  asio::strand<asio::any_io_executor> strand;
+  asio::steady_timer timer;
+  UpstreamGroup& group;
+  Instance& instance;
+};
+
+BreakerProbes::BreakerProbes(http::Client& client, std::vector<UpstreamGroup*> groups, Options options)
+    : client_(client), groups_(std::move(groups)), options_(options) {}
+
+BreakerProbes::~BreakerProbes() = default;
+
+void BreakerProbes::start(const asio::any_io_executor& ex) {
+  for (UpstreamGroup* group : groups_)
+    for (const auto& inst : group->instances()) watches_.push_back(std::make_unique<Watch>(ex, *group, *inst));
+  running_ = static_cast<int>(watches_.size());
+  for (auto& w : watches_) asio::co_spawn(w->strand, watch(*w), asio::detached);
+}
+
+asio::awaitable<void> BreakerProbes::watch(Watch& w) {
+  http::ClientRequest probe;
+  probe.target = "/health/ready";
+  while (!stopping_) {
+    w.timer.expires_after(options_.interval);
+    boost::system::error_code ec;
+    co_await w.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_) break;
+    if (w.instance.breaker.state() == CircuitBreaker::State::closed) continue;
+    auto res = co_await client_.send(w.instance.pool, probe, Clock::now() + options_.timeout);
+    if (res && res->status == 200 && !stopping_) w.group.readmit(w.instance);
+  }
+  --running_;
+}
+
+asio::awaitable<void> BreakerProbes::stop() {
+  stopping_ = true;
+  for (auto& w : watches_) asio::post(w->strand, [&timer = w->timer] { timer.cancel(); });
+  while (running_ > 0) co_await sleep_for(std::chrono::milliseconds(5));
+}
+
+}  // namespace mercato::gateway

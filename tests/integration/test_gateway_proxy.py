@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from testkit import Service, free_port, request
+from testkit import Service, free_port, request, wait_until
 
 ALLOWED_ORIGIN = "http://localhost:13000"
 
@@ -104,6 +104,16 @@ class SocketUpstream:
                 except OSError:
                     pass
                 c.close()
+
+
+def probes(upstream):
+    """The gateway's readiness probes among what `upstream` received (sent while its breaker is open)."""
+    return [head for head, _ in upstream.requests if head.startswith("GET /health/ready ")]
+
+
+def api_requests(upstream):
+    """What `upstream` received apart from the gateway's readiness probes."""
+    return [head for head, _ in upstream.requests if not head.startswith("GET /health/ready ")]
 
 
 def field(fields, name):
@@ -360,29 +370,35 @@ class UpstreamFailures(unittest.TestCase):
         self.assertGreaterEqual(took, 0.9)
         self.assertLess(took, 2.5)
 
-    def test_breaker_opens_answers_503_at_once_then_half_opens_and_closes_when_the_upstream_returns(self):
+    def test_breaker_opens_answers_503_at_once_then_readmits_the_instance_once_it_says_it_is_ready(self):
         dying = self.upstream("drop")
         with gateway([dying.port]) as gw:
             for i in range(5):
                 assert_envelope_error(self, gw.get("/api/v1/products"), 502, "bad_gateway")
-            self.assertEqual(dying.accepted, 5)
+            self.assertEqual(len(api_requests(dying)), 5)
             start = time.time()
             r = gw.get("/api/v1/products")
             assert_envelope_error(self, r, 503, "service_unavailable")
             self.assertLess(time.time() - start, 0.2)
             self.assertTrue(r.header("Retry-After"))
-            self.assertEqual(dying.accepted, 5, "an open breaker sent a request")
 
-            # The instance comes back on the same port; after the cool-down one probe passes
-            # and, answered, closes the breaker.
+            # While the breaker is open the gateway asks the instance whether it is ready; one
+            # that cannot say so stays shut out.
+            self.assertTrue(wait_until(lambda: len(probes(dying)) >= 2, timeout=10, interval=0.05),
+                            "no readiness probe reached the shut-out instance")
+            assert_envelope_error(self, gw.get("/api/v1/products"), 503, "service_unavailable")
+            self.assertEqual(len(api_requests(dying)), 5, "an open breaker sent a request")
+
+            # The instance comes back on the same port; its readiness answer readmits it, not
+            # the end of the 5 s cool-down (then the first thing it got would be a request).
             port = dying.port
             dying.close()
             back = self.upstream("record", port)
-            time.sleep(5.2)
-            self.assertEqual(gw.get("/api/v1/products").status, 200)
+            self.assertTrue(wait_until(lambda: gw.get("/api/v1/products").status == 200, timeout=10, interval=0.05))
+            self.assertTrue(back.requests[0][0].startswith("GET /health/ready "), back.requests[0][0])
             for _ in range(3):
                 self.assertEqual(gw.get("/api/v1/products").status, 200)
-            self.assertEqual(len(back.requests), 4)
+            self.assertEqual(len(api_requests(back)), 4)
 
     def test_get_is_retried_on_the_second_instance_when_the_first_is_dead(self):
         dying = self.upstream("drop")

@@ -8,8 +8,10 @@
 // the service has no admitted instance and answers 503 although one is serving
 // (tests/cluster/cluster_rolling_restart.py found it). Readiness is the instance's own word
 // that it serves (a starting one waits for its database, a draining one says 503), so it is
-// the check that readmits. The half-open probe request stays, for an instance whose
-// readiness answers but whose requests fail.
+// the check that readmits (Envoy does the same by default: a passing active health check
+// un-ejects a host its outlier detection ejected). The half-open probe request stays, for an
+// instance whose readiness answers but whose requests fail; such an instance is readmitted by
+// each probe and shut out again by its next five failures.
 //
 // Closed breakers are never probed: requests tell how those instances do.
 

@@ -13,6 +13,7 @@
 #include <boost/asio.hpp>
 
 #include "http/server.hpp"
+#include "services/gateway/upstream_test_support.hpp"
 
 namespace mercato::gateway {
 namespace {
@@ -53,11 +54,7 @@ struct ReadyServer {
   std::thread thread;
 };
 
-config::HostPort refused_address() {
-  asio::io_context io;
-  tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return {"127.0.0.1", a.local_endpoint().port()};
-}
+using test_support::refused_address;
 
 /// The gateway's side: one group whose breakers' cool-down (60 s) outlasts every test, and the
 /// probes, run on the test thread.

@@ -17,6 +17,7 @@
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 #include "services/gateway/routes.hpp"
+#include "services/gateway/upstream_test_support.hpp"
 #include "trace/span.hpp"
 
 namespace mercato::gateway {
@@ -125,11 +126,7 @@ struct Dropper {
   std::thread thread;
 };
 
-config::HostPort refused_address() {
-  asio::io_context io;
-  tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return {"127.0.0.1", a.local_endpoint().port()};
-}
+using test_support::refused_address;
 
 /// The gateway's side: a router with the public routes, run by the test thread.
 struct Gateway {

@@ -11,8 +11,8 @@
 #include <boost/asio/detached.hpp>
 
 #include "core/log.hpp"
-#include "core/sleep.hpp"
 #include "core/metrics.hpp"
+#include "core/sleep.hpp"
 
 namespace mercato::db {
 

@@ -16,6 +16,7 @@
 #include <boost/asio.hpp>
 
 #include "http/server.hpp"
+#include "http/server_test_support.hpp"
 
 namespace mercato::http {
 namespace {
@@ -24,27 +25,7 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-/// A real http::Server on a free port, run by its own thread.
-struct UpstreamServer {
-  explicit UpstreamServer(Handler h, ServerOptions o = {}) {
-    o.port = 0;
-    server = std::make_unique<Server>(io, o, std::move(h));
-    EXPECT_TRUE(server->start().ok());
-    work.emplace(io.get_executor());
-    thread = std::thread([this] { io.run(); });
-  }
-  ~UpstreamServer() {
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-  config::HostPort address() const { return {"127.0.0.1", server->port()}; }
-
-  asio::io_context io;
-  std::unique_ptr<Server> server;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::thread thread;
-};
+using test_support::UpstreamServer;
 
 Handler echo() {
   return [](Request& req) -> asio::awaitable<Response> {

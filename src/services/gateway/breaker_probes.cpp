@@ -41,7 +41,7 @@ void BreakerProbes::start(const asio::any_io_executor& ex) {
 
 asio::awaitable<void> BreakerProbes::watch(Watch& w) {
   http::ClientRequest probe;
-  probe.target = "/health/ready";
+  probe.target = kReadinessPath;
   while (!stopping_) {
     w.timer.expires_after(options_.interval);
     boost::system::error_code ec;

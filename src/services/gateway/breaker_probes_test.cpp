@@ -7,12 +7,10 @@
 
 #include <atomic>
 #include <functional>
-#include <optional>
-#include <thread>
 
 #include <boost/asio.hpp>
 
-#include "http/server.hpp"
+#include "http/server_test_support.hpp"
 #include "services/gateway/upstream_test_support.hpp"
 
 namespace mercato::gateway {
@@ -25,33 +23,18 @@ using State = CircuitBreaker::State;
 
 /// An instance on its own thread: GET /health/ready answers `ready_status`, counted.
 struct ReadyServer {
-  ReadyServer() {
-    http::Handler h = [this](http::Request& req) -> asio::awaitable<http::Response> {
-      http::Response r;
-      if (req.path() == "/health/ready") {
-        ++probes;
-        r.status = ready_status.load();
-      }
-      co_return r;
-    };
-    server = std::make_unique<http::Server>(io, http::ServerOptions{}, std::move(h));
-    EXPECT_TRUE(server->start().ok());
-    work.emplace(io.get_executor());
-    thread = std::thread([this] { io.run(); });
-  }
-  ~ReadyServer() {
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-  config::HostPort address() const { return {"127.0.0.1", server->port()}; }
+  config::HostPort address() const { return upstream.address(); }
 
   std::atomic<int> ready_status{200};
   std::atomic<int> probes{0};
-  asio::io_context io;
-  std::unique_ptr<http::Server> server;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::thread thread;
+  http::test_support::UpstreamServer upstream{[this](http::Request& req) -> asio::awaitable<http::Response> {
+    http::Response r;
+    if (req.path() == kReadinessPath) {
+      ++probes;
+      r.status = ready_status.load();
+    }
+    co_return r;
+  }};
 };
 
 using test_support::refused_address;

@@ -80,7 +80,7 @@ void add_upstream_checks(http::Health& health, http::Client& client, std::vector
       const auto start = std::chrono::steady_clock::now();
       http::CheckOutcome out;
       http::ClientRequest probe;
-      probe.target = "/health/ready";
+      probe.target = kReadinessPath;
       for (const auto& inst : group->instances()) {
         auto res = co_await client.send(inst->pool, probe, std::chrono::steady_clock::now() + timeout);
         if (res && res->status == 200) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -68,6 +69,9 @@ class UpstreamGroup {
   std::vector<std::unique_ptr<Instance>> instances_;
   std::atomic<std::size_t> next_{0};
 };
+
+/// Where an instance says whether it serves (every service's http::Health).
+inline constexpr std::string_view kReadinessPath = "/health/ready";
 
 /// One readiness check per group, non-critical (the gateway still serves the other
 /// service's routes): up when some instance answers GET /health/ready with 200 in time.

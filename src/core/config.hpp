@@ -264,6 +264,8 @@ struct Settings {
   // catalog (src/services/catalog/catalog_config.cpp)
   std::string catalog_cursor_secret;  // empty: the catalog signs cursors with a per-process key
   int audit_retention_months = 0;     // 0: the audit trail is kept forever
+  int search_max_concurrent = 0;      // 0: no bound on the catalog's searches at once
+  int search_max_waiting = 0;
   // catalog bulk writes and jobs (src/services/catalog/bulk_config.cpp)
   int bulk_max_items = 0;
   int bulk_chunk_size = 0;

@@ -46,6 +46,9 @@ Response error_response(const Error& e) {
   r.status = e.http_status();
   r.body = error_body(e);
   if (r.status >= 500) r.failure = Failure{code_name(e.code), failure_cause(e)};
+  // A 503 is temporary by definition: say when to try again (RFC 9110, 10.2.3). Whoever knows
+  // better (the gateway, from its breakers) sets its own value over this one.
+  if (r.status == 503) r.set_header("Retry-After", "1");
   return r;
 }
 

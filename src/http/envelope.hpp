@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxErrorDetails = 50;
 
 /// {"success":false,"error":{"code","message"[,"details":[{"field","message"}]]}} with the
 /// error's HTTP status. A 5xx also gets Response::failure (code, failure_cause), which the
-/// access log writes as the request's one error line.
+/// access log writes as the request's one error line. A 503 also gets `Retry-After: 1`.
 Response error_response(const Error& e);
 /// The cause of a failure as operators read it: the message, and the machine reason (a
 /// SQLSTATE, "connection", "timeout") when there is one: "database error (40001)".

@@ -33,5 +33,13 @@ TEST(Envelope, a_longer_detail_list_is_cut_and_the_message_says_so) {
   EXPECT_LT(body.size(), 4096u);
 }
 
+TEST(Envelope, a_503_says_when_to_try_again_and_no_other_error_does) {
+  const Response busy = error_response(unavailable("too many searches at once"));
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.header("Retry-After"), std::optional<std::string_view>("1"));
+  EXPECT_FALSE(error_response(not_found()).header("Retry-After"));
+  EXPECT_FALSE(error_response(internal_error()).header("Retry-After"));
+}
+
 }  // namespace
 }  // namespace mercato::http

@@ -29,6 +29,14 @@ constexpr config::VarSpec kVars[] = {
      {}, 0, 24 * kHour},
     {"CATALOG_CURSOR_SECRET", K::string, "",
      "key signing v2 list cursors; every catalog instance must share it (empty: random per process, development only)"},
+    {"SEARCH_MAX_CONCURRENT", K::integer, "8",
+     "uncached `q` searches one catalog runs in PostgreSQL at once; more wait in line, so a burst of searches cannot "
+     "take every pooled connection from the cheap reads (docs/architecture.md, Search); 0: no bound",
+     {}, 0, 1000},
+    {"SEARCH_MAX_WAITING", K::integer, "256",
+     "searches waiting for their turn (at most their request's deadline); one more is refused at once with 503 and "
+     "Retry-After",
+     {}, 0, 100000},
     {"AUDIT_RETENTION_MONTHS", K::integer, "0",
      "months of audit trail kept: older months' partitions are dropped at start and daily (a row goes in the month "
      "after it turns this old); 0 keeps every row forever",
@@ -44,6 +52,8 @@ void load(config::Reader& r, config::Settings& s) {
   s.cache.ttl_category_list = r.duration("CACHE_TTL_CATEGORY_LIST");
   s.cache.http_max_age = r.duration("CACHE_HTTP_MAX_AGE");
   s.catalog_cursor_secret = r.string("CATALOG_CURSOR_SECRET");
+  s.search_max_concurrent = r.integer("SEARCH_MAX_CONCURRENT");  // catalog_reads.hpp
+  s.search_max_waiting = r.integer("SEARCH_MAX_WAITING");
   s.audit_retention_months = r.integer("AUDIT_RETENTION_MONTHS");  // audit_partitions.hpp
   r.require_in_production(s, "CATALOG_CURSOR_SECRET", s.catalog_cursor_secret, "the key signing v2 list cursors");
 }

@@ -7,7 +7,8 @@
 namespace mercato::catalog {
 
 /// CACHE_ENABLED, CACHE_TTL_PRODUCT_*, CACHE_TTL_CATEGORY_LIST, CATALOG_CURSOR_SECRET,
-/// AUDIT_RETENTION_MONTHS → Settings::cache, catalog_cursor_secret, audit_retention_months; in
+/// SEARCH_MAX_CONCURRENT, SEARCH_MAX_WAITING, AUDIT_RETENTION_MONTHS → Settings::cache,
+/// catalog_cursor_secret, search_max_concurrent, search_max_waiting, audit_retention_months; in
 /// production, CATALOG_CURSOR_SECRET.
 const config::Group& config_group();
 /// What mercato-catalog validates at start and prints with --help, in load order.

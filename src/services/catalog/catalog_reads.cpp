@@ -211,7 +211,18 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::product(const std::string& sto
   co_return Rendered{product_json(**row), {}, make_etag((*row)->id, (*row)->version)};
 }
 
+asio::awaitable<Result<Bulkhead::Permit>> DbCatalogReads::place_for(const ProductListQuery& q,
+                                                                      const trace::Scope& scope) {
+  if (searches_ == nullptr || !q.filter.q) co_return Bulkhead::Permit();
+  auto permit = co_await searches_->enter(scope.deadline);
+  // Out of time in line: the request's deadline, not the bulkhead, is what ran out (504).
+  if (!permit && permit.error().reason == Bulkhead::kTimeout) co_return db::deadline_error();
+  co_return permit;
+}
+
 asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQuery& q, trace::Scope scope) {
+  auto place = co_await place_for(q, scope);
+  if (!place) co_return std::move(place).error();
   auto page = co_await products_.page_offset(q.filter, q.page, scope);
   if (!page) co_return std::move(page).error();
   Rendered out;
@@ -224,6 +235,8 @@ asio::awaitable<Result<Rendered>> DbCatalogReads::products_v1(const ProductListQ
 }
 
 asio::awaitable<Result<Rendered>> DbCatalogReads::products_v2(const ProductListQuery& q, trace::Scope scope) {
+  auto place = co_await place_for(q, scope);
+  if (!place) co_return std::move(place).error();
   // One row more than asked says whether another page exists, without a count.
   auto rows = co_await products_.page_after(q.filter, q.after, q.limit + 1, scope);
   if (!rows) co_return std::move(rows).error();

@@ -22,6 +22,7 @@
 #include "cache/tiered_cache.hpp"
 
 #include "cache/l1_cache.hpp"
+#include "core/bulkhead.hpp"
 #include "core/error.hpp"
 #include "db/replicas.hpp"
 #include "services/catalog/categories_repository.hpp"
@@ -152,10 +153,17 @@ class CachedCatalogReads final : public CatalogReads, public CatalogChanges {
 };
 
 /// Reads straight from PostgreSQL.
+/// The reads themselves, from PostgreSQL. A list with a search term (`q`) first takes a place in
+/// `searches` (when given): a search costs PostgreSQL milliseconds where a product or a page
+/// costs a fraction of one, and anyone may send them, so a burst of searches waits in line
+/// here (SEARCH_MAX_WAITING, then 503) instead of holding every pooled connection while the
+/// cheap reads queue behind it (tests/integration/test_catalog_search_bulkhead.py). Only
+/// what reaches the database waits: a cached search never gets here.
 class DbCatalogReads final : public CatalogReads {
  public:
-  DbCatalogReads(ProductRepository& products, CategoryRepository& categories, const CursorSigner& cursors)
-      : products_(products), categories_(categories), cursors_(cursors) {}
+  DbCatalogReads(ProductRepository& products, CategoryRepository& categories, const CursorSigner& cursors,
+                 Bulkhead* searches = nullptr)
+      : products_(products), categories_(categories), cursors_(cursors), searches_(searches) {}
 
   asio::awaitable<Result<Rendered>> product(const std::string& store, const std::string& id, Audience audience,
                                             trace::Scope scope) override;
@@ -167,9 +175,13 @@ class DbCatalogReads final : public CatalogReads {
                                                trace::Scope scope) override;
 
  private:
+  // A place in searches_ for a search (a permit that does nothing otherwise), or why not.
+  asio::awaitable<Result<Bulkhead::Permit>> place_for(const ProductListQuery& q, const trace::Scope& scope);
+
   ProductRepository& products_;
   CategoryRepository& categories_;
   const CursorSigner& cursors_;
+  Bulkhead* searches_;
 };
 
 }  // namespace mercato::catalog

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bulkhead.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "http/app.hpp"
@@ -129,7 +130,10 @@ int main(int argc, char** argv) {
   catalog::ProductRepository products(replicas.set());
   catalog::CategoryRepository categories(replicas.set());
   const catalog::CursorSigner cursors = cursor_signer(settings);
-  catalog::DbCatalogReads db_reads(products, categories, cursors);
+  // Searches that reach PostgreSQL take turns (catalog_reads.hpp, DbCatalogReads).
+  Bulkhead searches("search", {settings.search_max_concurrent, settings.search_max_waiting},
+                    "too many searches at once; retry after the Retry-After delay");
+  catalog::DbCatalogReads db_reads(products, categories, cursors, &searches);
   catalog::CachedCatalogReads cached_reads(db_reads, cache.tiered(), settings.cache, cursors.key_id(), &replicas.set());
   catalog::CatalogChanges no_cache;  // CACHE_ENABLED=false: nothing is cached, nothing to invalidate
   if (!settings.cache.enabled)

@@ -2,6 +2,9 @@
 
 #include "services/gateway/breaker_probes.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -42,14 +45,39 @@ void BreakerProbes::start(const asio::any_io_executor& ex) {
 asio::awaitable<void> BreakerProbes::watch(Watch& w) {
   http::ClientRequest probe;
   probe.target = kReadinessPath;
+  const auto longest = std::max(options_.max_interval, options_.interval);
+  auto backoff = options_.interval;  // the wait before probing an open instance
+  auto wait = options_.interval;
+  std::optional<Clock::time_point> readmitted_at;  // the last readmission, until judged
   while (!stopping_) {
-    w.timer.expires_after(options_.interval);
+    w.timer.expires_after(wait);
     boost::system::error_code ec;
     co_await w.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_) break;
-    if (w.instance.breaker.state() == CircuitBreaker::State::closed) continue;
+    const bool closed = w.instance.breaker.state() == CircuitBreaker::State::closed;
+    if (readmitted_at) {
+      if (!closed && Clock::now() - *readmitted_at < options_.hold) {
+        // Shut out again soon after its readmission: it says it is ready, but its requests
+        // fail. Wait longer before trying it again.
+        backoff = std::min(backoff * 2, longest);
+        readmitted_at.reset();
+        wait = backoff;
+        continue;
+      }
+      if (Clock::now() - *readmitted_at >= options_.hold) {
+        backoff = options_.interval;  // it held: a later outage is a new one
+        readmitted_at.reset();
+      }
+    }
+    // Closed: nothing to probe, but a recent readmission is watched at every interval.
+    wait = closed ? options_.interval : backoff;
+    if (closed) continue;
     auto res = co_await client_.send(w.instance.pool, probe, Clock::now() + options_.timeout);
-    if (res && res->status == 200 && !stopping_) w.group.readmit(w.instance);
+    if (res && res->status == 200 && !stopping_) {
+      w.group.readmit(w.instance);
+      readmitted_at = Clock::now();
+      wait = options_.interval;
+    }
   }
   --running_;
 }

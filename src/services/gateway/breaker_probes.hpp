@@ -10,8 +10,14 @@
 // that it serves (a starting one waits for its database, a draining one says 503), so it is
 // the check that readmits (Envoy does the same by default: a passing active health check
 // un-ejects a host its outlier detection ejected). The half-open probe request stays, for an
-// instance whose readiness answers but whose requests fail; such an instance is readmitted by
-// each probe and shut out again by its next five failures.
+// instance whose readiness answers but whose requests fail.
+//
+// Such an instance is readmitted by a probe and shut out again by its next five failures. So
+// that it is not fed five doomed requests (and two log lines) every `interval`, each time it
+// is shut out again within `hold` of its readmission the wait before its next probe doubles,
+// up to `max_interval` (the breaker's cool-down: never less often than the half-open probe
+// would try it anyway). A readmission that holds for `hold` starts the waits again from
+// `interval`, so the next outage is seen as quickly as the first.
 //
 // Closed breakers are never probed: requests tell how those instances do.
 
@@ -33,6 +39,8 @@ namespace mercato::gateway {
 struct BreakerProbeOptions {
   std::chrono::milliseconds interval{250};  // between two probes of one open instance
   std::chrono::milliseconds timeout{1000};  // of each probe
+  std::chrono::milliseconds max_interval{5000};  // the longest wait, backed off (the breaker's cool-down)
+  std::chrono::milliseconds hold{5000};  // a readmission closed this long resets the wait to `interval`
 };
 
 class BreakerProbes {

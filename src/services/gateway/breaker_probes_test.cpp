@@ -42,10 +42,11 @@ using test_support::refused_address;
 /// The gateway's side: one group whose breakers' cool-down (60 s) outlasts every test, and the
 /// probes, run on the test thread.
 struct Gateway {
-  explicit Gateway(std::vector<config::HostPort> hosts)
+  explicit Gateway(std::vector<config::HostPort> hosts,
+                   BreakerProbes::Options options = {.interval = 20ms, .timeout = 500ms, .max_interval = 60s})
       : client(io),
         group("catalog", hosts, client, {.failure_threshold = 5, .cool_down = 60s}),
-        probes(client, {&group}, {.interval = 20ms, .timeout = 500ms}) {}
+        probes(client, {&group}, options) {}
 
   void open(std::size_t i) {
     for (int n = 0; n < 5; ++n) group.record(*group.instances()[i], false);
@@ -134,6 +135,51 @@ TEST(BreakerProbes, an_instance_that_becomes_ready_later_is_readmitted_then) {
   starting.ready_status = 200;
   gw.run([&] { return gw.state(0) == State::closed; }, 5s);
   EXPECT_EQ(gw.state(0), State::closed);
+}
+
+// An instance that says it is ready but whose requests all fail: each readmission is undone by
+// its next five failures (here at once, by the test). Probed every 20 ms without a back-off, it
+// would be readmitted ~50 times a second, each time fed five doomed requests.
+TEST(BreakerProbes, an_instance_ready_but_failing_its_requests_is_readmitted_less_and_less_often) {
+  ReadyServer liar;
+  Gateway gw({liar.address()}, {.interval = 20ms, .timeout = 500ms, .max_interval = 60s, .hold = 60s});
+  gw.open(0);
+  int readmissions = 0;
+  gw.run([&] {
+    if (gw.state(0) == State::closed) {
+      ++readmissions;
+      gw.open(0);  // its next requests fail
+    }
+    return false;
+  }, 1s);
+  // Waits of 20, 40, 80, 160, 320, 640 ms between a shutting out and the next probe: ~5 in 1 s.
+  EXPECT_GE(readmissions, 2) << "still readmitted: it may recover";
+  EXPECT_LE(readmissions, 10) << "readmitted at every interval";
+}
+
+TEST(BreakerProbes, a_readmission_that_holds_starts_the_waits_over) {
+  ReadyServer flaky;
+  Gateway gw({flaky.address()}, {.interval = 20ms, .timeout = 500ms, .max_interval = 60s, .hold = 100ms});
+  gw.open(0);
+  int readmissions = 0;
+  gw.run([&] {
+    if (gw.state(0) == State::closed && readmissions < 5) {
+      ++readmissions;
+      gw.open(0);
+    }
+    return readmissions == 5;
+  }, 5s);
+  ASSERT_EQ(readmissions, 5);  // the wait is now 640 ms
+  gw.run([&] { return gw.state(0) == State::closed; }, 5s);
+  ASSERT_EQ(gw.state(0), State::closed);
+  gw.run([] { return false; }, 300ms);  // the readmission holds past `hold`
+
+  // A new outage: probed at the first interval again, not after the last wait.
+  flaky.ready_status = 503;
+  const int before = flaky.probes.load();
+  gw.open(0);
+  gw.run([] { return false; }, 400ms);
+  EXPECT_GE(flaky.probes.load() - before, 5);
 }
 
 TEST(BreakerProbes, stopping_ends_every_loop_even_with_a_probe_in_flight) {

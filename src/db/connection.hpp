@@ -62,6 +62,9 @@ class Connection {
   bool in_transaction() const;
 
   Clock::time_point opened_at() const { return opened_at_; }
+  /// When its pool replaces it instead of reusing it (db/lifetime.hpp); never by default.
+  Clock::time_point retire_at() const { return retire_at_; }
+  void retire_at(Clock::time_point t) { retire_at_ = t; }
 
  private:
   Connection(pg_conn* conn, asio::any_io_executor ex, std::string pool_name);
@@ -85,6 +88,7 @@ class Connection {
   std::string pool_name_;
   std::unordered_set<std::string> prepared_;  // names prepared on this session
   Clock::time_point opened_at_ = Clock::now();
+  Clock::time_point retire_at_ = Clock::time_point::max();
   bool broken_ = false;
   bool in_flight_ = false;  // stays true if a coroutine is destroyed mid-statement
 };

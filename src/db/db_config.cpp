@@ -20,7 +20,8 @@ constexpr config::VarSpec kVars[] = {
      "true lets ENVIRONMENT=production start with a DB_SSLMODE weaker than verify-full (say why in the deployment)"},
     {"DB_MAX_OPEN_CONNS", K::integer, "25", "connections to the primary, at most", {}, 1, 1000},
     {"DB_MAX_IDLE_CONNS", K::integer, "25", "idle connections kept open (at most DB_MAX_OPEN_CONNS)", {}, 0, 1000},
-    {"DB_CONN_MAX_LIFETIME", K::duration, "15m", "a connection is replaced after this long; 0: never", {}, 0,
+    {"DB_CONN_MAX_LIFETIME", K::duration, "15m", "a connection is replaced after at most this long, each after its own share of it (half to all, drawn when it "
+     "opens: connections opened together are not all replaced at once); 0: never", {}, 0,
      1000 * kHour},
     {"DB_CONNECT_TIMEOUT", K::duration, "3s", "time allowed to open a connection", {}, 1, 10 * kMinute},
     {"DB_QUERY_TIMEOUT", K::duration, "5s", "time allowed for one query", {}, 1, kHour},

@@ -44,8 +44,8 @@ class PoolUntil;
 /// are closed as they come back.
 ///
 /// Sizing (DbSettings): at most max_open_conns connections exist (callers beyond that queue
-/// in FIFO order), at most max_idle_conns are kept idle, and a connection older than
-/// conn_max_lifetime is closed instead of reused. Zero values mean 25 open, no idle, no
+/// in FIFO order), at most max_idle_conns are kept idle, and a connection older than its own
+/// share of conn_max_lifetime (db/lifetime.hpp) is closed instead of reused. Zero values mean 25 open, no idle, no
 /// lifetime limit, 5 s connect timeout, 30 s query timeout.
 class Pool : public StatementCalls<Pool> {
  public:

@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "db/errors.hpp"
+#include "db/lifetime.hpp"
 
 namespace mercato::db {
 
@@ -214,6 +215,8 @@ asio::awaitable<Result<Lease>> PoolCore::open_new(Clock::time_point deadline) {
   }
   unhealthy_until_.store(0, std::memory_order_relaxed);
   if (down_.exchange(false, std::memory_order_relaxed)) log::info("db connection restored", {{"pool", name_}});
+  if (settings_.conn_max_lifetime > Duration::zero())
+    (*conn)->retire_at((*conn)->opened_at() + connection_lifetime(settings_.conn_max_lifetime, lifetime_draw()));
   co_return Lease(self, std::move(*conn));
 }
 
@@ -294,7 +297,7 @@ void PoolCore::close() {
 }
 
 bool PoolCore::too_old(const Connection& c) const {
-  return settings_.conn_max_lifetime > Duration::zero() && Clock::now() - c.opened_at() >= settings_.conn_max_lifetime;
+  return Clock::now() >= c.retire_at();  // set when opened, from conn_max_lifetime (db/lifetime.hpp)
 }
 
 void PoolCore::publish_locked() {

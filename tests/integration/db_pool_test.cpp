@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <map>
 #include <set>
 
 #include "core/metrics.hpp"
@@ -328,6 +329,44 @@ TEST_F(DbPool, connections_older_than_max_lifetime_are_replaced) {
   ASSERT_TRUE(first && soon && later);
   EXPECT_EQ(first->get(0, 0), soon->get(0, 0));
   EXPECT_NE(first->get(0, 0), later->get(0, 0));
+}
+
+// Connections opened together (at start, or after a failover) must not all be replaced
+// together: each replacement costs a login, a cold session and its statements prepared again,
+// and 25 of them at once every DB_CONN_MAX_LIFETIME stalled the soak for a minute at its 14th
+// (bench/results.md, soak). Ten connections opened at once are each sampled every ~100 ms until
+// all are replaced; they must leave in several samples, not in one.
+TEST_F(DbPool, connections_opened_together_are_replaced_at_different_times) {
+  auto s = settings(10, 10);
+  s.conn_max_lifetime = 4s;
+  Pool pool(loop.io, s, "dbtest_lifetime_spread");
+  // Ten queries at once hold ten connections at once: every pooled connection answers.
+  auto sessions = [&] {
+    std::vector<std::future<Result<QueryResult>>> running;
+    for (int i = 0; i < 10; ++i) running.push_back(loop.start(pool.query("SELECT pg_backend_pid(), pg_sleep(0.02)")));
+    std::set<std::string> pids;
+    for (auto& f : running)
+      if (auto r = Loop::get(std::move(f))) pids.insert(std::string(r->get(0, 0)));
+    return pids;
+  };
+  const auto original = sessions();
+  ASSERT_EQ(original.size(), 10u);
+  std::map<std::string, int> last_seen;  // pid → the last sample it answered in
+  for (int sample = 1;; ++sample) {
+    const auto now = sessions();
+    int left = 0;
+    for (const auto& pid : original)
+      if (now.contains(pid)) {
+        last_seen[pid] = sample;
+        ++left;
+      }
+    if (left == 0) break;
+    ASSERT_LT(sample, 200) << "connections outlived their lifetime";
+    std::this_thread::sleep_for(50ms);
+  }
+  std::set<int> replaced_after;
+  for (const auto& pid : original) replaced_after.insert(last_seen[pid]);
+  EXPECT_GE(replaced_after.size(), 3u) << "the ten were replaced in " << replaced_after.size() << " sample(s)";
 }
 
 TEST_F(DbPool, exports_connection_and_query_metrics) {

@@ -16,17 +16,13 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/metrics.hpp"
+#include "core/wait_buckets.hpp"
 
 namespace mercato {
 
 namespace asio = boost::asio;
 
 namespace {
-
-// A caller waits at most its deadline (REQUEST_TIMEOUT, 30 s by default).
-std::vector<double> wait_buckets() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
-}
 
 metrics::Gauge& gauge(std::string_view name, std::string_view help, const std::string& label) {
   return metrics::Registry::global().gauge(name, help, {"bulkhead"}).with({label});
@@ -70,7 +66,7 @@ struct Bulkhead::Core {
                  .histogram("bulkhead_wait_seconds",
                             "Time a caller queued for a place in the bulkhead, admitted or not, in seconds (callers "
                             "admitted at once are not observed).",
-                            {"bulkhead"}, wait_buckets())
+                            {"bulkhead"}, metrics::wait_buckets())
                  .with({name})) {
     gauge("bulkhead_limit", "The most callers inside the bulkhead at once (0: no bound).", name)
         .set(static_cast<double>(limits.concurrent));

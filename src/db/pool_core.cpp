@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.hpp"
+#include "core/wait_buckets.hpp"
 #include "db/errors.hpp"
 #include "db/lifetime.hpp"
 
@@ -49,12 +50,6 @@ metrics::Histogram& statement_duration(const std::string& pool, std::string_view
 
 metrics::Gauge& pool_gauge(std::string_view name, std::string_view help, const std::string& pool) {
   return metrics::Registry::global().gauge(name, help, {"pool"}).with({pool});
-}
-
-// Waits for a pooled connection: 1 ms to 30 s (a caller waits at most its deadline; the
-// default statement timeout is 30 s).
-std::vector<double> wait_buckets() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 }
 
 }  // namespace
@@ -116,7 +111,7 @@ PoolCore::PoolCore(asio::any_io_executor ex, const config::DbSettings& settings,
                 .histogram("db_pool_wait_seconds",
                            "Time a caller queued for a connection of the full pool, granted or not, in seconds "
                            "(callers served at once are not observed).",
-                           {"pool"}, wait_buckets())
+                           {"pool"}, metrics::wait_buckets())
                 .with({name_})) {
   pool_gauge("db_pool_max_connections", "The most connections the pool opens (DB_MAX_OPEN_CONNS).", name_)
       .set(static_cast<double>(max_open_));

@@ -11,21 +11,28 @@
 # non-2xx answer (429s included: the rate limit is raised out of the way, so it is not what is
 # measured). nginx serving one detail's bytes, at 64 connections, is the anchor of the same run:
 #
-#   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= …
+#   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= … cpu_wrk=
+#     core0_busy= core0_softirq= core1_busy= core1_softirq= steal=
 #     detail= list= deep= search= me= write= create= patch= delete= search_distinct=
 #     reads_replica= reads_primary= primary_read_share= reads_primary_fenced= reads_primary_stale=
+#     gateway_hit_share= product_l1_hit_share= product_l2_hit_share= product_l2_misses=
 #   BENCH mix rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
 #   BENCH mix-search-ceiling connections= searches_rps= mix_bound_rps= bound_ratio_to_nginx= …
+#   BENCH mix-no-search connections= rps= p50_ms= p99_ms= ratio_to_nginx= cpu_…
 #
 # The search ceiling is the limit the mix's ratio is read against: the mix's searches alone,
 # at the step connections up to BENCH_MIX_SEARCH_CEILING_MAX (32), with no p99 bound. One mix
 # request in 20 is a search, so the mix cannot exceed 20 × that rate (mix_bound_rps) on this
-# box, whatever the other 95 % cost.
+# box, whatever the other 95 % cost. mix-no-search is the other bound: those 95 alone, stepped
+# and judged like the mix (the serving path's capacity when searches cost nothing).
 #
 # users_at_10s = rps × 10: the concurrent users the box carries when each sends one request
 # every 10 s (also said in words after the steps). cpu_<process> = that process's CPU time
 # during the step / the step's duration (1.0 = one whole core); postgres sums the server's
-# processes, redis both Redis servers. detail=… delete= are the requests of each kind mix.lua
+# processes, redis both Redis servers, wrk the load generator. core0_busy, core1_busy = how busy
+# each core was (/proc/stat: user, system, irq and softirq, whoever ran), core*_softirq its
+# softirq part (loopback delivery, which no process's share counts), steal = the time the
+# hypervisor took from both (in cores). detail=… delete= are the requests of each kind mix.lua
 # sent in the step (create/patch/delete: writes answered 2xx); search_distinct = how many of the
 # searches were of a URL not asked before in the step, a floor for the searches that missed the
 # caches. The capacity is also written to .var/bench-data/mix-capacity, which bench/soak.sh
@@ -60,7 +67,7 @@
 #
 # Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
 # BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_COLLECTOR_CONNECTIONS,
-# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_WARMUP (s, 60),
+# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_NO_SEARCH (1), BENCH_MIX_WARMUP (s, 60),
 # BENCH_MIX_REPLICA (1: the catalog reads from a streaming replica; 0: the primary only).
 set -uo pipefail
 
@@ -116,6 +123,14 @@ group_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
+# Ticks of core N from /proc/stat: "busy softirq steal", busy = user + nice + system + irq +
+# softirq. The per-process shares above miss what the kernel does outside any process's
+# accounting (loopback delivery in softirq) and what the hypervisor takes (steal), so a step
+# also says how busy each core was: the one that is full is the box's limit.
+core_ticks() {
+  awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $8, $9 }' /proc/stat
+}
+
 # Reads the catalog routed so far, from its internal /metrics (db_read_routes_total): "replica
 # primary read_after none_fresh" (the last two: why reads went to the primary; no_replicas is
 # the rest).
@@ -127,6 +142,23 @@ read_routes() {
            if ($0 ~ /why="none_fresh"/) n += $NF
          }
          END { printf "%.0f %.0f %.0f %.0f\n", r, p, a, n }'
+}
+
+# Cache lookups so far: "gateway_hits gateway_misses l1_hits l1_misses l2_hits l2_misses", the
+# gateway's response cache and the catalog's product cache (its details) by tier, from their
+# internal /metrics. A step's shares of them say how many details reached the next tier.
+cache_counts() {
+  {
+    curl -fsS "http://127.0.0.1:$(component_metrics_port gateway)/metrics"
+    curl -fsS "http://127.0.0.1:$(component_metrics_port catalog)/metrics"
+  } | awk '
+    /^gateway_cache_hits_total/ { gh += $NF }
+    /^gateway_cache_misses_total/ { gm += $NF }
+    /^cache_requests_total/ && /cache="product"/ {
+      t = ($0 ~ /tier="l1"/) ? 1 : 2
+      if ($0 ~ /result="hit"/) h[t] += $NF; else m[t] += $NF
+    }
+    END { printf "%.0f %.0f %.0f %.0f %.0f %.0f\n", gh, gm, h[1], m[1], h[2], m[2] }'
 }
 
 # Every run of mix.lua draws its own requests (seed SEED × 1000 + run): with one seed for all,
@@ -143,12 +175,24 @@ mix_step() {
   set -- BENCH_SEED="$RUN_SEED" "$@"
   local -A before=()
   for g in "${GROUPS_ORDER[@]}"; do before[$g]=$(group_ticks "$g"); done
-  local t0 t1 r0 p0 a0 n0 r1 p1 a1 n1
+  local t0 t1 r0 p0 a0 n0 r1 p1 a1 n1 c0 c1 c0b c1b wrk_cpu
   read -r r0 p0 a0 n0 < <(read_routes)
+  local k0 k1
+  k0=$(cache_counts)
+  c0=$(core_ticks 0) c1=$(core_ticks 1)
   t0=$(date +%s.%N)
-  out=$(mix_wrk "$conns" "$DURATION" "$@") || die "wrk failed: $out"
+  # `times` in the same subshell reports wrk's CPU (the subshell's only child), for cpu_wrk.
+  out=$(
+    mix_wrk "$conns" "$DURATION" "$@" || exit
+    echo 'wrk-times:'
+    times
+  ) || die "wrk failed: $out"
   t1=$(date +%s.%N)
+  c0b=$(core_ticks 0) c1b=$(core_ticks 1)
   read -r r1 p1 a1 n1 < <(read_routes)
+  k1=$(cache_counts)
+  # `times` prints the shell's own user and system time, then its children's: the line after next.
+  wrk_cpu=$(awk '/^wrk-times:$/ { at = NR + 2 } NR == at { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' <<< "$out")
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
   local non2xx sockets
   read -r S_RPS S_P50 S_P99 _ non2xx sockets < <(wrk_summary <<< "$out")
@@ -159,11 +203,29 @@ mix_step() {
     S_CPU+=$(awk -v a="${before[$g]}" -v b="$(group_ticks "$g")" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v g="$g" \
       'BEGIN { printf " cpu_%s=%.2f", g, (b - a) / hz / (t1 - t0) }')
   done
+  S_CPU+=$(awk -v w="${wrk_cpu:-0}" -v t0="$t0" -v t1="$t1" 'BEGIN { printf " cpu_wrk=%.2f", w / (t1 - t0) }')
+  S_CORES=$(awk -v a="$c0" -v b="$c0b" -v c="$c1" -v d="$c1b" -v hz="$HZ" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
+    BEGIN {
+      split(a, x, " "); split(b, y, " "); split(c, u, " "); split(d, v, " ")
+      printf " core0_busy=%.2f core0_softirq=%.2f core1_busy=%.2f core1_softirq=%.2f steal=%.2f",
+        (y[1] - x[1]) / hz / t, (y[2] - x[2]) / hz / t, (v[1] - u[1]) / hz / t, (v[2] - u[2]) / hz / t,
+        (y[3] - x[3] + v[3] - u[3]) / hz / t
+    }')
   # reads_primary_fenced: a fill right after a write (its key's fence) or a client's own
   # position the replica had not replayed; reads_primary_stale: no replica in rotation.
   S_SPLIT=$(awk -v r="$((r1 - r0))" -v p="$((p1 - p0))" -v a="$((a1 - a0))" -v n="$((n1 - n0))" \
     'BEGIN { printf " reads_replica=%d reads_primary=%d primary_read_share=%.3f reads_primary_fenced=%d reads_primary_stale=%d",
              r, p, (r + p) ? p / (r + p) : 0, a, n }')
+  # gateway_hit_share: of the gateway's cacheable lookups; product_l1/l2_hit_share: of the
+  # catalog's detail lookups reaching that tier (l2: those L1 missed).
+  S_SPLIT+=$(awk -v a="$k0" -v b="$k1" '
+    function share(h, m) { return (h + m) ? h / (h + m) : 0 }
+    BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      for (i = 1; i <= 6; i++) d[i] = y[i] - x[i]
+      printf " gateway_hit_share=%.3f product_l1_hit_share=%.3f product_l2_hit_share=%.3f product_l2_misses=%d",
+        share(d[1], d[2]), share(d[3], d[4]), share(d[5], d[6]), d[6]
+    }')
 }
 
 # The caches hold a Zipf tail over 800,000 products and keep warming for a minute: after a 10 s
@@ -183,10 +245,11 @@ for c in $STEPS; do
   mix_step "$c"
   ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
   say "    $c connections: $S_RPS req/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, within goal: $ok;$S_CPU"
+  say "      cores:$S_CORES"
   say "      sent:$S_COUNTS"
-  say "      database reads:$S_SPLIT"
+  say "      database reads and caches:$S_SPLIT"
   RESULTS+=("$(printf 'BENCH mix-step connections=%s rps=%s p50_ms=%s p99_ms=%s errors=%s within_goal=%s%s%s%s' \
-    "$c" "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU" "$S_COUNTS" "$S_SPLIT")")
+    "$c" "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU$S_CORES" "$S_COUNTS" "$S_SPLIT")")
   if [[ $ok == yes ]] && ((S_RPS > best_rps)); then
     best_rps=$S_RPS best_line="$c $S_RPS $S_P50 $S_P99"
   fi
@@ -213,10 +276,30 @@ ceiling_rps=0 ceiling_line=""
 for c in $STEPS; do
   ((c <= SEARCH_CEILING_MAX)) || continue
   mix_step "$c" BENCH_MIX_ONLY=search
-  say "    $c connections: $S_RPS searches/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD;$S_CPU"
+  say "    $c connections: $S_RPS searches/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD;$S_CPU;$S_CORES"
   ((S_BAD == 0)) || NOTES+=("searches alone at $c connections: $S_BAD errors")
-  if ((S_RPS > ceiling_rps)); then ceiling_rps=$S_RPS ceiling_line="$c $S_RPS $S_P50 $S_P99$S_CPU"; fi
+  if ((S_RPS > ceiling_rps)); then ceiling_rps=$S_RPS ceiling_line="$c $S_RPS $S_P50 $S_P99$S_CPU$S_CORES"; fi
 done
+
+# ---- the rest of the mix -------------------------------------------------------------------
+# The other bound: the mix without its searches (the other 95 in their proportions), stepped and
+# judged like the mix. Its capacity is what the serving path carries when searches cost nothing,
+# so between the two lines a reader sees which part keeps the mix from its goal: if this one is
+# under the goal too, cheaper searches alone cannot reach it. BENCH_MIX_NO_SEARCH=0 skips it.
+NO_SEARCH_PHASE=${BENCH_MIX_NO_SEARCH:-1}
+[[ $NO_SEARCH_PHASE == [01] ]] || die "BENCH_MIX_NO_SEARCH takes 0 or 1"
+rest_line=""
+if [[ $NO_SEARCH_PHASE == 1 ]]; then
+  step "mix: the mix without its searches, in the same steps"
+  rest_rps=0
+  for c in $STEPS; do
+    mix_step "$c" BENCH_MIX_ONLY=no-search
+    ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
+    say "    $c connections: $S_RPS req/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, within goal: $ok;$S_CPU;$S_CORES"
+    say "      database reads and caches:$S_SPLIT"
+    if [[ $ok == yes ]] && ((S_RPS > rest_rps)); then rest_rps=$S_RPS rest_line="$c $S_RPS $S_P50 $S_P99$S_CPU$S_CORES"; fi
+  done
+fi
 
 # ---- the collector phase --------------------------------------------------------------------
 # The gateway's dropped spans (every reason), from its internal /metrics.
@@ -288,6 +371,17 @@ if [[ -n $ceiling_line ]]; then
   RESULTS+=("$(printf 'BENCH mix-search-ceiling connections=%s searches_rps=%s p50_ms=%s p99_ms=%s mix_bound_rps=%s bound_ratio_to_nginx=%s nginx_rps=%s search_share=0.05 %s' \
     "$c" "$rps" "$p50" "$p99" "$((rps * 20))" "$(ratio "$((rps * 20))" "$n_rps")" "$n_rps" "$cpu")")
   say "search ceiling: $rps searches/s alone, so the mix (5 % searches) is bound to $((rps * 20)) requests/s on this box, $(ratio "$((rps * 20))" "$n_rps")× nginx"
+fi
+
+if [[ $NO_SEARCH_PHASE == 1 ]]; then
+  if [[ -n $rest_line ]]; then
+    read -r c rps p50 p99 cpu <<< "$rest_line"
+    RESULTS+=("$(printf 'BENCH mix-no-search connections=%s rps=%s p50_ms=%s p99_ms=%s ratio_to_nginx=%s nginx_rps=%s %s' \
+      "$c" "$rps" "$p50" "$p99" "$(ratio "$rps" "$n_rps")" "$n_rps" "$cpu")")
+    say "without its searches: $rps requests/s at $c connections (p99 $p99 ms), $(ratio "$rps" "$n_rps")× nginx"
+  else
+    RESULTS+=("BENCH mix-no-search rps=0 nginx_rps=$n_rps note=no_step_within_goal")
+  fi
 fi
 
 if [[ -n $best_line ]]; then

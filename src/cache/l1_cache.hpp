@@ -25,6 +25,9 @@ struct CachedValue {
   std::string body;
   std::string etag;
   bool absent = false;
+  /// Loaded for a key asked for the first time and not stored (Lookup::admit_on_repeat): no
+  /// shared cache downstream should store it either. Never true of a stored value.
+  bool transient = false;
 };
 using ValuePtr = std::shared_ptr<const CachedValue>;
 

@@ -127,6 +127,11 @@ metrics::Counter& merges(std::string_view cache) {
   return per_cache("cache_singleflight_merges_total",
                    "Lookups served by another request's load of the same key in this process (single flight)", cache);
 }
+metrics::Counter& not_stored(std::string_view cache) {
+  return per_cache("cache_admissions_deferred_total",
+                   "Loads not stored because their key was asked for the first time (stored on its second request)",
+                   cache);
+}
 metrics::Counter& lease_waits(std::string_view cache) {
   return per_cache("cache_lease_waits_total", "Lookups that waited for another process's load of the key (its lease)",
                    cache);
@@ -425,6 +430,8 @@ asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader
   std::string flight_key = q.key;
   flight_key += '#';
   flight_key += std::to_string(snap.epoch) + '.' + std::to_string(snap.stripe) + '.' + std::to_string(snap.gen);
+  // Decided once per miss, by the request that misses (joiners share its load, kept or not).
+  const bool keep = !q.admit_on_repeat || admissions_.seen_before(q.key);
   auto ticket = flights_.join(flight_key);
   if (!ticket.leader) {
     merges(q.cache).inc();
@@ -444,7 +451,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::get(const Lookup& q, const Loader
   const trace::Scope inner = q.scope.under(span);
   Result<ValuePtr> out = internal_error("cache: load did not finish");
   try {
-    out = co_await load_through(q, snap, load, span, inner);
+    out = co_await load_through(q, snap, load, span, inner, keep);
   } catch (...) {
     flights_.finish(flight_key, ticket.flight, internal_error("cache: load failed"));
     throw;
@@ -464,8 +471,15 @@ trace::Scope TieredCache::fenced(const trace::Scope& inner, std::uint64_t fence)
   return s;
 }
 
+ValuePtr TieredCache::not_kept(const Lookup& q, trace::Span& span, CachedValue v) {
+  not_stored(q.cache).inc();
+  span.set("mercato.cache.kept", false);
+  v.transient = true;
+  return std::make_shared<const CachedValue>(std::move(v));
+}
+
 asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const Snapshot& snap, const Loader& load,
-                                                         trace::Span& span, const trace::Scope& inner) {
+                                                         trace::Span& span, const trace::Scope& inner, bool keep) {
   // Around Redis no key's fence can be read: the newest this process set within the fence's
   // lifetime stands for all (a write of another process is then as stale as a replica may be).
   std::uint64_t fence = 0;
@@ -478,16 +492,17 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_only(const Lookup& q, const 
     co_return std::move(loaded).error();
   }
   span.set("mercato.cache.result", "loaded");
+  if (!keep) co_return not_kept(q, span, std::move(*loaded));
   ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
   fill_l1(q, snap, v);
   co_return v;
 }
 
 asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, const Snapshot& snap, const Loader& load,
-                                                            trace::Span& span, const trace::Scope& inner) {
+                                                            trace::Span& span, const trace::Scope& inner, bool keep) {
   if (!redis_usable()) {
     span.set("mercato.cache.l2", "bypassed");
-    co_return co_await load_only(q, snap, load, span, inner);
+    co_return co_await load_only(q, snap, load, span, inner, keep);
   }
   const std::string lease_key = keys::lease(q.key);
   const std::string token = random_token();
@@ -538,7 +553,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     auto reply = co_await poll.command(std::move(lookup));
     if (!reply || reply->is_error()) {
       fail(reply ? unavailable(reply->as_string()) : reply.error());
-      co_return co_await load_only(q, snap, load, span, inner);
+      co_return co_await load_only(q, snap, load, span, inner, keep);
     }
     breaker_.success();
     const bool single = q.gen.empty() && !fencing;
@@ -561,7 +576,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         auto seeded = co_await redis.pipeline(std::move(seed));
         if (!seeded || !seeded->at(1).is_string()) {
           fail(seeded ? unavailable("redis: generation not set") : seeded.error());
-          co_return co_await load_only(q, snap, load, span, inner);
+          co_return co_await load_only(q, snap, load, span, inner, keep);
         }
         gen = seeded->at(1).as_string();
       }
@@ -588,7 +603,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     auto lease = co_await poll.command(cmd("SET", lease_key, token, "NX", "PX", options_.lease_ttl.count()));
     if (!lease || lease->is_error()) {
       fail(lease ? unavailable(lease->as_string()) : lease.error());
-      co_return co_await load_only(q, snap, load, span, inner);
+      co_return co_await load_only(q, snap, load, span, inner, keep);
     }
     if (lease->is_ok()) {
       std::vector<std::string> fill_keys = cmd(q.key, lease_key);
@@ -624,6 +639,12 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
         co_return std::move(loaded).error();
       }
       span.set("mercato.cache.result", "loaded");
+      if (!keep) {
+        // Only the lease is released: the value goes to this request (and its joiners) alone.
+        auto release_args = cmd(token, "");
+        co_await release.eval(*fill_script_, std::move(fill_keys), std::move(release_args));
+        co_return not_kept(q, span, std::move(*loaded));
+      }
       ValuePtr v = std::make_shared<const CachedValue>(std::move(*loaded));
       auto fill_args = cmd(token, encode_value(gen, *v), l2_ttl(q, *v).count());
       auto filled = co_await release.eval(*fill_script_, std::move(fill_keys), std::move(fill_args));
@@ -641,7 +662,7 @@ asio::awaitable<Result<ValuePtr>> TieredCache::load_through(const Lookup& q, con
     if (std::chrono::steady_clock::now() >= std::min(deadline, q.scope.deadline)) {
       note_wait();
       span.set("mercato.cache.lease_gave_up", true);
-      co_return co_await load_only(q, snap, load, span, inner);
+      co_return co_await load_only(q, snap, load, span, inner, keep);
     }
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);

@@ -64,6 +64,7 @@
 
 #include "trace/scope.hpp"
 #include "cache/breaker.hpp"
+#include "cache/doorkeeper.hpp"
 #include "cache/keys.hpp"
 #include "cache/l1_cache.hpp"
 #include "cache/single_flight.hpp"
@@ -117,7 +118,11 @@ struct Lookup {
   /// The reading request's scope. Its deadline: past it, get() stops waiting for another
   /// process's lease and calls the loader, which is bound by the same deadline and fails at
   /// once. Its trace: the lookup's spans (tier decision, single-flight wait, Redis calls).
-  trace::Scope scope;
+  trace::Scope scope{};
+  /// Stored (L1 and L2) only when its key was asked for before (cache/doorkeeper.hpp): for
+  /// answers most of which are asked for once, such as search pages, so that they do not evict
+  /// what is asked for again. A first request's load comes back `transient`.
+  bool admit_on_repeat = false;
 };
 
 /// What the loader gives: a value, or absent (cached as a negative entry), or an error
@@ -168,10 +173,13 @@ class TieredCache {
   void apply_locally(const keys::Invalidation& inv);
   void fill_l1(const Lookup& q, const Snapshot& snap, const ValuePtr& v);
   // `span`: the lookup's span (may not record); `inner`: the lookup's scope under it.
+  // `keep`: store what is loaded (false: a first request under Lookup::admit_on_repeat).
   asio::awaitable<Result<ValuePtr>> load_through(const Lookup& q, const Snapshot& snap, const Loader& load,
-                                                 trace::Span& span, const trace::Scope& inner);
+                                                 trace::Span& span, const trace::Scope& inner, bool keep);
   asio::awaitable<Result<ValuePtr>> load_only(const Lookup& q, const Snapshot& snap, const Loader& load,
-                                              trace::Span& span, const trace::Scope& inner);
+                                              trace::Span& span, const trace::Scope& inner, bool keep);
+  // A value loaded for a first request and not stored.
+  ValuePtr not_kept(const Lookup& q, trace::Span& span, CachedValue v);
   // `scope`: where its Redis spans hang (no trace from the replay loop); `span` gets the outcome.
   asio::awaitable<bool> deliver(const keys::Invalidation& inv, const trace::Scope& scope, trace::Span& span);
   // TieredOptions::replicated_values: the script's writes reached a replica, or none is connected.
@@ -189,6 +197,9 @@ class TieredCache {
   RedisClient* bus_;    // PUBLISH of invalidations and acknowledgements
   RedisSubscriber* subscriber_;
   L1Cache l1_;
+  // Keys asked for under Lookup::admit_on_repeat: 65,536 slots (512 KiB), about the last
+  // 65,000 distinct ones (at 250 new search pages a second, four minutes of them).
+  Doorkeeper admissions_{std::size_t{1} << 16};
   SingleFlight flights_;
   Breaker breaker_;
 

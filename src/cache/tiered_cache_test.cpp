@@ -105,6 +105,34 @@ TEST_F(TieredWithoutRedis, second_read_is_an_l1_hit_and_a_drop_or_bump_forces_a_
   });
 }
 
+TEST_F(TieredWithoutRedis, an_admit_on_repeat_value_is_stored_on_its_second_request_not_its_first) {
+  TieredCache cache(io, options(), nullptr, nullptr);
+  Lookup q{"product_list", "mc1:pl:s:v1:[\"q\",\"oak\"]|p1|n20", "mc1:g:s:p", 60s};
+  q.admit_on_repeat = true;
+  Lookup plain{"product_list", "mc1:pl:s:v1:[]|p1|n20", "mc1:g:s:p", 60s};
+  Loader load = [this](const trace::Scope&) -> asio::awaitable<Result<CachedValue>> {
+    ++loads;
+    co_return CachedValue{"page" + std::to_string(loads), "\"t\"", false};
+  };
+  run([&]() -> asio::awaitable<void> {
+    auto first = co_await cache.get(q, load);
+    EXPECT_EQ((*first)->body, "page1");
+    EXPECT_TRUE((*first)->transient);  // loaded, not kept
+    auto second = co_await cache.get(q, load);
+    EXPECT_EQ((*second)->body, "page2");  // asked again: loaded again, and now kept
+    EXPECT_FALSE((*second)->transient);
+    auto third = co_await cache.get(q, load);
+    EXPECT_EQ((*third)->body, "page2");  // from L1
+    EXPECT_EQ(loads, 2);
+    // Without the flag a value is kept on its first request, as before.
+    auto list = co_await cache.get(plain, load);
+    EXPECT_FALSE((*list)->transient);
+    auto again = co_await cache.get(plain, load);
+    EXPECT_EQ((*again)->body, (*list)->body);
+    EXPECT_EQ(loads, 3);
+  });
+}
+
 TEST_F(TieredWithoutRedis, absence_is_cached_briefly_and_errors_are_not_cached) {
   auto o = options();
   o.negative_ttl = 100ms;

@@ -43,6 +43,11 @@ struct Rendered {
   cache::ValuePtr sealed;
 };
 
+/// Whether a shared cache may keep this answer: false for one the catalog's cache loaded for
+/// a first request and did not keep (a search asked once: cache::Lookup::admit_on_repeat),
+/// which the gateway's cache and a CDN should not keep either.
+inline bool kept(const Rendered& r) { return !r.sealed || !r.sealed->transient; }
+
 /// The response body and the ETag a GET sends, built once and kept by the cache:
 ///   single items: "<id>.<version>.<h>" — If-Match still compares the "<id>.<version>" part
 ///     (etag.hpp), while <h> changes with every byte of the representation (a product's body

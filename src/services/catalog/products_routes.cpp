@@ -119,7 +119,8 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     auto r = co_await ctx.reads.products_v1(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     auto res = rendered(req, *r);
-    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader, product_list_tags(q->filter.store));
+    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader && kept(*r),
+                   product_list_tags(q->filter.store));
     co_return res;
   });
 
@@ -138,7 +139,8 @@ void install_product_routes(http::Router& router, CatalogContext& ctx) {
     auto r = co_await ctx.reads.products_v2(*q, req.context.scope());
     if (!r) co_return http::error_response(r.error());
     auto res = rendered(req, *r);
-    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader, product_list_tags(q->filter.store));
+    mark_cacheable(res, ctx.http_caching, q->audience == Audience::public_reader && kept(*r),
+                   product_list_tags(q->filter.store));
     co_return res;
   });
 

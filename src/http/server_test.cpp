@@ -396,7 +396,12 @@ TEST(Server, a_connection_whose_keep_alive_answer_was_still_being_written_at_the
   TestServer s(o, h);
   Client c(s.server->port());
   c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(50ms);  // the socket fills while nobody reads: the write waits
+  // The answer must be made before the drain begins: wait until its first bytes arrive (the
+  // socket then fills while nobody reads, and the write waits). A fixed 50 ms sleep was not
+  // enough on a loaded box: the answer was made after the drain and said close.
+  for (int i = 0; i < 500 && c.socket.available() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GT(c.socket.available(), 0u) << "no answer within 5 s";
+  std::this_thread::sleep_for(50ms);  // the rest of the write fills the socket's buffers
   std::promise<void> stopped;
   s.server->shutdown(4000ms, [&] { stopped.set_value(); });
   std::string got;

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "core/fnv1a.hpp"
+
 namespace mercato::cache {
 
 namespace {
@@ -9,11 +11,7 @@ namespace {
 // FNV-1a over the key, then a final avalanche (the low bits pick the slot, and FNV's low bits
 // of similar keys, such as one search term in several sorts, are not well spread on their own).
 std::uint64_t hash_key(std::string_view key) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
+  std::uint64_t h = fnv1a(key);
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;

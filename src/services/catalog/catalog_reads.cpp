@@ -1,6 +1,7 @@
 #include "services/catalog/catalog_reads.hpp"
 
 #include "services/catalog/cache_keys.hpp"
+#include "core/fnv1a.hpp"
 #include "core/json.hpp"
 #include "db/errors.hpp"
 #include "http/envelope.hpp"
@@ -25,13 +26,9 @@ std::string ProductListQuery::key_v2() const {
 
 namespace {
 
-// FNV-1a, 64 bits, by hand: it only has to tell representations apart (not resist an
-// attacker: a client can only fool its own cache), and it needs no library.
-std::uint64_t fnv1a(std::string_view a, std::string_view b) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (auto part : {a, std::string_view("\x1e", 1), b})
-    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
-  return h;
+// The representation's hash: its data and meta, told apart by a record separator.
+std::uint64_t representation_hash(std::string_view data, std::string_view meta) {
+  return fnv1a(meta, fnv1a(std::string_view("\x1e", 1), fnv1a(data)));
 }
 
 std::string hex16(std::uint64_t v) {
@@ -46,7 +43,7 @@ std::string hex16(std::uint64_t v) {
 cache::CachedValue seal(const Rendered& r) {
   cache::CachedValue v;
   v.body = http::ok(r.data, 200, r.meta).body;
-  const std::string h = hex16(fnv1a(r.data, r.meta));
+  const std::string h = hex16(representation_hash(r.data, r.meta));
   if (!r.etag.empty() && r.etag.size() >= 2) {
     v.etag = r.etag.substr(0, r.etag.size() - 1);  // without its closing quote
     v.etag += '.';

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/fnv1a.hpp"
 #include "core/json.hpp"
 
 namespace mercato::gateway {
@@ -39,15 +40,9 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::string openapi_etag(std::string_view document) {
-  // FNV-1a, 64 bits, written here because only a change detector is needed (not a defence
-  // against forgery), and it gives every gateway instance the same tag for the same bytes.
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : document) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  // Only a change detector is needed, and every gateway instance gives the same bytes the same tag.
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(document)));
   return "\"openapi-" + std::string(hex) + "\"";
 }
 

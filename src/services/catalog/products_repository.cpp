@@ -17,8 +17,10 @@ struct SearchProbe {
   std::string tsquery;    // product_search_tsquery(term), the words tier's parameter
   bool common = false;    // every word it needs is among the tsvector's most common elements
   double estimate = 0;    // the words tier's matches (when common): PostgreSQL's estimate, or a
-                          // count of the last minute (learn_count)
+                          // recent count (learn_count; as old as the probe may be, kProbeTtl)
   std::int64_t live = 0;  // the list's rows without q (maintained counters)
+  bool exact = false;     // estimate is a count (learn_count), not PostgreSQL's guess
+  std::uint8_t walk_failed = 0;  // sort_bit() of each order where a first page's walk gave up
 };
 
 namespace {
@@ -389,11 +391,7 @@ struct Window {
 using Probe = SearchProbe;
 using ProbeCache = cache::ShardedLru<SearchProbe>;
 
-/// How long a probe is reused. Its estimate changes with ANALYZE and its count with writes,
-/// and either only moves a search between two right plans (walk or collect), never its rows.
-constexpr auto kProbeTtl = std::chrono::seconds(60);
-/// At ~200 bytes a probe, about 5,000 lists × terms.
-constexpr std::size_t kProbeCacheBytes = 1 << 20;
+// How long and how many probes are kept: kProbeTtl and kProbeCacheBytes (search_plan.hpp).
 
 /// A probe's key: the filter without its sort, which the probe does not depend on.
 std::string probe_key(ProductFilter f) {
@@ -421,7 +419,7 @@ asio::awaitable<Result<Probe>> run_probe(db::PoolUntil pool, const ProductFilter
 }
 
 void keep_probe(ProbeCache& cache, const std::string& key, const Probe& p) {
-  cache.put(key, p, key.size() + p.tsquery.size() + sizeof(Probe), ProbeCache::Clock::now() + kProbeTtl);
+  cache.put(key, p, probe_charge(key, p.tsquery, sizeof(Probe)), ProbeCache::Clock::now() + kProbeTtl);
 }
 
 /// The probe of `f`'s list and term, from `cache` when a recent search made it. An empty list
@@ -447,6 +445,7 @@ asio::awaitable<Result<Probe>> probe(db::PoolUntil pool, ProbeCache& cache, cons
 void learn_count(ProbeCache& cache, const ProductFilter& f, Probe p, std::int64_t counted) {
   if (p.live <= 0 || !p.common) return;
   p.estimate = static_cast<double>(counted);
+  p.exact = true;
   keep_probe(cache, probe_key(f), p);
 }
 
@@ -530,7 +529,10 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     append_q_params(ps, f, Tier::words, pr.tsquery);
     return list_statement(count_name(shape), std::move(ps));
   };
-  if (should_walk(pr.common, pr.estimate, wanted, pr.live)) {
+  // What this search teaches its probe: a first page's walk that gave up (sort_bit).
+  Probe learned = pr;
+  const std::uint8_t in_this_order = sort_bit(static_cast<unsigned>(f.sort));
+  if (!(pr.walk_failed & in_this_order) && should_walk(pr.common, pr.estimate, pr.exact, wanted, pr.live)) {
     // The walk, and in the same pipeline the count when the estimate is at most the cap.
     shape.walk = true;
     std::vector<db::Statement> sts;
@@ -548,6 +550,10 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
       co_return Found{std::move(*rows),
                       words_total(counted, pr.estimate, w.offset + static_cast<std::int64_t>(rows->size()))};
     // Fewer matches than a page within the budget: collect them.
+    if (w.offset == 0 && !w.after && pr.live > 0) {
+      learned.walk_failed |= in_this_order;
+      keep_probe(probes, probe_key(f), learned);
+    }
   }
   if (!counted || *counted > 0) {
     // Collected: the page's rows carry the exact number of matches (page_sql, `matched`).
@@ -557,7 +563,7 @@ asio::awaitable<Result<Found>> search(db::PoolUntil pool, ProbeCache& probes, co
     if (!rows) co_return std::move(rows).error();
     if (!rows->empty()) {
       const auto matched = r->get_int64(0, r->column("matched")).value_or(0);
-      learn_count(probes, f, pr, matched);
+      learn_count(probes, f, learned, matched);
       const auto seen = w.offset + static_cast<std::int64_t>(rows->size());
       co_return Found{std::move(*rows), collected_total(pr.common, matched, pr.estimate, seen)};
     }

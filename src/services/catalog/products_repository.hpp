@@ -93,7 +93,7 @@ class ProductRepository {
  private:
   db::ReplicaSet& db_;
   // Recent searches' probes, by list and term: PostgreSQL's estimate and the list's count
-  // decide a search's plan, never its rows, so they may be a minute old (search()).
+  // decide a search's plan, never its rows, so they may be minutes old (kProbeTtl, search_plan.hpp).
   std::unique_ptr<cache::ShardedLru<SearchProbe>> probes_;
 };
 

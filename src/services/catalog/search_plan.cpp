@@ -8,14 +8,21 @@
 
 namespace mercato::catalog {
 
-bool should_walk(bool common, double estimate, double wanted, std::int64_t live) {
-  return common && live > 0 && kWalkBias * estimate * estimate >= wanted * static_cast<double>(live);
+namespace {
+
+// The most rows a walk for `wanted` rows may test (walk_budget's ceiling, before the list's size).
+double walk_ceiling(double wanted) { return std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted); }
+
+}  // namespace
+
+bool should_walk(bool common, double estimate, bool exact, double wanted, std::int64_t live) {
+  if (!common || live <= 0 || kWalkBias * estimate * estimate < wanted * static_cast<double>(live)) return false;
+  return !exact || wanted * static_cast<double>(live) / std::max(estimate, 1.0) <= walk_ceiling(wanted) * 2 / 3;
 }
 
 std::int64_t walk_budget(double wanted, double estimate, std::int64_t live) {
   const double expected = wanted * static_cast<double>(live) / std::max(estimate, 1.0);
-  const double ceiling = std::max(kWalkRowsFloor, kWalkRowsPerWanted * wanted);
-  const double budget = std::min(std::max(4 * expected, 4 * wanted), ceiling);
+  const double budget = std::min(std::max(4 * expected, 4 * wanted), walk_ceiling(wanted));
   return std::min<std::int64_t>(live, static_cast<std::int64_t>(std::ceil(budget)));
 }
 

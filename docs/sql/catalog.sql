@@ -35,7 +35,8 @@ SELECT p.id, p.store_id, p.category_id, c.name, p.name, p.slug, p.sku, p.descrip
        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(p.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        p.version
-  FROM products p LEFT JOIN categories c ON c.store_id = p.store_id AND c.id = p.category_id
+  FROM products p LEFT JOIN LATERAL (SELECT c.name FROM categories c
+                                     WHERE c.store_id = p.store_id AND c.id = p.category_id LIMIT 1) c ON true
  WHERE p.id = $1 AND p.store_id = $2 AND p.deleted_at IS NULL;
 
 -- name: products_after_created_asc

@@ -68,7 +68,8 @@
 # Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
 # BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_COLLECTOR_CONNECTIONS,
 # BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_NO_SEARCH (1), BENCH_MIX_WARMUP (s, 60),
-# BENCH_MIX_REPLICA (1: the catalog reads from a streaming replica; 0: the primary only).
+# BENCH_MIX_REPLICA (1: the catalog reads from a streaming replica; 0: the primary only),
+# BENCH_MIX_SEARCH_ZIPF (0; 1: search terms drawn with Zipf-like popularity, bench/wrk/mix.lua).
 set -uo pipefail
 
 # shellcheck source=_lib.sh
@@ -90,6 +91,9 @@ bench_init mix psql jq python3
 # db_read_routes_total over the step) and the replica's CPU (cpu_postgres_replica).
 MIX_REPLICA=${BENCH_MIX_REPLICA:-1}
 [[ $MIX_REPLICA == [01] ]] || die "BENCH_MIX_REPLICA takes 0 or 1"
+[[ ${BENCH_MIX_SEARCH_ZIPF:-0} == [01] ]] || die "BENCH_MIX_SEARCH_ZIPF takes 0 or 1"
+# A variant, named in every run's notes so its figures are never read as the case's own.
+[[ ${BENCH_MIX_SEARCH_ZIPF:-0} == 1 ]] && NOTES+=("search terms drawn Zipf-like (BENCH_MIX_SEARCH_ZIPF=1): a variant, not the case's worst case")
 PG_REPLICA=$MIX_REPLICA
 stack_save
 mix_prepare

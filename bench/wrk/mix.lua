@@ -32,6 +32,10 @@
 -- anonymously: the same requests, each charged to a user's rate-limit budget rather than the one
 -- address wrk sends from (tests/cluster/mix_load.py, under the cluster suite's low limit).
 --
+-- BENCH_MIX_SEARCH_ZIPF=1 draws the search terms with the details' Zipf-like popularity (rank k
+-- with density ~1/k within each list) instead of uniformly, as real shops' queries repeat: a
+-- variant to compare with, not the case's definition (the default measures the worst case).
+--
 -- BENCH_MIX_ONLY=search sends the searches alone, drawn as above (bench/mix.sh's search ceiling);
 -- BENCH_MIX_ONLY=no-search the other 95 in their proportions (bench/mix.sh's collector phase).
 local dir = os.getenv("BENCH_MIX_DIR") or error("BENCH_MIX_DIR is not set")
@@ -40,6 +44,7 @@ local seed = tonumber(os.getenv("BENCH_SEED") or "1")
 local rate = tonumber(os.getenv("BENCH_MIX_RATE") or "")
 local only = os.getenv("BENCH_MIX_ONLY")
 local as_users = os.getenv("BENCH_MIX_AS_USERS") == "1"
+local search_zipf = os.getenv("BENCH_MIX_SEARCH_ZIPF") == "1"
 if only ~= nil and only ~= "search" and only ~= "no-search" then
   error("BENCH_MIX_ONLY takes 'search', 'no-search' or nothing")
 end
@@ -56,7 +61,6 @@ end
 local details, lists, deep, tokens = lines("details"), lines("lists"), lines("deep"), lines("tokens")
 local search_common, search_rare = lines("search_common"), lines("search_rare")
 -- ln(n + 1): exp(u · ln(n + 1)) for u in [0, 1) lies in [1, n + 1), so its floor is every rank 1..n.
-local log_details = math.log(#details + 1)
 local sorts = { "-created_at", "price", "-price", "name" }
 
 -- Counts printed by done() (read from this thread's state): requests sent by kind, non-2xx
@@ -68,6 +72,18 @@ local searched = {}
 
 local function pick(t) return t[math.random(#t)] end
 
+-- Rank k of n with density ~1/k (k = 1 the most popular).
+local function zipf(n)
+  local k = math.floor(math.exp(math.random() * math.log(n + 1)))
+  if k > n then k = n end  -- rounding at the very top
+  return k
+end
+
+local function pick_term(t)
+  if search_zipf then return t[zipf(#t)] end
+  return pick(t)
+end
+
 -- A read: anonymous, or as one of the users (BENCH_MIX_AS_USERS).
 local function read(path)
   if as_users then return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. pick(tokens) }) end
@@ -77,14 +93,12 @@ end
 local function detail()
   counts.detail = counts.detail + 1
   -- Zipf with s = 1: the density of rank k is ~1/k.
-  local k = math.floor(math.exp(math.random() * log_details))
-  if k > #details then k = #details end  -- rounding at the very top
-  return read(details[k])
+  return read(details[zipf(#details)])
 end
 
 local function search()
   counts.search = counts.search + 1
-  local term = math.random(2) == 1 and pick(search_common) or pick(search_rare)
+  local term = math.random(2) == 1 and pick_term(search_common) or pick_term(search_rare)
   local sort = sorts[math.random(#sorts)]
   local path
   if math.random(2) == 1 then

@@ -49,13 +49,36 @@ if only ~= nil and only ~= "search" and only ~= "no-search" then
   error("BENCH_MIX_ONLY takes 'search', 'no-search' or nothing")
 end
 
+-- Each request list is kept packed: the file as one string and its lines' bounds in an FFI
+-- array, two objects the garbage collector marks in O(1), where a Lua table of 760,000 detail
+-- paths made every collection cycle (the answers' bodies start one every few milliseconds)
+-- mark 760,000 strings. Measured against the same stack: wrk's start-up 1.24 s → 0.29 s of
+-- CPU, and ~48 → ~36 µs of its user time per request at 1,500 requests/s: CPU the load
+-- generator no longer takes from the box it measures.
+-- list.n is the count of non-empty lines, list.at(k) the k-th (1-based).
+local ffi = require("ffi")
 local function lines(name)
-  local t = {}
-  for line in io.lines(dir .. "/" .. name) do
-    if line ~= "" then t[#t + 1] = line end
+  local path = dir .. "/" .. name
+  local f = io.open(path, "rb") or error("cannot read " .. path)
+  local text = f:read("*a")
+  f:close()
+  local function each(fn)
+    local pos, len = 1, #text
+    while pos <= len do
+      local nl = string.find(text, "\n", pos, true) or len + 1
+      if nl > pos then fn(pos, nl - 1) end
+      pos = nl + 1
+    end
   end
-  if #t == 0 then error("no lines in " .. dir .. "/" .. name) end
-  return t
+  local n = 0
+  each(function() n = n + 1 end)
+  if n == 0 then error("no lines in " .. path) end
+  local bounds, i = ffi.new("int32_t[?]", 2 * n), 0
+  each(function(first, last)
+    bounds[i], bounds[i + 1] = first, last
+    i = i + 2
+  end)
+  return { n = n, at = function(k) return string.sub(text, bounds[2 * k - 2], bounds[2 * k - 1]) end }
 end
 
 local details, lists, deep, tokens = lines("details"), lines("lists"), lines("deep"), lines("tokens")
@@ -70,7 +93,7 @@ counts = { detail = 0, list = 0, deep = 0, search = 0, me = 0, write = 0, create
 bad = {}
 local searched = {}
 
-local function pick(t) return t[math.random(#t)] end
+local function pick(t) return t.at(math.random(t.n)) end
 
 -- Rank k of n with density ~1/k (k = 1 the most popular).
 local function zipf(n)
@@ -80,7 +103,7 @@ local function zipf(n)
 end
 
 local function pick_term(t)
-  if search_zipf then return t[zipf(#t)] end
+  if search_zipf then return t.at(zipf(t.n)) end
   return pick(t)
 end
 
@@ -93,7 +116,7 @@ end
 local function detail()
   counts.detail = counts.detail + 1
   -- Zipf with s = 1: the density of rank k is ~1/k.
-  return read(details[zipf(#details)])
+  return read(details.at(zipf(details.n)))
 end
 
 local function search()
@@ -160,7 +183,6 @@ end
 
 if rate then
   if rate <= 0 then error("BENCH_MIX_RATE must be positive") end
-  local ffi = require("ffi")
   ffi.cdef [[
     struct mix_timespec { long tv_sec; long tv_nsec; };
     int clock_gettime(int clock, struct mix_timespec *tp);

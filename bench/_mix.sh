@@ -13,7 +13,9 @@
 #   mix_wrk C S [NAME=value…]
 #                      one run of mix.lua through the gateway at C connections for S seconds,
 #                      with extra environment for the script (BENCH_MIX_RATE=…); prints wrk's output
-#   mix_counts OUTPUT  what mix.lua's done() counted, as " writes=… searches=… searches_distinct=…"
+#   mix_counts OUTPUT  what mix.lua's done() counted, as " detail=… search_distinct=… late=…
+#                      dropped=… detail_p50_ms=… search_p99_ms=…" (sent, schedule, latency by kind)
+#   mix_latency OUTPUT mix.lua's own latency of every answer: "p50_ms p99_ms timed untimed"
 
 PRODUCTS=${BENCH_PRODUCTS:-1000000}
 USERS=${BENCH_MIX_USERS:-1000}
@@ -199,10 +201,20 @@ mix_wrk_command() {
     taskset -c 1 wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$REPO/bench/wrk/mix.lua" "$GATEWAY_URL/")
 }
 
-# mix.lua's done() prints "mix: sent k=v …" and "mix: schedule k=v …" lines: they become
-# " k=v …" (the count of each kind, so a BENCH line shows the mix it really sent).
+# mix.lua's done() prints "mix: sent k=v …", "mix: schedule k=v …" and "mix: latency-by-kind
+# k=v …" lines: they become " k=v …" (the count of each kind, so a BENCH line shows the mix it
+# really sent, and each kind's p50 and p99).
 mix_counts() {
-  awk '/^mix: (sent|schedule) / { for (i = 3; i <= NF; i++) printf " %s", $i }' <<< "$1"
+  awk '/^mix: (sent|schedule|latency-by-kind) / { for (i = 3; i <= NF; i++) printf " %s", $i }' <<< "$1"
+}
+
+# The latency of a run as mix.lua measured it, not wrk: each answer once, from its request's
+# slot when paced (BENCH_MIX_RATE) or its sending otherwise, with none of the synthetic samples
+# wrk 4.1.0 adds for coordinated omission (bench/wrk/mix.lua). Prints "p50_ms p99_ms timed
+# untimed" (untimed: answers that came back without the request's number).
+mix_latency() {
+  awk '/^mix: latency timed=/ { for (i = 3; i <= NF; i++) { split($i, f, "="); v[f[1]] = f[2] } }
+       END { printf "%.3f %.3f %d %d\n", v["p50_ms"], v["p99_ms"], v["timed"], v["untimed"] }' <<< "$1"
 }
 
 # A count out of mix_counts' text: mix_count TEXT NAME.

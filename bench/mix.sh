@@ -5,26 +5,38 @@
 # GET /auth/me with tokens of BENCH_MIX_USERS users, 1 % writes), with BENCH_PRODUCTS
 # (1,000,000) products in the catalog.
 #
-# wrk is a closed loop: the offered load is raised in steps of connections (BENCH_MIX_STEPS,
-# "4 8 16 32 64 128"), each measured for BENCH_DURATION seconds after a warm-up. The capacity is
-# the highest throughput of a step whose p99 is under BENCH_MIX_P99_MS (50) with no error and no
+# The load is offered as the issue's model has it, open: users send independently of the
+# answers they wait for. mix.lua paces the requests at a fixed rate (BENCH_MIX_RATE) over
+# BENCH_MIX_CONNECTIONS (128) keep-alive connections, and the rate is raised in steps
+# (BENCH_MIX_RATES, "250 500 … 32000" requests/s), each measured for BENCH_DURATION seconds
+# after a warm-up, until two steps in a row miss the goal (the load is past the capacity). A
+# step is within the goal when p99 is under BENCH_MIX_P99_MS (50), there is no error and no
 # non-2xx answer (429s included: the rate limit is raised out of the way, so it is not what is
-# measured). nginx serving one detail's bytes, at 64 connections, is the anchor of the same run:
+# measured), no slot was dropped, and at least 97 % of the offered rate was served. The capacity
+# is the rate served at the highest such step. nginx serving one detail's bytes, at 64
+# connections, is the anchor of the same run.
 #
-#   BENCH mix-step connections= rps= p50_ms= p99_ms= errors= cpu_gateway= cpu_catalog= … cpu_wrk=
-#     core0_busy= core0_softirq= core1_busy= core1_softirq= steal=
-#     detail= list= deep= search= me= write= create= patch= delete= search_distinct=
+# Every latency here is mix.lua's own: each answer once, counted from its request's slot (when
+# an independent user sent it), so the wait for a free connection is in it. wrk 4.1.0's
+# percentiles are not used: it adds synthetic samples for coordinated omission and starts its
+# clock only when a connection sends (docs/capacity.md, "Measuring the tail").
+#
+#   BENCH mix-step offered_rps= rps= connections= p50_ms= p99_ms= errors= within_goal=
+#     cpu_gateway= cpu_catalog= … cpu_wrk= core0_busy= core0_softirq= core1_busy= core1_softirq= steal=
+#     detail= list= deep= search= me= write= create= patch= delete= search_distinct= late=
+#     max_lag_ms= dropped= detail_p50_ms= detail_p99_ms= … write_p99_ms=
 #     reads_replica= reads_primary= primary_read_share= reads_primary_fenced= reads_primary_stale=
 #     gateway_hit_share= product_l1_hit_share= product_l2_hit_share= product_l2_misses=
-#   BENCH mix rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
+#   BENCH mix rps= offered_rps= p50_ms= p99_ms= connections= ratio_to_nginx= users_at_10s= …
 #   BENCH mix-search-ceiling connections= searches_rps= mix_bound_rps= bound_ratio_to_nginx= …
-#   BENCH mix-no-search connections= rps= p50_ms= p99_ms= ratio_to_nginx= cpu_…
+#   BENCH mix-no-search offered_rps= rps= p50_ms= p99_ms= ratio_to_nginx= cpu_…
 #
 # The search ceiling is the limit the mix's ratio is read against: the mix's searches alone,
-# at the step connections up to BENCH_MIX_SEARCH_CEILING_MAX (32), with no p99 bound. One mix
-# request in 20 is a search, so the mix cannot exceed 20 × that rate (mix_bound_rps) on this
-# box, whatever the other 95 % cost. mix-no-search is the other bound: those 95 alone, stepped
-# and judged like the mix (the serving path's capacity when searches cost nothing).
+# sent as fast as they are answered (a closed loop, which finds the most a box serves) at
+# BENCH_MIX_SEARCH_STEPS connections ("4 8 16 32"), with no p99 bound. One mix request in 20 is
+# a search, so the mix cannot exceed 20 × that rate (mix_bound_rps) on this box, whatever the
+# other 95 % cost. mix-no-search is the other bound: those 95 alone, offered in rate steps and
+# judged like the mix (the serving path's capacity when searches cost nothing).
 #
 # users_at_10s = rps × 10: the concurrent users the box carries when each sends one request
 # every 10 s (also said in words after the steps). cpu_<process> = that process's CPU time
@@ -65,9 +77,9 @@
 # measured, then says so in one line and exits 1, so a script can tell (as bench/soak.sh does
 # for a soak that is not flat).
 #
-# Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_STEPS,
-# BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_COLLECTOR_CONNECTIONS,
-# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_CEILING_MAX, BENCH_MIX_NO_SEARCH (1), BENCH_MIX_WARMUP (s, 60),
+# Knobs: bench/_lib.sh, bench/_mix.sh (BENCH_PRODUCTS, BENCH_MIX_USERS, …), and BENCH_MIX_RATES,
+# BENCH_MIX_CONNECTIONS, BENCH_MIX_P99_MS, BENCH_MIX_COLLECTOR, BENCH_MIX_COLLECTOR_CONNECTIONS,
+# BENCH_MIX_COLLECTOR_ROUNDS, BENCH_MIX_SEARCH_STEPS, BENCH_MIX_NO_SEARCH (1), BENCH_MIX_WARMUP (s, 60),
 # BENCH_MIX_REPLICA (1: the catalog reads from a streaming replica; 0: the primary only),
 # BENCH_MIX_SEARCH_ZIPF (0; 1: search terms drawn with Zipf-like popularity, bench/wrk/mix.lua).
 set -uo pipefail
@@ -77,11 +89,17 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/_lib.sh"
 # shellcheck source=_mix.sh
 source "$REPO/bench/_mix.sh"
 
-STEPS=${BENCH_MIX_STEPS:-4 8 16 32 64 128}
+RATES=${BENCH_MIX_RATES:-250 500 750 1000 1250 1500 2000 2500 3000 4000 5000 6000 8000 10000 12000 14000 16000 20000 24000 32000}
+MIX_CONNS=${BENCH_MIX_CONNECTIONS:-128}
+SEARCH_STEPS=${BENCH_MIX_SEARCH_STEPS:-4 8 16 32}
 P99_GOAL=${BENCH_MIX_P99_MS:-50}
 COLLECTOR_PHASE=${BENCH_MIX_COLLECTOR:-1}
 [[ $P99_GOAL =~ ^[0-9]+$ ]] || die "BENCH_MIX_P99_MS takes whole milliseconds"
-for c in $STEPS; do [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_STEPS takes connection counts, got '$c'"; done
+[[ -z ${BENCH_MIX_STEPS:-} ]] || die "BENCH_MIX_STEPS (connection steps) is gone: the mix is offered in rate steps, BENCH_MIX_RATES"
+for r in $RATES; do [[ $r =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_RATES takes requests per second, got '$r'"; done
+for c in $MIX_CONNS $SEARCH_STEPS; do
+  [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_CONNECTIONS and BENCH_MIX_SEARCH_STEPS take connection counts, got '$c'"
+done
 
 bench_init mix psql jq python3
 # The read replica (data tier issue): with BENCH_MIX_REPLICA=1 (the default) the catalog's reads
@@ -170,8 +188,9 @@ cache_counts() {
 # answered from the caches (search_distinct only counts within a step).
 RUN_SEED=$((SEED * 1000))
 
-# One closed-loop step at $1 connections (then VAR=value settings for mix.lua): sets S_RPS S_P50
-# S_P99 S_BAD, S_CPU and S_COUNTS (text: " cpu_gateway=… …", " detail=… … writes=… …").
+# One run of mix.lua at $1 connections (then VAR=value settings for mix.lua; BENCH_MIX_RATE=…
+# paces it): sets S_RPS S_P50 S_P99 S_BAD S_DROPPED, S_CPU, S_CORES, S_SPLIT and S_COUNTS (text:
+# " cpu_gateway=… …", " detail=… … search_p99_ms=… …"). The latencies are mix.lua's (mix_latency).
 mix_step() {
   local conns=$1 out g
   shift
@@ -198,10 +217,16 @@ mix_step() {
   # `times` prints the shell's own user and system time, then its children's: the line after next.
   wrk_cpu=$(awk '/^wrk-times:$/ { at = NR + 2 } NR == at { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' <<< "$out")
   printf '== mix step %s connections\n%s\n' "$conns" "$out" >> "$LOG_DIR/wrk.log"
-  local non2xx sockets
-  read -r S_RPS S_P50 S_P99 _ non2xx sockets < <(wrk_summary <<< "$out")
-  S_BAD=$((non2xx + sockets))
+  local non2xx sockets timed untimed
+  read -r S_RPS _ _ _ non2xx sockets < <(wrk_summary <<< "$out")
+  read -r S_P50 S_P99 timed untimed < <(mix_latency "$out")
+  # An answer that came back without its request's number was not timed: a step whose
+  # latencies miss answers is not judged on them.
+  S_BAD=$((non2xx + sockets + untimed))
+  ((timed > 0)) || S_BAD=$((S_BAD + 1))
   S_COUNTS=$(mix_counts "$out")
+  S_DROPPED=$(mix_count "$S_COUNTS" dropped)
+  S_DROPPED=${S_DROPPED:-0}
   S_CPU=""
   for g in "${GROUPS_ORDER[@]}"; do
     S_CPU+=$(awk -v a="${before[$g]}" -v b="$(group_ticks "$g")" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v g="$g" \
@@ -243,42 +268,60 @@ DURATION=$MIX_WARMUP
 ((DURATION > 0)) && mix_step 16
 DURATION=$DURATION_SAVED
 
-step "mix: offered load in steps of connections ($STEPS), ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
-best_rps=0 best_line="" STEP_ROWS=()
-for c in $STEPS; do
-  mix_step "$c"
-  ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
-  say "    $c connections: $S_RPS req/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, within goal: $ok;$S_CPU"
-  say "      cores:$S_CORES"
-  say "      sent:$S_COUNTS"
-  say "      database reads and caches:$S_SPLIT"
-  RESULTS+=("$(printf 'BENCH mix-step connections=%s rps=%s p50_ms=%s p99_ms=%s errors=%s within_goal=%s%s%s%s' \
-    "$c" "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU$S_CORES" "$S_COUNTS" "$S_SPLIT")")
-  if [[ $ok == yes ]] && ((S_RPS > best_rps)); then
-    best_rps=$S_RPS best_line="$c $S_RPS $S_P50 $S_P99"
-  fi
-  # A row of results.md's table of steps (the capacity step is made bold below).
-  STEP_ROWS+=("$c|$S_RPS|$(printf '| %s | %s | %s | %s | %s | %s |' "$(date +%F)" "$(commit_short)" '%s' '%s' "$S_P50" "$S_P99")$(
-    awk '{ for (i = 1; i <= NF; i++) { split($i, f, "="); printf " %s |", f[2] } }' <<< "$S_CPU")")
-done
+# Offers mix.lua (then VAR=value settings: the no-search phase) at the rates of RATES, each over
+# MIX_CONNS connections, until two steps in a row miss the goal: a step is within it when p99 is
+# under P99_GOAL, nothing failed, no slot was dropped and 97 % of the rate was served. Says each
+# step; with $1 = mix also adds its BENCH mix-step line and results.md row. Sets R_BEST to
+# "offered rps p50 p99 cpu_…" of the highest step within the goal (empty when none was).
+rate_steps() {
+  local label=$1 r ok missed=0 best_rps=0
+  shift
+  R_BEST=""
+  for r in $RATES; do
+    mix_step "$MIX_CONNS" BENCH_MIX_RATE="$r" "$@"
+    ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" -v d="$S_DROPPED" -v rps="$S_RPS" -v r="$r" \
+      'BEGIN { print (p < g && b == 0 && d == 0 && rps >= 0.97 * r) ? "yes" : "no" }')
+    say "    $r req/s offered: $S_RPS served, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, dropped $S_DROPPED, within goal: $ok;$S_CPU"
+    say "      cores:$S_CORES"
+    say "      sent, schedule and latency by kind:$S_COUNTS"
+    say "      database reads and caches:$S_SPLIT"
+    if [[ $label == mix ]]; then
+      RESULTS+=("$(printf 'BENCH mix-step offered_rps=%s rps=%s connections=%s p50_ms=%s p99_ms=%s errors=%s within_goal=%s%s%s%s' \
+        "$r" "$S_RPS" "$MIX_CONNS" "$S_P50" "$S_P99" "$S_BAD" "$ok" "$S_CPU$S_CORES" "$S_COUNTS" "$S_SPLIT")")
+      # A row of results.md's table of steps (the capacity step is made bold below).
+      STEP_ROWS+=("$r|$S_RPS|$(printf '| %s | %s | %s | %s | %s | %s |' "$(date +%F)" "$(commit_short)" '%s' '%s' "$S_P50" "$S_P99")$(
+        awk '{ for (i = 1; i <= NF; i++) { split($i, f, "="); printf " %s |", f[2] } }' <<< "$S_CPU")")
+    fi
+    if [[ $ok == yes ]]; then
+      missed=0
+      if ((S_RPS > best_rps)); then best_rps=$S_RPS R_BEST="$r $S_RPS $S_P50 $S_P99$S_CPU$S_CORES"; fi
+    else
+      missed=$((missed + 1))
+      ((missed < 2)) || break
+    fi
+  done
+}
+
+step "mix: offered in rate steps ($RATES req/s, until two in a row miss the goal) over $MIX_CONNS connections, ${DURATION}s each (wrk log: $(rel "$LOG_DIR/wrk.log"))"
+STEP_ROWS=()
+rate_steps mix
+best_line=$R_BEST
 for row in "${STEP_ROWS[@]}"; do
-  IFS='|' read -r c rps rest <<< "$row"
-  # shellcheck disable=SC2059  # the row is the format: its two %s take connections and rps
-  if [[ "$c $rps" == "${best_line% * *}" ]]; then ROWS+=("$(printf "$rest" "**$c**" "**$rps**")"); else ROWS+=("$(printf "$rest" "$c" "$rps")"); fi
+  IFS='|' read -r r rps rest <<< "$row"
+  # shellcheck disable=SC2059  # the row is the format: its two %s take the offered and served rps
+  if [[ -n $best_line && $r == "${best_line%% *}" ]]; then ROWS+=("$(printf "$rest" "**$r**" "**$rps**")"); else ROWS+=("$(printf "$rest" "$r" "$rps")"); fi
 done
 
 # ---- the search ceiling ---------------------------------------------------------------------
 # Every mix request of rate R includes 0.05 × R searches, most of them of a URL no cache holds,
 # so the mix can never run faster than 20 × the most searches/s this box serves on their own:
 # the limit of the same run that the mix's ratio is read against. Measured with the mix's
-# searches alone (the same terms, sorts and pages), with no p99 bound, at the step connections
-# up to SEARCH_CEILING_MAX (32: more only queue at PostgreSQL).
-SEARCH_CEILING_MAX=${BENCH_MIX_SEARCH_CEILING_MAX:-32}
-[[ $SEARCH_CEILING_MAX =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIX_SEARCH_CEILING_MAX takes a connection count"
-step "mix: the searches alone, for the mix's ceiling (at most $SEARCH_CEILING_MAX connections)"
+# searches alone (the same terms, sorts and pages), with no p99 bound, in a closed loop (each
+# connection sends as soon as it is answered: the most the box serves) at SEARCH_STEPS
+# connections (more than 32 only queue at PostgreSQL).
+step "mix: the searches alone, for the mix's ceiling ($SEARCH_STEPS connections)"
 ceiling_rps=0 ceiling_line=""
-for c in $STEPS; do
-  ((c <= SEARCH_CEILING_MAX)) || continue
+for c in $SEARCH_STEPS; do
   mix_step "$c" BENCH_MIX_ONLY=search
   say "    $c connections: $S_RPS searches/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD;$S_CPU;$S_CORES"
   ((S_BAD == 0)) || NOTES+=("searches alone at $c connections: $S_BAD errors")
@@ -286,23 +329,17 @@ for c in $STEPS; do
 done
 
 # ---- the rest of the mix -------------------------------------------------------------------
-# The other bound: the mix without its searches (the other 95 in their proportions), stepped and
-# judged like the mix. Its capacity is what the serving path carries when searches cost nothing,
+# The other bound: the mix without its searches (the other 95 in their proportions), offered in
+# the rate steps and judged like the mix. Its capacity is what the serving path carries when searches cost nothing,
 # so between the two lines a reader sees which part keeps the mix from its goal: if this one is
 # under the goal too, cheaper searches alone cannot reach it. BENCH_MIX_NO_SEARCH=0 skips it.
 NO_SEARCH_PHASE=${BENCH_MIX_NO_SEARCH:-1}
 [[ $NO_SEARCH_PHASE == [01] ]] || die "BENCH_MIX_NO_SEARCH takes 0 or 1"
 rest_line=""
 if [[ $NO_SEARCH_PHASE == 1 ]]; then
-  step "mix: the mix without its searches, in the same steps"
-  rest_rps=0
-  for c in $STEPS; do
-    mix_step "$c" BENCH_MIX_ONLY=no-search
-    ok=$(awk -v p="$S_P99" -v g="$P99_GOAL" -v b="$S_BAD" 'BEGIN { print (p < g && b == 0) ? "yes" : "no" }')
-    say "    $c connections: $S_RPS req/s, p50 $S_P50 ms, p99 $S_P99 ms, errors $S_BAD, within goal: $ok;$S_CPU;$S_CORES"
-    say "      database reads and caches:$S_SPLIT"
-    if [[ $ok == yes ]] && ((S_RPS > rest_rps)); then rest_rps=$S_RPS rest_line="$c $S_RPS $S_P50 $S_P99$S_CPU$S_CORES"; fi
-  done
+  step "mix: the mix without its searches, in the same rate steps"
+  rate_steps no-search BENCH_MIX_ONLY=no-search
+  rest_line=$R_BEST
 fi
 
 # ---- the collector phase --------------------------------------------------------------------
@@ -379,38 +416,39 @@ fi
 
 if [[ $NO_SEARCH_PHASE == 1 ]]; then
   if [[ -n $rest_line ]]; then
-    read -r c rps p50 p99 cpu <<< "$rest_line"
-    RESULTS+=("$(printf 'BENCH mix-no-search connections=%s rps=%s p50_ms=%s p99_ms=%s ratio_to_nginx=%s nginx_rps=%s %s' \
-      "$c" "$rps" "$p50" "$p99" "$(ratio "$rps" "$n_rps")" "$n_rps" "$cpu")")
-    say "without its searches: $rps requests/s at $c connections (p99 $p99 ms), $(ratio "$rps" "$n_rps")× nginx"
+    read -r offered rps p50 p99 cpu <<< "$rest_line"
+    RESULTS+=("$(printf 'BENCH mix-no-search offered_rps=%s rps=%s connections=%s p50_ms=%s p99_ms=%s ratio_to_nginx=%s nginx_rps=%s %s' \
+      "$offered" "$rps" "$MIX_CONNS" "$p50" "$p99" "$(ratio "$rps" "$n_rps")" "$n_rps" "$cpu")")
+    say "without its searches: $rps requests/s served of $offered offered (p99 $p99 ms), $(ratio "$rps" "$n_rps")× nginx"
   else
     RESULTS+=("BENCH mix-no-search rps=0 nginx_rps=$n_rps note=no_step_within_goal")
   fi
 fi
 
 if [[ -n $best_line ]]; then
-  read -r c rps p50 p99 <<< "$best_line"
+  read -r offered rps p50 p99 _ <<< "$best_line"
+  c=$MIX_CONNS
   r=$(ratio "$rps" "$n_rps")
   say ""
-  say "capacity: $rps requests/s at $c connections (p99 $p99 ms): at one request per user every 10 s, this box carries $((rps * 10)) concurrent users"
+  say "capacity: $rps requests/s served of $offered offered (p99 $p99 ms from each request's slot): at one request per user every 10 s, this box carries $((rps * 10)) concurrent users"
   # For bench/soak.sh, which drives a share of it (kept outside the wiped bench stack).
   {
     echo "# The capacity of the last ./mercato bench mix that found one (read by bench/soak.sh)."
-    printf 'rps=%s\nconnections=%s\np99_ms=%s\nproducts=%s\nusers=%s\ncommit=%s\ndate=%s\n' \
-      "$rps" "$c" "$p99" "$PRODUCTS" "$USERS" "$(commit_short)" "$(date -u +%FT%TZ)"
+    printf 'rps=%s\noffered_rps=%s\nconnections=%s\np99_ms=%s\nproducts=%s\nusers=%s\ncommit=%s\ndate=%s\n' \
+      "$rps" "$offered" "$c" "$p99" "$PRODUCTS" "$USERS" "$(commit_short)" "$(date -u +%FT%TZ)"
   } > "$MIX_CAPACITY_FILE" || warn "cannot write $(rel "$MIX_CAPACITY_FILE")"
-  RESULTS+=("$(printf 'BENCH mix rps=%s p50_ms=%s p99_ms=%s connections=%s ratio_to_nginx=%s users_at_10s=%s nginx_rps=%s p99_goal_ms=%s products=%s users=%s duration_s=%s' \
-    "$rps" "$p50" "$p99" "$c" "$r" "$((rps * 10))" "$n_rps" "$P99_GOAL" "$PRODUCTS" "$USERS" "$DURATION")")
-  ROWS+=("$(printf '| %s | %s | mix | %s | %s | %s | %s conns | %s | %s | users at 1 req/10 s: %s |' "$(date +%F)" \
-    "$(commit_short)" "$rps" "$p50" "$p99" "$c" "$n_rps" "$r" "$((rps * 10))")")
+  RESULTS+=("$(printf 'BENCH mix rps=%s offered_rps=%s p50_ms=%s p99_ms=%s connections=%s ratio_to_nginx=%s users_at_10s=%s nginx_rps=%s p99_goal_ms=%s products=%s users=%s duration_s=%s latency=from_slot' \
+    "$rps" "$offered" "$p50" "$p99" "$c" "$r" "$((rps * 10))" "$n_rps" "$P99_GOAL" "$PRODUCTS" "$USERS" "$DURATION")")
+  ROWS+=("$(printf '| %s | %s | mix | %s | %s | %s | %s offered, %s conns | %s | %s | users at 1 req/10 s: %s |' "$(date +%F)" \
+    "$(commit_short)" "$rps" "$p50" "$p99" "$offered" "$c" "$n_rps" "$r" "$((rps * 10))")")
 else
   RESULTS+=("$(printf 'BENCH mix rps=0 ratio_to_nginx=0 users_at_10s=0 nginx_rps=%s p99_goal_ms=%s products=%s note=no_step_within_goal' \
     "$n_rps" "$P99_GOAL" "$PRODUCTS")")
   NOTES+=("no step had p99 < ${P99_GOAL} ms with no error: see the mix-step lines for where the time went")
 fi
-NOTES+=("results.md rows: the steps (date | commit | connections | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis$([[ $PG_REPLICA == 1 ]] && echo ' | postgres replica')), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
+NOTES+=("results.md rows: the steps (date | commit | offered rps | rps | p50 | p99 | cpu gateway | catalog | identity | postgres | redis$([[ $PG_REPLICA == 1 ]] && echo ' | postgres replica')), then the capacity (date | commit | case | rps | p50 | p99 | connections | nginx rps | ratio_to_nginx | users)")
 bench_report
 if [[ -z $best_line ]]; then
-  warn "bench mix: no step met the goal (p99 < ${P99_GOAL} ms, zero errors, zero 429s): no capacity measured"
+  warn "bench mix: no step met the goal (p99 < ${P99_GOAL} ms, zero errors, zero 429s, the rate served): no capacity measured"
   exit 1
 fi

@@ -190,8 +190,10 @@ for ((m = 1; m <= MINUTES; m++)); do
   WRK_PID=""
   out=$(cat "$slice_out")
   printf '== soak minute %s\n%s\n' "$m" "$out" >> "$LOG_DIR/wrk.log"
-  read -r rps p50 p99 _ non2xx sockets < <(wrk_summary <<< "$out")
-  M_RPS[$m]=$rps M_P50[$m]=$p50 M_P99[$m]=$p99 M_ERR[$m]=$((non2xx + sockets))
+  read -r rps _ _ _ non2xx sockets < <(wrk_summary <<< "$out")
+  # mix.lua's latencies (each answer from its slot, nothing synthetic), as bench/mix.sh's.
+  read -r p50 p99 _ untimed < <(mix_latency "$out")
+  M_RPS[$m]=$rps M_P50[$m]=$p50 M_P99[$m]=$p99 M_ERR[$m]=$((non2xx + sockets + untimed))
   M_COUNTS[$m]=$(mix_counts "$out")
   M_LATE[$m]=$(mix_count "${M_COUNTS[$m]}" late)
   M_SLOW_SQL[$m]=$(($(slow_sql_count) - slow0))

@@ -52,8 +52,14 @@ class RollingRestart(unittest.TestCase):
         self.assertEqual(lost[:10], [], f"{len(lost)} of {len(load.acked)} acknowledged writes lost or changed")
         self.assertGreater(mix.requests(), 1000, f"the mix load ran throughout:\n{mix.output[-2000:]}")
         self.assertEqual(mix.failures(), [], f"the mix load, {mix.requests()} requests ({mix.counts()})")
+        # Every answer reached mix.lua with its request's number (through HAProxy and the
+        # gateways, restarted ones included), so the bench's latencies cover every request.
+        latency = mix.latency()
+        self.assertEqual((latency.get("timed"), latency.get("untimed")), (mix.requests(), 0),
+                         f"every mix answer timed by its X-Request-ID:\n{mix.output[-2000:]}")
         print(f"\n  rolling restart: {load.count()} requests, {len(load.acked)} products written, "
-              f"0 failed, 0 lost; mix load {mix.requests()} requests ({mix.counts()}), 0 failed", flush=True)
+              f"0 failed, 0 lost; mix load {mix.requests()} requests ({mix.counts()}), 0 failed, "
+              f"p99 {latency['p99_ms']} ms from each request's slot", flush=True)
 
 
 if __name__ == "__main__":

@@ -125,3 +125,11 @@ class MixLoad:
     def counts(self):
         m = re.search(r"mix: sent (.*)", self.output)
         return m.group(1) if m else "(no counts)"
+
+    def latency(self):
+        """mix.lua's own latency line (each answer timed once, from its slot, by the
+        X-Request-ID the gateway echoes) as a dict of numbers: timed, untimed, p50_ms, …"""
+        m = re.search(r"mix: latency (timed=.*)", self.output)
+        if not m:
+            return {}
+        return {k: float(v) for k, v in (f.split("=", 1) for f in m.group(1).split()) if k != "from"}

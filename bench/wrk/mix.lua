@@ -47,6 +47,10 @@
 -- anonymously: the same requests, each charged to a user's rate-limit budget rather than the one
 -- address wrk sends from (tests/cluster/mix_load.py, under the cluster suite's low limit).
 --
+-- BENCH_MIX_SLOW_MS=N prints (stderr, at most 200) every answer slower than N ms as "mix: slow
+-- ms= kind= status= id= at_s= path=": its X-Request-ID (which the services' logs and spans
+-- carry), and when it came back, in seconds since the run began, to line up with other clocks.
+--
 -- BENCH_MIX_SEARCH_ZIPF=1 draws the search terms with the details' Zipf-like popularity (rank k
 -- with density ~1/k within each list) instead of uniformly, as real shops' queries repeat: a
 -- variant to compare with, not the case's definition (the default measures the worst case).
@@ -60,6 +64,7 @@ local rate = tonumber(os.getenv("BENCH_MIX_RATE") or "")
 local only = os.getenv("BENCH_MIX_ONLY")
 local as_users = os.getenv("BENCH_MIX_AS_USERS") == "1"
 local search_zipf = os.getenv("BENCH_MIX_SEARCH_ZIPF") == "1"
+local slow_ms = tonumber(os.getenv("BENCH_MIX_SLOW_MS") or "")
 if only ~= nil and only ~= "search" and only ~= "no-search" then
   error("BENCH_MIX_ONLY takes 'search', 'no-search' or nothing")
 end
@@ -180,16 +185,22 @@ local KINDS = { "detail", "list", "deep", "search", "me", "write" }
 local DETAIL, LIST, DEEP, SEARCH, ME, WRITE = 1, 2, 3, 4, 5, 6
 local started, kind_of = ffi.new("double[?]", RING), ffi.new("uint8_t[?]", RING)
 local seq = 0
+local paths, began = {}, nil  -- request n's path at n % RING, kept only for BENCH_MIX_SLOW_MS
+slow = {}  -- the lines BENCH_MIX_SLOW_MS prints
 hist = {}
 timing = { untimed = 0, max_us = 0 }
 local LOG_STEP = math.log(1.02)
 
-local function record(i, now)
+local function record(i, now, status, id)
   local t0 = started[i]
   if t0 < 0 then timing.untimed = timing.untimed + 1; return end
   started[i] = -1
   local us = (now - t0) * 1000
   if us < 0 then us = 0 end
+  if slow_ms and us >= slow_ms * 1000 and #slow < 200 then
+    slow[#slow + 1] = string.format("mix: slow ms=%.1f kind=%s status=%d id=%s at_s=%.3f path=%s", us / 1000,
+      KINDS[kind_of[i]], status, id, (now - began) / 1000, paths[i] or "")
+  end
   if us > timing.max_us then timing.max_us = us end
   local b = us < 1000 and math.floor(us / 10) or 100 + math.floor(math.log(us / 1000) / LOG_STEP)
   local key = kind_of[i] * 10000 + b
@@ -202,6 +213,8 @@ local function send(kind, method, path, headers, body, suffix)
   seq = seq + 1
   local i = seq % RING
   started[i], kind_of[i] = take_slot(), kind
+  began = began or started[i]
+  if slow_ms then paths[i] = path end
   headers = headers or {}
   headers["X-Request-ID"] = "mix-" .. seq .. (suffix or "")
   return wrk.format(method, path, headers, body)
@@ -308,9 +321,10 @@ function response(status, headers, body)
     bad[key] = bad[key] + 1
   end
   local now = now_ms()
-  local n, rest = string.match(header(headers, "x-request-id") or "", "^mix%-(%d+)(.*)$")
+  local id = header(headers, "x-request-id") or ""
+  local n, rest = string.match(id, "^mix%-(%d+)(.*)$")
   if not n then timing.untimed = timing.untimed + 1; return end
-  record(tonumber(n) % RING, now)
+  record(tonumber(n) % RING, now, status, id)
   if rest == "" then return end
   local op, chain = string.match(rest, "^%-(%a+)%-(%d+)$")
   if not op or status >= 300 then
@@ -365,6 +379,7 @@ function done(summary, latency, requests)
     for k, v in pairs(b) do
       if type(v) == "number" then io.stderr:write(string.format("mix: %s answers %s: %s\n", v, k, b[k .. "_body"])) end
     end
+    for _, line in ipairs(thread:get("slow")) do io.stderr:write(line .. "\n") end
     local h, t = thread:get("hist"), thread:get("timing")
     untimed = untimed + t.untimed
     if t.max_us > max_us then max_us = t.max_us end

@@ -106,12 +106,14 @@ def run_mix(server, seconds, connections, rate=None):
 
 
 class MixLatencyTest(unittest.TestCase):
-    def test_every_answer_is_timed_once_and_the_held_ones_make_the_tail(self):
-        server = KnownServer(hold=0.03)
+    def measure(self, server, **run):
         try:
-            requests, lat, text = run_mix(server, seconds=2, connections=4)
+            return run_mix(server, **run)
         finally:
             server.stop()
+
+    def test_every_answer_is_timed_once_and_the_held_ones_make_the_tail(self):
+        requests, lat, text = self.measure(KnownServer(hold=0.03), seconds=2, connections=4)
         self.assertGreater(requests, 100, text)
         self.assertEqual((int(lat["timed"]), int(lat["untimed"]), lat["from"]), (requests, 0, "send"), text)
         # 5 % of the answers were held 30 ms: the p99 cannot be under that, and the median is
@@ -125,11 +127,7 @@ class MixLatencyTest(unittest.TestCase):
         # wait), and the ~40 of the first half waited at least 0.4 s from their slots: more than
         # 10 % of ~300 requests, so the p90 is over 400 ms. Timed from their sending, as wrk
         # does, only the 4 caught in flight would be slow.
-        server = KnownServer(stall_at=1.0, stall_for=0.8)
-        try:
-            requests, lat, text = run_mix(server, seconds=3, connections=4, rate=100)
-        finally:
-            server.stop()
+        requests, lat, text = self.measure(KnownServer(stall_at=1.0, stall_for=0.8), seconds=3, connections=4, rate=100)
         self.assertGreater(requests, 200, text)
         self.assertEqual((int(lat["timed"]), int(lat["untimed"]), lat["from"]), (requests, 0, "slot"), text)
         self.assertGreaterEqual(float(lat["p90_ms"]), 400.0, text)
@@ -137,11 +135,7 @@ class MixLatencyTest(unittest.TestCase):
         self.assertEqual(int(lat["dropped"]), 0, text)
 
     def test_answers_without_the_request_number_are_untimed_not_guessed(self):
-        server = KnownServer(echo=False)
-        try:
-            requests, lat, text = run_mix(server, seconds=1, connections=2)
-        finally:
-            server.stop()
+        requests, lat, text = self.measure(KnownServer(echo=False), seconds=1, connections=2)
         self.assertGreater(requests, 0, text)
         self.assertEqual((int(lat["timed"]), int(lat["untimed"])), (0, requests), text)
 

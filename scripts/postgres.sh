@@ -106,10 +106,15 @@ pg_shared_buffers() {
   printf '%s' "${MERCATO_PG_SHARED_BUFFERS:-$d}"
 }
 
+PG_MAX_CONNECTIONS=200
+
+# huge_pages: try (PostgreSQL's default, said here because it matters) keeps shared memory in
+# 2 MB pages when the kernel lends them (pg_huge_pages.sh), else in normal pages; off (with
+# MERCATO_PG_HUGE_PAGES=off) always in normal pages.
 pg_options() {
   local port=$1
-  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=200 -c wal_keep_size=256MB -c shared_buffers=%s" \
-    "$port" "$(pg_socket_dir)" "$(pg_shared_buffers)"
+  printf -- "-p %s -k '%s' -c listen_addresses=127.0.0.1 -c max_connections=%s -c wal_keep_size=256MB -c shared_buffers=%s -c huge_pages=%s" \
+    "$port" "$(pg_socket_dir)" "$PG_MAX_CONNECTIONS" "$(pg_shared_buffers)" "$(pg_huge_pages_setting)"
   # The test stack's data is thrown away after each run: durability only costs time there.
   [[ $STACK == dev ]] || printf -- ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
   pg_archive_options
@@ -160,6 +165,7 @@ pg_start_primary() {
   pg_write_auth "$data" || { FAILED_WHY="cannot write pg_hba.conf"; return 1; }
   pg_archive_prepare || { FAILED_WHY="cannot create the WAL archive $(pg_archive_dir)"; return 1; }
   port_free "$PORT_PG" || return 1
+  pg_huge_pages_allow "$data"
   "${AS_PG[@]}" "$bin/pg_ctl" -D "$data" -l "$log" -o "$(pg_options "$PORT_PG")" -w -t 60 start < /dev/null >> "$log" 2>&1 8>&- 9>&- ||
     { FAILED_WHY="pg_ctl start failed"; return 1; }
   pg_create_databases >> "$log" 2>&1 || { FAILED_WHY="creating the databases failed"; return 1; }
@@ -255,6 +261,7 @@ pg_start_replica() {
   # primary_conninfo on the command line overrides the one pg_basebackup wrote, so the replica
   # follows the primary even when the primary's port is changed later.
   conninfo="-c primary_conninfo='host=127.0.0.1 port=$PORT_PG user=mercato_replication passfile=$passfile application_name=mercato_replica'"
+  pg_huge_pages_allow "$data"
   "${AS_PG[@]}" "$bin/pg_ctl" -D "$data" -l "$log" -o "$(pg_options "$PORT_PG_REPLICA") $conninfo" -w -t 60 start < /dev/null >> "$log" 2>&1 8>&- 9>&- ||
     { FAILED_WHY="pg_ctl start of the replica failed"; return 1; }
 }

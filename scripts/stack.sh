@@ -95,6 +95,7 @@ stack_use() {
   cluster_check_topology
   pg_ha_check
   web_check
+  pg_huge_pages_check
   local p
   for p in "$PORT_GATEWAY" "$PORT_CATALOG" "$PORT_IDENTITY" "$PORT_WEB" "$PORT_PG" "$PORT_PG_REPLICA" "$PORT_REDIS" \
     "$PORT_REDIS_CACHE" "$PORT_GATEWAY_METRICS" "$PORT_CATALOG_METRICS" "$PORT_IDENTITY_METRICS" "$PORT_PROMETHEUS" \

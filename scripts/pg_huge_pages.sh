@@ -17,8 +17,10 @@
 
 # Checked when a stack is chosen (stack_use), so a typo stops the command before anything starts.
 pg_huge_pages_check() {
-  [[ $(pg_huge_pages_setting) == try || $(pg_huge_pages_setting) == off ]] ||
-    die "MERCATO_PG_HUGE_PAGES must be try or off, not '$MERCATO_PG_HUGE_PAGES'"
+  case $(pg_huge_pages_setting) in
+    try | off) ;;
+    *) die "MERCATO_PG_HUGE_PAGES must be try or off, not '$MERCATO_PG_HUGE_PAGES'" ;;
+  esac
 }
 
 # PostgreSQL's huge_pages: MERCATO_PG_HUGE_PAGES, try by default.
@@ -43,5 +45,11 @@ pg_huge_pages_allow() {
   in_use=$(huge_pages_in_use)
   cap=$(< "$knob")
   want=$((in_use + need))
-  ((cap >= want)) || echo "$want" > "$knob" 2> /dev/null || say "    huge pages: cannot raise $knob to $want (PostgreSQL uses normal pages)"
+  ((cap >= want)) && return 0
+  # A machine-wide setting: said on the console, so whoever runs the stack knows it changed.
+  if echo "$want" > "$knob" 2> /dev/null; then
+    say "    huge pages: raised vm.nr_overcommit_hugepages from $cap to $want (lent while PostgreSQL runs)"
+  else
+    say "    huge pages: cannot raise vm.nr_overcommit_hugepages to $want (PostgreSQL uses normal pages)"
+  fi
 }
